@@ -1,0 +1,1 @@
+"""What the four meldingen services share: settings, auth, errors, event store, messaging."""

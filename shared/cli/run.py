@@ -1,0 +1,127 @@
+"""`meldingen run` (NATS and the four services, what `make run` calls) and
+`meldingen serve SERVICE` (one service in this process)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+
+from shared import natsserver
+from shared.config import SERVICES, get_settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(run)
+
+
+def serve(service: Annotated[str, typer.Argument(help=", ".join(SERVICES))]) -> None:
+    """Run one service (HTTP API, outbox relay and inbox) in this process."""
+    import uvicorn
+
+    from shared.logging import configure_logging
+
+    if service not in SERVICES:
+        raise typer.BadParameter(f"unknown service; one of: {', '.join(SERVICES)}")
+    settings = get_settings()
+    configure_logging(settings.log_level, service)
+    uvicorn.run(
+        f"services.{service}.bootstrap:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port_of(service),
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def run() -> None:
+    """Start NATS (unless MELDINGEN_NATS_URL names one) and the four services."""
+    settings = get_settings()
+    var = settings.var_dir.resolve()
+    (var / "logs").mkdir(parents=True, exist_ok=True)
+    children: list[subprocess.Popen[bytes]] = []
+
+    def stop() -> None:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    def on_signal(*_: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        env = dict(os.environ)
+        if "MELDINGEN_NATS_URL" not in os.environ:
+            children.append(natsserver.start(settings.nats_port, var / "nats",
+                                             log_file=var / "logs" / "nats.log"))
+            env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
+        # Make the development secrets once, before four processes race for them.
+        _ = settings.jwt_key, settings.cipher_key_b64, settings.receipt_key_b64
+        for service in SERVICES:
+            log = open(var / "logs" / f"{service}.log", "ab")  # noqa: SIM115
+            children.append(subprocess.Popen(
+                [sys.executable, "-m", "shared.cli", "serve", service],
+                env=env, stdout=log, stderr=subprocess.STDOUT))
+        _wait_until_healthy(settings.host, [settings.port_of(s) for s in SERVICES], children)
+        _print_welcome(settings.host, var)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        typer.echo("a process stopped; see var/logs/. Stopping the others.", err=True)
+    finally:
+        stop()
+
+
+def _wait_until_healthy(host: str, ports: list[int], children: list[subprocess.Popen[bytes]],
+                        timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(ports)
+    while pending and time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            raise SystemExit("a service failed to start; see var/logs/")
+        for port in list(pending):
+            try:
+                if httpx.get(f"http://{host}:{port}/healthz", timeout=0.5).status_code == 200:
+                    pending.remove(port)
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.1)
+    if pending:
+        raise SystemExit(f"services on ports {pending} did not start; see var/logs/")
+
+
+def _print_welcome(host: str, var: Path) -> None:
+    settings = get_settings()
+    lines = ["", "meldingen is running:"]
+    for service in SERVICES:
+        lines.append(f"  {service:<14} http://{host}:{settings.port_of(service)}")
+    lines += [
+        f"  {'nats':<14} {settings.nats_url}",
+        "",
+        f"  web form       http://{host}:{settings.intake_port}/",
+        f"  logs           {var / 'logs'}",
+        "",
+        "A staff token (roles: meldpunt, competent_authority, investigator, auditor,",
+        "confidential_adviser, manager):",
+        "  .venv/bin/meldingen token --role meldpunt --sub alice",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    typer.echo("\n".join(lines))

@@ -1,0 +1,153 @@
+"""Settings from the environment (`MELDINGEN_*`); nothing else reads `os.environ`."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("intake", "triage", "investigation", "reporting")
+ServiceName = Literal["intake", "triage", "investigation", "reporting"]
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot work (for example a missing secret in production)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MELDINGEN_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    var_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    log_level: str = "INFO"
+
+    # Event stores: one SQLite file per service under var/ unless a URL is given.
+    database_url: str | None = None
+    intake_database_url: str | None = None
+    triage_database_url: str | None = None
+    investigation_database_url: str | None = None
+    reporting_database_url: str | None = None
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+
+    # NATS: a comma-separated list of server URLs (all nodes of a cluster).
+    nats_url: str = "nats://127.0.0.1:14222"
+    stream: str = "MELDINGEN"
+    stream_replicas: int = 1
+    duplicate_window_seconds: float = 600.0
+
+    intake_port: int = 8001
+    triage_port: int = 8002
+    investigation_port: int = 8003
+    reporting_port: int = 8004
+    nats_port: int = 14222
+
+    # Staff authentication: HS256 with a shared secret, or RS256 against a JWKS URL.
+    jwt_secret: SecretStr | None = None
+    jwt_secret_file: Path | None = None
+    jwks_url: str | None = None
+    jwt_issuer: str = "meldingen"
+    jwt_audience: str = "meldingen"
+    token_ttl_seconds: int = 8 * 3600
+
+    # Encryption at rest (eventsourcing's AES-GCM cipher), base64 key.
+    cipher_key: SecretStr | None = None
+    cipher_key_file: Path | None = None
+
+    # Keyed hash of receipt codes (BLAKE2b), base64 key.
+    receipt_key: SecretStr | None = None
+    receipt_key_file: Path | None = None
+
+    # The confidential adviser's public key(s): base64, or a file with one
+    # base64 key per line (the last line is the current key; older ones still open).
+    adviser_public_key: str | None = None
+    adviser_public_key_file: Path | None = None
+
+    max_body_bytes: int = 64 * 1024
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> Settings:
+        if self.env == "production":
+            if not (self.jwt_secret or self.jwt_secret_file or self.jwks_url):
+                raise ConfigurationError(
+                    "production needs MELDINGEN_JWT_SECRET(_FILE) or MELDINGEN_JWKS_URL"
+                )
+            if not (self.cipher_key or self.cipher_key_file):
+                raise ConfigurationError("production needs MELDINGEN_CIPHER_KEY(_FILE)")
+            if not (self.receipt_key or self.receipt_key_file):
+                raise ConfigurationError("production needs MELDINGEN_RECEIPT_KEY(_FILE)")
+        return self
+
+    @property
+    def nats_servers(self) -> list[str]:
+        return [url.strip() for url in self.nats_url.split(",") if url.strip()]
+
+    def port_of(self, service: str) -> int:
+        return int(getattr(self, f"{service}_port"))
+
+    def database_url_of(self, service: str) -> str:
+        """The event store of one service: its own override, the shared server, or SQLite."""
+        own = getattr(self, f"{service}_database_url")
+        if own:
+            return str(own)
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / f'{service}.sqlite').resolve()}"
+
+    def secret(self, value: SecretStr | None, file: Path | None, name: str, make: str) -> str:
+        """A secret from the environment or a file; in development, generated into var/.
+
+        `make` names the generator: "token" (url-safe) or "key32" (32 random bytes, base64).
+        """
+        if value is not None:
+            return value.get_secret_value()
+        if file is not None:
+            return file.read_text().strip()
+        if self.env == "production":
+            raise ConfigurationError(f"production needs MELDINGEN_{name.upper()}(_FILE)")
+        return _development_secret(self.var_dir / "secrets" / name, make)
+
+    @property
+    def jwt_key(self) -> str:
+        return self.secret(self.jwt_secret, self.jwt_secret_file, "jwt_secret", "token")
+
+    @property
+    def receipt_key_b64(self) -> str:
+        return self.secret(self.receipt_key, self.receipt_key_file, "receipt_key", "key32")
+
+    @property
+    def cipher_key_b64(self) -> str:
+        return self.secret(self.cipher_key, self.cipher_key_file, "cipher_key", "key32")
+
+
+def _development_secret(path: Path, make: str) -> str:
+    """Read or create (atomically, owner-only) a development secret under var/."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = (
+        secrets.token_urlsafe(48)
+        if make == "token"
+        else base64.b64encode(secrets.token_bytes(32)).decode()
+    )
+    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    tmp.write_text(value)
+    tmp.chmod(0o600)
+    try:
+        # link() fails if another process created it first: then theirs wins.
+        path.hardlink_to(tmp)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,110 @@
+"""Integration events: the versioned contracts between services, on NATS JetStream.
+
+They are distinct from each service's internal domain events, carry only what a
+consumer needs, and never an anonymous reporter's identity (sealed or not).
+On the wire each is wrapped in an envelope naming its source and position:
+
+    {"type": ..., "schema_version": ..., "source": "intake", "position": 17,
+     "data": {...}}
+
+published on subject `meldingen.<source>.<type>` with message id `<source>:<position>`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+
+Kind = Literal["integrity_violation", "wrongdoing", "eu_law_breach", "undesirable_behaviour"]
+Theme = Literal[
+    "interests", "conduct", "gifts", "resources", "information", "private_conduct",
+    "subversion", "other",
+]
+Channel = Literal[
+    "web", "manager", "confidential_adviser_integrity", "confidential_adviser_conduct",
+    "meldpunt",
+]
+
+
+class IntegrationEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+
+
+class NamedIdentity(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class MeldingReceived(IntegrationEvent):
+    """intake -> triage, reporting: a melding was filed and acknowledged."""
+
+    type: ClassVar[str] = "melding_received"
+
+    melding_id: str
+    kind: Kind
+    theme: Theme
+    channel: Channel
+    description: str
+    involved: list[str]
+    occurred: date | None
+    anonymous: bool
+    # Only for a named reporter; an anonymous reporter's identity stays sealed in intake.
+    identity: NamedIdentity | None
+    received_at: datetime
+    acknowledged_at: datetime
+
+
+CONTRACTS: dict[str, type[IntegrationEvent]] = {
+    cls.type: cls for cls in (MeldingReceived,)
+}
+
+
+def register(cls: type[IntegrationEvent]) -> type[IntegrationEvent]:
+    """Add a contract to the registry (a class decorator for contracts defined elsewhere)."""
+    CONTRACTS[cls.type] = cls
+    return cls
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    schema_version: int
+    source: str
+    position: int
+    data: dict[str, Any]
+
+    @property
+    def message_id(self) -> str:
+        return f"{self.source}:{self.position}"
+
+    @property
+    def subject(self) -> str:
+        return f"meldingen.{self.source}.{self.type}"
+
+    def event(self) -> IntegrationEvent:
+        contract = CONTRACTS[self.type]
+        if self.schema_version != contract.schema_version:
+            raise ValueError(f"{self.type} v{self.schema_version} is not supported")
+        return contract.model_validate(self.data)
+
+    def encode(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+
+    @classmethod
+    def decode(cls, payload: bytes) -> Envelope:
+        return cls.model_validate(orjson.loads(payload))
+
+    @classmethod
+    def wrap(cls, event: IntegrationEvent, *, source: str, position: int) -> Envelope:
+        return cls(type=event.type, schema_version=event.schema_version, source=source,
+                   position=position, data=event.model_dump(mode="json"))

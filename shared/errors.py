@@ -1,0 +1,61 @@
+"""Domain errors shared by every service; the web layer maps each to one HTTP status.
+
+Plain Python on purpose: domain modules import these and nothing else from outside.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command the domain refuses. `detail` is safe to show to the caller."""
+
+    status = 400
+    title = "Request refused"
+
+    def __init__(self, detail: str, **extra: object) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class InvalidTransition(DomainError):
+    """The step is not allowed in the current state; the state is named in the answer."""
+
+    status = 409
+    title = "Not allowed in the current state"
+
+    def __init__(self, detail: str, *, state: str, **extra: object) -> None:
+        super().__init__(detail, state=state, **extra)
+        self.state = state
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class InvalidInput(DomainError):
+    """Input that passed the schema but not the domain's rules (a field is named)."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, detail: str, *, field: str, **extra: object) -> None:
+        super().__init__(detail, errors=[{"field": field, "message": detail}], **extra)
+
+
+class Unavailable(DomainError):
+    """A dependency (the event store) cannot take the request now; nothing was stored."""
+
+    status = 503
+    title = "Service unavailable"

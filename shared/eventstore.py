@@ -1,0 +1,84 @@
+"""Event store configuration: eventsourcing-sqlalchemy on SQLite (one WAL file per
+service, the embedded default) or PostgreSQL (one schema per service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+
+from shared.config import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class Datastore(SQLAlchemyDatastore):
+    """Sets SQLite's pragmas on every connection as it is opened.
+
+    The library switches to WAL lazily, inside the first transaction; with
+    concurrent requests that races and fails with `database is locked`. Here WAL
+    and a busy timeout are set when a connection is made, before any transaction.
+    """
+
+    synchronous = "FULL"
+
+    def __init__(self, **kwargs: Any) -> None:
+        url = kwargs.get("url") or ""
+        if url.startswith("sqlite") and ":memory:" not in url:
+            kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                               "check_same_thread": False})
+        super().__init__(**kwargs)
+        if self.is_sqlite_filedb and self.engine is not None:
+            sqlalchemy.event.listen(self.engine, "connect", self._sqlite_pragmas)
+            self.is_sqlite_wal_mode = True
+            self._tried_init_sqlite_wal_mode = True
+
+    def _sqlite_pragmas(self, dbapi_connection: Any, _: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={self.synchronous}")
+        cursor.close()
+
+
+class Factory(SQLAlchemyFactory):
+    """`PERSISTENCE_MODULE` points here (the module's `Factory`)."""
+
+    datastore_class = Datastore
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        assert isinstance(self.datastore, Datastore)
+        self.datastore.synchronous = self.env.get("SQLITE_SYNCHRONOUS") or "FULL"
+
+
+def store_environment(settings: Settings, service: str) -> dict[str, str]:
+    """The eventsourcing environment for one service's application."""
+    url = settings.database_url_of(service)
+    env = {
+        "PERSISTENCE_MODULE": f"{__name__}:Factory",
+        "SQLALCHEMY_URL": url,
+        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
+        "CIPHER_KEY": settings.cipher_key_b64,
+        "COMPRESSOR_TOPIC": "zlib",
+        "SQLITE_SYNCHRONOUS": settings.sqlite_synchronous,
+    }
+    if url.startswith("postgresql"):
+        own = getattr(settings, f"{service}_database_url")
+        if not own:  # a shared server: one schema per service
+            env["SQLALCHEMY_SCHEMA"] = service
+            ensure_schema(url, service)
+    else:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def ensure_schema(url: str, schema: str) -> None:
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    finally:
+        engine.dispose()

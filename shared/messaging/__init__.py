@@ -1,0 +1,1 @@
+"""NATS JetStream adapters: connection and stream, outbox relay, inbox consumer."""

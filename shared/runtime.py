@@ -1,0 +1,99 @@
+"""Runs a service's messaging beside its HTTP API: connect to NATS (retrying), make
+sure the stream exists, then relay the outbox and consume the inbox until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from nats.aio.client import Client
+
+from shared.application import ServiceApplication
+from shared.config import Settings
+from shared.messaging.inbox import Inbox
+from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.outbox import OutboxRelay
+
+log = logging.getLogger("meldingen.runtime")
+
+
+class MessagingRuntime:
+    def __init__(
+        self, app: ServiceApplication, settings: Settings, sources: Sequence[str]
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.sources = list(sources)
+        self.nc: Client | None = None
+        self.relay: OutboxRelay | None = None
+        self.inbox: Inbox | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"{self.app.name}-messaging")
+
+    async def _run(self) -> None:
+        self.nc = await connect(self.settings, name=self.app.name)
+        js = self.nc.jetstream()
+        while True:
+            try:
+                await ensure_stream(js, self.settings)
+                break
+            except Exception as exc:  # noqa: BLE001 - JetStream not ready yet
+                log.warning("stream not ready", extra={"error": type(exc).__name__})
+                await asyncio.sleep(0.5)
+        self.relay = OutboxRelay(self.app, js)
+        workers = [self.relay.run()]
+        if self.sources:
+            self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources)
+            workers.append(self.inbox.run())
+        log.info("messaging started", extra={"sources": self.sources})
+        await asyncio.gather(*workers)
+
+    @property
+    def connected(self) -> bool:
+        return self.nc is not None and self.nc.is_connected
+
+    async def stop(self) -> None:
+        """The relay finishes its batch, the inbox its message; then disconnect."""
+        for worker in (self.relay, self.inbox):
+            if worker is not None:
+                worker.stop()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+            except (TimeoutError, Exception):  # noqa: BLE001
+                self._task.cancel()
+                with contextlib.suppress(BaseException):
+                    await self._task
+        if self.nc is not None and not self.nc.is_closed:
+            with contextlib.suppress(Exception):
+                await self.nc.close()
+
+
+def messaging_lifespan(runtime: MessagingRuntime):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            runtime.app.close()
+
+    return lifespan
+
+
+def readiness_checks(runtime: MessagingRuntime):  # type: ignore[no-untyped-def]
+    async def store_reachable() -> bool:
+        await asyncio.to_thread(runtime.app.recorder.max_tracking_id, "readyz")
+        return True
+
+    async def nats_reachable() -> bool:
+        return runtime.connected
+
+    return [store_reachable, nats_reachable]

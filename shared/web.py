@@ -1,0 +1,167 @@
+"""The FastAPI application every service is built on: problem+json errors, a body
+size limit, access logging without bodies, health and readiness, bearer auth."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import InvalidToken, Principal, TokenVerifier
+from shared.authz import PERMISSIONS
+from shared.errors import DomainError, Forbidden
+from shared.problems import install_problem_handlers, problem
+
+log = logging.getLogger("meldingen.http")
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Unauthorized"
+
+
+class BodyLimit:
+    """413 for a body over the limit, declared or streamed, before anything reads it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            return await self._refuse(scope, receive, send)
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"The request body is larger than {self.max_bytes} bytes."
+        await problem(413, "Payload too large", detail)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class AccessLog:
+    """One log line per request: method, path, status, duration. Never bodies or queries."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = 500
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except Exception as exc:  # noqa: BLE001
+            # Answer instead of letting the server print a traceback with request data.
+            log.error("unhandled error", extra={"error": type(exc).__name__})
+            status = 500
+            await problem(500, "Internal error", "An unexpected error occurred.")(
+                scope, receive, send
+            )
+        finally:
+            log.info("request", extra={
+                "method": scope["method"], "path": scope["path"], "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1)})
+
+
+def create_app(
+    *,
+    service: str,
+    verifier: TokenVerifier,
+    routers: Sequence[APIRouter],
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
+    readiness: Sequence[ReadinessCheck] = (),
+    max_body_bytes: int = 64 * 1024,
+) -> FastAPI:
+    app = FastAPI(title=f"meldingen {service}", version="1", lifespan=lifespan)
+    app.state.verifier = verifier
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], responses={503: {"description": "Not ready"}})
+    async def readyz() -> Any:
+        """The event store and NATS are reachable."""
+        for check in readiness:
+            try:
+                if not await check():
+                    return problem(503, "Not ready", f"{service} is not ready.")
+            except Exception:  # noqa: BLE001 - any failure means: not ready
+                return problem(503, "Not ready", f"{service} is not ready.")
+        return {"status": "ready"}
+
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("A bearer token is required.")
+    try:
+        return request.app.state.verifier.verify(credentials.credentials)  # type: ignore[no-any-return]
+    except InvalidToken:
+        raise Unauthorized("The bearer token is invalid or expired.") from None
+
+
+def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    return None if credentials is None else current_principal(request, credentials)
+
+
+def authorized(action: str) -> Any:
+    """A dependency that answers 401/403 unless the caller's role may do `action`."""
+    allowed = PERMISSIONS[action]
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(f"The role {principal.role!r} may not do {action!r}.", action=action)
+        return principal
+
+    return Depends(dependency)
