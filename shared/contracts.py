@@ -63,15 +63,120 @@ class MeldingReceived(IntegrationEvent):
     acknowledged_at: datetime
 
 
+Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]
+Conclusion = Literal["founded", "partly_founded", "unfounded", "not_established"]
+MeasureKind = Literal[
+    "none", "written_reprimand", "suspension", "dismissal", "summary_dismissal",
+    "process_change", "training", "other",
+]
+
+
+class ReporterReplied(IntegrationEvent):
+    """intake -> triage: the reporter wrote in the mailbox."""
+
+    type: ClassVar[str] = "reporter_replied"
+
+    melding_id: str
+    body: str
+    at: datetime
+
+
+class ContactMomentRecorded(IntegrationEvent):
+    """intake -> reporting: a conversation with a confidential adviser (counts only)."""
+
+    type: ClassVar[str] = "contact_moment_recorded"
+
+    adviser: Literal["integrity", "conduct"]
+    theme: Theme
+    date: date
+
+
+class MeldingAssessed(IntegrationEvent):
+    """triage -> reporting: the meldpunt's admissibility assessment."""
+
+    type: ClassVar[str] = "melding_assessed"
+
+    melding_id: str
+    admissible: bool
+    reasonable_grounds: bool
+    code_violation: bool
+    severity: Literal["low", "medium", "high"]
+    theme: Theme
+    advice: Outcome
+    assessed_by: str
+    at: datetime
+
+
+class MeldingDecided(IntegrationEvent):
+    """triage -> investigation, reporting: the competent authority's decision.
+
+    `involved`, `assessed_by` and `decided_by` travel so that investigation can refuse
+    a conflicted investigator."""
+
+    type: ClassVar[str] = "melding_decided"
+
+    melding_id: str
+    outcome: list[Outcome]
+    theme: Theme
+    involved: list[str]
+    assessed_by: str
+    decided_by: str
+    police_report_on: date | None
+    at: datetime
+
+
+class ReporterMessaged(IntegrationEvent):
+    """triage -> intake (the mailbox), reporting: a message or the feedback to the reporter."""
+
+    type: ClassVar[str] = "reporter_messaged"
+
+    melding_id: str
+    body: str
+    #: "message" from the meldpunt; "feedback" on the follow-up (the statutory term).
+    purpose: Literal["message", "feedback"]
+    at: datetime
+
+
+class MeldingClosed(IntegrationEvent):
+    """triage -> reporting, intake: the melding's handling has ended."""
+
+    type: ClassVar[str] = "melding_closed"
+
+    melding_id: str
+    reason: Literal["inadmissible", "no_action", "referral", "case_closed"]
+    at: datetime
+
+
+class FinalReportIssued(IntegrationEvent):
+    """investigation -> reporting: an investigation's conclusion (no report text)."""
+
+    type: ClassVar[str] = "final_report_issued"
+
+    melding_id: str
+    conclusion: Conclusion
+    at: datetime
+
+
+class CaseClosed(IntegrationEvent):
+    """investigation -> triage (closes the melding, sends the feedback), reporting."""
+
+    type: ClassVar[str] = "case_closed"
+
+    melding_id: str
+    path: Literal["conversation", "investigation"]
+    measure_kinds: list[MeasureKind]
+    measure_targets: list[Literal["person", "process"]]
+    feedback: str
+    at: datetime
+
+
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
-    cls.type: cls for cls in (MeldingReceived,)
+    cls.type: cls
+    for cls in (
+        MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
+        MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
+    )
 }
-
-
-def register(cls: type[IntegrationEvent]) -> type[IntegrationEvent]:
-    """Add a contract to the registry (a class decorator for contracts defined elsewhere)."""
-    CONTRACTS[cls.type] = cls
-    return cls
 
 
 class Envelope(BaseModel):
