@@ -64,15 +64,16 @@ class MessagingRuntime:
             if worker is not None:
                 worker.stop()
         if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-            except (TimeoutError, Exception):  # noqa: BLE001
+            if self.relay is None:
+                self._task.cancel()  # still waiting for NATS: no batch or message in hand
+            done, _ = await asyncio.wait({self._task}, timeout=5)
+            if not done:
                 self._task.cancel()
-                with contextlib.suppress(BaseException):
-                    await self._task
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
         if self.nc is not None and not self.nc.is_closed:
-            with contextlib.suppress(Exception):
-                await self.nc.close()
+            with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
+                await asyncio.wait_for(self.nc.close(), timeout=5)
 
 
 def messaging_lifespan(runtime: MessagingRuntime):  # type: ignore[no-untyped-def]

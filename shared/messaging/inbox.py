@@ -76,7 +76,7 @@ class Inbox:
             for message in messages:
                 if self._stopping:
                     return  # what is not applied is delivered again after a restart
-                await self._handle(message)
+                await self.handle(message)
 
     def stop(self) -> None:
         """Stop after the message in hand; an idle wait for messages ends at once."""
@@ -100,7 +100,8 @@ class Inbox:
         await self.js.add_consumer(self.stream, config)
         return await self.js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
 
-    async def _handle(self, message: Msg) -> None:
+    async def handle(self, message: Msg) -> None:
+        """Apply one delivered message (retrying until the store takes it), then ack it."""
         sequence = message.metadata.sequence.stream
         try:
             event = Envelope.decode(message.data).event()

@@ -39,8 +39,15 @@ class OutboxRelay:
         self.tracking_name = f"{app.name}.outbox"
         self._wake = asyncio.Event()
         self._stopping = False
-        loop = asyncio.get_running_loop()
-        app.on_recorded(lambda _: loop.call_soon_threadsafe(self._wake.set))
+        self._loop = asyncio.get_running_loop()
+        app.on_recorded(self._wake_up)
+
+    def _wake_up(self, _: object) -> None:
+        """Called in the committing thread after each commit: publish without waiting."""
+        # Once this relay's loop has closed (the service stopped, the app lives on, as
+        # in tests), a commit must still succeed: there is just nobody to wake.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     def position(self) -> int:
         return self.app.recorder.max_tracking_id(self.tracking_name) or 0

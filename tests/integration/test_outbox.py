@@ -1,0 +1,132 @@
+"""The outbox: a melding accepted by intake reaches triage whatever NATS does meanwhile,
+and a relay that re-publishes after a crash doubles nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from nats.js import JetStreamContext
+
+from services.intake.application import Submission
+from services.intake.bootstrap import build_application
+from shared.config import Settings
+from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.outbox import OutboxRelay
+from tests.support import MELDING, NatsServer, eventually, running, token
+
+
+@asynccontextmanager
+async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
+    nc = await connect(settings, name="test")
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, settings)
+        yield js
+    finally:
+        await nc.close()
+
+
+async def stream_messages(js: JetStreamContext, settings: Settings) -> int:
+    return (await js.stream_info(settings.stream)).state.messages
+
+
+async def queue_ids(triage, settings: Settings) -> list[str]:  # type: ignore[no-untyped-def]
+    response = await triage.client.get("/api/meldingen", headers=token(settings, "meldpunt"))
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+async def test_intake_accepts_while_nats_is_down_and_delivers_after_restart(
+    settings: Settings, nats_server: NatsServer
+) -> None:
+    # NATS goes down before either service starts.
+    nats_server.stop()
+    async with running("intake", settings) as intake, running("triage", settings) as triage:
+        # Intake still takes the melding: it is committed to intake's own store.
+        response = await intake.client.post("/api/meldingen", json=MELDING)
+        assert response.status_code == 201, response.text
+        melding_id = response.json()["id"]
+
+        # Without NATS, neither service is ready, and the melding cannot travel.
+        ready = await intake.client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.headers["content-type"] == "application/problem+json"
+        assert ready.json()["status"] == 503
+        assert await queue_ids(triage, settings) == []
+
+        # NATS comes back (same port, same storage): both services become ready and the
+        # relay publishes what it could not before.
+        nats_server.start()
+
+        async def ready_again() -> bool:
+            return (await intake.client.get("/readyz")).status_code == 200
+
+        await eventually(ready_again, timeout=15)
+
+        async def arrived() -> bool:
+            return await queue_ids(triage, settings) == [melding_id]
+
+        await eventually(arrived, timeout=15)
+
+
+async def test_readyz_follows_nats_going_down_and_up(
+    sqlite_settings: Settings, nats_server: NatsServer
+) -> None:
+    async with running("triage", sqlite_settings) as triage:
+
+        def answers(expected: int):  # type: ignore[no-untyped-def]
+            async def check() -> bool:
+                return (await triage.client.get("/readyz")).status_code == expected
+            return check
+
+        await eventually(answers(200))
+        nats_server.stop()
+        await eventually(answers(503))
+        not_ready = await triage.client.get("/readyz")
+        assert not_ready.headers["content-type"] == "application/problem+json"
+        assert not_ready.json()["title"] == "Not ready"
+        nats_server.start()
+        await eventually(answers(200), timeout=15)
+
+
+async def test_relay_killed_before_recording_republishes_and_jetstream_drops_the_copy(
+    settings: Settings,
+) -> None:
+    # Intake's application alone, without its own relay, so that this test is the relay.
+    intake = build_application(settings)
+    try:
+        filed = intake.file_report(Submission(
+            kind=MELDING["kind"], theme=MELDING["theme"],
+            description=MELDING["description"], anonymous=False,
+        ))
+        async with jetstream(settings) as js:
+            # A relay publishes the batch and "dies" before it records its progress.
+            crashed = OutboxRelay(intake, js)
+            published = await crashed.publish_pending(record=False)
+            assert published > 0
+            assert crashed.position() == 0
+            assert await stream_messages(js, settings) == 1
+
+            # Its successor starts from the recorded position and publishes the same
+            # batch again, with the same message ids: the server keeps one copy.
+            successor = OutboxRelay(intake, js)
+            assert await successor.publish_pending() == published
+            assert successor.position() == intake.recorder.max_notification_id()
+            assert await stream_messages(js, settings) == 1
+
+            # Nothing is pending any more.
+            assert await successor.publish_pending() == 0
+            assert await stream_messages(js, settings) == 1
+
+            # Triage receives one melding, not two.
+            async with running("triage", settings) as triage:
+
+                async def arrived() -> bool:
+                    return await queue_ids(triage, settings) == [str(filed.id)]
+
+                await eventually(arrived)
+                assert len(list(triage.application.recorder.select_notifications(
+                    None, 100, inclusive_of_start=False))) == 1
+    finally:
+        intake.close()
