@@ -1,0 +1,159 @@
+"""The inbox: every integration event has its effect exactly once, however often NATS
+delivers it, and a consumer that stops mid-stream resumes where it left off."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
+
+from services.triage.bootstrap import SOURCES
+from services.triage.bootstrap import build_application as build_triage
+from services.triage.domain.report import Report
+from shared.application import ServiceApplication
+from shared.config import Settings
+from shared.contracts import Envelope, MeldingReceived
+from shared.messaging.inbox import Inbox
+from shared.messaging.nats import connect, ensure_stream
+from tests.support import MELDING, eventually, running
+
+STREAM_SUBJECTS = "meldingen.intake.>"
+
+
+@asynccontextmanager
+async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
+    nc = await connect(settings, name="test")
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, settings)
+        yield js
+    finally:
+        await nc.close()
+
+
+def melding_received() -> MeldingReceived:
+    now = datetime.now(UTC)
+    return MeldingReceived(
+        melding_id=str(uuid4()), kind="wrongdoing", theme="resources", channel="web",
+        description="Dienstauto's worden privé gebruikt.", involved=[], occurred=None,
+        anonymous=True, identity=None, received_at=now, acknowledged_at=now,
+    )
+
+
+def received_ids(app: ServiceApplication) -> list[str]:
+    """Every melding triage recorded as received, duplicates included."""
+    notifications = app.recorder.select_notifications(None, 10_000, inclusive_of_start=False)
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    return [str(e.originator_id) for e in events if isinstance(e, Report.Received)]
+
+
+async def test_an_event_applied_twice_has_one_effect(settings: Settings) -> None:
+    triage = build_triage(settings)
+    try:
+        async with jetstream(settings) as js:
+            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+            event = melding_received()
+
+            # The first delivery of stream message 7 files the melding and tracks 7.
+            assert inbox.apply(7, event) is True
+            assert inbox.position() == 7
+
+            # The same message again: recognised by its tracking record, no effect.
+            assert inbox.apply(7, event) is False
+            assert received_ids(triage) == [event.melding_id]
+    finally:
+        triage.close()
+
+
+async def test_a_message_redelivered_after_a_crash_before_its_ack_has_one_effect(
+    settings: Settings,
+) -> None:
+    triage = build_triage(settings)
+    try:
+        async with jetstream(settings) as js:
+            event = melding_received()
+            envelope = Envelope.wrap(event, source="intake", position=1)
+            await js.publish(envelope.subject, envelope.encode(),
+                             headers={"Nats-Msg-Id": envelope.message_id})
+            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+            consumer = await js.pull_subscribe(
+                STREAM_SUBJECTS, durable="probe", stream=settings.stream,
+                config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30),
+            )
+
+            # Delivered and applied, but the consumer "crashes" before it acks; NATS
+            # delivers the same stream message again (a nak makes that immediate).
+            [first] = await consumer.fetch(1, timeout=5)
+            await asyncio.to_thread(inbox.apply, first.metadata.sequence.stream,
+                                    Envelope.decode(first.data).event())
+            await first.nak()
+            [again] = await consumer.fetch(1, timeout=5)
+            assert again.metadata.sequence.stream == first.metadata.sequence.stream
+            assert again.metadata.num_delivered == 2
+
+            # The redelivery is acknowledged and has no second effect.
+            await inbox.handle(again)
+            assert received_ids(triage) == [event.melding_id]
+
+            async def acknowledged() -> bool:
+                info = await js.consumer_info(settings.stream, "probe")
+                return info.num_ack_pending == 0 and info.num_pending == 0
+
+            await eventually(acknowledged)
+
+            # A copy re-published after the de-duplication window (a new message id,
+            # so a new stream message) creates no twin either.
+            late = Envelope.wrap(event, source="intake", position=1)
+            await js.publish(late.subject, late.encode(), headers={"Nats-Msg-Id": "late-copy"})
+            [copy] = await consumer.fetch(1, timeout=5)
+            await inbox.handle(copy)
+            assert received_ids(triage) == [event.melding_id]
+            assert inbox.position() == copy.metadata.sequence.stream
+    finally:
+        triage.close()
+
+
+async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
+    settings: Settings,
+) -> None:
+    async with running("intake", settings) as intake:
+        async with running("triage", settings) as triage:
+            # Triage's inbox will stop right after it applied its third melding.
+            loop = asyncio.get_running_loop()
+            applied: list[object] = []
+
+            def stop_after_three(recordings: list) -> None:  # type: ignore[type-arg]
+                applied.extend(r for r in recordings
+                               if isinstance(r.domain_event, Report.Received))
+                if len(applied) == 3:
+                    loop.call_soon_threadsafe(triage.app.state.runtime.inbox.stop)
+
+            triage.application.on_recorded(stop_after_three)
+            posted = [await post(intake) for _ in range(10)]
+            await eventually(lambda: len(applied) >= 3)
+            # It stops after the message in hand: the other seven stay in the stream.
+            await asyncio.sleep(0.3)
+            assert len(received_ids(triage.application)) == 3
+
+        # While triage is down, five more arrive.
+        posted += [await post(intake) for _ in range(5)]
+
+        # Restarted on the same store, triage resumes after the third and misses nothing.
+        async with running("triage", settings) as triage:
+            await eventually(lambda: len(received_ids(triage.application)) >= 15)
+            await asyncio.sleep(0.3)  # room for a (wrong) second delivery to show up
+            assert sorted(received_ids(triage.application)) == sorted(posted)
+            async with jetstream(settings) as js:
+                last = await js.get_last_msg(settings.stream, "meldingen.intake.melding_received")
+            assert triage.app.state.runtime.inbox.position() == last.seq
+
+
+async def post(intake) -> str:  # type: ignore[no-untyped-def]
+    response = await intake.client.post("/api/meldingen", json=MELDING)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
