@@ -143,7 +143,8 @@ class MeldingClosed(IntegrationEvent):
     type: ClassVar[str] = "melding_closed"
 
     melding_id: str
-    reason: Literal["inadmissible", "no_action", "referral", "case_closed"]
+    # "police_report": a decision for a police report only, with no case to follow.
+    reason: Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
     at: datetime
 
 

@@ -1,21 +1,121 @@
-"""The triage application: the meldpunt's queue and the procedure's first steps."""
+"""The triage application: the meldpunt's queue and the procedure's first steps.
+
+Commands come from the API (assessment, decision, messages); policies react to other
+services' events (a new melding, a reporter's reply, a closed case). Policies never
+raise for a step the melding's state refuses: the inbox would retry it forever, so
+such an event is logged and passed over.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import IntegrityError
 
-from services.triage.domain.report import Report
+from services.triage.domain.feedback import CLOSING_FEEDBACK
+from services.triage.domain.report import Report, closing_reason
 from shared.application import ServiceApplication
-from shared.contracts import MeldingReceived
-from shared.errors import NotFound
+from shared.clock import Clock, SystemClock
+from shared.contracts import (
+    CaseClosed,
+    IntegrationEvent,
+    MeldingAssessed,
+    MeldingClosed,
+    MeldingDecided,
+    MeldingReceived,
+    ReporterMessaged,
+    ReporterReplied,
+)
+from shared.errors import Conflict, InvalidTransition, NotFound
+
+log = logging.getLogger("meldingen.triage")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    admissible: bool
+    reasonable_grounds: bool
+    code_violation: bool
+    severity: str
+    theme: str
+    advice: str
+    motivation: str
+    #: What an inadmissible melding's reporter is told; a general text by default.
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: tuple[str, ...]
+    motivation: str
+    police_report_on: date | None = None
+    #: What the reporter is told when the decision closes the melding.
+    feedback: str | None = None
 
 
 class TriageApplication(ServiceApplication):
     name = "triage"
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock = clock or SystemClock()
+
+    # -- commands -------------------------------------------------------------------------
+
+    def assess(self, melding_id: UUID, assessment: Assessment, *, by: str) -> Report:
+        report = self.get_report(melding_id)
+        report.assess(
+            admissible=assessment.admissible, reasonable_grounds=assessment.reasonable_grounds,
+            code_violation=assessment.code_violation, severity=assessment.severity,
+            theme=assessment.theme, advice=assessment.advice, motivation=assessment.motivation,
+            feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
+            by=by, at=self.clock.now(),
+        )
+        return self._save(report)
+
+    def decide(self, melding_id: UUID, decision: Decision, *, by: str) -> Report:
+        report = self.get_report(melding_id)
+        reason = closing_reason(list(decision.outcome))
+        default = CLOSING_FEEDBACK.get(reason or "", "")
+        report.decide(
+            outcome=list(decision.outcome), motivation=decision.motivation,
+            police_report_on=decision.police_report_on, feedback=decision.feedback or default,
+            by=by, at=self.clock.now(),
+        )
+        return self._save(report)
+
+    def message_reporter(self, melding_id: UUID, body: str, *, purpose: str, by: str) -> Report:
+        report = self.get_report(melding_id)
+        report.message_reporter(body=body, purpose=purpose, by=by, at=self.clock.now())
+        return self._save(report)
+
+    def _save(self, report: Report) -> Report:
+        try:
+            self.save(report)
+        except IntegrityError:
+            # Another request changed the melding between our read and our write.
+            raise Conflict("The melding was changed at the same time; try again.") from None
+        return report
+
+    def get_report(self, melding_id: UUID) -> Report:
+        try:
+            return self.repository.get(melding_id)  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            raise NotFound(f"No melding with id {melding_id}.") from None
+
+    def _find(self, melding_id: str) -> Report | None:
+        try:
+            return self.repository.get(UUID(melding_id))  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return None
+
+    # -- policies: other services' events -----------------------------------------------
 
     @singledispatchmethod
     def policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -23,11 +123,10 @@ class TriageApplication(ServiceApplication):
 
     @policy.register
     def _(self, event: MeldingReceived, processing_event: ProcessingEvent[UUID]) -> None:
-        melding_id = UUID(event.melding_id)
-        if self._exists(melding_id):
+        if self._find(event.melding_id) is not None:
             return  # a copy that outlived the de-duplication window
         report = Report(
-            melding_id=melding_id,
+            melding_id=UUID(event.melding_id),
             kind=event.kind,
             theme=event.theme,
             channel=event.channel,
@@ -41,15 +140,53 @@ class TriageApplication(ServiceApplication):
         )
         processing_event.collect_events(report)
 
-    def _exists(self, melding_id: UUID) -> bool:
-        try:
-            self.repository.get(melding_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+    @policy.register
+    def _(self, event: ReporterReplied, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self._find(event.melding_id)
+        if report is None:
+            log.warning("reply for an unknown melding passed over")
+            return
+        if report.record_reply(body=event.body, at=event.at):
+            processing_event.collect_events(report)
 
-    def get_report(self, melding_id: UUID) -> Report:
+    @policy.register
+    def _(self, event: CaseClosed, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self._find(event.melding_id)
+        if report is None or report.status == "closed":
+            return  # unknown, or a copy of a closing already applied
         try:
-            return self.repository.get(melding_id)  # type: ignore[no-any-return]
-        except AggregateNotFoundError:
-            raise NotFound(f"No melding with id {melding_id}.") from None
+            report.close(reason="case_closed", feedback=event.feedback, by="investigation",
+                         at=self.clock.now())
+        except InvalidTransition as refused:
+            log.warning("case closing passed over", extra={"state": refused.state})
+            return
+        processing_event.collect_events(report)
+
+    # -- what leaves the service ----------------------------------------------------------
+
+    def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
+        melding_id = str(domain_event.originator_id)
+        if isinstance(domain_event, Report.Assessed):
+            e = domain_event
+            return MeldingAssessed(
+                melding_id=melding_id, admissible=e.admissible,
+                reasonable_grounds=e.reasonable_grounds, code_violation=e.code_violation,
+                severity=e.severity, theme=e.theme, advice=e.advice, assessed_by=e.by, at=e.at,
+            )
+        if isinstance(domain_event, Report.Decided):
+            return self._decided(domain_event)
+        if isinstance(domain_event, Report.MessageSent):
+            return ReporterMessaged(melding_id=melding_id, body=domain_event.body,
+                                    purpose=domain_event.purpose, at=domain_event.at)
+        if isinstance(domain_event, Report.Closed):
+            return MeldingClosed(melding_id=melding_id, reason=domain_event.reason,
+                                 at=domain_event.at)
+        return None
+
+    @staticmethod
+    def _decided(decided: Any) -> MeldingDecided:
+        return MeldingDecided(
+            melding_id=str(decided.originator_id), outcome=decided.outcome,
+            theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
+            decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
+        )

@@ -18,7 +18,7 @@ SOURCES = ("intake", "investigation")
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
-    return TriageApplication(store_environment(settings, "triage"))
+    return TriageApplication(store_environment(settings, "triage"), clock=clock)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -1,12 +1,58 @@
-"""The melding as triage handles it: received, assessed, decided, closed."""
+"""The melding as triage handles it: received, assessed, decided, closed.
+
+Every step is an event on the `Report` aggregate and an entry in its history (who,
+what, when). Which step is allowed in which status is the table `TRANSITIONS`, and
+nowhere else: each command checks it before it records anything, and each event
+takes its new status from it, so a refused command leaves no event behind.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from shared.errors import InvalidInput, InvalidTransition
+
+#: command -> {status it is allowed in: status it leads to}
+TRANSITIONS: Final[dict[str, dict[str, str]]] = {
+    "assess": {"received": "assessed"},
+    "decide": {"assessed": "decided"},
+    "message_reporter": {s: s for s in ("received", "assessed", "decided")},
+    "record_reply": {s: s for s in ("received", "assessed", "decided", "closed")},
+    "close": {"assessed": "closed", "decided": "closed"},
+}
+
+CASE_OUTCOMES: Final = frozenset({"conversation", "investigation"})
+
+
+def opens_case(outcome: list[str]) -> bool:
+    """A conversation or an investigation continues in the investigation service."""
+    return bool(CASE_OUTCOMES.intersection(outcome))
+
+
+def closing_reason(outcome: list[str]) -> str | None:
+    """Why a decision ends the melding at once, or None when a case follows."""
+    if opens_case(outcome):
+        return None
+    if "referral" in outcome:
+        return "referral"
+    if "no_action" in outcome:
+        return "no_action"
+    return "police_report"
+
+
+def check_outcome(outcome: list[str], police_report_on: date | None) -> None:
+    if not outcome:
+        raise InvalidInput("A decision names at least one outcome.", field="outcome")
+    if "no_action" in outcome and len(outcome) > 1:
+        raise InvalidInput("'no_action' cannot be combined with another outcome.",
+                           field="outcome")
+    if police_report_on is not None and "police_report" not in outcome:
+        raise InvalidInput("A police report date belongs to a 'police_report' outcome.",
+                           field="police_report_on")
 
 
 class Report(Aggregate):
@@ -40,7 +86,121 @@ class Report(Aggregate):
         self.involved = involved
         self.occurred = occurred
         self.anonymous = anonymous
-        self.identity = identity
+        # Only a named reporter's; intake never sends an anonymous one's.
+        self.identity = None if anonymous else identity
         self.received_at = received_at
         self.acknowledged_at = acknowledged_at
         self.status = "received"
+        self.assessment: dict[str, Any] | None = None
+        self.decision: dict[str, Any] | None = None
+        self.closure: dict[str, Any] | None = None
+        self.messages: list[dict[str, Any]] = []
+        self.feedback_at: datetime | None = None
+        self.history: list[dict[str, Any]] = [
+            {"what": "received", "who": f"intake ({channel})", "at": received_at},
+            {"what": "acknowledged", "who": "intake", "at": acknowledged_at},
+        ]
+
+    # -- commands: check, then record -------------------------------------------------
+
+    def assess(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
+               severity: str, theme: str, advice: str, motivation: str, feedback: str,
+               by: str, at: datetime) -> None:
+        """The meldpunt's assessment; an inadmissible melding is closed at once."""
+        self._check("assess")
+        self._assessed(admissible=admissible, reasonable_grounds=reasonable_grounds,
+                       code_violation=code_violation, severity=severity, theme=theme,
+                       advice=advice, motivation=motivation, by=by, at=at)
+        if not admissible:
+            self.close(reason="inadmissible", feedback=feedback, by=by, at=at)
+
+    def decide(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
+               feedback: str, by: str, at: datetime) -> None:
+        """The competent authority's decision; without a case to follow, it closes."""
+        self._check("decide")
+        check_outcome(outcome, police_report_on)
+        if "police_report" in outcome and police_report_on is None:
+            police_report_on = at.date()
+        # The decision carries the persons concerned and who assessed, so that
+        # investigation can refuse a conflicted investigator.
+        self._decided(outcome=list(outcome), motivation=motivation,
+                      police_report_on=police_report_on, theme=self.theme,
+                      involved=list(self.involved), assessed_by=self.assessed_by or "",
+                      by=by, at=at)
+        reason = closing_reason(outcome)
+        if reason is not None:
+            self.close(reason=reason, feedback=feedback, by=by, at=at)
+
+    def message_reporter(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
+        self._check("message_reporter")
+        self._messaged(body=body, purpose=purpose, by=by, at=at)
+
+    def record_reply(self, *, body: str, at: datetime) -> bool:
+        """The reporter's reply from the mailbox; False for a copy already recorded."""
+        self._check("record_reply")
+        if any(m["from"] == "reporter" and m["at"] == at and m["body"] == body
+               for m in self.messages):
+            return False
+        self._replied(body=body, at=at)
+        return True
+
+    def close(self, *, reason: str, feedback: str, by: str, at: datetime) -> None:
+        """Close with the final feedback to the reporter, sent in the same commit."""
+        self._check("close")
+        self._messaged(body=feedback, purpose="feedback", by=by, at=at)
+        self._closed(reason=reason, by=by, at=at)
+
+    def _check(self, command: str) -> None:
+        if self.status not in TRANSITIONS[command]:
+            raise InvalidTransition(
+                f"'{command}' is not possible while the melding is {self.status}.",
+                state=self.status)
+
+    def _advance(self, command: str) -> None:
+        self.status = TRANSITIONS[command][self.status]
+
+    # -- events: what happened -----------------------------------------------------------
+
+    @event("Assessed")
+    def _assessed(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
+                  severity: str, theme: str, advice: str, motivation: str, by: str,
+                  at: datetime) -> None:
+        self.assessment = {
+            "admissible": admissible, "reasonable_grounds": reasonable_grounds,
+            "code_violation": code_violation, "severity": severity, "theme": theme,
+            "advice": advice, "motivation": motivation, "assessed_by": by, "at": at,
+        }
+        self.theme = theme  # the confirmed theme is the one that counts from now on
+        self._advance("assess")
+        self.history.append({"what": "assessed", "who": by, "at": at})
+
+    @event("Decided")
+    def _decided(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
+                 theme: str, involved: list[str], assessed_by: str, by: str,
+                 at: datetime) -> None:
+        self.decision = {"outcome": outcome, "motivation": motivation,
+                         "police_report_on": police_report_on, "decided_by": by, "at": at}
+        self._advance("decide")
+        self.history.append({"what": "decided", "who": by, "at": at})
+
+    @event("MessageSent")
+    def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
+        self.messages.append({"from": "meldpunt", "body": body, "purpose": purpose, "at": at})
+        if purpose == "feedback" and self.feedback_at is None:
+            self.feedback_at = at
+        self.history.append({"what": f"{purpose}_sent", "who": by, "at": at})
+
+    @event("ReplyReceived")
+    def _replied(self, *, body: str, at: datetime) -> None:
+        self.messages.append({"from": "reporter", "body": body, "purpose": "reply", "at": at})
+        self.history.append({"what": "reporter_replied", "who": "reporter", "at": at})
+
+    @event("Closed")
+    def _closed(self, *, reason: str, by: str, at: datetime) -> None:
+        self.closure = {"reason": reason, "at": at}
+        self._advance("close")
+        self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
+
+    @property
+    def assessed_by(self) -> str | None:
+        return self.assessment["assessed_by"] if self.assessment else None

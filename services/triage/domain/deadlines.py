@@ -1,0 +1,64 @@
+"""The statutory terms of a melding, computed here and nowhere else.
+
+Acknowledgement within 7 days of receipt; feedback within 3 calendar months of the
+acknowledgement (Wet bescherming klokkenluiders, art. 2 lid 1). A month is a calendar
+month: a day that does not exist in the target month becomes that month's last day,
+so 31 January + 3 months is 30 April, and 30 November 2023 + 3 months is 29 February
+2024. Times keep the time zone they carry.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+ACKNOWLEDGE_WITHIN = timedelta(days=7)
+FEEDBACK_WITHIN_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    acknowledge_by: datetime
+    #: None until the melding is acknowledged: the term runs from the acknowledgement.
+    feedback_by: datetime | None
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus calendar months, clamped to the last day of the target month."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def deadlines(received_at: datetime, acknowledged_at: datetime | None) -> Deadlines:
+    return Deadlines(
+        acknowledge_by=received_at + ACKNOWLEDGE_WITHIN,
+        feedback_by=(
+            add_months(acknowledged_at, FEEDBACK_WITHIN_MONTHS) if acknowledged_at else None
+        ),
+    )
+
+
+def overdue_from(
+    terms: Deadlines, acknowledged_at: datetime | None, feedback_at: datetime | None
+) -> datetime | None:
+    """The moment from which the melding counts as overdue, or None if it never will
+    (both terms met). Overdue means: acknowledged late (or not yet, past the term), or
+    feedback not given by `feedback_by` (given late, or not yet and the term passed).
+    A missed term stays missed, so the annual report can count it."""
+    moments: list[datetime] = []
+    if acknowledged_at is None or acknowledged_at > terms.acknowledge_by:
+        moments.append(terms.acknowledge_by)
+    if terms.feedback_by is not None and (feedback_at is None or feedback_at > terms.feedback_by):
+        moments.append(terms.feedback_by)
+    return min(moments) if moments else None
+
+
+def is_overdue(
+    terms: Deadlines, acknowledged_at: datetime | None, feedback_at: datetime | None,
+    now: datetime,
+) -> bool:
+    start = overdue_from(terms, acknowledged_at, feedback_at)
+    return start is not None and now > start
