@@ -1,0 +1,97 @@
+"""Turns the posted melding form into a `Submission`, or into errors per field.
+
+The rules are the JSON API's (`MeldingIn`), so the form and the API accept the same
+meldingen; only the messages differ: they name the field in the reporter's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from pydantic import ValidationError
+
+from services.intake.api.schemas import MeldingIn
+from services.intake.application import Submission
+
+FIELDS = ("kind", "theme", "description", "occurred", "involved", "anonymous",
+          "name", "email", "phone")
+IDENTITY_FIELDS = ("name", "email", "phone")
+Sealing = Literal["browser", "server", "none", "named"]
+
+
+@dataclass
+class MeldingForm:
+    """What the reporter typed (to show again after an error) and what is wrong with it."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    submission: Submission | None = None
+    sealing: Sealing = "none"
+
+
+def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
+    values = {name: posted.get(name, "").strip() for name in FIELDS}
+    values["identity_sealed"] = posted.get("identity_sealed", "").strip()
+    values["key_id"] = posted.get("key_id", "").strip()
+    form = MeldingForm(values=values)
+
+    anonymous = {"true": True, "false": False}.get(values["anonymous"])
+    if anonymous is None:
+        form.errors["anonymous"] = "anonymous"
+    identity = {name: values[name] for name in IDENTITY_FIELDS if values[name]}
+    if anonymous is False and not values["name"]:
+        form.errors["name"] = "name"
+    sealed = values["identity_sealed"] if anonymous else ""
+    if sealed and identity:
+        # The reporter typed the details again (e.g. after an error): the new ones count.
+        sealed = values["identity_sealed"] = ""
+    occurred = _date(values["occurred"])
+    if values["occurred"] and (occurred is None or occurred > today):
+        form.errors["occurred"] = "occurred"
+
+    payload: dict[str, object] = {
+        "kind": values["kind"], "theme": values["theme"],
+        "description": values["description"], "anonymous": bool(anonymous),
+        "involved": [line.strip() for line in values["involved"].splitlines() if line.strip()],
+        "occurred": occurred,
+        "identity": identity or None,
+        "identity_sealed": sealed or None,
+        "key_id": (values["key_id"] or None) if sealed else None,
+    }
+    try:
+        body = MeldingIn.model_validate(payload)
+    except ValidationError as exc:
+        for error in exc.errors():
+            form.errors.setdefault(field_of(error["loc"]), field_of(error["loc"]))
+    if form.errors:
+        return form
+
+    form.sealing = "named" if not anonymous else (
+        "browser" if sealed else "server" if identity else "none")
+    form.submission = Submission(
+        kind=body.kind, theme=body.theme, description=body.description,
+        anonymous=body.anonymous, channel="web", involved=tuple(body.involved),
+        occurred=body.occurred,
+        identity=body.identity.model_dump(exclude_none=True) if body.identity else None,
+        identity_sealed=body.identity_sealed, key_id=body.key_id,
+    )
+    return form
+
+
+def field_of(loc: tuple[int | str, ...] | list[str]) -> str:
+    """The form field a validation error (or a domain error's `field`) belongs to."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] == "identity":
+        return parts[1] if len(parts) > 1 and parts[1] in IDENTITY_FIELDS else "name"
+    if parts and parts[0] in ("identity_sealed", "key_id"):
+        return "identity_sealed"
+    return parts[0] if parts and parts[0] in FIELDS else "description"
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

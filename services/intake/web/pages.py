@@ -1,0 +1,85 @@
+"""The reporter's web form and the receipt page.
+
+The receipt page is the answer to the form's post itself: the code travels in that one
+response body and nowhere else (no redirect, no URL, no cookie, no log line).
+"""
+
+from __future__ import annotations
+
+import base64
+
+from eventsourcing.persistence import PersistenceError
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from services.intake.adapters.receipts import grouped
+from services.intake.api.deps import Intake
+from services.intake.application import IntakeApplication
+from services.intake.web.forms import MeldingForm, field_of, parse_melding
+from services.intake.web.rendering import (
+    cross_site,
+    form_tokens,
+    posted_fields,
+    render,
+)
+from services.intake.web.texts import language
+from shared.errors import InvalidInput, Unavailable
+
+router = APIRouter(include_in_schema=False)
+
+# Where the error summary links to for each field: a radio group's first option.
+ANCHORS = {
+    "kind": "kind-integrity_violation",
+    "theme": "theme-interests",
+    "anonymous": "anonymous-false",
+    "identity_sealed": "name",
+}
+
+
+@router.get("/", response_class=HTMLResponse)
+def form(request: Request, intake: Intake, lang: str | None = None) -> HTMLResponse:
+    """The web form (Dutch; English with ?lang=en)."""
+    return _form(request, intake, language(lang), MeldingForm(values={}))
+
+
+@router.post("/", response_class=HTMLResponse)
+async def submit(request: Request, intake: Intake) -> HTMLResponse:
+    """File the melding and show its receipt, or show the form again with its errors."""
+    posted = await posted_fields(request)
+    lang = language(posted.get("lang"))
+    today = intake.clock.now().date()
+    melding = parse_melding(posted, today)
+    if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
+        melding.errors = {"form": "form"}
+        return _form(request, intake, lang, melding, status_code=403)
+    if melding.errors or melding.submission is None:
+        return _form(request, intake, lang, melding, status_code=422)
+    try:
+        filed = await run_in_threadpool(intake.file_report, melding.submission)
+    except InvalidInput as exc:
+        # Only what the server could not check before: a sealed box that is not one.
+        melding.errors = {field_of([exc.extra["errors"][0]["field"]]): "identity_sealed"}
+        melding.values["identity_sealed"] = ""
+        return _form(request, intake, lang, melding, status_code=422)
+    except (Unavailable, PersistenceError):
+        melding.errors = {"unavailable": "unavailable"}
+        return _form(request, intake, lang, melding, status_code=503)
+    return render(request, "receipt.html", lang, groups=grouped(filed.receipt).split(),
+                  sealing=melding.sealing)
+
+
+def _form(
+    request: Request,
+    intake: IntakeApplication,
+    lang: str,
+    melding: MeldingForm,
+    status_code: int = 200,
+) -> HTMLResponse:
+    sealer = intake.sealer
+    return render(
+        request, "form.html", lang, status_code=status_code, switch="/",
+        values=melding.values, errors=melding.errors, anchors=ANCHORS,
+        adviser_key=base64.b64encode(sealer.public_keys[sealer.current]).decode(),
+        key_id=sealer.current, today=intake.clock.now().date().isoformat(),
+    )
