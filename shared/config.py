@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     receipt_key: SecretStr | None = None
     receipt_key_file: Path | None = None
 
+    # The reporter's mailbox: a short-lived token per login; failed logins are limited
+    # per client address, and logins per melding, within a window.
+    mailbox_token_ttl_seconds: int = 15 * 60
+    mailbox_login_window_seconds: int = 15 * 60
+    mailbox_login_failures_per_client: int = 10
+    mailbox_logins_per_melding: int = 20
+
     # The confidential adviser's public key(s): base64, or a file with one
     # base64 key per line (the last line is the current key; older ones still open).
     adviser_public_key: str | None = None

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, TypeVar
 from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import IntegrityError
 
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
+from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.report import Receipt, Report
 from shared.application import ServiceApplication
 from shared.clock import Clock, SystemClock
-from shared.contracts import IntegrationEvent, MeldingReceived, NamedIdentity
-from shared.errors import InvalidInput
+from shared.contracts import (
+    ContactMomentRecorded,
+    IntegrationEvent,
+    MeldingClosed,
+    MeldingReceived,
+    NamedIdentity,
+    ReporterMessaged,
+    ReporterReplied,
+)
+from shared.errors import InvalidInput, NotFound
+
+T = TypeVar("T")
 
 ACKNOWLEDGEMENT = (
     "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
@@ -82,11 +98,91 @@ class IntakeApplication(ServiceApplication):
         self.save(report, receipt)
         return Filed(id=report.id, receipt=code, acknowledged_at=now)
 
+    def find_by_receipt(self, code: str) -> UUID | None:
+        """The melding a receipt code opens: one read by the code's keyed hash, then a
+        constant-time comparison (made even when nothing was found)."""
+        digest = self.receipts.digest(code)
+        try:
+            receipt: Receipt | None = self.repository.get(Receipt.create_id(digest))
+        except AggregateNotFoundError:
+            receipt = None
+        if not self.receipts.matches(receipt.digest if receipt else None, digest):
+            return None
+        assert receipt is not None
+        return receipt.report_id
+
+    def get_report(self, melding_id: UUID) -> Report:
+        try:
+            report = self.repository.get(melding_id)
+        except AggregateNotFoundError:
+            report = None
+        if not isinstance(report, Report):
+            raise NotFound(f"No melding with id {melding_id}.")
+        return report
+
+    def read_sealed_identity(self, melding_id: UUID, *, by: str) -> dict[str, str]:
+        """The ciphertext for the confidential adviser; the access itself is recorded."""
+
+        def read() -> dict[str, str]:
+            report = self.get_report(melding_id)
+            report.record_identity_read(by=by, at=self.clock.now())
+            self.save(report)
+            assert report.sealed_identity is not None
+            return report.sealed_identity
+
+        return _retrying(read)
+
+    def reply(self, melding_id: UUID, body: str) -> datetime:
+        """The reporter writes in the mailbox; triage receives it as `reporter_replied`."""
+
+        def write() -> datetime:
+            report = self.get_report(melding_id)
+            at = self.clock.now()
+            report.reply(body=body, at=at)
+            self.save(report)
+            return at
+
+        return _retrying(write)
+
+    def record_contact_moment(self, *, adviser: str, theme: str, on: date) -> UUID:
+        moment = ContactMoment.record(adviser=adviser, theme=theme, on=on,
+                                      today=self.clock.now().date())
+        self.save(moment)
+        return moment.id
+
+    @singledispatchmethod
+    def policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
+        """Integration events that intake does not react to."""
+
+    @policy.register
+    def _(self, event: ReporterMessaged, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self._known(event.melding_id)
+        if report is not None:
+            report.receive_message(body=event.body, purpose=event.purpose, at=event.at)
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: MeldingClosed, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self._known(event.melding_id)
+        if report is not None and report.status != "closed":
+            report.close(reason=event.reason, at=event.at)
+            processing_event.collect_events(report)
+
+    def _known(self, melding_id: str) -> Report | None:
+        """None for a melding intake never filed (nothing to show in a mailbox)."""
+        try:
+            return self.get_report(UUID(melding_id))
+        except (NotFound, ValueError):
+            return None
+
     def _identity(
         self, submission: Submission
     ) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
         """A named reporter's identity stays readable; an anonymous one's is sealed."""
         if submission.identity_sealed is not None:
+            if submission.identity is not None:
+                raise InvalidInput("Send the identity either sealed or in the clear, not both.",
+                                   field="identity")
             if not submission.anonymous:
                 raise InvalidInput("A sealed identity is for anonymous meldingen.",
                                    field="identity_sealed")
@@ -96,6 +192,8 @@ class IntakeApplication(ServiceApplication):
                 raise InvalidInput("The sealed identity is not a sealed box.",
                                    field="identity_sealed")
             return None, {"key_id": submission.key_id, "sealed": submission.identity_sealed}
+        if submission.key_id is not None:
+            raise InvalidInput("A key_id belongs with identity_sealed.", field="key_id")
         if submission.identity is None:
             return None, None
         if submission.anonymous:
@@ -119,4 +217,21 @@ class IntakeApplication(ServiceApplication):
                 # Intake acknowledges in the same transaction as it files.
                 acknowledged_at=filed.received_at,
             )
+        if isinstance(domain_event, Report.ReporterWrote):
+            return ReporterReplied(melding_id=str(domain_event.originator_id),
+                                   body=domain_event.body, at=domain_event.at)
+        if isinstance(domain_event, ContactMoment.Recorded):
+            return ContactMomentRecorded(adviser=domain_event.adviser,
+                                         theme=domain_event.theme, date=domain_event.on)
         return None
+
+
+def _retrying(command: Callable[[], T], attempts: int = 3) -> T:
+    """Run a get-change-save command again if another writer saved the same aggregate
+    in between (the store refuses the second version; nothing was half-saved)."""
+    for _ in range(attempts - 1):
+        try:
+            return command()
+        except IntegrityError:
+            continue
+    return command()

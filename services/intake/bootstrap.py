@@ -5,12 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.intake.adapters.adviser_keys import load_sealer
+from services.intake.adapters.mailbox_tokens import MailboxTokens
+from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.adapters.receipts import ReceiptKeys
+from services.intake.api import adviser, mailbox
 from services.intake.api.routes import router
 from services.intake.application import IntakeApplication
+from services.intake.mailbox import MailboxLogin
+from services.intake.web import install as install_web
 from shared.auth import TokenVerifier
-from shared.clock import Clock
+from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
+from shared.crypto import derive_key
 from shared.eventstore import store_environment
 from shared.runtime import MessagingRuntime, messaging_lifespan, readiness_checks
 from shared.web import create_app as create_web_app
@@ -27,18 +33,40 @@ def build_application(settings: Settings, clock: Clock | None = None) -> IntakeA
     )
 
 
+def build_mailbox_login(settings: Settings, application: IntakeApplication) -> MailboxLogin:
+    clock = application.clock
+    window = settings.mailbox_login_window_seconds
+    tokens = MailboxTokens(
+        derive_key(settings.receipt_key_b64, "mailbox-token"),
+        ttl_seconds=settings.mailbox_token_ttl_seconds,
+        issuer=settings.jwt_issuer,
+        clock=clock,
+    )
+    return MailboxLogin(
+        application,
+        tokens,
+        failures_per_client=AttemptCounter(settings.mailbox_login_failures_per_client, window,
+                                           clock),
+        logins_per_melding=AttemptCounter(settings.mailbox_logins_per_melding, window, clock),
+    )
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    application = build_application(settings, clock)
+    application = build_application(settings, clock or SystemClock())
+    login = build_mailbox_login(settings, application)
     runtime = MessagingRuntime(application, settings, SOURCES)
     app = create_web_app(
         service="intake",
         verifier=TokenVerifier(settings),
-        routers=[router],
+        routers=[router, mailbox.router, adviser.router],
         lifespan=messaging_lifespan(runtime),
         readiness=readiness_checks(runtime),
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.application = application
+    app.state.mailbox_login = login
+    app.state.mailbox_tokens = login.tokens
     app.state.runtime = runtime
+    install_web(app, settings)
     return app

@@ -20,20 +20,25 @@ class ReceiptKeys:
 
     @staticmethod
     def new_code() -> str:
-        """16 digits from the operating system's CSPRNG."""
-        return "".join(str(secrets.randbelow(10)) for _ in range(RECEIPT_DIGITS))
+        """16 digits from the operating system's CSPRNG (uniform, leading zeros kept)."""
+        return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
 
     def digest(self, code: str) -> str:
+        """The lookup key: the same work for any input, well-formed or not."""
         return blake2b(normalise(code).encode(), key=self._key, encoder=HexEncoder).decode()
 
     @staticmethod
-    def matches(stored: str, candidate: str) -> bool:
-        return hmac.compare_digest(stored, candidate)
+    def matches(stored: str | None, candidate: str) -> bool:
+        """Constant-time; with nothing stored, compare against a stand-in all the same."""
+        return hmac.compare_digest(stored or _NOTHING, candidate) and stored is not None
+
+
+_NOTHING = "0" * 128  # the length of a hex BLAKE2b digest
 
 
 def normalise(code: str) -> str:
     """Accept the code as written down: with spaces or dashes between the groups."""
-    return "".join(ch for ch in code if ch.isdigit())
+    return "".join(ch for ch in code if ch in "0123456789")
 
 
 def grouped(code: str) -> str:

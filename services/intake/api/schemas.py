@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
@@ -40,3 +40,61 @@ class FiledOut(BaseModel):
     id: str
     receipt: str = Field(description="16 digits in groups of four; shown once, never stored")
     acknowledged_at: datetime
+
+
+class AdviserKeyOut(BaseModel):
+    key_id: str
+    public_key: str = Field(description="base64 Curve25519 public key: seal identities to it")
+
+
+class SealedIdentityOut(BaseModel):
+    key_id: str = Field(description="the adviser key the identity was sealed to")
+    sealed: str = Field(description="base64 sealed box of the identity's JSON")
+
+
+class MailboxLoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: Annotated[str, StringConstraints(max_length=64)]
+
+
+class MailboxTokenOut(BaseModel):
+    token: str
+    expires_in: int = Field(description="seconds until the token expires")
+
+
+class MailboxMessage(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Literal["meldpunt", "reporter"] = Field(alias="from")
+    body: str
+    at: datetime
+    purpose: Literal["acknowledgement", "message", "feedback", "reply"]
+
+
+class MailboxOut(BaseModel):
+    id: str
+    status: Literal["received", "acknowledged", "feedback_given", "closed"]
+    messages: list[MailboxMessage]
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: Text
+
+
+class ReplyOut(BaseModel):
+    at: datetime
+
+
+class ContactMomentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    adviser: Literal["integrity", "conduct"]
+    theme: Theme
+    date: date
+
+
+class ContactMomentOut(BaseModel):
+    id: str

@@ -9,7 +9,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, InvalidTransition, NotFound
 
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
 
@@ -46,12 +46,49 @@ class Report(Aggregate):
         self.sealed_identity = sealed_identity
         self.received_at = received_at
         self.acknowledged_at: datetime | None = None
+        self.status = "received"
         self.messages: list[dict[str, Any]] = []
+        self.identity_reads: list[dict[str, Any]] = []
 
     @event("Acknowledged")
     def acknowledge(self, at: datetime, body: str) -> None:
         self.acknowledged_at = at
-        self.messages.append({"from": "meldpunt", "body": body, "at": at})
+        self.status = "acknowledged"
+        self.messages.append(
+            {"from": "meldpunt", "body": body, "at": at, "purpose": "acknowledgement"})
+
+    def check_has_sealed_identity(self) -> None:
+        if self.sealed_identity is None:
+            raise NotFound("This melding has no sealed identity.")
+
+    @event("SealedIdentityRead")
+    def record_identity_read(self, by: str, at: datetime) -> None:
+        """The confidential adviser fetched the sealed identity: every access is on record."""
+        self.check_has_sealed_identity()
+        self.identity_reads.append({"by": by, "at": at})
+
+    @event("MeldpuntWrote")
+    def receive_message(self, body: str, purpose: str, at: datetime) -> None:
+        """A message or the feedback from the meldpunt, for the reporter's mailbox."""
+        self.messages.append({"from": "meldpunt", "body": body, "at": at, "purpose": purpose})
+        if purpose == "feedback" and self.status != "closed":
+            self.status = "feedback_given"
+
+    def check_open(self) -> None:
+        if self.status == "closed":
+            raise InvalidTransition("The handling of this melding has ended.", state=self.status)
+
+    @event("ReporterWrote")
+    def reply(self, body: str, at: datetime) -> None:
+        """The reporter answers or adds information through the mailbox."""
+        self.check_open()
+        self.messages.append({"from": "reporter", "body": body, "at": at, "purpose": "reply"})
+
+    @event("Closed")
+    def close(self, reason: str, at: datetime) -> None:
+        self.status = "closed"
+        self.closed_at = at
+        self.closed_reason = reason
 
 
 class Receipt(Aggregate):

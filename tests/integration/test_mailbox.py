@@ -1,0 +1,148 @@
+"""The reporter's mailbox: the receipt code opens it, a wrong code does not, guessing is
+slowed down, the token expires, and messages travel both ways over NATS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from shared.clock import MovableClock
+from shared.config import Settings
+from tests.support import MELDING, eventually, running, token
+
+ANONYMOUS = {**MELDING, "anonymous": True, "identity": {"name": "Mila Mailbox"}}
+WRONG = "0000 0000 0000 0000"
+
+
+async def file(client: httpx.AsyncClient, melding: dict[str, Any] = ANONYMOUS) -> dict[str, Any]:
+    response = await client.post("/api/meldingen", json=melding)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def login(client: httpx.AsyncClient, receipt: str) -> httpx.Response:
+    return await client.post("/api/mailbox/login", json={"receipt": receipt})
+
+
+def bearer(token_: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_}"}
+
+
+async def test_receipt_opens_the_mailbox_with_the_acknowledgement(
+    sqlite_settings: Settings,
+) -> None:
+    async with running("intake", sqlite_settings) as intake:
+        filed = await file(intake.client)
+
+        # The code as written down: in groups, or with dashes, opens the mailbox.
+        response = await login(intake.client, filed["receipt"].replace(" ", "-"))
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "no-store"
+        mailbox = await intake.client.get("/api/mailbox", headers=bearer(response.json()["token"]))
+
+        assert mailbox.status_code == 200, mailbox.text
+        body = mailbox.json()
+        assert body["id"] == filed["id"]
+        assert body["status"] == "acknowledged"
+        [acknowledgement] = body["messages"]
+        assert acknowledgement["from"] == "meldpunt"
+        assert acknowledgement["purpose"] == "acknowledgement"
+        assert "ontvangen" in acknowledgement["body"]
+
+
+async def test_wrong_code_is_refused_and_guessing_is_slowed_down(
+    sqlite_settings: Settings,
+) -> None:
+    clock = MovableClock(datetime.now(UTC))
+    settings = sqlite_settings.model_copy(update={"mailbox_login_failures_per_client": 3})
+    async with running("intake", settings, clock=clock) as intake:
+        filed = await file(intake.client)
+
+        # Wrong codes, well-formed or not, get the same refusal.
+        answers = [await login(intake.client, code) for code in (WRONG, "12", WRONG)]
+        assert [a.status_code for a in answers] == [401, 401, 401]
+        assert len({a.json()["detail"] for a in answers}) == 1
+
+        # After three failures this client is refused, even with the right code, so
+        # that the answer does not tell whether a code exists.
+        for code in (WRONG, filed["receipt"]):
+            refused = await login(intake.client, code)
+            assert refused.status_code == 429
+            assert refused.headers["content-type"] == "application/problem+json"
+
+        # Once the window has passed, the right code works again.
+        clock.advance(timedelta(seconds=settings.mailbox_login_window_seconds))
+        assert (await login(intake.client, filed["receipt"])).status_code == 200
+
+
+async def test_logins_per_melding_are_limited(sqlite_settings: Settings) -> None:
+    settings = sqlite_settings.model_copy(update={"mailbox_logins_per_melding": 2})
+    async with running("intake", settings) as intake:
+        filed, other = await file(intake.client), await file(intake.client)
+        answers = [(await login(intake.client, filed["receipt"])).status_code for _ in range(3)]
+        assert answers == [200, 200, 429]
+        # Another melding's mailbox is not held up.
+        assert (await login(intake.client, other["receipt"])).status_code == 200
+
+
+async def test_mailbox_token_expires(sqlite_settings: Settings) -> None:
+    clock = MovableClock(datetime.now(UTC))
+    async with running("intake", sqlite_settings, clock=clock) as intake:
+        filed = await file(intake.client)
+        session = (await login(intake.client, filed["receipt"])).json()
+        assert session["expires_in"] == sqlite_settings.mailbox_token_ttl_seconds
+
+        clock.advance(timedelta(seconds=session["expires_in"] - 1))
+        assert (await intake.client.get("/api/mailbox",
+                                        headers=bearer(session["token"]))).status_code == 200
+        clock.advance(timedelta(seconds=1))
+        expired = await intake.client.get("/api/mailbox", headers=bearer(session["token"]))
+        assert expired.status_code == 401
+
+
+async def test_mailbox_and_staff_tokens_do_not_mix(sqlite_settings: Settings) -> None:
+    async with running("intake", sqlite_settings) as intake:
+        filed = await file(intake.client)
+        mailbox = bearer((await login(intake.client, filed["receipt"])).json()["token"])
+
+        # A mailbox token opens no staff route, not even for its own melding.
+        staff_route = f"/api/meldingen/{filed['id']}/sealed-identity"
+        assert (await intake.client.get(staff_route, headers=mailbox)).status_code == 401
+        # A staff token opens no mailbox.
+        adviser = token(sqlite_settings, "confidential_adviser")
+        assert (await intake.client.get("/api/mailbox", headers=adviser)).status_code == 401
+        assert (await intake.client.get("/api/mailbox")).status_code == 401
+
+
+async def test_messages_travel_between_mailbox_and_meldpunt(settings: Settings) -> None:
+    async with running("intake", settings) as intake, running("triage", settings) as triage:
+        filed = await file(intake.client)
+        mailbox = bearer((await login(intake.client, filed["receipt"])).json()["token"])
+        meldpunt = token(settings, "meldpunt", "marie")
+
+        # The reporter adds information; the meldpunt reads it in triage.
+        reply = await intake.client.post("/api/mailbox/messages", headers=mailbox,
+                                         json={"body": "De fiets staat nog in de schuur."})
+        assert reply.status_code == 201, reply.text
+
+        async def reply_in_triage() -> bool:
+            melding = await triage.client.get(f"/api/meldingen/{filed['id']}", headers=meldpunt)
+            return melding.status_code == 200 and "nog in de schuur" in melding.text
+
+        await eventually(reply_in_triage)
+
+        # The meldpunt writes back; the reporter reads it in the mailbox.
+        sent = await triage.client.post(f"/api/meldingen/{filed['id']}/messages",
+                                        headers=meldpunt, json={"body": "Dank, wij kijken."})
+        assert sent.status_code == 201, sent.text
+
+        async def message_in_mailbox() -> bool:
+            body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
+            return [m["from"] for m in body["messages"]] == ["meldpunt", "reporter", "meldpunt"]
+
+        await eventually(message_in_mailbox)
+        messages = (await intake.client.get("/api/mailbox", headers=mailbox)).json()["messages"]
+        assert messages[2]["body"] == "Dank, wij kijken."
+        assert messages[2]["purpose"] == "message"
