@@ -43,8 +43,9 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-             413: "Payload too large", 429: "Too many requests"}.get(exc.status_code, "Error")
+    title = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+             405: "Method not allowed", 413: "Payload too large",
+             429: "Too many requests"}.get(exc.status_code, "Error")
     response = problem(exc.status_code, title, str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)

@@ -28,7 +28,12 @@ class Unauthorized(DomainError):
 
 
 class BodyLimit:
-    """413 for a body over the limit, declared or streamed, before anything reads it."""
+    """413 for a body over the limit, declared or streamed, before the app reads any of it.
+
+    The body (at most `max_bytes`) is read here first and handed on in one piece: a
+    limit enforced while the app reads would surface inside FastAPI's body parsing,
+    which turns every error there into a 400.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -40,28 +45,33 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             return await self._refuse(scope, receive, send)
+        chunks: list[bytes] = []
         received = 0
-
-        async def limited() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunks.append(message.get("body", b""))
+            received += len(chunks[-1])
             if received > self.max_bytes:
-                raise _TooLarge
-            return message
+                return await self._refuse(scope, receive, send)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: only a disconnect can come
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"The request body is larger than {self.max_bytes} bytes."
         await problem(413, "Payload too large", detail)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class AccessLog:
