@@ -188,6 +188,10 @@ class Envelope(BaseModel):
     source: str
     position: int
     data: dict[str, Any]
+    #: The hash chain (shared.chain): SHA-256 of this source's previous envelope,
+    #: and this event's link in the source's store chain. Absent before the chain.
+    prev: str | None = None
+    stored: str | None = None
 
     @property
     def message_id(self) -> str:
@@ -204,13 +208,19 @@ class Envelope(BaseModel):
         return contract.model_validate(self.data)
 
     def encode(self) -> bytes:
-        return orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        body = self.model_dump(mode="json")
+        for name in ("prev", "stored"):
+            if body[name] is None:
+                del body[name]
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
 
     @classmethod
     def decode(cls, payload: bytes) -> Envelope:
         return cls.model_validate(orjson.loads(payload))
 
     @classmethod
-    def wrap(cls, event: IntegrationEvent, *, source: str, position: int) -> Envelope:
+    def wrap(cls, event: IntegrationEvent, *, source: str, position: int,
+             prev: str | None = None, stored: str | None = None) -> Envelope:
         return cls(type=event.type, schema_version=event.schema_version, source=source,
-                   position=position, data=event.model_dump(mode="json"))
+                   position=position, data=event.model_dump(mode="json"), prev=prev,
+                   stored=stored)

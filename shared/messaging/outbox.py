@@ -6,6 +6,10 @@ and then records how far it got (a tracking record named `<service>.outbox`). A
 crash between publishing and recording re-publishes the batch, and the server drops
 the copies as duplicates; consumers' tracking records catch any that outlive the
 de-duplication window.
+
+Each batch also extends the service's hash chains (`shared.chain`): every envelope
+carries the hash of the one before it, and the chain heads are recorded with the
+position, so a restart continues them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from eventsourcing.persistence import Notification, Tracking
 from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
+from shared.chain import OutboxChain, SealBatch
 from shared.contracts import Envelope
 
 log = logging.getLogger("meldingen.outbox")
@@ -37,6 +42,8 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.tracking_name = f"{app.name}.outbox"
+        self.chain = OutboxChain(app)
+        self._chain_loaded = False
         self._wake = asyncio.Event()
         self._stopping = False
         self._loop = asyncio.get_running_loop()
@@ -75,28 +82,40 @@ class OutboxRelay:
 
     async def publish_pending(self, *, record: bool = True) -> int:
         """Publish one batch after the recorded position; returns how many were read."""
-        start = await asyncio.to_thread(self.position)
+        if not self._chain_loaded:
+            await asyncio.to_thread(self.chain.load, self.tracking_name)
+            self._chain_loaded = True
+        published_up_to = await asyncio.to_thread(self.position)
+        # Read from the chain's head: a store from before the chain is chained first,
+        # but what was published already is not published again.
         notifications = await asyncio.to_thread(
             self.app.recorder.select_notifications,
-            start, self.batch_size, inclusive_of_start=False,
+            self.chain.heads.position, self.batch_size, inclusive_of_start=False,
         )
         if not notifications:
             return 0
+        batch = self.chain.batch()
         for notification in notifications:
-            await self._publish(notification)
+            stored = batch.stored(notification)
+            if notification.id > published_up_to:
+                await self._publish(notification, batch, stored)
         if record:
-            last = Tracking(self.tracking_name, notifications[-1].id)
-            await asyncio.to_thread(self.app.recorder.insert_tracking, last)
+            last = notifications[-1].id
+            tracking = Tracking(self.tracking_name, last) if last > published_up_to else None
+            await asyncio.to_thread(self.chain.commit, batch, tracking)
         return len(notifications)
 
-    async def _publish(self, notification: Notification) -> None:
+    async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
         domain_event = self.app.mapper.to_domain_event(notification)
         event = self.app.integration_event(domain_event)
         if event is None:
             return
-        envelope = Envelope.wrap(event, source=self.app.name, position=notification.id)
+        envelope = Envelope.wrap(event, source=self.app.name, position=notification.id,
+                                 prev=batch.heads.stream_head, stored=stored)
+        payload = envelope.encode()
         # Publish-and-wait, one by one: consumers rely on each source's order.
         await self.js.publish(
-            envelope.subject, envelope.encode(), timeout=5.0,
+            envelope.subject, payload, timeout=5.0,
             headers={"Nats-Msg-Id": envelope.message_id},
         )
+        batch.published(payload)
