@@ -1,22 +1,162 @@
 """The investigation application.
 
-Cases: a conversation or an investigation under the protocol, then measures.
+Cases: a conversation or an investigation under the protocol, then measures. A case
+opens from triage's decision (received over NATS); its closing travels back to
+triage, which closes the melding and sends the final feedback to the reporter.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import IntegrityError
 
+from services.investigation.domain.case import Case
+from services.investigation.domain.feedback import final_feedback
+from services.investigation.domain.measures import any_taken
+from shared import contracts
 from shared.application import ServiceApplication
+from shared.auth import Principal
+from shared.clock import Clock, SystemClock
+from shared.errors import Conflict, Forbidden, NotFound
+
+log = logging.getLogger("meldingen.investigation")
+T = TypeVar("T")
+
+
+def may_see(case: Case, principal: Principal) -> bool:
+    """Investigators see the cases they are assigned to; the competent authority all."""
+    if principal.role == "competent_authority":
+        return True
+    return principal.role == "investigator" and case.is_assigned(principal.sub)
 
 
 class InvestigationApplication(ServiceApplication):
     name = "investigation"
 
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock = clock or SystemClock()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def get_case(self, case_id: UUID, principal: Principal) -> Case:
+        try:
+            case: Case = self.repository.get(case_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"No case with id {case_id}.") from None
+        if not may_see(case, principal):
+            raise Forbidden("This case is not assigned to you.")
+        return case
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def record_conversation(self, case_id: UUID, minutes: str, principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.record_conversation(
+            minutes=minutes, by=by, at=at))[0]
+
+    def assign_investigators(self, case_id: UUID, investigators: list[str],
+                             principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.assign_investigators(
+            investigators=investigators, by=by, at=at))[0]
+
+    def record_plan(self, case_id: UUID, text: str, principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.record_plan(
+            text=text, by=by, at=at))[0]
+
+    def record_interview(self, case_id: UUID, interviewee: str, minutes: str,
+                         principal: Principal) -> tuple[Case, str]:
+        return self._change(case_id, principal, lambda case, by, at: case.record_interview(
+            interviewee=interviewee, minutes=minutes, by=by, at=at))
+
+    def comment_on_interview(self, case_id: UUID, interview_id: str, text: str,
+                             principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.comment_on_interview(
+            interview_id=interview_id, text=text, by=by, at=at))[0]
+
+    def add_evidence(self, case_id: UUID, description: str, sha256: str,
+                     principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.add_evidence(
+            description=description, sha256=sha256, by=by, at=at))[0]
+
+    def issue_draft_report(self, case_id: UUID, text: str, principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.issue_draft_report(
+            text=text, by=by, at=at))[0]
+
+    def record_response(self, case_id: UUID, text: str, principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.record_response(
+            text=text, by=by, at=at))[0]
+
+    def record_response_lapse(self, case_id: UUID, principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.record_response_lapse(
+            by=by, at=at))[0]
+
+    def issue_final_report(self, case_id: UUID, text: str, conclusion: str,
+                           principal: Principal) -> Case:
+        return self._change(case_id, principal, lambda case, by, at: case.issue_final_report(
+            text=text, conclusion=conclusion, by=by, at=at))[0]
+
+    def take_measures(self, case_id: UUID, measures: list[dict[str, Any]],
+                      feedback: str | None, principal: Principal) -> Case:
+        def take(case: Case, by: str, at: Any) -> None:
+            text = feedback or final_feedback(case.path, any_taken(measures))
+            case.take_measures(measures=measures, feedback=text, by=by, at=at)
+
+        return self._change(case_id, principal, take)[0]
+
+    def _change(self, case_id: UUID, principal: Principal,
+                command: Callable[[Case, str, Any], T]) -> tuple[Case, T]:
+        case = self.get_case(case_id, principal)
+        result = command(case, principal.sub, self.clock.now())
+        try:
+            self.save(case)
+        except IntegrityError:
+            # Another request changed the case between our read and our write.
+            raise Conflict("The case was changed at the same time; try again.") from None
+        return case, result
+
+    # -- policies: other services' events -----------------------------------------------
+
     @singledispatchmethod
     def policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
         """Integration events that investigation does not react to."""
+
+    @policy.register
+    def _(self, event: contracts.MeldingDecided,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        if not {"conversation", "investigation"}.intersection(event.outcome):
+            return  # no case: triage closes the melding itself
+        melding_id = UUID(event.melding_id)
+        try:
+            self.repository.get(melding_id)
+            return  # a copy that outlived the de-duplication window
+        except AggregateNotFoundError:
+            pass
+        case = Case(melding_id=melding_id, outcome=list(event.outcome), theme=event.theme,
+                    involved=list(event.involved), assessed_by=event.assessed_by,
+                    decided_by=event.decided_by, at=self.clock.now())
+        processing_event.collect_events(case)
+
+    # -- what leaves the service ----------------------------------------------------------
+
+    def integration_event(self, domain_event: Any) -> contracts.IntegrationEvent | None:
+        melding_id = str(domain_event.originator_id)
+        if isinstance(domain_event, Case.FinalReportIssued):
+            return contracts.FinalReportIssued(
+                melding_id=melding_id, conclusion=domain_event.conclusion, at=domain_event.at)
+        if isinstance(domain_event, Case.MeasuresTaken):
+            measures = domain_event.measures
+            return contracts.CaseClosed(
+                melding_id=melding_id,
+                # Only the measures' kinds and targets travel: who they concern stays here.
+                path=domain_event.path,
+                measure_kinds=[m["kind"] for m in measures],
+                measure_targets=[m["target"] for m in measures],
+                feedback=domain_event.feedback, at=domain_event.at,
+            )
+        return None

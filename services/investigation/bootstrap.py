@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
+from services.investigation.views import CaseIndex
 from shared.auth import TokenVerifier
 from shared.clock import Clock
 from shared.config import Settings, get_settings
@@ -17,12 +18,14 @@ SOURCES = ("triage",)
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> InvestigationApplication:
-    return InvestigationApplication(store_environment(settings, "investigation"))
+    return InvestigationApplication(store_environment(settings, "investigation"), clock=clock)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     application = build_application(settings, clock)
+    cases = CaseIndex()
+    cases.follow(application)
     runtime = MessagingRuntime(application, settings, SOURCES)
     app = create_web_app(
         service="investigation",
@@ -33,5 +36,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.application = application
+    app.state.cases = cases
     app.state.runtime = runtime
     return app

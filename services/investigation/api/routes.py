@@ -1,7 +1,154 @@
-"""Investigation's HTTP routes."""
+"""Investigation's HTTP routes: they translate requests into commands and the case
+into JSON. Who may call a route is `shared.authz`; which case an investigator may
+touch is the application's `may_see`."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from uuid import UUID
 
-router = APIRouter(prefix="/api", tags=["investigation"])
+from fastapi import APIRouter, Query
+
+from services.investigation.api.deps import Cases, Investigation
+from services.investigation.api.schemas import (
+    CaseList,
+    CaseOut,
+    CaseSummaryOut,
+    ConversationIn,
+    EvidenceIn,
+    FinalReportIn,
+    HistoryEntry,
+    InterviewCreated,
+    InterviewIn,
+    InvestigatorsIn,
+    MeasuresIn,
+    TextIn,
+)
+from services.investigation.domain.case import Case
+from shared.auth import Principal
+from shared.web import authorized
+
+router = APIRouter(prefix="/api", tags=["cases"])
+Reader = Annotated[Principal, authorized("case.read")]
+Investigator = Annotated[Principal, authorized("case.investigate")]
+
+
+@router.get("/cases", response_model=CaseList)
+def list_cases(
+    cases: Cases,
+    principal: Reader,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CaseList:
+    """The cases, oldest first: an investigator's own, or all for the competent authority."""
+    own = principal.sub if principal.role != "competent_authority" else None
+    visible = cases.visible(investigator=own)
+    return CaseList(
+        items=[CaseSummaryOut(id=str(c.id), path=c.path, theme=c.theme, status=c.status,
+                              opened_at=c.opened_at, investigators=c.investigators)
+               for c in visible[offset : offset + limit]],
+        total=len(visible),
+    )
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut)
+def get_case(case_id: UUID, app: Investigation, principal: Reader) -> CaseOut:
+    """The case, its status and history."""
+    return _case(app.get_case(case_id, principal))
+
+
+@router.post("/cases/{case_id}/investigators", response_model=CaseOut)
+def assign_investigators(
+    case_id: UUID, body: InvestigatorsIn, app: Investigation,
+    principal: Annotated[Principal, authorized("case.assign_investigators")],
+) -> CaseOut:
+    """Assign investigators; a conflicted one is refused (409) with the reason."""
+    return _case(app.assign_investigators(case_id, body.investigators, principal))
+
+
+@router.post("/cases/{case_id}/conversation", response_model=CaseOut)
+def record_conversation(
+    case_id: UUID, body: ConversationIn, app: Investigation,
+    principal: Annotated[Principal, authorized("case.record_conversation")],
+) -> CaseOut:
+    """The minutes of the conversation with the person concerned."""
+    return _case(app.record_conversation(case_id, body.minutes, principal))
+
+
+@router.post("/cases/{case_id}/plan", response_model=CaseOut)
+def record_plan(case_id: UUID, body: TextIn, app: Investigation,
+                principal: Investigator) -> CaseOut:
+    """The investigation plan."""
+    return _case(app.record_plan(case_id, body.text, principal))
+
+
+@router.post("/cases/{case_id}/interviews", status_code=201, response_model=InterviewCreated)
+def record_interview(case_id: UUID, body: InterviewIn, app: Investigation,
+                     principal: Investigator) -> InterviewCreated:
+    """The minutes of an interview."""
+    _, interview_id = app.record_interview(case_id, body.interviewee, body.minutes, principal)
+    return InterviewCreated(interview_id=interview_id)
+
+
+@router.post("/cases/{case_id}/interviews/{interview_id}/comments", response_model=CaseOut)
+def comment_on_interview(case_id: UUID, interview_id: str, body: TextIn, app: Investigation,
+                         principal: Investigator) -> CaseOut:
+    """The interviewee's comments on the minutes."""
+    return _case(app.comment_on_interview(case_id, interview_id, body.text, principal))
+
+
+@router.post("/cases/{case_id}/evidence", response_model=CaseOut)
+def add_evidence(case_id: UUID, body: EvidenceIn, app: Investigation,
+                 principal: Investigator) -> CaseOut:
+    """A piece of evidence: its description and the SHA-256 of the file kept outside."""
+    return _case(app.add_evidence(case_id, body.description, body.sha256, principal))
+
+
+@router.post("/cases/{case_id}/draft-report", response_model=CaseOut)
+def issue_draft_report(case_id: UUID, body: TextIn, app: Investigation,
+                       principal: Investigator) -> CaseOut:
+    """The draft report, on which the person concerned may respond."""
+    return _case(app.issue_draft_report(case_id, body.text, principal))
+
+
+@router.post("/cases/{case_id}/response", response_model=CaseOut)
+def record_response(case_id: UUID, body: TextIn, app: Investigation,
+                    principal: Investigator) -> CaseOut:
+    """The person concerned's response (zienswijze) to the draft report."""
+    return _case(app.record_response(case_id, body.text, principal))
+
+
+@router.post("/cases/{case_id}/response-term-lapsed", response_model=CaseOut)
+def record_response_lapse(case_id: UUID, app: Investigation,
+                          principal: Investigator) -> CaseOut:
+    """Record that the term for a response passed without one (409 before it ends)."""
+    return _case(app.record_response_lapse(case_id, principal))
+
+
+@router.post("/cases/{case_id}/final-report", response_model=CaseOut)
+def issue_final_report(case_id: UUID, body: FinalReportIn, app: Investigation,
+                       principal: Investigator) -> CaseOut:
+    """The final report and its conclusion, after the response or its term."""
+    return _case(app.issue_final_report(case_id, body.text, body.conclusion, principal))
+
+
+@router.post("/cases/{case_id}/measures", response_model=CaseOut)
+def take_measures(
+    case_id: UUID, body: MeasuresIn, app: Investigation,
+    principal: Annotated[Principal, authorized("case.take_measures")],
+) -> CaseOut:
+    """The competent authority's measures (or 'none'); they close the case."""
+    measures = [m.model_dump() for m in body.measures]
+    return _case(app.take_measures(case_id, measures, body.feedback, principal))
+
+
+def _case(case: Case) -> CaseOut:
+    return CaseOut(
+        id=str(case.id), path=case.path,  # type: ignore[arg-type]
+        status=case.status, outcome=case.outcome,
+        theme=case.theme, involved=case.involved, opened_at=case.opened_at,
+        investigators=case.investigators, conversation=case.conversation, plan=case.plan,
+        interviews=case.interviews, evidence=case.evidence, draft_report=case.draft_report,
+        response=case.response, final_report=case.final_report, measures=case.measures,
+        history=[HistoryEntry(**h) for h in case.history],
+    )

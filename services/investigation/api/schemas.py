@@ -1,0 +1,101 @@
+"""The request and response bodies of investigation's API (see ../shared/API.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.contracts import Conclusion, MeasureKind
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9a-fA-F]{64}$")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InvestigatorsIn(_In):
+    investigators: Annotated[list[Short], Field(min_length=1, max_length=20)]
+
+
+class ConversationIn(_In):
+    minutes: Text
+
+
+class TextIn(_In):
+    text: Text
+
+
+class InterviewIn(_In):
+    interviewee: Short
+    minutes: Text
+
+
+class EvidenceIn(_In):
+    description: Text
+    sha256: Sha256 = Field(description="SHA-256 (hex) of the file, which is kept outside")
+
+
+class FinalReportIn(_In):
+    text: Text
+    conclusion: Conclusion
+
+
+class MeasureIn(_In):
+    target: Literal["person", "process"]
+    kind: MeasureKind
+    description: Text
+
+
+class MeasuresIn(_In):
+    measures: Annotated[list[MeasureIn], Field(min_length=1, max_length=50)]
+    feedback: Text | None = Field(
+        None, description="the final feedback to the reporter (a general text by default)")
+
+
+class InterviewCreated(BaseModel):
+    interview_id: str
+
+
+class HistoryEntry(BaseModel):
+    what: str
+    who: str
+    at: datetime
+
+
+class CaseSummaryOut(BaseModel):
+    id: str
+    path: str
+    theme: str
+    status: str
+    opened_at: datetime
+    investigators: list[str]
+
+
+class CaseList(BaseModel):
+    items: list[CaseSummaryOut]
+    total: int
+
+
+class CaseOut(BaseModel):
+    id: str
+    path: Literal["conversation", "investigation"]
+    status: str
+    outcome: list[str]
+    theme: str
+    involved: list[str]
+    opened_at: datetime
+    investigators: list[str]
+    conversation: dict[str, Any] | None
+    plan: dict[str, Any] | None
+    interviews: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    draft_report: dict[str, Any] | None
+    response: dict[str, Any] | None
+    final_report: dict[str, Any] | None
+    measures: list[dict[str, Any]] | None
+    history: list[HistoryEntry]

@@ -1,0 +1,234 @@
+"""A case: the conversation or the investigation that follows a decision, then measures.
+
+Which step is allowed in which status is the table `TRANSITIONS`, and nowhere else:
+each command checks it before it records anything, and each event takes its new
+status from it, so a refused command leaves no event behind. The two paths start in
+different statuses, so the table alone keeps a conversation off the investigation
+path and the other way around.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Final
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.investigation.domain.conflicts import conflict_of
+from services.investigation.domain.measures import check_measures
+from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+
+#: command -> {status it is allowed in: status it leads to}
+TRANSITIONS: Final[dict[str, dict[str, str]]] = {
+    # conversation path
+    "record_conversation": {"awaiting_conversation": "conversation_held"},
+    # investigation path, in the protocol's order
+    "assign_investigators": {"awaiting_investigators": "investigators_assigned"},
+    "record_plan": {"investigators_assigned": "planned"},
+    "record_interview": {"planned": "interviewing", "interviewing": "interviewing"},
+    "comment_on_interview": {"interviewing": "interviewing",
+                             "gathering_evidence": "gathering_evidence"},
+    "add_evidence": {"interviewing": "gathering_evidence",
+                     "gathering_evidence": "gathering_evidence"},
+    "issue_draft_report": {"gathering_evidence": "draft_reported"},
+    "record_response": {"draft_reported": "heard"},
+    "record_response_lapse": {"draft_reported": "heard"},
+    "issue_final_report": {"heard": "final_reported"},
+    # both paths end in measures (possibly 'none')
+    "take_measures": {"conversation_held": "closed", "final_reported": "closed"},
+}
+
+#: The person concerned's term to respond to the draft report (hoor en wederhoor).
+RESPONSE_TERM: Final = timedelta(days=14)
+
+
+def path_of(outcome: list[str]) -> str:
+    """An investigation when decided on (it may include talks); otherwise a conversation."""
+    return "investigation" if "investigation" in outcome else "conversation"
+
+
+class Case(Aggregate):
+    """Its id is the melding's id, so a redelivered decision cannot open a twin."""
+
+    @staticmethod
+    def create_id(melding_id: UUID) -> UUID:
+        return melding_id
+
+    @event("Opened")
+    def __init__(self, *, melding_id: UUID, outcome: list[str], theme: str,
+                 involved: list[str], assessed_by: str, decided_by: str,
+                 at: datetime) -> None:
+        self.path = path_of(outcome)
+        self.outcome = outcome
+        self.theme = theme
+        self.involved = involved
+        self.assessed_by = assessed_by
+        self.decided_by = decided_by
+        self.opened_at = at
+        self.status = ("awaiting_investigators" if self.path == "investigation"
+                       else "awaiting_conversation")
+        self.investigators: list[str] = []
+        self.conversation: dict[str, Any] | None = None
+        self.plan: dict[str, Any] | None = None
+        self.interviews: list[dict[str, Any]] = []
+        self.evidence: list[dict[str, Any]] = []
+        self.draft_report: dict[str, Any] | None = None
+        self.response: dict[str, Any] | None = None
+        self.final_report: dict[str, Any] | None = None
+        self.measures: list[dict[str, Any]] | None = None
+        self.feedback: str | None = None  # what the reporter was told at the close
+        self.history: list[dict[str, Any]] = [
+            {"what": f"opened ({self.path})", "who": decided_by, "at": at}]
+
+    def is_assigned(self, sub: str) -> bool:
+        return sub in self.investigators
+
+    # -- commands: check, then record -------------------------------------------------
+
+    def record_conversation(self, *, minutes: str, by: str, at: datetime) -> None:
+        self._check("record_conversation")
+        self._conversation_recorded(minutes=minutes, by=by, at=at)
+
+    def assign_investigators(self, *, investigators: list[str], by: str, at: datetime) -> None:
+        self._check("assign_investigators")
+        if not investigators:
+            raise InvalidInput("Assign at least one investigator.", field="investigators")
+        for investigator in investigators:
+            reason = conflict_of(investigator, involved=self.involved,
+                                 assessed_by=self.assessed_by, decided_by=self.decided_by)
+            if reason is not None:
+                raise Conflict(f"{investigator} may not investigate this case: {reason}",
+                               investigator=investigator, reason=reason)
+        self._investigators_assigned(investigators=list(dict.fromkeys(investigators)),
+                                     by=by, at=at)
+
+    def record_plan(self, *, text: str, by: str, at: datetime) -> None:
+        self._check("record_plan")
+        self._plan_recorded(text=text, by=by, at=at)
+
+    def record_interview(self, *, interviewee: str, minutes: str, by: str,
+                         at: datetime) -> str:
+        self._check("record_interview")
+        interview_id = str(len(self.interviews) + 1)
+        self._interview_recorded(interview_id=interview_id, interviewee=interviewee,
+                                 minutes=minutes, by=by, at=at)
+        return interview_id
+
+    def comment_on_interview(self, *, interview_id: str, text: str, by: str,
+                             at: datetime) -> None:
+        self._check("comment_on_interview")
+        if not any(i["interview_id"] == interview_id for i in self.interviews):
+            raise NotFound(f"No interview {interview_id} in this case.")
+        self._interview_commented(interview_id=interview_id, text=text, by=by, at=at)
+
+    def add_evidence(self, *, description: str, sha256: str, by: str, at: datetime) -> None:
+        self._check("add_evidence")
+        self._evidence_added(description=description, sha256=sha256.lower(), by=by, at=at)
+
+    def issue_draft_report(self, *, text: str, by: str, at: datetime) -> None:
+        self._check("issue_draft_report")
+        self._draft_report_issued(text=text, by=by, at=at)
+
+    def record_response(self, *, text: str, by: str, at: datetime) -> None:
+        self._check("record_response")
+        self._response_recorded(text=text, by=by, at=at)
+
+    def record_response_lapse(self, *, by: str, at: datetime) -> None:
+        self._check("record_response_lapse")
+        assert self.draft_report is not None  # the table put us after the draft
+        ends = self.draft_report["at"] + RESPONSE_TERM
+        if at < ends:
+            raise Conflict(f"The term for a response runs until {ends.isoformat()}.",
+                           term_ends=ends.isoformat())
+        self._response_term_lapsed(by=by, at=at)
+
+    def issue_final_report(self, *, text: str, conclusion: str, by: str, at: datetime) -> None:
+        self._check("issue_final_report")
+        self._final_report_issued(text=text, conclusion=conclusion, by=by, at=at)
+
+    def take_measures(self, *, measures: list[dict[str, Any]], feedback: str, by: str,
+                      at: datetime) -> None:
+        """The competent authority's measures (or 'none') close the case."""
+        self._check("take_measures")
+        check_measures(measures)
+        # The path travels with the closing: triage and reporting count by it.
+        self._measures_taken(measures=measures, path=self.path, feedback=feedback, by=by,
+                             at=at)
+
+    def _check(self, command: str) -> None:
+        if self.status not in TRANSITIONS[command]:
+            raise InvalidTransition(
+                f"'{command}' is not possible while the case is {self.status}.",
+                state=self.status)
+
+    def _advance(self, command: str, what: str, by: str, at: datetime) -> None:
+        self.status = TRANSITIONS[command][self.status]
+        self.history.append({"what": what, "who": by, "at": at})
+
+    # -- events: what happened -----------------------------------------------------------
+
+    @event("ConversationRecorded")
+    def _conversation_recorded(self, *, minutes: str, by: str, at: datetime) -> None:
+        self.conversation = {"minutes": minutes, "by": by, "at": at}
+        self._advance("record_conversation", "conversation recorded", by, at)
+
+    @event("InvestigatorsAssigned")
+    def _investigators_assigned(self, *, investigators: list[str], by: str,
+                                at: datetime) -> None:
+        self.investigators = investigators
+        self._advance("assign_investigators",
+                      f"investigators assigned: {', '.join(investigators)}", by, at)
+
+    @event("PlanRecorded")
+    def _plan_recorded(self, *, text: str, by: str, at: datetime) -> None:
+        self.plan = {"text": text, "by": by, "at": at}
+        self._advance("record_plan", "plan recorded", by, at)
+
+    @event("InterviewRecorded")
+    def _interview_recorded(self, *, interview_id: str, interviewee: str, minutes: str,
+                            by: str, at: datetime) -> None:
+        self.interviews.append({"interview_id": interview_id, "interviewee": interviewee,
+                                "minutes": minutes, "comments": [], "by": by, "at": at})
+        self._advance("record_interview", f"interview {interview_id} recorded", by, at)
+
+    @event("InterviewCommented")
+    def _interview_commented(self, *, interview_id: str, text: str, by: str,
+                             at: datetime) -> None:
+        interview = next(i for i in self.interviews if i["interview_id"] == interview_id)
+        interview["comments"].append({"text": text, "by": by, "at": at})
+        self._advance("comment_on_interview",
+                      f"comments on interview {interview_id} recorded", by, at)
+
+    @event("EvidenceAdded")
+    def _evidence_added(self, *, description: str, sha256: str, by: str, at: datetime) -> None:
+        self.evidence.append({"description": description, "sha256": sha256, "by": by, "at": at})
+        self._advance("add_evidence", "evidence added", by, at)
+
+    @event("DraftReportIssued")
+    def _draft_report_issued(self, *, text: str, by: str, at: datetime) -> None:
+        self.draft_report = {"text": text, "by": by, "at": at}
+        self._advance("issue_draft_report", "draft report issued", by, at)
+
+    @event("ResponseRecorded")
+    def _response_recorded(self, *, text: str, by: str, at: datetime) -> None:
+        self.response = {"text": text, "lapsed": False, "by": by, "at": at}
+        self._advance("record_response", "response recorded", by, at)
+
+    @event("ResponseTermLapsed")
+    def _response_term_lapsed(self, *, by: str, at: datetime) -> None:
+        self.response = {"text": None, "lapsed": True, "by": by, "at": at}
+        self._advance("record_response_lapse", "response term lapsed", by, at)
+
+    @event("FinalReportIssued")
+    def _final_report_issued(self, *, text: str, conclusion: str, by: str,
+                             at: datetime) -> None:
+        self.final_report = {"text": text, "conclusion": conclusion, "by": by, "at": at}
+        self._advance("issue_final_report", f"final report issued ({conclusion})", by, at)
+
+    @event("MeasuresTaken")
+    def _measures_taken(self, *, measures: list[dict[str, Any]], path: str, feedback: str,
+                        by: str, at: datetime) -> None:
+        self.measures = measures
+        self.feedback = feedback
+        self._advance("take_measures", "measures taken; case closed", by, at)

@@ -1,0 +1,25 @@
+"""Who may not investigate a melding: the one rule, in one place.
+
+An investigator is conflicted when named among the persons concerned in the
+melding's `involved`, or when they assessed or decided this very melding (they would
+be judging their own advice). Names are compared without regard to case or spacing.
+"""
+
+from __future__ import annotations
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def conflict_of(
+    investigator: str, *, involved: list[str], assessed_by: str, decided_by: str
+) -> str | None:
+    """Why `investigator` may not investigate this melding, or None if they may."""
+    if any(_same(investigator, person) for person in involved):
+        return f"{investigator} is named among the persons concerned in this melding."
+    if assessed_by and _same(investigator, assessed_by):
+        return f"{investigator} assessed this melding."
+    if decided_by and _same(investigator, decided_by):
+        return f"{investigator} decided on this melding."
+    return None
