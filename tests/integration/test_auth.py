@@ -38,9 +38,10 @@ def signed(settings: Settings, role: str, **changes: Any) -> dict[str, str]:
 def invalid_tokens(settings: Settings, role: str) -> dict[str, dict[str, str]]:
     """Every way a token may fail, each for a role that would otherwise be allowed."""
     now = int(time.time())
+    valid = jwt.encode(claims(settings, role), settings.jwt_key, "HS256")
     return {
         "none": {},
-        "not bearer": {"Authorization": f"Basic {jwt.encode(claims(settings, role), settings.jwt_key)}"},
+        "not bearer": {"Authorization": f"Basic {valid}"},
         "garbage": bearer("not-a-jwt"),
         "forged": bearer(jwt.encode(claims(settings, role), "a" * 64, "HS256")),
         "expired": signed(settings, role, iat=now - 7200, exp=now - 3600),
