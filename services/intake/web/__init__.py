@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from services.intake.web.formtokens import FormTokens
 from services.intake.web.headers import SecurityHeaders
+from services.intake.web.mailbox import router as mailbox
 from services.intake.web.pages import router as pages
 from services.intake.web.rendering import HERE
 from shared.config import Settings
@@ -16,5 +17,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Adds the pages, their static files and their security headers to intake's app."""
     app.state.form_tokens = FormTokens(settings.receipt_key_b64)
     app.include_router(pages)
+    app.include_router(mailbox)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders, exact=("/",), prefixes=("/mailbox", "/static/"))

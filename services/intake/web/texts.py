@@ -168,7 +168,11 @@ NL: dict[str, Any] = {
         "body": "Schrijf een bericht (hoogstens 20.000 tekens).",
         "session": "Uw berichtenbox is gesloten omdat het te lang geleden is. Vul uw code "
                    "opnieuw in.",
+        "too_many": "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.",
+        "closed": "De behandeling is afgerond; u kunt geen berichten meer sturen.",
+        "form": "Dit formulier is verlopen of al verstuurd. Probeer het opnieuw.",
     },
+    "purposes": {"acknowledgement": "ontvangstbevestiging", "feedback": "terugkoppeling"},
     "status_label": "Stand van zaken",
     "statuses": {
         "received": "Uw melding is ontvangen.",
@@ -345,7 +349,11 @@ EN: dict[str, Any] = {
         "body": "Write a message (at most 20,000 characters).",
         "session": "Your mailbox was closed because it was open too long. Enter your code "
                    "again.",
+        "too_many": "Too many attempts. Wait a quarter of an hour and try again.",
+        "closed": "The handling has been completed; you can no longer send messages.",
+        "form": "This form has expired or was already sent. Please try again.",
     },
+    "purposes": {"acknowledgement": "acknowledgement of receipt", "feedback": "feedback"},
     "status_label": "Where things stand",
     "statuses": {
         "received": "Your report has been received.",

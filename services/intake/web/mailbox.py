@@ -1,0 +1,126 @@
+"""The reporter's mailbox pages: enter the receipt code, read the status and messages,
+answer. Login, its rate limits and the mailbox token are intake's (`MailboxLogin`); these
+pages only translate forms into those calls.
+
+Nothing is kept in the browser: the short-lived mailbox token (not the receipt code)
+travels in a hidden field of the reply form, so there is no cookie to steal or forge.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from services.intake.api.deps import Intake
+from services.intake.application import IntakeApplication
+from services.intake.mailbox import ReceiptRefused, TooManyAttempts
+from services.intake.web.rendering import cross_site, form_tokens, posted_fields, render
+from services.intake.web.texts import TEXTS, language
+from shared.auth import InvalidToken
+from shared.errors import InvalidTransition
+
+router = APIRouter(prefix="/mailbox", include_in_schema=False)
+MAX_BODY = 20_000
+try:
+    LOCAL = ZoneInfo("Europe/Amsterdam")
+except ZoneInfoNotFoundError:  # a system without time zone data: show UTC
+    LOCAL = None
+
+
+@router.get("", response_class=HTMLResponse)
+def enter_code(request: Request, lang: str | None = None) -> HTMLResponse:
+    """The page where a reporter enters the receipt code."""
+    return _login_page(request, language(lang))
+
+
+@router.post("", response_class=HTMLResponse)
+async def open_mailbox(request: Request, intake: Intake) -> HTMLResponse:
+    """Log in with the receipt code and show the mailbox."""
+    posted = await posted_fields(request)
+    lang = language(posted.get("lang"))
+    messages = TEXTS[lang]["mailbox_error"]
+    if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
+        return _login_page(request, lang, notice=messages["form"], status_code=403)
+    code = posted.get("receipt", "")
+    if not any(ch.isdigit() for ch in code):
+        return _login_page(request, lang, errors={"receipt": "receipt"}, status_code=422)
+    login = request.app.state.mailbox_login
+    client = request.client.host if request.client else "unknown"
+    try:
+        token = await run_in_threadpool(login.login, code, client)
+    except ReceiptRefused:
+        return _login_page(request, lang, errors={"receipt": "receipt"}, status_code=422)
+    except TooManyAttempts:
+        return _login_page(request, lang, notice=messages["too_many"], status_code=429)
+    melding_id = request.app.state.mailbox_tokens.verify(token)
+    return await _mailbox_page(request, intake, lang, token, melding_id)
+
+
+@router.post("/messages", response_class=HTMLResponse)
+async def send_message(request: Request, intake: Intake) -> HTMLResponse:
+    """The reporter's answer or extra information, then the mailbox again."""
+    posted = await posted_fields(request)
+    lang = language(posted.get("lang"))
+    messages = TEXTS[lang]["mailbox_error"]
+    token = posted.get("mailbox_token", "")
+    try:
+        melding_id = request.app.state.mailbox_tokens.verify(token)
+    except InvalidToken:
+        return _login_page(request, lang, notice=messages["session"], status_code=401)
+    body = posted.get("body", "").strip()
+    values = {"body": body}
+    if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
+        return await _mailbox_page(request, intake, lang, token, melding_id, values=values,
+                                   notice=messages["form"], status_code=403)
+    if not body or len(body) > MAX_BODY:
+        return await _mailbox_page(request, intake, lang, token, melding_id, values=values,
+                                   errors={"body": "body"}, status_code=422)
+    try:
+        await run_in_threadpool(intake.reply, melding_id, body)
+    except InvalidTransition:
+        return await _mailbox_page(request, intake, lang, token, melding_id, values=values,
+                                   notice=messages["closed"], status_code=409)
+    return await _mailbox_page(request, intake, lang, token, melding_id, sent=True)
+
+
+def _login_page(
+    request: Request,
+    lang: str,
+    *,
+    notice: str | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(request, "mailbox_login.html", lang, status_code=status_code,
+                  switch="/mailbox", notice=notice, errors=errors or {})
+
+
+async def _mailbox_page(
+    request: Request,
+    intake: IntakeApplication,
+    lang: str,
+    token: str,
+    melding_id: UUID,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    report = await run_in_threadpool(intake.get_report, melding_id)
+    shown = [
+        {"sender": m["from"], "body": m["body"], "at": m["at"], "when": _when(m["at"], lang),
+         "purpose": m.get("purpose")}
+        for m in report.messages
+    ]
+    return render(request, "mailbox.html", lang, status_code=status_code,
+                  mailbox_token=token, status=report.status, messages=shown, **context)
+
+
+def _when(at: datetime, lang: str) -> str:
+    local = at.astimezone(LOCAL) if LOCAL is not None else at
+    return local.strftime("%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")
