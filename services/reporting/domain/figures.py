@@ -1,0 +1,212 @@
+"""The annual figures: a projection of integration events into counts per year.
+
+Counts only: no ids, names, or free text leave this module (melding ids are kept
+in memory to attribute later events to the year the melding was received, and for
+the statutory terms). It is fed plain decoded envelopes (`type`, `data`), not
+pydantic models, because a replay of a million events goes through `apply`.
+
+Attribution: everything about a melding counts in the year it was *received*
+(in the organisation's time zone), so a year's figures describe that year's
+meldingen from receipt to measures; contact moments count in the year of their
+date. An event for a melding this projection never saw counts in its own year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from services.triage.domain.deadlines import (
+    ACKNOWLEDGE_WITHIN,
+    FEEDBACK_WITHIN_MONTHS,
+    add_months,
+)
+
+#: The organisation's time zone: a melding at 23:30 UTC on 31 December 2025 was
+#: received on 1 January 2026 in Nijmegen.
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+THEMES = ("interests", "conduct", "gifts", "resources", "information", "private_conduct",
+          "subversion", "other")
+KINDS = ("integrity_violation", "wrongdoing", "eu_law_breach", "undesirable_behaviour")
+CHANNELS = ("web", "manager", "confidential_adviser_integrity",
+            "confidential_adviser_conduct", "meldpunt")
+OUTCOMES = ("no_action", "conversation", "investigation", "police_report", "referral")
+CONCLUSIONS = ("founded", "partly_founded", "unfounded", "not_established")
+MEASURES = ("none", "written_reprimand", "suspension", "dismissal", "summary_dismissal",
+            "process_change", "training", "other")
+CLOSING_REASONS = ("inadmissible", "no_action", "referral", "case_closed")
+ADVISERS = ("integrity", "conduct")
+
+# The per-melding state kept in memory: a short list, not an object, for speed.
+YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED = range(5)
+# Steps that happen once per melding: a copy of one (a message re-published after
+# the de-duplication window) must not count twice, here or in a replay.
+ONCE = {"melding_decided": 1, "melding_closed": 2, "final_report_issued": 4, "case_closed": 8}
+
+
+def moment(iso: str) -> datetime:
+    parsed = datetime.fromisoformat(iso)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def local_year(iso: str) -> int:
+    """The year of an ISO time in the organisation's time zone. Only the first and
+    last day of a year can change year with the zone: the rest is read directly."""
+    if "01-01" < iso[5:10] < "12-31":
+        return int(iso[:4])
+    return moment(iso).astimezone(LOCAL).year
+
+
+class AnnualFigures:
+    """Counts per (year, section, key); a fresh one and a live one fed the same events
+    are equal, which is what the replay checks."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, str, str], int] = {}
+        self.meldingen: dict[str, list[Any]] = {}
+        self.events = 0
+        self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+            "melding_received": self._received,
+            "contact_moment_recorded": self._contact_moment,
+            "melding_assessed": self._assessed,
+            "melding_decided": self._decided,
+            "reporter_messaged": self._messaged,
+            "melding_closed": self._closed,
+            "final_report_issued": self._final_report,
+            "case_closed": self._case_closed,
+        }
+
+    def apply(self, kind: str, data: dict[str, Any]) -> None:
+        """Count one integration event (its `type` and `data`)."""
+        self.events += 1
+        handler = self._handlers.get(kind)
+        if handler is None:
+            return
+        once = ONCE.get(kind)
+        if once is not None:
+            state = self.meldingen.get(data["melding_id"])
+            if state is not None:
+                if state[COUNTED] & once:
+                    return
+                state[COUNTED] |= once
+        handler(data)
+
+    def _count(self, year: int, section: str, key: str, by: int = 1) -> None:
+        cell = (year, section, key)
+        self.cells[cell] = self.cells.get(cell, 0) + by
+
+    def _year_of(self, data: dict[str, Any]) -> int:
+        state = self.meldingen.get(data["melding_id"])
+        return state[YEAR] if state is not None else local_year(data["at"])
+
+    def _received(self, data: dict[str, Any]) -> None:
+        if data["melding_id"] in self.meldingen:
+            return
+        year = local_year(data["received_at"])
+        self._count(year, "theme", data["theme"])
+        self._count(year, "kind", data["kind"])
+        self._count(year, "channel", data["channel"])
+        received, acknowledged = moment(data["received_at"]), moment(data["acknowledged_at"])
+        in_time = acknowledged - received <= ACKNOWLEDGE_WITHIN
+        self._count(year, "acknowledgement", "within" if in_time else "late")
+        due = add_months(acknowledged, FEEDBACK_WITHIN_MONTHS).timestamp()
+        self.meldingen[data["melding_id"]] = [year, due, False, None, 0]
+
+    def _contact_moment(self, data: dict[str, Any]) -> None:
+        self._count(int(data["date"][:4]), f"contact_{data['adviser']}", data["theme"])
+
+    def _assessed(self, data: dict[str, Any]) -> None:
+        year = self._year_of(data)
+        verdict = "admissible" if data["admissible"] else "inadmissible"
+        state = self.meldingen.get(data["melding_id"])
+        if state is not None:
+            if state[ADMISSIBLE] is not None:  # assessed again: the last one counts
+                self._count(year, "admissibility", state[ADMISSIBLE], -1)
+            state[ADMISSIBLE] = verdict
+        self._count(year, "admissibility", verdict)
+
+    def _decided(self, data: dict[str, Any]) -> None:
+        year = self._year_of(data)
+        for outcome in data["outcome"]:
+            self._count(year, "decision", outcome)
+        if "police_report" in data["outcome"] or data.get("police_report_on"):
+            self._count(year, "police_report", "made")
+
+    def _messaged(self, data: dict[str, Any]) -> None:
+        if data["purpose"] != "feedback":
+            return
+        state = self.meldingen.get(data["melding_id"])
+        if state is None or state[FEEDBACK_GIVEN]:
+            return  # the statutory term is about the first feedback
+        state[FEEDBACK_GIVEN] = True
+        in_time = moment(data["at"]).timestamp() <= state[FEEDBACK_DUE]
+        self._count(state[YEAR], "feedback", "within" if in_time else "late")
+
+    def _closed(self, data: dict[str, Any]) -> None:
+        self._count(self._year_of(data), "closed", data["reason"])
+
+    def _final_report(self, data: dict[str, Any]) -> None:
+        self._count(self._year_of(data), "conclusion", data["conclusion"])
+
+    def _case_closed(self, data: dict[str, Any]) -> None:
+        year = self._year_of(data)
+        self._count(year, "case_path", data["path"])
+        for kind in data["measure_kinds"]:
+            self._count(year, "measure", kind)
+
+    # Reading ----------------------------------------------------------------------
+
+    def years(self) -> list[int]:
+        return sorted({year for year, _, _ in self.cells})
+
+    def figures(self, year: int) -> dict[str, Any]:
+        """Every figure of one year, unrounded and unsuppressed."""
+        def get(section: str, key: str) -> int:
+            return self.cells.get((year, section, key), 0)
+
+        def by(section: str, keys: tuple[str, ...]) -> dict[str, int]:
+            return {key: get(section, key) for key in keys}
+
+        themes = by("theme", THEMES)
+        received = sum(themes.values())
+        ack_within, ack_late = get("acknowledgement", "within"), get("acknowledgement", "late")
+        fb_within, fb_late = get("feedback", "within"), get("feedback", "late")
+        conclusions = by("conclusion", CONCLUSIONS)
+        return {
+            "year": year,
+            "meldingen": {"total": received, "by_theme": themes, "by_kind": by("kind", KINDS),
+                          "by_channel": by("channel", CHANNELS)},
+            "contact_moments": {
+                adviser: {"total": sum(by(f"contact_{adviser}", THEMES).values()),
+                          "by_theme": by(f"contact_{adviser}", THEMES)}
+                for adviser in ADVISERS},
+            "admissibility": by("admissibility", ("admissible", "inadmissible")),
+            "decisions": {"by_outcome": by("decision", OUTCOMES)},
+            "police_reports": get("police_report", "made"),
+            "conversations": get("case_path", "conversation"),
+            "investigations": {"held": sum(conclusions.values()), "by_conclusion": conclusions},
+            "measures": {"by_kind": by("measure", MEASURES)},
+            "closed": {"by_reason": by("closed", CLOSING_REASONS)},
+            "terms": {
+                "acknowledgement": {"within": ack_within, "late": ack_late,
+                                    "share_within": share(ack_within, ack_within + ack_late)},
+                "feedback": {"within": fb_within, "late": fb_late,
+                             "pending": received - fb_within - fb_late,
+                             "share_within": share(fb_within, fb_within + fb_late)},
+            },
+        }
+
+    def digest(self) -> str:
+        """SHA-256 over every year's figures in a canonical encoding."""
+        every = {str(year): self.figures(year) for year in self.years()}
+        return hashlib.sha256(orjson.dumps(every, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
