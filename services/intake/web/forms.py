@@ -66,6 +66,9 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
         for error in exc.errors():
             form.errors.setdefault(field_of(error["loc"]), field_of(error["loc"]))
     if form.errors:
+        # In the order of the form, so the summary reads top to bottom.
+        order = [*FIELDS, "identity_sealed"]
+        form.errors = dict(sorted(form.errors.items(), key=lambda item: order.index(item[0])))
         return form
 
     form.sealing = "named" if not anonymous else (
