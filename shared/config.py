@@ -74,8 +74,17 @@ class Settings(BaseSettings):
     # base64 key per line (the last line is the current key; older ones still open).
     adviser_public_key: str | None = None
     adviser_public_key_file: Path | None = None
+    # Only for the adviser's CLI (`meldingen adviser`), instead of a prompt; no service reads it.
+    adviser_passphrase: SecretStr | None = None
 
     max_body_bytes: int = 64 * 1024
+
+    # Reporting: counts under this are published as "<N"; the audit's signed
+    # checkpoints (ed25519 seed, base64) of every hash chain's head, this often.
+    report_threshold: int = 3
+    checkpoint_interval_seconds: float = 60.0
+    checkpoint_key: SecretStr | None = None
+    checkpoint_key_file: Path | None = None
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
@@ -130,6 +139,11 @@ class Settings(BaseSettings):
     @property
     def cipher_key_b64(self) -> str:
         return self.secret(self.cipher_key, self.cipher_key_file, "cipher_key", "key32")
+
+    @property
+    def checkpoint_key_b64(self) -> str:
+        return self.secret(self.checkpoint_key, self.checkpoint_key_file, "checkpoint_key",
+                           "key32")
 
 
 def _development_secret(path: Path, make: str) -> str:

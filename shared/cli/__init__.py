@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from shared.cli import adviser, tokens
 from shared.cli import run as run_commands
-from shared.cli import tokens
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="meldingen: handling reports of suspected integrity violations.")
 run_commands.register(app)
 tokens.register(app)
+adviser.register(app)
 
 
 def main() -> None:
