@@ -1,0 +1,94 @@
+"""Intake on the embedded SQLite store under concurrent submissions: a real uvicorn
+server, many clients at once, no `database is locked`, no 5xx, each melding once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from services.intake.bootstrap import create_app
+from services.intake.domain.report import Report
+from shared import natsserver
+from shared.config import Settings
+from tests.support import MELDING
+
+
+@dataclass
+class Served:
+    url: str
+    app: object
+
+
+@contextmanager
+def served_intake(settings: Settings) -> Iterator[Served]:
+    """Intake behind a real uvicorn server (HTTP over a socket, its own event loop and
+    thread pool), as `meldingen serve intake` runs it."""
+    port = natsserver.free_port()
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False,
+        timeout_graceful_shutdown=10,
+    ))
+    thread = threading.Thread(target=server.run, name="uvicorn-intake", daemon=True)
+    thread.start()
+    natsserver.wait_for_port("127.0.0.1", port)
+    try:
+        yield Served(f"http://127.0.0.1:{port}", app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+
+
+@pytest.mark.parametrize(("clients", "nats"), [(16, "up"), (64, "up"), (64, "away")])
+async def test_concurrent_submissions_are_all_stored_once(
+    sqlite_settings: Settings, clients: int, nats: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # With NATS away nothing else (no relay, no inbox) touches the fresh store first:
+    # the concurrent requests are its very first transactions, the case that once
+    # failed with `database is locked` while switching to WAL.
+    if nats == "away":
+        sqlite_settings = sqlite_settings.model_copy(
+            update={"nats_url": f"nats://127.0.0.1:{natsserver.free_port()}"})
+    caplog.set_level(logging.WARNING)
+    with served_intake(sqlite_settings) as served:
+        responses = await submit_together(served.url, clients)
+        application = served.app.state.application  # type: ignore[attr-defined]
+        # Each melding is stored exactly once, under the id its reporter was given.
+        notifications = application.recorder.select_notifications(
+            None, 10 * clients, inclusive_of_start=False)
+        filed = [application.mapper.to_domain_event(n) for n in notifications]
+
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] * clients, [r.text for r in responses if r.status_code != 201]
+    problems = [r.getMessage() for r in caplog.records
+                if r.levelno >= logging.ERROR and not r.name.startswith("nats")]
+    assert problems == []
+    assert not any("locked" in r.getMessage() for r in caplog.records)
+    filed_ids = sorted(str(e.originator_id) for e in filed if isinstance(e, Report.Filed))
+    assert filed_ids == sorted(response.json()["id"] for response in responses)
+
+
+async def submit_together(url: str, clients: int) -> list[httpx.Response]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+        # Every client submits at the same moment (one connection each).
+        start = asyncio.Event()
+
+        async def submit(number: int) -> httpx.Response:
+            await start.wait()
+            body = {**MELDING, "description": f"Melding {number} tegelijk ingediend."}
+            return await client.post("/api/meldingen", json=body)
+
+        tasks = [asyncio.create_task(submit(n)) for n in range(clients)]
+        await asyncio.sleep(0.1)
+        start.set()
+        return list(await asyncio.gather(*tasks))
