@@ -1,0 +1,178 @@
+"""The authorization matrix: every staff route of every service, called by every role
+and without a token, answers as the table in `shared.authz` says. Allowed roles
+succeed or meet a state or input refusal (409/422); all others get 403; no token 401.
+
+Routes are found in the running applications, and each route's action is read from
+its `authorized(action)` dependency, so a route added later is walked as well."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from shared.auth import STAFF_ROLES
+from shared.authz import PERMISSIONS
+from shared.config import Settings
+from tests.support import MELDING, RunningService, eventually, running, token
+
+SERVICES = ("intake", "triage", "investigation", "reporting")
+OWN = ("triage", "investigation")  # the services whose every API route must be guarded
+SUBS = {"investigator": "ivan"}   # ivan is assigned to the case below
+
+#: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
+BODIES: dict[str, dict[str, Any]] = {
+    "/api/meldingen/{melding_id}/assessment": {
+        "admissible": True, "reasonable_grounds": True, "code_violation": False,
+        "severity": "low", "theme": "gifts", "advice": "investigation", "motivation": "m"},
+    "/api/meldingen/{melding_id}/decision": {"outcome": ["investigation"], "motivation": "m"},
+    "/api/meldingen/{melding_id}/messages": {"body": "Een bericht."},
+    "/api/cases/{case_id}/investigators": {"investigators": ["ivan"]},
+    "/api/cases/{case_id}/conversation": {"minutes": "m"},
+    "/api/cases/{case_id}/plan": {"text": "t"},
+    "/api/cases/{case_id}/interviews": {"interviewee": "x", "minutes": "m"},
+    "/api/cases/{case_id}/interviews/{interview_id}/comments": {"text": "t"},
+    "/api/cases/{case_id}/evidence": {"description": "d", "sha256": "f" * 64},
+    "/api/cases/{case_id}/draft-report": {"text": "t"},
+    "/api/cases/{case_id}/response": {"text": "t"},
+    "/api/cases/{case_id}/final-report": {"text": "t", "conclusion": "unfounded"},
+    "/api/cases/{case_id}/measures": {"measures": [
+        {"target": "person", "kind": "none", "description": "-"}]},
+}
+
+
+def action_of(route: APIRoute) -> str | None:
+    """The action named in the route's `authorized(action)` dependency, if any."""
+
+    def search(dependant: Dependant) -> str | None:
+        for dependency in dependant.dependencies:
+            call: Callable[..., Any] | None = dependency.call
+            code = getattr(call, "__code__", None)
+            if code is not None and "action" in code.co_freevars:
+                cell = call.__closure__[code.co_freevars.index("action")]  # type: ignore[union-attr]
+                return str(cell.cell_contents)
+            found = search(dependency)
+            if found is not None:
+                return found
+        return None
+
+    return search(route.dependant)
+
+
+@asynccontextmanager
+async def everything(settings: Settings) -> AsyncIterator[tuple[dict[str, RunningService],
+                                                                 str]]:
+    """All four services, and one melding decided for an investigation with ivan on it."""
+    async with AsyncExitStack() as stack:
+        s = {name: await stack.enter_async_context(running(name, settings))
+             for name in SERVICES}
+        melding_id = (await s["intake"].client.post("/api/meldingen", json=MELDING)).json()["id"]
+        meldpunt = token(settings, "meldpunt", "mia")
+        authority = token(settings, "competent_authority", "bert")
+
+        async def in_triage() -> bool:
+            return (await s["triage"].client.get(f"/api/meldingen/{melding_id}",
+                                                 headers=meldpunt)).is_success
+
+        await eventually(in_triage)
+        for path, headers in (("assessment", meldpunt), ("decision", authority)):
+            response = await s["triage"].client.post(
+                f"/api/meldingen/{melding_id}/{path}", headers=headers,
+                json=BODIES[f"/api/meldingen/{{melding_id}}/{path}"])
+            assert response.is_success, response.text
+
+        async def case_opened() -> bool:
+            return (await s["investigation"].client.get(f"/api/cases/{melding_id}",
+                                                        headers=authority)).is_success
+
+        await eventually(case_opened)
+        response = await s["investigation"].client.post(
+            f"/api/cases/{melding_id}/investigators", headers=authority,
+            json={"investigators": ["ivan"]})
+        assert response.is_success, response.text
+        yield s, melding_id
+
+
+def api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every APIRoute, also inside included routers (which newer FastAPI keeps nested)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found.extend(api_routes(route.original_router.routes))
+    return found
+
+
+def guarded_routes(service: RunningService) -> list[tuple[APIRoute, str]]:
+    routes = []
+    for route in api_routes(service.app.routes):
+        if not route.path.startswith("/api"):
+            continue
+        action = action_of(route)
+        if action is None:
+            assert service.name not in OWN, f"{route.path} has no authorization"
+            continue
+        routes.append((route, action))
+    return routes
+
+
+@pytest.mark.parametrize("service_name", SERVICES)
+async def test_every_route_answers_every_role_as_the_table_says(
+    sqlite_settings: Settings, service_name: str
+) -> None:
+    settings = sqlite_settings
+    async with everything(settings) as (s, melding_id):
+        service = s[service_name]
+        walked: set[tuple[str, str]] = set()
+        wrong = []
+        for route, action in guarded_routes(service):
+            path = route.path.format(melding_id=melding_id, case_id=melding_id, id=melding_id,
+                                     interview_id="1")
+            body = BODIES.get(route.path, {})
+            for method in sorted(route.methods):
+                calls: list[tuple[str, dict[str, str]]] = [
+                    (role, token(settings, role, SUBS.get(role, f"a-{role}")))
+                    for role in STAFF_ROLES]
+                calls.append(("no token", {}))
+                for who, headers in calls:
+                    response = await service.client.request(
+                        method, path, headers=headers,
+                        json=body if method in ("POST", "PUT", "PATCH") else None)
+                    if who == "no token":
+                        expected: tuple[int, ...] = (401,)
+                    elif who in PERMISSIONS[action]:
+                        # state or input refusals are fine; so is an id another
+                        # service's test data does not know
+                        expected = (200, 201, 204, 409, 422)
+                        if service_name not in OWN:
+                            expected += (404,)
+                    else:
+                        expected = (403,)
+                    if response.status_code not in expected:
+                        wrong.append((method, route.path, who, response.status_code))
+                    elif response.status_code in (401, 403):
+                        assert response.headers["content-type"] == "application/problem+json"
+                walked.add((method.lower(), route.path))
+        assert wrong == []
+        if service_name in OWN:
+            # nothing missed: every operation the service documents was walked
+            document = (await service.client.get("/openapi.json")).json()
+            assert walked == {(method, path) for path, operations in document["paths"].items()
+                              if path.startswith("/api") for method in operations}
+
+
+async def test_registering_for_a_reporter_follows_the_table(sqlite_settings: Settings) -> None:
+    """Intake's form is public, but a melding on someone's behalf needs a staff role."""
+    allowed = PERMISSIONS["melding.register_for_reporter"]
+    async with running("intake", sqlite_settings) as intake:
+        body = {**MELDING, "channel": "manager"}
+        assert (await intake.client.post("/api/meldingen", json=body)).status_code == 401
+        for role in STAFF_ROLES:
+            response = await intake.client.post("/api/meldingen", json=body,
+                                                headers=token(sqlite_settings, role))
+            assert response.status_code == (201 if role in allowed else 403), (role, response.text)
