@@ -1,0 +1,99 @@
+"""The verdict after a fault: every melding that got a 201 is in triage exactly once,
+and reporting has applied the whole stream; plus the figures for the closing note."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from tests.faults.harness import Deployment, creations, run, stream_counts, tracked_position
+from tests.faults.load import Load
+
+FILED = "Report.Filed"  # intake: the melding was filed (with its acknowledgement)
+RECEIVED = "Report.Received"  # triage: the melding arrived in the queue
+RECEIVED_SUBJECT = "meldingen.intake.melding_received"
+
+
+@dataclass
+class Window:
+    """The fault's window: what was on its way when it struck, and what came during."""
+
+    accepted_before: int = 0
+    in_triage_before: int = 0
+    accepted_after: int = 0
+
+    @classmethod
+    def open(cls, deployment: Deployment, load: Load) -> Window:
+        accepted = len(load.accepted)
+        in_triage = sum(creations(deployment.settings, "triage", RECEIVED).values())
+        return cls(accepted_before=accepted, in_triage_before=min(in_triage, accepted))
+
+    def close(self, load: Load) -> None:
+        self.accepted_after = len(load.accepted)
+
+    @property
+    def in_flight(self) -> int:
+        """Accepted but not yet in triage when the fault struck, plus accepted during it."""
+        waiting = self.accepted_before - self.in_triage_before
+        return waiting + (self.accepted_after - self.accepted_before)
+
+
+@dataclass
+class Tally:
+    fault: str
+    accepted: int
+    unknown: int
+    filed: int
+    in_flight: int
+    lost: int
+    doubled: int
+    copies_on_stream: int
+
+    def __str__(self) -> str:
+        return (f"{self.fault}: accepted={self.accepted} (answer lost: {self.unknown}) "
+                f"filed={self.filed} in_flight={self.in_flight} lost={self.lost} "
+                f"doubled={self.doubled} extra_copies_on_stream={self.copies_on_stream}")
+
+
+def settle(deployment: Deployment, load: Load, window: Window, fault: str,
+           timeout: float = 90) -> Tally:
+    """Wait until triage holds every filed melding and reporting has applied the whole
+    stream; then count. Fails (with the figures) if that does not happen in time."""
+    settings = deployment.settings
+    accepted = set(load.accepted)
+    assert len(accepted) == len(load.accepted), "intake answered the same id twice"
+    deadline = time.monotonic() + timeout
+    while True:
+        filed = creations(settings, "intake", FILED)
+        in_triage = creations(settings, "triage", RECEIVED)
+        on_stream, last_sequence = run(stream_counts(deployment.nats_url, settings.stream,
+                                                     RECEIVED_SUBJECT))
+        reporting_at = tracked_position(settings, "reporting")
+        done = set(in_triage) >= set(filed) and reporting_at >= last_sequence
+        if done or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    tally = Tally(
+        fault=fault,
+        accepted=len(accepted),
+        unknown=load.unknown,
+        filed=len(filed),
+        in_flight=window.in_flight,
+        lost=len(accepted - set(in_triage)),
+        doubled=sum(1 for n in in_triage.values() if n > 1),
+        copies_on_stream=on_stream - len(filed),
+    )
+    print(f"\nFAULT TALLY {tally}")
+    assert accepted <= set(filed), f"intake lost an accepted melding: {tally}"
+    assert tally.lost == 0, f"accepted meldingen missing in triage: {tally}"
+    assert tally.doubled == 0, f"meldingen doubled in triage: {tally}"
+    assert set(in_triage) == set(filed), f"triage holds what intake did not file: {tally}"
+    assert reporting_at >= last_sequence, (
+        f"reporting stopped at {reporting_at} of {last_sequence}: {tally}")
+    assert _once(in_triage)
+    return tally
+
+
+def _once(counts: Counter[str]) -> bool:
+    return all(n == 1 for n in counts.values())

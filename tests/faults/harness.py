@@ -1,0 +1,283 @@
+"""The fault-injection harness: the services and nats-server as real processes on
+127.0.0.1, each in its own process group so that a test can kill -9, stop, pause
+and resume one of them, and a look into the stores and the stream to count.
+
+A service runs exactly as in production: `python -m shared.cli serve <service>`,
+configured only through MELDINGEN_* environment variables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import nats
+import nats.errors
+from nats.js.api import StreamInfo
+
+from shared import natsserver
+from shared.config import SERVICES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _clean_environment() -> dict[str, str]:
+    """The parent's environment without any MELDINGEN_* setting of its own."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
+
+
+@dataclass
+class Process:
+    """A child process, killed on its own (never by name)."""
+
+    args: list[str]
+    env: dict[str, str]
+    log_file: Path
+    popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_file, "ab")  # noqa: SIM115 - the child keeps it
+        try:
+            self.popen = subprocess.Popen(self.args, env=self.env, cwd=ROOT, stdout=log,
+                                          stderr=subprocess.STDOUT)
+        finally:
+            log.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def signal(self, signum: int) -> None:
+        assert self.popen is not None
+        self.popen.send_signal(signum)
+
+    def kill(self) -> None:
+        """kill -9: no shutdown code runs."""
+        if self.alive:
+            self.signal(signal.SIGKILL)
+        self.wait()
+
+    def terminate(self, timeout: float = 20) -> int | None:
+        """SIGTERM, then wait; SIGKILL if it will not stop. Returns the exit code."""
+        if self.alive:
+            self.signal(signal.SIGCONT)  # a paused process cannot handle SIGTERM
+            self.signal(signal.SIGTERM)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = 20) -> int | None:
+        if self.popen is None:
+            return None
+        try:
+            code = self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            code = self.popen.wait(timeout=10)
+        self.popen = None
+        return code
+
+
+@dataclass
+class Service(Process):
+    name: str = ""
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Until /readyz answers 200 (event store and NATS reachable)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive:
+                raise RuntimeError(f"{self.name} exited; see {self.log_file}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name} not ready within {timeout}s; see {self.log_file}")
+
+
+@dataclass
+class NatsNode(Process):
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        super().start()
+        natsserver.wait_for_port("127.0.0.1", self.port, self.popen)
+
+
+def nats_single(directory: Path) -> list[NatsNode]:
+    """The embedded single node, as `meldingen run` starts it."""
+    port = natsserver.free_port()
+    args = [natsserver.binary(), "-js", "-a", "127.0.0.1", "-p", str(port),
+            "-sd", str(directory / "nats")]
+    return [NatsNode(args, _clean_environment(), directory / "logs" / "nats.log", port=port)]
+
+
+def nats_cluster(directory: Path, size: int = 3) -> list[NatsNode]:
+    """`size` JetStream nodes on loopback, each with routes to all the others."""
+    ports = [natsserver.free_port() for _ in range(size)]
+    routes = [natsserver.free_port() for _ in range(size)]
+    all_routes = ",".join(f"nats://127.0.0.1:{r}" for r in routes)
+    nodes = []
+    for i, (port, route) in enumerate(zip(ports, routes, strict=True)):
+        args = [natsserver.binary(), "-js", "-a", "127.0.0.1", "-p", str(port),
+                "-n", f"n{i}", "-sd", str(directory / f"nats-n{i}"),
+                "--cluster_name", "meldingen", "--cluster", f"nats://127.0.0.1:{route}",
+                "--routes", all_routes]
+        nodes.append(NatsNode(args, _clean_environment(), directory / "logs" / f"nats-n{i}.log",
+                              port=port))
+    return nodes
+
+
+@dataclass
+class Deployment:
+    """NATS (one node or a cluster) and the four services, sharing one var dir."""
+
+    directory: Path
+    nats: list[NatsNode]
+    database_url: str | None = None
+    replicas: int = 1
+    services: dict[str, Service] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.settings = Settings(
+            var_dir=self.directory / "var", nats_url=self.nats_url,
+            database_url=self.database_url, stream_replicas=self.replicas)
+        # The development secrets, made once before four processes race for them.
+        _ = self.settings.jwt_key, self.settings.cipher_key_b64, self.settings.receipt_key_b64
+        env = _clean_environment() | {
+            "MELDINGEN_VAR_DIR": str(self.settings.var_dir),
+            "MELDINGEN_NATS_URL": self.nats_url,
+            "MELDINGEN_STREAM_REPLICAS": str(self.replicas),
+        }
+        if self.database_url:
+            env["MELDINGEN_DATABASE_URL"] = self.database_url
+        for name in SERVICES:
+            port = natsserver.free_port()
+            env[f"MELDINGEN_{name.upper()}_PORT"] = str(port)
+            setattr(self.settings, f"{name}_port", port)
+        for name in SERVICES:
+            args = [sys.executable, "-m", "shared.cli", "serve", name]
+            self.services[name] = Service(args, dict(env), self.directory / "logs" /
+                                          f"{name}.log", name=name,
+                                          port=self.settings.port_of(name))
+
+    @property
+    def nats_url(self) -> str:
+        return ",".join(node.url for node in self.nats)
+
+    def __getitem__(self, name: str) -> Service:
+        return self.services[name]
+
+    def start(self) -> None:
+        for node in self.nats:
+            node.start()
+        for service in self.services.values():
+            service.start()
+        for service in self.services.values():
+            service.wait_ready()
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.terminate()
+        for node in self.nats:
+            node.terminate()
+
+    def restart(self, name: str) -> None:
+        self[name].start()
+        self[name].wait_ready()
+
+
+@contextmanager
+def deployed(directory: Path, nats_nodes: list[NatsNode], **options: object) -> Iterator[
+        Deployment]:
+    deployment = Deployment(directory, nats_nodes, **options)  # type: ignore[arg-type]
+    try:
+        deployment.start()
+        yield deployment
+    finally:
+        deployment.stop()
+
+
+# --- Counting: what each store and the stream hold ---------------------------------
+
+
+def creations(settings: Settings, service: str, topic_suffix: str) -> Counter[str]:
+    """How often each aggregate got an event whose topic ends in `topic_suffix`, read
+    from the service's notification log (ids and topics are stored in the clear)."""
+    import importlib
+
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    app = bootstrap.build_application(settings)
+    counts: Counter[str] = Counter()
+    try:
+        start = None
+        while True:
+            batch = app.recorder.select_notifications(start, 1000, inclusive_of_start=False)
+            for notification in batch:
+                if notification.topic.endswith(topic_suffix):
+                    counts[str(notification.originator_id)] += 1
+            if len(batch) < 1000:
+                return counts
+            start = batch[-1].id
+    finally:
+        app.close()
+
+
+def tracked_position(settings: Settings, service: str) -> int:
+    """The last stream sequence the service's inbox applied."""
+    import importlib
+
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    app = bootstrap.build_application(settings)
+    try:
+        return app.recorder.max_tracking_id(settings.stream) or 0
+    finally:
+        app.close()
+
+
+async def stream_info(nats_url: str, stream: str, subject: str | None = None,
+                      timeout: float = 30) -> StreamInfo:
+    """The stream's info, asking again while a cluster elects a leader."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            nc = await nats.connect(servers=nats_url.split(","), connect_timeout=2)
+            try:
+                return await nc.jetstream().stream_info(stream, subjects_filter=subject)
+            finally:
+                await nc.close()
+        except (nats.errors.Error, OSError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def stream_counts(nats_url: str, stream: str, subject: str) -> tuple[int, int]:
+    """(messages on `subject`, last sequence of the stream)."""
+    info = await stream_info(nats_url, stream, subject)
+    return sum((info.state.subjects or {}).values()), info.state.last_seq
+
+
+def run(coroutine):  # type: ignore[no-untyped-def]
+    """Run a coroutine from a synchronous test."""
+    return asyncio.run(coroutine)

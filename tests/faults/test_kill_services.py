@@ -1,0 +1,38 @@
+"""kill -9 of each service in turn while meldingen stream in: nothing accepted is lost
+or doubled. The killed process runs no shutdown code; its restart must find its way
+back from what its store and the stream hold."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from shared.config import SERVICES
+from tests.faults.checks import Window, settle
+from tests.faults.harness import deployed, nats_single
+from tests.faults.load import Load
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+@pytest.mark.parametrize("victim", SERVICES)
+def test_kill_9_of_a_service_mid_stream_loses_and_doubles_nothing(
+    tmp_path: Path, victim: str
+) -> None:
+    with deployed(tmp_path, nats_single(tmp_path)) as deployment:
+        load = Load(deployment["intake"].url, target=300).start()
+        try:
+            # A third of the stream is through; then the victim dies mid-flight.
+            load.wait_accepted(100)
+            window = Window.open(deployment, load)
+            deployment[victim].kill()
+            time.sleep(1.5)  # the rest goes on without it for a while
+            deployment.restart(victim)
+            window.close(load)
+            load.finish()
+        finally:
+            load.stop()
+        tally = settle(deployment, load, window, fault=f"kill -9 {victim}")
+        assert tally.accepted >= 300
