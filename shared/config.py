@@ -29,6 +29,9 @@ class Settings(BaseSettings):
 
     # Event stores: one SQLite file per service under var/ unless a URL is given.
     database_url: str | None = None
+    # The PostgreSQL password, kept out of the URLs (for a docker secret).
+    database_password: SecretStr | None = None
+    database_password_file: Path | None = None
     intake_database_url: str | None = None
     triage_database_url: str | None = None
     investigation_database_url: str | None = None
@@ -88,15 +91,20 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
-        if self.env == "production":
-            if not (self.jwt_secret or self.jwt_secret_file or self.jwks_url):
-                raise ConfigurationError(
-                    "production needs MELDINGEN_JWT_SECRET(_FILE) or MELDINGEN_JWKS_URL"
-                )
-            if not (self.cipher_key or self.cipher_key_file):
-                raise ConfigurationError("production needs MELDINGEN_CIPHER_KEY(_FILE)")
-            if not (self.receipt_key or self.receipt_key_file):
-                raise ConfigurationError("production needs MELDINGEN_RECEIPT_KEY(_FILE)")
+        """No default secret in production: name everything missing, at start, at once."""
+        if self.env != "production":
+            return self
+        missing = [
+            name for name, given in (
+                ("MELDINGEN_JWT_SECRET(_FILE) or MELDINGEN_JWKS_URL",
+                 self.jwt_secret or self.jwt_secret_file or self.jwks_url),
+                ("MELDINGEN_CIPHER_KEY(_FILE)", self.cipher_key or self.cipher_key_file),
+                ("MELDINGEN_RECEIPT_KEY(_FILE)", self.receipt_key or self.receipt_key_file),
+            ) if not given
+        ]
+        if missing:
+            raise ConfigurationError(
+                "MELDINGEN_ENV=production has no default secrets; set " + ", ".join(missing))
         return self
 
     @property
@@ -123,10 +131,22 @@ class Settings(BaseSettings):
         if value is not None:
             return value.get_secret_value()
         if file is not None:
-            return file.read_text().strip()
+            try:
+                return file.read_text().strip()
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"MELDINGEN_{name.upper()}_FILE cannot be read: {exc.strerror}") from None
         if self.env == "production":
             raise ConfigurationError(f"production needs MELDINGEN_{name.upper()}(_FILE)")
         return _development_secret(self.var_dir / "secrets" / name, make)
+
+    @property
+    def database_password_value(self) -> str | None:
+        """The PostgreSQL password if one is given apart from the URL; never generated."""
+        if self.database_password is None and self.database_password_file is None:
+            return None
+        return self.secret(self.database_password, self.database_password_file,
+                           "database_password", "token")
 
     @property
     def jwt_key(self) -> str:

@@ -56,7 +56,7 @@ class Factory(SQLAlchemyFactory):
 
 def store_environment(settings: Settings, service: str) -> dict[str, str]:
     """The eventsourcing environment for one service's application."""
-    url = settings.database_url_of(service)
+    url = with_password(settings.database_url_of(service), settings.database_password_value)
     env = {
         "PERSISTENCE_MODULE": f"{__name__}:Factory",
         "SQLALCHEMY_URL": url,
@@ -82,3 +82,13 @@ def ensure_schema(url: str, schema: str) -> None:
             connection.execute(sqlalchemy.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     finally:
         engine.dispose()
+
+
+def with_password(url: str, password: str | None) -> str:
+    """The URL with the separately given password (a docker secret), unless it has one."""
+    if password is None or not url.startswith("postgresql"):
+        return url
+    parsed = sqlalchemy.engine.make_url(url)
+    if parsed.password is not None:
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)

@@ -1,0 +1,142 @@
+"""Settings: production refuses to start without its secrets (and says which), the
+embedded run makes its own secrets under var/secrets, owner-only."""
+
+from __future__ import annotations
+
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from shared.config import ConfigurationError, Settings, get_settings
+from shared.eventstore import with_password
+
+ALL_SECRETS = ("MELDINGEN_JWT_SECRET", "MELDINGEN_CIPHER_KEY", "MELDINGEN_RECEIPT_KEY")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Only what a test sets: no MELDINGEN_* from the shell that runs the suite."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("MELDINGEN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+
+
+def secret_files(tmp_path: Path) -> dict[str, Path]:
+    files = {}
+    for name in ("jwt_secret", "cipher_key", "receipt_key"):
+        files[f"{name}_file"] = tmp_path / "run-secrets" / name
+        files[f"{name}_file"].parent.mkdir(exist_ok=True)
+        files[f"{name}_file"].write_text(f"{name}-value\n")
+    return files
+
+
+def test_production_without_secrets_names_every_missing_one() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        Settings(env="production")
+    message = str(refused.value)
+    assert "production" in message
+    for name in ALL_SECRETS:
+        assert name in message
+
+
+def test_production_names_only_what_is_missing() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        Settings(env="production", jwt_secret=SecretStr("s"), cipher_key=SecretStr("k"))
+    message = str(refused.value)
+    assert "MELDINGEN_RECEIPT_KEY" in message
+    assert "MELDINGEN_JWT_SECRET" not in message and "MELDINGEN_CIPHER_KEY" not in message
+
+
+def test_production_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MELDINGEN_ENV", "production")
+    with pytest.raises(ConfigurationError, match="MELDINGEN_CIPHER_KEY"):
+        Settings()
+
+
+def test_production_reads_secrets_from_files_and_generates_nothing(tmp_path: Path) -> None:
+    settings = Settings(env="production", var_dir=tmp_path / "var", **secret_files(tmp_path))
+    assert settings.jwt_key == "jwt_secret-value"
+    assert settings.cipher_key_b64 == "cipher_key-value"
+    assert settings.receipt_key_b64 == "receipt_key-value"
+    assert not (tmp_path / "var" / "secrets").exists()
+
+
+def test_production_with_an_unreadable_secret_file_fails_clearly(tmp_path: Path) -> None:
+    files = secret_files(tmp_path)
+    files["cipher_key_file"] = tmp_path / "nowhere"
+    settings = Settings(env="production", var_dir=tmp_path / "var", **files)
+    with pytest.raises(ConfigurationError, match="MELDINGEN_CIPHER_KEY_FILE cannot be read"):
+        _ = settings.cipher_key_b64
+
+
+def test_production_with_a_jwks_url_needs_no_jwt_secret(tmp_path: Path) -> None:
+    files = secret_files(tmp_path)
+    del files["jwt_secret_file"]
+    Settings(env="production", jwks_url="https://login.example.org/jwks.json", **files)
+
+
+def test_development_generates_owner_only_secrets_under_var(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path / "var")
+    jwt_key, cipher_key = settings.jwt_key, settings.cipher_key_b64
+    secrets_dir = tmp_path / "var" / "secrets"
+    assert stat.S_IMODE(secrets_dir.stat().st_mode) == 0o700
+    for name in ("jwt_secret", "cipher_key"):
+        assert stat.S_IMODE((secrets_dir / name).stat().st_mode) == 0o600
+    assert len(jwt_key) >= 48
+    # Another process (another Settings) reads the same secrets, never new ones.
+    again = Settings(var_dir=tmp_path / "var")
+    assert (again.jwt_key, again.cipher_key_b64) == (jwt_key, cipher_key)
+    assert list(secrets_dir.glob("*.tmp")) == []
+
+
+def test_development_secrets_made_concurrently_are_one_secret(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def make() -> None:
+        seen.append(Settings(var_dir=tmp_path / "var").receipt_key_b64)
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(seen)) == 1
+
+
+def test_environment_variables_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MELDINGEN_INTAKE_PORT", "9101")
+    monkeypatch.setenv("MELDINGEN_NATS_URL", "nats://n1:4222, nats://n2:4222,nats://n3:4222")
+    monkeypatch.setenv("MELDINGEN_STREAM_REPLICAS", "3")
+    settings = Settings()
+    assert settings.port_of("intake") == 9101
+    assert settings.nats_servers == ["nats://n1:4222", "nats://n2:4222", "nats://n3:4222"]
+    assert settings.stream_replicas == 3
+
+
+def test_each_service_has_its_own_store(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path / "var")
+    assert settings.database_url_of("intake") == f"sqlite:///{tmp_path}/var/intake.sqlite"
+    shared = Settings(database_url="postgresql+psycopg://m@db/m",
+                      triage_database_url="postgresql+psycopg://t@other/t")
+    assert shared.database_url_of("intake") == "postgresql+psycopg://m@db/m"
+    assert shared.database_url_of("triage") == "postgresql+psycopg://t@other/t"
+
+
+def test_database_password_from_a_file_joins_the_url(tmp_path: Path) -> None:
+    password = tmp_path / "pg"
+    password.write_text("s3cr:et/\n")
+    settings = Settings(database_url="postgresql+psycopg://meldingen@db:5432/meldingen",
+                        database_password_file=password)
+    url = with_password(settings.database_url_of("intake"), settings.database_password_value)
+    assert url == "postgresql+psycopg://meldingen:s3cr%3Aet%2F@db:5432/meldingen"
+    # A URL that carries its own password keeps it; SQLite has none.
+    assert with_password("postgresql://a:b@h/d", "other") == "postgresql://a:b@h/d"
+    assert with_password("sqlite:////tmp/x.sqlite", "other") == "sqlite:////tmp/x.sqlite"
+    assert Settings().database_password_value is None
