@@ -150,9 +150,11 @@ class Break:
     chain: str
     position: int
     reason: str
+    sequence: int | None = None  # in the stream, for a stream chain
 
     def as_dict(self) -> dict[str, Any]:
-        return {"chain": self.chain, "position": self.position, "reason": self.reason}
+        named = {"chain": self.chain, "position": self.position, "reason": self.reason}
+        return named if self.sequence is None else {**named, "sequence": self.sequence}
 
 
 @dataclass
@@ -169,9 +171,9 @@ class ChainCheck:
     last_position: int = 0
     first_bad: Break | None = None
 
-    def bad(self, position: int, reason: str) -> None:
+    def bad(self, position: int, reason: str, sequence: int | None = None) -> None:
         if self.first_bad is None:
-            self.first_bad = Break(self.chain, position, reason)
+            self.first_bad = Break(self.chain, position, reason, sequence)
 
     def advance(self, position: int, link: str) -> None:
         if position <= self.last_position:
@@ -189,16 +191,16 @@ class ChainCheck:
 
     def as_dict(self) -> dict[str, Any]:
         return {"chain": self.chain, "ok": self.first_bad is None, "events": self.count,
-                "head": self.head,
+                "head": self.head, "position": self.last_position,
                 "first_bad": self.first_bad.as_dict() if self.first_bad else None}
 
 
 class StreamCheck(ChainCheck):
     """One source's integration events, in stream order: each names its predecessor."""
 
-    def message(self, position: int, prev: str | None, payload: bytes) -> None:
+    def message(self, sequence: int, position: int, prev: str | None, payload: bytes) -> None:
         if prev != self.head:
-            self.bad(position, "its prev is not the hash of the event before it")
+            self.bad(position, "its prev is not the hash of the event before it", sequence)
         self.advance(position, envelope_hash(payload))
 
 
@@ -209,6 +211,7 @@ class StoreCheck(ChainCheck):
                  checkpoint: tuple[int, str] | None = None) -> None:
         super().__init__(chain, checkpoint)
         self.witnesses = witnesses
+        self.links: dict[int, str] = {}
         self._unseen = sorted(witnesses)
         self._next = 0
 
@@ -218,6 +221,7 @@ class StoreCheck(ChainCheck):
         expected = self.witnesses.get(record.id)
         if expected is not None and expected != link:
             self.bad(record.id, "its hash differs from the one recorded for it")
+        self.links[record.id] = link
         self.advance(record.id, link)
 
     def finish(self) -> None:

@@ -106,21 +106,22 @@ def test_stream_chain_names_a_forged_and_a_missing_message() -> None:
 
     intact = StreamCheck("stream:intake")
     for position, (prev, payload) in enumerate(zip(prevs, payloads, strict=True), 1):
-        intact.message(position, prev, payload)
+        intact.message(position, position, prev, payload)
     assert intact.first_bad is None
 
     forged = StreamCheck("stream:intake")
     for position, (prev, payload) in enumerate(zip(prevs, payloads, strict=True), 1):
-        forged.message(position, prev, b'{"n":99}' if position == 2 else payload)
+        forged.message(position, position, prev,
+                       b'{"n":99}' if position == 2 else payload)
     assert forged.first_bad is not None and forged.first_bad.position == 3
 
     gap = StreamCheck("stream:intake")
     for position in (1, 3, 4):
-        gap.message(position, prevs[position - 1], payloads[position - 1])
+        gap.message(position, position, prevs[position - 1], payloads[position - 1])
     assert gap.first_bad is not None and gap.first_bad.position == 3
 
     replayed = StreamCheck("stream:intake")
     for position in (1, 2, 2):
-        replayed.message(position, replayed.head, payloads[position - 1])
+        replayed.message(position, position, replayed.head, payloads[position - 1])
     assert replayed.first_bad is not None
     assert "does not follow" in replayed.first_bad.reason

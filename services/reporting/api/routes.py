@@ -1,7 +1,77 @@
-"""Reporting's HTTP routes."""
+"""Reporting's HTTP API: the annual figures (JSON or CSV) and the audit."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, Response
+
+from services.reporting.api.deps import Reporting, Year
+from services.reporting.domain.publication import cell, rows, suppress
+from shared.auth import Principal
+from shared.web import authorized
 
 router = APIRouter(prefix="/api", tags=["reporting"])
+
+
+def published(reporting: Reporting, year: int) -> dict[str, Any]:
+    figures = reporting.app.live.figures(year)
+    return suppress(figures, reporting.settings.report_threshold)
+
+
+@router.get("/reports/annual", responses={200: {"content": {"text/csv": {}}}})
+def annual_report(
+    request: Request, reporting: Reporting, year: Year,
+    _: Annotated[Principal, authorized("report.read")],
+) -> Any:
+    """The year's figures: counts only, small ones as "<3"; CSV with `Accept: text/csv`."""
+    figures = published(reporting, year)
+    if "text/csv" not in request.headers.get("accept", ""):
+        return figures
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["year", "figure", "category", "value"])
+    for figure, category, value in rows(figures):
+        writer.writerow([year, cell(figure), cell(category), cell(value)])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="meldingen-{year}.csv"'})
+
+
+@router.post("/audit/replay")
+async def replay(
+    reporting: Reporting, _: Annotated[Principal, authorized("audit.replay")],
+) -> dict[str, Any]:
+    """Rebuild every figure from the stream's first message; compare with the live ones."""
+    return await reporting.replay()
+
+
+@router.get("/audit/verify")
+async def verify(
+    reporting: Reporting, _: Annotated[Principal, authorized("audit.verify")],
+) -> dict[str, Any]:
+    """Check every hash chain and the last signed checkpoint; name the first misfit."""
+    return await reporting.verify()
+
+
+@router.get("/audit/live")
+def live(
+    reporting: Reporting, _: Annotated[Principal, authorized("audit.replay")],
+) -> dict[str, Any]:
+    """Where the live figures are: the stream sequence, events counted and the digest."""
+    position, events, digest = reporting.app.live.snapshot()
+    return {"position": position, "events": events, "digest": digest}
+
+
+@router.get("/audit/checkpoint")
+def latest_checkpoint(
+    reporting: Reporting, _: Annotated[Principal, authorized("audit.verify")],
+) -> dict[str, Any]:
+    """The last signed checkpoint: every chain's head, when, and the signing key."""
+    checkpoint = reporting.app.latest_checkpoint()
+    if checkpoint is None:
+        return {"checkpoint": None}
+    return {"checkpoint": {"heads": checkpoint.heads, "signed_at": checkpoint.signed_at,
+                           "public_key": checkpoint.public_key,
+                           "signature": checkpoint.signature}}

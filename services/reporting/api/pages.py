@@ -1,0 +1,36 @@
+"""The annual report as a page a board member can read and print: tables and
+server-rendered SVG bar charts, no scripts at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.reporting.api.deps import Reporting, Year
+from services.reporting.api.routes import published
+from services.reporting.charts import sections
+from shared.auth import Principal
+from shared.web import authorized
+
+router = APIRouter(tags=["reporting"])
+templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
+                        autoescape=select_autoescape(["html"]))
+# Nothing from elsewhere, and no script of any kind: the page is figures only.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+@router.get("/reports/annual", response_class=HTMLResponse)
+def annual_report_page(
+    reporting: Reporting, year: Year, _: Annotated[Principal, authorized("report.read")],
+) -> HTMLResponse:
+    """The year's figures as a printable page with charts."""
+    figures: dict[str, Any] = published(reporting, year)
+    page = templates.get_template("annual.html").render(
+        year=year, threshold=figures["threshold"], sections=sections(figures),
+        terms=figures["terms"])
+    return HTMLResponse(page, headers={"Content-Security-Policy": CSP,
+                                       "X-Content-Type-Options": "nosniff"})

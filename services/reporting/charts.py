@@ -1,0 +1,83 @@
+"""The report page's view: Dutch labels and bar lengths for the SVG charts.
+
+A hidden count ("<3") gets no bar, only its label: a bar would show its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+LABELS = {
+    "interests": "Omgang met belangen", "conduct": "Omgang met elkaar",
+    "gifts": "Uitnodigingen en geschenken", "resources": "Middelen van de gemeente",
+    "information": "Kennis, informatie en data", "private_conduct": "Gedrag in privésfeer",
+    "subversion": "Ondermijning", "other": "Overig",
+    "integrity_violation": "Vermoeden integriteitsschending",
+    "wrongdoing": "Vermoeden misstand", "eu_law_breach": "Inbreuk op het Unierecht",
+    "undesirable_behaviour": "Ongewenst gedrag",
+    "web": "Webformulier", "manager": "Via leidinggevende",
+    "confidential_adviser_integrity": "Via vertrouwenspersoon integriteit",
+    "confidential_adviser_conduct": "Via vertrouwenspersoon ongewenste omgangsvormen",
+    "meldpunt": "Rechtstreeks bij het meldpunt",
+    "admissible": "Ontvankelijk", "inadmissible": "Niet ontvankelijk",
+    "no_action": "Geen actie", "conversation": "Gesprek", "investigation": "Onderzoek",
+    "police_report": "Aangifte", "referral": "Doorverwijzing",
+    "founded": "Gegrond", "partly_founded": "Deels gegrond", "unfounded": "Ongegrond",
+    "not_established": "Niet vast te stellen",
+    "none": "Geen maatregel", "written_reprimand": "Schriftelijke berisping",
+    "suspension": "Schorsing", "dismissal": "Ontslag",
+    "summary_dismissal": "Ontslag op staande voet", "process_change": "Aanpassing werkproces",
+    "training": "Training",
+    "case_closed": "Na gesprek of onderzoek",
+    "conversations": "Gesprekken met betrokkene", "police_reports": "Aangiften",
+}
+BAR_WIDTH = 320  # px for the largest count of a chart
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int | str
+    width: int  # 0 for a zero or a hidden count
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    bars: list[Bar]
+    total: int | str | None = None
+
+    @property
+    def height(self) -> int:
+        return 24 * len(self.bars)
+
+
+def bars(counts: dict[str, int | str]) -> list[Bar]:
+    largest = max((v for v in counts.values() if isinstance(v, int)), default=0)
+    return [Bar(LABELS.get(key, key), value,
+                round(BAR_WIDTH * value / largest) if isinstance(value, int) and largest else 0)
+            for key, value in counts.items()]
+
+
+def sections(figures: dict[str, Any]) -> list[Section]:
+    contact = figures["contact_moments"]
+    return [
+        Section("Meldingen per thema", bars(figures["meldingen"]["by_theme"]),
+                figures["meldingen"]["total"]),
+        Section("Meldingen per soort", bars(figures["meldingen"]["by_kind"])),
+        Section("Meldingen per kanaal", bars(figures["meldingen"]["by_channel"])),
+        Section("Contactmomenten vertrouwenspersoon integriteit per thema",
+                bars(contact["integrity"]["by_theme"]), contact["integrity"]["total"]),
+        Section("Contactmomenten vertrouwenspersoon ongewenste omgangsvormen per thema",
+                bars(contact["conduct"]["by_theme"]), contact["conduct"]["total"]),
+        Section("Ontvankelijkheid", bars(figures["admissibility"])),
+        Section("Besluiten van het bevoegd gezag", bars(figures["decisions"]["by_outcome"])),
+        Section("Uitgevoerde onderzoeken en hun conclusies",
+                bars(figures["investigations"]["by_conclusion"]),
+                figures["investigations"]["held"]),
+        Section("Maatregelen", bars(figures["measures"]["by_kind"])),
+        Section("Afgesloten meldingen", bars(figures["closed"]["by_reason"])),
+        Section("Gesprekken en aangiften", bars(
+            {key: figures[key] for key in ("conversations", "police_reports")})),
+    ]

@@ -1,0 +1,34 @@
+"""Signed checkpoints: the head of every hash chain at a moment, signed, so that a
+log whose last events were cut off no longer reaches a head it once had."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+import orjson
+from eventsourcing.domain import DomainEvent
+
+#: The sequence of checkpoints: one originator, one event per checkpoint.
+CHECKPOINTS_ID = uuid5(NAMESPACE_URL, "meldingen:reporting:checkpoints")
+
+
+class CheckpointSigned(DomainEvent):
+    """`heads`: [{chain, events, head, position}], as signed at `signed_at`."""
+
+    heads: list[dict[str, Any]]
+    signed_at: str
+    public_key: str
+    signature: str
+
+
+def signed_bytes(heads: list[dict[str, Any]], signed_at: str) -> bytes:
+    """The canonical bytes that the signature covers."""
+    return orjson.dumps({"heads": heads, "signed_at": signed_at}, option=orjson.OPT_SORT_KEYS)
+
+
+def expected_heads(checkpoint: CheckpointSigned | None) -> dict[str, tuple[int, str]]:
+    """Per chain, the (events, head) that the log must still pass through."""
+    if checkpoint is None:
+        return {}
+    return {h["chain"]: (h["events"], h["head"]) for h in checkpoint.heads}

@@ -1,0 +1,97 @@
+"""Reporting's start, audit calls and periodic checkpoints around the shared runtime.
+
+At start the live figures are rebuilt from the stream up to the sequence the inbox
+tracked; only then does the inbox resume after it, so every event counts once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from nats.aio.client import Client
+
+from services.reporting import audit
+from services.reporting.adapters.signing import CheckpointSigner
+from services.reporting.application import ReportingApplication
+from shared.config import Settings
+from shared.errors import Unavailable
+from shared.messaging.nats import connect, ensure_stream
+from shared.runtime import MessagingRuntime
+
+log = logging.getLogger("meldingen.reporting")
+
+
+class ReportingRuntime:
+    def __init__(self, app: ReportingApplication, runtime: MessagingRuntime,
+                 settings: Settings) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.settings = settings
+        self.signer = CheckpointSigner(settings)
+        self.nc: Client | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="reporting-start")
+
+    async def _run(self) -> None:
+        self.nc = await connect(self.settings, name="reporting-audit")
+        js = self.nc.jetstream()
+        while True:
+            try:
+                await ensure_stream(js, self.settings)
+                break
+            except Exception as exc:  # noqa: BLE001 - JetStream not ready yet
+                log.warning("stream not ready", extra={"error": type(exc).__name__})
+                await asyncio.sleep(0.5)
+        await self._rebuild()
+        await self.runtime.start()
+        while True:
+            await asyncio.sleep(self.settings.checkpoint_interval_seconds)
+            try:
+                await self.checkpoint()
+            except Exception as exc:  # noqa: BLE001 - try again at the next interval
+                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
+
+    async def _rebuild(self) -> None:
+        stream = self.settings.stream
+        tracked = await asyncio.to_thread(self.app.tracked_position, stream)
+        while True:
+            try:
+                figures, counted, _ = await audit.rebuild(self._js(), stream, upto=tracked)
+                break
+            except Exception as exc:  # noqa: BLE001 - NATS away: try again
+                log.warning("rebuild failed, retrying", extra={"error": type(exc).__name__})
+                await asyncio.sleep(1.0)
+        self.app.live.rebuilt(figures, tracked)
+        log.info("figures rebuilt", extra={"events": counted, "position": tracked})
+
+    def _js(self) -> Any:
+        if self.nc is None or not self.nc.is_connected:
+            raise Unavailable("The event stream is not reachable.")
+        return self.nc.jetstream()
+
+    async def replay(self) -> dict[str, Any]:
+        return await audit.replay(self._js(), self.settings.stream, self.app.live)
+
+    async def verify(self) -> dict[str, Any]:
+        return await audit.verify(self.settings, self._js(), self.signer)
+
+    async def checkpoint(self) -> dict[str, Any]:
+        return await audit.checkpoint(self.settings, self._js(), self.signer, self.app)
+
+    async def ready(self) -> bool:
+        return self.app.live.ready.is_set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+        await self.runtime.stop()
+        if self.nc is not None and not self.nc.is_closed:
+            with contextlib.suppress(Exception):
+                await self.nc.close()

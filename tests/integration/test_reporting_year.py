@@ -1,0 +1,141 @@
+"""A scripted year published to a real nats-server gives exactly the expected figures
+through reporting's API, in JSON and CSV; a replay matches them, twice the same; a
+restart rebuilds them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from nats.js import JetStreamContext
+
+from services.reporting.domain.publication import rows, suppress
+from shared.chain import GENESIS, envelope_hash
+from shared.config import Settings
+from shared.contracts import Envelope, IntegrationEvent
+from shared.messaging.nats import connect, ensure_stream
+from tests.support import eventually, running, token
+from tests.unit.test_annual_report import EXPECTED_2025, SOURCE, scripted_year
+
+
+@asynccontextmanager
+async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
+    nc = await connect(settings, name="test-publisher")
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, settings)
+        yield js
+    finally:
+        await nc.close()
+
+
+async def publish(js: JetStreamContext, events: Iterable[IntegrationEvent]) -> int:
+    """Publish as each source's relay would: in order, chained, with message ids;
+    returns the last stream sequence."""
+    positions: dict[str, int] = {}
+    heads: dict[str, str] = {}
+    sequence = 0
+    for event in events:
+        source = SOURCE[event.type]
+        positions[source] = positions.get(source, 0) + 1
+        envelope = Envelope.wrap(event, source=source, position=positions[source],
+                                 prev=heads.get(source, GENESIS))
+        payload = envelope.encode()
+        ack = await js.publish(envelope.subject, payload,
+                               headers={"Nats-Msg-Id": envelope.message_id})
+        heads[source] = envelope_hash(payload)
+        sequence = ack.seq
+    return sequence
+
+
+async def caught_up(reporting: Any, sequence: int) -> None:
+    await eventually(lambda: reporting.application.live.position >= sequence, timeout=20)
+
+
+def csv_figures(text: str) -> dict[tuple[str, str], str]:
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["year", "figure", "category", "value"]
+    return {(figure, category): value for _, figure, category, value in table[1:]}
+
+
+async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
+    settings: Settings,
+) -> None:
+    async with running("reporting", settings) as reporting, jetstream(settings) as js:
+        last = await publish(js, scripted_year())
+        await caught_up(reporting, last)
+        auditor = token(settings, "auditor")
+
+        response = await reporting.client.get("/api/reports/annual?year=2025", headers=auditor)
+        assert response.status_code == 200, response.text
+        published = response.json()
+        assert published == suppress(EXPECTED_2025, 3)
+        # Small counts are hidden, zero and larger ones are not.
+        assert published["meldingen"]["total"] == 13
+        assert published["meldingen"]["by_theme"]["interests"] == "<3"
+        assert published["meldingen"]["by_theme"]["resources"] == 0
+        assert published["police_reports"] == "<3"
+        assert published["terms"]["acknowledgement"]["late"] == 3
+        assert published["terms"]["feedback"] == {"within": 9, "late": 3, "pending": "<3",
+                                                  "share_within": 0.75}
+
+        response = await reporting.client.get(
+            "/api/reports/annual?year=2025", headers={**auditor, "Accept": "text/csv"})
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        expected_rows = {(f, c): str(v) for f, c, v in rows(suppress(EXPECTED_2025, 3))}
+        assert csv_figures(response.text) == expected_rows
+        assert csv_figures(response.text)[("meldingen.by_theme", "gifts")] == "5"
+        assert csv_figures(response.text)[("terms.acknowledgement", "share_within")] == "0.7692"
+
+        # The competent authority reads them too; other roles and strangers do not.
+        board = token(settings, "competent_authority")
+        assert (await reporting.client.get("/api/reports/annual?year=2025",
+                                           headers=board)).status_code == 200
+        assert (await reporting.client.get("/api/reports/annual?year=2025",
+                                           headers=token(settings, "meldpunt"))).status_code == 403
+        assert (await reporting.client.get("/api/reports/annual?year=2025")).status_code == 401
+
+
+async def test_with_threshold_one_every_count_is_shown(settings: Settings) -> None:
+    exact = settings.model_copy(update={"report_threshold": 1})
+    async with running("reporting", exact) as reporting, jetstream(exact) as js:
+        await caught_up(reporting, await publish(js, scripted_year()))
+        response = await reporting.client.get("/api/reports/annual?year=2025",
+                                              headers=token(exact, "auditor"))
+        assert response.json() == {**EXPECTED_2025, "threshold": 1}
+
+
+async def test_replay_matches_live_twice_the_same_and_a_restart_rebuilds(
+    settings: Settings,
+) -> None:
+    auditor = token(settings, "auditor")
+    async with jetstream(settings) as js:
+        async with running("reporting", settings) as reporting:
+            last = await publish(js, scripted_year())
+            await caught_up(reporting, last)
+            first = await reporting.client.post("/api/audit/replay", headers=auditor)
+            assert first.status_code == 200, first.text
+            second = await reporting.client.post("/api/audit/replay", headers=auditor)
+            assert first.json()["matches_live"] is True
+            assert first.json()["events_replayed"] == last
+            assert second.json()["digest"] == first.json()["digest"]
+            figures = (await reporting.client.get("/api/reports/annual?year=2025",
+                                                  headers=auditor)).json()
+            # Only the auditor replays.
+            board = token(settings, "competent_authority")
+            assert (await reporting.client.post("/api/audit/replay",
+                                                headers=board)).status_code == 403
+
+        # A restart rebuilds the figures from the stream up to the tracked sequence.
+        async with running("reporting", settings) as restarted:
+            await eventually(lambda: restarted.application.live.ready.is_set())
+            again = await restarted.client.get("/api/reports/annual?year=2025",
+                                               headers=auditor)
+            assert again.json() == figures
+            live = (await restarted.client.get("/api/audit/live", headers=auditor)).json()
+            assert live["digest"] == first.json()["digest"]
+            assert live["position"] == last
