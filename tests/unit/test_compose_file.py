@@ -1,0 +1,141 @@
+"""docker-compose.yml against the code (Docker itself cannot run here): every command
+exists in the CLI, every MELDINGEN_* variable is a setting, the settings it makes
+are valid for production, ports match, the NATS cluster configs exist and parse."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import typer.main
+import yaml
+
+from shared import natsserver
+from shared.cli import app as cli
+from shared.config import SERVICES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+NATS_NODES = ("nats-1", "nats-2", "nats-3")
+SECRET_SETTINGS = ("jwt_secret", "cipher_key", "receipt_key", "database_password",
+                   "checkpoint_key", "adviser_passphrase")
+
+
+def service(name: str) -> dict[str, Any]:
+    return COMPOSE["services"][name]  # type: ignore[no-any-return]
+
+
+def environment(name: str) -> dict[str, str]:
+    env = service(name).get("environment", {})
+    assert isinstance(env, dict), f"{name}: environment as a mapping, please"
+    return {key: str(value) for key, value in env.items()}
+
+
+def test_the_platform_is_all_there() -> None:
+    assert set(COMPOSE["services"]) == {*NATS_NODES, "postgres", *SERVICES}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_runs_its_own_cli_command(name: str) -> None:
+    command = service(name)["command"]
+    assert command == ["serve", name]
+    # The command parses as the installed `meldingen` CLI would parse it.
+    group = typer.main.get_command(cli)
+    sub = group.commands[command[0]]  # type: ignore[attr-defined]
+    with sub.make_context(command[0], list(command[1:])) as context:
+        assert context.params == {"service": name}
+    assert name in SERVICES  # what `serve` accepts
+    # And the image runs `meldingen`: the entry point, with the service as its command.
+    dockerfile = (ROOT / service(name)["build"]["dockerfile"]).read_text()
+    assert 'ENTRYPOINT ["meldingen"]' in dockerfile
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'meldingen = "shared.cli:main"' in pyproject
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_variable_is_a_setting_and_together_they_are_valid_for_production(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = environment(name)
+    unknown = [key for key in env
+               if key.startswith("MELDINGEN_")
+               and key.removeprefix("MELDINGEN_").lower() not in Settings.model_fields]
+    assert unknown == []
+    assert all(key.startswith("MELDINGEN_") for key in env)
+
+    # The container's environment makes valid production settings.
+    for key in [k for k in os.environ if k.startswith("MELDINGEN_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings()
+    assert settings.env == "production"
+    assert settings.host == "0.0.0.0"
+    assert settings.stream_replicas == 3
+    assert settings.database_url_of(name).startswith("postgresql+psycopg://")
+    assert {urlsplit(url).hostname for url in settings.nats_servers} == set(NATS_NODES)
+    assert {urlsplit(url).port for url in settings.nats_servers} == {4222}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_secrets_come_from_docker_secrets_never_from_the_file(name: str) -> None:
+    env = environment(name)
+    for setting in SECRET_SETTINGS:
+        assert f"MELDINGEN_{setting.upper()}" not in env, "a secret's value in the compose file"
+    declared = set(service(name)["secrets"])
+    for key, value in env.items():
+        if key.endswith("_FILE"):
+            assert value.startswith("/run/secrets/"), key
+            assert value.removeprefix("/run/secrets/") in declared, key
+    for secret in declared:
+        assert set(COMPOSE["secrets"][secret]) == {"file"}
+        assert COMPOSE["secrets"][secret]["file"].startswith("./deploy/secrets/")
+    # No secret file is in the repository, only the rule that keeps them out.
+    ignore = (ROOT / "deploy" / "secrets" / ".gitignore").read_text().split()
+    assert ignore[-2:] == ["*", "!.gitignore"]
+
+
+def test_service_specific_secrets_are_given_where_needed() -> None:
+    assert "MELDINGEN_ADVISER_PUBLIC_KEY_FILE" in environment("intake")
+    assert "MELDINGEN_CHECKPOINT_KEY_FILE" in environment("reporting")
+    # PostgreSQL and the services share one password secret.
+    postgres = service("postgres")
+    assert postgres["environment"]["POSTGRES_PASSWORD_FILE"] == environment("intake")[
+        "MELDINGEN_DATABASE_PASSWORD_FILE"]
+    assert "postgres_password" in postgres["secrets"]
+    assert urlsplit(environment("intake")["MELDINGEN_DATABASE_URL"]).username == \
+        postgres["environment"]["POSTGRES_USER"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_ports_match_the_settings_defaults(name: str) -> None:
+    default = Settings.model_fields[f"{name}_port"].default
+    assert f"MELDINGEN_{name.upper()}_PORT" not in environment(name)
+    published = [str(mapping).split(":") for mapping in service(name)["ports"]]
+    assert published == [[str(default), str(default)]]
+    health = " ".join(service(name)["healthcheck"]["test"])
+    assert f"127.0.0.1:{default}/readyz" in health
+
+
+@pytest.mark.parametrize("node", NATS_NODES)
+def test_nats_nodes_have_their_cluster_config(node: str) -> None:
+    mounts = [volume.split(":") for volume in service(node)["volumes"]]
+    [config] = [ROOT / host for host, target, *_ in mounts if target == "/etc/nats/nats.conf"]
+    assert config.exists(), config
+    assert service(node)["command"] == ["-c", "/etc/nats/nats.conf"]
+    text = config.read_text()
+    assert re.search(rf"^server_name: {node}$", text, re.MULTILINE)
+    assert "jetstream {" in text and "store_dir: /data" in text
+    assert any(target == "/data" for _, target, *_ in mounts)  # the store outlives the container
+    routes = set(re.findall(r"nats-route://([\w-]+):6222", text))
+    assert routes == set(NATS_NODES)
+    assert "listen: 0.0.0.0:4222" in text
+    # The real nats-server accepts the file.
+    checked = subprocess.run([natsserver.binary(), "-t", "-c", str(config)],
+                             capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
