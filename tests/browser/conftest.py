@@ -4,6 +4,7 @@ except under CI=true, where they fail: CI must run them."""
 
 from __future__ import annotations
 
+import base64
 import os
 import threading
 import time
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
+from nacl.public import PrivateKey
 
 from services.intake.bootstrap import create_app
 from shared import natsserver
@@ -45,6 +47,7 @@ class LiveIntake:
     url: str
     settings: Settings
     app: Any
+    adviser_key: PrivateKey  # the confidential adviser's, to open what the browser sealed
 
     @property
     def application(self) -> Any:
@@ -58,7 +61,9 @@ def intake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveIntake]:
     nats = NatsServer(store_dir=base / "nats")
     nats.start()
     port = natsserver.free_port()
-    settings = make_settings(base / "var", nats.url, intake_port=port)
+    adviser_key = PrivateKey.generate()
+    settings = make_settings(base / "var", nats.url, intake_port=port,
+                             adviser_public_key=base64.b64encode(bytes(adviser_key.public_key)).decode())
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
                                            access_log=False, lifespan="on"))
@@ -71,7 +76,7 @@ def intake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveIntake]:
             raise RuntimeError("intake did not start")
         time.sleep(0.05)
     try:
-        yield LiveIntake(f"http://127.0.0.1:{port}", settings, app)
+        yield LiveIntake(f"http://127.0.0.1:{port}", settings, app, adviser_key)
     finally:
         server.should_exit = True
         thread.join(timeout=15)
