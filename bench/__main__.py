@@ -1,0 +1,112 @@
+"""`python -m bench [scenario...]` (what `meldingen bench` and `make bench` run).
+
+Scenarios: intake, propagation, queue, mailbox, replay (default: all). Each runs on
+the embedded default (SQLite) and on PostgreSQL when reachable, prints its tables
+and writes bench/results/latest.json (and a copy named by the run's time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import intake, queue, replay
+from bench.databases import postgres_reachable, scratch_database
+from bench.procs import REPO
+from bench.report import render
+from bench.sizes import FULL, QUICK, Sizes
+from bench.targets import checks
+
+SCENARIOS = ("intake", "propagation", "queue", "mailbox", "replay")
+RESULTS = REPO / "bench" / "results"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="meldingen bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenarios", nargs="*", choices=[*SCENARIOS, []], default=[],
+                        metavar="scenario", help=", ".join(SCENARIOS))
+    parser.add_argument("--db", choices=["sqlite", "postgres"], action="append",
+                        help="stores to run on (default: sqlite, and postgres if reachable)")
+    parser.add_argument("--quick", action="store_true", help="tiny counts (the smoke test)")
+    parser.add_argument("--replay-events", type=int, action="append",
+                        help="replay sizes (default 100,000 and 1,000,000)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument("--keep", action="store_true", help="keep the runs' var dirs")
+    args = parser.parse_args(argv)
+    scenarios = args.scenarios or list(SCENARIOS)
+    sizes = QUICK if args.quick else FULL
+    if args.replay_events:
+        sizes = Sizes(**{**sizes.__dict__, "replay_events": tuple(args.replay_events)})
+    databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])
+    results = run(scenarios, databases, sizes, keep=args.keep)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, default=str))
+    stamp = results["meta"]["started"].replace(":", "").replace("-", "")[:15]
+    shutil.copy(args.out, args.out.parent / f"run-{stamp}.json")
+    print(f"\nresults: {args.out}")
+    return 0
+
+
+def run(scenarios: list[str], databases: list[str], sizes: Sizes, *,
+        keep: bool = False) -> dict[str, Any]:
+    results: dict[str, Any] = {"meta": meta(sizes, scenarios), "databases": {}}
+    base = Path(tempfile.mkdtemp(prefix="meldingen-bench-"))
+    try:
+        for name in databases:
+            db: dict[str, Any] = {}
+            results["databases"][name] = db
+            root = base / name
+            with scratch_database(name) as url, scratch_database(name) as raw_url:
+                if "intake" in scenarios or "propagation" in scenarios:
+                    only_propagation = "intake" not in scenarios
+                    chosen = Sizes(**{**sizes.__dict__, "concurrencies": (16,)}) \
+                        if only_propagation else sizes
+                    db["raw"] = intake.raw_limits(root / "raw", raw_url, chosen)
+                    db["intake"] = intake.intake_runs(root / "intake", url, chosen,
+                                                      propagation="propagation" in scenarios)
+            for scenario, function in (("queue", queue.queue), ("mailbox", queue.mailbox_login),
+                                       ("replay", replay.replay)):
+                if scenario in scenarios:
+                    with scratch_database(name) as url:
+                        db[scenario] = function(root / scenario, url, sizes)
+            db["checks"] = checks(db)
+            print(render(f"{name}", db), flush=True)
+    finally:
+        if keep:
+            print(f"var dirs kept in {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    results["meta"]["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["meta"]["loadavg_after"] = os.getloadavg()
+    return results
+
+
+def meta(sizes: Sizes, scenarios: list[str]) -> dict[str, Any]:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              check=False)
+        return done.stdout.strip()
+
+    return {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "tree_changed": bool(git("status", "--porcelain", "--", "shared", "services")),
+        "scenarios": scenarios, "sizes": sizes.__dict__,
+        "python": platform.python_version(), "cpus": os.cpu_count(),
+        "loadavg_before": os.getloadavg(), "monotonic_start": time.monotonic(),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

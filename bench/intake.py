@@ -1,0 +1,130 @@
+"""Scenarios 1 and 2: intake under load, and propagation into triage's queue.
+
+Beside them, in the same run and on the same store: the store's append alone, an
+empty FastAPI endpoint and a bare FastAPI endpoint that only saves one aggregate
+(bench.bare_app), and JetStream's own publish-to-consume latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import raw
+from bench.drive import load
+from bench.procs import Stack
+from bench.sizes import Sizes
+
+KINDS = ("named", "anonymous")
+
+
+def raw_limits(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
+    """The limits beneath intake, on a stack of their own (own files or database)."""
+    stack = Stack(root, database_url)
+    try:
+        nats_url = stack.start_nats()
+        result: dict[str, Any] = {
+            "store_append": raw.store_append(stack.settings, count=sizes.store_count,
+                                             seconds=sizes.store_seconds),
+            "jetstream": asyncio.run(raw.jetstream_latency(
+                nats_url, rate=400, count=sizes.jetstream_count,
+                seconds=sizes.jetstream_count / 400 + 5)),
+        }
+        bare = stack.start_module("bare", "bench.bare_app")
+        concurrency = 16 if 16 in sizes.concurrencies else max(sizes.concurrencies)
+        common = {"base_url": bare.url, "concurrency": concurrency,
+                  "count": sizes.intake_count, "duration": sizes.intake_seconds,
+                  "warmup": sizes.warmup}
+        result["empty_endpoint"] = load({**common, "paths": ["/empty"]})
+        bare.reset_peak_rss()
+        result["bare_save"] = load({**common, "method": "POST", "paths": ["/save"],
+                                    "body": "named", "expect": 201})
+        result["bare_save"]["peak_rss_mib"] = bare.peak_rss_mib()
+        return result
+    finally:
+        stack.stop()
+
+
+def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
+                propagation: bool) -> dict[str, Any]:
+    """Named and anonymous meldingen at each concurrency against intake and triage
+    as processes; at concurrency 16 a sample of meldingen is followed into triage."""
+    stack = Stack(root, database_url)
+    runs: list[dict[str, Any]] = []
+    try:
+        stack.start_nats()
+        intake = stack.start_service("intake")
+        triage = stack.start_service("triage")
+        meldpunt = stack.token("meldpunt")
+        follow = propagation and has_route(triage.url, "/api/meldingen/{id}")
+        created = 0
+        first = 0
+        for kind in KINDS:
+            for concurrency in sizes.concurrencies:
+                spec: dict[str, Any] = {
+                    "base_url": intake.url, "method": "POST", "paths": ["/api/meldingen"],
+                    "body": kind, "expect": 201, "concurrency": concurrency,
+                    "count": sizes.intake_count, "duration": sizes.intake_seconds,
+                    "warmup": sizes.warmup, "first": first,
+                }
+                if follow and concurrency == _loaded(sizes):
+                    spec["probe"] = {"base_url": triage.url, "headers": meldpunt,
+                                     "path": "/api/meldingen/{id}", "every": sizes.probe_every,
+                                     "interval": sizes.probe_interval, "timeout": 30.0}
+                intake.reset_peak_rss()
+                cpu = intake.cpu_seconds(), triage.cpu_seconds()
+                load_before = _loadavg()
+                result = load(spec)
+                result.update({
+                    "kind": kind,
+                    "intake_peak_rss_mib": intake.peak_rss_mib(),
+                    "intake_cpu_s": round(intake.cpu_seconds() - cpu[0], 2),
+                    "triage_cpu_s": round(triage.cpu_seconds() - cpu[1], 2),
+                    "loadavg_before": load_before, "loadavg_after": _loadavg(),
+                })
+                runs.append(result)
+                created += result["ok"] + result["warmup_ok"]
+                first += result["requests"] + sizes.warmup
+        in_queue = wait_for_queue(triage.url, meldpunt, created, timeout=120)
+        return {"runs": runs, "created": created, "in_triage_queue": in_queue,
+                "lost": created - in_queue, "propagation_followed": follow,
+                "intake_peak_rss_mib_overall": intake.peak_rss_mib()}
+    finally:
+        stack.stop()
+
+
+def _loaded(sizes: Sizes) -> int:
+    return 16 if 16 in sizes.concurrencies else max(sizes.concurrencies)
+
+
+def has_route(base_url: str, path: str, method: str = "get") -> bool:
+    """Whether the service's OpenAPI document lists `method path` (as it is spelled
+    there, e.g. `/api/meldingen/{melding_id}`; `{` matches any parameter)."""
+    paths = httpx.get(base_url + "/openapi.json", timeout=10).json()["paths"]
+    wanted = path.split("{")[0]
+    return any(p.split("{")[0] == wanted and p.count("/") == path.count("/") and method in ops
+               for p, ops in paths.items())
+
+
+def wait_for_queue(base_url: str, headers: dict[str, str], expected: int,
+                    timeout: float) -> int:
+    """How many meldingen triage's queue holds once it stops growing (or reaches all)."""
+    deadline = time.monotonic() + timeout
+    total = -1
+    while time.monotonic() < deadline:
+        response = httpx.get(base_url + "/api/meldingen", params={"limit": 1},
+                             headers=headers, timeout=30)
+        total = int(response.json()["total"])
+        if total >= expected:
+            break
+        time.sleep(0.5)
+    return total
+
+
+def _loadavg() -> list[float]:
+    with open("/proc/loadavg") as file:
+        return [float(x) for x in file.read().split()[:3]]

@@ -1,0 +1,85 @@
+"""Scenario 4: the meldpunt's queue (`GET /api/meldingen`) with many meldingen in
+triage, and the mailbox login at intake (issue 4).
+
+Triage takes the meldingen in through its own consumer from `melding_received`
+events on the stream (bench.seed), as it does from intake; intake files the
+mailbox's meldingen through its public API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import seed
+from bench.drive import load
+from bench.intake import wait_for_queue
+from bench.procs import Stack
+from bench.sizes import Sizes
+
+QUERIES = {
+    "first page": "/api/meldingen",
+    "deep page": "/api/meldingen?offset={middle}&limit=50",
+    "status=received": "/api/meldingen?status=received",
+    "theme=gifts": "/api/meldingen?theme=gifts",
+    "overdue=true": "/api/meldingen?overdue=true",
+    "theme+status, page 3": "/api/meldingen?theme=conduct&status=received&offset=100",
+}
+
+
+def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
+    stack = Stack(root, database_url)
+    try:
+        stack.start_nats()
+        count = sizes.queue_meldingen
+        started = time.perf_counter()
+        asyncio.run(seed.publish(stack.settings, seed.queue_events(count)))
+        seeded = time.perf_counter()
+        triage = stack.start_service("triage")
+        meldpunt = stack.token("meldpunt")
+        in_queue = wait_for_queue(triage.url, meldpunt, count, timeout=120 + count / 100)
+        consumed = time.perf_counter()
+        result: dict[str, Any] = {
+            "meldingen": in_queue, "lost": count - in_queue,
+            "seed_publish_s": round(seeded - started, 1),
+            "triage_consume_per_s": round(in_queue / (consumed - seeded), 1),
+            "queries": {},
+        }
+        for name, path in QUERIES.items():
+            spec = {"base_url": triage.url, "headers": meldpunt, "concurrency": 1,
+                    "paths": [path.format(middle=count // 2)], "warmup": 5,
+                    "count": sizes.queue_requests, "duration": 30.0}
+            result["queries"][name] = load(spec)
+        mixed = {"base_url": triage.url, "headers": meldpunt, "concurrency": 16,
+                 "paths": [p.format(middle=count // 2) for p in QUERIES.values()],
+                 "warmup": 10, "count": sizes.queue_requests * 4, "duration": 30.0}
+        triage.reset_peak_rss()
+        result["mixed_c16"] = load(mixed)
+        result["triage_peak_rss_mib"] = triage.peak_rss_mib()
+        return result
+    finally:
+        stack.stop()
+
+
+def mailbox_login(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
+    """Receipts from meldingen filed through intake's API, then logins with them."""
+    stack = Stack(root, database_url)
+    try:
+        stack.start_nats()
+        intake = stack.start_service("intake")
+        filed = load({"base_url": intake.url, "method": "POST", "paths": ["/api/meldingen"],
+                      "body": "anonymous", "expect": 201, "concurrency": 16,
+                      "count": sizes.mailbox_receipts, "duration": 120.0,
+                      "collect": "receipt"})
+        bodies = [{"receipt": receipt} for receipt in filed["collected"]]
+        result: dict[str, Any] = {"receipts": len(bodies)}
+        for concurrency in (1, 16):
+            result[f"c{concurrency}"] = load({
+                "base_url": intake.url, "method": "POST", "paths": ["/api/mailbox/login"],
+                "bodies": bodies, "concurrency": concurrency,
+                "count": sizes.mailbox_requests // 2, "duration": 30.0})
+        return result
+    finally:
+        stack.stop()

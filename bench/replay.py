@@ -1,0 +1,85 @@
+"""Scenario 3: replay of the integration-event stream into the reporting projection,
+beside the raw read rate of the same stream with nats-py.
+
+The stream is filled with whole procedures (bench.seed). The replay itself is
+reporting's `audit.rebuild`, the work behind `POST /api/audit/replay`, run in a
+process of its own (bench.replay_worker) so that its time and peak memory are its
+own. The endpoint replays up to the position the live figures have reached, so a
+reporting process is then started as well: its live intake rate is measured over a
+bounded window, and the endpoint is called once to see that it matches live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import raw, seed
+from bench.procs import REPO, Stack
+from bench.sizes import Sizes
+
+LIVE_WINDOW_S = 10.0
+
+
+def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
+    runs = []
+    for events in sizes.replay_events:
+        stack = Stack(root / f"replay-{events}", database_url)
+        try:
+            nats_url = stack.start_nats()
+            started = time.perf_counter()
+            asyncio.run(seed.publish(stack.settings, seed.procedure_events(events)))
+            run: dict[str, Any] = {"events": events,
+                                   "seed_s": round(time.perf_counter() - started, 1)}
+            run["raw_read"] = asyncio.run(raw.stream_read_rate(
+                nats_url, stack.settings.stream, expected=events, seconds=60 + events / 5000))
+            run.update(_worker(stack, events))
+            run["endpoint"] = _endpoint(stack)
+            runs.append(run)
+        finally:
+            stack.stop()
+    return {"runs": runs}
+
+
+def _worker(stack: Stack, events: int) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "bench.replay_worker"], cwd=REPO,
+                          env=stack.env(), capture_output=True, text=True,
+                          timeout=120 + events / 2000, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"replay worker failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _endpoint(stack: Stack) -> dict[str, Any]:
+    """The live figures' intake rate over a window, then one call of the endpoint."""
+    reporting = stack.start_service("reporting")
+    auditor = stack.token("auditor")
+
+    def live() -> dict[str, Any] | None:
+        response = httpx.get(reporting.url + "/api/audit/live", headers=auditor, timeout=30)
+        return response.json() if response.status_code == 200 else None
+
+    deadline = time.monotonic() + 120
+    while (first := live()) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if first is None:
+        return {"error": "live figures not ready within 120 s"}
+    started = time.perf_counter()
+    time.sleep(LIVE_WINDOW_S)
+    second = live() or first
+    live_rate = (second["position"] - first["position"]) / (time.perf_counter() - started)
+    called = time.perf_counter()
+    response = httpx.post(reporting.url + "/api/audit/replay", headers=auditor, timeout=600)
+    elapsed = time.perf_counter() - called
+    body = response.json()
+    return {"live_intake_per_s": round(live_rate, 1), "status": response.status_code,
+            "replayed": body.get("events_replayed"), "elapsed_s": round(elapsed, 2),
+            "matches_live": body.get("matches_live"),
+            "reporting_peak_rss_mib": reporting.peak_rss_mib()}

@@ -1,0 +1,42 @@
+"""One replay in a process of its own, so that its time and peak memory are its own:
+reporting's `audit.rebuild` (what `POST /api/audit/replay` runs) over the whole stream.
+
+    MELDINGEN_NATS_URL=... python -m bench.replay_worker   (prints JSON on stdout)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from services.reporting import audit
+from shared.config import get_settings
+from shared.messaging.nats import connect
+
+
+async def replay() -> dict[str, Any]:
+    settings = get_settings()
+    nc = await connect(settings, name="bench-replay")
+    try:
+        started = time.perf_counter()
+        figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream)
+        elapsed = time.perf_counter() - started
+    finally:
+        await nc.close()
+    return {"replayed": counted, "last_sequence": last, "elapsed_s": round(elapsed, 2),
+            "rate_per_s": round(counted / elapsed, 1), "digest": figures.digest(),
+            "peak_rss_mib": _peak_rss_mib()}
+
+
+def _peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(replay())))

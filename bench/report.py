@@ -1,0 +1,117 @@
+"""The tables a run prints (and docs/performance.md keeps), from its results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A Markdown table, readable as plain text too."""
+    cells = [[_fmt(v) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                for i, (c, w) in enumerate(zip(row, widths, strict=True))) + " |"
+              for row in cells]
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value >= 100 else f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _lat(result: dict[str, Any]) -> list[Any]:
+    latency = result["latency"]
+    return [latency["p50_ms"], latency["p95_ms"], latency["p99_ms"]]
+
+
+def render(name: str, db: dict[str, Any]) -> str:
+    parts = [f"## {name}"]
+    raw = db.get("raw")
+    if raw:
+        rows = [
+            ["store append alone (1 thread)", raw["store_append"]["rate_per_s"],
+             *[raw["store_append"]["latency"][k] for k in ("p50_ms", "p95_ms", "p99_ms")],
+             "-", "-"],
+        ]
+        for key, label in (("empty_endpoint", "empty FastAPI endpoint"),
+                           ("bare_save", "bare FastAPI endpoint saving one aggregate")):
+            r = raw[key]
+            rows.append([f"{label} c{r['concurrency']}", r["throughput_per_s"], *_lat(r),
+                         sum(r["errors"].values()), r.get("peak_rss_mib")])
+        parts.append(table(["raw limit", "/s", "p50 ms", "p95 ms", "p99 ms", "errors",
+                            "RSS MiB"], rows))
+    intake = db.get("intake")
+    if intake:
+        bare = (raw or {}).get("bare_save", {}).get("throughput_per_s")
+        rows = [[r["kind"], r["concurrency"], r["ok"], r["throughput_per_s"], *_lat(r),
+                 sum(r["errors"].values()), r["intake_peak_rss_mib"],
+                 round(r["intake_cpu_s"] / max(r["ok"], 1) * 1000, 2),
+                 round(r["throughput_per_s"] / bare * 100, 1) if bare else None]
+                for r in intake["runs"]]
+        parts.append(table(["intake", "c", "ok", "/s", "p50 ms", "p95 ms", "p99 ms", "errors",
+                            "peak RSS MiB", "CPU ms/req", "% of bare save"], rows))
+        parts.append(f"meldingen created {intake['created']:,}, in triage's queue "
+                     f"{intake['in_triage_queue']:,}, lost {intake['lost']:,}")
+        rows = [[r["kind"], r["concurrency"], r["propagation"]["n"], r["propagation"]["p50_ms"],
+                 r["propagation"]["p99_ms"], r["propagation"]["lost"]]
+                for r in intake["runs"] if "propagation" in r]
+        if rows and raw:
+            js = raw["jetstream"]
+            rows.append([f"raw JetStream publish-to-consume at {js['rate_per_s']:.0f}/s", "-",
+                         js["consumed"], js["latency"]["p50_ms"], js["latency"]["p99_ms"],
+                         js["messages"] - js["consumed"]])
+            parts.append(table(["propagation 201 -> triage", "c", "followed", "p50 ms",
+                                "p99 ms", "not seen"], rows))
+    queue = db.get("queue")
+    if queue:
+        rows = [[name, r["ok"], *_lat(r), sum(r["errors"].values())]
+                for name, r in queue["queries"].items()]
+        m = queue["mixed_c16"]
+        rows.append(["mixed, c16", m["ok"], *_lat(m), sum(m["errors"].values())])
+        parts.append(table([f"queue GET at {queue['meldingen']:,} (c1)", "n", "p50 ms",
+                            "p95 ms", "p99 ms", "errors"], rows))
+        parts.append(f"triage took in {queue['meldingen']:,} meldingen at "
+                     f"{queue['triage_consume_per_s']:,.0f}/s through its consumer; "
+                     f"mixed c16 {m['throughput_per_s']}/s; peak RSS "
+                     f"{queue['triage_peak_rss_mib']} MiB")
+    mailbox = db.get("mailbox")
+    if mailbox:
+        rows = [[key, mailbox[key]["ok"], mailbox[key]["throughput_per_s"], *_lat(mailbox[key]),
+                 sum(mailbox[key]["errors"].values())] for key in ("c1", "c16")]
+        parts.append(table(["mailbox login", "n", "/s", "p50 ms", "p95 ms", "p99 ms",
+                            "errors"], rows))
+    replay = db.get("replay")
+    if replay:
+        parts.append(render_replay(replay))
+    checks = db.get("checks") or []
+    if checks:
+        parts.append(table(["target", "measured", "target", "met"],
+                           [[c["figure"], c["value"], c["target"], c["met"]] for c in checks]))
+    return "\n\n".join(parts)
+
+
+def render_replay(replay: dict[str, Any]) -> str:
+    rows, notes = [], []
+    for r in replay["runs"]:
+        raw, endpoint = r["raw_read"], r["endpoint"]
+        rows.append([r["events"], r["replayed"], r["elapsed_s"], r["rate_per_s"],
+                     raw["rate_per_s"], round(r["rate_per_s"] / raw["rate_per_s"] * 100, 1),
+                     r["peak_rss_mib"]])
+        notes.append(f"{r['events']:,}: reporting's live figures took in "
+                     f"{endpoint.get('live_intake_per_s')}/s; POST /api/audit/replay "
+                     f"replayed {endpoint.get('replayed')} (the live position) in "
+                     f"{endpoint.get('elapsed_s')} s, matches live: "
+                     f"{endpoint.get('matches_live')}")
+    return "\n\n".join([table(["replay events", "replayed", "s", "events/s", "raw read /s",
+                                "% of raw", "peak RSS MiB"], rows), *notes])

@@ -1,0 +1,113 @@
+"""Data for the queue and replay scenarios, made of the procedure's own integration
+events (shared.contracts) and published on JetStream as the services' relays do:
+each source's envelopes numbered and hash-chained (`prev`), with its message id.
+The services then take them in through their own consumers; no table is written."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from bench.payloads import KINDS, THEMES
+from shared.chain import GENESIS, envelope_hash
+from shared.config import Settings
+from shared.contracts import (
+    CaseClosed,
+    ContactMomentRecorded,
+    Envelope,
+    FinalReportIssued,
+    IntegrationEvent,
+    MeldingAssessed,
+    MeldingClosed,
+    MeldingDecided,
+    MeldingReceived,
+    NamedIdentity,
+    ReporterMessaged,
+)
+from shared.messaging.nats import connect, ensure_stream
+
+YEAR_START = datetime(2025, 1, 1, 9, tzinfo=UTC)
+DESCRIPTION = "Een leverancier gaf het afdelingshoofd inkoop een fiets. (bench)"
+
+
+def received(n: int) -> MeldingReceived:
+    """The n-th melding of a year: themes, kinds and days spread over the year."""
+    at = YEAR_START + timedelta(minutes=(n * 37) % (360 * 24 * 60))
+    anonymous = n % 3 == 0
+    return MeldingReceived(
+        melding_id=str(uuid.UUID(int=n + 1)), kind=KINDS[n % len(KINDS)],
+        theme=THEMES[n % len(THEMES)], channel="web", description=DESCRIPTION,
+        involved=["afdelingshoofd inkoop"], occurred=None, anonymous=anonymous,
+        identity=None if anonymous else NamedIdentity(name=f"Melder {n}"),
+        received_at=at, acknowledged_at=at,
+    )
+
+
+def procedure(n: int) -> Iterator[tuple[str, IntegrationEvent]]:
+    """A melding's whole way through the services, as (source, event)."""
+    melding = received(n)
+    at, mid, theme = melding.received_at, melding.melding_id, melding.theme
+    yield "intake", melding
+    if n % 4 == 0:
+        yield "intake", ContactMomentRecorded(adviser="integrity", theme=theme,
+                                              date=at.date())
+    yield "triage", MeldingAssessed(
+        melding_id=mid, admissible=True, reasonable_grounds=True, code_violation=True,
+        severity="medium", theme=theme, advice="investigation", assessed_by="meldpunt",
+        at=at + timedelta(days=3))
+    yield "triage", MeldingDecided(
+        melding_id=mid, outcome=["investigation"], theme=theme, involved=melding.involved,
+        assessed_by="meldpunt", decided_by="bevoegd gezag", police_report_on=None,
+        at=at + timedelta(days=5))
+    yield "investigation", FinalReportIssued(melding_id=mid, conclusion="founded",
+                                             at=at + timedelta(days=40))
+    yield "investigation", CaseClosed(
+        melding_id=mid, path="investigation", measure_kinds=["written_reprimand"],
+        measure_targets=["person"], feedback="Uw melding is onderzocht.",
+        at=at + timedelta(days=50))
+    yield "triage", ReporterMessaged(melding_id=mid, body="Uw melding is onderzocht.",
+                                     purpose="feedback", at=at + timedelta(days=51))
+    yield "triage", MeldingClosed(melding_id=mid, reason="case_closed",
+                                  at=at + timedelta(days=51))
+
+
+def queue_events(count: int) -> Iterator[tuple[str, IntegrationEvent]]:
+    return (("intake", received(n)) for n in range(count))
+
+
+def procedure_events(count: int) -> Iterator[tuple[str, IntegrationEvent]]:
+    everything = itertools.chain.from_iterable(procedure(n) for n in itertools.count())
+    return itertools.islice(everything, count)
+
+
+async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEvent]],
+                  window: int = 5000) -> int:
+    """Publish like the relays, but with up to a window of acknowledgements pending
+    rather than one: the stream is the same."""
+    nc = await connect(settings, name="bench-seed")
+    js = nc.jetstream()
+    await ensure_stream(js, settings)
+    positions: dict[str, int] = {}
+    heads: dict[str, str] = {}
+    published = 0
+    try:
+        for source, event in events:
+            position = positions[source] = positions.get(source, 0) + 1
+            envelope = Envelope.wrap(event, source=source, position=position,
+                                     prev=heads.get(source, GENESIS))
+            payload = envelope.encode()
+            heads[source] = envelope_hash(payload)
+            await js.publish_async(envelope.subject, payload, wait_stall=60.0,
+                                   headers={"Nats-Msg-Id": envelope.message_id})
+            published += 1
+            if published % window == 0:
+                await js.publish_async_completed()
+        await js.publish_async_completed()
+        stored = (await js.stream_info(settings.stream)).state.messages
+    finally:
+        await nc.close()
+    if stored < published:
+        raise RuntimeError(f"the stream holds {stored} of {published} seeded events")
+    return published

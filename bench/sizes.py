@@ -1,0 +1,31 @@
+"""How much each scenario does: the full run, and a tiny one for the smoke test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    concurrencies: tuple[int, ...] = (1, 16, 64)
+    intake_count: int = 6000  # requests at most per run ...
+    intake_seconds: float = 12.0  # ... and seconds at most
+    warmup: int = 200
+    store_count: int = 5000
+    store_seconds: float = 5.0
+    probe_every: int = 10  # one melding in ten is followed into triage's queue
+    probe_interval: float = 0.002
+    jetstream_count: int = 4000
+    queue_meldingen: int = 100_000
+    queue_requests: int = 300
+    replay_events: tuple[int, ...] = (100_000, 1_000_000)
+    mailbox_receipts: int = 500
+    mailbox_requests: int = 1000
+
+
+FULL = Sizes()
+QUICK = Sizes(
+    concurrencies=(1, 4), intake_count=40, intake_seconds=5.0, warmup=5, store_count=50,
+    store_seconds=2.0, probe_every=5, jetstream_count=50, queue_meldingen=300,
+    queue_requests=20, replay_events=(2000,), mailbox_receipts=10, mailbox_requests=20,
+)

@@ -1,0 +1,53 @@
+"""The figures to reach (issues 4, 6 and 7) and how a run's results meet them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Check = dict[str, Any]
+
+
+def _check(figure: str, value: float | None, target: str, ok: bool | None) -> Check:
+    return {"figure": figure, "value": value, "target": target,
+            "met": None if value is None else ok}
+
+
+def checks(db: dict[str, Any]) -> list[Check]:
+    """Each target beside the value measured on one store (None: not measured)."""
+    found: list[Check] = []
+    intake = db.get("intake")
+    if intake:
+        bare = db["raw"]["bare_save"]["throughput_per_s"]
+        for run in intake["runs"]:
+            if run["concurrency"] != 16:
+                continue
+            kind, rate, p99 = run["kind"], run["throughput_per_s"], run["latency"]["p99_ms"]
+            found.append(_check(f"intake {kind} c16 /s", rate, ">= 400", rate >= 400))
+            found.append(_check(f"intake {kind} c16 p99 ms", p99, "<= 100", p99 <= 100))
+            ratio = round(rate / bare * 100, 1) if bare else None
+            found.append(_check(f"intake {kind} / bare save %", ratio, ">= 45",
+                                ratio is not None and ratio >= 45))
+            if "propagation" in run:
+                prop = run["propagation"]["p99_ms"]
+                found.append(_check(f"propagation p99 ms ({kind})", prop, "<= 200",
+                                    prop is not None and prop <= 200))
+        peak = max(run["intake_peak_rss_mib"] for run in intake["runs"])
+        found.append(_check("intake peak RSS MiB", peak, "< 300", peak < 300))
+        errors = sum(sum(run["errors"].values()) for run in intake["runs"])
+        found.append(_check("intake errors", errors, "0", errors == 0))
+        found.append(_check("meldingen lost", intake["lost"], "0", intake["lost"] == 0))
+    queue = db.get("queue")
+    if queue:
+        worst = max(q["latency"]["p99_ms"] or 0 for q in queue["queries"].values())
+        found.append(_check(f"queue p99 ms at {queue['meldingen']:,}", worst, "<= 50",
+                            worst <= 50))
+    mailbox = db.get("mailbox")
+    if mailbox:
+        p99 = mailbox["c16"]["latency"]["p99_ms"]
+        found.append(_check("mailbox login p99 ms (c16)", p99, "<= 50",
+                            p99 is not None and p99 <= 50))
+    for replay in (db.get("replay") or {}).get("runs", []):
+        rate = replay.get("rate_per_s")
+        found.append(_check(f"replay {replay['events']:,} events/s", rate, ">= 30,000",
+                            rate is not None and rate >= 30_000))
+    return found
