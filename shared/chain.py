@@ -161,11 +161,11 @@ class Break:
 class ChainCheck:
     """Walks one chain in order and remembers the first event that does not fit.
 
-    `checkpoint` is a signed (count, head) from earlier: the walk must pass through
-    it, which is what detects a log whose last events were cut off."""
+    `checkpoint` is a signed (count, head, last position) from earlier: the walk must
+    pass through it, which is what detects a log whose last events were cut off."""
 
     chain: str
-    checkpoint: tuple[int, str] | None = None
+    checkpoint: tuple[int, str, int] | None = None
     count: int = 0
     head: str = GENESIS
     last_position: int = 0
@@ -186,8 +186,10 @@ class ChainCheck:
 
     def finish(self) -> None:
         if self.checkpoint is not None and self.count < self.checkpoint[0]:
-            self.bad(self.last_position + 1, f"the log ends after {self.count} events; a signed "
-                     f"checkpoint counted {self.checkpoint[0]}: the end was cut off")
+            count, _, position = self.checkpoint
+            self.bad(position, f"the log ends after position {self.last_position} with "
+                     f"{self.count} events; a signed checkpoint counted {count} up to "
+                     f"position {position}: the end was cut off")
 
     def as_dict(self) -> dict[str, Any]:
         return {"chain": self.chain, "ok": self.first_bad is None, "events": self.count,
@@ -208,7 +210,7 @@ class StoreCheck(ChainCheck):
     """One service's stored events against the links its seals and envelopes recorded."""
 
     def __init__(self, chain: str, witnesses: dict[int, str],
-                 checkpoint: tuple[int, str] | None = None) -> None:
+                 checkpoint: tuple[int, str, int] | None = None) -> None:
         super().__init__(chain, checkpoint)
         self.witnesses = witnesses
         self.links: dict[int, str] = {}

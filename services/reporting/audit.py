@@ -22,6 +22,7 @@ from services.reporting.application import LiveFigures, ReportingApplication
 from services.reporting.domain.checkpoint import (
     CHECKPOINTS_ID,
     CheckpointSigned,
+    Expected,
     expected_heads,
     signed_bytes,
 )
@@ -98,7 +99,7 @@ async def verify(settings: Settings, js: JetStreamContext, signer: CheckpointSig
 
 
 def _checkpoint_check(checkpoint: CheckpointSigned | None, signer: CheckpointSigner
-                      ) -> tuple[list[Break], dict[str, tuple[int, str]]]:
+                      ) -> tuple[list[Break], Expected]:
     if checkpoint is None:
         return [], {}
     if not signer.verify(signed_bytes(checkpoint.heads, checkpoint.signed_at),
@@ -108,7 +109,7 @@ def _checkpoint_check(checkpoint: CheckpointSigned | None, signer: CheckpointSig
     return [], expected_heads(checkpoint)
 
 
-async def _check_stream(js: JetStreamContext, stream: str, expected: dict[str, tuple[int, str]],
+async def _check_stream(js: JetStreamContext, stream: str, expected: Expected,
                         breaks: list[Break]
                         ) -> tuple[dict[str, StreamCheck], dict[str, dict[int, str]]]:
     streams = {name: StreamCheck(name, head) for name, head in expected.items()
@@ -135,7 +136,7 @@ async def _check_stream(js: JetStreamContext, stream: str, expected: dict[str, t
     return streams, anchors
 
 
-def _check_stores(readers: dict[str, StoreReader], expected: dict[str, tuple[int, str]]
+def _check_stores(readers: dict[str, StoreReader], expected: Expected
                   ) -> dict[str, StoreCheck]:
     stores = {}
     for service, reader in readers.items():
@@ -164,7 +165,11 @@ def _check_anchors(streams: dict[str, StreamCheck], stores: dict[str, StoreCheck
         store = stores.get(source)
         if store is None:
             continue
+        # From a store's own first misfit on, a mismatch is the store's, not the stream's.
+        trusted = store.first_bad.position if store.first_bad else None
         for position in sorted(claimed):
+            if trusted is not None and position >= trusted:
+                break
             if store.links.get(position) != claimed[position]:
                 streams[f"stream:{source}"].bad(
                     position, "no stored event of its source matches it")

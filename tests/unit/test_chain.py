@@ -33,7 +33,7 @@ def links_of(stored: list[Record]) -> dict[int, str]:
 
 
 def walk_store(stored: list[Record], witnesses: dict[int, str],
-               checkpoint: tuple[int, str] | None = None) -> StoreCheck:
+               checkpoint: tuple[int, str, int] | None = None) -> StoreCheck:
     check = StoreCheck("store:intake", witnesses, checkpoint)
     for record in stored:
         check.record(record)
@@ -84,9 +84,10 @@ def test_a_cut_off_end_is_caught_by_the_signed_checkpoint() -> None:
     links = links_of(stored)
     # The witnesses of the last events are gone as well: only the checkpoint remains.
     witnesses = {i: link for i, link in links.items() if i <= 3}
-    check = walk_store(stored[:3], witnesses, checkpoint=(5, links[5]))
+    check = walk_store(stored[:3], witnesses, checkpoint=(5, links[5], 5))
     assert check.first_bad is not None
-    assert check.first_bad.position == 4
+    assert check.first_bad.position == 5
+    assert "ends after position 3" in check.first_bad.reason
     assert "cut off" in check.first_bad.reason
 
 
@@ -94,7 +95,7 @@ def test_a_rewritten_history_differs_from_the_checkpoint() -> None:
     stored = records(4)
     links = links_of(stored)
     stored[0] = replace(stored[0], state=b"forged")
-    check = walk_store(stored, {}, checkpoint=(4, links[4]))
+    check = walk_store(stored, {}, checkpoint=(4, links[4], 4))
     assert check.first_bad is not None
     assert check.first_bad.position == 4
     assert "checkpoint" in check.first_bad.reason

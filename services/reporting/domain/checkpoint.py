@@ -9,6 +9,8 @@ from uuid import NAMESPACE_URL, uuid5
 import orjson
 from eventsourcing.domain import DomainEvent
 
+#: Per chain name: the (events, head, last position) a checkpoint signed.
+Expected = dict[str, tuple[int, str, int]]
 #: The sequence of checkpoints: one originator, one event per checkpoint.
 CHECKPOINTS_ID = uuid5(NAMESPACE_URL, "meldingen:reporting:checkpoints")
 
@@ -27,8 +29,8 @@ def signed_bytes(heads: list[dict[str, Any]], signed_at: str) -> bytes:
     return orjson.dumps({"heads": heads, "signed_at": signed_at}, option=orjson.OPT_SORT_KEYS)
 
 
-def expected_heads(checkpoint: CheckpointSigned | None) -> dict[str, tuple[int, str]]:
-    """Per chain, the (events, head) that the log must still pass through."""
+def expected_heads(checkpoint: CheckpointSigned | None) -> Expected:
+    """Per chain, the (events, head, last position) that the log must still pass through."""
     if checkpoint is None:
         return {}
-    return {h["chain"]: (h["events"], h["head"]) for h in checkpoint.heads}
+    return {h["chain"]: (h["events"], h["head"], h["position"]) for h in checkpoint.heads}
