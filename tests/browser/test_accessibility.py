@@ -136,3 +136,17 @@ def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
             assert page.evaluate(FOCUS_VISIBLE), f"focus on {selector} is not visible"
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_english_pages_have_no_serious_axe_violations(axe_page: Any) -> None:
+    page = axe_page
+    found: dict[str, list[dict[str, Any]]] = {}
+    page.goto("/?lang=en")
+    page.click("button[type=submit]")
+    assert page.title().startswith("Error: ")
+    found["form with errors"] = _axe(page)
+    page.goto("/mailbox?lang=en")
+    page.fill("#receipt", "1234")
+    page.click("button[type=submit]")
+    found["mailbox code refused"] = _axe(page)
+    assert {name: v for name, v in found.items() if v} == {}
