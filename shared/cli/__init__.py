@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from shared.cli import adviser, tokens
+from shared.cli import adviser, bench, tokens
 from shared.cli import run as run_commands
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -12,6 +12,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 run_commands.register(app)
 tokens.register(app)
 adviser.register(app)
+bench.register(app)
 
 
 def main() -> None:
