@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import nats
 import nats.errors
-from nats.js.api import StreamInfo
+from nats.js.api import ConsumerInfo, StreamInfo
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
@@ -270,6 +270,14 @@ async def stream_info(nats_url: str, stream: str, subject: str | None = None,
             if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.5)
+
+
+async def consumer_info(nats_url: str, stream: str, durable: str) -> ConsumerInfo:
+    nc = await nats.connect(servers=nats_url.split(","), connect_timeout=2)
+    try:
+        return await nc.jetstream().consumer_info(stream, durable)
+    finally:
+        await nc.close()
 
 
 async def stream_counts(nats_url: str, stream: str, subject: str) -> tuple[int, int]:
