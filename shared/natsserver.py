@@ -3,6 +3,7 @@ for the embedded run and for tests."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -28,11 +29,20 @@ def start(
     host: str = "127.0.0.1",
     extra: list[str] | None = None,
     log_file: Path | None = None,
+    encryption_key: str | None = None,
 ) -> subprocess.Popen[bytes]:
+    """With `encryption_key`, JetStream encrypts its store at rest (and converts a
+    store written without it); the key travels in the environment, never in a file."""
     store_dir.mkdir(parents=True, exist_ok=True)
     args = [binary(), "-js", "-a", host, "-p", str(port), "-sd", str(store_dir), *(extra or [])]
+    env = None
+    if encryption_key is not None:
+        config = store_dir / "encryption.conf"
+        config.write_text("jetstream { cipher: chachapoly, key: $MELDINGEN_NATS_STORE_KEY }\n")
+        args += ["-c", str(config)]
+        env = {**os.environ, "MELDINGEN_NATS_STORE_KEY": encryption_key}
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
     wait_for_port(host, port, process)
     return process
 

@@ -16,6 +16,7 @@ import typer
 
 from shared import natsserver
 from shared.config import SERVICES, get_settings
+from shared.crypto import derive_key
 
 
 def register(app: typer.Typer) -> None:
@@ -70,8 +71,9 @@ def run() -> None:
     try:
         env = dict(os.environ)
         if "MELDINGEN_NATS_URL" not in os.environ:
-            children.append(natsserver.start(settings.nats_port, var / "nats",
-                                             log_file=var / "logs" / "nats.log"))
+            children.append(natsserver.start(
+                settings.nats_port, var / "nats", log_file=var / "logs" / "nats.log",
+                encryption_key=derive_key(settings.cipher_key_b64, "nats-store").hex()))
             env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
         # Make the development secrets once, before four processes race for them.
         _ = settings.jwt_key, settings.cipher_key_b64, settings.receipt_key_b64
