@@ -27,6 +27,7 @@ from shared.errors import InvalidTransition
 
 router = APIRouter(prefix="/mailbox", include_in_schema=False)
 MAX_BODY = 20_000
+LOCAL: ZoneInfo | None
 try:
     LOCAL = ZoneInfo("Europe/Amsterdam")
 except ZoneInfoNotFoundError:  # a system without time zone data: show UTC
