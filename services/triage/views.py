@@ -2,17 +2,20 @@
 store at start and kept current from each commit, so listing reads no events.
 
 It stays fast at 100,000 meldingen: every combination of the `status` and `theme`
-filters has its own list of keys kept in order of receipt, so a page is a slice, and
-`overdue` is one comparison per candidate against a precomputed moment.
+filters has its own index kept in order of receipt, so a page is a slice; with
+`overdue`, the total is counted in a sorted list of the moments each melding turns
+overdue, and the page is read from the nearer end until it is full.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from bisect import bisect_left, insort
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -36,16 +39,19 @@ class QueueEntry:
     deadlines: Deadlines
     feedback_at: datetime | None = None
     overdue_from: datetime | None = None
+    #: `overdue_from` as a number (infinity for never), for the fast `overdue` filter
+    overdue_ts: float = math.inf
 
     @property
     def key(self) -> Key:
         return (self.received_at, self.id)
 
     def overdue(self, now: datetime) -> bool:
-        return self.overdue_from is not None and now > self.overdue_from
+        return self.overdue_ts < now.timestamp()
 
     def refresh(self) -> None:
         self.overdue_from = overdue_from(self.deadlines, self.acknowledged_at, self.feedback_at)
+        self.overdue_ts = self.overdue_from.timestamp() if self.overdue_from else math.inf
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,59 @@ class Page:
     total: int
 
 
+@dataclass
+class _Index:
+    """The meldingen of one filter combination: in order of receipt (keys and entries
+    side by side), and the moments they turn overdue, sorted (to count in O(log n))."""
+
+    keys: list[Key] = field(default_factory=list)
+    entries: list[QueueEntry] = field(default_factory=list)
+    overdue_moments: list[float] = field(default_factory=list)
+
+    def insert(self, entry: QueueEntry) -> None:
+        key = entry.key
+        if not self.keys or self.keys[-1] < key:
+            self.keys.append(key)  # the usual case: meldingen arrive in order
+            self.entries.append(entry)
+        else:
+            position = bisect_left(self.keys, key)
+            self.keys.insert(position, key)
+            self.entries.insert(position, entry)
+        insort(self.overdue_moments, entry.overdue_ts)
+
+    def remove(self, entry: QueueEntry) -> None:
+        position = bisect_left(self.keys, entry.key)
+        if position < len(self.keys) and self.keys[position] == entry.key:
+            del self.keys[position]
+            del self.entries[position]
+            self.forget_moment(entry.overdue_ts)
+
+    def forget_moment(self, moment: float) -> None:
+        position = bisect_left(self.overdue_moments, moment)
+        if position < len(self.overdue_moments) and self.overdue_moments[position] == moment:
+            del self.overdue_moments[position]
+
+    def page(self, overdue: bool | None, moment: float, offset: int, limit: int) -> Page:
+        if overdue is None:
+            return Page(self.entries[offset : offset + limit], len(self.entries))
+        late = bisect_left(self.overdue_moments, moment)  # how many are overdue by now
+        total = late if overdue else len(self.entries) - late
+        wanted = max(0, min(limit, total - offset))
+        if wanted == 0:
+            return Page([], total)
+        # Walk from the nearer end and stop as soon as the page is full.
+        behind = total - offset - wanted
+        if offset <= behind:
+            matching = (e for e in self.entries if (e.overdue_ts < moment) is overdue)
+            return Page(list(islice(matching, offset, offset + wanted)), total)
+        matching = (e for e in reversed(self.entries) if (e.overdue_ts < moment) is overdue)
+        return Page(list(islice(matching, behind, behind + wanted))[::-1], total)
+
+
 class Queue:
     def __init__(self) -> None:
         self._entries: dict[UUID, QueueEntry] = {}
-        # (status or None, theme or None) -> keys in order of receipt
-        self._order: dict[tuple[str | None, str | None], list[Key]] = {}
+        self._indexes: dict[tuple[str | None, str | None], _Index] = {}
         self._lock = threading.Lock()
 
     def apply(self, event: Any) -> None:
@@ -72,8 +126,7 @@ class Queue:
             if isinstance(event, Report.Assessed):
                 self._move(entry, status=entry.status, theme=event.theme)
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
-                entry.feedback_at = entry.feedback_at or event.at
-                entry.refresh()
+                self._feedback_given(entry, event.at)
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:
@@ -98,46 +151,41 @@ class Queue:
         )
         entry.refresh()
         self._entries[entry.id] = entry
-        for index in self._indexes(entry.status, entry.theme):
-            self._insert(index, entry.key)
+        for name in self._names(entry.status, entry.theme):
+            self._indexes.setdefault(name, _Index()).insert(entry)
+
+    def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
+        before = entry.overdue_ts
+        entry.feedback_at = entry.feedback_at or at
+        entry.refresh()
+        if entry.overdue_ts != before:
+            for name in self._names(entry.status, entry.theme):
+                index = self._indexes[name]
+                index.forget_moment(before)
+                insort(index.overdue_moments, entry.overdue_ts)
 
     def _move(self, entry: QueueEntry, *, status: str, theme: str) -> None:
-        old = set(self._indexes(entry.status, entry.theme))
-        new = set(self._indexes(status, theme))
-        for index in old - new:
-            self._remove(index, entry.key)
-        for index in new - old:
-            self._insert(index, entry.key)
+        old = set(self._names(entry.status, entry.theme))
+        new = set(self._names(status, theme))
+        for name in old - new:
+            self._indexes[name].remove(entry)
+        for name in new - old:
+            self._indexes.setdefault(name, _Index()).insert(entry)
         entry.status, entry.theme = status, theme
 
     @staticmethod
-    def _indexes(status: str, theme: str) -> list[tuple[str | None, str | None]]:
+    def _names(status: str, theme: str) -> list[tuple[str | None, str | None]]:
         return [(None, None), (status, None), (None, theme), (status, theme)]
-
-    def _insert(self, index: tuple[str | None, str | None], key: Key) -> None:
-        keys = self._order.setdefault(index, [])
-        if not keys or keys[-1] < key:
-            keys.append(key)  # the usual case: meldingen arrive in order
-        else:
-            insort(keys, key)
-
-    def _remove(self, index: tuple[str | None, str | None], key: Key) -> None:
-        keys = self._order[index]
-        position = bisect_left(keys, key)
-        if position < len(keys) and keys[position] == key:
-            del keys[position]
 
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
              limit: int = 50) -> Page:
         """One page of the queue, oldest first, and how many match in all."""
         with self._lock:
-            keys = self._order.get((status, theme), [])
-            if overdue is not None:
-                entries = self._entries
-                keys = [k for k in keys if entries[k[1]].overdue(now) is overdue]
-            page = [self._entries[k[1]] for k in keys[offset : offset + limit]]
-            return Page(entries=page, total=len(keys))
+            index = self._indexes.get((status, theme))
+            if index is None:
+                return Page([], 0)
+            return index.page(overdue, now.timestamp(), offset, limit)
 
     def get(self, melding_id: UUID) -> QueueEntry | None:
         return self._entries.get(melding_id)
