@@ -6,6 +6,7 @@ import typer
 
 from shared.cli import adviser, bench, tokens
 from shared.cli import run as run_commands
+from shared.config import ConfigurationError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="meldingen: handling reports of suspected integrity violations.")
@@ -16,4 +17,9 @@ bench.register(app)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ConfigurationError as exc:
+        # A configuration that cannot work: say what to set, without a traceback.
+        typer.echo(f"meldingen: {exc}", err=True)
+        raise SystemExit(2) from None

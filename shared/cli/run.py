@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -34,9 +35,11 @@ def serve(service: Annotated[str, typer.Argument(help=", ".join(SERVICES))]) -> 
         raise typer.BadParameter(f"unknown service; one of: {', '.join(SERVICES)}")
     settings = get_settings()
     configure_logging(settings.log_level, service)
+    # Built here, not by uvicorn's factory loader, so that a configuration that cannot
+    # work stops the command with its ConfigurationError instead of a loader error.
+    app = importlib.import_module(f"services.{service}.bootstrap").create_app(settings)
     uvicorn.run(
-        f"services.{service}.bootstrap:create_app",
-        factory=True,
+        app,
         host=settings.host,
         port=settings.port_of(service),
         log_config=None,
@@ -51,17 +54,15 @@ def run() -> None:
     var = settings.var_dir.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen[bytes]] = []
+    nats_started = "MELDINGEN_NATS_URL" not in os.environ
 
     def stop() -> None:
-        for child in reversed(children):
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.monotonic() + 15
-        for child in children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Services first, all at once (each finishes its requests and its relay batch
+        # while NATS is still there); then NATS, started first.
+        _stop_all(children[1:] if nats_started else children)
+        _stop_all(children)
 
     def on_signal(*_: object) -> None:
         raise SystemExit(0)
@@ -70,7 +71,7 @@ def run() -> None:
     signal.signal(signal.SIGINT, on_signal)
     try:
         env = dict(os.environ)
-        if "MELDINGEN_NATS_URL" not in os.environ:
+        if nats_started:
             children.append(natsserver.start(
                 settings.nats_port, var / "nats", log_file=var / "logs" / "nats.log",
                 encryption_key=derive_key(settings.cipher_key_b64, "nats-store").hex()))
@@ -81,9 +82,12 @@ def run() -> None:
             log = open(var / "logs" / f"{service}.log", "ab")  # noqa: SIM115
             children.append(subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "serve", service],
-                env=env, stdout=log, stderr=subprocess.STDOUT))
+                # Its own process group: Ctrl-C reaches `run` alone, which then stops
+                # the services before NATS.
+                env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0))
         _wait_until_healthy(settings.host, [settings.port_of(s) for s in SERVICES], children)
-        _print_welcome(settings.host, var)
+        _print_welcome(settings.host, var, env["MELDINGEN_NATS_URL"] if nats_started
+                       else settings.nats_url)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         typer.echo("a process stopped; see var/logs/. Stopping the others.", err=True)
@@ -109,13 +113,27 @@ def _wait_until_healthy(host: str, ports: list[int], children: list[subprocess.P
         raise SystemExit(f"services on ports {pending} did not start; see var/logs/")
 
 
-def _print_welcome(host: str, var: Path) -> None:
+def _stop_all(children: list[subprocess.Popen[bytes]], timeout: float = 15) -> None:
+    """SIGTERM to each, then wait; SIGKILL for any that will not stop in time."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + timeout
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _print_welcome(host: str, var: Path, nats_url: str) -> None:
     settings = get_settings()
     lines = ["", "meldingen is running:"]
     for service in SERVICES:
         lines.append(f"  {service:<14} http://{host}:{settings.port_of(service)}")
     lines += [
-        f"  {'nats':<14} {settings.nats_url}",
+        f"  {'nats':<14} {nats_url}",
         "",
         f"  web form       http://{host}:{settings.intake_port}/",
         f"  logs           {var / 'logs'}",

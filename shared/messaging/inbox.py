@@ -18,7 +18,6 @@ import logging
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -27,6 +26,8 @@ from shared.application import ServiceApplication
 from shared.contracts import Envelope, IntegrationEvent
 
 log = logging.getLogger("meldingen.inbox")
+IDLE_WAIT = 5.0  # seconds a pull for the next message lingers on the server
+BUSY_WAIT = 0.1  # seconds to gather a batch of what is already in the stream
 
 
 class Inbox:
@@ -55,14 +56,19 @@ class Inbox:
 
     async def run(self) -> None:
         subscription = None
+        idle = True
         while not self._stopping:
             try:
                 if subscription is None:
                     subscription = await self._subscribe()
-                self._fetching = asyncio.ensure_future(
-                    subscription.fetch(self.batch_size, timeout=5.0))
+                # Idle, wait with a pull of one: it returns the moment a message arrives,
+                # where a larger pull would hold that message until the pull expires.
+                # Busy, take a batch of what is already there, waiting only briefly.
+                size, wait = (1, IDLE_WAIT) if idle else (self.batch_size, BUSY_WAIT)
+                self._fetching = asyncio.ensure_future(subscription.fetch(size, timeout=wait))
                 messages = await self._fetching
-            except NatsTimeout:
+            except TimeoutError:  # nats' own and asyncio's: nothing there
+                idle = True
                 continue
             except asyncio.CancelledError:
                 if self._stopping:
@@ -73,6 +79,7 @@ class Inbox:
                 subscription = None
                 await asyncio.sleep(0.5)
                 continue
+            idle = False
             for message in messages:
                 if self._stopping:
                     return  # what is not applied is delivered again after a restart

@@ -3,7 +3,11 @@ embedded run makes its own secrets under var/secrets, owner-only."""
 
 from __future__ import annotations
 
+import base64
+import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -13,14 +17,13 @@ from pydantic import SecretStr
 from shared.config import ConfigurationError, Settings, get_settings
 from shared.eventstore import with_password
 
+ROOT = Path(__file__).resolve().parents[2]
 ALL_SECRETS = ("MELDINGEN_JWT_SECRET", "MELDINGEN_CIPHER_KEY", "MELDINGEN_RECEIPT_KEY")
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Only what a test sets: no MELDINGEN_* from the shell that runs the suite."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("MELDINGEN_"):
             monkeypatch.delenv(name)
@@ -28,12 +31,18 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     get_settings.cache_clear()
 
 
+VALUES = {"jwt_secret": "a-long-shared-secret-for-hs256-" + "x" * 32,
+          "cipher_key": base64.b64encode(b"c" * 32).decode(),
+          "receipt_key": base64.b64encode(b"r" * 32).decode()}
+
+
 def secret_files(tmp_path: Path) -> dict[str, Path]:
+    """The three common secrets as files, as docker secrets arrive."""
     files = {}
-    for name in ("jwt_secret", "cipher_key", "receipt_key"):
+    for name, value in VALUES.items():
         files[f"{name}_file"] = tmp_path / "run-secrets" / name
         files[f"{name}_file"].parent.mkdir(exist_ok=True)
-        files[f"{name}_file"].write_text(f"{name}-value\n")
+        files[f"{name}_file"].write_text(f"{value}\n")
     return files
 
 
@@ -62,9 +71,9 @@ def test_production_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
 
 def test_production_reads_secrets_from_files_and_generates_nothing(tmp_path: Path) -> None:
     settings = Settings(env="production", var_dir=tmp_path / "var", **secret_files(tmp_path))
-    assert settings.jwt_key == "jwt_secret-value"
-    assert settings.cipher_key_b64 == "cipher_key-value"
-    assert settings.receipt_key_b64 == "receipt_key-value"
+    assert settings.jwt_key == VALUES["jwt_secret"]
+    assert settings.cipher_key_b64 == VALUES["cipher_key"]
+    assert settings.receipt_key_b64 == VALUES["receipt_key"]
     assert not (tmp_path / "var" / "secrets").exists()
 
 
@@ -80,6 +89,32 @@ def test_production_with_a_jwks_url_needs_no_jwt_secret(tmp_path: Path) -> None:
     files = secret_files(tmp_path)
     del files["jwt_secret_file"]
     Settings(env="production", jwks_url="https://login.example.org/jwks.json", **files)
+
+
+@pytest.mark.parametrize("command", [["serve", "intake"], ["run"],
+                                     ["token", "--role", "meldpunt", "--sub", "a"]])
+def test_the_cli_in_production_without_secrets_stops_with_the_message(
+    command: list[str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
+    env.update(MELDINGEN_ENV="production", MELDINGEN_VAR_DIR=str(tmp_path / "var"))
+    result = subprocess.run([sys.executable, "-m", "shared.cli", *command], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "MELDINGEN_JWT_SECRET" in result.stderr and "MELDINGEN_RECEIPT_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "var" / "secrets").exists()
+
+
+def test_a_service_missing_its_own_secret_stops_with_the_message(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
+    env.update(MELDINGEN_ENV="production", MELDINGEN_VAR_DIR=str(tmp_path / "var"))
+    env.update({f"MELDINGEN_{k.upper()}": str(v) for k, v in secret_files(tmp_path).items()})
+    result = subprocess.run([sys.executable, "-m", "shared.cli", "serve", "intake"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "MELDINGEN_ADVISER_PUBLIC_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_development_generates_owner_only_secrets_under_var(tmp_path: Path) -> None:
