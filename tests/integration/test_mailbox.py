@@ -146,3 +146,39 @@ async def test_messages_travel_between_mailbox_and_meldpunt(settings: Settings) 
         messages = (await intake.client.get("/api/mailbox", headers=mailbox)).json()["messages"]
         assert messages[2]["body"] == "Dank, wij kijken."
         assert messages[2]["purpose"] == "message"
+
+
+async def test_final_feedback_closes_the_mailbox_for_replies(sqlite_settings: Settings) -> None:
+    settings = sqlite_settings
+    async with running("intake", settings) as intake, running("triage", settings) as triage:
+        filed = await file(intake.client)
+        mailbox = bearer((await login(intake.client, filed["receipt"])).json()["token"])
+        meldpunt = token(settings, "meldpunt", "marie")
+
+        async def in_triage() -> bool:
+            melding = await triage.client.get(f"/api/meldingen/{filed['id']}", headers=meldpunt)
+            return melding.status_code == 200
+
+        await eventually(in_triage)
+        # The meldpunt finds it inadmissible: triage closes it with the final feedback.
+        assessed = await triage.client.post(
+            f"/api/meldingen/{filed['id']}/assessment", headers=meldpunt, json={
+                "admissible": False, "reasonable_grounds": False, "code_violation": False,
+                "severity": "low", "theme": "gifts", "advice": "no_action",
+                "motivation": "Buiten de reikwijdte.", "feedback": "Wij behandelen dit niet."})
+        assert assessed.status_code == 200, assessed.text
+
+        async def closed() -> bool:
+            body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
+            return body["status"] == "closed"
+
+        await eventually(closed)
+        body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
+        assert body["messages"][-1]["purpose"] == "feedback"
+        assert body["messages"][-1]["body"] == "Wij behandelen dit niet."
+
+        # The handling has ended: no more replies.
+        late = await intake.client.post("/api/mailbox/messages", headers=mailbox,
+                                        json={"body": "Nog iets."})
+        assert late.status_code == 409
+        assert late.json()["state"] == "closed"
