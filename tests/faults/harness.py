@@ -9,6 +9,7 @@ configured only through MELDINGEN_* environment variables.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import signal
 import subprocess
@@ -221,36 +222,37 @@ def deployed(directory: Path, nats_nodes: list[NatsNode], **options: object) -> 
 # --- Counting: what each store and the stream hold ---------------------------------
 
 
-def creations(settings: Settings, service: str, topic_suffix: str) -> Counter[str]:
-    """How often each aggregate got an event whose topic ends in `topic_suffix`, read
-    from the service's notification log (ids and topics are stored in the clear)."""
-    import importlib
-
+def notifications(settings: Settings, service: str) -> list[tuple[int, str, str]]:
+    """(id, topic, aggregate id) of every event in the service's notification log, read
+    in a process of its own (ids and topics are stored in the clear)."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
     app = bootstrap.build_application(settings)
-    counts: Counter[str] = Counter()
+    found: list[tuple[int, str, str]] = []
     try:
         start = None
         while True:
             batch = app.recorder.select_notifications(start, 1000, inclusive_of_start=False)
-            for notification in batch:
-                if notification.topic.endswith(topic_suffix):
-                    counts[str(notification.originator_id)] += 1
+            found += [(n.id, n.topic, str(n.originator_id)) for n in batch]
             if len(batch) < 1000:
-                return counts
+                return found
             start = batch[-1].id
     finally:
         app.close()
 
 
-def tracked_position(settings: Settings, service: str) -> int:
-    """The last stream sequence the service's inbox applied."""
-    import importlib
+def creations(settings: Settings, service: str, topic_suffix: str) -> Counter[str]:
+    """How often each aggregate got an event whose topic ends in `topic_suffix`."""
+    return Counter(aggregate for _, topic, aggregate in notifications(settings, service)
+                   if topic.endswith(topic_suffix))
 
+
+def tracked_position(settings: Settings, service: str, name: str | None = None) -> int:
+    """The last position the service tracked: its inbox's stream sequence, or with
+    `name` another tracking record (`<service>.outbox`: what its relay published)."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
     app = bootstrap.build_application(settings)
     try:
-        return app.recorder.max_tracking_id(settings.stream) or 0
+        return app.recorder.max_tracking_id(name or settings.stream) or 0
     finally:
         app.close()
 
