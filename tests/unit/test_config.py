@@ -175,3 +175,15 @@ def test_database_password_from_a_file_joins_the_url(tmp_path: Path) -> None:
     assert with_password("postgresql://a:b@h/d", "other") == "postgresql://a:b@h/d"
     assert with_password("sqlite:////tmp/x.sqlite", "other") == "sqlite:////tmp/x.sqlite"
     assert Settings().database_password_value is None
+
+
+def test_every_setting_is_documented() -> None:
+    documented = (ROOT / "docs" / "configuration.md").read_text()
+    missing = []
+    for name in Settings.model_fields:
+        variable = f"MELDINGEN_{name.upper()}"
+        # `X_FILE` may be documented together with `X` as `X(_FILE)`.
+        base = variable.removesuffix("_FILE")
+        if variable not in documented and f"{base}(_FILE)" not in documented:
+            missing.append(variable)
+    assert missing == []
