@@ -51,10 +51,11 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
 
         await eventually(all_arrived)
 
-        # Deadlines: 7 days to acknowledge; 31 January + 3 months is 30 April.
+        # Deadlines: 7 days to acknowledge; 31 January + 3 months is 30 April (10:00
+        # in Nijmegen, winter or summer time: 09:00 UTC then, 08:00 UTC now).
         melding = (await triage.client.get(f"/api/meldingen/{a}", headers=meldpunt)).json()
         assert melding["deadlines"] == {"acknowledge_by": "2025-02-07T09:00:00Z",
-                                        "feedback_by": "2025-04-30T09:00:00Z"}
+                                        "feedback_by": "2025-04-30T08:00:00Z"}
 
         # Identity: a named reporter's for the meldpunt only; an anonymous one's never.
         assert melding["identity"]["name"] == "Jan Jansen"
@@ -70,7 +71,7 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
         assert response.status_code == 201, response.text
 
         # On 30 April nothing is overdue yet; a day later a and b are, c is not.
-        clock.set(datetime(2025, 4, 30, 9, tzinfo=UTC))
+        clock.set(datetime(2025, 4, 30, 8, tzinfo=UTC))
         assert await ids(triage, meldpunt, overdue="true") == []
         clock.set(datetime(2025, 5, 1, 10, tzinfo=UTC))
         assert await ids(triage, meldpunt, overdue="true") == [a, b]

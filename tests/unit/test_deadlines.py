@@ -6,11 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.triage.domain.deadlines import add_months, deadlines, is_overdue, overdue_from
+from services.triage.domain.deadlines import (
+    LOCAL,
+    add_months,
+    deadlines,
+    is_overdue,
+    overdue_from,
+)
 
 
 def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=UTC)
+    """A moment on the organisation's calendar."""
+    return datetime(year, month, day, hour, tzinfo=LOCAL)
 
 
 @pytest.mark.parametrize(("start", "expected"), [
@@ -40,9 +47,20 @@ def test_feedback_term_waits_for_the_acknowledgement() -> None:
     assert deadlines(at(2025, 1, 1), None).feedback_by is None
 
 
-def test_the_time_of_day_and_zone_are_kept() -> None:
-    start = datetime(2025, 1, 31, 23, 59, tzinfo=UTC)
-    assert add_months(start, 3) == datetime(2025, 4, 30, 23, 59, tzinfo=UTC)
+def test_months_are_counted_on_the_local_calendar() -> None:
+    # 23:30 UTC on 31 January is 00:30 on 1 February in Nijmegen: the term ends on
+    # 1 May at 00:30 there (summer time by then), which is 22:30 UTC on 30 April.
+    start = datetime(2025, 1, 31, 23, 30, tzinfo=UTC)
+    due = add_months(start, 3)
+    assert due == datetime(2025, 4, 30, 22, 30, tzinfo=UTC)
+    assert due.tzinfo is UTC  # in the zone it was given
+    assert due.astimezone(LOCAL) == datetime(2025, 5, 1, 0, 30, tzinfo=LOCAL)
+
+
+def test_a_utc_morning_keeps_its_local_time_of_day_across_summer_time() -> None:
+    # 09:00 UTC is 10:00 in winter; three months later it is 10:00 summer time.
+    assert add_months(datetime(2025, 1, 31, 9, tzinfo=UTC), 3) == datetime(
+        2025, 4, 30, 8, tzinfo=UTC)
 
 
 def test_feedback_given_in_time_is_never_overdue() -> None:

@@ -4,7 +4,10 @@ Acknowledgement within 7 days of receipt; feedback within 3 calendar months of t
 acknowledgement (Wet bescherming klokkenluiders, art. 2 lid 1). A month is a calendar
 month: a day that does not exist in the target month becomes that month's last day,
 so 31 January + 3 months is 30 April, and 30 November 2023 + 3 months is 29 February
-2024. Times keep the time zone they carry.
+2024. Months are counted on the organisation's calendar (Europe/Amsterdam): a melding
+acknowledged at 23:30 UTC on 31 January was acknowledged on 1 February in Nijmegen,
+so its term ends on 1 May, at the same time of day there. Results keep the time zone
+their input carries.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 ACKNOWLEDGE_WITHIN = timedelta(days=7)
 FEEDBACK_WITHIN_MONTHS = 3
+#: The organisation's time zone: its calendar decides what a day and a month are.
+LOCAL = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -25,11 +31,13 @@ class Deadlines:
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus calendar months, clamped to the last day of the target month."""
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+    """`moment` plus calendar months on the local calendar, clamped to the last day of
+    the target month, at the same local time of day (summer time included)."""
+    local = moment.astimezone(LOCAL)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)
 
 
 def deadlines(received_at: datetime, acknowledged_at: datetime | None) -> Deadlines:
