@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -186,14 +185,6 @@ class Queue:
             if index is None:
                 return Page([], 0)
             return index.page(overdue, now.timestamp(), offset, limit)
-
-    def get(self, melding_id: UUID) -> QueueEntry | None:
-        return self._entries.get(melding_id)
-
-    def entries(self) -> Iterator[QueueEntry]:
-        with self._lock:
-            snapshot = list(self._entries.values())
-        return iter(snapshot)
 
     def __len__(self) -> int:
         return len(self._entries)
