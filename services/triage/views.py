@@ -25,7 +25,7 @@ from shared.application import ServiceApplication
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
 
 
-@dataclass
+@dataclass(slots=True)  # 100,000 of them live in memory
 class QueueEntry:
     id: UUID
     kind: str
