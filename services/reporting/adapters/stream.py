@@ -41,8 +41,7 @@ async def read_stream(
         nonlocal count
         if done.done():
             return
-        meta = msg.metadata
-        sequence = meta.sequence.stream
+        sequence, pending = _position(msg.reply)
         if sequence > last:
             done.set_result(None)
             return
@@ -52,7 +51,7 @@ async def read_stream(
         except Exception as exc:  # noqa: BLE001 - stop reading and report it to the caller
             done.set_exception(exc)
             return
-        if sequence >= last or meta.num_pending == 0:
+        if sequence >= last or pending == 0:
             done.set_result(None)
 
     subscription = await js.subscribe(subject, stream=stream, ordered_consumer=True,
@@ -70,3 +69,16 @@ async def read_stream(
     finally:
         await subscription.unsubscribe()
     return count
+
+
+def _position(reply: str) -> tuple[int, int]:
+    """(stream sequence, messages pending) from a JetStream reply subject, without the
+    cost of nats-py's full metadata (dates and all) on every message.
+
+    `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or the
+    newer form with domain and account hash after `$JS.ACK` and a token at the end.
+    """
+    tokens = reply.split(".")
+    if len(tokens) == 9:
+        return int(tokens[5]), int(tokens[8])
+    return int(tokens[7]), int(tokens[10])
