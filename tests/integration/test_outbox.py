@@ -3,6 +3,7 @@ and a relay that re-publishes after a crash doubles nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -128,5 +129,29 @@ async def test_relay_killed_before_recording_republishes_and_jetstream_drops_the
                 await eventually(arrived)
                 assert len(list(triage.application.recorder.select_notifications(
                     None, 100, inclusive_of_start=False))) == 1
+    finally:
+        intake.close()
+
+
+async def test_a_stopped_relay_finishes_its_batch_and_records_it(sqlite_settings: Settings) -> None:
+    intake = build_application(sqlite_settings)
+    try:
+        for number in range(10):
+            intake.file_report(Submission(kind="wrongdoing", theme="other",
+                                          description=f"Melding {number}.", anonymous=True))
+        async with jetstream(sqlite_settings) as js:
+            relay = OutboxRelay(intake, js, batch_size=7)
+            # Stopped while its first batch is under way (the task has run up to its
+            # first read), it publishes that whole batch, records it, and takes no other.
+            running_relay = asyncio.create_task(relay.run())
+            await asyncio.sleep(0)
+            relay.stop()
+            await asyncio.wait_for(running_relay, timeout=10)
+            position = relay.position()
+            assert position == 7 < intake.recorder.max_notification_id()
+            published = [n for n in intake.recorder.select_notifications(
+                None, position, inclusive_of_start=False)
+                if intake.integration_event(intake.mapper.to_domain_event(n)) is not None]
+            assert await stream_messages(js, sqlite_settings) == len(published)
     finally:
         intake.close()
