@@ -4,6 +4,7 @@ traffic both ways."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -133,3 +134,26 @@ async def test_a_late_acknowledgement_makes_a_melding_overdue(sqlite_settings: S
             acknowledged_at=datetime(2025, 2, 10, tzinfo=UTC))
         triage.application.process_event(late, Tracking("test", 1))
         assert await ids(triage, meldpunt, overdue="true") == [late.melding_id]
+
+
+async def test_simultaneous_steps_on_one_melding_lose_nothing(sqlite_settings: Settings) -> None:
+    """Requests racing on one melding: each is stored or refused with 409, never half."""
+    meldpunt = token(sqlite_settings, "meldpunt")
+    async with running("intake", sqlite_settings) as intake, \
+            running("triage", sqlite_settings) as triage:
+        melding_id = (await intake.client.post("/api/meldingen", json=MELDING)).json()["id"]
+
+        async def arrived() -> bool:
+            response = await triage.client.get(f"/api/meldingen/{melding_id}",
+                                               headers=meldpunt)
+            return response.is_success
+
+        await eventually(arrived)
+        responses = await asyncio.gather(*(
+            triage.client.post(f"/api/meldingen/{melding_id}/messages", headers=meldpunt,
+                               json={"body": f"Bericht {n}."}) for n in range(8)))
+        codes = [r.status_code for r in responses]
+        assert set(codes) <= {201, 409} and 201 in codes, codes
+        melding = (await triage.client.get(f"/api/meldingen/{melding_id}",
+                                           headers=meldpunt)).json()
+        assert len(melding["messages"]) == codes.count(201)
