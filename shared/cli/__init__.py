@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from shared.cli import adviser, bench, tokens
+from shared.cli import adviser, audit, bench, tokens
 from shared.cli import run as run_commands
 from shared.config import ConfigurationError
 
@@ -14,6 +14,7 @@ run_commands.register(app)
 tokens.register(app)
 adviser.register(app)
 bench.register(app)
+audit.register(app)
 
 
 def main() -> None:
