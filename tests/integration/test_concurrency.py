@@ -4,27 +4,32 @@ server, many clients at once, no `database is locked`, no 5xx, each melding once
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from uuid import UUID
 
 import httpx
 import pytest
 import uvicorn
 
-from services.intake.bootstrap import create_app
+from services.intake.bootstrap import build_application, create_app
 from services.intake.domain.report import Report
 from shared import natsserver
 from shared.config import Settings
-from tests.support import MELDING
+from tests.support import MELDING, eventually
 
 
 @dataclass
 class Served:
     url: str
     app: object
+    server: uvicorn.Server
+    thread: threading.Thread
 
 
 @contextmanager
@@ -41,7 +46,7 @@ def served_intake(settings: Settings) -> Iterator[Served]:
     thread.start()
     natsserver.wait_for_port("127.0.0.1", port)
     try:
-        yield Served(f"http://127.0.0.1:{port}", app)
+        yield Served(f"http://127.0.0.1:{port}", app, server, thread)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -92,3 +97,44 @@ async def submit_together(url: str, clients: int) -> list[httpx.Response]:
         await asyncio.sleep(0.1)
         start.set()
         return list(await asyncio.gather(*tasks))
+
+
+async def test_shutdown_lets_a_request_in_flight_finish(sqlite_settings: Settings) -> None:
+    body = json.dumps(MELDING).encode()
+    shutting_down = asyncio.Event()
+
+    async def slowly() -> AsyncIterator[bytes]:
+        yield body[:20]
+        await shutting_down.wait()  # the rest only once the server is stopping
+        yield body[20:]
+
+    with served_intake(sqlite_settings) as served:
+        async with httpx.AsyncClient(base_url=served.url, timeout=30) as client:
+            request = asyncio.create_task(client.post(
+                "/api/meldingen", content=slowly(), headers={"content-type": "application/json"}))
+            # The request is in flight once uvicorn has its headers and runs the app for it.
+            await eventually(lambda: len(served.server.server_state.tasks) == 1)
+            served.server.should_exit = True
+
+            # The server stops taking new connections, but waits for this one.
+            def refuses() -> bool:
+                try:
+                    socket.create_connection(("127.0.0.1", int(served.url.rsplit(":", 1)[1])),
+                                             timeout=0.2).close()
+                except OSError:
+                    return True
+                return False
+
+            await eventually(refuses)
+            assert served.thread.is_alive()
+            shutting_down.set()
+            response = await request
+        assert response.status_code == 201, response.text
+        await asyncio.to_thread(served.thread.join, 30)
+        assert not served.thread.is_alive()
+    # And it was stored.
+    application = build_application(sqlite_settings)
+    try:
+        assert application.repository.get(UUID(response.json()["id"])).description
+    finally:
+        application.close()
