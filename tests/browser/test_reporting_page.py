@@ -1,0 +1,105 @@
+"""The annual report page in headless Chromium: a scripted year published to a real
+nats-server, reporting served by uvicorn, the page rendered without JavaScript, from
+its own origin only; a screenshot and a print-to-PDF saved to test-artifacts/."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import uvicorn
+
+from services.reporting.bootstrap import create_app
+from shared import natsserver
+from shared.auth import issue_token
+from tests.integration.test_reporting_year import jetstream, publish
+from tests.support import NatsServer, make_settings
+from tests.unit.test_annual_report import scripted_year
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+
+def in_thread(work: Any) -> Any:
+    """Run a coroutine function to completion outside Playwright's own loop."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(work())))
+    thread.start()
+    thread.join(timeout=60)
+    return result[0]
+
+
+@pytest.fixture(scope="module")
+def reporting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(url, auditor token) of a live reporting service with a scripted year counted."""
+    base = tmp_path_factory.mktemp("reporting")
+    nats = NatsServer(store_dir=base / "nats")
+    nats.start()
+    port = natsserver.free_port()
+    settings = make_settings(base / "var", nats.url, reporting_port=port)
+
+    async def fill() -> int:
+        async with jetstream(settings) as js:
+            return await publish(js, scripted_year())
+
+    last = in_thread(fill)
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, name="reporting-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while app.state.application.live.position < last:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            nats.stop()
+            raise RuntimeError("reporting did not count the scripted year")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", issue_token(settings, sub="board", role="auditor")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        nats.stop()
+
+
+def test_the_annual_report_page_renders_in_chromium(
+    browser: Browser, reporting: tuple[str, str], artifacts: Path,
+) -> None:
+    url, token = reporting
+    context = browser.new_context(base_url=url, java_script_enabled=False,
+                                  extra_http_headers={"Authorization": f"Bearer {token}"},
+                                  viewport={"width": 1100, "height": 900})
+    foreign: list[str] = []
+    context.on("request", lambda request: None if request.url.startswith(url)
+               else foreign.append(request.url))
+    page = context.new_page()
+    try:
+        response = page.goto("/reports/annual?year=2025")
+        assert response is not None and response.status == 200
+        assert "script-src" not in response.headers["content-security-policy"]
+        assert page.title() == "Rapportage integriteitbeleid 2025"
+        assert page.locator("section svg").count() >= 10
+        assert page.locator("script").count() == 0
+        themes = page.locator("section", has_text="Meldingen per thema")
+        assert "(totaal 13)" in themes.locator("h2").inner_text()
+        assert themes.locator("tr", has_text="Uitnodigingen en geschenken").locator(
+            "td.n").inner_text() == "5"
+        assert themes.locator("tr", has_text="Omgang met belangen").locator(
+            "td.n").inner_text() == "<3"
+        terms = page.locator("section", has_text="Wettelijke termijnen")
+        assert "77 %" in terms.inner_text() and "75 %" in terms.inner_text()
+        # Nothing but counts: no melding's words reach the page.
+        assert "Beschrijving" not in page.content()
+        page.screenshot(path=str(artifacts / "reporting-annual-2025.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.pdf(path=str(artifacts / "reporting-annual-2025.pdf"), format="A4")
+        assert foreign == []
+    finally:
+        context.close()
+    assert (artifacts / "reporting-annual-2025.png").stat().st_size > 10_000
