@@ -43,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="replay sizes (default 100,000 and 1,000,000)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the runs' var dirs")
+    parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"],
+                        help="SQLite's synchronous pragma for this run (default: the setting's)")
     args = parser.parse_args(argv)
+    if args.sqlite_synchronous:
+        os.environ["MELDINGEN_SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     scenarios = args.scenarios or list(SCENARIOS)
     sizes = QUICK if args.quick else FULL
     if args.replay_events:
@@ -104,6 +108,7 @@ def meta(sizes: Sizes, scenarios: list[str]) -> dict[str, Any]:
         "tree_changed": bool(git("status", "--porcelain", "--", "shared", "services")),
         "scenarios": scenarios, "sizes": sizes.__dict__,
         "python": platform.python_version(), "cpus": os.cpu_count(),
+        "sqlite_synchronous": os.environ.get("MELDINGEN_SQLITE_SYNCHRONOUS", "FULL"),
         "loadavg_before": os.getloadavg(), "monotonic_start": time.monotonic(),
     }
 

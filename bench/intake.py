@@ -16,7 +16,7 @@ import httpx
 
 from bench import raw
 from bench.drive import load
-from bench.procs import Stack
+from bench.procs import Stack, machine_busy_seconds
 from bench.sizes import Sizes
 
 KINDS = ("named", "anonymous")
@@ -39,11 +39,14 @@ def raw_limits(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, 
         common = {"base_url": bare.url, "concurrency": concurrency,
                   "count": sizes.intake_count, "duration": sizes.intake_seconds,
                   "warmup": sizes.warmup}
-        result["empty_endpoint"] = load({**common, "paths": ["/empty"]})
-        bare.reset_peak_rss()
-        result["bare_save"] = load({**common, "method": "POST", "paths": ["/save"],
-                                    "body": "named", "expect": 201})
-        result["bare_save"]["peak_rss_mib"] = bare.peak_rss_mib()
+        for key, spec in (("empty_endpoint", {"paths": ["/empty"]}),
+                          ("bare_save", {"method": "POST", "paths": ["/save"], "body": "named",
+                                         "expect": 201})):
+            bare.reset_peak_rss()
+            with Contention(stack) as contention:
+                result[key] = load({**common, **spec})
+                contention.ours_extra = result[key]["loadgen_cpu_s"]
+            result[key].update(peak_rss_mib=bare.peak_rss_mib(), **contention.figures())
         return result
     finally:
         stack.stop()
@@ -77,14 +80,15 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
                                      "interval": sizes.probe_interval, "timeout": 30.0}
                 intake.reset_peak_rss()
                 cpu = intake.cpu_seconds(), triage.cpu_seconds()
-                load_before = _loadavg()
-                result = load(spec)
+                with Contention(stack) as contention:
+                    result = load(spec)
+                    contention.ours_extra = result["loadgen_cpu_s"]
                 result.update({
                     "kind": kind,
                     "intake_peak_rss_mib": intake.peak_rss_mib(),
                     "intake_cpu_s": round(intake.cpu_seconds() - cpu[0], 2),
                     "triage_cpu_s": round(triage.cpu_seconds() - cpu[1], 2),
-                    "loadavg_before": load_before, "loadavg_after": _loadavg(),
+                    **contention.figures(),
                 })
                 runs.append(result)
                 created += result["ok"] + result["warmup_ok"]
@@ -123,6 +127,32 @@ def wait_for_queue(base_url: str, headers: dict[str, str], expected: int,
             break
         time.sleep(0.5)
     return total
+
+
+class Contention:
+    """How much of the machine others used during a run: its CPU time in all, less
+    this run's processes (the stack and the load generator), per second of the run."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.ours_extra = 0.0
+
+    def __enter__(self) -> Contention:
+        self.started = time.perf_counter()
+        self.machine = machine_busy_seconds()
+        self.ours = self.stack.cpu_seconds()
+        self.loadavg = _loadavg()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall = time.perf_counter() - self.started
+        self.machine = machine_busy_seconds() - self.machine
+        self.ours = self.stack.cpu_seconds() - self.ours
+
+    def figures(self) -> dict[str, Any]:
+        others = max(0.0, self.machine - self.ours - self.ours_extra)
+        return {"others_cpu_cores": round(others / self.wall, 2),
+                "loadavg_before": self.loadavg, "loadavg_after": _loadavg()}
 
 
 def _loadavg() -> list[float]:

@@ -56,6 +56,13 @@ class Process:
                 self.popen.wait(timeout=5)
 
 
+def machine_busy_seconds() -> float:
+    """CPU time spent by everything on the machine (all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
 @dataclass
 class Stack:
     """NATS and the services of one run, sharing a var dir and a database."""
@@ -81,8 +88,15 @@ class Stack:
         self.settings = self.settings.model_copy(update={"nats_url": url})
         return url
 
+    def cpu_seconds(self) -> float:
+        """CPU time of every process of the stack so far."""
+        return sum(p.cpu_seconds() for p in self.processes.values()
+                   if p.popen.poll() is None)
+
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
+        # Only the run's own settings, and the one store setting a run may choose.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("MELDINGEN_") or k == "MELDINGEN_SQLITE_SYNCHRONOUS"}
         env.update({"MELDINGEN_VAR_DIR": str(self.settings.var_dir),
                     "MELDINGEN_NATS_URL": self.settings.nats_url, **extra})
         if self.database_url:

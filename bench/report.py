@@ -48,19 +48,23 @@ def render(name: str, db: dict[str, Any]) -> str:
                            ("bare_save", "bare FastAPI endpoint saving one aggregate")):
             r = raw[key]
             rows.append([f"{label} c{r['concurrency']}", r["throughput_per_s"], *_lat(r),
-                         sum(r["errors"].values()), r.get("peak_rss_mib")])
+                         sum(r["errors"].values()), r.get("peak_rss_mib"),
+                         r.get("others_cpu_cores")])
+        rows[0].append(None)
         parts.append(table(["raw limit", "/s", "p50 ms", "p95 ms", "p99 ms", "errors",
-                            "RSS MiB"], rows))
+                            "RSS MiB", "others' CPU (cores)"], rows))
     intake = db.get("intake")
     if intake:
         bare = (raw or {}).get("bare_save", {}).get("throughput_per_s")
         rows = [[r["kind"], r["concurrency"], r["ok"], r["throughput_per_s"], *_lat(r),
                  sum(r["errors"].values()), r["intake_peak_rss_mib"],
                  round(r["intake_cpu_s"] / max(r["ok"], 1) * 1000, 2),
-                 round(r["throughput_per_s"] / bare * 100, 1) if bare else None]
+                 round(r["throughput_per_s"] / bare * 100, 1) if bare else None,
+                 r.get("others_cpu_cores")]
                 for r in intake["runs"]]
         parts.append(table(["intake", "c", "ok", "/s", "p50 ms", "p95 ms", "p99 ms", "errors",
-                            "peak RSS MiB", "CPU ms/req", "% of bare save"], rows))
+                            "peak RSS MiB", "CPU ms/req", "% of bare save",
+                            "others' CPU (cores)"], rows))
         parts.append(f"meldingen created {intake['created']:,}, in triage's queue "
                      f"{intake['in_triage_queue']:,}, lost {intake['lost']:,}")
         rows = [[r["kind"], r["concurrency"], r["propagation"]["n"], r["propagation"]["p50_ms"],
