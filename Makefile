@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/meldingen bench
+	$(BIN)/meldingen bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
