@@ -17,6 +17,45 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("meldingen.problems")
 
 
+#: The errors any operation may answer (see the common rules of the HTTP contract),
+#: documented on every route so that clients and schemathesis know their shape.
+ERROR_RESPONSES = {400: "Malformed JSON", 401: "No valid bearer token", 403: "Role not allowed",
+                   404: "Not found", 409: "Not allowed in the current state", 413:
+                   "Body too large", 422: "Invalid input", 429: "Rate limited",
+                   503: "Store or NATS unavailable; nothing was stored"}
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "status", "title", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "status": {"type": "integer"},
+        "title": {"type": "string"}, "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Describe the problem+json error responses on every operation of the app's OpenAPI
+    document (replacing FastAPI's default 422 body, which is not what is answered)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    responses = operation.setdefault("responses", {})
+                    for status, description in ERROR_RESPONSES.items():
+                        documented = responses.setdefault(str(status),
+                                                          {"description": description})
+                        documented["content"] = {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "status": status, "title": title, "detail": detail, **extra}
     headers = {"Retry-After": "1"} if status in (429, 503) else None

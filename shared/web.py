@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth import InvalidToken, Principal, TokenVerifier
 from shared.authz import PERMISSIONS
 from shared.errors import DomainError, Forbidden
-from shared.problems import install_problem_handlers, problem
+from shared.problems import document_problems, install_problem_handlers, problem
 
 log = logging.getLogger("meldingen.http")
 ReadinessCheck = Callable[[], Awaitable[bool]]
@@ -138,6 +138,7 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
+    document_problems(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(AccessLog)
     return app
