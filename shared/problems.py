@@ -15,6 +15,7 @@ from shared.errors import DomainError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("meldingen.problems")
+MAX_LISTED_ERRORS = 50
 
 
 #: The errors any operation may answer (see the common rules of the HTTP contract),
@@ -77,7 +78,9 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     listed = [
         {"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "")} for e in errors
     ]
-    return problem(422, "Invalid input", "Some fields are missing or invalid.", errors=listed)
+    # A body of thousands of bad keys must not buy an answer many times its size.
+    return problem(422, "Invalid input", "Some fields are missing or invalid.",
+                   errors=listed[:MAX_LISTED_ERRORS])
 
 
 def _http(_: Request, exc: Exception) -> JSONResponse:
