@@ -6,7 +6,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+import httpx
+
+from shared.auth import issue_token
 from tests.faults.harness import Deployment, creations, run, stream_counts, tracked_position
 from tests.faults.load import Load
 
@@ -49,11 +53,13 @@ class Tally:
     lost: int
     doubled: int
     copies_on_stream: int
+    in_reporting: int
 
     def __str__(self) -> str:
         return (f"{self.fault}: accepted={self.accepted} (answer lost: {self.unknown}) "
                 f"filed={self.filed} in_flight={self.in_flight} lost={self.lost} "
-                f"doubled={self.doubled} extra_copies_on_stream={self.copies_on_stream}")
+                f"doubled={self.doubled} extra_copies_on_stream={self.copies_on_stream} "
+                f"counted_in_reporting={self.in_reporting}")
 
 
 def settle(deployment: Deployment, load: Load, window: Window, fault: str,
@@ -70,7 +76,9 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
         on_stream, last_sequence = run(stream_counts(deployment.nats_url, settings.stream,
                                                      RECEIVED_SUBJECT))
         reporting_at = tracked_position(settings, "reporting")
-        done = set(in_triage) >= set(filed) and reporting_at >= last_sequence
+        counted = counted_in_reporting(deployment)
+        done = (set(in_triage) >= set(filed) and reporting_at >= last_sequence
+                and counted == len(filed))
         if done or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -83,6 +91,7 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
         lost=len(accepted - set(in_triage)),
         doubled=sum(1 for n in in_triage.values() if n > 1),
         copies_on_stream=on_stream - len(filed),
+        in_reporting=counted,
     )
     print(f"\nFAULT TALLY {tally}")
     assert accepted <= set(filed), f"intake lost an accepted melding: {tally}"
@@ -91,8 +100,28 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
     assert set(in_triage) == set(filed), f"triage holds what intake did not file: {tally}"
     assert reporting_at >= last_sequence, (
         f"reporting stopped at {reporting_at} of {last_sequence}: {tally}")
+    assert tally.in_reporting == tally.filed, f"reporting counts differently: {tally}"
     assert _once(in_triage)
     return tally
+
+
+def counted_in_reporting(deployment: Deployment) -> int:
+    """The meldingen reporting's annual figures count (this year and its neighbours, for
+    a run around New Year), as the auditor reads them; -1 while it cannot answer."""
+    auditor = issue_token(deployment.settings, sub="fault-auditor", role="auditor")
+    year = datetime.now(UTC).year
+    total = 0
+    for asked in (year - 1, year, year + 1):
+        try:
+            response = httpx.get(f"{deployment['reporting'].url}/api/reports/annual",
+                                 params={"year": asked}, timeout=10,
+                                 headers={"Authorization": f"Bearer {auditor}"})
+        except httpx.HTTPError:
+            return -1
+        if response.status_code != 200:
+            return -1
+        total += response.json()["meldingen"]["total"]
+    return total
 
 
 def _once(counts: Counter[str]) -> bool:
