@@ -34,7 +34,10 @@ def sqlite_read_only(deployment: Deployment) -> Iterator[None]:
     through, whoever asks (the tests run as root, which file modes do not stop)."""
     var = deployment.settings.var_dir
     paths = [str(p) for p in sorted(var.glob("intake.sqlite*"))] + [str(var)]
-    subprocess.run(["chattr", "+i", *paths], check=True)
+    try:
+        subprocess.run(["chattr", "+i", *paths], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("chattr +i is not available here (needs root on ext4 or the like)")
     try:
         yield
     finally:
