@@ -71,9 +71,21 @@ class OutboxRelay:
             except Exception as exc:  # noqa: BLE001 - keep relaying after any outage
                 log.warning("relay paused", extra={"error": type(exc).__name__})
                 delay = min(delay * 2, 5.0)
+                await self._back_off(delay)
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             self._wake.clear()
+
+    async def _back_off(self, delay: float) -> None:
+        """Pause after a failure; commits in the meantime do not cut it short (that
+        would be a retry per commit during an outage), stop() does."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + delay
+        while not self._stopping and (left := deadline - loop.time()) > 0:
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=left)
 
     def stop(self) -> None:
         """Stop after the current batch."""
