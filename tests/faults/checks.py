@@ -13,9 +13,11 @@ import httpx
 from shared.auth import issue_token
 from tests.faults.harness import Deployment, creations, run, stream_counts, tracked_position
 from tests.faults.load import Load
+from tests.faults.procedure import Procedure
 
 FILED = "Report.Filed"  # intake: the melding was filed (with its acknowledgement)
 RECEIVED = "Report.Received"  # triage: the melding arrived in the queue
+OPENED = "Case.Opened"  # investigation: a case opened on the competent authority's decision
 RECEIVED_SUBJECT = "meldingen.intake.melding_received"
 
 
@@ -54,16 +56,19 @@ class Tally:
     doubled: int
     copies_on_stream: int
     in_reporting: int
+    decided: int = 0
+    cases: int = 0
 
     def __str__(self) -> str:
         return (f"{self.fault}: accepted={self.accepted} (answer lost: {self.unknown}) "
                 f"filed={self.filed} in_flight={self.in_flight} lost={self.lost} "
                 f"doubled={self.doubled} extra_copies_on_stream={self.copies_on_stream} "
-                f"counted_in_reporting={self.in_reporting}")
+                f"counted_in_reporting={self.in_reporting} decided={self.decided} "
+                f"cases={self.cases}")
 
 
 def settle(deployment: Deployment, load: Load, window: Window, fault: str,
-           timeout: float = 90) -> Tally:
+           timeout: float = 90, procedure: Procedure | None = None) -> Tally:
     """Wait until triage holds every filed melding and reporting has applied the whole
     stream; then count. Fails (with the figures) if that does not happen in time."""
     settings = deployment.settings
@@ -76,9 +81,12 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
         on_stream, last_sequence = run(stream_counts(deployment.nats_url, settings.stream,
                                                      RECEIVED_SUBJECT))
         reporting_at = tracked_position(settings, "reporting")
-        counted = counted_in_reporting(deployment)
+        counted, investigations = counted_in_reporting(deployment)
+        cases = creations(settings, "investigation", OPENED) if procedure else Counter()
+        decided = set(procedure.decided) if procedure else set()
         done = (set(in_triage) >= set(filed) and reporting_at >= last_sequence
-                and counted == len(filed))
+                and counted == len(filed) and set(cases) >= decided
+                and investigations == len(decided))
         if done or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -88,10 +96,12 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
         unknown=load.unknown,
         filed=len(filed),
         in_flight=window.in_flight,
-        lost=len(accepted - set(in_triage)),
-        doubled=sum(1 for n in in_triage.values() if n > 1),
+        lost=len(accepted - set(in_triage)) + len(decided - set(cases)),
+        doubled=sum(1 for n in [*in_triage.values(), *cases.values()] if n > 1),
         copies_on_stream=on_stream - len(filed),
         in_reporting=counted,
+        decided=len(decided),
+        cases=len(cases),
     )
     print(f"\nFAULT TALLY {tally}")
     assert accepted <= set(filed), f"intake lost an accepted melding: {tally}"
@@ -101,27 +111,37 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
     assert reporting_at >= last_sequence, (
         f"reporting stopped at {reporting_at} of {last_sequence}: {tally}")
     assert tally.in_reporting == tally.filed, f"reporting counts differently: {tally}"
+    assert set(cases) == decided, f"investigation's cases differ from the decisions: {tally}"
+    assert investigations == len(decided), f"reporting counts {investigations}: {tally}"
     assert _once(in_triage)
     return tally
 
 
-def counted_in_reporting(deployment: Deployment) -> int:
-    """The meldingen reporting's annual figures count (this year and its neighbours, for
-    a run around New Year), as the auditor reads them; -1 while it cannot answer."""
+def counted_in_reporting(deployment: Deployment) -> tuple[int, int]:
+    """The meldingen and the decisions for an investigation that reporting's annual
+    figures count (this year and its neighbours, for a run around New Year), as the
+    auditor reads them; -1 while it cannot answer."""
     auditor = issue_token(deployment.settings, sub="fault-auditor", role="auditor")
     year = datetime.now(UTC).year
-    total = 0
+    total = investigations = 0
     for asked in (year - 1, year, year + 1):
         try:
             response = httpx.get(f"{deployment['reporting'].url}/api/reports/annual",
                                  params={"year": asked}, timeout=10,
                                  headers={"Authorization": f"Bearer {auditor}"})
         except httpx.HTTPError:
-            return -1
+            return -1, -1
         if response.status_code != 200:
-            return -1
-        total += response.json()["meldingen"]["total"]
-    return total
+            return -1, -1
+        figures = response.json()
+        total += figures["meldingen"]["total"]
+        investigations += _count(figures["decisions"]["by_outcome"]["investigation"])
+    return total, investigations
+
+
+def _count(published: int | str) -> int:
+    """A published count; a small one is hidden as "<3", read here as -1 (not settled)."""
+    return published if isinstance(published, int) else -1
 
 
 def _once(counts: Counter[str]) -> bool:

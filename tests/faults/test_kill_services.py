@@ -1,5 +1,6 @@
-"""kill -9 of each service in turn while meldingen stream in: nothing accepted is lost
-or doubled. The killed process runs no shutdown code; its restart must find its way
+"""kill -9 of each service in turn while meldingen stream in and every third is
+assessed and decided on (so investigation opens cases): nothing accepted is lost or
+doubled. The killed process runs no shutdown code; its restart must find its way
 back from what its store and the stream hold."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from shared.config import SERVICES
 from tests.faults.checks import Window, settle
 from tests.faults.harness import deployed, nats_single
 from tests.faults.load import Load
+from tests.faults.procedure import Procedure
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -23,6 +25,7 @@ def test_kill_9_of_a_service_mid_stream_loses_and_doubles_nothing(
 ) -> None:
     with deployed(tmp_path, nats_single(tmp_path)) as deployment:
         load = Load(deployment["intake"].url, target=300).start()
+        procedure = Procedure(deployment["triage"].url, deployment.settings, load).start()
         try:
             # A third of the stream is through; then the victim dies mid-flight.
             load.wait_accepted(100)
@@ -32,7 +35,9 @@ def test_kill_9_of_a_service_mid_stream_loses_and_doubles_nothing(
             deployment.restart(victim)
             window.close(load)
             load.finish()
+            procedure.finish()
         finally:
             load.stop()
-        tally = settle(deployment, load, window, fault=f"kill -9 {victim}")
+        tally = settle(deployment, load, window, fault=f"kill -9 {victim}",
+                       procedure=procedure)
         assert tally.accepted >= 300
