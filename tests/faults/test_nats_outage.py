@@ -21,6 +21,7 @@ from tests.faults.harness import (
     stream_info,
 )
 from tests.faults.load import Load
+from tests.faults.procedure import Procedure
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -32,6 +33,7 @@ def test_the_single_nats_node_restarted_mid_stream_loses_and_doubles_nothing(
     with deployed(tmp_path, nats_single(tmp_path)) as deployment:
         node = deployment.nats[0]
         load = Load(deployment["intake"].url, target=300).start()
+        procedure = Procedure(deployment["triage"].url, deployment.settings, load).start()
         try:
             load.wait_accepted(100)
             window = Window.open(deployment, load)
@@ -41,9 +43,11 @@ def test_the_single_nats_node_restarted_mid_stream_loses_and_doubles_nothing(
             node.start()
             window.close(load)
             load.finish()
+            procedure.finish()
         finally:
             load.stop()
-        tally = settle(deployment, load, window, fault=f"nats single node {how}")
+        tally = settle(deployment, load, window, fault=f"nats single node {how}",
+                       procedure=procedure)
         assert tally.accepted >= 300
 
 
@@ -76,6 +80,7 @@ def test_a_cluster_node_killed_mid_stream_the_flow_goes_on_and_it_catches_up(
     with deployed(tmp_path, nodes, replicas=3) as deployment:
         settings = deployment.settings
         load = Load(deployment["intake"].url, target=300).start()
+        procedure = Procedure(deployment["triage"].url, deployment.settings, load).start()
         try:
             load.wait_accepted(100)
             # The stream's leader dies: the others elect a new one and go on.
@@ -87,9 +92,11 @@ def test_a_cluster_node_killed_mid_stream_the_flow_goes_on_and_it_catches_up(
             victim.start()
             window.close(load)
             load.finish()
+            procedure.finish()
         finally:
             load.stop()
-        tally = settle(deployment, load, window, fault="nats cluster: stream leader killed")
+        tally = settle(deployment, load, window, fault="nats cluster: stream leader killed",
+                       procedure=procedure)
         assert tally.accepted >= 300
         # The node that came back holds a current copy of the whole stream.
         run(_replicas_current(deployment.nats_url, settings.stream))
