@@ -26,6 +26,7 @@ from tests.faults.harness import (
     tracked_position,
 )
 from tests.faults.load import Load, melding
+from tests.faults.procedure import Procedure
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 IN_FLIGHT = 24
@@ -100,3 +101,28 @@ def test_sigterm_lets_in_flight_requests_complete_and_the_relay_finish_its_batch
         assert tally.filed == tally.accepted
         print(f"FAULT SIGTERM: {in_flight} requests in flight, all answered 201; "
               f"relay had published and recorded {recorded} of {tally.filed}")
+
+
+def test_sigterm_to_the_consumers_mid_stream_stops_them_cleanly_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    """The inbox stops after the message in hand: a stopped consumer exits by itself,
+    and its restart takes up right after what it applied."""
+    with deployed(tmp_path, nats_single(tmp_path)) as deployment:
+        load = Load(deployment["intake"].url, target=300).start()
+        procedure = Procedure(deployment["triage"].url, deployment.settings, load).start()
+        try:
+            load.wait_accepted(50)
+            window = Window.open(deployment, load)
+            for turn, name in enumerate(("triage", "investigation", "reporting"), start=1):
+                code = deployment[name].terminate(timeout=30)
+                assert code in (0, -signal.SIGTERM), (name, code)
+                deployment.restart(name)
+                load.wait_accepted(50 + turn * 60)
+            window.close(load)
+            load.finish()
+            procedure.finish()
+        finally:
+            load.stop()
+        settle(deployment, load, window, fault="SIGTERM each consumer in turn",
+               procedure=procedure)
