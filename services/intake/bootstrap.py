@@ -13,13 +13,11 @@ from services.intake.api.routes import router
 from services.intake.application import IntakeApplication
 from services.intake.mailbox import MailboxLogin
 from services.intake.web import install as install_web
-from shared.auth import TokenVerifier
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
-from shared.runtime import MessagingRuntime, messaging_lifespan, readiness_checks
-from shared.web import create_app as create_web_app
+from shared.service import service_app
 
 SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
 
@@ -55,18 +53,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or get_settings()
     application = build_application(settings, clock or SystemClock())
     login = build_mailbox_login(settings, application)
-    runtime = MessagingRuntime(application, settings, SOURCES)
-    app = create_web_app(
-        service="intake",
-        verifier=TokenVerifier(settings),
+    app = service_app(
+        application, settings, sources=SOURCES,
         routers=[router, mailbox.router, adviser.router],
-        lifespan=messaging_lifespan(runtime),
-        readiness=readiness_checks(runtime),
-        max_body_bytes=settings.max_body_bytes,
+        mailbox_login=login, mailbox_tokens=login.tokens,
     )
-    app.state.application = application
-    app.state.mailbox_login = login
-    app.state.mailbox_tokens = login.tokens
-    app.state.runtime = runtime
     install_web(app, settings)
     return app

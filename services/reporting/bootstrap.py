@@ -11,12 +11,11 @@ from services.reporting.api.pages import router as pages
 from services.reporting.api.routes import router
 from services.reporting.application import ReportingApplication
 from services.reporting.lifecycle import ReportingRuntime
-from shared.auth import TokenVerifier
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
-from shared.runtime import MessagingRuntime, readiness_checks
-from shared.web import create_app as create_web_app
+from shared.runtime import MessagingRuntime
+from shared.service import service_app
 
 SOURCES = ("intake", "triage", "investigation")
 
@@ -41,15 +40,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await reporting.stop()
             application.close()
 
-    app = create_web_app(
-        service="reporting",
-        verifier=TokenVerifier(settings),
-        routers=[router, pages],
-        lifespan=lifespan,
-        readiness=[*readiness_checks(runtime), reporting.ready],
-        max_body_bytes=settings.max_body_bytes,
+    return service_app(
+        application, settings, sources=SOURCES, routers=[router, pages], runtime=runtime,
+        lifespan=lifespan, readiness=[reporting.ready], reporting=reporting,
     )
-    app.state.application = application
-    app.state.runtime = runtime
-    app.state.reporting = reporting
-    return app
