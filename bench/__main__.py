@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run(scenarios, databases, sizes, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, default=str))
+    args.out.with_suffix(".md").write_text(markdown(results))
     stamp = results["meta"]["started"].replace(":", "").replace("-", "")[:15]
     shutil.copy(args.out, args.out.parent / f"run-{stamp}.json")
     print(f"\nresults: {args.out}")
@@ -85,7 +86,7 @@ def run(scenarios: list[str], databases: list[str], sizes: Sizes, *,
                     with scratch_database(name) as url:
                         db[scenario] = function(root / scenario, url, sizes)
             db["checks"] = checks(db)
-            print(render(f"{name}", db), flush=True)
+            print(render(name, db), flush=True)
     finally:
         if keep:
             print(f"var dirs kept in {base}")
@@ -94,6 +95,16 @@ def run(scenarios: list[str], databases: list[str], sizes: Sizes, *,
     results["meta"]["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["meta"]["loadavg_after"] = os.getloadavg()
     return results
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The run's tables as docs/performance.md keeps them."""
+    meta = results["meta"]
+    head = (f"Run {meta['started']} at commit {meta['commit']}"
+            f"{' (with uncommitted changes)' if meta['tree_changed'] else ''}, "
+            f"{meta['cpus']} cores, load average {meta['loadavg_before'][0]:.1f} before, "
+            f"SQLite synchronous={meta['sqlite_synchronous']}.")
+    return "\n\n".join([head, *(render(name, db) for name, db in results["databases"].items())])
 
 
 def meta(sizes: Sizes, scenarios: list[str]) -> dict[str, Any]:
