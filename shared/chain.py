@@ -21,6 +21,7 @@ chains from the last seal, which is also proof of how far publishing got.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -138,9 +139,17 @@ class OutboxChain:
         self.heads = batch.heads
 
 
+_seals_lock = threading.Lock()
+
+
 def seals_recorder(app: Any) -> Any:
-    """The table of a service's seals (created on first use)."""
-    return app.factory.aggregate_recorder("chain")
+    """The table of a service's seals, created once per application (two relays of one
+    application would otherwise race to create it)."""
+    with _seals_lock:
+        recorder = getattr(app, "_seals_recorder", None)
+        if recorder is None:
+            recorder = app._seals_recorder = app.factory.aggregate_recorder("chain")
+    return recorder
 
 
 @dataclass
