@@ -92,3 +92,20 @@ async def test_a_flood_of_mailbox_logins_meets_429_with_retry_after(
     assert statuses[-1] == 429
     assert response.headers["content-type"] == "application/problem+json"
     assert int(response.headers["retry-after"]) > 0
+
+
+@pytest.mark.parametrize(("service", "path", "role"), [
+    ("triage", "/api/meldingen/00000000-0000-0000-0000-000000000000/assessment", "meldpunt"),
+    ("investigation", "/api/cases/00000000-0000-0000-0000-000000000000/plan", "investigator"),
+    ("intake", "/api/contact-moments", "confidential_adviser"),
+])
+async def test_hostile_bodies_to_staff_routes_are_refused_small_and_without_5xx(
+    sqlite_settings: Settings, service: str, path: str, role: str
+) -> None:
+    headers = token(sqlite_settings, role) | {"content-type": "application/json"}
+    async with running(service, sqlite_settings) as running_service:
+        for name, body in HOSTILE.items():
+            response = await running_service.client.post(path, content=body, headers=headers)
+            assert 400 <= response.status_code < 500, (name, response.status_code)
+            assert response.headers["content-type"] == "application/problem+json", name
+            assert len(response.content) < max(len(body), 4096), (name, len(response.content))
