@@ -126,3 +126,23 @@ async def test_crlf_in_a_query_or_path_never_reaches_a_header(sqlite_settings: S
             assert response.status_code < 500
             assert "<script>alert" not in response.text
             _no_injected_header(response)
+
+
+async def test_the_web_form_shows_hostile_values_back_escaped(sqlite_settings: Settings) -> None:
+    """A form with an error is shown again with what was typed: as text, in every
+    field (hidden ones included), never as markup that breaks out of its attribute."""
+    breakout = '"><script>alert(1)</script><input value="'
+    async with running("intake", sqlite_settings) as intake:
+        page = await intake.client.get("/")
+        form_token = re.search(r'name="form_token" value="([^"]+)"', page.text)
+        assert form_token is not None
+        posted = {"form_token": form_token.group(1), "kind": breakout, "theme": breakout,
+                  "description": HOSTILE + breakout, "involved": breakout,
+                  "occurred": breakout, "anonymous": breakout, "name": breakout,
+                  "email": breakout, "phone": breakout, "identity_sealed": breakout,
+                  "key_id": breakout, "lang": breakout}
+        shown = await intake.client.post("/", data=posted)
+    assert shown.status_code == 422, shown.status_code
+    assert "<script>alert" not in shown.text and "<img src=x" not in shown.text
+    assert '"><script' not in shown.text and "&lt;script&gt;" in shown.text
+    _no_injected_header(shown)
