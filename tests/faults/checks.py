@@ -114,9 +114,21 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
         f"reporting stopped at {reporting_at} of {last_sequence}: {tally}")
     assert tally.in_reporting == tally.filed, f"reporting counts differently: {tally}"
     assert set(cases) == decided, f"investigation's cases differ from the decisions: {tally}"
+    assert_no_personal_data_in_logs(deployment, load)
     assert investigations == len(decided), f"reporting counts {investigations}: {tally}"
     assert _once(in_triage)
     return tally
+
+
+def assert_no_personal_data_in_logs(deployment: Deployment, load: Load) -> None:
+    """Whatever failed, no log line names a reporter, quotes a melding or holds a
+    receipt code (error paths log more than the happy one)."""
+    markers = ["Melder ", "@example.org", "storingsproef"]
+    markers += [r for receipt in load.receipts[:50] for r in (receipt, receipt.replace(" ", ""))]
+    for log in (deployment.directory / "logs").glob("*.log"):
+        text = log.read_text(errors="replace")
+        found = [marker for marker in markers if marker in text]
+        assert not found, f"{log.name} holds personal data: {found[:3]}"
 
 
 def counted_in_reporting(deployment: Deployment) -> tuple[int, int]:
