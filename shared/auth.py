@@ -39,6 +39,8 @@ class TokenVerifier:
     def __init__(self, settings: Settings) -> None:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
+        #: Whether `verify` may wait on the network (fetching the JWKS).
+        self.may_block = bool(settings.jwks_url)
         if settings.jwks_url:
             self._jwks: jwt.PyJWKClient | None = jwt.PyJWKClient(settings.jwks_url)
             self._secret = ""

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 
 
-def application(request: Request) -> Any:
-    """The service's eventsourcing application, set by its bootstrap."""
+async def application(request: Request) -> Any:
+    """The service's eventsourcing application, set by its bootstrap (async: no
+    threadpool hand-off for reading an attribute)."""
     return request.app.state.application

@@ -3,6 +3,7 @@ size limit, access logging without bodies, health and readiness, bearer auth."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -147,30 +148,40 @@ def create_app(
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+# The dependencies below are `async def`: FastAPI runs a plain `def` dependency in the
+# threadpool, and those hand-offs (one per dependency per request) cost more than the
+# work itself (measured with the benchmarks, docs/performance.md). Verifying a token
+# is CPU only, unless the verifier must fetch a JWKS over the network.
+
+
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
         raise Unauthorized("A bearer token is required.")
+    verifier: TokenVerifier = request.app.state.verifier
     try:
-        return request.app.state.verifier.verify(credentials.credentials)  # type: ignore[no-any-return]
+        if getattr(verifier, "may_block", False):
+            return await asyncio.to_thread(verifier.verify, credentials.credentials)
+        return verifier.verify(credentials.credentials)
     except InvalidToken:
         raise Unauthorized("The bearer token is invalid or expired.") from None
 
 
-def optional_principal(
+async def optional_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
-    return None if credentials is None else current_principal(request, credentials)
+    return None if credentials is None else await current_principal(request, credentials)
 
 
 def authorized(action: str) -> Any:
     """A dependency that answers 401/403 unless the caller's role may do `action`."""
     allowed = PERMISSIONS[action]
 
-    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(current_principal)]
+                         ) -> Principal:
         if principal.role not in allowed:
             raise Forbidden(f"The role {principal.role!r} may not do {action!r}.", action=action)
         return principal
