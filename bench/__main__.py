@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny counts (the smoke test)")
     parser.add_argument("--replay-events", type=int, action="append",
                         help="replay sizes (default 100,000 and 1,000,000)")
+    parser.add_argument("--queue-meldingen", type=int,
+                        help="meldingen in triage for the queue scenario (default 100,000)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the runs' var dirs")
     parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"],
@@ -52,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     if args.replay_events:
         sizes = Sizes(**{**sizes.__dict__, "replay_events": tuple(args.replay_events)})
+    if args.queue_meldingen:
+        sizes = Sizes(**{**sizes.__dict__, "queue_meldingen": args.queue_meldingen})
     databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])
     results = run(scenarios, databases, sizes, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
