@@ -70,6 +70,9 @@ class OutboxRelay:
                     continue  # more waiting: no pause
             except Exception as exc:  # noqa: BLE001 - keep relaying after any outage
                 log.warning("relay paused", extra={"error": type(exc).__name__})
+                # The store may have taken the batch's seal but not its position: read
+                # both back before the next batch, as after a restart.
+                self._chain_loaded = False
                 delay = min(delay * 2, 5.0)
                 await self._back_off(delay)
                 continue
