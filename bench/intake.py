@@ -66,33 +66,36 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
         follow = propagation and has_route(triage.url, "/api/meldingen/{id}")
         created = 0
         first = 0
-        for kind in KINDS:
-            for concurrency in sizes.concurrencies:
-                spec: dict[str, Any] = {
-                    "base_url": intake.url, "method": "POST", "paths": ["/api/meldingen"],
-                    "body": kind, "expect": 201, "concurrency": concurrency,
-                    "count": sizes.intake_count, "duration": sizes.intake_seconds,
-                    "warmup": sizes.warmup, "first": first,
-                }
-                if follow and concurrency == _loaded(sizes):
-                    spec["probe"] = {"base_url": triage.url, "headers": meldpunt,
-                                     "path": "/api/meldingen/{id}", "every": sizes.probe_every,
-                                     "interval": sizes.probe_interval, "timeout": 30.0}
-                intake.reset_peak_rss()
-                cpu = intake.cpu_seconds(), triage.cpu_seconds()
-                with Contention(stack) as contention:
-                    result = load(spec)
-                    contention.ours_extra = result["loadgen_cpu_s"]
-                result.update({
-                    "kind": kind,
-                    "intake_peak_rss_mib": intake.peak_rss_mib(),
-                    "intake_cpu_s": round(intake.cpu_seconds() - cpu[0], 2),
-                    "triage_cpu_s": round(triage.cpu_seconds() - cpu[1], 2),
-                    **contention.figures(),
-                })
-                runs.append(result)
-                created += result["ok"] + result["warmup_ok"]
-                first += result["requests"] + sizes.warmup
+        for kind, concurrency, following in _plan(sizes, follow):
+            # Each run starts with triage caught up, so that a backlog left by the run
+            # before neither takes CPU from this one nor delays what it follows.
+            wait_for_queue(triage.url, meldpunt, created, timeout=120)
+            spec: dict[str, Any] = {
+                "base_url": intake.url, "method": "POST", "paths": ["/api/meldingen"],
+                "body": kind, "expect": 201, "concurrency": concurrency,
+                "count": sizes.intake_count, "duration": sizes.intake_seconds,
+                "warmup": sizes.warmup, "first": first,
+            }
+            if following:
+                spec["probe"] = {"base_url": triage.url, "headers": meldpunt,
+                                 "path": "/api/meldingen/{id}", "every": sizes.probe_every,
+                                 "interval": sizes.probe_interval, "timeout": 60.0}
+            intake.reset_peak_rss()
+            cpu = intake.cpu_seconds(), triage.cpu_seconds()
+            with Contention(stack) as contention:
+                result = load(spec)
+                contention.ours_extra = result["loadgen_cpu_s"]
+            result.update({
+                "kind": kind,
+                "following": following,
+                "intake_peak_rss_mib": intake.peak_rss_mib(),
+                "intake_cpu_s": round(intake.cpu_seconds() - cpu[0], 2),
+                "triage_cpu_s": round(triage.cpu_seconds() - cpu[1], 2),
+                **contention.figures(),
+            })
+            runs.append(result)
+            created += result["ok"] + result["warmup_ok"]
+            first += result["requests"] + sizes.warmup
         in_queue = wait_for_queue(triage.url, meldpunt, created, timeout=120)
         return {"runs": runs, "created": created, "in_triage_queue": in_queue,
                 "lost": created - in_queue, "propagation_followed": follow,
@@ -101,8 +104,18 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
         stack.stop()
 
 
-def _loaded(sizes: Sizes) -> int:
-    return 16 if 16 in sizes.concurrencies else max(sizes.concurrencies)
+def _plan(sizes: Sizes, follow: bool) -> list[tuple[str, int, bool]]:
+    """(kind, concurrency, following) of each run. Following meldingen into triage
+    costs the load generator and triage CPU, so the loaded concurrency runs twice:
+    once for intake's figures, once for propagation under the same load."""
+    loaded = 16 if 16 in sizes.concurrencies else max(sizes.concurrencies)
+    plan = []
+    for kind in KINDS:
+        for concurrency in sizes.concurrencies:
+            plan.append((kind, concurrency, False))
+            if follow and concurrency == loaded:
+                plan.append((kind, concurrency, True))
+    return plan
 
 
 def has_route(base_url: str, path: str, method: str = "get") -> bool:

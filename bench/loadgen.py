@@ -6,7 +6,7 @@ SPEC names the target (`base_url`, `method`, `paths`), the body (`body`: "named"
 "anonymous" for meldingen, or `bodies`: a list to rotate through), the `concurrency`
 and the bounds (`count` requests at most, `duration` seconds at most, after `warmup`
 requests that are not measured). With `probe`, every `every`-th created melding is
-then polled at `probe.path` (with `{id}`) every `interval` seconds (or a twentieth of
+then polled at `probe.path` (with `{id}`) every `interval` seconds (or a tenth of
 the time waited so far, if longer) until it answers 200: the time from the 201 to
 that answer is its propagation latency.
 """
@@ -139,9 +139,9 @@ class Load:
                 self.propagation.append((time.perf_counter() - created) * 1000)
                 return
             # Poll often at first and less as the wait grows: the figure stays within
-            # 5 % (or one interval) of the truth without flooding a lagging triage.
+            # 10 % (or one interval) of the truth without flooding a lagging triage.
             waited = time.perf_counter() - created
-            await asyncio.sleep(max(float(probe["interval"]), waited / 20))
+            await asyncio.sleep(max(float(probe["interval"]), waited / 10))
         self.probes_lost += 1
 
 

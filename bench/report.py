@@ -56,7 +56,8 @@ def render(name: str, db: dict[str, Any]) -> str:
     intake = db.get("intake")
     if intake:
         bare = (raw or {}).get("bare_save", {}).get("throughput_per_s")
-        rows = [[r["kind"], r["concurrency"], r["ok"], r["throughput_per_s"], *_lat(r),
+        rows = [[r["kind"] + (" (following)" if r.get("following") else ""), r["concurrency"],
+                 r["ok"], r["throughput_per_s"], *_lat(r),
                  sum(r["errors"].values()), r["intake_peak_rss_mib"],
                  round(r["intake_cpu_s"] / max(r["ok"], 1) * 1000, 2),
                  round(r["throughput_per_s"] / bare * 100, 1) if bare else None,
@@ -85,7 +86,8 @@ def render(name: str, db: dict[str, Any]) -> str:
         rows.append(["mixed, c16", m["ok"], *_lat(m), sum(m["errors"].values())])
         parts.append(table([f"queue GET at {queue['meldingen']:,} (c1)", "n", "p50 ms",
                             "p95 ms", "p99 ms", "errors"], rows))
-        parts.append(f"triage took in {queue['meldingen']:,} meldingen at "
+        parts.append(f"triage took in {queue['meldingen']:,} meldingen "
+                     f"({queue['not_taken_in']:,} still in the stream at the time bound) at "
                      f"{queue['triage_consume_per_s']:,.0f}/s through its consumer; "
                      f"mixed c16 {m['throughput_per_s']}/s; peak RSS "
                      f"{queue['triage_peak_rss_mib']} MiB")

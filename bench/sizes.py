@@ -13,7 +13,7 @@ class Sizes:
     warmup: int = 200
     store_count: int = 5000
     store_seconds: float = 5.0
-    probe_every: int = 10  # one melding in ten is followed into triage's queue
+    probe_every: int = 20  # one melding in twenty is followed into triage's queue
     probe_interval: float = 0.002
     jetstream_count: int = 4000
     queue_meldingen: int = 100_000

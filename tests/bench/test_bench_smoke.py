@@ -25,7 +25,7 @@ def test_every_scenario_runs_with_tiny_counts_and_writes_its_results(tmp_path: P
     assert sqlite["raw"]["store_append"]["saves"] > 0
     followed = [run["propagation"] for run in intake["runs"] if "propagation" in run]
     assert followed and all(p["lost"] == 0 and p["n"] > 0 for p in followed)
-    assert sqlite["queue"]["lost"] == 0
+    assert sqlite["queue"]["not_taken_in"] == 0
     assert all(q["errors"] == {} for q in sqlite["queue"]["queries"].values())
     assert sqlite["mailbox"]["c16"]["errors"] == {}
     assert sqlite["replay"]["runs"][0]["replayed"] == 500
