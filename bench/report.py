@@ -36,7 +36,7 @@ def _lat(result: dict[str, Any]) -> list[Any]:
 
 
 def render(name: str, db: dict[str, Any]) -> str:
-    parts = [f"## {name}"]
+    parts = [f"### {name}"]
     raw = db.get("raw")
     if raw:
         rows = [
