@@ -3,11 +3,18 @@ service, the embedded default) or PostgreSQL (one schema per service)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy
+from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import (
+    SQLAlchemyApplicationRecorder,
+    SQLAlchemyProcessRecorder,
+)
+from sqlalchemy.orm import Session
 
 from shared.config import Settings
 
@@ -43,10 +50,45 @@ class Datastore(SQLAlchemyDatastore):
         cursor.close()
 
 
+class CoreInsert:
+    """Stored events inserted with one Core `INSERT ... RETURNING id` (executemany)
+    instead of ORM objects and a unit-of-work flush: the same rows, in the same
+    transaction, with the same notification ids back, for a fraction of the CPU
+    (the ORM flush was most of the cost of saving a melding under load)."""
+
+    events_record_cls: Any
+    _has_autoincrementing_ids: bool
+
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **_: Any
+    ) -> Sequence[int]:
+        if not stored_events:
+            return []
+        if self._has_autoincrementing_ids:
+            self._lock_table(session)  # type: ignore[attr-defined]
+        table = self.events_record_cls.__table__
+        rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version,
+                 "topic": e.topic, "state": e.state} for e in stored_events]
+        statement = sqlalchemy.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = list(session.execute(statement, rows).scalars())
+        self._notify_channel(session)  # type: ignore[attr-defined]
+        return ids
+
+
+class ApplicationRecorder(CoreInsert, SQLAlchemyApplicationRecorder):
+    pass
+
+
+class ProcessRecorder(CoreInsert, SQLAlchemyProcessRecorder):
+    pass
+
+
 class Factory(SQLAlchemyFactory):
     """`PERSISTENCE_MODULE` points here (the module's `Factory`)."""
 
     datastore_class = Datastore
+    application_recorder_class = ApplicationRecorder
+    process_recorder_class = ProcessRecorder
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
