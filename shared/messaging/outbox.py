@@ -20,14 +20,12 @@ import logging
 
 from eventsourcing.persistence import Notification, Tracking
 from nats.js import JetStreamContext
-from nats.js.api import PubAck
 
 from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
 from shared.contracts import Envelope
 
 log = logging.getLogger("meldingen.outbox")
-ACK_TIMEOUT = 5.0  # seconds for the server to acknowledge a batch's events
 
 
 class OutboxRelay:
@@ -114,14 +112,10 @@ class OutboxRelay:
         if not notifications:
             return 0
         batch = self.chain.batch()
-        acks: list[asyncio.Future[PubAck]] = []
         for notification in notifications:
             stored = batch.stored(notification)
             if notification.id > published_up_to:
-                ack = await self._publish(notification, batch, stored)
-                if ack is not None:
-                    acks.append(ack)
-        await self._confirmed(acks)
+                await self._publish(notification, batch, stored)
         if record:
             last = notifications[-1].id
             tracking = Tracking(self.tracking_name, last) if last > published_up_to else None
@@ -141,36 +135,17 @@ class OutboxRelay:
         return self.app.recorder.select_notifications(  # type: ignore[no-any-return]
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
-    async def _publish(self, notification: Notification, batch: SealBatch,
-                       stored: str) -> asyncio.Future[PubAck] | None:
-        """Send one event; returns the future of its acknowledgement (None: nothing to send).
-
-        A batch's events are sent one after another on this one connection without
-        waiting for each acknowledgement (a round trip, and two socket writes, per
-        event otherwise): the server stores them in the order sent. The stream has no
-        limits that could refuse one event and take the next, so an event refused or
-        unanswered fails the whole batch, which is sent again from the recorded
-        position; the copies of what was stored are dropped by their message ids.
-        """
+    async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
         domain_event = self.app.mapper.to_domain_event(notification)
         event = self.app.integration_event(domain_event)
         if event is None:
-            return None
+            return
         envelope = Envelope.wrap(event, source=self.app.name, position=notification.id,
                                  prev=batch.heads.stream_head, stored=stored)
         payload = envelope.encode()
-        ack = await self.js.publish_async(envelope.subject, payload,
-                                          headers={"Nats-Msg-Id": envelope.message_id})
+        # Publish-and-wait, one by one: consumers rely on each source's order.
+        await self.js.publish(
+            envelope.subject, payload, timeout=5.0,
+            headers={"Nats-Msg-Id": envelope.message_id},
+        )
         batch.published(payload)
-        return ack
-
-    @staticmethod
-    async def _confirmed(acks: list[asyncio.Future[PubAck]]) -> None:
-        """Every event of the batch acknowledged as stored, or an error for the batch."""
-        if not acks:
-            return
-        try:
-            await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_TIMEOUT)
-        finally:
-            for ack in acks:
-                ack.cancel()  # unanswered ones: free their place in the client's window
