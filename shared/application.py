@@ -9,15 +9,25 @@ handler per integration event it consumes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Recording,
+    Tracking,
+    Transcoding,
+)
 from eventsourcing.system import ProcessApplication
 
 from shared.contracts import IntegrationEvent
+from shared.errors import Conflict
+
+A = TypeVar("A")
 
 
 class DateAsISO(Transcoding):
@@ -53,6 +63,45 @@ class ServiceApplication(ProcessApplication[UUID]):
         if recordings:
             for callback in self._on_recorded:
                 callback(recordings)
+
+    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
+        """Apply several integration events in one transaction, tracked at the place of
+        the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
+        see the batch's earlier changes through `find`."""
+        processing_event = ProcessingEvent[UUID](tracking=tracking)
+        with self.processing_lock:
+            for event in events:
+                self.policy(event, processing_event)
+            recordings = self._record(processing_event)
+            self._take_snapshots(processing_event)
+            self._notify(recordings)
+
+    def find(self, aggregate_id: UUID, processing_event: ProcessingEvent[UUID]) -> Any | None:
+        """For a policy: the aggregate as this batch left it, else as stored; None if
+        there is none."""
+        if aggregate_id in processing_event.aggregates:
+            return processing_event.aggregates[aggregate_id]
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def update(self, get: Callable[[], A], change: Callable[[A], object], *,
+               conflict: str, attempts: int = 3) -> A:
+        """Get, change and save one aggregate; if another writer (a request, or the
+        inbox) saved it in between, do it again on the fresh state. The change's own
+        checks run every time, so a retry cannot skip a rule."""
+        for attempt in range(attempts):
+            aggregate = get()
+            change(aggregate)
+            try:
+                self.save(aggregate)
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise Conflict(conflict) from None
+                continue
+            return aggregate
+        raise AssertionError("unreachable")
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         """The integration event to publish for one of this service's domain events,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import singledispatchmethod
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
 
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
@@ -28,8 +26,6 @@ from shared.contracts import (
     ReporterReplied,
 )
 from shared.errors import InvalidInput, NotFound
-
-T = TypeVar("T")
 
 ACKNOWLEDGEMENT = (
     "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
@@ -123,26 +119,24 @@ class IntakeApplication(ServiceApplication):
     def read_sealed_identity(self, melding_id: UUID, *, by: str) -> dict[str, str]:
         """The ciphertext for the confidential adviser; the access itself is recorded."""
 
-        def read() -> dict[str, str]:
-            report = self.get_report(melding_id)
-            report.record_identity_read(by=by, at=self.clock.now())
-            self.save(report)
-            assert report.sealed_identity is not None
-            return report.sealed_identity
-
-        return _retrying(read)
+        report = self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.record_identity_read(by=by, at=self.clock.now()),
+            conflict="The melding was changed at the same time; try again.",
+        )
+        assert report.sealed_identity is not None
+        return report.sealed_identity
 
     def reply(self, melding_id: UUID, body: str) -> datetime:
         """The reporter writes in the mailbox; triage receives it as `reporter_replied`."""
 
-        def write() -> datetime:
-            report = self.get_report(melding_id)
-            at = self.clock.now()
-            report.reply(body=body, at=at)
-            self.save(report)
-            return at
-
-        return _retrying(write)
+        at = self.clock.now()
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.reply(body=body, at=at),
+            conflict="The melding was changed at the same time; try again.",
+        )
+        return at
 
     def record_contact_moment(self, *, adviser: str, theme: str, on: date) -> UUID:
         moment = ContactMoment.record(adviser=adviser, theme=theme, on=on,
@@ -156,24 +150,25 @@ class IntakeApplication(ServiceApplication):
 
     @policy.register
     def _(self, event: ReporterMessaged, processing_event: ProcessingEvent[UUID]) -> None:
-        report = self._known(event.melding_id)
+        report = self._known(event.melding_id, processing_event)
         if report is not None:
             report.receive_message(body=event.body, purpose=event.purpose, at=event.at)
             processing_event.collect_events(report)
 
     @policy.register
     def _(self, event: MeldingClosed, processing_event: ProcessingEvent[UUID]) -> None:
-        report = self._known(event.melding_id)
+        report = self._known(event.melding_id, processing_event)
         if report is not None and report.status != "closed":
             report.close(reason=event.reason, at=event.at)
             processing_event.collect_events(report)
 
-    def _known(self, melding_id: str) -> Report | None:
+    def _known(self, melding_id: str, processing_event: ProcessingEvent[UUID]) -> Report | None:
         """None for a melding intake never filed (nothing to show in a mailbox)."""
         try:
-            return self.get_report(UUID(melding_id))
-        except (NotFound, ValueError):
+            report = self.find(UUID(melding_id), processing_event)
+        except ValueError:
             return None
+        return report if isinstance(report, Report) else None
 
     def _identity(
         self, submission: Submission
@@ -224,14 +219,3 @@ class IntakeApplication(ServiceApplication):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)
         return None
-
-
-def _retrying(command: Callable[[], T], attempts: int = 3) -> T:
-    """Run a get-change-save command again if another writer saved the same aggregate
-    in between (the store refuses the second version; nothing was half-saved)."""
-    for _ in range(attempts - 1):
-        try:
-            return command()
-        except IntegrityError:
-            continue
-    return command()

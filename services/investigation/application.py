@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
 
 from services.investigation.domain.case import Case
 from services.investigation.domain.feedback import final_feedback
@@ -23,7 +22,7 @@ from shared import contracts
 from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Forbidden, NotFound
 
 log = logging.getLogger("meldingen.investigation")
 T = TypeVar("T")
@@ -111,14 +110,13 @@ class InvestigationApplication(ServiceApplication):
 
     def _change(self, case_id: UUID, principal: Principal,
                 command: Callable[[Case, str, Any], T]) -> tuple[Case, T]:
-        case = self.get_case(case_id, principal)
-        result = command(case, principal.sub, self.clock.now())
-        try:
-            self.save(case)
-        except IntegrityError:
-            # Another request changed the case between our read and our write.
-            raise Conflict("The case was changed at the same time; try again.") from None
-        return case, result
+        results: list[T] = []
+        case = self.update(
+            lambda: self.get_case(case_id, principal),
+            lambda case: results.append(command(case, principal.sub, self.clock.now())),
+            conflict="The case was changed at the same time; try again.",
+        )
+        return case, results[-1]
 
     # -- policies: other services' events -----------------------------------------------
 
@@ -132,11 +130,8 @@ class InvestigationApplication(ServiceApplication):
         if not {"conversation", "investigation"}.intersection(event.outcome):
             return  # no case: triage closes the melding itself
         melding_id = UUID(event.melding_id)
-        try:
-            self.repository.get(melding_id)
+        if self.find(melding_id, processing_event) is not None:
             return  # a copy that outlived the de-duplication window
-        except AggregateNotFoundError:
-            pass
         case = Case(melding_id=melding_id, outcome=list(event.outcome), theme=event.theme,
                     involved=list(event.involved), assessed_by=event.assessed_by,
                     decided_by=event.decided_by, at=self.clock.now())

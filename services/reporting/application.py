@@ -12,6 +12,7 @@ count an event twice or miss one, and the stream stays the one record to audit.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -74,13 +75,20 @@ class ReportingApplication(ServiceApplication):
         stored for it but its tracking record."""
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        # The inbox applies events one at a time, in order, after the rebuild.
+        # The inbox applies events in order, after the rebuild; they count once committed.
         super().process_event(domain_event, tracking)
-        if domain_event is None:  # a message no contract reads: only its place counts
-            self.live.apply(tracking.notification_id, None, {})
+        self._count(domain_event, tracking.notification_id)
+
+    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
+        super().process_batch(events, tracking)
+        for event in events:
+            self._count(event, tracking.notification_id)
+
+    def _count(self, event: Any, position: int) -> None:
+        if event is None:  # a message no contract reads: only its place counts
+            self.live.apply(position, None, {})
         else:
-            self.live.apply(tracking.notification_id, domain_event.type,
-                            domain_event.model_dump(mode="json"))
+            self.live.apply(position, event.type, event.model_dump(mode="json"))
 
     def tracked_position(self, stream: str) -> int:
         return self.recorder.max_tracking_id(stream) or 0

@@ -9,6 +9,7 @@ such an event is logged and passed over.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
@@ -16,7 +17,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
 
 from services.triage.domain.feedback import CLOSING_FEEDBACK
 from services.triage.domain.report import Report, closing_reason
@@ -32,7 +32,7 @@ from shared.contracts import (
     ReporterMessaged,
     ReporterReplied,
 )
-from shared.errors import Conflict, InvalidTransition, NotFound
+from shared.errors import InvalidTransition, NotFound
 
 log = logging.getLogger("meldingen.triage")
 
@@ -69,51 +69,36 @@ class TriageApplication(ServiceApplication):
     # -- commands -------------------------------------------------------------------------
 
     def assess(self, melding_id: UUID, assessment: Assessment, *, by: str) -> Report:
-        report = self.get_report(melding_id)
-        report.assess(
+        return self._update(melding_id, lambda report: report.assess(
             admissible=assessment.admissible, reasonable_grounds=assessment.reasonable_grounds,
             code_violation=assessment.code_violation, severity=assessment.severity,
             theme=assessment.theme, advice=assessment.advice, motivation=assessment.motivation,
             feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
             by=by, at=self.clock.now(),
-        )
-        return self._save(report)
+        ))
 
     def decide(self, melding_id: UUID, decision: Decision, *, by: str) -> Report:
-        report = self.get_report(melding_id)
         reason = closing_reason(list(decision.outcome))
         default = CLOSING_FEEDBACK.get(reason or "", "")
-        report.decide(
+        return self._update(melding_id, lambda report: report.decide(
             outcome=list(decision.outcome), motivation=decision.motivation,
             police_report_on=decision.police_report_on, feedback=decision.feedback or default,
             by=by, at=self.clock.now(),
-        )
-        return self._save(report)
+        ))
 
     def message_reporter(self, melding_id: UUID, body: str, *, purpose: str, by: str) -> Report:
-        report = self.get_report(melding_id)
-        report.message_reporter(body=body, purpose=purpose, by=by, at=self.clock.now())
-        return self._save(report)
+        return self._update(melding_id, lambda report: report.message_reporter(
+            body=body, purpose=purpose, by=by, at=self.clock.now()))
 
-    def _save(self, report: Report) -> Report:
-        try:
-            self.save(report)
-        except IntegrityError:
-            # Another request changed the melding between our read and our write.
-            raise Conflict("The melding was changed at the same time; try again.") from None
-        return report
+    def _update(self, melding_id: UUID, change: Callable[[Report], object]) -> Report:
+        return self.update(lambda: self.get_report(melding_id), change,
+                           conflict="The melding was changed at the same time; try again.")
 
     def get_report(self, melding_id: UUID) -> Report:
         try:
             return self.repository.get(melding_id)  # type: ignore[no-any-return]
         except AggregateNotFoundError:
             raise NotFound(f"No melding with id {melding_id}.") from None
-
-    def _find(self, melding_id: str) -> Report | None:
-        try:
-            return self.repository.get(UUID(melding_id))  # type: ignore[no-any-return]
-        except AggregateNotFoundError:
-            return None
 
     # -- policies: other services' events -----------------------------------------------
 
@@ -123,7 +108,7 @@ class TriageApplication(ServiceApplication):
 
     @policy.register
     def _(self, event: MeldingReceived, processing_event: ProcessingEvent[UUID]) -> None:
-        if self._find(event.melding_id) is not None:
+        if self.find(UUID(event.melding_id), processing_event) is not None:
             return  # a copy that outlived the de-duplication window
         report = Report(
             melding_id=UUID(event.melding_id),
@@ -142,7 +127,7 @@ class TriageApplication(ServiceApplication):
 
     @policy.register
     def _(self, event: ReporterReplied, processing_event: ProcessingEvent[UUID]) -> None:
-        report = self._find(event.melding_id)
+        report = self.find(UUID(event.melding_id), processing_event)
         if report is None:
             log.warning("reply for an unknown melding passed over")
             return
@@ -151,7 +136,7 @@ class TriageApplication(ServiceApplication):
 
     @policy.register
     def _(self, event: CaseClosed, processing_event: ProcessingEvent[UUID]) -> None:
-        report = self._find(event.melding_id)
+        report = self.find(UUID(event.melding_id), processing_event)
         if report is None or report.status == "closed":
             return  # unknown, or a copy of a closing already applied
         try:

@@ -80,10 +80,7 @@ class Inbox:
                 await asyncio.sleep(0.5)
                 continue
             idle = False
-            for message in messages:
-                if self._stopping:
-                    return  # what is not applied is delivered again after a restart
-                await self.handle(message)
+            await self.handle_batch(messages)
 
     def stop(self) -> None:
         """Stop after the message in hand; an idle wait for messages ends at once."""
@@ -107,15 +104,35 @@ class Inbox:
         await self.js.add_consumer(self.stream, config)
         return await self.js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
 
+    async def handle_batch(self, messages: list[Msg]) -> None:
+        """Apply a fetched batch in one transaction; if that fails, one at a time."""
+        if len(messages) > 1:
+            batch = [(m.metadata.sequence.stream, _decode(m)) for m in messages]
+            try:
+                await asyncio.to_thread(self.apply_batch, batch)
+            except Exception as exc:  # noqa: BLE001 - find the one that fails, in order
+                log.warning("batch failed, applying one by one",
+                            extra={"error": type(exc).__name__})
+            else:
+                for message in messages:
+                    await _ack(message)
+                return
+        for message in messages:
+            if self._stopping:
+                return  # what is not applied is delivered again after a restart
+            await self.handle(message)
+
+    def apply_batch(self, batch: list[tuple[int, IntegrationEvent | None]]) -> None:
+        position = self.position()
+        fresh = sorted((item for item in batch if item[0] > position), key=lambda i: i[0])
+        if fresh:
+            self.app.process_batch([event for _, event in fresh],
+                                   Tracking(self.stream, fresh[-1][0]))
+
     async def handle(self, message: Msg) -> None:
         """Apply one delivered message (retrying until the store takes it), then ack it."""
         sequence = message.metadata.sequence.stream
-        try:
-            event = Envelope.decode(message.data).event()
-        except Exception as exc:  # noqa: BLE001 - a message no version of us can read
-            log.error("unreadable message skipped", extra={
-                "subject": message.subject, "sequence": sequence, "error": type(exc).__name__})
-            event = None  # tracked all the same, so that the rest is not held up
+        event = _decode(message)
         delay = 0.1
         while True:
             try:
@@ -130,10 +147,7 @@ class Inbox:
                     await message.in_progress()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        try:
-            await message.ack()
-        except Exception as exc:  # noqa: BLE001 - redelivered later, then skipped
-            log.warning("ack failed", extra={"error": type(exc).__name__})
+        await _ack(message)
 
     def apply(self, sequence: int, event: IntegrationEvent | None) -> bool:
         """Apply one event exactly once; False if it had been applied before."""
@@ -146,3 +160,20 @@ class Inbox:
                 return False  # applied concurrently by another delivery
             raise  # a version conflict on an aggregate: retry
         return True
+
+
+def _decode(message: Msg) -> IntegrationEvent | None:
+    try:
+        return Envelope.decode(message.data).event()
+    except Exception as exc:  # noqa: BLE001 - a message no version of us can read
+        log.error("unreadable message skipped", extra={
+            "subject": message.subject, "sequence": message.metadata.sequence.stream,
+            "error": type(exc).__name__})
+        return None  # tracked all the same, so that the rest is not held up
+
+
+async def _ack(message: Msg) -> None:
+    try:
+        await message.ack()
+    except Exception as exc:  # noqa: BLE001 - redelivered later, then skipped
+        log.warning("ack failed", extra={"error": type(exc).__name__})
