@@ -33,6 +33,7 @@ class ReportingRuntime:
         self.signer = CheckpointSigner(settings)
         self.nc: Client | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="reporting-start")
@@ -49,8 +50,11 @@ class ReportingRuntime:
                 await asyncio.sleep(0.5)
         await self._rebuild()
         await self.runtime.start()
-        while True:
-            await asyncio.sleep(self.settings.checkpoint_interval_seconds)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(),
+                                       timeout=self.settings.checkpoint_interval_seconds)
+                return
             try:
                 await self.checkpoint()
             except Exception as exc:  # noqa: BLE001 - try again at the next interval
@@ -88,10 +92,14 @@ class ReportingRuntime:
 
     async def stop(self) -> None:
         if self._task is not None:
+            # A flag as well as a cancel: Python 3.11's wait_for can swallow a cancel
+            # that arrives just as what it waits for completes.
+            self._stopping.set()
             self._task.cancel()
-            with contextlib.suppress(BaseException):
-                await self._task
+            done, _ = await asyncio.wait({self._task}, timeout=10)
+            if not done:
+                log.warning("reporting's start did not stop in time")
         await self.runtime.stop()
         if self.nc is not None and not self.nc.is_closed:
-            with contextlib.suppress(Exception):
-                await self.nc.close()
+            with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
+                await asyncio.wait_for(self.nc.close(), timeout=5)

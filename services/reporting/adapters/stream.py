@@ -8,6 +8,7 @@ what the caller needs, and reading stops at a given stream sequence or at the en
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from nats.aio.msg import Msg
@@ -67,7 +68,8 @@ async def read_stream(
             await asyncio.wait([done], timeout=idle_timeout)
         await done
     finally:
-        await subscription.unsubscribe()
+        with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
+            await asyncio.wait_for(subscription.unsubscribe(), timeout=5)
     return count
 
 
