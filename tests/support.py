@@ -153,3 +153,17 @@ MELDING = {
     "identity": {"name": "Jan Jansen", "email": "jan@example.org"},
     "involved": ["afdelingshoofd inkoop"],
 }
+
+
+@asynccontextmanager
+async def jetstream(settings: Settings) -> AsyncIterator[Any]:
+    """A JetStream context on the settings' NATS, with the stream ensured."""
+    from shared.messaging.nats import connect, ensure_stream
+
+    nc = await connect(settings, name="test")
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, settings)
+        yield js
+    finally:
+        await nc.close()

@@ -23,5 +23,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or get_settings()
     application = build_application(settings, clock)
     cases = CaseIndex()
-    cases.follow(application)
+    application.feed(cases.apply)
     return service_app(application, settings, sources=SOURCES, routers=[router], cases=cases)

@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from services.investigation.domain.case import TRANSITIONS, Case, path_of
-from shared.application import ServiceApplication
 
 #: domain event -> the command whose transition it records
 _COMMANDS = {
@@ -65,16 +64,3 @@ class CaseIndex:
             cases = [c for c in self._cases.values()
                      if investigator is None or investigator in c.investigators]
         return sorted(cases, key=lambda c: (c.opened_at, c.id))
-
-    def follow(self, app: ServiceApplication, batch: int = 1000) -> None:
-        """Catch up on everything stored, then apply each new commit as it happens."""
-        app.on_recorded(lambda recordings: [self.apply(r.domain_event) for r in recordings])
-        start = None
-        while True:
-            notifications = app.recorder.select_notifications(start, batch,
-                                                              inclusive_of_start=False)
-            for notification in notifications:
-                self.apply(app.mapper.to_domain_event(notification))
-            if len(notifications) < batch:
-                return
-            start = notifications[-1].id

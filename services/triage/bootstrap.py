@@ -23,5 +23,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or get_settings()
     application = build_application(settings, clock)
     queue = Queue()
-    queue.follow(application)
+    application.feed(queue.apply)
     return service_app(application, settings, sources=SOURCES, routers=[router], queue=queue)

@@ -20,7 +20,6 @@ from uuid import UUID
 
 from services.triage.domain.deadlines import Deadlines, deadlines, overdue_from
 from services.triage.domain.report import TRANSITIONS, Report
-from shared.application import ServiceApplication
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
 
@@ -188,16 +187,3 @@ class Queue:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def follow(self, app: ServiceApplication, batch: int = 1000) -> None:
-        """Catch up on everything stored, then apply each new commit as it happens."""
-        app.on_recorded(lambda recordings: [self.apply(r.domain_event) for r in recordings])
-        start = None
-        while True:
-            notifications = app.recorder.select_notifications(start, batch,
-                                                              inclusive_of_start=False)
-            for notification in notifications:
-                self.apply(app.mapper.to_domain_event(notification))
-            if len(notifications) < batch:
-                return
-            start = notifications[-1].id

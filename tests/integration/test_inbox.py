@@ -4,12 +4,9 @@ delivers it, and a consumer that stops mid-stream resumes where it left off."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from services.triage.bootstrap import SOURCES
@@ -19,21 +16,11 @@ from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.contracts import Envelope, MeldingReceived
 from shared.messaging.inbox import Inbox
-from shared.messaging.nats import connect, ensure_stream
-from tests.support import MELDING, eventually, running
+from tests.support import MELDING, eventually, jetstream, running
 
 STREAM_SUBJECTS = "meldingen.intake.>"
 
 
-@asynccontextmanager
-async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
-    nc = await connect(settings, name="test")
-    try:
-        js = nc.jetstream()
-        await ensure_stream(js, settings)
-        yield js
-    finally:
-        await nc.close()
 
 
 def melding_received() -> MeldingReceived:

@@ -4,28 +4,14 @@ and a relay that re-publishes after a crash doubles nothing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from nats.js import JetStreamContext
 
 from services.intake.application import Submission
 from services.intake.bootstrap import build_application
 from shared.config import Settings
-from shared.messaging.nats import connect, ensure_stream
 from shared.messaging.outbox import OutboxRelay
-from tests.support import MELDING, NatsServer, eventually, running, token
-
-
-@asynccontextmanager
-async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
-    nc = await connect(settings, name="test")
-    try:
-        js = nc.jetstream()
-        await ensure_stream(js, settings)
-        yield js
-    finally:
-        await nc.close()
+from tests.support import MELDING, NatsServer, eventually, jetstream, running, token
 
 
 async def stream_messages(js: JetStreamContext, settings: Settings) -> int:

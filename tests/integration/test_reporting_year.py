@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from typing import Any
 
 from nats.js import JetStreamContext
@@ -16,20 +15,8 @@ from services.reporting.domain.publication import rows, suppress
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
 from shared.contracts import Envelope, IntegrationEvent
-from shared.messaging.nats import connect, ensure_stream
-from tests.support import eventually, running, token
+from tests.support import eventually, jetstream, running, token
 from tests.unit.test_annual_report import EXPECTED_2025, SOURCE, scripted_year
-
-
-@asynccontextmanager
-async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
-    nc = await connect(settings, name="test-publisher")
-    try:
-        js = nc.jetstream()
-        await ensure_stream(js, settings)
-        yield js
-    finally:
-        await nc.close()
 
 
 async def publish(js: JetStreamContext, events: Iterable[IntegrationEvent]) -> int:
