@@ -80,7 +80,20 @@ class ApplicationRecorder(CoreInsert, SQLAlchemyApplicationRecorder):
 
 
 class ProcessRecorder(CoreInsert, SQLAlchemyProcessRecorder):
-    pass
+    def __init__(self, datastore: SQLAlchemyDatastore, *, events_table_name: str,
+                 tracking_table_name: str, schema_name: str | None = None) -> None:
+        super().__init__(datastore, events_table_name=events_table_name,
+                         tracking_table_name=tracking_table_name, schema_name=schema_name)
+        if schema_name is not None and self.events_record_cls.__table__.schema != schema_name:
+            # The library's tracking recorder keeps `schema_name` to itself, so the events
+            # table (and its LOCK TABLE) fell into "public": put both in the schema.
+            self.tables.remove(self.events_record_cls.__table__)
+            self.schema_name = schema_name
+            self.events_record_cls = datastore.define_record_class(
+                cls_name=f"{schema_name.capitalize()}SchemaStoredEventRecord",
+                table_name=events_table_name, schema_name=schema_name,
+                base_cls=datastore.base_stored_event_record_cls)
+            self.tables.append(self.events_record_cls.__table__)
 
 
 class Factory(SQLAlchemyFactory):
