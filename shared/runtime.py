@@ -15,7 +15,7 @@ from nats.aio.client import Client
 from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.messaging.inbox import Inbox
-from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.nats import open_stream
 from shared.messaging.outbox import OutboxRelay
 
 log = logging.getLogger("meldingen.runtime")
@@ -37,15 +37,7 @@ class MessagingRuntime:
         self._task = asyncio.create_task(self._run(), name=f"{self.app.name}-messaging")
 
     async def _run(self) -> None:
-        self.nc = await connect(self.settings, name=self.app.name)
-        js = self.nc.jetstream()
-        while True:
-            try:
-                await ensure_stream(js, self.settings)
-                break
-            except Exception as exc:  # noqa: BLE001 - JetStream not ready yet
-                log.warning("stream not ready", extra={"error": type(exc).__name__})
-                await asyncio.sleep(0.5)
+        self.nc, js = await open_stream(self.settings, self.app.name)
         self.relay = OutboxRelay(self.app, js)
         workers = [self.relay.run()]
         if self.sources:

@@ -18,7 +18,7 @@ from services.reporting.adapters.signing import CheckpointSigner
 from services.reporting.application import ReportingApplication
 from shared.config import Settings
 from shared.errors import Unavailable
-from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.nats import open_stream
 from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
@@ -39,15 +39,7 @@ class ReportingRuntime:
         self._task = asyncio.create_task(self._run(), name="reporting-start")
 
     async def _run(self) -> None:
-        self.nc = await connect(self.settings, name="reporting-audit")
-        js = self.nc.jetstream()
-        while True:
-            try:
-                await ensure_stream(js, self.settings)
-                break
-            except Exception as exc:  # noqa: BLE001 - JetStream not ready yet
-                log.warning("stream not ready", extra={"error": type(exc).__name__})
-                await asyncio.sleep(0.5)
+        self.nc, _ = await open_stream(self.settings, "reporting-audit")
         await self._rebuild()
         await self.runtime.start()
         while not self._stopping.is_set():

@@ -49,6 +49,19 @@ def stream_config(settings: Settings) -> StreamConfig:
     )
 
 
+async def open_stream(settings: Settings, name: str) -> tuple[Client, JetStreamContext]:
+    """Connect and make sure the stream exists, retrying both until NATS answers."""
+    nc = await connect(settings, name=name)
+    js = nc.jetstream()
+    while True:
+        try:
+            await ensure_stream(js, settings)
+            return nc, js
+        except Exception as exc:  # noqa: BLE001 - JetStream not ready yet
+            log.warning("stream not ready", extra={"error": type(exc).__name__})
+            await asyncio.sleep(0.5)
+
+
 async def ensure_stream(js: JetStreamContext, settings: Settings) -> None:
     """Create the stream, or bring an existing one to the configured shape."""
     config = stream_config(settings)
