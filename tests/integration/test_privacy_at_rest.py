@@ -204,5 +204,14 @@ async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
     leaks = [what for what, answer in staff_answers
              if secret["name"] in answer.text or secret["email"] in answer.text]
     assert leaks == []
+    # No secret key (JWT, cipher, receipt, mailbox, adviser, checkpoint) leaves its file.
+    keys = {f"key {path.name}": path.read_text().strip()
+            for path in (var / "secrets").iterdir() if path.is_file()}
+    assert keys
+    outside = [found for found in files_containing(var, keys)
+               if not found.split(" in ", 1)[1].startswith("secrets")]
+    assert outside == []
+    assert [what for what, answer in staff_answers
+            if any(key in answer.text for key in keys.values())] == []
     # The staff did see the melding itself (so the check above looked at real answers).
     assert any(secret["description"] in answer.text for _, answer in staff_answers)
