@@ -3,20 +3,14 @@ service, the embedded default) or PostgreSQL (one schema per service)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy
-from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
-from eventsourcing_sqlalchemy.recorders import (
-    SQLAlchemyApplicationRecorder,
-    SQLAlchemyProcessRecorder,
-)
-from sqlalchemy.orm import Session
 
 from shared.config import Settings
+from shared.recorders import ApplicationRecorder, ProcessRecorder
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -48,52 +42,6 @@ class Datastore(SQLAlchemyDatastore):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={self.synchronous}")
         cursor.close()
-
-
-class CoreInsert:
-    """Stored events inserted with one Core `INSERT ... RETURNING id` (executemany)
-    instead of ORM objects and a unit-of-work flush: the same rows, in the same
-    transaction, with the same notification ids back, for a fraction of the CPU
-    (the ORM flush was most of the cost of saving a melding under load)."""
-
-    events_record_cls: Any
-    _has_autoincrementing_ids: bool
-
-    def _insert_stored_events(
-        self, session: Session, stored_events: Sequence[StoredEvent], **_: Any
-    ) -> Sequence[int]:
-        if not stored_events:
-            return []
-        if self._has_autoincrementing_ids:
-            self._lock_table(session)  # type: ignore[attr-defined]
-        table = self.events_record_cls.__table__
-        rows = [{"originator_id": e.originator_id, "originator_version": e.originator_version,
-                 "topic": e.topic, "state": e.state} for e in stored_events]
-        statement = sqlalchemy.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(session.execute(statement, rows).scalars())
-        self._notify_channel(session)  # type: ignore[attr-defined]
-        return ids
-
-
-class ApplicationRecorder(CoreInsert, SQLAlchemyApplicationRecorder):
-    pass
-
-
-class ProcessRecorder(CoreInsert, SQLAlchemyProcessRecorder):
-    def __init__(self, datastore: SQLAlchemyDatastore, *, events_table_name: str,
-                 tracking_table_name: str, schema_name: str | None = None) -> None:
-        super().__init__(datastore, events_table_name=events_table_name,
-                         tracking_table_name=tracking_table_name, schema_name=schema_name)
-        if schema_name is not None and self.events_record_cls.__table__.schema != schema_name:
-            # The library's tracking recorder keeps `schema_name` to itself, so the events
-            # table (and its LOCK TABLE) fell into "public": put both in the schema.
-            self.tables.remove(self.events_record_cls.__table__)
-            self.schema_name = schema_name
-            self.events_record_cls = datastore.define_record_class(
-                cls_name=f"{schema_name.capitalize()}SchemaStoredEventRecord",
-                table_name=events_table_name, schema_name=schema_name,
-                base_cls=datastore.base_stored_event_record_cls)
-            self.tables.append(self.events_record_cls.__table__)
 
 
 class Factory(SQLAlchemyFactory):
