@@ -1,4 +1,5 @@
-"""The load generator: a separate process with an async httpx client.
+"""The load generator: a separate process, one keep-alive connection per client
+(bench.rawhttp, so that the generator takes little of the CPU it measures).
 
     python -m bench.loadgen SPEC.json    (prints the result as JSON on stdout)
 
@@ -22,9 +23,8 @@ import time
 from collections import Counter
 from typing import Any
 
-import httpx
-
 from bench.payloads import melding
+from bench.rawhttp import Connection, HTTPError
 from bench.stats import summary
 
 
@@ -43,34 +43,34 @@ class Load:
         self._numbers = itertools.count(int(spec.get("first", 0)))
         self._warm_ok = 0
         probe = spec.get("probe")
-        self._prober = None if not probe else httpx.AsyncClient(
-            base_url=probe["base_url"], headers=probe["headers"], timeout=10.0,
-            limits=httpx.Limits(max_connections=8))
+        # Probes share a few connections of their own, handed out through a queue.
+        self._probe_connections: asyncio.Queue[Connection] = asyncio.Queue()
+        for _ in range(8 if probe else 0):
+            self._probe_connections.put_nowait(Connection(probe["base_url"], probe["headers"]))
 
-    def request(self, n: int) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"method": self.spec.get("method", "GET"),
-                                  "url": self.paths[n % len(self.paths)]}
+    def request(self, n: int) -> tuple[str, str, bytes | None]:
+        body: Any = None
         if self.spec.get("body"):
-            kwargs["json"] = melding(self.spec["body"], n)
+            body = melding(self.spec["body"], n)
         elif self.spec.get("bodies"):
-            kwargs["json"] = self.spec["bodies"][n % len(self.spec["bodies"])]
-        return kwargs
+            body = self.spec["bodies"][n % len(self.spec["bodies"])]
+        return (self.spec.get("method", "GET"), self.paths[n % len(self.paths)],
+                None if body is None else json.dumps(body).encode())
 
     async def run(self) -> dict[str, Any]:
-        limits = httpx.Limits(max_connections=self.concurrency,
-                              max_keepalive_connections=self.concurrency)
-        headers = self.spec.get("headers") or {}
-        async with httpx.AsyncClient(base_url=self.spec["base_url"], limits=limits,
-                                     headers=headers, timeout=30.0) as client:
-            await self._phase(client, int(self.spec.get("warmup", 0)), 60.0, measure=False)
-            started = time.perf_counter()
-            await self._phase(client, int(self.spec["count"]), float(self.spec["duration"]),
-                              measure=True)
-            elapsed = time.perf_counter() - started
-            if self._probes:
-                await asyncio.gather(*self._probes)
-            if self._prober is not None:
-                await self._prober.aclose()
+        connections = [Connection(self.spec["base_url"], self.spec.get("headers"))
+                       for _ in range(self.concurrency)]
+        await self._phase(connections, int(self.spec.get("warmup", 0)), 60.0, measure=False)
+        started = time.perf_counter()
+        await self._phase(connections, int(self.spec["count"]), float(self.spec["duration"]),
+                          measure=True)
+        elapsed = time.perf_counter() - started
+        if self._probes:
+            await asyncio.gather(*self._probes)
+        for connection in connections:
+            await connection.close()
+        while not self._probe_connections.empty():
+            await self._probe_connections.get_nowait().close()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         ok = len(self.latencies)
         result: dict[str, Any] = {
@@ -91,51 +91,55 @@ class Load:
             result["collected"] = self.collected
         return result
 
-    async def _phase(self, client: httpx.AsyncClient, count: int, duration: float, *,
+    async def _phase(self, connections: list[Connection], count: int, duration: float, *,
                      measure: bool) -> None:
         issued = 0
         deadline = time.perf_counter() + duration
 
-        async def worker() -> None:
+        async def worker(connection: Connection) -> None:
             nonlocal issued
             while issued < count and time.perf_counter() < deadline:
                 issued += 1
-                await self._one(client, next(self._numbers), measure)
+                await self._one(connection, next(self._numbers), measure)
 
-        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        await asyncio.gather(*(worker(connection) for connection in connections))
 
-    async def _one(self, client: httpx.AsyncClient, n: int, measure: bool) -> None:
+    async def _one(self, connection: Connection, n: int, measure: bool) -> None:
         started = time.perf_counter()
         try:
-            response = await client.request(**self.request(n))
-            status = str(response.status_code)
-        except httpx.HTTPError as exc:
-            response, status = None, type(exc).__name__
+            status, answer = await asyncio.wait_for(connection.request(*self.request(n)), 30.0)
+        except (HTTPError, TimeoutError) as exc:
+            await connection.close()
+            status, answer = 0, type(exc).__name__.encode()
         done = time.perf_counter()
-        if response is None or response.status_code != self.expect:
+        if status != self.expect:
             if measure:
-                self.errors[status] += 1
+                self.errors[str(status or answer.decode())] += 1
             return
         if not measure:
             self._warm_ok += 1
             return
         self.latencies.append((done - started) * 1000)
         if self.spec.get("collect"):
-            self.collected.append(response.json()[self.spec["collect"]])
+            self.collected.append(json.loads(answer)[self.spec["collect"]])
         probe = self.spec.get("probe")
         if probe and n % int(probe["every"]) == 0:
-            self._probes.append(asyncio.create_task(self._probe(response.json()["id"], done)))
+            self._probes.append(asyncio.create_task(self._probe(json.loads(answer)["id"], done)))
 
     async def _probe(self, melding_id: str, created: float) -> None:
         probe = self.spec["probe"]
         deadline = created + float(probe["timeout"])
-        assert self._prober is not None
+        path = probe["path"].format(id=melding_id)
         while time.perf_counter() < deadline:
+            connection = await self._probe_connections.get()
             try:
-                response = await self._prober.get(probe["path"].format(id=melding_id))
-            except httpx.HTTPError:
-                response = None
-            if response is not None and response.status_code == 200:
+                status, _ = await asyncio.wait_for(connection.request("GET", path), 10.0)
+            except (HTTPError, TimeoutError):
+                await connection.close()
+                status = 0
+            finally:
+                self._probe_connections.put_nowait(connection)
+            if status == 200:
                 self.propagation.append((time.perf_counter() - created) * 1000)
                 return
             # Poll often at first and less as the wait grows: the figure stays within
