@@ -55,6 +55,14 @@ class Filed:
     acknowledged_at: datetime
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A melding ready to be stored: what to save, and what to answer once it is."""
+
+    filed: Filed
+    aggregates: tuple[Report, Receipt]
+
+
 class IntakeApplication(ServiceApplication):
     name = "intake"
 
@@ -73,6 +81,13 @@ class IntakeApplication(ServiceApplication):
 
     def file_report(self, submission: Submission) -> Filed:
         """Seal, store and acknowledge a melding; the receipt code is returned only here."""
+        draft = self.draft_report(submission)
+        self.save(*draft.aggregates)
+        return draft.filed
+
+    def draft_report(self, submission: Submission) -> Draft:
+        """Seal and acknowledge a melding, not yet stored: for a caller that stores
+        several together (`shared.groupcommit`). Raises InvalidInput as filing does."""
         identity, sealed = self._identity(submission)
         now = self.clock.now()
         report = Report(
@@ -91,8 +106,7 @@ class IntakeApplication(ServiceApplication):
         code = self.receipts.new_code()
         digest = self.receipts.digest(code)
         receipt = Receipt(digest=digest, report_id=report.id)
-        self.save(report, receipt)
-        return Filed(id=report.id, receipt=code, acknowledged_at=now)
+        return Draft(Filed(id=report.id, receipt=code, acknowledged_at=now), (report, receipt))
 
     def find_by_receipt(self, code: str) -> UUID | None:
         """The melding a receipt code opens: one read by the code's keyed hash, then a

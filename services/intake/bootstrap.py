@@ -17,6 +17,7 @@ from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
+from shared.groupcommit import GroupCommit
 from shared.service import service_app
 
 SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         application, settings, sources=SOURCES,
         routers=[router, mailbox.router, adviser.router],
         mailbox_login=login, mailbox_tokens=login.tokens,
+        group_commit=GroupCommit(application),
     )
     install_web(app, settings)
     return app

@@ -11,14 +11,19 @@ from services.intake.mailbox import MailboxLogin
 from shared.auth import InvalidToken
 from shared.deps import application
 from shared.errors import NotFound
+from shared.groupcommit import GroupCommit
 from shared.web import Unauthorized
 
 Intake = Annotated[IntakeApplication, Depends(application)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def mailbox_login(request: Request) -> MailboxLogin:
+async def mailbox_login(request: Request) -> MailboxLogin:
     return request.app.state.mailbox_login  # type: ignore[no-any-return]
+
+
+async def group_commit(request: Request) -> GroupCommit:
+    return request.app.state.group_commit  # type: ignore[no-any-return]
 
 
 def mailbox_melding(
@@ -46,6 +51,7 @@ def melding_id(melding_id: str) -> UUID:
         raise NotFound("No melding with this id.") from None
 
 
+Commits = Annotated[GroupCommit, Depends(group_commit)]
 Login = Annotated[MailboxLogin, Depends(mailbox_login)]
 MailboxHolder = Annotated[UUID, Depends(mailbox_melding)]
 MeldingId = Annotated[UUID, Depends(melding_id)]

@@ -1,0 +1,69 @@
+"""Group commit: the saves of concurrent requests stored in one transaction.
+
+Each request's aggregates wait, at most as long as the commit before them takes,
+and are then saved together with every other request's that arrived meanwhile: one
+worker-thread hand-off, one write lock and one fsync for the lot instead of one
+each. A request is answered only after its own aggregates are committed, so a 201
+still means stored. A failed batch is saved again one request at a time, so that
+one request's failure (a version conflict, say) is that request's alone; that is
+why the aggregates' pending events are taken from them at once and kept until stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from eventsourcing.application import Application
+
+
+class GroupCommit:
+    def __init__(self, application: Application, max_batch: int = 64) -> None:
+        self._application = application
+        self._max_batch = max_batch
+        self._waiting: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def save(self, *aggregates: Any) -> None:
+        """Return once the aggregates are stored; raise what saving them raised."""
+        done = asyncio.get_running_loop().create_future()
+        events = tuple(event for aggregate in aggregates for event in aggregate.collect_events())
+        self._waiting.append((events, done))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_waiting())
+        # Shielded: a request given up by its client is still stored, as it would be
+        # if it had been saved alone.
+        await asyncio.shield(done)
+
+    async def _commit_waiting(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self._max_batch]
+            del self._waiting[: self._max_batch]
+            try:
+                await asyncio.to_thread(
+                    self._application.save, *(event for events, _ in batch for event in events))
+            except Exception:  # noqa: BLE001 - told to each request below, one by one
+                await self._commit_one_by_one(batch)
+            else:
+                for _, done in batch:
+                    _settle(done)
+
+    async def _commit_one_by_one(
+        self, batch: list[tuple[tuple[Any, ...], asyncio.Future[None]]]
+    ) -> None:
+        for events, done in batch:
+            try:
+                await asyncio.to_thread(self._application.save, *events)
+            except Exception as exc:  # noqa: BLE001 - the request's own failure
+                _settle(done, exc)
+            else:
+                _settle(done)
+
+
+def _settle(done: asyncio.Future[None], error: Exception | None = None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
