@@ -1,0 +1,148 @@
+"""Group commit on a real intake application and store: concurrent callers' saves share
+one `Application.save`, yet each caller returns only once its own melding is stored and
+hears only of its own failure; a caller that gives up is still stored."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from services.intake.application import Draft, IntakeApplication, Submission
+from services.intake.bootstrap import build_application
+from shared.errors import NotFound
+from shared.groupcommit import GroupCommit
+from tests.support import eventually, make_settings
+
+
+@pytest.fixture
+def intake(tmp_path: Path, database_url: str | None) -> Iterator[IntakeApplication]:
+    """Intake's application on a fresh store (SQLite file, or a PostgreSQL database)."""
+    settings = make_settings(tmp_path / "var", "nats://127.0.0.1:1", database_url)
+    application = build_application(settings)
+    yield application
+    application.close()
+
+
+def submission(n: int) -> Submission:
+    return Submission(kind="integrity_violation", theme="gifts", description=f"melding {n}",
+                      anonymous=False,
+                      identity={"name": f"Melder {n}", "email": f"m{n}@example.org"})
+
+
+def draft(intake: IntakeApplication, n: int) -> Draft:
+    return intake.draft_report(submission(n))
+
+
+def wrap_save(intake: IntakeApplication,
+              before: Callable[[tuple[Any, ...]], None]) -> None:
+    """Call `before` with the objects of every `Application.save`, then save them."""
+    save = intake.save
+
+    def wrapped(*objs: Any, **kwargs: Any) -> Any:
+        before(objs)
+        return save(*objs, **kwargs)
+
+    intake.save = wrapped  # type: ignore[method-assign]
+
+
+def count_saves(intake: IntakeApplication) -> list[int]:
+    """The number of events given to each `Application.save`, in order."""
+    calls: list[int] = []
+    wrap_save(intake, lambda objs: calls.append(len(objs)))
+    return calls
+
+
+def is_stored(intake: IntakeApplication, melding_id: UUID) -> bool:
+    try:
+        intake.get_report(melding_id)
+    except NotFound:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("max_batch", [64, 8])
+async def test_concurrent_saves_share_commits_and_each_returns_once_stored(
+    intake: IntakeApplication, max_batch: int
+) -> None:
+    """50 concurrent callers take fewer saves than callers (at most `max_batch` callers
+    each), and every caller finds its own melding stored the moment it returns."""
+    calls = count_saves(intake)
+    commit = GroupCommit(intake, max_batch=max_batch)
+    drafts = [draft(intake, n) for n in range(50)]
+
+    async def save_and_read(d: Draft) -> str:
+        await commit.save(*d.aggregates)
+        return intake.get_report(d.filed.id).description  # no waiting: already stored
+
+    descriptions = await asyncio.gather(*(save_and_read(d) for d in drafts))
+
+    assert descriptions == [f"melding {n}" for n in range(50)]
+    assert all(intake.find_by_receipt(d.filed.receipt) == d.filed.id for d in drafts)
+    events_per_melding = 3  # Report.Filed, Report.Acknowledged, Receipt.Issued
+    assert sum(calls) == 50 * events_per_melding
+    assert 1 <= len(calls) < 50
+    assert max(calls) <= max_batch * events_per_melding
+
+
+async def test_a_conflicting_caller_alone_gets_the_integrity_error(
+    intake: IntakeApplication,
+) -> None:
+    """Two copies of one stored melding, each changed once, in one batch: the batch fails,
+    is saved again caller by caller, and only the later copy's caller raises."""
+    filed = intake.file_report(submission(0))
+    first, second = intake.get_report(filed.id), intake.get_report(filed.id)
+    first.reply(body="first", at=intake.clock.now())
+    second.reply(body="second", at=intake.clock.now())  # the same version as `first`'s
+    drafts = [draft(intake, n) for n in range(1, 11)]
+    calls = count_saves(intake)
+    commit = GroupCommit(intake)
+
+    callers = [commit.save(*d.aggregates) for d in drafts]
+    callers.insert(3, commit.save(first))
+    callers.insert(7, commit.save(second))
+    results = await asyncio.gather(*callers, return_exceptions=True)
+
+    assert isinstance(results[7], IntegrityError), results[7]
+    assert [r for i, r in enumerate(results) if i != 7] == [None] * 11
+    assert all(is_stored(intake, d.filed.id) for d in drafts)
+    assert [m["body"] for m in intake.get_report(filed.id).messages][-1] == "first"
+    assert calls[0] == 10 * 3 + 2  # tried together first, then once per caller
+    assert len(calls) == 1 + 12
+
+
+async def test_a_caller_cancelled_while_waiting_is_still_stored(
+    intake: IntakeApplication,
+) -> None:
+    """A caller queued behind a commit in progress, then cancelled (a client that went
+    away), has its melding stored all the same."""
+    entered, release = threading.Event(), threading.Event()
+
+    def hold_first_save(_: tuple[Any, ...]) -> None:
+        if not entered.is_set():
+            entered.set()
+            release.wait(timeout=30)
+
+    wrap_save(intake, hold_first_save)
+    commit = GroupCommit(intake)
+    ahead, cancelled = draft(intake, 1), draft(intake, 2)
+
+    first = asyncio.create_task(commit.save(*ahead.aggregates))
+    await eventually(entered.is_set)  # the first commit is in its thread, held
+    waiting = asyncio.create_task(commit.save(*cancelled.aggregates))
+    await asyncio.sleep(0)  # `waiting` has queued its events behind that commit
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert not is_stored(intake, cancelled.filed.id)
+
+    release.set()
+    await first
+    await eventually(lambda: is_stored(intake, cancelled.filed.id))
+    assert intake.find_by_receipt(cancelled.filed.receipt) == cancelled.filed.id
