@@ -79,7 +79,7 @@ def mailbox_login(root: Path, database_url: str | None, sizes: Sizes) -> dict[st
         for concurrency in (1, 16):
             result[f"c{concurrency}"] = load({
                 "base_url": intake.url, "method": "POST", "paths": ["/api/mailbox/login"],
-                "bodies": bodies, "concurrency": concurrency,
+                "bodies": bodies, "concurrency": concurrency, "warmup": sizes.warmup,
                 "count": sizes.mailbox_requests // 2, "duration": 30.0})
         return result
     finally:

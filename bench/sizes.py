@@ -19,8 +19,8 @@ class Sizes:
     queue_meldingen: int = 100_000
     queue_requests: int = 300
     replay_events: tuple[int, ...] = (100_000, 1_000_000)
-    mailbox_receipts: int = 500
-    mailbox_requests: int = 1000
+    mailbox_receipts: int = 2000
+    mailbox_requests: int = 8000  # half at concurrency 1, half at 16
 
 
 FULL = Sizes()

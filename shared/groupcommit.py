@@ -16,6 +16,8 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from shared.errors import Unavailable
+
 
 class GroupCommit:
     def __init__(self, application: Application, max_batch: int = 64) -> None:
@@ -23,10 +25,13 @@ class GroupCommit:
         self._max_batch = max_batch
         self._waiting: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
         self._committer: asyncio.Task[None] | None = None
+        self._in_flight: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
 
     async def save(self, *aggregates: Any) -> None:
         """Return once the aggregates are stored; raise what saving them raised."""
         done = asyncio.get_running_loop().create_future()
+        # Read here too, so that a caller who went away leaves no unread error behind.
+        done.add_done_callback(lambda future: future.cancelled() or future.exception())
         events = tuple(event for aggregate in aggregates for event in aggregate.collect_events())
         self._waiting.append((events, done))
         if self._committer is None or self._committer.done():
@@ -36,8 +41,19 @@ class GroupCommit:
         await asyncio.shield(done)
 
     async def _commit_waiting(self) -> None:
+        try:
+            await self._commit_all()
+        except asyncio.CancelledError:
+            # The event loop is going away (uvicorn lets requests finish first, so this
+            # is a hard stop): whoever still waits is told, rather than left hanging.
+            for _, done in self._in_flight + self._waiting:
+                _settle(done, Unavailable("The service is stopping; try again."))
+            self._waiting.clear()
+            raise
+
+    async def _commit_all(self) -> None:
         while self._waiting:
-            batch = self._waiting[: self._max_batch]
+            batch = self._in_flight = self._waiting[: self._max_batch]
             del self._waiting[: self._max_batch]
             try:
                 await asyncio.to_thread(

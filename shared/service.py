@@ -37,6 +37,7 @@ def service_app(
         lifespan=lifespan or messaging_lifespan(runtime),
         readiness=[*readiness_checks(runtime), *readiness],
         max_body_bytes=settings.max_body_bytes,
+        worker_threads=settings.worker_threads,
     )
     app.state.application = application
     app.state.runtime = runtime

@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -116,8 +117,19 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     readiness: Sequence[ReadinessCheck] = (),
     max_body_bytes: int = 64 * 1024,
+    worker_threads: int = 8,
 ) -> FastAPI:
-    app = FastAPI(title=f"meldingen {service}", version="1", lifespan=lifespan)
+    @asynccontextmanager
+    async def with_worker_threads(app: FastAPI) -> AsyncIterator[None]:
+        # The limit belongs to the running event loop, so it is set once that runs.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads
+        if lifespan is None:
+            yield
+        else:
+            async with lifespan(app):
+                yield
+
+    app = FastAPI(title=f"meldingen {service}", version="1", lifespan=with_worker_threads)
     app.state.verifier = verifier
     install_problem_handlers(app)
 

@@ -26,7 +26,7 @@ async def group_commit(request: Request) -> GroupCommit:
     return request.app.state.group_commit  # type: ignore[no-any-return]
 
 
-def mailbox_melding(
+async def mailbox_melding(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> UUID:
@@ -39,12 +39,12 @@ def mailbox_melding(
         raise Unauthorized("The mailbox token is invalid or expired; log in again.") from None
 
 
-def no_store(response: Response) -> None:
+async def no_store(response: Response) -> None:
     """Receipts, tokens and mailbox contents stay out of every cache."""
     response.headers["Cache-Control"] = "no-store"
 
 
-def melding_id(melding_id: str) -> UUID:
+async def melding_id(melding_id: str) -> UUID:
     try:
         return UUID(melding_id)
     except ValueError:

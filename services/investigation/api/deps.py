@@ -9,7 +9,7 @@ from services.investigation.views import CaseIndex
 from shared.deps import application
 
 
-def case_index(request: Request) -> CaseIndex:
+async def case_index(request: Request) -> CaseIndex:
     return request.app.state.cases  # type: ignore[no-any-return]
 
 

@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request
 from services.reporting.lifecycle import ReportingRuntime
 
 
-def reporting(request: Request) -> ReportingRuntime:
+async def reporting(request: Request) -> ReportingRuntime:
     return request.app.state.reporting  # type: ignore[no-any-return]
 
 

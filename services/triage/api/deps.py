@@ -9,7 +9,7 @@ from services.triage.views import Queue
 from shared.deps import application
 
 
-def queue(request: Request) -> Queue:
+async def queue(request: Request) -> Queue:
     return request.app.state.queue  # type: ignore[no-any-return]
 
 
