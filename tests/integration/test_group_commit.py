@@ -1,12 +1,15 @@
 """Group commit on a real intake application and store: concurrent callers' saves share
 one `Application.save`, yet each caller returns only once its own melding is stored and
-hears only of its own failure; a caller that gives up is still stored."""
+hears only of its own failure; a caller that gives up is still stored; callers still
+waiting when the committer is stopped hear so instead of hanging."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,7 +19,7 @@ from eventsourcing.persistence import IntegrityError
 
 from services.intake.application import Draft, IntakeApplication, Submission
 from services.intake.bootstrap import build_application
-from shared.errors import NotFound
+from shared.errors import NotFound, Unavailable
 from shared.groupcommit import GroupCommit
 from tests.support import eventually, make_settings
 
@@ -146,3 +149,97 @@ async def test_a_caller_cancelled_while_waiting_is_still_stored(
     await first
     await eventually(lambda: is_stored(intake, cancelled.filed.id))
     assert intake.find_by_receipt(cancelled.filed.receipt) == cancelled.filed.id
+
+
+@dataclass
+class Gate:
+    """Holds the first `Application.save` in its thread until `release` is set."""
+
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+
+
+def hold_first_save(intake: IntakeApplication) -> Gate:
+    gate, save = Gate(), intake.save
+
+    def held(*objs: Any, **kwargs: Any) -> Any:
+        if gate.entered.is_set():
+            return save(*objs, **kwargs)
+        gate.entered.set()
+        gate.release.wait(timeout=30)
+        try:
+            return save(*objs, **kwargs)
+        finally:
+            gate.finished.set()
+
+    intake.save = held  # type: ignore[method-assign]
+    return gate
+
+
+async def test_callers_waiting_when_the_committer_is_cancelled_get_unavailable(
+    intake: IntakeApplication,
+) -> None:
+    """A hard stop (the committer task cancelled) while a batch is in its thread and more
+    callers are queued behind it: every one of them raises Unavailable, none hangs."""
+    gate = hold_first_save(intake)
+    commit = GroupCommit(intake, max_batch=2)
+    try:
+        in_flight = [asyncio.create_task(commit.save(*draft(intake, n).aggregates))
+                     for n in range(2)]
+        await eventually(gate.entered.is_set)  # both in the first batch, held in its thread
+        queued = [asyncio.create_task(commit.save(*draft(intake, n).aggregates))
+                  for n in range(2, 7)]  # three batches' worth behind it
+        await asyncio.sleep(0)
+        assert commit._committer is not None and len(commit._waiting) == 5
+
+        commit._committer.cancel()
+        results = await asyncio.gather(
+            *(asyncio.wait_for(caller, timeout=5) for caller in in_flight + queued),
+            return_exceptions=True)
+
+        assert all(isinstance(r, Unavailable) for r in results), results
+        assert commit._waiting == []
+    finally:
+        gate.release.set()
+        await eventually(gate.finished.is_set)  # the held thread is done before the store closes
+
+
+async def test_a_cancelled_caller_whose_save_fails_leaves_no_unretrieved_error(
+    intake: IntakeApplication,
+) -> None:
+    """A caller that went away and whose save then fails (a version conflict) leaves no
+    "Future exception was never retrieved" for the loop to report."""
+    filed = intake.file_report(submission(0))
+    first, second = intake.get_report(filed.id), intake.get_report(filed.id)
+    first.reply(body="first", at=intake.clock.now())
+    second.reply(body="second", at=intake.clock.now())  # conflicts once `first` is stored
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    gate = hold_first_save(intake)
+    try:
+        commit = GroupCommit(intake)
+        ahead = asyncio.create_task(commit.save(first))
+        await eventually(gate.entered.is_set)
+        gone = asyncio.create_task(commit.save(second))
+        await asyncio.sleep(0)
+        gone.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+
+        gate.release.set()
+        await ahead
+        committer = commit._committer
+        assert committer is not None
+        await asyncio.wait_for(committer, timeout=5)  # `second` tried, alone, and failed
+        del commit, committer, ahead, gone
+        await asyncio.sleep(0.01)  # the futures' done callbacks (holding them) have run
+        gc.collect()  # the failed future (in a cycle with its traceback) is collected
+        await asyncio.sleep(0)
+    finally:
+        gate.release.set()
+        loop.set_exception_handler(previous)
+    assert reported == []
+    assert [m["body"] for m in intake.get_report(filed.id).messages][-1] == "first"

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from shared.config import ConfigurationError, Settings, get_settings
 from shared.eventstore import with_password
@@ -187,3 +187,25 @@ def test_every_setting_is_documented() -> None:
         if variable not in documented and f"{base}(_FILE)" not in documented:
             missing.append(variable)
     assert missing == []
+
+
+def test_worker_threads_default_to_8_and_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Few worker threads unless told otherwise (MELDINGEN_WORKER_THREADS)."""
+    assert Settings().worker_threads == 8
+    monkeypatch.setenv("MELDINGEN_WORKER_THREADS", "3")
+    assert Settings().worker_threads == 3
+
+
+@pytest.mark.parametrize("value", ["0", "300"])
+def test_worker_threads_out_of_range_are_refused_by_name(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No threads at all, or a number past the limit (256), stops at start naming the
+    setting, rather than a service that hangs or thrashes."""
+    monkeypatch.setenv("MELDINGEN_WORKER_THREADS", value)
+    with pytest.raises(ValidationError, match="worker_threads"):
+        Settings()
+    with pytest.raises(ValidationError, match="worker_threads"):
+        Settings(worker_threads=int(value))
