@@ -12,6 +12,7 @@ why the aggregates' pending events are taken from them at once and kept until st
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 from eventsourcing.application import Application
@@ -26,6 +27,7 @@ class GroupCommit:
         self._waiting: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
         self._committer: asyncio.Task[None] | None = None
         self._in_flight: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
+        self._saving: asyncio.Future[Any] | None = None
 
     async def save(self, *aggregates: Any) -> None:
         """Return once the aggregates are stored; raise what saving them raised."""
@@ -45,19 +47,23 @@ class GroupCommit:
             await self._commit_all()
         except asyncio.CancelledError:
             # The event loop is going away (uvicorn lets requests finish first, so this
-            # is a hard stop): whoever still waits is told, rather than left hanging.
-            for _, done in self._in_flight + self._waiting:
+            # is a hard stop). A save already in its thread cannot be stopped: its
+            # callers learn its real outcome when it ends. The rest were not stored.
+            saving, unsettled = self._saving, self._in_flight + self._waiting
+            if saving is not None and not saving.done():
+                saving.add_done_callback(partial(_settle_all, self._in_flight))
+                unsettled = self._waiting
+            for _, done in unsettled:
                 _settle(done, Unavailable("The service is stopping; try again."))
             self._waiting.clear()
             raise
 
     async def _commit_all(self) -> None:
         while self._waiting:
-            batch = self._in_flight = self._waiting[: self._max_batch]
+            batch = self._waiting[: self._max_batch]
             del self._waiting[: self._max_batch]
             try:
-                await asyncio.to_thread(
-                    self._application.save, *(event for events, _ in batch for event in events))
+                await self._save(batch, *(event for events, _ in batch for event in events))
             except Exception:  # noqa: BLE001 - told to each request below, one by one
                 await self._commit_one_by_one(batch)
             else:
@@ -67,16 +73,29 @@ class GroupCommit:
     async def _commit_one_by_one(
         self, batch: list[tuple[tuple[Any, ...], asyncio.Future[None]]]
     ) -> None:
-        for events, done in batch:
+        for index, (events, done) in enumerate(batch):
             try:
-                await asyncio.to_thread(self._application.save, *events)
+                await self._save(batch[index:index + 1], *events)
             except Exception as exc:  # noqa: BLE001 - the request's own failure
                 _settle(done, exc)
             else:
                 _settle(done)
 
+    async def _save(self, callers: list[tuple[tuple[Any, ...], asyncio.Future[None]]],
+                    *events: Any) -> None:
+        self._in_flight = callers
+        self._saving = asyncio.ensure_future(asyncio.to_thread(self._application.save, *events))
+        await asyncio.shield(self._saving)
 
-def _settle(done: asyncio.Future[None], error: Exception | None = None) -> None:
+
+def _settle_all(callers: list[tuple[tuple[Any, ...], asyncio.Future[None]]],
+                saving: asyncio.Future[Any]) -> None:
+    error = saving.exception()
+    for _, done in callers:
+        _settle(done, error)
+
+
+def _settle(done: asyncio.Future[None], error: BaseException | None = None) -> None:
     if done.done():
         return
     if error is None:

@@ -177,29 +177,37 @@ def hold_first_save(intake: IntakeApplication) -> Gate:
     return gate
 
 
-async def test_callers_waiting_when_the_committer_is_cancelled_get_unavailable(
+async def test_a_hard_stop_tells_queued_callers_unavailable_and_in_flight_ones_the_outcome(
     intake: IntakeApplication,
 ) -> None:
     """A hard stop (the committer task cancelled) while a batch is in its thread and more
-    callers are queued behind it: every one of them raises Unavailable, none hangs."""
+    callers are queued behind it: the queued ones (never stored) raise Unavailable at
+    once; the batch in its thread cannot be stopped, so its callers get its real
+    outcome when it ends (stored, so no "try again" that would file it twice)."""
     gate = hold_first_save(intake)
     commit = GroupCommit(intake, max_batch=2)
     try:
-        in_flight = [asyncio.create_task(commit.save(*draft(intake, n).aggregates))
-                     for n in range(2)]
+        drafts = [draft(intake, n) for n in range(7)]
+        in_flight = [asyncio.create_task(commit.save(*d.aggregates)) for d in drafts[:2]]
         await eventually(gate.entered.is_set)  # both in the first batch, held in its thread
-        queued = [asyncio.create_task(commit.save(*draft(intake, n).aggregates))
-                  for n in range(2, 7)]  # three batches' worth behind it
+        queued = [asyncio.create_task(commit.save(*d.aggregates)) for d in drafts[2:]]
         await asyncio.sleep(0)
         assert commit._committer is not None and len(commit._waiting) == 5
 
         commit._committer.cancel()
-        results = await asyncio.gather(
-            *(asyncio.wait_for(caller, timeout=5) for caller in in_flight + queued),
-            return_exceptions=True)
-
-        assert all(isinstance(r, Unavailable) for r in results), results
+        refused = await asyncio.gather(
+            *(asyncio.wait_for(caller, timeout=5) for caller in queued), return_exceptions=True)
+        assert all(isinstance(r, Unavailable) for r in refused), refused
         assert commit._waiting == []
+        assert not any(caller.done() for caller in in_flight)
+
+        gate.release.set()
+        await asyncio.wait_for(asyncio.gather(*in_flight), timeout=5)
+        for stored in drafts[:2]:
+            assert intake.get_report(stored.filed.id).id == stored.filed.id
+        for refused_draft in drafts[2:]:
+            with pytest.raises(NotFound):
+                intake.get_report(refused_draft.filed.id)
     finally:
         gate.release.set()
         await eventually(gate.finished.is_set)  # the held thread is done before the store closes
