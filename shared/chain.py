@@ -109,7 +109,7 @@ class OutboxChain:
 
     def load(self, tracking_name: str) -> Heads:
         """Read the last seal (one row); a store without one starts at genesis. A seal
-        beyond the outbox position (a stop between the two writes) moves it up."""
+        beyond the outbox position (written apart by an earlier version) moves it up."""
         self._seals = seals_recorder(self.app)
         stored = self._seals.select_events(self.id, desc=True, limit=1)
         if stored:
@@ -125,17 +125,21 @@ class OutboxChain:
         return SealBatch(Heads(h.position, h.stream_head, h.store_head, h.version))
 
     def commit(self, batch: SealBatch, tracking: Tracking | None) -> None:
-        """Record the batch's seal, then the relay's position."""
-        if batch.links:
-            heads = batch.heads
-            heads.version += 1
-            seal = OutboxSealed(
-                originator_id=self.id, originator_version=heads.version,
-                timestamp=OutboxSealed.create_timestamp(), position=heads.position,
-                stream_head=heads.stream_head, store_head=heads.store_head, links=batch.links)
-            self._seals.insert_events([self.app.mapper.to_stored_event(seal)])
-        if tracking is not None:
-            self.app.recorder.insert_tracking(tracking)
+        """Record the batch's seal and the relay's position in one transaction (one
+        commit, one fsync: both or neither)."""
+        with self.app.recorder.transaction(commit=True):
+            if batch.links:
+                heads = batch.heads
+                heads.version += 1
+                seal = OutboxSealed(
+                    originator_id=self.id, originator_version=heads.version,
+                    timestamp=OutboxSealed.create_timestamp(), position=heads.position,
+                    stream_head=heads.stream_head, store_head=heads.store_head,
+                    links=batch.links)
+                # Joins the transaction above: the library keeps one per context.
+                self._seals.insert_events([self.app.mapper.to_stored_event(seal)])
+            if tracking is not None:
+                self.app.recorder.insert_tracking(tracking)
         self.heads = batch.heads
 
 

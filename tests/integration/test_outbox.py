@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
 from nats.js import JetStreamContext
 
 from services.intake.application import Submission
@@ -139,5 +141,32 @@ async def test_a_stopped_relay_finishes_its_batch_and_records_it(sqlite_settings
                 None, position, inclusive_of_start=False)
                 if intake.integration_event(intake.mapper.to_domain_event(n)) is not None]
             assert await stream_messages(js, sqlite_settings) == len(published)
+    finally:
+        intake.close()
+
+
+async def test_the_seal_and_the_position_are_committed_together(settings: Settings) -> None:
+    """A batch's seal and the relay's position are one transaction: when the position is
+    refused, the seal is not stored either, so chain and position never part."""
+    intake = build_application(settings)
+    try:
+        intake.file_report(Submission(kind=MELDING["kind"], theme=MELDING["theme"],
+                                      description=MELDING["description"], anonymous=False))
+        async with jetstream(settings) as js:
+            relay = OutboxRelay(intake, js)
+            relay.chain.load(relay.tracking_name)
+            batch = relay.chain.batch()
+            for notification in intake.recorder.select_notifications(None, 100):
+                batch.stored(notification)
+            seals_before = relay.chain._seals.select_events(relay.chain.id)
+            # A position the relay has already passed: refused by the tracking record.
+            intake.recorder.insert_tracking(Tracking(relay.tracking_name, 10))
+            with pytest.raises(IntegrityError):
+                relay.chain.commit(batch, Tracking(relay.tracking_name, 5))
+            assert relay.chain._seals.select_events(relay.chain.id) == seals_before
+            assert intake.recorder.max_tracking_id(relay.tracking_name) == 10
+
+            relay.chain.commit(batch, Tracking(relay.tracking_name, 11))
+            assert len(relay.chain._seals.select_events(relay.chain.id)) == len(seals_before) + 1
     finally:
         intake.close()
