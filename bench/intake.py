@@ -18,8 +18,14 @@ from bench import raw
 from bench.drive import load
 from bench.procs import Stack, machine_busy_seconds
 from bench.sizes import Sizes
+from bench.stats import summary
+from services.triage.bootstrap import build_application
+from services.triage.domain.report import Report
+from shared.config import Settings
 
 KINDS = ("named", "anonymous")
+#: The target's load: 16 clients, here at a fixed rate (Sizes.propagation_rate).
+PROPAGATION_CONCURRENCY = 16
 
 
 def raw_limits(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
@@ -55,7 +61,10 @@ def raw_limits(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, 
 def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
                 propagation: bool) -> dict[str, Any]:
     """Named and anonymous meldingen at each concurrency against intake and triage
-    as processes; at concurrency 16 a sample of meldingen is followed into triage."""
+    as processes (closed loop: as fast as intake goes). With `propagation`, a run of
+    each kind at a fixed rate (open loop, concurrency 16) whose every melding is then
+    looked up in triage's event store: when triage recorded it, less when intake's
+    201 was read."""
     stack = Stack(root, database_url)
     runs: list[dict[str, Any]] = []
     try:
@@ -63,12 +72,11 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
         intake = stack.start_service("intake")
         triage = stack.start_service("triage")
         meldpunt = stack.token("meldpunt")
-        follow = propagation and has_route(triage.url, "/api/meldingen/{id}")
         created = 0
         first = 0
-        for kind, concurrency, following in _plan(sizes, follow):
+        for kind, concurrency, rate in _plan(sizes, propagation):
             # Each run starts with triage caught up, so that a backlog left by the run
-            # before neither takes CPU from this one nor delays what it follows.
+            # before neither takes CPU from this one nor delays what it measures.
             wait_for_queue(triage.url, meldpunt, created, timeout=120)
             spec: dict[str, Any] = {
                 "base_url": intake.url, "method": "POST", "paths": ["/api/meldingen"],
@@ -76,10 +84,8 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
                 "count": sizes.intake_count, "duration": sizes.intake_seconds,
                 "warmup": sizes.warmup, "first": first,
             }
-            if following:
-                spec["probe"] = {"base_url": triage.url, "headers": meldpunt,
-                                 "path": "/api/meldingen/{id}", "every": sizes.probe_every,
-                                 "interval": sizes.probe_interval, "timeout": 60.0}
+            if rate:
+                spec.update(rate=rate, record_created=True)
             intake.reset_peak_rss()
             cpu = intake.cpu_seconds(), triage.cpu_seconds()
             with Contention(stack) as contention:
@@ -87,7 +93,7 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
                 contention.ours_extra = result["loadgen_cpu_s"]
             result.update({
                 "kind": kind,
-                "following": following,
+                "rate": rate,
                 "intake_peak_rss_mib": intake.peak_rss_mib(),
                 "intake_cpu_s": round(intake.cpu_seconds() - cpu[0], 2),
                 "triage_cpu_s": round(triage.cpu_seconds() - cpu[1], 2),
@@ -97,34 +103,64 @@ def intake_runs(root: Path, database_url: str | None, sizes: Sizes,
             created += result["ok"] + result["warmup_ok"]
             first += result["requests"] + sizes.warmup
         in_queue = wait_for_queue(triage.url, meldpunt, created, timeout=120)
+        followed = [run for run in runs if "created" in run]
+        if followed:
+            meldingen = {melding for run in followed for melding, _ in run["created"]}
+            received = received_times(stack.settings, meldingen)
+            for run in followed:
+                run["propagation"] = propagation_figures(run.pop("created"), received)
         return {"runs": runs, "created": created, "in_triage_queue": in_queue,
-                "lost": created - in_queue, "propagation_followed": follow,
+                "lost": created - in_queue,
                 "intake_peak_rss_mib_overall": intake.peak_rss_mib()}
     finally:
         stack.stop()
 
 
-def _plan(sizes: Sizes, follow: bool) -> list[tuple[str, int, bool]]:
-    """(kind, concurrency, following) of each run. Following meldingen into triage
-    costs the load generator and triage CPU, so the loaded concurrency runs twice:
-    once for intake's figures, once for propagation under the same load."""
+def _plan(sizes: Sizes, propagation: bool) -> list[tuple[str, int, int | None]]:
+    """(kind, concurrency, rate) of each run: the closed-loop runs at each concurrency
+    (intake's maximum throughput and its latency there) and, for propagation, one
+    open-loop run at the target's rate after the loaded (16) closed-loop one."""
     loaded = 16 if 16 in sizes.concurrencies else max(sizes.concurrencies)
-    plan = []
+    plan: list[tuple[str, int, int | None]] = []
     for kind in KINDS:
         for concurrency in sizes.concurrencies:
-            plan.append((kind, concurrency, False))
-            if follow and concurrency == loaded:
-                plan.append((kind, concurrency, True))
+            plan.append((kind, concurrency, None))
+            if propagation and concurrency == loaded:
+                plan.append((kind, PROPAGATION_CONCURRENCY, sizes.propagation_rate))
     return plan
 
 
-def has_route(base_url: str, path: str, method: str = "get") -> bool:
-    """Whether the service's OpenAPI document lists `method path` (as it is spelled
-    there, e.g. `/api/meldingen/{melding_id}`; `{` matches any parameter)."""
-    paths = httpx.get(base_url + "/openapi.json", timeout=10).json()["paths"]
-    wanted = path.split("{")[0]
-    return any(p.split("{")[0] == wanted and p.count("/") == path.count("/") and method in ops
-               for p, ops in paths.items())
+def received_times(settings: Settings, meldingen: set[str]) -> dict[str, float]:
+    """When triage recorded each of these meldingen (its Report's first event,
+    Received, created by the policy in the transaction that then commits), as
+    wall-clock seconds, read from triage's own event store after the load."""
+    application = build_application(settings)
+    found: dict[str, float] = {}
+    try:
+        start = None
+        while True:
+            notifications = application.recorder.select_notifications(
+                start, 1000, inclusive_of_start=False)
+            for notification in notifications:
+                melding = str(notification.originator_id)
+                if notification.originator_version == 1 and melding in meldingen:
+                    event = application.mapper.to_domain_event(notification)
+                    if isinstance(event, Report.Received):
+                        found[melding] = event.timestamp.timestamp()
+            if len(notifications) < 1000:
+                return found
+            start = notifications[-1].id
+    finally:
+        application.close()
+
+
+def propagation_figures(created: list[tuple[str, float]],
+                        received: dict[str, float]) -> dict[str, Any]:
+    """Per melding of the run: triage's Received timestamp less the time intake's 201
+    was read (same machine, same clock); `lost`: never recorded by triage."""
+    latencies = [(received[melding] - answered) * 1000 for melding, answered in created
+                 if melding in received]
+    return {**summary(latencies), "lost": len(created) - len(latencies)}
 
 
 def wait_for_queue(base_url: str, headers: dict[str, str], expected: int,

@@ -6,10 +6,20 @@
 SPEC names the target (`base_url`, `method`, `paths`), the body (`body`: "named" or
 "anonymous" for meldingen, or `bodies`: a list to rotate through), the `concurrency`
 and the bounds (`count` requests at most, `duration` seconds at most, after `warmup`
-requests that are not measured). With `probe`, every `every`-th created melding is
-then polled at `probe.path` (with `{id}`) every `interval` seconds (or a tenth of
-the time waited so far, if longer) until it answers 200: the time from the 201 to
-that answer is its propagation latency.
+requests that are not measured).
+
+Without `rate` the load is a closed loop: each client sends its next request as soon
+as the last one is answered, and latency is from sending to reading the whole answer.
+With `rate` (requests per second) it is an open loop: request i is due at
+start + i / rate, whether or not earlier ones have been answered, and is sent at that
+time by a free client (at most `concurrency` in flight, one per connection). Latency
+is then from the request's *due* time, so a backlog shows in the figures instead of
+slowing the load down (no coordinated omission); the result says how many requests
+started more than `LATE_MS` after they were due and how many were never sent (the
+backlog still waiting `duration` seconds after the last was due).
+
+With `record_created`, the result lists every measured answer as [its JSON `id`,
+the wall-clock time (time.time()) at which it was read].
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import resource
 import sys
 import time
@@ -27,6 +38,9 @@ from bench.payloads import melding
 from bench.rawhttp import Connection, HTTPError
 from bench.stats import summary
 
+#: An open-loop request that starts later than this after its due time is late.
+LATE_MS = 10.0
+
 
 class Load:
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -34,19 +48,18 @@ class Load:
         self.concurrency = int(spec["concurrency"])
         self.expect = int(spec.get("expect", 200))
         self.paths: list[str] = spec["paths"]
+        self.rate = float(spec["rate"]) if spec.get("rate") else None
+        self.record_created = bool(spec.get("record_created"))
         self.latencies: list[float] = []
+        self.sent_latencies: list[float] = []  # open loop: from sending, as without rate
+        self.start_lags: list[float] = []  # open loop: how late each request started
         self.errors: Counter[str] = Counter()
         self.collected: list[Any] = []
-        self.propagation: list[float] = []
-        self.probes_lost = 0
-        self._probes: list[asyncio.Task[None]] = []
+        self.created: list[tuple[str, float]] = []
+        self.unsent = 0
+        self.last_start = 0.0
         self._numbers = itertools.count(int(spec.get("first", 0)))
         self._warm_ok = 0
-        probe = spec.get("probe")
-        # Probes share a few connections of their own, handed out through a queue.
-        self._probe_connections: asyncio.Queue[Connection] = asyncio.Queue()
-        for _ in range(8 if probe else 0):
-            self._probe_connections.put_nowait(Connection(probe["base_url"], probe["headers"]))
 
     def request(self, n: int) -> tuple[str, str, bytes | None]:
         body: Any = None
@@ -62,15 +75,11 @@ class Load:
                        for _ in range(self.concurrency)]
         await self._phase(connections, int(self.spec.get("warmup", 0)), 60.0, measure=False)
         started = time.perf_counter()
-        await self._phase(connections, int(self.spec["count"]), float(self.spec["duration"]),
-                          measure=True)
+        issued = await self._phase(connections, int(self.spec["count"]),
+                                   float(self.spec["duration"]), measure=True)
         elapsed = time.perf_counter() - started
-        if self._probes:
-            await asyncio.gather(*self._probes)
         for connection in connections:
             await connection.close()
-        while not self._probe_connections.empty():
-            await self._probe_connections.get_nowait().close()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         ok = len(self.latencies)
         result: dict[str, Any] = {
@@ -84,34 +93,71 @@ class Load:
             "latency": summary(self.latencies),
             "loadgen_cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
         }
-        if self.spec.get("probe"):
-            result["propagation"] = {**summary(self.propagation), "lost": self.probes_lost,
-                                     "poll_interval_ms": self.spec["probe"]["interval"] * 1000}
+        if self.rate:
+            span = self.last_start - started
+            lags = sorted(self.start_lags)
+            result["open_loop"] = {
+                "rate_per_s": self.rate,
+                # requests started per second, from the first due time to the last start
+                "achieved_per_s": round((issued - 1) / span, 1) if issued > 1 and span > 0
+                else None,
+                "late": sum(1 for lag in lags if lag > LATE_MS),
+                "late_threshold_ms": LATE_MS,
+                "max_start_lag_ms": round(lags[-1], 2) if lags else None,
+                "unsent": self.unsent,
+                "latency_from_sending": summary(self.sent_latencies),
+            }
+        if self.record_created:
+            result["created"] = self.created
         if self.spec.get("collect"):
             result["collected"] = self.collected
         return result
 
     async def _phase(self, connections: list[Connection], count: int, duration: float, *,
-                     measure: bool) -> None:
+                     measure: bool) -> int:
+        """Send up to `count` requests within `duration` seconds; how many were sent."""
         issued = 0
-        deadline = time.perf_counter() + duration
+        started = time.perf_counter()
+        deadline = started + duration
+        rate = self.rate or 0.0
+        due_in_time = min(count, math.ceil(duration * rate))
+        give_up = deadline + duration  # a backlog may drain for another `duration`
 
-        async def worker(connection: Connection) -> None:
+        async def closed(connection: Connection) -> None:
             nonlocal issued
             while issued < count and time.perf_counter() < deadline:
                 issued += 1
-                await self._one(connection, next(self._numbers), measure)
+                await self._one(connection, next(self._numbers), measure, None)
 
+        async def opened(connection: Connection) -> None:
+            nonlocal issued
+            while issued < due_in_time and time.perf_counter() < give_up:
+                due = started + issued / rate
+                issued += 1
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                await self._one(connection, next(self._numbers), measure, due)
+
+        worker = opened if rate else closed
         await asyncio.gather(*(worker(connection) for connection in connections))
+        if rate and measure:
+            self.unsent = due_in_time - issued
+        return issued
 
-    async def _one(self, connection: Connection, n: int, measure: bool) -> None:
+    async def _one(self, connection: Connection, n: int, measure: bool,
+                   due: float | None) -> None:
         started = time.perf_counter()
+        if measure and due is not None:
+            self.start_lags.append((started - due) * 1000)
+            self.last_start = started
         try:
             status, answer = await asyncio.wait_for(connection.request(*self.request(n)), 30.0)
         except (HTTPError, TimeoutError) as exc:
             await connection.close()
             status, answer = 0, type(exc).__name__.encode()
         done = time.perf_counter()
+        wall = time.time()
         if status != self.expect:
             if measure:
                 self.errors[str(status or answer.decode())] += 1
@@ -119,34 +165,13 @@ class Load:
         if not measure:
             self._warm_ok += 1
             return
-        self.latencies.append((done - started) * 1000)
+        self.latencies.append((done - (started if due is None else due)) * 1000)
+        if due is not None:
+            self.sent_latencies.append((done - started) * 1000)
+        if self.record_created:
+            self.created.append((json.loads(answer)["id"], wall))
         if self.spec.get("collect"):
             self.collected.append(json.loads(answer)[self.spec["collect"]])
-        probe = self.spec.get("probe")
-        if probe and n % int(probe["every"]) == 0:
-            self._probes.append(asyncio.create_task(self._probe(json.loads(answer)["id"], done)))
-
-    async def _probe(self, melding_id: str, created: float) -> None:
-        probe = self.spec["probe"]
-        deadline = created + float(probe["timeout"])
-        path = probe["path"].format(id=melding_id)
-        while time.perf_counter() < deadline:
-            connection = await self._probe_connections.get()
-            try:
-                status, _ = await asyncio.wait_for(connection.request("GET", path), 10.0)
-            except (HTTPError, TimeoutError):
-                await connection.close()
-                status = 0
-            finally:
-                self._probe_connections.put_nowait(connection)
-            if status == 200:
-                self.propagation.append((time.perf_counter() - created) * 1000)
-                return
-            # Poll often at first and less as the wait grows: the figure stays within
-            # 10 % (or one interval) of the truth without flooding a lagging triage.
-            waited = time.perf_counter() - created
-            await asyncio.sleep(max(float(probe["interval"]), waited / 10))
-        self.probes_lost += 1
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bench.loadgen import LATE_MS
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A Markdown table, readable as plain text too."""
@@ -35,6 +37,12 @@ def _lat(result: dict[str, Any]) -> list[Any]:
     return [latency["p50_ms"], latency["p95_ms"], latency["p99_ms"]]
 
 
+def _label(run: dict[str, Any]) -> str:
+    """An intake run's name: its kind, and its rate if it ran open loop."""
+    rate = run.get("rate")
+    return f"{run['kind']} ({rate:,}/s open loop)" if rate else run["kind"]
+
+
 def render(name: str, db: dict[str, Any]) -> str:
     parts = [f"### {name}"]
     raw = db.get("raw")
@@ -56,11 +64,12 @@ def render(name: str, db: dict[str, Any]) -> str:
     intake = db.get("intake")
     if intake:
         bare = (raw or {}).get("bare_save", {}).get("throughput_per_s")
-        rows = [[r["kind"] + (" (following)" if r.get("following") else ""), r["concurrency"],
+        rows = [[_label(r), r["concurrency"],
                  r["ok"], r["throughput_per_s"], *_lat(r),
                  sum(r["errors"].values()), r["intake_peak_rss_mib"],
                  round(r["intake_cpu_s"] / max(r["ok"], 1) * 1000, 2),
-                 round(r["throughput_per_s"] / bare * 100, 1) if bare else None,
+                 round(r["throughput_per_s"] / bare * 100, 1) if bare and not r.get("rate")
+                 else None,
                  r.get("others_cpu_cores")]
                 for r in intake["runs"]]
         parts.append(table(["intake", "c", "ok", "/s", "p50 ms", "p95 ms", "p99 ms", "errors",
@@ -68,16 +77,24 @@ def render(name: str, db: dict[str, Any]) -> str:
                             "others' CPU (cores)"], rows))
         parts.append(f"meldingen created {intake['created']:,}, in triage's queue "
                      f"{intake['in_triage_queue']:,}, lost {intake['lost']:,}")
-        rows = [[r["kind"], r["concurrency"], r["propagation"]["n"], r["propagation"]["p50_ms"],
-                 r["propagation"]["p99_ms"], r["propagation"]["lost"]]
-                for r in intake["runs"] if "propagation" in r]
+        rows = []
+        for r in intake["runs"]:
+            if "propagation" not in r:
+                continue
+            p, loop = r["propagation"], r["open_loop"]
+            rows.append([_label(r), r["concurrency"], loop["achieved_per_s"],
+                         f"{loop['late']:,} / {loop['unsent']:,}", p["n"], p["p50_ms"], p["p95_ms"],
+                         p["p99_ms"], p["max_ms"], p["lost"]])
         if rows and raw:
             js = raw["jetstream"]
             rows.append([f"raw JetStream publish-to-consume at {js['rate_per_s']:.0f}/s", "-",
-                         js["consumed"], js["latency"]["p50_ms"], js["latency"]["p99_ms"],
-                         js["messages"] - js["consumed"]])
-            parts.append(table(["propagation 201 -> triage", "c", "followed", "p50 ms",
-                                "p99 ms", "not seen"], rows))
+                         "-", "-", js["consumed"], js["latency"]["p50_ms"],
+                         js["latency"].get("p95_ms"), js["latency"]["p99_ms"],
+                         js["latency"].get("max_ms"), js["messages"] - js["consumed"]])
+        if rows:
+            parts.append(table(["propagation 201 -> triage recorded it", "c", "sent /s",
+                                f"late > {LATE_MS:.0f} ms / unsent", "meldingen", "p50 ms",
+                                "p95 ms", "p99 ms", "max ms", "not arrived"], rows))
     queue = db.get("queue")
     if queue:
         rows = [[name, r["ok"], *_lat(r), sum(r["errors"].values())]

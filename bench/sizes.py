@@ -13,8 +13,7 @@ class Sizes:
     warmup: int = 200
     store_count: int = 5000
     store_seconds: float = 5.0
-    probe_every: int = 20  # one melding in twenty is followed into triage's queue
-    probe_interval: float = 0.002
+    propagation_rate: int = 400  # requests/s of the open-loop propagation runs (at c16)
     jetstream_count: int = 4000
     queue_meldingen: int = 100_000
     queue_requests: int = 300
@@ -26,6 +25,6 @@ class Sizes:
 FULL = Sizes()
 QUICK = Sizes(
     concurrencies=(1, 4), intake_count=40, intake_seconds=5.0, warmup=5, store_count=50,
-    store_seconds=2.0, probe_every=5, jetstream_count=50, queue_meldingen=300,
+    store_seconds=2.0, propagation_rate=20, jetstream_count=50, queue_meldingen=300,
     queue_requests=20, replay_events=(2000,), mailbox_receipts=10, mailbox_requests=20,
 )

@@ -22,10 +22,9 @@ def checks(db: dict[str, Any]) -> list[Check]:
             if run["concurrency"] != 16:
                 continue
             kind, rate, p99 = run["kind"], run["throughput_per_s"], run["latency"]["p99_ms"]
-            if "propagation" in run:
-                prop = run["propagation"]["p99_ms"]
-                found.append(_check(f"propagation p99 ms ({kind})", prop, "<= 200",
-                                    prop is not None and prop <= 200))
+            if run.get("rate"):
+                if "propagation" in run:
+                    found.extend(_propagation(run))
                 continue
             found.append(_check(f"intake {kind} c16 /s", rate, ">= 400", rate >= 400))
             found.append(_check(f"intake {kind} c16 p99 ms", p99, "<= 100", p99 <= 100))
@@ -54,3 +53,17 @@ def checks(db: dict[str, Any]) -> list[Check]:
         found.append(_check(f"replay {replay['events']:,} events/s", rate, ">= 30,000",
                             rate is not None and rate >= 30_000))
     return found
+
+
+def _propagation(run: dict[str, Any]) -> list[Check]:
+    """Propagation under the target's load, and whether the open loop held that load
+    (a run that fell behind sent fewer meldingen than it was meant to)."""
+    kind, prop, loop = run["kind"], run["propagation"]["p99_ms"], run["open_loop"]
+    behind = round((loop["late"] + loop["unsent"]) / max(run["requests"] + loop["unsent"], 1)
+                   * 100, 2)
+    return [
+        _check(f"propagation p99 ms ({kind}, {run['rate']:,}/s)", prop, "<= 200",
+               prop is not None and prop <= 200),
+        _check(f"propagation run {kind}: requests late > {loop['late_threshold_ms']:.0f} ms "
+               "or unsent, %", behind, "<= 1", behind <= 1),
+    ]
