@@ -49,10 +49,14 @@ class Inbox:
         self.batch_size = batch_size
         self._stopping = False
         self._fetching: asyncio.Future[list[Msg]] | None = None
+        # The stored position, kept once read: this inbox is its only writer. Forgotten
+        # (read again) after a failed batch, whose transaction may or may not have ended.
+        self._applied: int | None = None
 
     def position(self) -> int:
-        """The last stream sequence applied (0 before the first)."""
-        return self.app.recorder.max_tracking_id(self.stream) or 0
+        """The last stream sequence applied (0 before the first), as stored."""
+        self._applied = self.app.recorder.max_tracking_id(self.stream) or 0
+        return self._applied
 
     async def run(self) -> None:
         subscription = None
@@ -106,28 +110,30 @@ class Inbox:
 
     async def handle_batch(self, messages: list[Msg]) -> None:
         """Apply a fetched batch in one transaction; if that fails, one at a time."""
-        if len(messages) > 1:
-            batch = [(m.metadata.sequence.stream, _decode(m)) for m in messages]
-            try:
-                await asyncio.to_thread(self.apply_batch, batch)
-            except Exception as exc:  # noqa: BLE001 - find the one that fails, in order
+        batch = [(m.metadata.sequence.stream, _decode(m)) for m in messages]
+        try:
+            await asyncio.to_thread(self.apply_batch, batch)
+        except Exception as exc:  # noqa: BLE001 - find the one that fails, in order
+            if len(messages) > 1:
                 log.warning("batch failed, applying one by one",
                             extra={"error": type(exc).__name__})
-            else:
-                for message in messages:
-                    await _ack(message)
-                return
+        else:
+            for message in messages:
+                await _ack(message)
+            return
         for message in messages:
             if self._stopping:
                 return  # what is not applied is delivered again after a restart
             await self.handle(message)
 
     def apply_batch(self, batch: list[tuple[int, IntegrationEvent | None]]) -> None:
-        position = self.position()
+        position = self._applied if self._applied is not None else self.position()
         fresh = sorted((item for item in batch if item[0] > position), key=lambda i: i[0])
         if fresh:
+            self._applied = None
             self.app.process_batch([event for _, event in fresh],
                                    Tracking(self.stream, fresh[-1][0]))
+            self._applied = fresh[-1][0]
 
     async def handle(self, message: Msg) -> None:
         """Apply one delivered message (retrying until the store takes it), then ack it."""
