@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from uuid import UUID
 
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Notification, Recording, Tracking
 from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
@@ -57,8 +58,14 @@ class OutboxRelay:
         self._loop = asyncio.get_running_loop()
         app.on_recorded(self._wake_up)
 
-    def _wake_up(self, _: object) -> None:
-        """Called in the committing thread after each commit: publish without waiting."""
+    def _wake_up(self, recordings: list[Recording[UUID]]) -> None:
+        """Called in the committing thread after each commit: publish without waiting,
+        if the commit holds an integration event. A commit without one (a melding
+        taken in by triage, say) only needs chaining, which the next pass does within
+        `poll_interval`: waking for it would cost a read and a seal commit per commit."""
+        if not any(self.app.integration_event(r.domain_event) is not None
+                   for r in recordings):
+            return
         # Once this relay's loop has closed (the service stopped, the app lives on, as
         # in tests), a commit must still succeed: there is just nobody to wake.
         with contextlib.suppress(RuntimeError):
