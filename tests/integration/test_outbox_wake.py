@@ -1,0 +1,66 @@
+"""The outbox relay wakes at once only for commits that hold an integration event; the
+rest (here: the sealed identity read by the adviser) are chained by its next poll."""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.intake.application import Submission
+from services.intake.bootstrap import build_application
+from shared.config import Settings
+from shared.messaging.outbox import OutboxRelay
+from tests.support import eventually, jetstream
+
+
+def anonymous_with_identity() -> Submission:
+    """An anonymous melding whose identity intake seals (so the adviser can read it)."""
+    return Submission(kind="wrongdoing", theme="other", description="Melding met identiteit.",
+                      anonymous=True, identity={"name": "Jan Jansen", "email": "jan@example.org"})
+
+
+async def test_a_commit_wakes_the_relay_only_if_it_holds_an_integration_event(
+    sqlite_settings: Settings,
+) -> None:
+    """Filing (melding_received) sets the relay's wake event from the committing thread;
+    reading the sealed identity (no integration event) leaves it unset."""
+    intake = build_application(sqlite_settings)
+    try:
+        async with jetstream(sqlite_settings) as js:
+            relay = OutboxRelay(intake, js)
+            relay._wake.clear()
+            filed = await asyncio.to_thread(intake.file_report, anonymous_with_identity())
+            await asyncio.sleep(0.05)
+            assert relay._wake.is_set()
+
+            relay._wake.clear()
+            before = intake.recorder.max_notification_id()
+            await asyncio.to_thread(intake.read_sealed_identity, filed.id, by="adviser")
+            assert intake.recorder.max_notification_id() > before  # a commit was made
+            await asyncio.sleep(0.05)
+            assert not relay._wake.is_set()
+    finally:
+        intake.close()
+
+
+async def test_a_commit_that_did_not_wake_the_relay_is_chained_within_the_poll_interval(
+    sqlite_settings: Settings,
+) -> None:
+    """A running relay records the position of a commit that did not wake it by its next
+    poll (poll_interval 0.2 s), so such commits are chained without a wake-up."""
+    intake = build_application(sqlite_settings)
+    try:
+        filed = intake.file_report(anonymous_with_identity())
+        async with jetstream(sqlite_settings) as js:
+            relay = OutboxRelay(intake, js, poll_interval=0.2)
+            task = asyncio.create_task(relay.run())
+            try:
+                await eventually(lambda: relay.position() == intake.recorder.max_notification_id())
+                await asyncio.to_thread(intake.read_sealed_identity, filed.id, by="adviser")
+                target = intake.recorder.max_notification_id()
+                assert relay.position() < target
+                await eventually(lambda: relay.position() == target, timeout=2.0)
+            finally:
+                relay.stop()
+                await asyncio.wait_for(task, timeout=10)
+    finally:
+        intake.close()
