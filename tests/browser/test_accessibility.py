@@ -96,6 +96,10 @@ def test_first_error_gets_the_focus_after_a_failed_post(page_without_js: Any) ->
     page = page_without_js
     page.goto("/")
     page.click("button[type=submit]")
+    # The click returns before the answer's page has loaded and applied autofocus:
+    # wait for it (up to the default timeout) rather than read the focus at once.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.className === 'error-summary'")
     assert page.evaluate("document.activeElement.className") == "error-summary"
 
 
