@@ -11,7 +11,6 @@ import base64
 from eventsourcing.persistence import PersistenceError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from services.intake.adapters.receipts import grouped
 from services.intake.api.deps import Intake
@@ -56,7 +55,10 @@ async def submit(request: Request, intake: Intake) -> HTMLResponse:
     if melding.errors or melding.submission is None:
         return _form(request, intake, lang, melding, status_code=422)
     try:
-        filed = await run_in_threadpool(intake.file_report, melding.submission)
+        draft = intake.draft_report(melding.submission)
+        # The same group commit as the API's: one write path for every melding filed.
+        await request.app.state.group_commit.save(*draft.aggregates)
+        filed = draft.filed
     except InvalidInput as exc:
         # Only what the server could not check before: a sealed box that is not one.
         melding.errors = {field_of([exc.extra["errors"][0]["field"]]): "identity_sealed"}
