@@ -8,6 +8,14 @@ tracked sequence, and it applies messages strictly in order. So a redelivered
 message (at or below the tracked sequence) is only acknowledged, and a message
 delivered but never applied (a crash, a lost connection) is delivered again.
 Copies that the relay re-published are dropped by JetStream's de-duplication.
+
+In order means without gaps, too. A delivery can be lost on its way (a cluster node
+dies with it in flight, a reconnect): the consumer counts it as delivered and sends
+it again only after `ack_wait`, while the messages after it arrive now. Applying
+those would move the tracked position past the lost one, which would then be
+skipped as applied before. So the inbox checks each delivery's consumer sequence,
+which grows by one per delivery, as nats' ordered consumers do, and on a gap it
+recreates the consumer from its position.
 """
 
 from __future__ import annotations
@@ -34,6 +42,15 @@ IDLE_WAIT = 5.0  # seconds a pull for the next message lingers on the server
 BUSY_WAIT = 0.005
 
 
+class DeliveryGap(Exception):
+    """A delivery never reached the inbox: what came after it must wait for it."""
+
+    def __init__(self, expected: int, delivered: int) -> None:
+        super().__init__(f"delivery {expected} expected, {delivered} arrived")
+        self.expected = expected
+        self.delivered = delivered
+
+
 class Inbox:
     def __init__(
         self,
@@ -56,6 +73,8 @@ class Inbox:
         # The stored position, kept once read: this inbox is its only writer. Forgotten
         # (read again) after a failed batch, whose transaction may or may not have ended.
         self._applied: int | None = None
+        # The consumer sequence the next delivery must carry; a new consumer starts at 1.
+        self._next_delivery = 1
 
     def position(self) -> int:
         """The last stream sequence applied (0 before the first), as stored."""
@@ -63,32 +82,39 @@ class Inbox:
         return self._applied
 
     async def run(self) -> None:
-        subscription = None
+        subscription: JetStreamContext.PullSubscription | None = None
         idle = True
         while not self._stopping:
             try:
                 if subscription is None:
-                    subscription = await self._subscribe()
+                    subscription = await self.subscribe()
                 # Idle, wait with a pull of one: it returns the moment a message arrives,
                 # where a larger pull would hold that message until the pull expires.
                 # Busy, take a batch of what is already there, waiting only briefly.
                 size, wait = (1, IDLE_WAIT) if idle else (self.batch_size, BUSY_WAIT)
                 self._fetching = asyncio.ensure_future(subscription.fetch(size, timeout=wait))
                 messages = await self._fetching
+                idle = False
+                await self.handle_batch(messages)
             except TimeoutError:  # nats' own and asyncio's: nothing there
+                if idle and subscription is not None and await self._lost_delivery():
+                    await _unsubscribe(subscription)
+                    subscription = None
                 idle = True
-                continue
+            except DeliveryGap as gap:
+                log.warning("delivery lost, resubscribing",
+                            extra={"expected": gap.expected, "delivered": gap.delivered})
+                await _unsubscribe(subscription)
+                subscription = None
             except asyncio.CancelledError:
                 if self._stopping:
                     return  # stop() interrupted an idle wait
                 raise
             except Exception as exc:  # noqa: BLE001 - NATS away: wait, then resubscribe
                 log.warning("inbox paused", extra={"error": type(exc).__name__})
+                await _unsubscribe(subscription)
                 subscription = None
                 await asyncio.sleep(0.5)
-                continue
-            idle = False
-            await self.handle_batch(messages)
 
     def stop(self) -> None:
         """Stop after the message in hand; an idle wait for messages ends at once."""
@@ -96,7 +122,8 @@ class Inbox:
         if self._fetching is not None and not self._fetching.done():
             self._fetching.cancel()
 
-    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+    async def subscribe(self) -> JetStreamContext.PullSubscription:
+        """A new durable consumer that starts right after the stored position."""
         start = await asyncio.to_thread(self.position) + 1
         with contextlib.suppress(NotFoundError):
             await self.js.delete_consumer(self.stream, self.durable)
@@ -110,10 +137,27 @@ class Inbox:
             max_ack_pending=self.batch_size * 2,
         )
         await self.js.add_consumer(self.stream, config)
+        self._next_delivery = 1
         return await self.js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
 
+    async def _lost_delivery(self) -> bool:
+        """After an idle wait, with every message in hand long acknowledged: does the
+        consumer still wait for an ack? Then a delivery was lost, with nothing after it
+        to show the gap, and it would only come again after `ack_wait`."""
+        try:
+            info = await self.js.consumer_info(self.stream, self.durable)
+        except Exception:  # noqa: BLE001 - NATS away: the next fetch finds out
+            return False
+        return bool(info.num_ack_pending)
+
     async def handle_batch(self, messages: list[Msg]) -> None:
-        """Apply a fetched batch in one transaction; if that fails, one at a time."""
+        """Apply a fetched batch in one transaction; if that fails, one at a time.
+        Raises DeliveryGap, applying nothing, if a delivery before or in it is missing."""
+        for message in messages:
+            delivered = message.metadata.sequence.consumer
+            if delivered != self._next_delivery:
+                raise DeliveryGap(self._next_delivery, delivered)
+            self._next_delivery += 1
         batch = [(m.metadata.sequence.stream, _decode(m)) for m in messages]
         try:
             await asyncio.to_thread(self.apply_batch, batch)
@@ -180,6 +224,13 @@ def _decode(message: Msg) -> IntegrationEvent | None:
             "subject": message.subject, "sequence": message.metadata.sequence.stream,
             "error": type(exc).__name__})
         return None  # tracked all the same, so that the rest is not held up
+
+
+async def _unsubscribe(subscription: JetStreamContext.PullSubscription | None) -> None:
+    """Let go of a subscription that is given up, whatever NATS says."""
+    if subscription is not None:
+        with contextlib.suppress(Exception):
+            await subscription.unsubscribe()
 
 
 async def _ack(message: Msg) -> None:

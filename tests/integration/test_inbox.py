@@ -4,9 +4,12 @@ delivers it, and a consumer that stops mid-stream resumes where it left off."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import pytest
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from services.triage.bootstrap import SOURCES
@@ -15,12 +18,11 @@ from services.triage.domain.report import Report
 from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.contracts import Envelope, MeldingReceived
+from shared.messaging import inbox as inbox_module
 from shared.messaging.inbox import Inbox
 from tests.support import MELDING, eventually, jetstream, running
 
 STREAM_SUBJECTS = "meldingen.intake.>"
-
-
 
 
 def melding_received() -> MeldingReceived:
@@ -130,6 +132,82 @@ async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
             async with jetstream(settings) as js:
                 last = await js.get_last_msg(settings.stream, "meldingen.intake.melding_received")
             assert triage.app.state.runtime.inbox.position() == last.seq
+
+
+async def publish_meldingen(js: JetStreamContext, count: int) -> list[str]:
+    ids = []
+    for position in range(1, count + 1):
+        event = melding_received()
+        envelope = Envelope.wrap(event, source="intake", position=position)
+        await js.publish(envelope.subject, envelope.encode(),
+                         headers={"Nats-Msg-Id": envelope.message_id})
+        ids.append(event.melding_id)
+    return ids
+
+
+def losing_the_first_delivery(inbox: Inbox, js: JetStreamContext,
+                              ) -> Callable[[], Awaitable[JetStreamContext.PullSubscription]]:
+    """The inbox's own subscribe, but the first consumer's first delivery goes astray,
+    as when the cluster node that sent it dies: the consumer counts it as delivered,
+    and the inbox never sees it."""
+    subscribe = inbox.subscribe
+    lost: list[object] = []
+
+    async def subscribe_and_lose_one() -> JetStreamContext.PullSubscription:
+        subscription = await subscribe()
+        if not lost:
+            elsewhere = await js.pull_subscribe_bind(durable=inbox.durable, stream=inbox.stream)
+            lost.extend(await elsewhere.fetch(1, timeout=5))
+            await elsewhere.unsubscribe()
+        return subscription
+
+    return subscribe_and_lose_one
+
+
+async def test_a_delivery_lost_on_its_way_holds_back_the_ones_after_it(
+    sqlite_settings: Settings,
+) -> None:
+    settings = sqlite_settings
+    triage = build_triage(settings)
+    try:
+        async with jetstream(settings) as js:
+            first, second = await publish_meldingen(js, 2)
+            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+            inbox.subscribe = losing_the_first_delivery(inbox, js)  # type: ignore[method-assign]
+            running_inbox = asyncio.create_task(inbox.run())
+            try:
+                # The second arrives first; applied then, it would have moved the position
+                # past the first, whose later redelivery would be skipped as seen before.
+                await eventually(lambda: len(received_ids(triage)) == 2)
+                assert received_ids(triage) == [first, second]
+            finally:
+                inbox.stop()
+                await running_inbox
+    finally:
+        triage.close()
+
+
+async def test_a_lost_last_delivery_comes_again_after_an_idle_wait_not_ack_wait(
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = sqlite_settings
+    monkeypatch.setattr(inbox_module, "IDLE_WAIT", 0.3)
+    triage = build_triage(settings)
+    try:
+        async with jetstream(settings) as js:
+            [only] = await publish_meldingen(js, 1)
+            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+            inbox.subscribe = losing_the_first_delivery(inbox, js)  # type: ignore[method-assign]
+            running_inbox = asyncio.create_task(inbox.run())
+            try:
+                # Nothing comes after it to show the gap, and the consumer would send it
+                # again only after ack_wait (60 s): the idle inbox asks after its acks.
+                await eventually(lambda: received_ids(triage) == [only], timeout=5)
+            finally:
+                inbox.stop()
+                await running_inbox
+    finally:
+        triage.close()
 
 
 async def post(intake) -> str:  # type: ignore[no-untyped-def]
