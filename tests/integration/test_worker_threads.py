@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
+import httpx
 from fastapi import APIRouter, FastAPI
-from starlette.testclient import TestClient
 
 from shared.auth import TokenVerifier
 from shared.web import create_app
@@ -33,13 +33,22 @@ def tiny_app(
                       lifespan=lifespan, worker_threads=worker_threads)
 
 
-def test_the_started_app_has_its_worker_thread_limit(tmp_path: Path) -> None:
+@asynccontextmanager
+async def started(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan entered, and a client that talks to it over ASGI."""
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=transport, base_url="http://tiny.test") as client:
+        yield client
+
+
+async def test_the_started_app_has_its_worker_thread_limit(tmp_path: Path) -> None:
     """After the lifespan ran, the loop's default thread limiter has N tokens (not 40)."""
-    with TestClient(tiny_app(tmp_path, worker_threads=3)) as client:
-        assert client.get("/threads").json() == 3
+    async with started(tiny_app(tmp_path, worker_threads=3)) as client:
+        assert (await client.get("/threads")).json() == 3
 
 
-def test_a_lifespan_passed_in_still_runs(tmp_path: Path) -> None:
+async def test_a_lifespan_passed_in_still_runs(tmp_path: Path) -> None:
     """The limit is set by a lifespan wrapped around the service's own: that one still
     enters at start and exits at stop."""
     seen: list[str] = []
@@ -50,9 +59,9 @@ def test_a_lifespan_passed_in_still_runs(tmp_path: Path) -> None:
         yield
         seen.append("exit")
 
-    with TestClient(tiny_app(tmp_path, worker_threads=3, lifespan=lifespan)) as client:
+    async with started(tiny_app(tmp_path, worker_threads=3, lifespan=lifespan)) as client:
         assert seen == ["enter"]
-        assert client.get("/threads").json() == 3
+        assert (await client.get("/threads")).json() == 3
     assert seen == ["enter", "exit"]
 
 
