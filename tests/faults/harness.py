@@ -212,11 +212,35 @@ class Deployment:
 def deployed(directory: Path, nats_nodes: list[NatsNode], **options: object) -> Iterator[
         Deployment]:
     deployment = Deployment(directory, nats_nodes, **options)  # type: ignore[arg-type]
+    failed = False
     try:
         deployment.start()
         yield deployment
+    except BaseException:
+        failed = True
+        raise
     finally:
         deployment.stop()
+        if failed:  # in the failed test's report: CI keeps nothing else of the run
+            print(log_digest(directory / "logs"))
+
+
+#: How a warning or an error looks in the services' JSON lines and in nats-server's log.
+TROUBLE = ('"level": "warning"', '"level": "error"', "[WRN]", "[ERR]", "Traceback")
+
+
+def log_digest(logs: Path, per_file: int = 40) -> str:
+    """The last warnings and errors of every process's log (never secrets or identities:
+    the privacy tests hold the logs to that)."""
+    parts = []
+    for log_file in sorted(logs.glob("*.log")):
+        lines = [line for line in log_file.read_text(errors="replace").splitlines()
+                 if any(mark in line for mark in TROUBLE)]
+        shown = lines[-per_file:]
+        parts.append(f"--- {log_file.name}: {len(lines)} warnings and errors"
+                     + (f", the last {len(shown)}:" if shown else ""))
+        parts.extend(shown)
+    return "\n".join(parts)
 
 
 # --- Counting: what each store and the stream hold ---------------------------------
