@@ -4,7 +4,8 @@ delivers it, and a consumer that stops mid-stream resumes where it left off."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -145,11 +146,14 @@ async def publish_meldingen(js: JetStreamContext, count: int) -> list[str]:
     return ids
 
 
-def losing_the_first_delivery(inbox: Inbox, js: JetStreamContext,
-                              ) -> Callable[[], Awaitable[JetStreamContext.PullSubscription]]:
-    """The inbox's own subscribe, but the first consumer's first delivery goes astray,
-    as when the cluster node that sent it dies: the consumer counts it as delivered,
-    and the inbox never sees it."""
+@asynccontextmanager
+async def running_inbox_that_loses_its_first_delivery(
+    triage: ServiceApplication, js: JetStreamContext, settings: Settings,
+) -> AsyncIterator[Inbox]:
+    """A running inbox whose first consumer's first delivery goes astray, as when the
+    cluster node that sent it dies: the consumer counts it as delivered, and the inbox
+    never sees it."""
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
     subscribe = inbox.subscribe
     lost: list[object] = []
 
@@ -161,28 +165,27 @@ def losing_the_first_delivery(inbox: Inbox, js: JetStreamContext,
             await elsewhere.unsubscribe()
         return subscription
 
-    return subscribe_and_lose_one
+    inbox.subscribe = subscribe_and_lose_one  # type: ignore[method-assign]
+    running = asyncio.create_task(inbox.run())
+    try:
+        yield inbox
+    finally:
+        inbox.stop()
+        await running
 
 
 async def test_a_delivery_lost_on_its_way_holds_back_the_ones_after_it(
     sqlite_settings: Settings,
 ) -> None:
-    settings = sqlite_settings
-    triage = build_triage(settings)
+    triage = build_triage(sqlite_settings)
     try:
-        async with jetstream(settings) as js:
+        async with jetstream(sqlite_settings) as js:
             first, second = await publish_meldingen(js, 2)
-            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
-            inbox.subscribe = losing_the_first_delivery(inbox, js)  # type: ignore[method-assign]
-            running_inbox = asyncio.create_task(inbox.run())
-            try:
+            async with running_inbox_that_loses_its_first_delivery(triage, js, sqlite_settings):
                 # The second arrives first; applied then, it would have moved the position
                 # past the first, whose later redelivery would be skipped as seen before.
                 await eventually(lambda: len(received_ids(triage)) == 2)
                 assert received_ids(triage) == [first, second]
-            finally:
-                inbox.stop()
-                await running_inbox
     finally:
         triage.close()
 
@@ -190,22 +193,15 @@ async def test_a_delivery_lost_on_its_way_holds_back_the_ones_after_it(
 async def test_a_lost_last_delivery_comes_again_after_an_idle_wait_not_ack_wait(
     sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = sqlite_settings
     monkeypatch.setattr(inbox_module, "IDLE_WAIT", 0.3)
-    triage = build_triage(settings)
+    triage = build_triage(sqlite_settings)
     try:
-        async with jetstream(settings) as js:
+        async with jetstream(sqlite_settings) as js:
             [only] = await publish_meldingen(js, 1)
-            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
-            inbox.subscribe = losing_the_first_delivery(inbox, js)  # type: ignore[method-assign]
-            running_inbox = asyncio.create_task(inbox.run())
-            try:
+            async with running_inbox_that_loses_its_first_delivery(triage, js, sqlite_settings):
                 # Nothing comes after it to show the gap, and the consumer would send it
                 # again only after ack_wait (60 s): the idle inbox asks after its acks.
                 await eventually(lambda: received_ids(triage) == [only], timeout=5)
-            finally:
-                inbox.stop()
-                await running_inbox
     finally:
         triage.close()
 
