@@ -4,7 +4,7 @@ delivers it, and a consumer that stops mid-stream resumes where it left off."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -42,70 +42,81 @@ def received_ids(app: ServiceApplication) -> list[str]:
     return [str(e.originator_id) for e in events if isinstance(e, Report.Received)]
 
 
-async def test_an_event_applied_twice_has_one_effect(settings: Settings) -> None:
-    triage = build_triage(settings)
-    try:
-        async with jetstream(settings) as js:
-            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
-            event = melding_received()
+@pytest.fixture
+def triage(settings: Settings) -> Iterator[ServiceApplication]:
+    """Triage's application on its store, without its HTTP API, relay or inbox."""
+    app = build_triage(settings)
+    yield app
+    app.close()
 
-            # The first delivery of stream message 7 files the melding and tracks 7.
-            assert inbox.apply(7, event) is True
-            assert inbox.position() == 7
 
-            # The same message again: recognised by its tracking record, no effect.
-            assert inbox.apply(7, event) is False
-            assert received_ids(triage) == [event.melding_id]
-    finally:
-        triage.close()
+@pytest.fixture
+async def js(settings: Settings) -> AsyncIterator[JetStreamContext]:
+    async with jetstream(settings) as context:
+        yield context
+
+
+async def publish(js: JetStreamContext, event: MeldingReceived, *, position: int = 1,
+                  message_id: str | None = None) -> None:
+    """As intake's relay would, unless a message id of its own is given."""
+    envelope = Envelope.wrap(event, source="intake", position=position)
+    await js.publish(envelope.subject, envelope.encode(),
+                     headers={"Nats-Msg-Id": message_id or envelope.message_id})
+
+
+async def test_an_event_applied_twice_has_one_effect(
+    settings: Settings, triage: ServiceApplication, js: JetStreamContext,
+) -> None:
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+    event = melding_received()
+
+    # The first delivery of stream message 7 files the melding and tracks 7.
+    assert inbox.apply(7, event) is True
+    assert inbox.position() == 7
+
+    # The same message again: recognised by its tracking record, no effect.
+    assert inbox.apply(7, event) is False
+    assert received_ids(triage) == [event.melding_id]
 
 
 async def test_a_message_redelivered_after_a_crash_before_its_ack_has_one_effect(
-    settings: Settings,
+    settings: Settings, triage: ServiceApplication, js: JetStreamContext,
 ) -> None:
-    triage = build_triage(settings)
-    try:
-        async with jetstream(settings) as js:
-            event = melding_received()
-            envelope = Envelope.wrap(event, source="intake", position=1)
-            await js.publish(envelope.subject, envelope.encode(),
-                             headers={"Nats-Msg-Id": envelope.message_id})
-            inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
-            consumer = await js.pull_subscribe(
-                STREAM_SUBJECTS, durable="probe", stream=settings.stream,
-                config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30),
-            )
+    event = melding_received()
+    await publish(js, event)
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+    consumer = await js.pull_subscribe(
+        STREAM_SUBJECTS, durable="probe", stream=settings.stream,
+        config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30),
+    )
 
-            # Delivered and applied, but the consumer "crashes" before it acks; NATS
-            # delivers the same stream message again (a nak makes that immediate).
-            [first] = await consumer.fetch(1, timeout=5)
-            await asyncio.to_thread(inbox.apply, first.metadata.sequence.stream,
-                                    Envelope.decode(first.data).event())
-            await first.nak()
-            [again] = await consumer.fetch(1, timeout=5)
-            assert again.metadata.sequence.stream == first.metadata.sequence.stream
-            assert again.metadata.num_delivered == 2
+    # Delivered and applied, but the consumer "crashes" before it acks; NATS
+    # delivers the same stream message again (a nak makes that immediate).
+    [first] = await consumer.fetch(1, timeout=5)
+    await asyncio.to_thread(inbox.apply, first.metadata.sequence.stream,
+                            Envelope.decode(first.data).event())
+    await first.nak()
+    [again] = await consumer.fetch(1, timeout=5)
+    assert again.metadata.sequence.stream == first.metadata.sequence.stream
+    assert again.metadata.num_delivered == 2
 
-            # The redelivery is acknowledged and has no second effect.
-            await inbox.handle(again)
-            assert received_ids(triage) == [event.melding_id]
+    # The redelivery is acknowledged and has no second effect.
+    await inbox.handle(again)
+    assert received_ids(triage) == [event.melding_id]
 
-            async def acknowledged() -> bool:
-                info = await js.consumer_info(settings.stream, "probe")
-                return info.num_ack_pending == 0 and info.num_pending == 0
+    async def acknowledged() -> bool:
+        info = await js.consumer_info(settings.stream, "probe")
+        return info.num_ack_pending == 0 and info.num_pending == 0
 
-            await eventually(acknowledged)
+    await eventually(acknowledged)
 
-            # A copy re-published after the de-duplication window (a new message id,
-            # so a new stream message) creates no twin either.
-            late = Envelope.wrap(event, source="intake", position=1)
-            await js.publish(late.subject, late.encode(), headers={"Nats-Msg-Id": "late-copy"})
-            [copy] = await consumer.fetch(1, timeout=5)
-            await inbox.handle(copy)
-            assert received_ids(triage) == [event.melding_id]
-            assert inbox.position() == copy.metadata.sequence.stream
-    finally:
-        triage.close()
+    # A copy re-published after the de-duplication window (a new message id,
+    # so a new stream message) creates no twin either.
+    await publish(js, event, message_id="late-copy")
+    [copy] = await consumer.fetch(1, timeout=5)
+    await inbox.handle(copy)
+    assert received_ids(triage) == [event.melding_id]
+    assert inbox.position() == copy.metadata.sequence.stream
 
 
 async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
@@ -133,17 +144,6 @@ async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
             async with jetstream(settings) as js:
                 last = await js.get_last_msg(settings.stream, "meldingen.intake.melding_received")
             assert triage.app.state.runtime.inbox.position() == last.seq
-
-
-async def publish_meldingen(js: JetStreamContext, count: int) -> list[str]:
-    ids = []
-    for position in range(1, count + 1):
-        event = melding_received()
-        envelope = Envelope.wrap(event, source="intake", position=position)
-        await js.publish(envelope.subject, envelope.encode(),
-                         headers={"Nats-Msg-Id": envelope.message_id})
-        ids.append(event.melding_id)
-    return ids
 
 
 @asynccontextmanager
@@ -175,35 +175,29 @@ async def running_inbox_that_loses_its_first_delivery(
 
 
 async def test_a_delivery_lost_on_its_way_holds_back_the_ones_after_it(
-    sqlite_settings: Settings,
+    settings: Settings, triage: ServiceApplication, js: JetStreamContext,
 ) -> None:
-    triage = build_triage(sqlite_settings)
-    try:
-        async with jetstream(sqlite_settings) as js:
-            first, second = await publish_meldingen(js, 2)
-            async with running_inbox_that_loses_its_first_delivery(triage, js, sqlite_settings):
-                # The second arrives first; applied then, it would have moved the position
-                # past the first, whose later redelivery would be skipped as seen before.
-                await eventually(lambda: len(received_ids(triage)) == 2)
-                assert received_ids(triage) == [first, second]
-    finally:
-        triage.close()
+    first, second = melding_received(), melding_received()
+    await publish(js, first, position=1)
+    await publish(js, second, position=2)
+    async with running_inbox_that_loses_its_first_delivery(triage, js, settings):
+        # The second arrives first; applied then, it would have moved the position past
+        # the first, whose later redelivery would be skipped as seen before.
+        await eventually(lambda: len(received_ids(triage)) == 2)
+        assert received_ids(triage) == [first.melding_id, second.melding_id]
 
 
 async def test_a_lost_last_delivery_comes_again_after_an_idle_wait_not_ack_wait(
-    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, triage: ServiceApplication, js: JetStreamContext,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(inbox_module, "IDLE_WAIT", 0.3)
-    triage = build_triage(sqlite_settings)
-    try:
-        async with jetstream(sqlite_settings) as js:
-            [only] = await publish_meldingen(js, 1)
-            async with running_inbox_that_loses_its_first_delivery(triage, js, sqlite_settings):
-                # Nothing comes after it to show the gap, and the consumer would send it
-                # again only after ack_wait (60 s): the idle inbox asks after its acks.
-                await eventually(lambda: received_ids(triage) == [only], timeout=5)
-    finally:
-        triage.close()
+    only = melding_received()
+    await publish(js, only)
+    async with running_inbox_that_loses_its_first_delivery(triage, js, settings):
+        # Nothing comes after it to show the gap, and the consumer would send it again
+        # only after ack_wait (60 s): the idle inbox asks after its acks.
+        await eventually(lambda: received_ids(triage) == [only.melding_id], timeout=5)
 
 
 async def post(intake) -> str:  # type: ignore[no-untyped-def]
