@@ -27,6 +27,7 @@ from shared.contracts import (
 )
 from shared.errors import InvalidInput, NotFound
 
+CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
 ACKNOWLEDGEMENT = (
     "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
     "hoort u wat er met uw melding gebeurt. / We have received your report. Within "
@@ -136,7 +137,7 @@ class IntakeApplication(ServiceApplication):
         report = self.update(
             lambda: self.get_report(melding_id),
             lambda report: report.record_identity_read(by=by, at=self.clock.now()),
-            conflict="The melding was changed at the same time; try again.",
+            conflict=CHANGED_MEANWHILE,
         )
         assert report.sealed_identity is not None
         return report.sealed_identity
@@ -148,7 +149,7 @@ class IntakeApplication(ServiceApplication):
         self.update(
             lambda: self.get_report(melding_id),
             lambda report: report.reply(body=body, at=at),
-            conflict="The melding was changed at the same time; try again.",
+            conflict=CHANGED_MEANWHILE,
         )
         return at
 
