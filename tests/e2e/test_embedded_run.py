@@ -107,6 +107,8 @@ def test_embedded_run_carries_a_melding_and_stops_cleanly(embedded_run: Embedded
     for service in SERVICES:
         assert answers(f"{run.url(service)}/healthz"), service
     wait_for(lambda: all(answers(f"{run.url(s)}/readyz") for s in SERVICES), 30, "/readyz")
+    # `run` prints its welcome after its own health check, which may finish after ours.
+    wait_for(lambda: "meldingen is running" in run.output.read_text(), 30, "the welcome text")
     welcome = run.output.read_text()
     assert f"http://127.0.0.1:{run.ports['intake']}" in welcome
     assert f"nats://127.0.0.1:{run.ports['nats']}" in welcome
