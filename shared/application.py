@@ -26,6 +26,7 @@ from eventsourcing.system import ProcessApplication
 
 from shared.contracts import IntegrationEvent
 from shared.errors import Conflict
+from shared.recorders import all_notifications
 
 A = TypeVar("A")
 
@@ -58,19 +59,12 @@ class ServiceApplication(ProcessApplication[UUID]):
         outbox relay wakes up, on it)."""
         self._on_recorded.append(callback)
 
-    def feed(self, apply: Callable[[Any], object], batch: int = 1000) -> None:
+    def feed(self, apply: Callable[[Any], object]) -> None:
         """Feed a view every stored domain event, then each new commit's as it happens
         (subscribed first, so nothing falls between; a view's apply is idempotent)."""
         self.on_recorded(lambda recordings: [apply(r.domain_event) for r in recordings])
-        start = None
-        while True:
-            notifications = self.recorder.select_notifications(start, batch,
-                                                               inclusive_of_start=False)
-            for notification in notifications:
-                apply(self.mapper.to_domain_event(notification))
-            if len(notifications) < batch:
-                return
-            start = notifications[-1].id
+        for notification in all_notifications(self.recorder):
+            apply(self.mapper.to_domain_event(notification))
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)

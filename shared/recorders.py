@@ -10,7 +10,7 @@ session's connection, returning plain rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -145,6 +145,17 @@ class CoreTracking:
         # The first record for this name; a concurrent first one fails on the key.
         connection.execute(table.insert().values(application_name=tracking.application_name,
                                                  notification_id=tracking.notification_id))
+
+
+def all_notifications(recorder: Any, page: int = 1000) -> Iterator[Notification]:
+    """Every notification in the store, oldest first, read a page at a time."""
+    start = None
+    while True:
+        notifications = recorder.select_notifications(start, page, inclusive_of_start=False)
+        yield from notifications
+        if len(notifications) < page:
+            return
+        start = notifications[-1].id
 
 
 def _bytes(state: bytes | memoryview) -> bytes:

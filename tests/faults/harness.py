@@ -28,6 +28,7 @@ from nats.js.api import ConsumerInfo, StreamInfo
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
+from shared.recorders import all_notifications
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -251,15 +252,8 @@ def notifications(settings: Settings, service: str) -> list[tuple[int, str, str]
     in a process of its own (ids and topics are stored in the clear)."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
     app = bootstrap.build_application(settings)
-    found: list[tuple[int, str, str]] = []
     try:
-        start = None
-        while True:
-            batch = app.recorder.select_notifications(start, 1000, inclusive_of_start=False)
-            found += [(n.id, n.topic, str(n.originator_id)) for n in batch]
-            if len(batch) < 1000:
-                return found
-            start = batch[-1].id
+        return [(n.id, n.topic, str(n.originator_id)) for n in all_notifications(app.recorder)]
     finally:
         app.close()
 

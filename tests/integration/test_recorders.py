@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
 from services.intake.bootstrap import build_application
-from shared.recorders import ProcessRecorder
+from shared.recorders import ProcessRecorder, all_notifications
 from tests.support import make_settings
 
 
@@ -109,6 +109,16 @@ def test_select_notifications_honours_start_stop_topics_and_limit(
         assert all(type(n.state) is bytes for n in selected), kwargs
         library = SQLAlchemyApplicationRecorder.select_notifications(recorder, **kwargs)
         assert selected == library, kwargs
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 7])
+def test_all_notifications_reads_every_one_in_order_page_by_page(
+    recorder: ProcessRecorder, page: int
+) -> None:
+    """Page sizes that divide the count, that do not, and one larger than it."""
+    assert list(all_notifications(recorder, page)) == []
+    ids = list(recorder.insert_events([event(uuid4(), 1) for _ in range(6)]) or [])
+    assert [n.id for n in all_notifications(recorder, page)] == ids
 
 
 def test_tracking_only_moves_forward(recorder: ProcessRecorder) -> None:

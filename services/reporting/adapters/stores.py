@@ -13,6 +13,7 @@ from eventsourcing.persistence import Notification
 from shared.chain import seal_id, seals_recorder
 from shared.config import Settings
 from shared.eventstore import store_environment
+from shared.recorders import all_notifications
 
 
 class StoreReader(Application[UUID]):
@@ -22,14 +23,8 @@ class StoreReader(Application[UUID]):
         self.name = service
         super().__init__(store_environment(settings, service))
 
-    def notifications(self, batch: int = 1000) -> Iterator[Notification]:
-        start = 0
-        while True:
-            page = self.recorder.select_notifications(start, batch, inclusive_of_start=False)
-            yield from page
-            if len(page) < batch:
-                return
-            start = page[-1].id
+    def notifications(self) -> Iterator[Notification]:
+        return all_notifications(self.recorder)
 
     def seal_links(self) -> dict[int, str]:
         """Every stored event's link as the relay recorded it (unreadable seals: none)."""
