@@ -11,13 +11,13 @@ from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.api import adviser, mailbox
 from services.intake.api.routes import router
 from services.intake.application import IntakeApplication
+from services.intake.filing import Filing
 from services.intake.mailbox import MailboxLogin
 from services.intake.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
-from shared.groupcommit import GroupCommit
 from shared.service import service_app
 
 SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         application, settings, sources=SOURCES,
         routers=[router, mailbox.router, adviser.router],
         mailbox_login=login, mailbox_tokens=login.tokens,
-        group_commit=GroupCommit(application),
+        filing=Filing(application),
     )
     install_web(app, settings)
     return app

@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError
 
 from services.intake.application import Draft, IntakeApplication, Submission
 from services.intake.bootstrap import build_application
+from services.intake.filing import Filing
 from shared.errors import NotFound, Unavailable
 from shared.groupcommit import GroupCommit
 from tests.support import eventually, make_settings
@@ -92,6 +93,22 @@ async def test_concurrent_saves_share_commits_and_each_returns_once_stored(
     assert sum(calls) == 50 * events_per_melding
     assert 1 <= len(calls) < 50
     assert max(calls) <= max_batch * events_per_melding
+
+
+async def test_filing_stores_concurrent_meldingen_together_each_found_once_answered(
+    intake: IntakeApplication,
+) -> None:
+    """`Filing`, the API's and the web form's write path: concurrent meldingen share
+    saves, and each one's receipt opens it the moment its filing returns."""
+    calls = count_saves(intake)
+    filing = Filing(intake)
+
+    async def file_and_open(n: int) -> bool:
+        filed = await filing.file(submission(n))
+        return intake.find_by_receipt(filed.receipt) == filed.id
+
+    assert all(await asyncio.gather(*(file_and_open(n) for n in range(20))))
+    assert 1 <= len(calls) < 20
 
 
 async def test_a_conflicting_caller_alone_gets_the_integrity_error(

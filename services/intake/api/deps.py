@@ -7,11 +7,11 @@ from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.application import IntakeApplication
+from services.intake.filing import Filing
 from services.intake.mailbox import MailboxLogin
 from shared.auth import InvalidToken
 from shared.deps import application
 from shared.errors import NotFound
-from shared.groupcommit import GroupCommit
 from shared.web import Unauthorized
 
 Intake = Annotated[IntakeApplication, Depends(application)]
@@ -22,8 +22,8 @@ async def mailbox_login(request: Request) -> MailboxLogin:
     return request.app.state.mailbox_login  # type: ignore[no-any-return]
 
 
-async def group_commit(request: Request) -> GroupCommit:
-    return request.app.state.group_commit  # type: ignore[no-any-return]
+async def filing(request: Request) -> Filing:
+    return request.app.state.filing  # type: ignore[no-any-return]
 
 
 async def mailbox_melding(
@@ -51,7 +51,7 @@ async def melding_id(melding_id: str) -> UUID:
         raise NotFound("No melding with this id.") from None
 
 
-Commits = Annotated[GroupCommit, Depends(group_commit)]
+Filer = Annotated[Filing, Depends(filing)]
 Login = Annotated[MailboxLogin, Depends(mailbox_login)]
 MailboxHolder = Annotated[UUID, Depends(mailbox_melding)]
 MeldingId = Annotated[UUID, Depends(melding_id)]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from services.intake.adapters.receipts import grouped
-from services.intake.api.deps import Commits, Intake
+from services.intake.api.deps import Filer
 from services.intake.api.schemas import FiledOut, MeldingIn
 from services.intake.application import Submission
 from shared.auth import Principal
@@ -21,15 +21,14 @@ router = APIRouter(prefix="/api", tags=["meldingen"])
 @router.post("/meldingen", status_code=201, response_model=FiledOut)
 async def file_melding(
     body: MeldingIn,
-    intake: Intake,
-    commits: Commits,
+    filing: Filer,
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Response:
     """File a melding; the receipt in the answer is shown this once."""
     if body.channel != "web":
         _check_may_register(principal)
     identity = body.identity.model_dump(exclude_none=True) if body.identity else None
-    draft = intake.draft_report(
+    filed = await filing.file(
         Submission(
             kind=body.kind,
             theme=body.theme,
@@ -43,9 +42,6 @@ async def file_melding(
             key_id=body.key_id,
         )
     )
-    # Stored together with concurrent requests' meldingen, before the answer.
-    await commits.save(*draft.aggregates)
-    filed = draft.filed
     out = FiledOut(id=str(filed.id), receipt=grouped(filed.receipt),
                    acknowledged_at=filed.acknowledged_at)
     # Serialised here, once: FastAPI would validate the model again against

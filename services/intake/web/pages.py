@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from services.intake.adapters.receipts import grouped
-from services.intake.api.deps import Intake
+from services.intake.api.deps import Filer, Intake
 from services.intake.application import IntakeApplication
 from services.intake.web.forms import MeldingForm, field_of, parse_melding
 from services.intake.web.rendering import (
@@ -43,7 +43,7 @@ def form(request: Request, intake: Intake, lang: str | None = None) -> HTMLRespo
 
 
 @router.post("/", response_class=HTMLResponse)
-async def submit(request: Request, intake: Intake) -> HTMLResponse:
+async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLResponse:
     """File the melding and show its receipt, or show the form again with its errors."""
     posted = await posted_fields(request)
     lang = language(posted.get("lang"))
@@ -55,10 +55,7 @@ async def submit(request: Request, intake: Intake) -> HTMLResponse:
     if melding.errors or melding.submission is None:
         return _form(request, intake, lang, melding, status_code=422)
     try:
-        draft = intake.draft_report(melding.submission)
-        # The same group commit as the API's: one write path for every melding filed.
-        await request.app.state.group_commit.save(*draft.aggregates)
-        filed = draft.filed
+        filed = await filing.file(melding.submission)
     except InvalidInput as exc:
         # Only what the server could not check before: a sealed box that is not one.
         melding.errors = {field_of([exc.extra["errors"][0]["field"]]): "identity_sealed"}
