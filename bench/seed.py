@@ -26,7 +26,7 @@ from shared.contracts import (
     NamedIdentity,
     ReporterMessaged,
 )
-from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.nats import open_stream
 
 YEAR_START = datetime(2025, 1, 1, 9, tzinfo=UTC)
 DESCRIPTION = "Een leverancier gaf het afdelingshoofd inkoop een fiets. (bench)"
@@ -86,9 +86,7 @@ async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEve
                   window: int = 5000) -> int:
     """Publish like the relays, but with up to a window of acknowledgements pending
     rather than one: the stream is the same."""
-    nc = await connect(settings, name="bench-seed")
-    js = nc.jetstream()
-    await ensure_stream(js, settings)
+    nc, js = await open_stream(settings, "bench-seed")
     positions: dict[str, int] = {}
     heads: dict[str, str] = {}
     published = 0

@@ -18,11 +18,13 @@ from typing import Any
 import httpx
 import sqlalchemy
 from fastapi import FastAPI
+from nats.js import JetStreamContext
 
 from shared import natsserver
 from shared.auth import issue_token
 from shared.clock import Clock
 from shared.config import Settings
+from shared.messaging.nats import open_stream
 
 POSTGRES_URL = os.environ.get(
     "MELDINGEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -156,14 +158,10 @@ MELDING = {
 
 
 @asynccontextmanager
-async def jetstream(settings: Settings) -> AsyncIterator[Any]:
+async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
     """A JetStream context on the settings' NATS, with the stream ensured."""
-    from shared.messaging.nats import connect, ensure_stream
-
-    nc = await connect(settings, name="test")
+    nc, js = await open_stream(settings, "test")
     try:
-        js = nc.jetstream()
-        await ensure_stream(js, settings)
         yield js
     finally:
         await nc.close()
