@@ -28,6 +28,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "report.read": frozenset({"auditor", "competent_authority"}),
     "audit.replay": frozenset({"auditor"}),
     "audit.verify": frozenset({"auditor"}),
+    # console
+    "staff.manage": frozenset({"administrator"}),
 }
 
 

@@ -11,8 +11,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES = ("intake", "triage", "investigation", "reporting")
-ServiceName = Literal["intake", "triage", "investigation", "reporting"]
+SERVICES = ("intake", "triage", "investigation", "reporting", "console")
+ServiceName = Literal["intake", "triage", "investigation", "reporting", "console"]
 
 
 class ConfigurationError(RuntimeError):
@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     triage_database_url: str | None = None
     investigation_database_url: str | None = None
     reporting_database_url: str | None = None
+    console_database_url: str | None = None
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
     # NATS: a comma-separated list of server URLs (all nodes of a cluster).
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     triage_port: int = 8002
     investigation_port: int = 8003
     reporting_port: int = 8004
+    console_port: int = 8005
     nats_port: int = 14222
 
     # Staff authentication: HS256 with a shared secret, or RS256 against a JWKS URL.
@@ -92,6 +94,23 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: float = 60.0
     checkpoint_key: SecretStr | None = None
     checkpoint_key_file: Path | None = None
+
+    # The console: where staff reach it (enrolment links, OIDC redirects, the
+    # tokens' issuer, the Origin every post must come from), its token signing key
+    # (an Ed25519 private key, PEM), and its sign-in and session limits.
+    console_url: str | None = None
+    console_signing_key: SecretStr | None = None
+    console_signing_key_file: Path | None = None
+    console_token_ttl_seconds: int = Field(default=5 * 60, ge=30, le=3600)
+    console_session_idle_seconds: int = 30 * 60
+    console_session_absolute_seconds: int = 10 * 3600
+    console_failure_delay_seconds: float = Field(default=1.0, ge=0)
+    # OIDC (authorization code with PKCE): the provider decides who, the directory what.
+    console_oidc_issuer: str | None = None
+    console_oidc_client_id: str | None = None
+    console_oidc_client_secret: SecretStr | None = None
+    console_oidc_client_secret_file: Path | None = None
+    console_oidc_match_claim: Literal["sub", "email"] = "sub"
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

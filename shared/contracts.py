@@ -18,6 +18,8 @@ from typing import Any, ClassVar, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from shared.roles import Role
+
 Kind = Literal["integrity_violation", "wrongdoing", "eu_law_breach", "undesirable_behaviour"]
 Theme = Literal[
     "interests", "conduct", "gifts", "resources", "information", "private_conduct",
@@ -171,11 +173,49 @@ class CaseClosed(IntegrationEvent):
     at: datetime
 
 
+class StaffMemberAdded(IntegrationEvent):
+    """console -> triage, investigation: a person joined the staff directory (for
+    routing: who has which function, and who reports to whom)."""
+
+    type: ClassVar[str] = "staff_member_added"
+
+    sub: str
+    name: str
+    email: str
+    roles: list[Role]
+    function: str | None
+    reports_to: str | None
+    by: str
+    at: datetime
+
+
+class StaffRolesChanged(IntegrationEvent):
+    """console -> triage, investigation: a staff member's roles now."""
+
+    type: ClassVar[str] = "staff_roles_changed"
+
+    sub: str
+    roles: list[Role]
+    by: str
+    at: datetime
+
+
+class StaffMemberDisabled(IntegrationEvent):
+    """console -> triage, investigation: the account may no longer be used."""
+
+    type: ClassVar[str] = "staff_member_disabled"
+
+    sub: str
+    by: str
+    at: datetime
+
+
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
         MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
         MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
+        StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
     )
 }
 

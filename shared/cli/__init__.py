@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from services.console import cli as staff
 from shared.cli import adviser, audit, bench, tokens
 from shared.cli import run as run_commands
 from shared.config import ConfigurationError
@@ -15,6 +16,7 @@ tokens.register(app)
 adviser.register(app)
 bench.register(app)
 audit.register(app)
+staff.register(app)
 
 
 def main() -> None:

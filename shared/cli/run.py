@@ -1,4 +1,4 @@
-"""`meldingen run` (NATS and the four services, what `make run` calls) and
+"""`meldingen run` (NATS and the services, what `make run` calls) and
 `meldingen serve SERVICE` (one service in this process)."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def serve(service: Annotated[str, typer.Argument(help=", ".join(SERVICES))]) -> 
 
 
 def run() -> None:
-    """Start NATS (unless MELDINGEN_NATS_URL names one) and the four services."""
+    """Start NATS (unless MELDINGEN_NATS_URL names one) and the services."""
     settings = get_settings()
     var = settings.var_dir.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
@@ -153,11 +153,16 @@ def _print_welcome(host: str, var: Path, nats_url: str) -> None:
         f"  {'nats':<14} {nats_url}",
         "",
         f"  web form       http://{host}:{settings.intake_port}/",
+        f"  staff console  http://{host}:{settings.console_port}/",
         f"  logs           {var / 'logs'}",
         "",
         "A staff token (roles: meldpunt, competent_authority, investigator, auditor,",
         "confidential_adviser, manager):",
         "  .venv/bin/meldingen token --role meldpunt --sub alice",
+        "",
+        "Staff sign in at the console once added (the last line is their enrolment link):",
+        "  .venv/bin/meldingen staff add --sub alice --name 'Alice' --email alice@example.org"
+        " --role meldpunt",
         "",
         "Ctrl-C stops everything.",
     ]

@@ -1,0 +1,47 @@
+"""The console's JSON: the public keys of its staff tokens, and a token for the
+signed-in person (for calling the other services on their behalf)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from services.console.adapters.signing import TokenSigner
+from services.console.web import browser
+from services.console.web.access import console
+from shared.errors import Forbidden, NotFound
+from shared.web import Unauthorized
+
+router = APIRouter(tags=["console"])
+
+
+def _signer(request: Request) -> TokenSigner:
+    return request.app.state.signer  # type: ignore[no-any-return]
+
+
+@router.get("/.well-known/jwks.json")
+async def jwks(request: Request) -> JSONResponse:
+    """The public keys that the services verify the console's staff tokens with."""
+    return JSONResponse(_signer(request).jwks, headers={"Cache-Control": "max-age=300"})
+
+
+@router.get("/api/token")
+def token(request: Request, role: str) -> dict[str, Any]:
+    """A short-lived token for the signed-in person in one of their roles."""
+    session = browser.current(request)
+    if session is None or session.sub is None:
+        raise Unauthorized("Sign in first.")
+    try:
+        member = console(request).get_staff(session.sub)
+    except NotFound:
+        raise Unauthorized("Sign in first.") from None
+    if member.disabled:
+        browser.sessions(request).end_all_of(member.sub)
+        raise Unauthorized("Sign in first.")
+    if role not in member.roles:
+        raise Forbidden(f"You do not have the role {role!r}.")
+    signer = _signer(request)
+    return {"token": signer.token(sub=member.sub, role=role), "token_type": "Bearer",
+            "expires_in": request.app.state.settings.console_token_ttl_seconds}

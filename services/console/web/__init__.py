@@ -1,0 +1,25 @@
+"""The console's pages: sign-in, enrolment, home, account and the staff directory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from services.console.adapters.links import base_url
+from services.console.web import enrol, home, signin
+from services.console.web.browser import CookiePolicy, origin_of
+from services.console.web.headers import SecurityHeaders
+from services.console.web.rendering import HERE
+from shared.config import Settings
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    url = base_url(settings)
+    app.state.settings = settings
+    app.state.cookie_policy = CookiePolicy(
+        secure=settings.env == "production" or url.startswith("https://"),
+        origin=origin_of(url))
+    for pages in (signin.router, enrol.router, home.router):
+        app.include_router(pages)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(SecurityHeaders)

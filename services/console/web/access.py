@@ -1,0 +1,44 @@
+"""Who is signed in on a page: the session, and the directory's word on the person
+(a disabled account's sessions end at its next request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.adapters.sessions import Session
+from services.console.application import ConsoleApplication
+from services.console.domain.staff import StaffMember
+from services.console.web import browser
+from shared.authz import is_allowed
+from shared.errors import NotFound
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    session: Session
+    member: StaffMember
+
+    def may(self, action: str) -> bool:
+        return any(is_allowed(role, action) for role in self.member.roles)
+
+
+def console(request: Request) -> ConsoleApplication:
+    return request.app.state.application  # type: ignore[no-any-return]
+
+
+def signed_in(request: Request) -> SignedIn | Response:
+    """The signed-in person, or the way to the sign-in page."""
+    session = browser.current(request)
+    if session is None or session.sub is None:
+        return RedirectResponse("/signin?ended=1" if request.cookies else "/signin", 303)
+    try:
+        member = console(request).get_staff(session.sub)
+    except NotFound:
+        member = None
+    if member is None or member.disabled:
+        browser.sessions(request).end_all_of(session.sub)
+        return browser.forget(RedirectResponse("/signin?ended=1", 303), request)
+    return SignedIn(session, member)
