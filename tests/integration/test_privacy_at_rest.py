@@ -115,7 +115,7 @@ async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
 
     with logging_to(var / "logs" / "services.log"):
         async with AsyncExitStack() as stack:
-            intake, triage, investigation, reporting = [
+            intake, triage, investigation, reporting, _console = [
                 await stack.enter_async_context(running(name, settings)) for name in SERVICES]
 
             # An anonymous reporter files a melding and keeps the receipt.

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
 SECRET_SETTINGS = ("jwt_secret", "cipher_key", "receipt_key", "database_password",
-                   "checkpoint_key", "adviser_passphrase")
+                   "checkpoint_key", "adviser_passphrase", "console_signing_key",
+                   "console_oidc_client_secret")
 
 
 def service(name: str) -> dict[str, Any]:
@@ -103,6 +104,8 @@ def test_secrets_come_from_docker_secrets_never_from_the_file(name: str) -> None
 def test_service_specific_secrets_are_given_where_needed() -> None:
     assert "MELDINGEN_ADVISER_PUBLIC_KEY_FILE" in environment("intake")
     assert "MELDINGEN_CHECKPOINT_KEY_FILE" in environment("reporting")
+    assert "MELDINGEN_CONSOLE_SIGNING_KEY_FILE" in environment("console")
+    assert environment("console")["MELDINGEN_CONSOLE_URL"].startswith("https://")
     # PostgreSQL and the services share one password secret.
     postgres = service("postgres")
     assert postgres["environment"]["POSTGRES_PASSWORD_FILE"] == environment("intake")[

@@ -80,6 +80,7 @@ class StaffMember(Aggregate):
         self.disabled = False
         self.enrolment_digest: str | None = enrolment_digest
         self.enrolment_expires = enrolment_expires
+        self.used_digest: str | None = None
         self.password_hash: str | None = None
         self.totp_secret: str | None = None
         self.last_code_step = -1
@@ -115,16 +116,17 @@ class StaffMember(Aggregate):
 
     def check_enrolment_link(self, digest: str, now: datetime) -> None:
         self.check_active()
-        if self.enrolment_digest is None:
+        if self.used_digest is not None and hmac.compare_digest(self.used_digest, digest):
             raise EnrolmentLinkInvalid("This enrolment link was used already.", state="used")
-        if not hmac.compare_digest(self.enrolment_digest, digest):
+        if self.enrolment_digest is None or not hmac.compare_digest(self.enrolment_digest,
+                                                                    digest):
             raise EnrolmentLinkInvalid("This enrolment link is not valid.", state="unknown")
         if now >= self.enrolment_expires:
             raise EnrolmentLinkInvalid("This enrolment link has expired.", state="expired")
 
     @event("Enrolled")
     def enrol(self, password_hash: str, totp_secret: str, code_step: int, at: datetime) -> None:
-        self.enrolment_digest = None
+        self.used_digest, self.enrolment_digest = self.enrolment_digest, None
         self.password_hash = password_hash
         self.totp_secret = totp_secret
         self.last_code_step = code_step
