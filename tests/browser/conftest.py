@@ -54,6 +54,26 @@ class LiveIntake:
         return self.app.state.application
 
 
+@contextmanager
+def serving(app: Any, port: int, name: str) -> Iterator[None]:
+    """`app` served by uvicorn on 127.0.0.1:`port`, in a thread of this process, as
+    `meldingen serve` runs it."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, name=f"{name}-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start")
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
 @pytest.fixture(scope="module")
 def intake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveIntake]:
     """intake as `meldingen serve intake` runs it, in a thread of this process."""
@@ -65,21 +85,10 @@ def intake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveIntake]:
     settings = make_settings(base / "var", nats.url, intake_port=port,
                              adviser_public_key=base64.b64encode(bytes(adviser_key.public_key)).decode())
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, name="intake-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            nats.stop()
-            raise RuntimeError("intake did not start")
-        time.sleep(0.05)
     try:
-        yield LiveIntake(f"http://127.0.0.1:{port}", settings, app, adviser_key)
+        with serving(app, port, "intake"):
+            yield LiveIntake(f"http://127.0.0.1:{port}", settings, app, adviser_key)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         nats.stop()
 
 
@@ -117,13 +126,14 @@ def watched() -> Watched:
 
 
 @contextmanager
-def _context(browser: Browser, intake: LiveIntake, watched: Watched,
+def browsing(browser: Browser, base_url: str, watched: Watched,
              **options: Any) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=intake.url, **options)
+    """A browser context on `base_url` that must stay on that origin and its CSP."""
+    context = browser.new_context(base_url=base_url, **options)
     context.set_default_timeout(15_000)
 
     def on_request(request: Any) -> None:
-        if not request.url.startswith((intake.url, "data:", "blob:")):
+        if not request.url.startswith((base_url, "data:", "blob:")):
             watched.foreign_requests.append(request.url)
 
     def on_console(message: Any) -> None:
@@ -141,20 +151,20 @@ def _context(browser: Browser, intake: LiveIntake, watched: Watched,
 @pytest.fixture
 def page(browser: Browser, intake: LiveIntake, watched: Watched) -> Iterator[Page]:
     """A page with JavaScript on."""
-    with _context(browser, intake, watched) as context:
+    with browsing(browser, intake.url, watched) as context:
         yield context.new_page()
 
 
 @pytest.fixture
 def page_without_js(browser: Browser, intake: LiveIntake, watched: Watched) -> Iterator[Page]:
-    with _context(browser, intake, watched, java_script_enabled=False) as context:
+    with browsing(browser, intake.url, watched, java_script_enabled=False) as context:
         yield context.new_page()
 
 
 @pytest.fixture
 def axe_page(browser: Browser, intake: LiveIntake, watched: Watched) -> Iterator[Page]:
     """A page that may run axe-core: injecting a script needs the CSP bypassed."""
-    with _context(browser, intake, watched, bypass_csp=True) as context:
+    with browsing(browser, intake.url, watched, bypass_csp=True) as context:
         yield context.new_page()
 
 

@@ -115,7 +115,8 @@ class StaffMember(Aggregate):
     # -- enrolment ---------------------------------------------------------------------
 
     def check_enrolment_link(self, digest: str, now: datetime) -> None:
-        self.check_active()
+        if self.disabled:
+            raise EnrolmentLinkInvalid("This account is disabled.", state="disabled")
         if self.used_digest is not None and hmac.compare_digest(self.used_digest, digest):
             raise EnrolmentLinkInvalid("This enrolment link was used already.", state="used")
         if self.enrolment_digest is None or not hmac.compare_digest(self.enrolment_digest,

@@ -1,5 +1,7 @@
 """Security headers for every page of the console: no script at all, nothing from
-another origin, no framing, no referrer, nothing kept in a cache."""
+another origin, no framing, nothing kept in a cache, and no referrer to another site
+(an enrolment link's secret is in its path). Not "no-referrer": under it a browser
+sends `Origin: null` with a form's POST, and every POST's Origin is checked."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ CSP = (
 )
 HEADERS = {
     "Content-Security-Policy": CSP,
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
