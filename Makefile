@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean browser
+.PHONY: run test lint bench clean browser oidc
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/meldingen run
 
-test: $(STAMP) browser
+test: $(STAMP) browser oidc
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The real OpenID provider the console's OIDC tests sign in with (tests/oidc, its lock
+# file there); the test fixture runs the same when it is missing.
+oidc:
+	@command -v npm >/dev/null 2>&1 && [ ! -d tests/oidc/node_modules ] \
+		&& (cd tests/oidc && npm ci --no-audit --no-fund --silent) || true
 
 # Chromium for the browser tests (tests/browser): installed from Debian when missing and
 # when we are root; otherwise skipped quietly (the tests then skip, or fail under CI=true).

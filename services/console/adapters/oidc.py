@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,42 @@ class Started:
     state: dict[str, str]
 
 
+class PendingFlows:
+    """Sign-ins under way at the provider, by their `state`, each bound to the browser
+    that started it (a cookie of its own: the session's is SameSite=Strict and so does
+    not come along when the provider sends the browser back)."""
+
+    def __init__(self, *, keep_for: float = 600, at_most: int = 10_000) -> None:
+        self._flows: dict[str, tuple[float, str, dict[str, str]]] = {}
+        self._keep_for = keep_for
+        self._at_most = at_most
+        self._lock = threading.Lock()
+
+    def add(self, started: Started) -> str:
+        """Remembers the flow; returns the binding to give the browser."""
+        binding = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            for state in [s for s, (at, _, _) in self._flows.items()
+                          if now - at > self._keep_for]:
+                del self._flows[state]
+            if len(self._flows) < self._at_most:
+                self._flows[started.state["state"]] = (now, binding, started.state)
+        return binding
+
+    def take(self, state: str, binding: str | None) -> dict[str, str]:
+        """The flow's secrets if this browser started it (once), else {}."""
+        with self._lock:
+            found = self._flows.pop(state, None)
+        if found is None or binding is None:
+            return {}
+        at, expected, flow = found
+        if time.monotonic() - at > self._keep_for or not secrets.compare_digest(
+                expected, binding):
+            return {}
+        return flow
+
+
 class OidcClient:
     def __init__(self, *, issuer: str, client_id: str, client_secret: str, redirect_uri: str,
                  match_claim: str) -> None:
@@ -41,6 +79,7 @@ class OidcClient:
         self.match_claim = match_claim
         self._metadata: dict[str, Any] | None = None
         self._jwks: jwt.PyJWKClient | None = None
+        self.pending = PendingFlows()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OidcClient | None:

@@ -140,19 +140,28 @@ async def signout(request: Request) -> Response:
 # -- the organisation's identity provider ------------------------------------------------
 
 
+def _flow_cookie(request: Request) -> str:
+    return browser.policy(request).name.replace("-session", "-oidc")
+
+
 @router.get("/signin/oidc")
 async def oidc_start(request: Request) -> Response:
     client = _oidc(request)
-    session = browser.current_or_new(request)
     if client is None:
         return RedirectResponse("/signin", 303)
     try:
         started = await client.start()
     except Exception as exc:  # noqa: BLE001 - the provider is away or answers nonsense
         log.warning("oidc start failed", extra={"error": type(exc).__name__})
-        return _page(request, session, status_code=502, failure="oidc_failed")
-    session.oidc = started.state
-    return browser.keep(RedirectResponse(started.url, 303), request, session)
+        return _page(request, browser.current_or_new(request), status_code=502,
+                     failure="oidc_failed")
+    response = RedirectResponse(started.url, 303)
+    # Lax, unlike the session's: it must come along when the provider sends the
+    # browser back (a top-level GET from another site), and it binds the flow to it.
+    response.set_cookie(_flow_cookie(request), client.pending.add(started), max_age=600,
+                        path="/", secure=browser.policy(request).secure, httponly=True,
+                        samesite="lax")
+    return response
 
 
 @router.get("/signin/oidc/callback")
@@ -161,7 +170,7 @@ async def oidc_callback(request: Request, state: str = "", code: str = "") -> Re
     session = browser.current_or_new(request)
     if client is None:
         return RedirectResponse("/signin", 303)
-    expected, session.oidc = session.oidc, {}
+    expected = client.pending.take(state, request.cookies.get(_flow_cookie(request)))
     try:
         value = await client.finish(expected, state=state, code=code)
     except (OidcFailed, KeyError) as exc:
@@ -173,7 +182,13 @@ async def oidc_callback(request: Request, state: str = "", code: str = "") -> Re
         log.warning("oidc sign-in of a person not in the directory refused")
         return _page(request, session, status_code=403, failure="oidc_unknown")
     _signin(request).signed_in_elsewhere(member, "oidc")
-    return _enter(request, session, member.sub)
+    signed = browser.sessions(request).renew(session, sub=member.sub)
+    log.info("signed in", extra={"method": "oidc"})
+    # A page, not a redirect: the browser arrived from the provider's site, and along
+    # that navigation a SameSite=Strict cookie is not sent; from this page it is.
+    page = render(request, signed, "signed_in.html")
+    page.delete_cookie(_flow_cookie(request), path="/")
+    return browser.keep(page, request, signed)
 
 
 def _by_sub(app: ConsoleApplication, sub: str) -> StaffMember | None:
