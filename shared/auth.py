@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 import jwt
 
 from shared.config import Settings
+from shared.roles import STAFF_ROLES, Role
 
-Role = Literal[
-    "manager",
-    "confidential_adviser",
-    "meldpunt",
-    "competent_authority",
-    "investigator",
-    "auditor",
-]
-STAFF_ROLES: tuple[str, ...] = get_args(Role)
+__all__ = ["STAFF_ROLES", "InvalidToken", "Principal", "Role", "TokenVerifier", "issue_token"]
 
 
 class InvalidToken(Exception):
