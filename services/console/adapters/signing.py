@@ -23,8 +23,10 @@ from shared.config import ConfigurationError, Settings
 def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
     """MELDINGEN_CONSOLE_SIGNING_KEY(_FILE): a PEM private key, or a base64 seed of
     32 bytes; in development one is generated into var/secrets/token-console."""
-    text = settings.secret(settings.console_signing_key, settings.console_signing_key_file,
-                           "token-console", "key32")
+    given, file = settings.console_signing_key, settings.console_signing_key_file
+    if given is None and file is None and settings.env == "production":
+        raise ConfigurationError("production needs MELDINGEN_CONSOLE_SIGNING_KEY(_FILE)")
+    text = settings.secret(given, file, "token-console", "key32")
     if text.startswith("-----BEGIN"):
         key = serialization.load_pem_private_key(text.encode(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
