@@ -116,6 +116,12 @@ class ConsoleApplication(ServiceApplication):
         except AggregateNotFoundError:
             raise NotFound("No staff member with that login name.") from None
 
+    def find_staff(self, sub: str) -> StaffMember | None:
+        try:
+            return self.get_staff(sub.strip())
+        except NotFound:
+            return None
+
     def find_by_email(self, email: str) -> StaffMember | None:
         wanted = email.strip().casefold()
         return next((m for m in self.staff() if m.email.casefold() == wanted), None)

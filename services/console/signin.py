@@ -61,13 +61,12 @@ class SignIn:
     async def check_password(self, login: str, password: str) -> str:
         """The login name whose password this is (then the code is asked), or
         SignInFailed."""
-        member = self._member(login)
+        member = self.app.find_staff(login)
         stored = member.password_hash if member is not None else None
         right = await asyncio.to_thread(self.passwords.verify, stored, password)
         if member is None:
             await self._unknown_failure(login)
         now = self.app.clock.now()
-        assert member is not None
         if not member.may_sign_in(now):
             await self._fail(member, "password", count=False)
         if not right:
@@ -75,7 +74,7 @@ class SignIn:
         return str(member.sub)
 
     async def check_code(self, sub: str, code: str) -> StaffMember:
-        member = self._member(sub)
+        member = self.app.find_staff(sub)
         if member is None or member.totp_secret is None:
             raise SignInFailed
         now = self.app.clock.now()
@@ -96,12 +95,6 @@ class SignIn:
             m.signed_in(step, method, at=self.app.clock.now())
 
         return self.app.update_member(member.id, record)
-
-    def _member(self, login: str) -> StaffMember | None:
-        try:
-            return self.app.get_staff(login.strip())
-        except NotFound:
-            return None
 
     async def _fail(self, member: StaffMember, stage: str, *, count: bool = True) -> NoReturn:
         now = self.app.clock.now()

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from services.console.adapters.signing import TokenSigner
 from services.console.web import browser
 from services.console.web.access import console
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden
 from shared.web import Unauthorized
 
 router = APIRouter(tags=["console"])
@@ -33,12 +33,9 @@ def token(request: Request, role: str) -> dict[str, Any]:
     session = browser.current(request)
     if session is None or session.sub is None:
         raise Unauthorized("Sign in first.")
-    try:
-        member = console(request).get_staff(session.sub)
-    except NotFound:
-        raise Unauthorized("Sign in first.") from None
-    if member.disabled:
-        browser.sessions(request).end_all_of(member.sub)
+    member = console(request).find_staff(session.sub)
+    if member is None or member.disabled:
+        browser.sessions(request).end_all_of(session.sub)
         raise Unauthorized("Sign in first.")
     if role not in member.roles:
         raise Forbidden(f"You do not have the role {role!r}.")

@@ -13,7 +13,6 @@ from services.console.application import ConsoleApplication
 from services.console.domain.staff import StaffMember
 from services.console.web import browser
 from shared.authz import is_allowed
-from shared.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,7 @@ def signed_in(request: Request) -> SignedIn | Response:
     session = browser.current(request)
     if session is None or session.sub is None:
         return RedirectResponse("/signin?ended=1" if request.cookies else "/signin", 303)
-    try:
-        member = console(request).get_staff(session.sub)
-    except NotFound:
-        member = None
+    member = console(request).find_staff(session.sub)
     if member is None or member.disabled:
         browser.sessions(request).end_all_of(session.sub)
         return browser.forget(RedirectResponse("/signin?ended=1", 303), request)

@@ -10,13 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.adapters.oidc import OidcClient, OidcFailed
 from services.console.adapters.sessions import Session
-from services.console.application import ConsoleApplication
-from services.console.domain.staff import StaffMember
 from services.console.signin import PENDING_FOR, SignIn, SignInFailed
 from services.console.web import browser
 from services.console.web.access import console, signed_in
 from services.console.web.rendering import first, posted_fields, render
-from shared.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("meldingen.console.web")
@@ -177,7 +174,7 @@ async def oidc_callback(request: Request, state: str = "", code: str = "") -> Re
         log.warning("oidc sign-in refused", extra={"reason": str(exc)})
         return _page(request, session, status_code=401, failure="oidc_failed")
     app = console(request)
-    member = app.find_by_email(value) if client.match_claim == "email" else _by_sub(app, value)
+    member = app.find_by_email(value) if client.match_claim == "email" else app.find_staff(value)
     if member is None or member.disabled:
         log.warning("oidc sign-in of a person not in the directory refused")
         return _page(request, session, status_code=403, failure="oidc_unknown")
@@ -189,10 +186,3 @@ async def oidc_callback(request: Request, state: str = "", code: str = "") -> Re
     page = render(request, signed, "signed_in.html")
     page.delete_cookie(_flow_cookie(request), path="/")
     return browser.keep(page, request, signed)
-
-
-def _by_sub(app: ConsoleApplication, sub: str) -> StaffMember | None:
-    try:
-        return app.get_staff(sub)
-    except NotFound:
-        return None
