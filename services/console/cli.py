@@ -11,10 +11,10 @@ import typer
 
 from services.console.adapters.links import base_url, new_link
 from services.console.application import ConsoleApplication, NewStaffMember
-from services.console.bootstrap import build_application
 from services.console.domain.staff import StaffMember
 from shared.config import get_settings
 from shared.errors import DomainError
+from shared.eventstore import store_environment
 from shared.roles import KNOWN_FUNCTIONS, STAFF_ROLES
 
 
@@ -33,7 +33,9 @@ def _by() -> str:
 
 
 def _console() -> ConsoleApplication:
-    return build_application(get_settings())
+    # Not the console's bootstrap: every `meldingen` command (each service's `serve`
+    # too) loads this module, and the web application's libraries are not needed here.
+    return ConsoleApplication(store_environment(get_settings(), "console"))
 
 
 def _refused(exc: DomainError) -> typer.Exit:

@@ -8,12 +8,19 @@ import asyncio
 import secrets
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import authlib.deprecate
 import httpx
 import jwt
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+with warnings.catch_warnings():
+    # Authlib announces a move to httpx2 on import (its own filter, set when
+    # authlib.deprecate loads, says always); this version works with httpx.
+    warnings.simplefilter("ignore", authlib.deprecate.AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from services.console.adapters.links import base_url
 from shared.config import Settings
