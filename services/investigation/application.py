@@ -127,7 +127,7 @@ class InvestigationApplication(ServiceApplication):
     @policy.register
     def _(self, event: contracts.MeldingDecided,
           processing_event: ProcessingEvent[UUID]) -> None:
-        if not {"conversation", "investigation"}.intersection(event.outcome):
+        if not contracts.opens_case(event.outcome):
             return  # no case: triage closes the melding itself
         melding_id = UUID(event.melding_id)
         if self.find(melding_id, processing_event) is not None:

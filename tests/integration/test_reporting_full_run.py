@@ -7,8 +7,8 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from datetime import datetime
 
-from services.reporting.domain.figures import LOCAL
 from shared.config import Settings
+from shared.terms import LOCAL
 from tests.support import MELDING, RunningService, eventually, running, token
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from shared.contracts import Channel, Kind, Theme
+from shared.contracts import Adviser, Channel, Kind, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -91,7 +91,7 @@ class ReplyOut(BaseModel):
 class ContactMomentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    adviser: Literal["integrity", "conduct"]
+    adviser: Adviser
     theme: Theme
     date: date
 

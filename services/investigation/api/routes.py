@@ -144,7 +144,7 @@ def take_measures(
 
 def _case(case: Case) -> CaseOut:
     return CaseOut(
-        id=str(case.id), path=case.path,  # type: ignore[arg-type]
+        id=str(case.id), path=case.path,
         status=case.status, outcome=case.outcome,
         theme=case.theme, involved=case.involved, opened_at=case.opened_at,
         investigators=case.investigators, conversation=case.conversation, plan=case.plan,

@@ -19,13 +19,12 @@ from services.triage.api.schemas import (
     MessageOut,
     QueueItem,
     QueuePage,
-    Status,
 )
 from services.triage.application import Assessment, Decision
-from services.triage.domain.deadlines import deadlines, is_overdue
-from services.triage.domain.report import Report
+from services.triage.domain.report import Report, Status
 from shared.auth import Principal
 from shared.contracts import NamedIdentity, Theme
+from shared.terms import deadlines, is_overdue
 from shared.web import authorized
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
@@ -119,7 +118,7 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
         id=str(report.id), kind=report.kind, theme=report.theme, channel=report.channel,
         description=report.description, involved=report.involved, occurred=report.occurred,
         anonymous=report.anonymous, identity=visible_identity(report, principal),
-        status=report.status,  # type: ignore[arg-type]
+        status=report.status,
         received_at=report.received_at, acknowledged_at=report.acknowledged_at,
         deadlines=DeadlinesOut(acknowledge_by=terms.acknowledge_by,
                                feedback_by=terms.feedback_by),

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.contracts import NamedIdentity, Outcome, Theme
+from services.triage.domain.report import Status
+from shared.contracts import MessagePurpose, NamedIdentity, Outcome, Severity, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Status = Literal["received", "assessed", "decided", "closed"]
-Severity = Literal["low", "medium", "high"]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -49,7 +48,7 @@ class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: Text
-    purpose: Literal["message", "feedback"] = Field(
+    purpose: MessagePurpose = Field(
         "message", description="'feedback' counts as the statutory feedback on the follow-up")
 
 
