@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ACKNOWLEDGE_WITHIN = timedelta(days=7)
@@ -23,6 +23,11 @@ FEEDBACK_WITHIN_MONTHS = 3
 #: The organisation's time zone: its calendar decides what a day, a month and a
 #: year are (a melding at 23:30 UTC on 31 December 2025 came in 2026 in Nijmegen).
 LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """The day `moment` falls on in the organisation's calendar."""
+    return moment.astimezone(LOCAL).date()
 
 
 @dataclass(frozen=True)

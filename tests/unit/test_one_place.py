@@ -1,6 +1,7 @@
 """Rules that two services share are stated once: the statutory terms and the
 organisation's time zone (`shared.terms`), the outcomes that open a case
-(`shared.contracts`), each state machine's statuses and a case's first status."""
+(`shared.contracts`), each state machine's statuses and a case's first status, and
+who may do what (`shared.authz`: no role is compared with anywhere else)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,26 @@ def test_the_organisations_time_zone_is_named_once() -> None:
     naming = [str(path.relative_to(ROOT)) for path in CODE
               if "Europe/Amsterdam" in path.read_text()]
     assert naming == ["shared/terms.py"]
+
+
+def role_checks(path: Path) -> list[int]:
+    """Lines that compare a `.role` with something, or read the table itself."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        compares_a_role = isinstance(node, ast.Compare) and any(
+            isinstance(side, ast.Attribute) and side.attr == "role"
+            for side in (node.left, *node.comparators))
+        reads_the_table = "PERMISSIONS" in (getattr(node, "id", None),
+                                            getattr(node, "attr", None))
+        if compares_a_role or reads_the_table:
+            found.append(getattr(node, "lineno", 0))
+    return found
+
+
+def test_every_authorization_goes_through_the_table() -> None:
+    checks = {str(path.relative_to(ROOT)): lines for path in CODE
+              if path != ROOT / "shared" / "authz.py" and (lines := role_checks(path))}
+    assert checks == {}
 
 
 def test_the_apis_statuses_are_the_state_machines() -> None:

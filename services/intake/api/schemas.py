@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
 from shared.contracts import Adviser, Channel, Kind, Theme
 
@@ -27,7 +27,8 @@ class MeldingIn(BaseModel):
     kind: Kind
     theme: Theme
     description: Text
-    anonymous: bool
+    # Only JSON's true and false: "yes" or 1 is not a reporter's choice to stay anonymous.
+    anonymous: StrictBool
     identity: Identity | None = None
     identity_sealed: Annotated[str, StringConstraints(max_length=4096)] | None = None
     key_id: Annotated[str, StringConstraints(max_length=64)] | None = None

@@ -23,6 +23,7 @@ from services.triage.api.schemas import (
 from services.triage.application import Assessment, Decision
 from services.triage.domain.report import Report, Status
 from shared.auth import Principal
+from shared.authz import is_allowed
 from shared.contracts import NamedIdentity, Theme
 from shared.terms import deadlines, is_overdue
 from shared.web import authorized
@@ -106,8 +107,11 @@ def message_reporter(
 
 
 def visible_identity(report: Report, principal: Principal) -> NamedIdentity | None:
-    """A named reporter's identity is for the meldpunt; an anonymous one's for nobody here."""
-    if principal.role != "meldpunt" or report.anonymous or not report.identity:
+    """A named reporter's identity, for whom the table allows it; an anonymous one's is
+    for nobody here."""
+    if not is_allowed(principal.role, "melding.read_identity"):
+        return None
+    if report.anonymous or not report.identity:
         return None
     return NamedIdentity(**report.identity)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 from services.triage.domain.report import Status
 from shared.contracts import MessagePurpose, NamedIdentity, Outcome, Severity, Theme
@@ -20,9 +27,10 @@ def _unique(values: list[str]) -> list[str]:
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    admissible: bool
-    reasonable_grounds: bool
-    code_violation: bool
+    # Only JSON's true and false, as at intake: "no" is not a verdict.
+    admissible: StrictBool
+    reasonable_grounds: StrictBool
+    code_violation: StrictBool
     severity: Severity
     theme: Theme
     advice: Outcome
