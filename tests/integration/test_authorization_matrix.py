@@ -22,7 +22,7 @@ from shared.auth import STAFF_ROLES
 from shared.authz import PERMISSIONS, is_allowed
 from shared.config import Settings
 from shared.web import Declared
-from tests.support import MELDING, RunningService, eventually, running, token
+from tests.support import MELDING, RunningService, assessment, eventually, running, token
 
 SERVICES = ("intake", "triage", "investigation", "reporting")
 OWN = ("triage", "investigation")  # the services whose every API route must be guarded
@@ -32,9 +32,7 @@ SUBS = {"investigator": "ivan"}   # ivan is assigned to the case below
 BODIES: dict[str, dict[str, Any]] = {
     # on a reporter's behalf: the web channel needs no token
     "/api/meldingen": {**MELDING, "channel": "manager"},
-    "/api/meldingen/{melding_id}/assessment": {
-        "admissible": True, "reasonable_grounds": True, "code_violation": False,
-        "severity": "low", "theme": "gifts", "advice": "investigation", "motivation": "m"},
+    "/api/meldingen/{melding_id}/assessment": assessment(),
     "/api/meldingen/{melding_id}/decision": {"outcome": ["investigation"], "motivation": "m"},
     "/api/meldingen/{melding_id}/messages": {"body": "Een bericht."},
     "/api/cases/{case_id}/investigators": {"investigators": ["ivan"]},

@@ -20,7 +20,7 @@ from shared.errors import InvalidInput, InvalidTransition
 Status = Literal["received", "assessed", "decided", "closed"]
 
 #: command -> {status it is allowed in: status it leads to}
-TRANSITIONS: Final[dict[str, dict[Status, Status]]] = {
+TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "assess": {"received": "assessed"},
     "decide": {"assessed": "decided"},
     "message_reporter": {s: s for s in ("received", "assessed", "decided")},
