@@ -9,7 +9,6 @@ from fastapi import APIRouter, Response
 from services.intake.adapters.receipts import grouped
 from services.intake.api.deps import Filer
 from services.intake.api.schemas import FiledOut, MeldingIn
-from services.intake.application import Submission
 from shared.web import Permit, permitted
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
@@ -24,21 +23,7 @@ async def file_melding(
     """File a melding; the receipt in the answer is shown this once."""
     if body.channel != "web":
         staff.require()  # only staff register a melding on a reporter's behalf
-    identity = body.identity.model_dump(exclude_none=True) if body.identity else None
-    filed = await filing.file(
-        Submission(
-            kind=body.kind,
-            theme=body.theme,
-            description=body.description,
-            anonymous=body.anonymous,
-            channel=body.channel,
-            involved=tuple(body.involved),
-            occurred=body.occurred,
-            identity=identity or None,
-            identity_sealed=body.identity_sealed,
-            key_id=body.key_id,
-        )
-    )
+    filed = await filing.file(body.submission())
     out = FiledOut(id=str(filed.id), receipt=grouped(filed.receipt),
                    acknowledged_at=filed.acknowledged_at)
     # Serialised here, once: FastAPI would validate the model again against

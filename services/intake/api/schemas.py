@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
+from services.intake.application import Submission
 from shared.contracts import Adviser, Channel, Kind, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
@@ -35,6 +36,16 @@ class MeldingIn(BaseModel):
     involved: Annotated[list[Short], Field(max_length=50)] = []
     occurred: date | None = None
     channel: Channel = "web"
+
+    def submission(self) -> Submission:
+        """The command to file, as the API and the web form both hand it on."""
+        identity = self.identity.model_dump(exclude_none=True) if self.identity else None
+        return Submission(
+            kind=self.kind, theme=self.theme, description=self.description,
+            anonymous=self.anonymous, channel=self.channel, involved=tuple(self.involved),
+            occurred=self.occurred, identity=identity or None,
+            identity_sealed=self.identity_sealed, key_id=self.key_id,
+        )
 
 
 class FiledOut(BaseModel):

@@ -78,13 +78,7 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
 
     form.sealing = "named" if not anonymous else (
         "browser" if sealed else "server" if identity else "none")
-    form.submission = Submission(
-        kind=body.kind, theme=body.theme, description=body.description,
-        anonymous=body.anonymous, channel="web", involved=tuple(body.involved),
-        occurred=body.occurred,
-        identity=body.identity.model_dump(exclude_none=True) if body.identity else None,
-        identity_sealed=body.identity_sealed, key_id=body.key_id,
-    )
+    form.submission = body.submission()  # the web channel: MeldingIn's default
     return form
 
 
