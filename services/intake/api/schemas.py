@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
 from services.intake.application import Submission
+from services.intake.domain.report import Status
 from shared.contracts import Adviser, Channel, Kind, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
@@ -86,7 +87,7 @@ class MailboxMessage(BaseModel):
 
 class MailboxOut(BaseModel):
     id: str
-    status: Literal["received", "acknowledged", "feedback_given", "closed"]
+    status: Status
     messages: list[MailboxMessage]
 
 

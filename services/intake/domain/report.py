@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -14,6 +14,8 @@ from shared.errors import InvalidInput, InvalidTransition, NotFound
 from shared.terms import local_date
 
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
+#: What the reporter's mailbox shows of the melding's handling.
+Status = Literal["received", "acknowledged", "feedback_given", "closed"]
 
 
 def refusals(*, anonymous: bool, identity: Mapping[str, Any] | None, occurred: date | None,
@@ -78,7 +80,7 @@ class Report(Aggregate):
         self.sealed_identity = sealed_identity
         self.received_at = received_at
         self.acknowledged_at: datetime | None = None
-        self.status = "received"
+        self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []
         self.identity_reads: list[dict[str, Any]] = []
 
