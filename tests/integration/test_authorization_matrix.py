@@ -169,7 +169,8 @@ async def test_every_route_answers_every_role_as_the_table_says(
 
 
 #: the actions checked inside routes and applications rather than declared by a route
-FINER = {"melding.read_identity", "case.read_all"}
+#: ("staff.manage": the console's pages, walked for every role in test_console.py)
+FINER = {"melding.read_identity", "case.read_all", "staff.manage"}
 
 
 async def test_the_finer_checks_follow_the_table_and_every_action_is_used(

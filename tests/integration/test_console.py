@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from shared.authz import is_allowed
 from shared.clock import MovableClock
 from shared.config import Settings
+from shared.roles import STAFF_ROLES
 from tests.consoleflows import (
     ORIGIN,
     PASSWORD,
@@ -243,3 +245,14 @@ async def test_an_administrator_adds_and_disables_staff_and_the_disabled_are_sig
         sam_secret = await enrol(sam, link.group(1), clock)
         await sign_in(sam, "sam", sam_secret, clock)
         assert (await sam.get("/staff")).status_code == 403
+
+
+async def test_only_the_roles_the_table_allows_manage_staff(
+    console: RunningService, clock: MovableClock
+) -> None:
+    for role in STAFF_ROLES:
+        async with second_browser(console) as browser:
+            secret = await enrol(browser, add(console.application, f"who-{role}", role), clock)
+            await sign_in(browser, f"who-{role}", secret, clock)
+            page = await browser.get("/staff")
+            assert page.status_code == (200 if is_allowed(role, "staff.manage") else 403), role
