@@ -21,13 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import nats
 import nats.errors
 from nats.js.api import ConsumerInfo, StreamInfo
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
+from shared.health import wait_until_healthy
 from shared.recorders import all_notifications
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,17 +100,8 @@ class Service(Process):
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until /readyz answers 200 (event store and NATS reachable)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive:
-                raise RuntimeError(f"{self.name} exited; see {self.log_file}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"{self.name} not ready within {timeout}s; see {self.log_file}")
+        wait_until_healthy(f"{self.url}/readyz", alive=lambda: self.alive,
+                           what=f"{self.name} (see {self.log_file})", timeout=timeout)
 
 
 @dataclass
@@ -203,6 +194,10 @@ class Deployment:
             service.terminate()
         for node in self.nats:
             node.terminate()
+
+    def crashed(self) -> list[str]:
+        """The processes that should run and do not."""
+        return [name for name, service in self.services.items() if not service.alive]
 
     def restart(self, name: str) -> None:
         self[name].start()
