@@ -24,6 +24,7 @@ from pathlib import Path
 import nats
 import nats.errors
 from nats.js.api import ConsumerInfo, StreamInfo
+from sqlalchemy import select
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
@@ -249,6 +250,23 @@ def notifications(settings: Settings, service: str) -> list[tuple[int, str, str]
     app = bootstrap.build_application(settings)
     try:
         return [(n.id, n.topic, str(n.originator_id)) for n in all_notifications(app.recorder)]
+    finally:
+        app.close()
+
+
+def damage_stored_event(settings: Settings, service: str, notification_id: int) -> None:
+    """Flip one bit in the middle of one stored event's (encrypted) state, as a disk
+    error or someone editing the row would: its cipher tag no longer fits."""
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    app = bootstrap.build_application(settings)
+    try:
+        table = app.recorder.events_record_cls.__table__
+        with app.recorder.datastore.engine.begin() as connection:
+            state = bytearray(connection.execute(
+                select(table.c.state).where(table.c.id == notification_id)).scalar_one())
+            state[len(state) // 2] ^= 0x01
+            connection.execute(table.update().where(table.c.id == notification_id)
+                               .values(state=bytes(state)))
     finally:
         app.close()
 
