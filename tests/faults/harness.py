@@ -256,7 +256,8 @@ def notifications(settings: Settings, service: str) -> list[tuple[int, str, str]
 
 def damage_stored_event(settings: Settings, service: str, notification_id: int) -> None:
     """Flip one bit in the middle of one stored event's (encrypted) state, as a disk
-    error or someone editing the row would: its cipher tag no longer fits."""
+    error or someone editing the row would: its cipher tag no longer fits. Called
+    again, it flips the bit back (the row restored from a backup)."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
     app = bootstrap.build_application(settings)
     try:
