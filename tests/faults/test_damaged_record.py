@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -29,23 +28,10 @@ from tests.faults.harness import (
 )
 from tests.faults.load import Load, melding
 from tests.faults.procedure import Procedure
-from tests.support import create_postgres_database, drop_postgres_database, postgres_reachable
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 DAMAGED = "urn:meldingen:problem:damaged-record"
 CHECKPOINT = "CheckpointSigned"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> Any:
-    if request.param == "sqlite":
-        yield None
-        return
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    url = create_postgres_database()
-    yield url
-    drop_postgres_database(url)
 
 
 def staff(deployment: Deployment, role: str) -> dict[str, str]:

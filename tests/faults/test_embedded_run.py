@@ -17,7 +17,8 @@ import pytest
 from shared.config import SERVICES
 from shared.health import answers
 from tests.faults.checks import Window, settle
-from tests.faults.embedded import ROOT, alive, embedded_run, wait_for
+from tests.faults.embedded import alive, embedded_run, wait_for
+from tests.faults.harness import ROOT
 from tests.faults.load import Load
 from tests.faults.procedure import Procedure
 
