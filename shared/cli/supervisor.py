@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.health import ProcessExited, wait_until_healthy
+from shared.health import wait_until_healthy
 from shared.logging import JsonFormatter
 
 RESTART_LIMIT = 5
@@ -99,11 +99,11 @@ class Supervisor:
         child.note(logging.WARNING, message, exits=len(child.exits))
         self.echo(message)
         time.sleep(delay)
-        child.start()
         try:
+            child.start()  # NATS: until it listens
             took = child.wait_healthy()
-        except (ProcessExited, TimeoutError) as exc:
-            self.echo(str(exc))  # exited again: the next round counts it
+        except (OSError, RuntimeError, TimeoutError) as exc:  # ProcessExited included
+            self.echo(f"{child.name} did not come back: {exc}")  # the next round counts it
             return
         child.note(logging.INFO, "restarted by meldingen run")
         self.echo(f"{child.name} restarted and healthy ({took:.1f} s)")

@@ -18,7 +18,7 @@ from shared.config import SERVICES
 from shared.health import answers
 from tests.faults.checks import Window, settle
 from tests.faults.embedded import alive, embedded_run, wait_for
-from tests.faults.harness import ROOT
+from tests.faults.harness import ROOT, log_digest
 from tests.faults.load import Load
 from tests.faults.procedure import Procedure
 
@@ -32,6 +32,14 @@ def test_sigkill_of_make_runs_process_group_leaves_nothing_and_a_new_run_starts(
     run.start()
     try:
         assert run.process is not None
+        # Each step is shown as it happens, the URLs at the end.
+        wait_for(lambda: "meldingen is running" in run.output.read_text(), 30, "the welcome")
+        output = run.output.read_text()
+        steps = ["Starting nats", "nats is listening", *(f"{s} is healthy" for s in SERVICES),
+                 "Everything is up", "meldingen is running", run["intake"].url]
+        assert [output.find(step) for step in steps] == sorted(
+            output.find(step) for step in steps), output
+        assert -1 not in [output.find(step) for step in steps], output
         processes = run.processes()
         # make, meldingen run, nats-server and the four services
         assert len(processes) == 3 + len(SERVICES), processes
@@ -114,7 +122,11 @@ def test_a_service_that_keeps_dying_makes_run_give_up_and_say_why(tmp_path: Path
                     return None
                 return pid if pid not in killed else None
 
-            wait_for(restarted, 30, "investigation started again")
+            try:
+                wait_for(restarted, 60, "investigation started again")
+            except AssertionError:
+                print(run.output.read_text(), log_digest(tmp_path / "logs"))
+                raise
             pid = restarted()
             assert pid is not None
             killed.add(pid)
