@@ -23,6 +23,8 @@ MAX_LISTED_ERRORS = 50
 ERROR_RESPONSES = {400: "Malformed JSON", 401: "No valid bearer token", 403: "Role not allowed",
                    404: "Not found", 409: "Not allowed in the current state", 413:
                    "Body too large", 422: "Invalid input", 429: "Rate limited",
+                   500: "A stored record of this melding is damaged "
+                   "(type urn:meldingen:problem:damaged-record); nothing was changed",
                    503: "Store or NATS unavailable; nothing was stored"}
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
