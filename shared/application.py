@@ -125,7 +125,7 @@ class ServiceApplication(ProcessApplication[UUID]):
         """The policy for one integration event. One whose aggregate's record is damaged
         changes nothing (the mapper raised before any change was collected) and is
         tracked like the others: retrying it would stop the inbox for every melding.
-        Its stream position is logged, to apply it again once the record is restored."""
+        Its stream position is logged, for the operator to redo once it is restored."""
         try:
             self.policy(event, processing_event)
         except DamagedRecord as damaged:
