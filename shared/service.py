@@ -1,11 +1,10 @@
-"""The one way a service's web app is put together: its application, its messaging
-runtime (outbox relay and inbox), bearer auth, health and readiness."""
+"""The one way a service's web app is put together: its container of parts, bearer
+auth, health and readiness, and the messaging runtime's lifespan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI
 
@@ -16,31 +15,43 @@ from shared.runtime import MessagingRuntime, messaging_lifespan, readiness_check
 from shared.web import ReadinessCheck, create_app
 
 
+class ServiceParts(Protocol):
+    """What every service's container holds; each adds the parts its routes read."""
+
+    @property
+    def application(self) -> ServiceApplication: ...
+
+    @property
+    def runtime(self) -> MessagingRuntime: ...
+
+
+P = TypeVar("P", bound=ServiceParts)
+
+
 def service_app(
-    application: ServiceApplication,
+    parts: ServiceParts,
     settings: Settings,
     *,
-    sources: Sequence[str],
     routers: Sequence[APIRouter],
-    runtime: MessagingRuntime | None = None,
-    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     readiness: Sequence[ReadinessCheck] = (),
-    **state: Any,
 ) -> FastAPI:
-    """`state` lands on `app.state` beside `application` and `runtime`, for the routes'
-    dependencies."""
-    runtime = runtime or MessagingRuntime(application, settings, sources)
+    """`parts` is stored once on the app; `api/deps.py` reads it back with `parts_of`."""
     app = create_app(
-        service=application.name,
+        service=parts.application.name,
         verifier=TokenVerifier(settings),
         routers=routers,
-        lifespan=lifespan or messaging_lifespan(runtime),
-        readiness=[*readiness_checks(runtime), *readiness],
+        lifespan=messaging_lifespan(parts.runtime),
+        readiness=[*readiness_checks(parts.runtime), *readiness],
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
     )
-    app.state.application = application
-    app.state.runtime = runtime
-    for name, value in state.items():
-        setattr(app.state, name, value)
+    app.state.parts = parts
     return app
+
+
+def parts_of(app: FastAPI, kind: type[P]) -> P:
+    """The app's container, checked to be `kind`: `app.state` itself is untyped."""
+    parts = app.state.parts
+    if not isinstance(parts, kind):
+        raise TypeError(f"{app.title} holds {type(parts).__name__}, not {kind.__name__}")
+    return parts

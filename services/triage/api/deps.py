@@ -1,16 +1,39 @@
+"""What triage's routes read: the container `bootstrap.py` builds, and its parts."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
-from shared.deps import application
+from shared.runtime import MessagingRuntime
+from shared.service import parts_of
 
 
-async def queue(request: Request) -> Queue:
-    return request.app.state.queue  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class TriageParts:
+    application: TriageApplication
+    runtime: MessagingRuntime
+    queue: Queue
+
+
+# async: no threadpool hand-off for reading an attribute
+async def parts(request: Request) -> TriageParts:
+    return parts_of(request.app, TriageParts)
+
+
+Parts = Annotated[TriageParts, Depends(parts)]
+
+
+async def application(parts: Parts) -> TriageApplication:
+    return parts.application
+
+
+async def queue(parts: Parts) -> Queue:
+    return parts.queue
 
 
 Triage = Annotated[TriageApplication, Depends(application)]
