@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/meldingen run
 
-test: $(STAMP) browser
+# Lint first, so that CI (which runs `make test`) checks both.
+test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Chromium for the browser tests (tests/browser): installed from Debian when missing and
@@ -26,8 +27,10 @@ browser:
 		chromium chromium-driver >/dev/null; } \
 		|| echo "chromium could not be installed: the browser tests will skip (fail under CI=true)"
 
+# ruff, and mypy --strict on services/, shared/ and bench/ (configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/meldingen bench $(BENCH_ARGS)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -28,7 +29,7 @@ from shared.contracts import IntegrationEvent
 from shared.errors import Conflict
 from shared.recorders import all_notifications
 
-A = TypeVar("A")
+A = TypeVar("A", bound=Aggregate)
 
 
 class DateAsISO(Transcoding):
@@ -44,7 +45,7 @@ class DateAsISO(Transcoding):
 
 class ServiceApplication(ProcessApplication[UUID]):
     #: The service's name: table prefix, NATS subject part and message-id prefix.
-    name: ClassVar[str]
+    name: str
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -62,7 +63,11 @@ class ServiceApplication(ProcessApplication[UUID]):
     def feed(self, apply: Callable[[Any], object]) -> None:
         """Feed a view every stored domain event, then each new commit's as it happens
         (subscribed first, so nothing falls between; a view's apply is idempotent)."""
-        self.on_recorded(lambda recordings: [apply(r.domain_event) for r in recordings])
+        def apply_all(recordings: list[Recording[UUID]]) -> None:
+            for recording in recordings:
+                apply(recording.domain_event)
+
+        self.on_recorded(apply_all)
         for notification in all_notifications(self.recorder):
             apply(self.mapper.to_domain_event(notification))
 

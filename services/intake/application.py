@@ -123,6 +123,7 @@ class IntakeApplication(ServiceApplication):
         return receipt.report_id
 
     def get_report(self, melding_id: UUID) -> Report:
+        report: Report | None
         try:
             report = self.repository.get(melding_id)
         except AggregateNotFoundError:

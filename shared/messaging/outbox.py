@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, Recording, Tracking
@@ -130,7 +131,7 @@ class OutboxRelay:
             self._published = max(last, published_up_to)
         return len(notifications)
 
-    def _read(self) -> list[Notification]:
+    def _read(self) -> Sequence[Notification]:
         """The next batch, in one worker-thread hand-off; after a start or a failure the
         chain heads and the recorded position are read back first."""
         if not self._chain_loaded:
@@ -139,7 +140,7 @@ class OutboxRelay:
             self._chain_loaded = True
         # Read from the chain's head: a store from before the chain is chained first,
         # but what was published already is not published again.
-        return self.app.recorder.select_notifications(  # type: ignore[no-any-return]
+        return self.app.recorder.select_notifications(
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from services.intake.domain.report import Status
 from shared.contracts import Channel, Kind, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
@@ -74,7 +75,7 @@ class MailboxMessage(BaseModel):
 
 class MailboxOut(BaseModel):
     id: str
-    status: Literal["received", "acknowledged", "feedback_given", "closed"]
+    status: Status
     messages: list[MailboxMessage]
 
 

@@ -4,7 +4,7 @@ the keyed hash of the receipt, and the mailbox between reporter and meldpunt."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -12,10 +12,16 @@ from eventsourcing.domain import Aggregate, event
 from shared.errors import InvalidInput, InvalidTransition, NotFound
 
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
+#: What the reporter's mailbox shows of the handling.
+Status = Literal["received", "acknowledged", "feedback_given", "closed"]
 
 
 class Report(Aggregate):
     """A melding (glossary: melding -> Report) filed at intake."""
+
+    if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        Filed: ClassVar[type[Any]]
+        ReporterWrote: ClassVar[type[Any]]
 
     @event("Filed")
     def __init__(
@@ -46,7 +52,7 @@ class Report(Aggregate):
         self.sealed_identity = sealed_identity
         self.received_at = received_at
         self.acknowledged_at: datetime | None = None
-        self.status = "received"
+        self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []
         self.identity_reads: list[dict[str, Any]] = []
 

@@ -58,7 +58,7 @@ async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLRespons
         filed = await filing.file(melding.submission)
     except InvalidInput as exc:
         # Only what the server could not check before: a sealed box that is not one.
-        melding.errors = {field_of([exc.extra["errors"][0]["field"]]): "identity_sealed"}
+        melding.errors = {field_of([exc.field]): "identity_sealed"}
         melding.values["identity_sealed"] = ""
         return _form(request, intake, lang, melding, status_code=422)
     except (Unavailable, PersistenceError):
