@@ -1,11 +1,7 @@
-"""The base of every service's eventsourcing application.
-
-Each service is a `ProcessApplication`: it records its own aggregates' events and
-reacts, in `policy`, to integration events from other services (fed in by
-`shared.messaging.inbox`), with a tracking record in the same transaction.
-Each service declares its own `@singledispatchmethod policy` and registers one
-handler per integration event it consumes.
-"""
+"""The base of every service's eventsourcing application: commit callbacks (the views
+and the relay's wake-up), `find` for policies, `update` retried on a concurrent writer,
+and dates stored as ISO strings. Each service declares its own `policy`
+(`@singledispatchmethod`, one handler per integration event it consumes)."""
 
 from __future__ import annotations
 

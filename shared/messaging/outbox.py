@@ -1,15 +1,6 @@
-"""The outbox relay: publishes a service's integration events from its notification log.
-
-An event is committed with its aggregate; this relay publishes it afterwards, in
-notification order, with the JetStream message id `<service>:<notification id>`,
-and then records how far it got (a tracking record named `<service>.outbox`). A
-crash between publishing and recording re-publishes the batch, and the server drops
-the copies as duplicates; consumers' tracking records catch any that outlive the
-de-duplication window.
-
-Each batch also extends the service's hash chains (`shared.chain`): every envelope
-carries the hash of the one before it, and the chain heads are recorded with the
-position, so a restart continues them.
+"""The outbox relay (docs/architecture.md, "Outbox"): a service's integration events
+from its notification log to JetStream, and its hash chains (`shared.chain`) extended
+by each batch, the heads recorded with the position so a restart continues them.
 """
 
 from __future__ import annotations
