@@ -88,7 +88,7 @@ class IntakeApplication(ServiceApplication):
 
     def draft_report(self, submission: Submission) -> Draft:
         """Seal and acknowledge a melding, not yet stored: for a caller that stores
-        several together (`shared.groupcommit`). Raises InvalidInput as filing does."""
+        several together (`adapters.group_commit`). Raises InvalidInput as filing does."""
         identity, sealed = self._identity(submission)
         now = self.clock.now()
         report = Report(
