@@ -18,7 +18,7 @@ from nats.js import JetStreamContext
 from services.reporting.adapters.signing import CheckpointSigner
 from services.reporting.adapters.stores import StoreReader
 from services.reporting.adapters.stream import read_stream
-from services.reporting.application import LiveFigures, ReportingApplication
+from services.reporting.application import ReportingApplication
 from services.reporting.domain.checkpoint import (
     CHECKPOINTS_ID,
     CheckpointSigned,
@@ -27,6 +27,7 @@ from services.reporting.domain.checkpoint import (
     signed_bytes,
 )
 from services.reporting.domain.figures import AnnualFigures
+from services.reporting.views import LiveFigures
 from shared.chain import Break, StoreCheck, StreamCheck
 from shared.config import SERVICES, Settings
 
