@@ -3,10 +3,10 @@ auth, health and readiness, and the messaging runtime's lifespan."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 
 from shared.application import ServiceApplication
 from shared.auth import TokenVerifier
@@ -54,4 +54,14 @@ def parts_of(app: FastAPI, kind: type[P]) -> P:
     parts = app.state.parts
     if not isinstance(parts, kind):
         raise TypeError(f"{app.title} holds {type(parts).__name__}, not {kind.__name__}")
+    return parts
+
+
+def parts_dependency(kind: type[P]) -> Callable[[Request], Awaitable[P]]:
+    """The FastAPI dependency that reads the app's container (async: no threadpool
+    hand-off for reading an attribute)."""
+
+    async def parts(request: Request) -> P:
+        return parts_of(request.app, kind)
+
     return parts

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.adapters.form_tokens import FormTokens
@@ -17,7 +17,7 @@ from services.intake.mailbox import MailboxLogin
 from shared.auth import InvalidToken
 from shared.errors import NotFound
 from shared.runtime import MessagingRuntime
-from shared.service import parts_of
+from shared.service import parts_dependency
 from shared.web import Unauthorized
 
 
@@ -33,12 +33,7 @@ class IntakeParts:
 _bearer = HTTPBearer(auto_error=False)
 
 
-# async: no threadpool hand-off for reading an attribute
-async def parts(request: Request) -> IntakeParts:
-    return parts_of(request.app, IntakeParts)
-
-
-Parts = Annotated[IntakeParts, Depends(parts)]
+Parts = Annotated[IntakeParts, Depends(parts_dependency(IntakeParts))]
 
 
 async def application(parts: Parts) -> IntakeApplication:

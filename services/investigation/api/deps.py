@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.investigation.application import InvestigationApplication
 from services.investigation.views import CaseIndex
 from shared.runtime import MessagingRuntime
-from shared.service import parts_of
+from shared.service import parts_dependency
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,7 @@ class InvestigationParts:
     cases: CaseIndex
 
 
-# async: no threadpool hand-off for reading an attribute
-async def parts(request: Request) -> InvestigationParts:
-    return parts_of(request.app, InvestigationParts)
-
-
-Parts = Annotated[InvestigationParts, Depends(parts)]
+Parts = Annotated[InvestigationParts, Depends(parts_dependency(InvestigationParts))]
 
 
 async def application(parts: Parts) -> InvestigationApplication:

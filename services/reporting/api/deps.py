@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 
 from services.reporting.application import ReportingApplication
 from services.reporting.lifecycle import ReportingCompanion
 from shared.runtime import MessagingRuntime
-from shared.service import parts_of
+from shared.service import parts_dependency
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,5 @@ class ReportingParts:
     companion: ReportingCompanion
 
 
-# async: no threadpool hand-off for reading an attribute
-async def parts(request: Request) -> ReportingParts:
-    return parts_of(request.app, ReportingParts)
-
-
-Reporting = Annotated[ReportingParts, Depends(parts)]
+Reporting = Annotated[ReportingParts, Depends(parts_dependency(ReportingParts))]
 Year = Annotated[int, Query(ge=1900, le=2999, description="the calendar year")]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
 from shared.runtime import MessagingRuntime
-from shared.service import parts_of
+from shared.service import parts_dependency
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,7 @@ class TriageParts:
     queue: Queue
 
 
-# async: no threadpool hand-off for reading an attribute
-async def parts(request: Request) -> TriageParts:
-    return parts_of(request.app, TriageParts)
-
-
-Parts = Annotated[TriageParts, Depends(parts)]
+Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]
 
 
 async def application(parts: Parts) -> TriageApplication:
