@@ -35,7 +35,7 @@ class Worker(Protocol):
 
 
 class Companion(Worker, Protocol):
-    async def prepare(self, nc: Client) -> None:
+    async def prepare(self, runtime: MessagingRuntime) -> None:
         """Once connected, before the relay and the inbox start."""
 
 
@@ -63,7 +63,7 @@ class MessagingRuntime:
     async def _run(self) -> None:
         self.nc, js = await open_stream(self.settings, self.app.name)
         for companion in self.companions:
-            await companion.prepare(self.nc)
+            await companion.prepare(self)
         self.relay = OutboxRelay(self.app, js)
         workers: list[Worker] = [self.relay]
         if self.sources:

@@ -12,7 +12,6 @@ import contextlib
 import logging
 from typing import Any
 
-from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from services.reporting import audit
@@ -20,6 +19,7 @@ from services.reporting.adapters.signing import CheckpointSigner
 from services.reporting.application import ReportingApplication
 from shared.config import Settings
 from shared.errors import Unavailable
+from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
 
@@ -29,11 +29,11 @@ class ReportingCompanion:
         self.app = app
         self.settings = settings
         self.signer = CheckpointSigner(settings)
-        self.nc: Client | None = None
+        self.runtime: MessagingRuntime | None = None
         self._stopping = asyncio.Event()
 
-    async def prepare(self, nc: Client) -> None:
-        self.nc = nc
+    async def prepare(self, runtime: MessagingRuntime) -> None:
+        self.runtime = runtime
         stream = self.settings.stream
         tracked = await asyncio.to_thread(self.app.tracked_position, stream)
         while True:
@@ -62,9 +62,10 @@ class ReportingCompanion:
         self._stopping.set()
 
     def _js(self) -> JetStreamContext:
-        if self.nc is None or not self.nc.is_connected:
+        nc = self.runtime.nc if self.runtime is not None else None
+        if nc is None or not nc.is_connected:
             raise Unavailable("The event stream is not reachable.")
-        return self.nc.jetstream()
+        return nc.jetstream()
 
     async def replay(self) -> dict[str, Any]:
         return await audit.replay(self._js(), self.settings.stream, self.app.live)

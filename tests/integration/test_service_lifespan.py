@@ -40,7 +40,7 @@ async def test_reporting_rebuilds_and_checkpoints_on_the_runtimes_connection(
 
         await eventually(ready, timeout=20)
         # One connection: the figures were rebuilt, and the inbox resumed, on it.
-        assert parts.companion.nc is parts.runtime.nc
+        assert parts.companion.runtime is parts.runtime
         assert parts.runtime.inbox is not None
         assert parts.companion in parts.runtime.companions
         checkpoint = await parts.companion.checkpoint()
