@@ -3,6 +3,7 @@ the keyed hash of the receipt, and the mailbox between reporter and meldpunt."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from uuid import UUID, uuid5
@@ -10,10 +11,25 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import InvalidInput, InvalidTransition, NotFound
+from shared.terms import local_date
 
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
-#: What the reporter's mailbox shows of the handling.
+#: What the reporter's mailbox shows of the melding's handling.
 Status = Literal["received", "acknowledged", "feedback_given", "closed"]
+
+
+def refusals(*, anonymous: bool, identity: Mapping[str, Any] | None, occurred: date | None,
+             today: date) -> list[InvalidInput]:
+    """Everything that keeps a melding from being filed, whichever way it comes in (the
+    API raises the first, the web form shows them all beside their fields)."""
+    found = []
+    if not anonymous and not (identity or {}).get("name"):
+        found.append(InvalidInput("A named melding needs the reporter's name.",
+                                  field="identity.name"))
+    if occurred is not None and occurred > today:
+        found.append(InvalidInput("The day it happened cannot lie in the future.",
+                                  field="occurred"))
+    return found
 
 
 class Report(Aggregate):
@@ -22,6 +38,22 @@ class Report(Aggregate):
     if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
         Filed: ClassVar[type[Any]]
         ReporterWrote: ClassVar[type[Any]]
+
+    @classmethod
+    def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
+             occurred: date | None, channel: str, anonymous: bool,
+             identity: dict[str, Any] | None, sealed_identity: dict[str, str] | None,
+             received_at: datetime) -> Report:
+        """A new melding, if `refusals` finds nothing. The rules are checked here and
+        not when the event is applied, so a stored melding always loads again."""
+        found = refusals(anonymous=anonymous, identity=identity, occurred=occurred,
+                         today=local_date(received_at))
+        if found:
+            raise found[0]
+        return cls(kind=kind, theme=theme, description=description, involved=involved,
+                   occurred=occurred, channel=channel, anonymous=anonymous,
+                   identity=identity, sealed_identity=sealed_identity,
+                   received_at=received_at)
 
     @event("Filed")
     def __init__(
