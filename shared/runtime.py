@@ -83,7 +83,7 @@ class MessagingRuntime:
             worker.stop()
         if self._task is not None:
             if not self._workers:
-                self._task.cancel()  # still connecting or preparing: nothing in hand
+                await _cancel(self._task)  # still connecting or preparing: nothing in hand
             done, _ = await asyncio.wait({self._task}, timeout=5)
             if not done:
                 self._task.cancel()
@@ -92,6 +92,15 @@ class MessagingRuntime:
         if self.nc is not None and not self.nc.is_closed:
             with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
                 await asyncio.wait_for(self.nc.close(), timeout=5)
+
+
+async def _cancel(task: asyncio.Task[None], within: float = 5.0) -> None:
+    """Cancel until it takes: nats-py swallows a cancel that arrives while it cleans up
+    after a failed connection attempt."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not task.done() and asyncio.get_running_loop().time() < deadline:
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.1)
 
 
 def messaging_lifespan(
