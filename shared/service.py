@@ -3,8 +3,12 @@ auth, health and readiness, and the messaging runtime's lifespan."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 
@@ -13,6 +17,8 @@ from shared.auth import TokenVerifier
 from shared.config import Settings
 from shared.runtime import MessagingRuntime, messaging_lifespan, readiness_checks
 from shared.web import ReadinessCheck, create_app
+
+log = logging.getLogger("meldingen.service")
 
 
 class ServiceParts(Protocol):
@@ -40,8 +46,9 @@ def service_app(
         service=parts.application.name,
         verifier=TokenVerifier(settings),
         routers=routers,
-        lifespan=messaging_lifespan(parts.runtime),
+        lifespan=swept_at_start(parts.application, messaging_lifespan(parts.runtime)),
         readiness=[*readiness_checks(parts.runtime), *readiness],
+        details={"damaged_records": parts.application.damage.listed},
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
     )
@@ -65,3 +72,29 @@ def parts_dependency(kind: type[P]) -> Callable[[Request], Awaitable[P]]:
         return parts_of(request.app, kind)
 
     return parts
+
+
+def swept_at_start(application: ServiceApplication,
+                   lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]]
+                   ) -> Callable[[FastAPI], AbstractAsyncContextManager[Any]]:
+    """A service whose views did not read its whole store at start reads it once in
+    the background, so that a damaged event is logged and in /readyz before anyone
+    asks for its melding (shared/damage.py)."""
+
+    @asynccontextmanager
+    async def with_sweep(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app):
+            stopping = threading.Event()
+            sweep = None if application.swept else asyncio.create_task(
+                asyncio.to_thread(application.sweep, stopping=stopping.is_set))
+            try:
+                yield
+            finally:
+                stopping.set()  # the page in hand is finished before the store closes
+                if sweep is not None:
+                    try:
+                        await sweep
+                    except Exception as exc:  # noqa: BLE001 - the store was away: next start
+                        log.warning("sweep of the store failed",
+                                    extra={"error": type(exc).__name__})
+    return with_sweep
