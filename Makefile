@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/meldingen run
 
-test: $(STAMP) browser oidc
+# Lint first, so that CI (which runs `make test`) checks both.
+test: lint browser oidc
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The real OpenID provider the console's OIDC tests sign in with (tests/oidc, its lock
@@ -35,8 +36,10 @@ browser:
 		chromium chromium-driver >/dev/null; } \
 		|| echo "chromium could not be installed: the browser tests will skip (fail under CI=true)"
 
+# ruff, and mypy --strict on services/, shared/ and bench/ (configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/meldingen bench $(BENCH_ARGS)

@@ -21,4 +21,5 @@ def load(spec: dict[str, Any]) -> dict[str, Any]:
                               capture_output=True, text=True, timeout=limit, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"load generator failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result

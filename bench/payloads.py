@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-THEMES = ("interests", "conduct", "gifts", "resources", "information", "private_conduct",
-          "subversion", "other")
-KINDS = ("integrity_violation", "wrongdoing", "eu_law_breach", "undesirable_behaviour")
+from shared.contracts import Kind, Theme
+
+THEMES: tuple[Theme, ...] = get_args(Theme)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 DESCRIPTION = (
     "Een leverancier gaf het afdelingshoofd inkoop een fiets na de aanbesteding van "
     "het onderhoud. Dit gebeurde op het terrein van de gemeente, in het bijzijn van "

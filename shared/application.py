@@ -1,21 +1,18 @@
-"""The base of every service's eventsourcing application.
-
-Each service is a `ProcessApplication`: it records its own aggregates' events and
-reacts, in `policy`, to integration events from other services (fed in by
-`shared.messaging.inbox`), with a tracking record in the same transaction.
-Each service declares its own `@singledispatchmethod policy` and registers one
-handler per integration event it consumes.
-"""
+"""The base of every service's eventsourcing application: commit callbacks (the views
+and the relay's wake-up), `find` for policies, `update` retried on a concurrent writer,
+and dates stored as ISO strings. Each service declares its own `policy`
+(`@singledispatchmethod`, one handler per integration event it consumes)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -33,7 +30,7 @@ from shared.recorders import all_notifications
 
 log = logging.getLogger("meldingen.application")
 
-A = TypeVar("A")
+A = TypeVar("A", bound=Aggregate)
 
 
 class DateAsISO(Transcoding):
@@ -49,7 +46,7 @@ class DateAsISO(Transcoding):
 
 class ServiceApplication(ProcessApplication[UUID]):
     #: The service's name: table prefix, NATS subject part and message-id prefix.
-    name: ClassVar[str]
+    name: str
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.damage = DamageRegister(self.name)  # before the mapper is made
@@ -76,7 +73,11 @@ class ServiceApplication(ProcessApplication[UUID]):
     def feed(self, apply: Callable[[Any], object]) -> None:
         """Feed a view every stored domain event, then each new commit's as it happens
         (subscribed first, so nothing falls between; a view's apply is idempotent)."""
-        self.on_recorded(lambda recordings: [apply(r.domain_event) for r in recordings])
+        def apply_all(recordings: list[Recording[UUID]]) -> None:
+            for recording in recordings:
+                apply(recording.domain_event)
+
+        self.on_recorded(apply_all)
         self.sweep(apply)
 
     def sweep(self, apply: Callable[[Any], object] = lambda _: None,

@@ -36,11 +36,16 @@ GENESIS = "0" * 64
 class StoredRecord(Protocol):
     """What the chain reads of a stored notification (eventsourcing's `Notification`)."""
 
-    id: int
-    originator_id: Any
-    originator_version: int
-    topic: str
-    state: bytes
+    @property
+    def id(self) -> int: ...
+    @property
+    def originator_id(self) -> Any: ...
+    @property
+    def originator_version(self) -> int: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def state(self) -> bytes: ...
 
 
 def store_link(prev: str, record: StoredRecord) -> str:
@@ -59,6 +64,7 @@ def envelope_hash(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+@dataclass(frozen=True)  # as the library's metaclass makes it, spelled out for the checker
 class OutboxSealed(DomainEvent):
     """The relay's chain heads after a batch, and each chained event's link."""
 

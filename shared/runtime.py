@@ -1,13 +1,18 @@
 """Runs a service's messaging beside its HTTP API: connect to NATS (retrying), make
-sure the stream exists, then relay the outbox and consume the inbox until stopped."""
+sure the stream exists, then relay the outbox and consume the inbox until stopped.
+
+A service with more to do on the stream (reporting: rebuild its figures before the
+inbox resumes, then sign checkpoints) hands in `Companion`s, which share the
+connection and this lifecycle instead of running their own."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI
 from nats.aio.client import Client
@@ -17,20 +22,39 @@ from shared.config import Settings
 from shared.messaging.inbox import Inbox
 from shared.messaging.nats import open_stream
 from shared.messaging.outbox import OutboxRelay
+from shared.web import ReadinessCheck
 
 log = logging.getLogger("meldingen.runtime")
 
 
+class Worker(Protocol):
+    async def run(self) -> None: ...
+
+    def stop(self) -> None:
+        """Finish what is in hand, then return from `run`."""
+
+
+class Companion(Worker, Protocol):
+    async def prepare(self, runtime: MessagingRuntime) -> None:
+        """Once connected, before the relay and the inbox start."""
+
+
 class MessagingRuntime:
     def __init__(
-        self, app: ServiceApplication, settings: Settings, sources: Sequence[str]
+        self,
+        app: ServiceApplication,
+        settings: Settings,
+        sources: Sequence[str],
+        companions: Sequence[Companion] = (),
     ) -> None:
         self.app = app
         self.settings = settings
         self.sources = list(sources)
+        self.companions = list(companions)
         self.nc: Client | None = None
         self.relay: OutboxRelay | None = None
         self.inbox: Inbox | None = None
+        self._workers: list[Worker] = []
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -38,26 +62,28 @@ class MessagingRuntime:
 
     async def _run(self) -> None:
         self.nc, js = await open_stream(self.settings, self.app.name)
+        for companion in self.companions:
+            await companion.prepare(self)
         self.relay = OutboxRelay(self.app, js)
-        workers = [self.relay.run()]
+        workers: list[Worker] = [self.relay]
         if self.sources:
             self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources)
-            workers.append(self.inbox.run())
+            workers.append(self.inbox)
+        self._workers = [*workers, *self.companions]
         log.info("messaging started", extra={"sources": self.sources})
-        await asyncio.gather(*workers)
+        await asyncio.gather(*(worker.run() for worker in self._workers))
 
     @property
     def connected(self) -> bool:
         return self.nc is not None and self.nc.is_connected
 
     async def stop(self) -> None:
-        """The relay finishes its batch, the inbox its message; then disconnect."""
-        for worker in (self.relay, self.inbox):
-            if worker is not None:
-                worker.stop()
+        """Each worker finishes what it has in hand; then disconnect."""
+        for worker in self._workers:
+            worker.stop()
         if self._task is not None:
-            if self.relay is None:
-                self._task.cancel()  # still waiting for NATS: no batch or message in hand
+            if not self._workers:
+                await _cancel(self._task)  # still connecting or preparing: nothing in hand
             done, _ = await asyncio.wait({self._task}, timeout=5)
             if not done:
                 self._task.cancel()
@@ -68,7 +94,18 @@ class MessagingRuntime:
                 await asyncio.wait_for(self.nc.close(), timeout=5)
 
 
-def messaging_lifespan(runtime: MessagingRuntime):  # type: ignore[no-untyped-def]
+async def _cancel(task: asyncio.Task[None], within: float = 5.0) -> None:
+    """Cancel until it takes: nats-py swallows a cancel that arrives while it cleans up
+    after a failed connection attempt."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not task.done() and asyncio.get_running_loop().time() < deadline:
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.1)
+
+
+def messaging_lifespan(
+    runtime: MessagingRuntime,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
@@ -81,7 +118,7 @@ def messaging_lifespan(runtime: MessagingRuntime):  # type: ignore[no-untyped-de
     return lifespan
 
 
-def readiness_checks(runtime: MessagingRuntime):  # type: ignore[no-untyped-def]
+def readiness_checks(runtime: MessagingRuntime) -> list[ReadinessCheck]:
     async def store_reachable() -> bool:
         await asyncio.to_thread(runtime.app.recorder.max_tracking_id, "readyz")
         return True

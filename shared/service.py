@@ -1,16 +1,16 @@
-"""The one way a service's web app is put together: its application, its messaging
-runtime (outbox relay and inbox), bearer auth, health and readiness."""
+"""The one way a service's web app is put together: its container of parts, bearer
+auth, health and readiness, and the messaging runtime's lifespan."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 
 from shared.application import ServiceApplication
 from shared.auth import TokenVerifier
@@ -21,35 +21,57 @@ from shared.web import ReadinessCheck, create_app
 log = logging.getLogger("meldingen.service")
 
 
+class ServiceParts(Protocol):
+    """What every service's container holds; each adds the parts its routes read."""
+
+    @property
+    def application(self) -> ServiceApplication: ...
+
+    @property
+    def runtime(self) -> MessagingRuntime: ...
+
+
+P = TypeVar("P", bound=ServiceParts)
+
+
 def service_app(
-    application: ServiceApplication,
+    parts: ServiceParts,
     settings: Settings,
     *,
-    sources: Sequence[str],
     routers: Sequence[APIRouter],
-    runtime: MessagingRuntime | None = None,
-    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     readiness: Sequence[ReadinessCheck] = (),
-    **state: Any,
 ) -> FastAPI:
-    """`state` lands on `app.state` beside `application` and `runtime`, for the routes'
-    dependencies."""
-    runtime = runtime or MessagingRuntime(application, settings, sources)
+    """`parts` is stored once on the app; `api/deps.py` reads it back with `parts_of`."""
     app = create_app(
-        service=application.name,
+        service=parts.application.name,
         verifier=TokenVerifier(settings),
         routers=routers,
-        lifespan=swept_at_start(application, lifespan or messaging_lifespan(runtime)),
-        readiness=[*readiness_checks(runtime), *readiness],
-        details={"damaged_records": application.damage.listed},
+        lifespan=swept_at_start(parts.application, messaging_lifespan(parts.runtime)),
+        readiness=[*readiness_checks(parts.runtime), *readiness],
+        details={"damaged_records": parts.application.damage.listed},
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
     )
-    app.state.application = application
-    app.state.runtime = runtime
-    for name, value in state.items():
-        setattr(app.state, name, value)
+    app.state.parts = parts
     return app
+
+
+def parts_of(app: FastAPI, kind: type[P]) -> P:
+    """The app's container, checked to be `kind`: `app.state` itself is untyped."""
+    parts = app.state.parts
+    if not isinstance(parts, kind):
+        raise TypeError(f"{app.title} holds {type(parts).__name__}, not {kind.__name__}")
+    return parts
+
+
+def parts_dependency(kind: type[P]) -> Callable[[Request], Awaitable[P]]:
+    """The FastAPI dependency that reads the app's container (async: no threadpool
+    hand-off for reading an attribute)."""
+
+    async def parts(request: Request) -> P:
+        return parts_of(request.app, kind)
+
+    return parts
 
 
 def swept_at_start(application: ServiceApplication,

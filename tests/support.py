@@ -125,7 +125,7 @@ class RunningService:
 
     @property
     def application(self) -> Any:
-        return self.app.state.application
+        return self.app.state.parts.application
 
 
 @asynccontextmanager

@@ -88,7 +88,7 @@ class IntakeApplication(ServiceApplication):
 
     def draft_report(self, submission: Submission) -> Draft:
         """Seal and acknowledge a melding, not yet stored: for a caller that stores
-        several together (`shared.groupcommit`). Raises InvalidInput as filing does."""
+        several together (`adapters.group_commit`). Raises InvalidInput as filing does."""
         identity, sealed = self._identity(submission)
         now = self.clock.now()
         report = Report.file(
@@ -123,6 +123,7 @@ class IntakeApplication(ServiceApplication):
         return receipt.report_id
 
     def get_report(self, melding_id: UUID) -> Report:
+        report: Report | None
         try:
             report = self.repository.get(melding_id)
         except AggregateNotFoundError:

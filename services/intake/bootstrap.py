@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.intake.adapters.adviser_keys import load_sealer
+from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_tokens import MailboxTokens
 from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.api import adviser, mailbox
+from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
 from services.intake.application import IntakeApplication
 from services.intake.filing import Filing
@@ -18,6 +20,7 @@ from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
+from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
 SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
@@ -50,15 +53,20 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
     )
 
 
+def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
+    application = build_application(settings, clock or SystemClock())
+    return IntakeParts(
+        application,
+        MessagingRuntime(application, settings, SOURCES),
+        filing=Filing(application),
+        login=build_mailbox_login(settings, application),
+        form_tokens=FormTokens(settings.receipt_key_b64),
+    )
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    application = build_application(settings, clock or SystemClock())
-    login = build_mailbox_login(settings, application)
-    app = service_app(
-        application, settings, sources=SOURCES,
-        routers=[router, mailbox.router, adviser.router],
-        mailbox_login=login, mailbox_tokens=login.tokens,
-        filing=Filing(application),
-    )
-    install_web(app, settings)
+    app = service_app(build_parts(settings, clock), settings,
+                      routers=[router, mailbox.router, adviser.router])
+    install_web(app)
     return app

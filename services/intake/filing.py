@@ -1,12 +1,12 @@
 """Filing from a request: the melding is sealed and drafted on the event loop, then
 stored in one transaction with the meldingen of concurrent requests
-(`shared.groupcommit`), and the request is answered once it is stored. The API and
+(`adapters.group_commit`), and the request is answered once it is stored. The API and
 the web form both file this way: one write path for every melding filed over HTTP."""
 
 from __future__ import annotations
 
+from services.intake.adapters.group_commit import GroupCommit
 from services.intake.application import Filed, IntakeApplication, Submission
-from shared.groupcommit import GroupCommit
 
 
 class Filing:

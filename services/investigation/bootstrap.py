@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
 from services.investigation.views import CaseIndex
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
+from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
 SOURCES = ("triage",)
@@ -19,9 +21,14 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Investi
     return InvestigationApplication(store_environment(settings, "investigation"), clock=clock)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:
     application = build_application(settings, clock)
     cases = CaseIndex()
     application.feed(cases.apply)
-    return service_app(application, settings, sources=SOURCES, routers=[router], cases=cases)
+    runtime = MessagingRuntime(application, settings, SOURCES)
+    return InvestigationParts(application, runtime, cases)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    return service_app(build_parts(settings, clock), settings, routers=[router])

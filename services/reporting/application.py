@@ -1,4 +1,5 @@
-"""The reporting application: the live annual figures and the signed checkpoints.
+"""The reporting application: counting into the live figures (`views.py`) and the
+signed checkpoints.
 
 Every integration event from intake, triage and investigation reaches `policy`
 through the inbox with a tracking record (stream, sequence): that record is all
@@ -11,7 +12,6 @@ count an event twice or miss one, and the stream stays the one record to audit.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
@@ -21,45 +21,8 @@ from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import Tracking
 
 from services.reporting.domain.checkpoint import CHECKPOINTS_ID, CheckpointSigned
-from services.reporting.domain.figures import AnnualFigures
+from services.reporting.views import LiveFigures
 from shared.application import ServiceApplication
-from shared.errors import Unavailable
-
-
-class LiveFigures:
-    """The figures as the inbox keeps them, with the stream sequence they are at."""
-
-    def __init__(self) -> None:
-        self._figures = AnnualFigures()
-        self._lock = threading.Lock()
-        self.position = 0
-        self.ready = threading.Event()
-
-    def rebuilt(self, figures: AnnualFigures, position: int) -> None:
-        with self._lock:
-            self._figures, self.position = figures, position
-        self.ready.set()
-
-    def apply(self, position: int, kind: str | None, data: dict[str, Any]) -> None:
-        with self._lock:
-            if kind is not None:
-                self._figures.apply(kind, data)
-            self.position = position
-
-    def figures(self, year: int) -> dict[str, Any]:
-        self._check_ready()
-        with self._lock:
-            return self._figures.figures(year)
-
-    def snapshot(self) -> tuple[int, int, str]:
-        """(stream sequence, events counted, digest), taken together."""
-        self._check_ready()
-        with self._lock:
-            return self.position, self._figures.events, self._figures.digest()
-
-    def _check_ready(self) -> None:
-        if not self.ready.is_set():
-            raise Unavailable("The figures are being rebuilt from the event stream.")
 
 
 class ReportingApplication(ServiceApplication):

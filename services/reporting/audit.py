@@ -19,7 +19,7 @@ from nats.js import JetStreamContext
 from services.reporting.adapters.signing import CheckpointSigner
 from services.reporting.adapters.stores import StoreReader
 from services.reporting.adapters.stream import read_stream
-from services.reporting.application import LiveFigures, ReportingApplication
+from services.reporting.application import ReportingApplication
 from services.reporting.domain.checkpoint import (
     CHECKPOINTS_ID,
     CheckpointSigned,
@@ -28,6 +28,7 @@ from services.reporting.domain.checkpoint import (
     signed_bytes,
 )
 from services.reporting.domain.figures import AnnualFigures
+from services.reporting.views import LiveFigures
 from shared.chain import Break, StoreCheck, StreamCheck
 from shared.config import SERVICES, Settings
 
@@ -75,6 +76,7 @@ async def verify(settings: Settings, js: JetStreamContext, signer: CheckpointSig
     """Check every chain: the stream's per source, and every service's store; name the
     first event that does not fit."""
     readers = await asyncio.to_thread(lambda: {s: StoreReader(s, settings) for s in SERVICES})
+    expected: Expected
     try:
         try:
             checkpoint = await asyncio.to_thread(readers["reporting"].last_event,

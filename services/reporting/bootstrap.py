@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
-from services.reporting.api.pages import router as pages
+from services.reporting.api.deps import ReportingParts
 from services.reporting.api.routes import router
 from services.reporting.application import ReportingApplication
-from services.reporting.lifecycle import ReportingRuntime
+from services.reporting.lifecycle import ReportingCompanion
+from services.reporting.web.pages import router as pages
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
@@ -24,23 +22,16 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Reporti
     return ReportingApplication(store_environment(settings, "reporting"))
 
 
+def build_parts(settings: Settings, clock: Clock | None = None) -> ReportingParts:
+    application = build_application(settings, clock)
+    # The companion rebuilds the figures before the inbox starts, then signs checkpoints.
+    companion = ReportingCompanion(application, settings)
+    runtime = MessagingRuntime(application, settings, SOURCES, companions=[companion])
+    return ReportingParts(application, runtime, companion)
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    application = build_application(settings, clock)
-    runtime = MessagingRuntime(application, settings, SOURCES)
-    reporting = ReportingRuntime(application, runtime, settings)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # The figures are rebuilt first; the inbox starts after them.
-        await reporting.start()
-        try:
-            yield
-        finally:
-            await reporting.stop()
-            application.close()
-
-    return service_app(
-        application, settings, sources=SOURCES, routers=[router, pages], runtime=runtime,
-        lifespan=lifespan, readiness=[reporting.ready], reporting=reporting,
-    )
+    parts = build_parts(settings, clock)
+    return service_app(parts, settings, routers=[router, pages],
+                       readiness=[parts.companion.ready])

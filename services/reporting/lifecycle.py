@@ -1,4 +1,5 @@
-"""Reporting's start, audit calls and periodic checkpoints around the shared runtime.
+"""Reporting's part of the messaging runtime: the rebuild before the inbox resumes, the
+periodic checkpoints, and the audit calls, all on the runtime's NATS connection.
 
 At start the live figures are rebuilt from the stream up to the sequence the inbox
 tracked; only then does the inbox resume after it, so every event counts once.
@@ -11,48 +12,28 @@ import contextlib
 import logging
 from typing import Any
 
-from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from services.reporting import audit
 from services.reporting.adapters.signing import CheckpointSigner
 from services.reporting.application import ReportingApplication
 from shared.config import Settings
 from shared.errors import Unavailable
-from shared.messaging.nats import open_stream
 from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
 
 
-class ReportingRuntime:
-    def __init__(self, app: ReportingApplication, runtime: MessagingRuntime,
-                 settings: Settings) -> None:
+class ReportingCompanion:
+    def __init__(self, app: ReportingApplication, settings: Settings) -> None:
         self.app = app
-        self.runtime = runtime
         self.settings = settings
         self.signer = CheckpointSigner(settings)
-        self.nc: Client | None = None
-        self._task: asyncio.Task[None] | None = None
+        self.runtime: MessagingRuntime | None = None
         self._stopping = asyncio.Event()
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="reporting-start")
-
-    async def _run(self) -> None:
-        self.nc, _ = await open_stream(self.settings, "reporting-audit")
-        await self._rebuild()
-        await self.runtime.start()
-        while not self._stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(),
-                                       timeout=self.settings.checkpoint_interval_seconds)
-                return
-            try:
-                await self.checkpoint()
-            except Exception as exc:  # noqa: BLE001 - try again at the next interval
-                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
-
-    async def _rebuild(self) -> None:
+    async def prepare(self, runtime: MessagingRuntime) -> None:
+        self.runtime = runtime
         stream = self.settings.stream
         tracked = await asyncio.to_thread(self.app.tracked_position, stream)
         while True:
@@ -65,10 +46,26 @@ class ReportingRuntime:
         self.app.live.rebuilt(figures, tracked)
         log.info("figures rebuilt", extra={"events": counted, "position": tracked})
 
-    def _js(self) -> Any:
-        if self.nc is None or not self.nc.is_connected:
+    async def run(self) -> None:
+        """A signed checkpoint every interval until stopped."""
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(),
+                                       timeout=self.settings.checkpoint_interval_seconds)
+                return
+            try:
+                await self.checkpoint()
+            except Exception as exc:  # noqa: BLE001 - try again at the next interval
+                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _js(self) -> JetStreamContext:
+        nc = self.runtime.nc if self.runtime is not None else None
+        if nc is None or not nc.is_connected:
             raise Unavailable("The event stream is not reachable.")
-        return self.nc.jetstream()
+        return nc.jetstream()
 
     async def replay(self) -> dict[str, Any]:
         return await audit.replay(self._js(), self.settings.stream, self.app.live)
@@ -81,17 +78,3 @@ class ReportingRuntime:
 
     async def ready(self) -> bool:
         return self.app.live.ready.is_set()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            # A flag as well as a cancel: Python 3.11's wait_for can swallow a cancel
-            # that arrives just as what it waits for completes.
-            self._stopping.set()
-            self._task.cancel()
-            done, _ = await asyncio.wait({self._task}, timeout=10)
-            if not done:
-                log.warning("reporting's start did not stop in time")
-        await self.runtime.stop()
-        if self.nc is not None and not self.nc.is_closed:
-            with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
-                await asyncio.wait_for(self.nc.close(), timeout=5)

@@ -96,7 +96,7 @@ class TriageApplication(ServiceApplication):
 
     def get_report(self, melding_id: UUID) -> Report:
         try:
-            return self.repository.get(melding_id)  # type: ignore[no-any-return]
+            return self.repository.get(melding_id)
         except AggregateNotFoundError:
             raise NotFound(f"No melding with id {melding_id}.") from None
 

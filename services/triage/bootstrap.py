@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
+from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
 SOURCES = ("intake", "investigation")
@@ -19,9 +21,13 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
     return TriageApplication(store_environment(settings, "triage"), clock=clock)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
     queue = Queue()
     application.feed(queue.apply)
-    return service_app(application, settings, sources=SOURCES, routers=[router], queue=queue)
+    return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    return service_app(build_parts(settings, clock), settings, routers=[router])

@@ -208,7 +208,7 @@ class Inbox:
         if self.app.recorder.has_tracking_id(self.stream, sequence):
             return False
         try:
-            self.app.process_event(event, Tracking(self.stream, sequence))  # type: ignore[arg-type]
+            self.app.process_event(event, Tracking(self.stream, sequence))
         except IntegrityError:
             if self.app.recorder.has_tracking_id(self.stream, sequence):
                 return False  # applied concurrently by another delivery

@@ -1,15 +1,6 @@
-"""The outbox relay: publishes a service's integration events from its notification log.
-
-An event is committed with its aggregate; this relay publishes it afterwards, in
-notification order, with the JetStream message id `<service>:<notification id>`,
-and then records how far it got (a tracking record named `<service>.outbox`). A
-crash between publishing and recording re-publishes the batch, and the server drops
-the copies as duplicates; consumers' tracking records catch any that outlive the
-de-duplication window.
-
-Each batch also extends the service's hash chains (`shared.chain`): every envelope
-carries the hash of the one before it, and the chain heads are recorded with the
-position, so a restart continues them.
+"""The outbox relay (docs/architecture.md, "Outbox"): a service's integration events
+from its notification log to JetStream, and its hash chains (`shared.chain`) extended
+by each batch, the heads recorded with the position so a restart continues them.
 """
 
 from __future__ import annotations
@@ -17,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, Recording, Tracking
@@ -131,7 +123,7 @@ class OutboxRelay:
             self._published = max(last, published_up_to)
         return len(notifications)
 
-    def _read(self) -> list[Notification]:
+    def _read(self) -> Sequence[Notification]:
         """The next batch, in one worker-thread hand-off; after a start or a failure the
         chain heads and the recorded position are read back first."""
         if not self._chain_loaded:
@@ -140,7 +132,7 @@ class OutboxRelay:
             self._chain_loaded = True
         # Read from the chain's head: a store from before the chain is chained first,
         # but what was published already is not published again.
-        return self.app.recorder.select_notifications(  # type: ignore[no-any-return]
+        return self.app.recorder.select_notifications(
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:

@@ -44,7 +44,7 @@ class LiveIntake:
 
     @property
     def application(self) -> Any:
-        return self.app.state.application
+        return self.app.state.parts.application
 
 
 @contextmanager

@@ -54,7 +54,7 @@ def reporting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
     thread = threading.Thread(target=server.run, name="reporting-under-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while app.state.application.live.position < last:
+    while app.state.parts.application.live.position < last:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             nats.stop()

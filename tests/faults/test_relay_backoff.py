@@ -26,7 +26,7 @@ async def test_commits_during_an_outage_do_not_defeat_the_back_off(
     js = nc.jetstream()
     try:
         async with running("intake", sqlite_settings) as intake:
-            relay = intake.app.state.runtime
+            relay = intake.app.state.parts.runtime
 
             async def relaying() -> bool:
                 return relay.relay is not None
@@ -59,7 +59,7 @@ async def test_a_store_lost_between_seal_and_position_does_not_stall_the_relay(
     until a restart; 38 accepted meldingen never reached triage. Here the store fails
     once, right between the two writes; the relay must carry on by itself."""
     async with running("intake", sqlite_settings) as intake:
-        runtime = intake.app.state.runtime
+        runtime = intake.app.state.parts.runtime
 
         async def relaying() -> bool:
             return runtime.relay is not None

@@ -112,7 +112,7 @@ def test_every_operation_answers_as_documented_for_every_role(
     callers = {"generated": {}} | {
         role: {"Authorization": f"Bearer {issue_token(config, sub=f'fuzz-{role}', role=role)}"}
         for role in STAFF_ROLES}
-    seeded = _seed(service, app.state.application)
+    seeded = _seed(service, app.state.parts.application)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []
     try:
@@ -123,5 +123,5 @@ def test_every_operation_answers_as_documented_for_every_role(
             except Exception as exc:  # noqa: BLE001 - collect, report all at the end
                 failures.append(f"{operation.label}: {exc}")
     finally:
-        app.state.application.close()
+        app.state.parts.application.close()
     assert not failures, "\n\n".join(failures)

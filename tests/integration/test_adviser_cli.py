@@ -109,7 +109,7 @@ async def test_reveal_opens_the_identity_in_the_embedded_run(sqlite_settings: Se
         assert IDENTITY["name"] in revealed.out and IDENTITY["email"] in revealed.out
 
         # The fetch is on record, with who asked.
-        report = intake.app.state.application.get_report(UUID(filed["id"]))
+        report = intake.app.state.parts.application.get_report(UUID(filed["id"]))
         assert [read["by"] for read in report.identity_reads] == ["vpi-karin"]
 
         # A wrong passphrase fails with a clear message and reveals nothing.

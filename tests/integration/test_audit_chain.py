@@ -23,13 +23,13 @@ async def settled(services: dict[str, RunningService]) -> None:
     """Every relay has published and sealed all it stored; reporting counted it all."""
     def relays_done() -> bool:
         return all(
-            s.app.state.runtime.relay is not None
-            and s.app.state.runtime.relay.position()
+            s.app.state.parts.runtime.relay is not None
+            and s.app.state.parts.runtime.relay.position()
             == (s.application.recorder.max_notification_id() or 0)
             for s in services.values())
 
     await eventually(relays_done, timeout=20)
-    async with jetstream(services["reporting"].app.state.reporting.settings) as js:
+    async with jetstream(services["reporting"].app.state.parts.companion.settings) as js:
         last = (await js.stream_info("MELDINGEN")).state.last_seq
     await eventually(lambda: services["reporting"].application.live.position >= last,
                      timeout=20)
@@ -66,7 +66,7 @@ async def a_run(settings: Settings, meldingen: int = 3) -> None:
     async with platform(settings) as services:
         await file_meldingen(services["intake"], meldingen)
         await settled(services)
-        await services["reporting"].app.state.reporting.checkpoint()
+        await services["reporting"].app.state.parts.companion.checkpoint()
 
 
 async def test_a_normal_run_verifies_across_a_relay_restart(sqlite_settings: Settings) -> None:

@@ -66,7 +66,7 @@ async def test_concurrent_submissions_are_all_stored_once(
     caplog.set_level(logging.WARNING)
     with served_intake(sqlite_settings) as served:
         responses = await submit_together(served.url, clients)
-        application = served.app.state.application  # type: ignore[attr-defined]
+        application = served.app.state.parts.application  # type: ignore[attr-defined]
         # Each melding is stored exactly once, under the id its reporter was given.
         notifications = application.recorder.select_notifications(
             None, 10 * clients, inclusive_of_start=False)

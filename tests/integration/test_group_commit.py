@@ -17,11 +17,11 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from services.intake.adapters.group_commit import GroupCommit
 from services.intake.application import Draft, IntakeApplication, Submission
 from services.intake.bootstrap import build_application
 from services.intake.filing import Filing
 from shared.errors import NotFound, Unavailable
-from shared.groupcommit import GroupCommit
 from tests.support import eventually, make_settings
 
 

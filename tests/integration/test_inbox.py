@@ -127,7 +127,7 @@ async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
             # Triage takes in three meldingen, then its inbox stops.
             posted = [await post(intake) for _ in range(3)]
             await eventually(lambda: len(received_ids(triage.application)) == 3)
-            triage.app.state.runtime.inbox.stop()
+            triage.app.state.parts.runtime.inbox.stop()
             # Seven more reach the stream but not triage.
             posted += [await post(intake) for _ in range(7)]
             await asyncio.sleep(0.3)
@@ -143,7 +143,7 @@ async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
             assert sorted(received_ids(triage.application)) == sorted(posted)
             async with jetstream(settings) as js:
                 last = await js.get_last_msg(settings.stream, "meldingen.intake.melding_received")
-            assert triage.app.state.runtime.inbox.position() == last.seq
+            assert triage.app.state.parts.runtime.inbox.position() == last.seq
 
 
 @asynccontextmanager

@@ -110,7 +110,7 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         await ok(reporting.post("/api/audit/replay", headers=auditor))
 
         async def all_sealed() -> bool:
-            return all(service.app.state.runtime.relay.position()
+            return all(service.app.state.parts.runtime.relay.position()
                        == (service.application.recorder.max_notification_id() or 0)
                        for service in s.values())
 

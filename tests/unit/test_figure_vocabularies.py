@@ -8,8 +8,8 @@ from typing import Any, get_args
 
 import pytest
 
-from services.reporting.charts import LABELS
 from services.reporting.domain.figures import AnnualFigures
+from services.reporting.web.charts import LABELS
 from shared.contracts import (
     Adviser,
     Channel,

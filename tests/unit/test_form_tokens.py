@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from services.intake.web.formtokens import FormTokens
+from services.intake.adapters.form_tokens import FormTokens
 
 KEY = base64.b64encode(b"k" * 32).decode()
 

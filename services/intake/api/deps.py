@@ -1,40 +1,62 @@
+"""What intake's routes and pages read: the container `bootstrap.py` builds, and its
+parts."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.intake.adapters.form_tokens import FormTokens
 from services.intake.application import IntakeApplication
 from services.intake.filing import Filing
 from services.intake.mailbox import MailboxLogin
 from shared.auth import InvalidToken
-from shared.deps import application
 from shared.errors import NotFound
+from shared.runtime import MessagingRuntime
+from shared.service import parts_dependency
 from shared.web import Unauthorized
 
-Intake = Annotated[IntakeApplication, Depends(application)]
+
+@dataclass(frozen=True)
+class IntakeParts:
+    application: IntakeApplication
+    runtime: MessagingRuntime
+    filing: Filing
+    login: MailboxLogin
+    form_tokens: FormTokens
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
-async def mailbox_login(request: Request) -> MailboxLogin:
-    return request.app.state.mailbox_login  # type: ignore[no-any-return]
+Parts = Annotated[IntakeParts, Depends(parts_dependency(IntakeParts))]
 
 
-async def filing(request: Request) -> Filing:
-    return request.app.state.filing  # type: ignore[no-any-return]
+async def application(parts: Parts) -> IntakeApplication:
+    return parts.application
+
+
+async def mailbox_login(parts: Parts) -> MailboxLogin:
+    return parts.login
+
+
+async def filing(parts: Parts) -> Filing:
+    return parts.filing
 
 
 async def mailbox_melding(
-    request: Request,
+    parts: Parts,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> UUID:
     """The melding whose mailbox the bearer's token opens (never a staff token)."""
     if credentials is None:
         raise Unauthorized("A mailbox token is required; log in with the receipt code.")
     try:
-        return request.app.state.mailbox_tokens.verify(credentials.credentials)  # type: ignore[no-any-return]
+        return parts.login.tokens.verify(credentials.credentials)
     except InvalidToken:
         raise Unauthorized("The mailbox token is invalid or expired; log in again.") from None
 
@@ -51,6 +73,7 @@ async def melding_id(melding_id: str) -> UUID:
         raise NotFound("No melding with this id.") from None
 
 
+Intake = Annotated[IntakeApplication, Depends(application)]
 Filer = Annotated[Filing, Depends(filing)]
 Login = Annotated[MailboxLogin, Depends(mailbox_login)]
 MailboxHolder = Annotated[UUID, Depends(mailbox_melding)]

@@ -4,6 +4,7 @@ which adviser, which theme, which day; never who came or what was said."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -11,6 +12,9 @@ from shared.errors import InvalidInput
 
 
 class ContactMoment(Aggregate):
+    if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        Recorded: ClassVar[type[Any]]
+
     @classmethod
     def record(cls, *, adviser: str, theme: str, on: date, today: date) -> ContactMoment:
         if on > today:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -34,6 +34,10 @@ def refusals(*, anonymous: bool, identity: Mapping[str, Any] | None, occurred: d
 
 class Report(Aggregate):
     """A melding (glossary: melding -> Report) filed at intake."""
+
+    if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        Filed: ClassVar[type[Any]]
+        ReporterWrote: ClassVar[type[Any]]
 
     @classmethod
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],

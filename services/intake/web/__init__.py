@@ -5,17 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from services.intake.web.formtokens import FormTokens
 from services.intake.web.headers import SecurityHeaders
 from services.intake.web.mailbox import router as mailbox
 from services.intake.web.pages import router as pages
 from services.intake.web.rendering import HERE
-from shared.config import Settings
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI) -> None:
     """Adds the pages, their static files and their security headers to intake's app."""
-    app.state.form_tokens = FormTokens(settings.receipt_key_b64)
     app.include_router(pages)
     app.include_router(mailbox)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from services.intake.api.deps import Intake
+from services.intake.api.deps import Intake, Login
 from services.intake.application import IntakeApplication
 from services.intake.mailbox import ReceiptRefused, TooManyAttempts
 from services.intake.web.rendering import cross_site, form_tokens, posted_fields, render
@@ -36,7 +36,7 @@ def enter_code(request: Request, lang: str | None = None) -> HTMLResponse:
 
 
 @router.post("", response_class=HTMLResponse)
-async def open_mailbox(request: Request, intake: Intake) -> HTMLResponse:
+async def open_mailbox(request: Request, intake: Intake, login: Login) -> HTMLResponse:
     """Log in with the receipt code and show the mailbox."""
     posted = await posted_fields(request)
     lang = language(posted.get("lang"))
@@ -46,7 +46,6 @@ async def open_mailbox(request: Request, intake: Intake) -> HTMLResponse:
     code = posted.get("receipt", "")
     if not any(ch.isdigit() for ch in code):
         return _login_page(request, lang, errors={"receipt": "receipt"}, status_code=422)
-    login = request.app.state.mailbox_login
     client = request.client.host if request.client else "unknown"
     try:
         token = await run_in_threadpool(login.login, code, client)
@@ -54,19 +53,19 @@ async def open_mailbox(request: Request, intake: Intake) -> HTMLResponse:
         return _login_page(request, lang, errors={"receipt": "receipt"}, status_code=422)
     except TooManyAttempts:
         return _login_page(request, lang, notice=messages["too_many"], status_code=429)
-    melding_id = request.app.state.mailbox_tokens.verify(token)
+    melding_id = login.tokens.verify(token)
     return await _mailbox_page(request, intake, lang, token, melding_id)
 
 
 @router.post("/messages", response_class=HTMLResponse)
-async def send_message(request: Request, intake: Intake) -> HTMLResponse:
+async def send_message(request: Request, intake: Intake, login: Login) -> HTMLResponse:
     """The reporter's answer or extra information, then the mailbox again."""
     posted = await posted_fields(request)
     lang = language(posted.get("lang"))
     messages = TEXTS[lang]["mailbox_error"]
     token = posted.get("mailbox_token", "")
     try:
-        melding_id = request.app.state.mailbox_tokens.verify(token)
+        melding_id = login.tokens.verify(token)
     except InvalidToken:
         return _login_page(request, lang, notice=messages["session"], status_code=401)
     body = posted.get("body", "").strip()

@@ -10,15 +10,17 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from services.intake.web.formtokens import FormTokens
+from services.intake.adapters.form_tokens import FormTokens
+from services.intake.api.deps import IntakeParts
 from services.intake.web.texts import TEXTS
+from shared.service import parts_of
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
 def form_tokens(request: Request) -> FormTokens:
-    return request.app.state.form_tokens  # type: ignore[no-any-return]
+    return parts_of(request.app, IntakeParts).form_tokens
 
 
 def render(

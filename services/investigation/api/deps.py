@@ -1,16 +1,34 @@
+"""What investigation's routes read: the container `bootstrap.py` builds, and its parts."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.investigation.application import InvestigationApplication
 from services.investigation.views import CaseIndex
-from shared.deps import application
+from shared.runtime import MessagingRuntime
+from shared.service import parts_dependency
 
 
-async def case_index(request: Request) -> CaseIndex:
-    return request.app.state.cases  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class InvestigationParts:
+    application: InvestigationApplication
+    runtime: MessagingRuntime
+    cases: CaseIndex
+
+
+Parts = Annotated[InvestigationParts, Depends(parts_dependency(InvestigationParts))]
+
+
+async def application(parts: Parts) -> InvestigationApplication:
+    return parts.application
+
+
+async def case_index(parts: Parts) -> CaseIndex:
+    return parts.cases
 
 
 Investigation = Annotated[InvestigationApplication, Depends(application)]

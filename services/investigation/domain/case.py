@@ -10,7 +10,7 @@ path and the other way around.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -56,6 +56,19 @@ def first_status(path: CasePath) -> str:
 
 class Case(Aggregate):
     """Its id is the melding's id, so a redelivered decision cannot open a twin."""
+
+    if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        Opened: ClassVar[type[Any]]
+        ConversationRecorded: ClassVar[type[Any]]
+        InvestigatorsAssigned: ClassVar[type[Any]]
+        PlanRecorded: ClassVar[type[Any]]
+        InterviewRecorded: ClassVar[type[Any]]
+        EvidenceAdded: ClassVar[type[Any]]
+        DraftReportIssued: ClassVar[type[Any]]
+        ResponseRecorded: ClassVar[type[Any]]
+        ResponseTermLapsed: ClassVar[type[Any]]
+        FinalReportIssued: ClassVar[type[Any]]
+        MeasuresTaken: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:

@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
-from shared.chain import seal_id, seals_recorder
+from shared.chain import OutboxSealed, seal_id, seals_recorder
 from shared.config import Settings
 from shared.eventstore import store_environment
 from shared.recorders import all_notifications
@@ -31,6 +31,7 @@ class StoreReader(Application[UUID]):
         links: dict[int, str] = {}
         for stored in seals_recorder(self).select_events(seal_id(self.name)):
             seal = self.mapper.to_domain_event(stored)
+            assert isinstance(seal, OutboxSealed)
             links.update((int(i), str(link)) for i, link in seal.links)
         return links
 

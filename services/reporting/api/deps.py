@@ -1,15 +1,24 @@
+"""What reporting's routes and pages read: the container `bootstrap.py` builds."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 
-from services.reporting.lifecycle import ReportingRuntime
+from services.reporting.application import ReportingApplication
+from services.reporting.lifecycle import ReportingCompanion
+from shared.runtime import MessagingRuntime
+from shared.service import parts_dependency
 
 
-async def reporting(request: Request) -> ReportingRuntime:
-    return request.app.state.reporting  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class ReportingParts:
+    application: ReportingApplication
+    runtime: MessagingRuntime
+    companion: ReportingCompanion
 
 
-Reporting = Annotated[ReportingRuntime, Depends(reporting)]
+Reporting = Annotated[ReportingParts, Depends(parts_dependency(ReportingParts))]
 Year = Annotated[int, Query(ge=1900, le=2999, description="the calendar year")]

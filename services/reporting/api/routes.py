@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 
 from services.reporting.api.deps import Reporting, Year
+from services.reporting.api.schemas import CheckpointOut, LatestCheckpointOut, LiveOut
 from services.reporting.domain.publication import cell, rows, suppress
 from shared.auth import Principal
 from shared.web import authorized
@@ -17,8 +18,8 @@ router = APIRouter(prefix="/api", tags=["reporting"])
 
 
 def published(reporting: Reporting, year: int) -> dict[str, Any]:
-    figures = reporting.app.live.figures(year)
-    return suppress(figures, reporting.settings.report_threshold)
+    figures = reporting.application.live.figures(year)
+    return suppress(figures, reporting.companion.settings.report_threshold)
 
 
 @router.get("/reports/annual", responses={200: {"content": {"text/csv": {}}}})
@@ -44,7 +45,7 @@ async def replay(
     reporting: Reporting, _: Annotated[Principal, authorized("audit.replay")],
 ) -> dict[str, Any]:
     """Rebuild every figure from the stream's first message; compare with the live ones."""
-    return await reporting.replay()
+    return await reporting.companion.replay()
 
 
 @router.get("/audit/verify")
@@ -52,26 +53,26 @@ async def verify(
     reporting: Reporting, _: Annotated[Principal, authorized("audit.verify")],
 ) -> dict[str, Any]:
     """Check every hash chain and the last signed checkpoint; name the first misfit."""
-    return await reporting.verify()
+    return await reporting.companion.verify()
 
 
 @router.get("/audit/live")
 def live(
     reporting: Reporting, _: Annotated[Principal, authorized("audit.replay")],
-) -> dict[str, Any]:
+) -> LiveOut:
     """Where the live figures are: the stream sequence, events counted and the digest."""
-    position, events, digest = reporting.app.live.snapshot()
-    return {"position": position, "events": events, "digest": digest}
+    position, events, digest = reporting.application.live.snapshot()
+    return LiveOut(position=position, events=events, digest=digest)
 
 
 @router.get("/audit/checkpoint")
 def latest_checkpoint(
     reporting: Reporting, _: Annotated[Principal, authorized("audit.verify")],
-) -> dict[str, Any]:
+) -> LatestCheckpointOut:
     """The last signed checkpoint: every chain's head, when, and the signing key."""
-    checkpoint = reporting.app.latest_checkpoint()
+    checkpoint = reporting.application.latest_checkpoint()
     if checkpoint is None:
-        return {"checkpoint": None}
-    return {"checkpoint": {"heads": checkpoint.heads, "signed_at": checkpoint.signed_at,
-                           "public_key": checkpoint.public_key,
-                           "signature": checkpoint.signature}}
+        return LatestCheckpointOut(checkpoint=None)
+    return LatestCheckpointOut(checkpoint=CheckpointOut(
+        heads=checkpoint.heads, signed_at=checkpoint.signed_at,
+        public_key=checkpoint.public_key, signature=checkpoint.signature))

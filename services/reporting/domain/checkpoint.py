@@ -3,6 +3,7 @@ log whose last events were cut off no longer reaches a head it once had."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
@@ -15,6 +16,7 @@ Expected = dict[str, tuple[int, str, int]]
 CHECKPOINTS_ID = uuid5(NAMESPACE_URL, "meldingen:reporting:checkpoints")
 
 
+@dataclass(frozen=True)  # as the library's metaclass makes it, spelled out for the checker
 class CheckpointSigned(DomainEvent):
     """`heads`: [{chain, events, head, position}], as signed at `signed_at`."""
 

@@ -1,16 +1,34 @@
+"""What triage's routes read: the container `bootstrap.py` builds, and its parts."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
-from shared.deps import application
+from shared.runtime import MessagingRuntime
+from shared.service import parts_dependency
 
 
-async def queue(request: Request) -> Queue:
-    return request.app.state.queue  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class TriageParts:
+    application: TriageApplication
+    runtime: MessagingRuntime
+    queue: Queue
+
+
+Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]
+
+
+async def application(parts: Parts) -> TriageApplication:
+    return parts.application
+
+
+async def queue(parts: Parts) -> Queue:
+    return parts.queue
 
 
 Triage = Annotated[TriageApplication, Depends(application)]

@@ -9,7 +9,7 @@ takes its new status from it, so a refused command leaves no event behind.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -53,6 +53,13 @@ def check_outcome(outcome: list[str], police_report_on: date | None) -> None:
 class Report(Aggregate):
     """A melding in the meldpunt's queue. Its id is the id intake gave it, so a
     redelivered `melding_received` cannot create a twin."""
+
+    if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        Received: ClassVar[type[Any]]
+        Assessed: ClassVar[type[Any]]
+        Decided: ClassVar[type[Any]]
+        MessageSent: ClassVar[type[Any]]
+        Closed: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:

@@ -21,7 +21,7 @@ from shared.errors import Unavailable
 
 
 class GroupCommit:
-    def __init__(self, application: Application, max_batch: int = 64) -> None:
+    def __init__(self, application: Application[Any], max_batch: int = 64) -> None:
         self._application = application
         self._max_batch = max_batch
         self._waiting: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []

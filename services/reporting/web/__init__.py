@@ -1,0 +1,1 @@
+"""The annual report as a printable page: tables and server-rendered SVG charts."""
