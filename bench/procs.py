@@ -16,6 +16,7 @@ import httpx
 from shared import natsserver
 from shared.auth import issue_token
 from shared.config import Settings
+from shared.tokens import development_jwks
 
 REPO = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -76,7 +77,7 @@ class Stack:
         self.settings = Settings(var_dir=self.root / "var", database_url=self.database_url,
                                  nats_url="nats://127.0.0.1:1")
         # Make the development secrets once, before several processes race for them.
-        _ = (self.settings.jwt_key, self.settings.cipher_key_b64,
+        _ = (development_jwks(self.settings), self.settings.cipher_key_b64,
              self.settings.receipt_key_b64)
 
     def start_nats(self) -> str:

@@ -1,5 +1,5 @@
 """The authorization table: which staff roles may do which action. One place, used by
-every route (through `shared.web.authorized`) and walked by the authorization test."""
+every route (through `shared.deps.authorized`) and walked by the authorization test."""
 
 from __future__ import annotations
 

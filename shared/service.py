@@ -38,6 +38,7 @@ def service_app(
         readiness=[*readiness_checks(runtime), *readiness],
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
+        forwarded_allow=settings.forwarded_allow_list,
     )
     app.state.application = application
     app.state.runtime = runtime

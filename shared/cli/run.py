@@ -11,14 +11,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
 
 from shared import natsserver
-from shared.config import SERVICES, get_settings
+from shared.config import SERVICES, Settings, get_settings
 from shared.crypto import derive_key
+from shared.tokens import development_jwks
 
 # The GIL is handed to a waiting thread after this long (Python's default: 5 ms). A
 # store commit in a worker thread waits for it after every release (each SQLite call,
@@ -55,23 +56,36 @@ def serve(service: Annotated[str, typer.Argument(help=", ".join(SERVICES))]) -> 
     # work stops the command with its ConfigurationError instead of a loader error.
     app = importlib.import_module(f"services.{service}.bootstrap").create_app(settings)
     tune_for_latency()
-    uvicorn.run(
+    server = uvicorn.Server(server_config(app, settings, service))
+    server.run()
+    if not server.started:
+        raise SystemExit(3)  # as uvicorn.run: the port was taken, or startup failed
+
+
+def server_config(app: Any, settings: Settings, service: str) -> Any:
+    """uvicorn's settings for one service. Its own X-Forwarded-For handling is off: it
+    would believe 127.0.0.1 by default; the app believes only
+    MELDINGEN_FORWARDED_ALLOW_IPS (shared/middleware.py)."""
+    import uvicorn
+
+    return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port_of(service),
         log_config=None,
         access_log=False,
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
 
 
 def run() -> None:
-    """Start NATS (unless MELDINGEN_NATS_URL names one) and the four services."""
+    """Start NATS (unless MELDINGEN_NATS_URL names one) and the services."""
     settings = get_settings()
     var = settings.var_dir.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen[bytes]] = []
-    nats_started = "MELDINGEN_NATS_URL" not in os.environ
+    nats_started = settings.nats_url is None
 
     def stop() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -92,9 +106,8 @@ def run() -> None:
             children.append(natsserver.start(
                 settings.nats_port, var / "nats", log_file=var / "logs" / "nats.log",
                 encryption_key=derive_key(settings.cipher_key_b64, "nats-store").hex()))
-            env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
         # Make the development secrets once, before four processes race for them.
-        _ = settings.jwt_key, settings.cipher_key_b64, settings.receipt_key_b64
+        _ = development_jwks(settings), settings.cipher_key_b64, settings.receipt_key_b64
         for service in SERVICES:
             log = open(var / "logs" / f"{service}.log", "ab")  # noqa: SIM115
             children.append(subprocess.Popen(
@@ -103,8 +116,7 @@ def run() -> None:
                 # the services before NATS.
                 env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0))
         _wait_until_healthy(settings.host, [settings.port_of(s) for s in SERVICES], children)
-        _print_welcome(settings.host, var, env["MELDINGEN_NATS_URL"] if nats_started
-                       else settings.nats_url)
+        _print_welcome(settings.host, var, ",".join(settings.nats_servers))
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         typer.echo("a process stopped; see var/logs/. Stopping the others.", err=True)

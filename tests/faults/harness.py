@@ -29,6 +29,7 @@ from nats.js.api import ConsumerInfo, StreamInfo
 from shared import natsserver
 from shared.config import SERVICES, Settings
 from shared.recorders import all_notifications
+from shared.tokens import development_jwks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -165,7 +166,8 @@ class Deployment:
             var_dir=self.directory / "var", nats_url=self.nats_url,
             database_url=self.database_url, stream_replicas=self.replicas)
         # The development secrets, made once before four processes race for them.
-        _ = self.settings.jwt_key, self.settings.cipher_key_b64, self.settings.receipt_key_b64
+        _ = (development_jwks(self.settings), self.settings.cipher_key_b64,
+             self.settings.receipt_key_b64)
         env = _clean_environment() | {
             "MELDINGEN_VAR_DIR": str(self.settings.var_dir),
             "MELDINGEN_NATS_URL": self.nats_url,

@@ -3,16 +3,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.application import IntakeApplication
 from services.intake.filing import Filing
 from services.intake.mailbox import MailboxLogin
 from shared.auth import InvalidToken
-from shared.deps import application
+from shared.deps import Unauthorized, application
 from shared.errors import NotFound
-from shared.web import Unauthorized
 
 Intake = Annotated[IntakeApplication, Depends(application)]
 _bearer = HTTPBearer(auto_error=False)
@@ -37,11 +36,6 @@ async def mailbox_melding(
         return request.app.state.mailbox_tokens.verify(credentials.credentials)  # type: ignore[no-any-return]
     except InvalidToken:
         raise Unauthorized("The mailbox token is invalid or expired; log in again.") from None
-
-
-async def no_store(response: Response) -> None:
-    """Receipts, tokens and mailbox contents stay out of every cache."""
-    response.headers["Cache-Control"] = "no-store"
 
 
 async def melding_id(melding_id: str) -> UUID:

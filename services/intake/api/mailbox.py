@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from services.intake.api.deps import Intake, Login, MailboxHolder, no_store
+from services.intake.api.deps import Intake, Login, MailboxHolder
 from services.intake.api.schemas import (
     MailboxLoginIn,
     MailboxMessage,
@@ -14,7 +14,8 @@ from services.intake.api.schemas import (
     ReplyOut,
 )
 
-router = APIRouter(prefix="/api/mailbox", tags=["mailbox"], dependencies=[Depends(no_store)])
+# No answer here is cached: shared.middleware.ResponseHeaders adds `no-store` to all.
+router = APIRouter(prefix="/api/mailbox", tags=["mailbox"])
 
 
 @router.post("/login", response_model=MailboxTokenOut,

@@ -12,8 +12,8 @@ from services.intake.api.schemas import FiledOut, MeldingIn
 from services.intake.application import Submission
 from shared.auth import Principal
 from shared.authz import PERMISSIONS
+from shared.deps import Unauthorized, optional_principal
 from shared.errors import Forbidden
-from shared.web import Unauthorized, optional_principal
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 

@@ -14,7 +14,7 @@ from services.reporting.api.deps import Reporting, Year
 from services.reporting.api.routes import published
 from services.reporting.charts import sections
 from shared.auth import Principal
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(tags=["reporting"])
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),

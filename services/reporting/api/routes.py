@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from services.reporting.api.deps import Reporting, Year
 from services.reporting.domain.publication import cell, rows, suppress
 from shared.auth import Principal
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(prefix="/api", tags=["reporting"])
 

@@ -26,7 +26,7 @@ from services.triage.domain.deadlines import deadlines, is_overdue
 from services.triage.domain.report import Report
 from shared.auth import Principal
 from shared.contracts import NamedIdentity, Theme
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 
