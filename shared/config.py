@@ -77,12 +77,15 @@ class Settings(BaseSettings):
     receipt_key: SecretStr | None = None
     receipt_key_file: Path | None = None
 
-    # The reporter's mailbox: a short-lived token per login; failed logins are limited
-    # per client address, and logins per melding, within a window.
+    # The reporter's mailbox: a short-lived token per login. A login with a solved
+    # proof of work (about 2^bits hashes) is not limited per address; without one,
+    # failures are limited per client address; logins per melding, within a window.
     mailbox_token_ttl_seconds: int = 15 * 60
     mailbox_login_window_seconds: int = 15 * 60
     mailbox_login_failures_per_client: int = 10
     mailbox_logins_per_melding: int = 20
+    mailbox_proof_bits: int = Field(default=16, ge=1, le=32)
+    mailbox_proof_ttl_seconds: int = Field(default=10 * 60, ge=10)
 
     # The confidential adviser's public key(s): base64, or a file with one
     # base64 key per line (the last line is the current key; older ones still open).

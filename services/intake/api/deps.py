@@ -38,6 +38,12 @@ async def mailbox_melding(
         raise Unauthorized("The mailbox token is invalid or expired; log in again.") from None
 
 
+def client_address(request: Request) -> str:
+    """The peer's address; behind a proxy named in MELDINGEN_FORWARDED_ALLOW_IPS, the
+    address it forwarded (shared/middleware.py), never one the client wrote itself."""
+    return request.client.host if request.client else "unknown"
+
+
 async def melding_id(melding_id: str) -> UUID:
     try:
         return UUID(melding_id)
