@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from shared.cli import adviser, audit, bench, tokens
@@ -17,7 +19,13 @@ bench.register(app)
 audit.register(app)
 
 
+# Whatever a command creates (SQLite files and their WAL, logs, the NATS store of the
+# nats-server it starts, secrets) is the owner's alone: files 0600, folders 0700.
+PRIVATE_UMASK = 0o077
+
+
 def main() -> None:
+    os.umask(PRIVATE_UMASK)
     try:
         app()
     except ConfigurationError as exc:

@@ -84,6 +84,7 @@ def run() -> None:
     settings = get_settings()
     var = settings.var_dir.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
+    var.chmod(0o700)  # also one made before the umask (shared/cli/__init__.py) was set
     children: list[subprocess.Popen[bytes]] = []
     nats_started = settings.nats_url is None
 
