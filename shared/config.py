@@ -91,8 +91,6 @@ class Settings(BaseSettings):
     # base64 key per line (the last line is the current key; older ones still open).
     adviser_public_key: str | None = None
     adviser_public_key_file: Path | None = None
-    # Only for the adviser's CLI (`meldingen adviser`), instead of a prompt; no service reads it.
-    adviser_passphrase: SecretStr | None = None
 
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,
@@ -224,6 +222,20 @@ _GENERATORS: dict[str, Callable[[], str]] = {
     "key32": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
     "ed25519": _ed25519_pem,
 }
+
+
+class AdviserSettings(BaseSettings):
+    """What `meldingen adviser` reads on the confidential adviser's own machine: no
+    service's secret, so that revealing an identity in production needs only the
+    adviser's key file, passphrase and token, and intake's address."""
+
+    model_config = SettingsConfigDict(env_prefix="MELDINGEN_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    # intake's address; in development the embedded run's.
+    intake_url: str | None = None
+    # Instead of a prompt; never a command-line argument (the process list, the history).
+    adviser_passphrase: SecretStr | None = None
 
 
 @lru_cache
