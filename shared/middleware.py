@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any, cast
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,7 +24,8 @@ def trusted_proxies(app: ASGIApp, allow: list[str]) -> ASGIApp:
     count per address would count whatever address the client made up."""
     if not allow:
         return app
-    return ProxyHeadersMiddleware(app, trusted_hosts=allow)  # type: ignore[arg-type]
+    # uvicorn types ASGI apps more narrowly than starlette; both are the same protocol.
+    return cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app), trusted_hosts=allow))
 
 
 class ResponseHeaders:
