@@ -32,5 +32,5 @@ def annual_report_page(
     page = templates.get_template("annual.html").render(
         year=year, threshold=figures["threshold"], sections=sections(figures),
         terms=figures["terms"])
-    return HTMLResponse(page, headers={"Content-Security-Policy": CSP,
-                                       "X-Content-Type-Options": "nosniff"})
+    # nosniff and no-store come with every answer (shared/middleware.py).
+    return HTMLResponse(page, headers={"Content-Security-Policy": CSP})
