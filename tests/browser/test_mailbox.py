@@ -69,6 +69,8 @@ def test_empty_answer_is_refused_next_to_the_field(page: Any, intake: LiveIntake
     page.goto("/mailbox")
     page.fill("#receipt", code)
     page.click("button[type=submit]")
+    # The login goes once the page solved its proof of work: wait for the mailbox.
+    page.wait_for_selector("#body")
     page.click("button[type=submit]")
     assert "Schrijf een bericht" in page.inner_text("#body-error")
     assert page.get_attribute("#body", "aria-invalid") == "true"
