@@ -14,6 +14,7 @@ from shared import natsserver
 from shared.auth import issue_token
 from shared.config import Settings
 from shared.health import wait_until_healthy
+from shared.tokens import development_jwks
 
 REPO = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -74,7 +75,7 @@ class Stack:
         self.settings = Settings(var_dir=self.root / "var", database_url=self.database_url,
                                  nats_url="nats://127.0.0.1:1")
         # Make the development secrets once, before several processes race for them.
-        _ = (self.settings.jwt_key, self.settings.cipher_key_b64,
+        _ = (development_jwks(self.settings), self.settings.cipher_key_b64,
              self.settings.receipt_key_b64)
 
     def start_nats(self) -> str:
@@ -96,7 +97,7 @@ class Stack:
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("MELDINGEN_") or k == "MELDINGEN_SQLITE_SYNCHRONOUS"}
         env.update({"MELDINGEN_VAR_DIR": str(self.settings.var_dir),
-                    "MELDINGEN_NATS_URL": self.settings.nats_url, **extra})
+                    "MELDINGEN_NATS_URL": ",".join(self.settings.nats_servers), **extra})
         if self.database_url:
             env["MELDINGEN_DATABASE_URL"] = self.database_url
         return env

@@ -1,5 +1,5 @@
 """The authorization table: which staff roles may do which action. One place: every
-route declares its action (`shared.web.authorized`), every finer check in a route or
+route declares its action (`shared.deps.authorized`), every finer check in a route or
 an application asks `is_allowed`/`require`, and the authorization test walks both.
 
 Per-melding rules (a concerned staff member, an investigator not assigned) come on top

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -39,8 +40,9 @@ class Settings(BaseSettings):
     console_database_url: str | None = None
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
-    # NATS: a comma-separated list of server URLs (all nodes of a cluster).
-    nats_url: str = "nats://127.0.0.1:14222"
+    # NATS: a comma-separated list of server URLs (all nodes of a cluster); unset, the
+    # nats-server that `meldingen run` starts on `nats_port` (see `nats_servers`).
+    nats_url: str | None = None
     stream: str = "MELDINGEN"
     stream_replicas: int = 1
     duplicate_window_seconds: float = 600.0
@@ -52,13 +54,22 @@ class Settings(BaseSettings):
     console_port: int = 8005
     nats_port: int = 14222
 
-    # Staff authentication: HS256 with a shared secret, or RS256 against a JWKS URL.
-    jwt_secret: SecretStr | None = None
-    jwt_secret_file: Path | None = None
+    # Staff authentication: tokens signed with an asymmetric key (the console's, or the
+    # organisation's identity provider), verified against public keys only: a JWKS file
+    # and/or JWKS URLs (comma-separated). Development trusts var/secrets/jwks.json.
+    jwks_file: Path | None = None
     jwks_url: str | None = None
+    # An unknown `kid` refetches the URLs, at most this often (a flood of made-up kids
+    # must not become a flood of requests to the identity provider).
+    jwks_refetch_seconds: float = Field(default=30.0, ge=0)
     jwt_issuer: str = "meldingen"
     jwt_audience: str = "meldingen"
-    token_ttl_seconds: int = 8 * 3600
+    # The longest a staff token may live (`exp` - `iat`, and `exp` from now).
+    token_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    # networks); empty: none, the peer's own address is the client's.
+    forwarded_allow_ips: str = ""
 
     # Encryption at rest (eventsourcing's AES-GCM cipher), base64 key.
     cipher_key: SecretStr | None = None
@@ -68,19 +79,20 @@ class Settings(BaseSettings):
     receipt_key: SecretStr | None = None
     receipt_key_file: Path | None = None
 
-    # The reporter's mailbox: a short-lived token per login; failed logins are limited
-    # per client address, and logins per melding, within a window.
+    # The reporter's mailbox: a short-lived token per login. A login with a solved
+    # proof of work (about 2^bits hashes) is not limited per address; without one,
+    # failures are limited per client address; logins per melding, within a window.
     mailbox_token_ttl_seconds: int = 15 * 60
     mailbox_login_window_seconds: int = 15 * 60
     mailbox_login_failures_per_client: int = 10
     mailbox_logins_per_melding: int = 20
+    mailbox_proof_bits: int = Field(default=16, ge=1, le=32)
+    mailbox_proof_ttl_seconds: int = Field(default=10 * 60, ge=10)
 
     # The confidential adviser's public key(s): base64, or a file with one
     # base64 key per line (the last line is the current key; older ones still open).
     adviser_public_key: str | None = None
     adviser_public_key_file: Path | None = None
-    # Only for the adviser's CLI (`meldingen adviser`), instead of a prompt; no service reads it.
-    adviser_passphrase: SecretStr | None = None
 
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,
@@ -119,8 +131,7 @@ class Settings(BaseSettings):
             return self
         missing = [
             name for name, given in (
-                ("MELDINGEN_JWT_SECRET(_FILE) or MELDINGEN_JWKS_URL",
-                 self.jwt_secret or self.jwt_secret_file or self.jwks_url),
+                ("MELDINGEN_JWKS_FILE or MELDINGEN_JWKS_URL", self.jwks_file or self.jwks_url),
                 ("MELDINGEN_CIPHER_KEY(_FILE)", self.cipher_key or self.cipher_key_file),
                 ("MELDINGEN_RECEIPT_KEY(_FILE)", self.receipt_key or self.receipt_key_file),
             ) if not given
@@ -132,7 +143,18 @@ class Settings(BaseSettings):
 
     @property
     def nats_servers(self) -> list[str]:
+        """The one way to the NATS servers, for the services and every CLI command."""
+        if self.nats_url is None:
+            return [f"nats://127.0.0.1:{self.nats_port}"]
         return [url.strip() for url in self.nats_url.split(",") if url.strip()]
+
+    @property
+    def jwks_urls(self) -> list[str]:
+        return [url.strip() for url in (self.jwks_url or "").split(",") if url.strip()]
+
+    @property
+    def forwarded_allow_list(self) -> list[str]:
+        return [ip.strip() for ip in self.forwarded_allow_ips.split(",") if ip.strip()]
 
     def port_of(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))
@@ -149,7 +171,8 @@ class Settings(BaseSettings):
     def secret(self, value: SecretStr | None, file: Path | None, name: str, make: str) -> str:
         """A secret from the environment or a file; in development, generated into var/.
 
-        `make` names the generator: "token" (url-safe) or "key32" (32 random bytes, base64).
+        `make` names the generator: "token" (url-safe), "key32" (32 random bytes, base64)
+        or "ed25519" (a private key, PKCS#8 PEM).
         """
         if value is not None:
             return value.get_secret_value()
@@ -172,10 +195,6 @@ class Settings(BaseSettings):
                            "database_password", "token")
 
     @property
-    def jwt_key(self) -> str:
-        return self.secret(self.jwt_secret, self.jwt_secret_file, "jwt_secret", "token")
-
-    @property
     def receipt_key_b64(self) -> str:
         return self.secret(self.receipt_key, self.receipt_key_file, "receipt_key", "key32")
 
@@ -194,11 +213,7 @@ def _development_secret(path: Path, make: str) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    value = (
-        secrets.token_urlsafe(48)
-        if make == "token"
-        else base64.b64encode(secrets.token_bytes(32)).decode()
-    )
+    value = _GENERATORS[make]()
     tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
     tmp.write_text(value)
     tmp.chmod(0o600)
@@ -210,6 +225,36 @@ def _development_secret(path: Path, make: str) -> str:
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text().strip()
+
+
+def _ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+
+
+_GENERATORS: dict[str, Callable[[], str]] = {
+    "token": lambda: secrets.token_urlsafe(48),
+    "key32": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+    "ed25519": _ed25519_pem,
+}
+
+
+class AdviserSettings(BaseSettings):
+    """What `meldingen adviser` reads on the confidential adviser's own machine: no
+    service's secret, so that revealing an identity in production needs only the
+    adviser's key file, passphrase and token, and intake's address."""
+
+    model_config = SettingsConfigDict(env_prefix="MELDINGEN_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    # intake's address; in development the embedded run's.
+    intake_url: str | None = None
+    # Instead of a prompt; never a command-line argument (the process list, the history).
+    adviser_passphrase: SecretStr | None = None
 
 
 @lru_cache

@@ -51,6 +51,7 @@ def service_app(
         details={"damaged_records": parts.application.damage.listed},
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
+        forwarded_allow=settings.forwarded_allow_list,
     )
     app.state.parts = parts
     return app

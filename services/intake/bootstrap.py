@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.intake.adapters.adviser_keys import load_sealer
 from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_tokens import MailboxTokens
+from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.api import adviser, mailbox
@@ -44,9 +45,16 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
         issuer=settings.jwt_issuer,
         clock=clock,
     )
+    proof_of_work = ProofOfWork(
+        derive_key(settings.receipt_key_b64, "mailbox-proof-of-work"),
+        bits=settings.mailbox_proof_bits,
+        ttl_seconds=settings.mailbox_proof_ttl_seconds,
+        clock=clock,
+    )
     return MailboxLogin(
         application,
         tokens,
+        proof_of_work=proof_of_work,
         failures_per_client=AttemptCounter(settings.mailbox_login_failures_per_client, window,
                                            clock),
         logins_per_melding=AttemptCounter(settings.mailbox_logins_per_melding, window, clock),

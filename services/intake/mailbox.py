@@ -1,14 +1,18 @@
 """Logging into the reporter's mailbox with a receipt code.
 
-A failed attempt names no melding (the hash of a wrong code matches nothing), so
-failures are counted per client address; the logins that do reach a melding are
-counted per melding, which slows down a code that leaked and is tried from many
-addresses. Every refusal reads the same whether or not a code exists.
+An attempt that comes with a solved proof of work (the page's JavaScript, or an API
+client) costs its sender CPU time and is not limited per address: whoever shares a
+proxy, a school's or an office's network with a guesser can still log in. An attempt
+without one (a browser without JavaScript) counts against a strict limit of failures
+per client address. The logins that do reach a melding are counted per melding, which
+slows down a code that leaked and is tried from many addresses. Every refusal reads
+the same whether or not a code exists. See docs/privacy.md.
 """
 
 from __future__ import annotations
 
 from services.intake.adapters.mailbox_tokens import MailboxTokens
+from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.application import IntakeApplication
 from shared.errors import DomainError
@@ -34,23 +38,28 @@ class MailboxLogin:
         intake: IntakeApplication,
         tokens: MailboxTokens,
         *,
+        proof_of_work: ProofOfWork,
         failures_per_client: AttemptCounter,
         logins_per_melding: AttemptCounter,
     ) -> None:
         self._intake = intake
         self.tokens = tokens
+        self.proof_of_work = proof_of_work
         self._failures = failures_per_client
         self._logins = logins_per_melding
 
-    def login(self, code: str, client: str) -> str:
-        """A mailbox token for the melding the code opens."""
-        if self._failures.exhausted(client):
+    def login(self, code: str, client: str, proof: tuple[str, str] | None = None) -> str:
+        """A mailbox token for the melding the code opens. `proof` is a challenge and
+        its solution; without a valid one the attempt counts against the client."""
+        proven = proof is not None and self.proof_of_work.check(*proof)
+        # Taken before the code is checked, so parallel attempts cannot pass the limit.
+        if not proven and not self._failures.acquire(client):
             raise TooManyAttempts(SLOW_DOWN)
         melding_id = self._intake.find_by_receipt(code)
         if melding_id is None:
-            self._failures.count(client)
             raise ReceiptRefused(REFUSED)
-        if self._logins.exhausted(str(melding_id)):
+        if not proven:
+            self._failures.release(client)  # a right code is no failure
+        if not self._logins.acquire(str(melding_id)):
             raise TooManyAttempts(SLOW_DOWN)
-        self._logins.count(str(melding_id))
         return self.tokens.issue(melding_id)

@@ -13,16 +13,17 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from shared import natsserver
 from shared.cli.processes import die_with_parent, port_holder, port_taken
 from shared.cli.supervisor import Child, GaveUp, Supervisor
-from shared.config import SERVICES, get_settings
+from shared.config import SERVICES, Settings, get_settings
 from shared.crypto import derive_key
 from shared.health import ProcessExited
+from shared.tokens import development_jwks
 
 # The GIL is handed to a waiting thread after this long (Python's default: 5 ms). A
 # store commit in a worker thread waits for it after every release (each SQLite call,
@@ -59,12 +60,25 @@ def serve(service: Annotated[str, typer.Argument(help=", ".join(SERVICES))]) -> 
     # work stops the command with its ConfigurationError instead of a loader error.
     app = importlib.import_module(f"services.{service}.bootstrap").create_app(settings)
     tune_for_latency()
-    uvicorn.run(
+    server = uvicorn.Server(server_config(app, settings, service))
+    server.run()
+    if not server.started:
+        raise SystemExit(3)  # as uvicorn.run: the port was taken, or startup failed
+
+
+def server_config(app: Any, settings: Settings, service: str) -> Any:
+    """uvicorn's settings for one service. Its own X-Forwarded-For handling is off: it
+    would believe 127.0.0.1 by default; the app believes only
+    MELDINGEN_FORWARDED_ALLOW_IPS (shared/middleware.py)."""
+    import uvicorn
+
+    return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port_of(service),
         log_config=None,
         access_log=False,
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
 
@@ -76,7 +90,8 @@ def run() -> None:
     var = settings.var_dir.resolve()
     logs = var / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    nats_started = "MELDINGEN_NATS_URL" not in os.environ
+    var.chmod(0o700)  # also one made before the umask (shared/cli/__init__.py) was set
+    nats_started = settings.nats_url is None
     ports = {s: settings.port_of(s) for s in SERVICES}
     if nats_started:
         ports = {"nats": settings.nats_port, **ports}
@@ -87,7 +102,6 @@ def run() -> None:
     env = dict(os.environ)
     children: list[Child] = []
     if nats_started:
-        env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
         store_key = derive_key(settings.cipher_key_b64, "nats-store").hex()
 
         def nats_group() -> None:
@@ -114,10 +128,9 @@ def run() -> None:
     try:
         typer.echo("Making the development secrets (var/secrets), unless they exist")
         # Once, before the services race for them.
-        _ = settings.jwt_key, settings.cipher_key_b64, settings.receipt_key_b64
+        _ = development_jwks(settings), settings.cipher_key_b64, settings.receipt_key_b64
         _start_all(children)
-        _print_welcome(settings.host, var, env["MELDINGEN_NATS_URL"] if nats_started
-                       else settings.nats_url)
+        _print_welcome(settings.host, var, ",".join(settings.nats_servers))
         Supervisor(children, lambda line: typer.echo(line, err=True)).watch()
     except GaveUp as exc:
         typer.echo(str(exc), err=True)

@@ -1,4 +1,5 @@
-"""`meldingen token`: a bearer token that the embedded run accepts."""
+"""`meldingen token`: a bearer token that the embedded run accepts (development only:
+production has no key to sign one with, and refuses)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import statistics
 import subprocess
 import sys
@@ -150,3 +151,15 @@ def test_embedded_run_carries_a_melding_and_stops_cleanly(embedded_run: Embedded
     wait_for(lambda: not any(alive(pid) for pid in children), 10, "children gone")
     for service in (*SERVICES, "nats"):
         assert not answers(f"http://127.0.0.1:{run.ports[service]}/healthz")
+
+    # Everything the run left under var/ (stores with their WAL, logs, the NATS store,
+    # secrets) is the owner's alone.
+    assert_private(Path(run.env["MELDINGEN_VAR_DIR"]))
+
+
+def assert_private(var: Path) -> None:
+    exposed = [f"{path.relative_to(var)} {oct(stat.S_IMODE(path.stat().st_mode))}"
+               for path in [var, *var.rglob("*")]
+               if stat.S_IMODE(path.stat().st_mode) & 0o077]
+    assert exposed == [], exposed
+    assert any(var.rglob("*.sqlite*")) and any(var.rglob("*.log"))

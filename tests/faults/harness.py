@@ -30,6 +30,7 @@ from shared import natsserver
 from shared.config import SERVICES, Settings
 from shared.health import wait_until_healthy
 from shared.recorders import all_notifications
+from shared.tokens import development_jwks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -157,7 +158,8 @@ class Deployment:
             var_dir=self.directory / "var", nats_url=self.nats_url,
             database_url=self.database_url, stream_replicas=self.replicas)
         # The development secrets, made once before four processes race for them.
-        _ = self.settings.jwt_key, self.settings.cipher_key_b64, self.settings.receipt_key_b64
+        _ = (development_jwks(self.settings), self.settings.cipher_key_b64,
+             self.settings.receipt_key_b64)
         env = _clean_environment() | {
             "MELDINGEN_VAR_DIR": str(self.settings.var_dir),
             "MELDINGEN_NATS_URL": self.nats_url,

@@ -42,8 +42,9 @@ class Result:
 async def meldingen(settings: Settings, *args: str, **env: str) -> Result:
     """The CLI in its own process, configured only through the environment."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
-    environment.update(MELDINGEN_VAR_DIR=str(settings.var_dir), MELDINGEN_HOST=settings.host,
-                       MELDINGEN_INTAKE_PORT=str(settings.intake_port), **env)
+    environment.update({"MELDINGEN_VAR_DIR": str(settings.var_dir),
+                        "MELDINGEN_HOST": settings.host,
+                        "MELDINGEN_INTAKE_PORT": str(settings.intake_port), **env})
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "shared.cli", *args, env=environment,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
@@ -170,3 +171,50 @@ async def test_keygen_never_overwrites_a_key(sqlite_settings: Settings, tmp_path
                             MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
     assert again.code == 1 and "never overwritten" in again.err
     assert path.read_bytes() == before
+
+
+async def test_reveal_in_production_needs_only_the_advisers_own_files(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """On the adviser's machine: the key file, its passphrase, a token (from the console)
+    and intake's address; no JWKS, cipher key, receipt key or var/ of any service."""
+    key_file = tmp_path / "adviser.key"
+    _, public = await keygen(sqlite_settings, key_file)
+    keys = tmp_path / "adviser.pub"
+    keys.write_text(f"{public}\n")
+    settings = on_a_port(sqlite_settings, adviser_public_key_file=keys)
+    nothing = tmp_path / "adviser-machine"
+    async with serving(settings) as intake:
+        filed = await intake.file(ANONYMOUS)
+        revealed = await meldingen(
+            settings, "adviser", "reveal", filed["id"], "--key", str(key_file),
+            MELDINGEN_ENV="production", MELDINGEN_VAR_DIR=str(nothing),
+            MELDINGEN_INTAKE_URL=f"http://{settings.host}:{settings.intake_port}",
+            MELDINGEN_ADVISER_TOKEN=issue_token(settings, sub="vpi-karin",
+                                                role="confidential_adviser"),
+            MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
+        assert revealed.code == 0, revealed.err
+        assert IDENTITY["name"] in revealed.out
+        # Without a token or an address it says which is missing; it makes none itself.
+        for missing, hint in (("MELDINGEN_ADVISER_TOKEN", "--token"),
+                              ("MELDINGEN_INTAKE_URL", "--url")):
+            env = {"MELDINGEN_ENV": "production", "MELDINGEN_VAR_DIR": str(nothing),
+                   "MELDINGEN_INTAKE_URL": "http://127.0.0.1:1", "MELDINGEN_ADVISER_TOKEN": "t",
+                   "MELDINGEN_ADVISER_PASSPHRASE": PASSPHRASE}
+            del env[missing]
+            refused = await meldingen(settings, "adviser", "reveal", filed["id"], "--key",
+                                      str(key_file), **env)
+            assert refused.code == 1 and hint in refused.err, refused.err
+    assert not nothing.exists()
+
+
+async def test_keygen_refuses_a_weak_passphrase(sqlite_settings: Settings, tmp_path: Path) -> None:
+    """Long is not strong: a strength estimate decides, and no key file is written."""
+    for weak in ("Welkom01Welkom01", "wachtwoord12345", "short"):
+        path = tmp_path / "weak.key"
+        refused = await meldingen(sqlite_settings, "adviser", "keygen", "--out", str(path),
+                                  "--strength", "interactive", MELDINGEN_ADVISER_PASSPHRASE=weak)
+        assert refused.code == 1, weak
+        assert "too weak" in refused.err or "at least 12" in refused.err, refused.err
+        assert weak not in refused.err + refused.out
+        assert not path.exists()

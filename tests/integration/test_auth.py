@@ -1,9 +1,16 @@
 """Staff authentication: a missing, forged, expired or otherwise invalid bearer token is
-401, a valid token with the wrong role is 403, on triage's queue and on intake's
-registration on a reporter's behalf. Nothing is stored for a refused registration."""
+401 (tokens are EdDSA, verified against the trusted JWKS only: another key, an HS256
+token made with the public key, a missing iat or sub, an empty sub or a lifetime beyond
+the TTL are all refused), a valid token with the wrong role is 403, on triage's queue
+and on intake's registration on a reporter's behalf. Nothing is stored for a refused
+registration."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -11,10 +18,13 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.auth import STAFF_ROLES
 from shared.authz import PERMISSIONS
 from shared.config import Settings
+from shared.tokens import DEV_KEY, SigningKey, development_signing_key
 from tests.support import MELDING, RunningService, running
 
 PROBLEM_JSON = "application/problem+json"
@@ -32,27 +42,60 @@ def claims(settings: Settings, role: str, **changes: Any) -> dict[str, Any]:
 
 
 def signed(settings: Settings, role: str, **changes: Any) -> dict[str, str]:
-    return bearer(jwt.encode(claims(settings, role, **changes), settings.jwt_key, "HS256"))
+    key = development_signing_key(settings, DEV_KEY)
+    return bearer(key.sign(claims(settings, role, **changes)))
 
 
 def invalid_tokens(settings: Settings, role: str) -> dict[str, dict[str, str]]:
     """Every way a token may fail, each for a role that would otherwise be allowed."""
     now = int(time.time())
-    valid = jwt.encode(claims(settings, role), settings.jwt_key, "HS256")
+    trusted = development_signing_key(settings, DEV_KEY)
+    valid = trusted.sign(claims(settings, role))
+    other = SigningKey.from_pem(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    public_pem = trusted.private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    without = claims(settings, role)
     return {
         "none": {},
         "not bearer": {"Authorization": f"Basic {valid}"},
         "garbage": bearer("not-a-jwt"),
-        "forged": bearer(jwt.encode(claims(settings, role), "a" * 64, "HS256")),
+        "other key": bearer(other.sign(claims(settings, role))),
+        # Another key posing as the trusted one: its kid, not its signature.
+        "forged": bearer(jwt.encode(claims(settings, role), other.private, "EdDSA",
+                                    headers={"kid": trusted.kid})),
+        # HS256 "signed" with the public key, the classic algorithm confusion.
+        "hs256 with the public key": bearer(_hs256(claims(settings, role), public_pem,
+                                                   trusted.kid)),
+        "no kid": bearer(jwt.encode(claims(settings, role), trusted.private, "EdDSA")),
         "expired": signed(settings, role, iat=now - 7200, exp=now - 3600),
-        "unsigned": bearer(jwt.encode(claims(settings, role), None, "none")),
+        "unsigned": bearer(jwt.encode(claims(settings, role), None, "none",
+                                      headers={"kid": trusted.kid})),
         "wrong issuer": signed(settings, role, iss="someone-else"),
         "wrong audience": signed(settings, role, aud="another-app"),
         "unknown role": signed(settings, "superuser"),
-        "no expiry": bearer(jwt.encode(
-            {k: v for k, v in claims(settings, role).items() if k != "exp"},
-            settings.jwt_key, "HS256")),
+        "empty sub": signed(settings, role, sub=""),
+        "blank sub": signed(settings, role, sub="   "),
+        "exp beyond the ttl": signed(settings, role, exp=now + settings.token_ttl_seconds
+                                     + 3600),
+        "lifetime beyond the ttl": signed(settings, role, iat=now - settings.token_ttl_seconds,
+                                          exp=now + 600),
+        "no expiry": bearer(trusted.sign({k: v for k, v in without.items() if k != "exp"})),
+        "no iat": bearer(trusted.sign({k: v for k, v in without.items() if k != "iat"})),
+        "no sub": bearer(trusted.sign({k: v for k, v in without.items() if k != "sub"})),
     }
+
+
+def _hs256(payload: dict[str, Any], secret: bytes, kid: str) -> str:
+    """An HS256 token made by hand: PyJWT itself refuses a PEM key as an HMAC secret."""
+    def part(data: bytes) -> bytes:
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+    signing_input = (part(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+                     + b"." + part(json.dumps(payload).encode()))
+    signature = hmac.new(secret, signing_input, hashlib.sha256).digest()
+    return (signing_input + b"." + part(signature)).decode()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ and without a token, answers as the table in `shared.authz` says. Allowed roles
 succeed or meet a state or input refusal (409/422); all others get 403; no token 401.
 
 Routes are found in the running applications, and each route's action is read from
-the dependency it declares it with (`shared.web.authorized` or `permitted`), so a
+the dependency it declares it with (`shared.deps.authorized` or `permitted`), so a
 route added later is walked as well. The finer checks inside routes (who sees a named
 reporter, who sees every case) follow the table too, and no action of the table is
 left unused."""
@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from shared.auth import STAFF_ROLES
 from shared.authz import PERMISSIONS, is_allowed
 from shared.config import Settings
-from shared.web import Declared
+from shared.deps import Declared
 from tests.support import MELDING, RunningService, assessment, eventually, running, token
 
 SERVICES = ("intake", "triage", "investigation", "reporting")

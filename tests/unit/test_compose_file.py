@@ -23,7 +23,7 @@ from shared.config import SERVICES, Settings
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
-SECRET_SETTINGS = ("jwt_secret", "cipher_key", "receipt_key", "database_password",
+SECRET_SETTINGS = ("cipher_key", "receipt_key", "database_password",
                    "checkpoint_key", "adviser_passphrase", "console_signing_key",
                    "console_oidc_client_secret")
 

@@ -18,7 +18,7 @@ from shared.config import ConfigurationError, Settings, get_settings
 from shared.eventstore import with_password
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_SECRETS = ("MELDINGEN_JWT_SECRET", "MELDINGEN_CIPHER_KEY", "MELDINGEN_RECEIPT_KEY")
+ALL_SECRETS = ("MELDINGEN_JWKS_FILE", "MELDINGEN_CIPHER_KEY", "MELDINGEN_RECEIPT_KEY")
 
 
 @pytest.fixture(autouse=True)
@@ -31,14 +31,17 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     get_settings.cache_clear()
 
 
-VALUES = {"jwt_secret": "a-long-shared-secret-for-hs256-" + "x" * 32,
-          "cipher_key": base64.b64encode(b"c" * 32).decode(),
+VALUES = {"cipher_key": base64.b64encode(b"c" * 32).decode(),
           "receipt_key": base64.b64encode(b"r" * 32).decode()}
 
 
 def secret_files(tmp_path: Path) -> dict[str, Path]:
-    """The three common secrets as files, as docker secrets arrive."""
-    files = {}
+    """The common secrets as files, as docker secrets arrive, and the staff tokens'
+    public keys (a JWKS file)."""
+    jwks = tmp_path / "run-secrets" / "staff_jwks.json"
+    jwks.parent.mkdir(exist_ok=True)
+    jwks.write_text('{"keys": []}')
+    files = {"jwks_file": jwks}
     for name, value in VALUES.items():
         files[f"{name}_file"] = tmp_path / "run-secrets" / name
         files[f"{name}_file"].parent.mkdir(exist_ok=True)
@@ -57,10 +60,11 @@ def test_production_without_secrets_names_every_missing_one() -> None:
 
 def test_production_names_only_what_is_missing() -> None:
     with pytest.raises(ConfigurationError) as refused:
-        Settings(env="production", jwt_secret=SecretStr("s"), cipher_key=SecretStr("k"))
+        Settings(env="production", jwks_url="https://idp.example.org/jwks.json",
+                 cipher_key=SecretStr("k"))
     message = str(refused.value)
     assert "MELDINGEN_RECEIPT_KEY" in message
-    assert "MELDINGEN_JWT_SECRET" not in message and "MELDINGEN_CIPHER_KEY" not in message
+    assert "MELDINGEN_JWKS" not in message and "MELDINGEN_CIPHER_KEY" not in message
 
 
 def test_production_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +75,6 @@ def test_production_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
 
 def test_production_reads_secrets_from_files_and_generates_nothing(tmp_path: Path) -> None:
     settings = Settings(env="production", var_dir=tmp_path / "var", **secret_files(tmp_path))
-    assert settings.jwt_key == VALUES["jwt_secret"]
     assert settings.cipher_key_b64 == VALUES["cipher_key"]
     assert settings.receipt_key_b64 == VALUES["receipt_key"]
     assert not (tmp_path / "var" / "secrets").exists()
@@ -85,10 +88,19 @@ def test_production_with_an_unreadable_secret_file_fails_clearly(tmp_path: Path)
         _ = settings.cipher_key_b64
 
 
-def test_production_with_a_jwks_url_needs_no_jwt_secret(tmp_path: Path) -> None:
+def test_production_with_a_jwks_url_needs_no_jwks_file(tmp_path: Path) -> None:
     files = secret_files(tmp_path)
-    del files["jwt_secret_file"]
+    del files["jwks_file"]
     Settings(env="production", jwks_url="https://login.example.org/jwks.json", **files)
+
+
+def test_the_nats_url_is_derived_one_way_from_the_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command (services, audit, replay) finds NATS through `nats_servers`: the
+    port of the embedded server unless MELDINGEN_NATS_URL names others."""
+    monkeypatch.setenv("MELDINGEN_NATS_PORT", "15999")
+    assert Settings().nats_servers == ["nats://127.0.0.1:15999"]
+    monkeypatch.setenv("MELDINGEN_NATS_URL", "nats://elsewhere:4222")
+    assert Settings().nats_servers == ["nats://elsewhere:4222"]
 
 
 @pytest.mark.parametrize("command", [["serve", "intake"], ["run"],
@@ -101,7 +113,7 @@ def test_the_cli_in_production_without_secrets_stops_with_the_message(
     result = subprocess.run([sys.executable, "-m", "shared.cli", *command], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "MELDINGEN_JWT_SECRET" in result.stderr and "MELDINGEN_RECEIPT_KEY" in result.stderr
+    assert "MELDINGEN_JWKS_FILE" in result.stderr and "MELDINGEN_RECEIPT_KEY" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "var" / "secrets").exists()
 
@@ -119,15 +131,15 @@ def test_a_service_missing_its_own_secret_stops_with_the_message(tmp_path: Path)
 
 def test_development_generates_owner_only_secrets_under_var(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path / "var")
-    jwt_key, cipher_key = settings.jwt_key, settings.cipher_key_b64
+    receipt_key, cipher_key = settings.receipt_key_b64, settings.cipher_key_b64
     secrets_dir = tmp_path / "var" / "secrets"
     assert stat.S_IMODE(secrets_dir.stat().st_mode) == 0o700
-    for name in ("jwt_secret", "cipher_key"):
+    for name in ("receipt_key", "cipher_key"):
         assert stat.S_IMODE((secrets_dir / name).stat().st_mode) == 0o600
-    assert len(jwt_key) >= 48
+    assert len(base64.b64decode(cipher_key)) == 32
     # Another process (another Settings) reads the same secrets, never new ones.
     again = Settings(var_dir=tmp_path / "var")
-    assert (again.jwt_key, again.cipher_key_b64) == (jwt_key, cipher_key)
+    assert (again.receipt_key_b64, again.cipher_key_b64) == (receipt_key, cipher_key)
     assert list(secrets_dir.glob("*.tmp")) == []
 
 

@@ -57,22 +57,24 @@ def test_a_short_receipt_key_is_refused() -> None:
 def test_attempts_are_counted_per_key_within_a_window() -> None:
     clock = MovableClock(datetime(2026, 1, 5, tzinfo=UTC))
     counter = AttemptCounter(limit=2, window=60, clock=clock)
-    for _ in range(2):
-        assert not counter.exhausted("10.0.0.1")
-        counter.count("10.0.0.1")
-    assert counter.exhausted("10.0.0.1")
-    assert not counter.exhausted("10.0.0.2")
+    assert counter.acquire("10.0.0.1") and counter.acquire("10.0.0.1")
+    assert not counter.acquire("10.0.0.1")
+    assert counter.acquire("10.0.0.2")
+    # An attempt given back (it was a right code) can be taken again.
+    counter.release("10.0.0.1")
+    assert counter.acquire("10.0.0.1")
+    assert not counter.acquire("10.0.0.1")
     clock.advance(timedelta(seconds=60))
-    assert not counter.exhausted("10.0.0.1")
+    assert counter.acquire("10.0.0.1")
 
 
 def test_attempt_counter_forgets_the_oldest_keys_first() -> None:
     clock = MovableClock(datetime(2026, 1, 5, tzinfo=UTC))
     counter = AttemptCounter(limit=1, window=60, clock=clock, max_keys=2)
     for key in ("a", "b", "c"):
-        counter.count(key)
-    assert not counter.exhausted("a")
-    assert counter.exhausted("b") and counter.exhausted("c")
+        assert counter.acquire(key)
+    assert counter.acquire("a")  # forgotten: a fresh window
+    assert not counter.acquire("c")
 
 
 def test_mailbox_token_opens_one_melding_until_it_expires(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from services.console.adapters.signing import TokenSigner
 from services.console.web import browser
 from services.console.web.access import console
+from shared.deps import Unauthorized
 from shared.errors import Forbidden
-from shared.web import Unauthorized
 
 router = APIRouter(tags=["console"])
 

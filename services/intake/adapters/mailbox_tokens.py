@@ -2,7 +2,7 @@
 
 It has its own audience and role ("reporter") and its own signing key, derived
 from the receipt key, so a staff verifier never accepts it and a mailbox token
-can never be minted with the staff secret. Expiry is checked against the injected
+can never be minted with a staff signing key. Expiry is checked against the injected
 clock (tests move it).
 """
 

@@ -1,8 +1,10 @@
 """Counting attempts per key (a client address, a melding) in fixed time windows.
 
-Kept in this process's memory: a restart forgets the counts, and each intake
-replica counts for itself; the receipt's 10^16 codes are what make guessing
-hopeless, the limit only keeps it slow and visible.
+An attempt is taken before the work it stands for and given back if it turns out not
+to count (a right code is not a failed login): so parallel requests can never get more
+than the limit past the check. Kept in this process's memory: a restart forgets the
+counts, and each intake replica counts for itself; the receipt's 10^16 codes are what
+make guessing hopeless, the limit only keeps it slow and visible.
 """
 
 from __future__ import annotations
@@ -25,17 +27,24 @@ class AttemptCounter:
         self._windows: OrderedDict[str, tuple[float, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def exhausted(self, key: str) -> bool:
-        with self._lock:
-            return self._current(key)[1] >= self.limit
-
-    def count(self, key: str) -> None:
+    def acquire(self, key: str) -> bool:
+        """Take one attempt, if the key has one left in its window."""
         with self._lock:
             started, attempts = self._current(key)
+            if attempts >= self.limit:
+                return False
             self._windows[key] = (started, attempts + 1)
             self._windows.move_to_end(key)
             while len(self._windows) > self._max_keys:
                 self._windows.popitem(last=False)
+            return True
+
+    def release(self, key: str) -> None:
+        """Give back an attempt that did not count after all."""
+        with self._lock:
+            if key in self._windows:
+                started, attempts = self._windows[key]
+                self._windows[key] = (started, max(0, attempts - 1))
 
     def _current(self, key: str) -> tuple[float, int]:
         now = self._clock.now().timestamp()

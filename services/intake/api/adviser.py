@@ -16,7 +16,7 @@ from services.intake.api.schemas import (
 )
 from shared.auth import Principal
 from shared.crypto import b64
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(prefix="/api", tags=["adviser"])
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Response
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.adapters.form_tokens import FormTokens
@@ -15,10 +15,10 @@ from services.intake.application import IntakeApplication
 from services.intake.filing import Filing
 from services.intake.mailbox import MailboxLogin
 from shared.auth import InvalidToken
+from shared.deps import Unauthorized
 from shared.errors import NotFound
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
-from shared.web import Unauthorized
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,10 @@ async def mailbox_melding(
         raise Unauthorized("The mailbox token is invalid or expired; log in again.") from None
 
 
-async def no_store(response: Response) -> None:
-    """Receipts, tokens and mailbox contents stay out of every cache."""
-    response.headers["Cache-Control"] = "no-store"
+def client_address(request: Request) -> str:
+    """The peer's address; behind a proxy named in MELDINGEN_FORWARDED_ALLOW_IPS, the
+    address it forwarded (shared/middleware.py), never one the client wrote itself."""
+    return request.client.host if request.client else "unknown"
 
 
 async def melding_id(melding_id: str) -> UUID:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from services.intake.api.deps import Intake, Login, MailboxHolder, no_store
+from services.intake.api.deps import Intake, Login, MailboxHolder, client_address
 from services.intake.api.schemas import (
+    ChallengeOut,
     MailboxLoginIn,
     MailboxMessage,
     MailboxOut,
@@ -14,15 +15,24 @@ from services.intake.api.schemas import (
     ReplyOut,
 )
 
-router = APIRouter(prefix="/api/mailbox", tags=["mailbox"], dependencies=[Depends(no_store)])
+# No answer here is cached: shared.middleware.ResponseHeaders adds `no-store` to all.
+router = APIRouter(prefix="/api/mailbox", tags=["mailbox"])
+
+
+@router.post("/challenge", response_model=ChallengeOut)
+async def challenge(mailbox: Login) -> ChallengeOut:
+    """A proof-of-work challenge for one login attempt (see docs/privacy.md)."""
+    work = mailbox.proof_of_work
+    return ChallengeOut(challenge=work.challenge(), bits=work.bits,
+                        expires_in=int(work.ttl_seconds))
 
 
 @router.post("/login", response_model=MailboxTokenOut,
              responses={401: {"description": "Wrong code"}, 429: {"description": "Too many"}})
 def login(body: MailboxLoginIn, request: Request, mailbox: Login) -> MailboxTokenOut:
     """Exchange the receipt code for a short-lived mailbox token."""
-    client = request.client.host if request.client else "unknown"
-    token = mailbox.login(body.receipt, client)
+    proof = (body.challenge, body.proof) if body.challenge and body.proof else None
+    token = mailbox.login(body.receipt, client_address(request), proof)
     return MailboxTokenOut(token=token, expires_in=mailbox.tokens.ttl_seconds)
 
 

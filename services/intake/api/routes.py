@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from services.intake.adapters.receipts import grouped
 from services.intake.api.deps import Filer
 from services.intake.api.schemas import FiledOut, MeldingIn
-from shared.web import Permit, permitted
+from shared.deps import Permit, permitted
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 

@@ -69,6 +69,18 @@ class MailboxLoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     receipt: Annotated[str, StringConstraints(max_length=64)]
+    challenge: Annotated[str | None, StringConstraints(max_length=200)] = Field(
+        default=None, description="from POST /api/mailbox/challenge; with `proof`, the "
+        "attempt is not limited per address")
+    proof: Annotated[str | None, StringConstraints(max_length=20, pattern=r"^[0-9]+$")] = Field(
+        default=None, description="a decimal n such that BLAKE2b-256(challenge:n) starts "
+        "with `bits` zero bits")
+
+
+class ChallengeOut(BaseModel):
+    challenge: str
+    bits: int = Field(description="zero bits the proof's hash must start with")
+    expires_in: int = Field(description="seconds the challenge can be used (once)")
 
 
 class MailboxTokenOut(BaseModel):

@@ -1,8 +1,9 @@
 """Security headers for the reporter's pages and their static files.
 
 No inline scripts or styles, nothing from another origin, no framing, no referrer (a
-reporter's visit must not leak to anyone), and nothing kept in a cache: the receipt page
-shows a code that must not survive in the browser's history or a proxy.
+reporter's visit must not leak to anyone). `nosniff` and `no-store` (the receipt page
+shows a code that must not survive in a cache) come with every answer of every service
+(`shared/middleware.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ CSP = (
 HEADERS = {
     "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
@@ -45,8 +45,6 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers[name] = value
-                if not path.startswith("/static/"):
-                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, with_headers)

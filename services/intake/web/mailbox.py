@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from services.intake.api.deps import Intake, Login
+from services.intake.api.deps import Intake, Login, client_address
 from services.intake.application import IntakeApplication
 from services.intake.mailbox import ReceiptRefused, TooManyAttempts
 from services.intake.web.rendering import cross_site, form_tokens, posted_fields, render
@@ -46,9 +46,10 @@ async def open_mailbox(request: Request, intake: Intake, login: Login) -> HTMLRe
     code = posted.get("receipt", "")
     if not any(ch.isdigit() for ch in code):
         return _login_page(request, lang, errors={"receipt": "receipt"}, status_code=422)
-    client = request.client.host if request.client else "unknown"
+    challenge, solved = posted.get("challenge", ""), posted.get("proof", "")
+    proof = (challenge, solved) if challenge and solved else None
     try:
-        token = await run_in_threadpool(login.login, code, client)
+        token = await run_in_threadpool(login.login, code, client_address(request), proof)
     except ReceiptRefused:
         return _login_page(request, lang, errors={"receipt": "receipt"}, status_code=422)
     except TooManyAttempts:
@@ -92,8 +93,10 @@ def _login_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    work = request.app.state.mailbox_login.proof_of_work
     return render(request, "mailbox_login.html", lang, status_code=status_code,
-                  switch="/mailbox", notice=notice, errors=errors or {})
+                  switch="/mailbox", notice=notice, errors=errors or {},
+                  challenge=work.challenge())
 
 
 async def _mailbox_page(

@@ -27,7 +27,7 @@ from services.investigation.api.schemas import (
 from services.investigation.domain.case import Case
 from shared.auth import Principal
 from shared.authz import is_allowed
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(prefix="/api", tags=["cases"])
 Reader = Annotated[Principal, authorized("case.read")]

@@ -2,14 +2,27 @@
 
 An investigator is conflicted when named among the persons concerned in the
 melding's `involved`, or when they assessed or decided this very melding (they would
-be judging their own advice). Names are compared without regard to case or spacing.
+be judging their own advice). Names are compared as `normalised`: without regard to
+case, spacing, compatibility forms (NFKC: full-width letters are the plain ones) or invisible
+characters (a zero-width space inside a name would otherwise hide it).
 """
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def normalised(name: str) -> str:
+    """The form names are compared in."""
+    composed = unicodedata.normalize("NFKC", name)
+    # Format characters (category Cf: zero-width spaces and joiners, bidi controls, the
+    # soft hyphen) change no letter a reader sees.
+    visible = "".join(ch for ch in composed if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split()).casefold()
+
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return normalised(a) == normalised(b)
 
 
 def conflict_of(

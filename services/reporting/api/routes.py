@@ -12,7 +12,7 @@ from services.reporting.api.deps import Reporting, Year
 from services.reporting.api.schemas import CheckpointOut, LatestCheckpointOut, LiveOut
 from services.reporting.domain.publication import cell, rows, suppress
 from shared.auth import Principal
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(prefix="/api", tags=["reporting"])
 

@@ -14,7 +14,7 @@ from services.reporting.api.deps import Reporting, Year
 from services.reporting.api.routes import published
 from services.reporting.web.charts import sections
 from shared.auth import Principal
-from shared.web import authorized
+from shared.deps import authorized
 
 router = APIRouter(tags=["reporting"])
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -32,5 +32,5 @@ def annual_report_page(
     page = templates.get_template("annual.html").render(
         year=year, threshold=figures["threshold"], sections=sections(figures),
         terms=figures["terms"])
-    return HTMLResponse(page, headers={"Content-Security-Policy": CSP,
-                                       "X-Content-Type-Options": "nosniff"})
+    # nosniff and no-store come with every answer (shared/middleware.py).
+    return HTMLResponse(page, headers={"Content-Security-Policy": CSP})

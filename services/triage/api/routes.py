@@ -25,8 +25,8 @@ from services.triage.domain.report import Report, Status
 from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.contracts import NamedIdentity, Theme
+from shared.deps import authorized
 from shared.terms import deadlines, is_overdue
-from shared.web import authorized
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 

@@ -5,7 +5,9 @@ The services only ever see ciphertext: `reveal` fetches the sealed identity over
 (intake records the fetch) and opens it here, with the private key from a key file
 that the passphrase unlocks. Both commands ask for the passphrase, or read it from
 MELDINGEN_ADVISER_PASSPHRASE (never a command-line argument: it would show in the
-process list and the shell's history).
+process list and the shell's history). In production they read no service's settings
+(`AdviserSettings`): the adviser's machine needs its key file, passphrase and token, and
+intake's address, nothing else. Registered by the `meldingen` CLI (shared/cli).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 
 from shared.auth import issue_token
-from shared.config import Settings, get_settings
+from shared.config import AdviserSettings, Settings, get_settings
 from shared.crypto import (
     STRENGTHS,
     KeyFileError,
@@ -38,6 +40,9 @@ from shared.crypto import (
 )
 
 MIN_PASSPHRASE = 12
+# zxcvbn's top score: about 10^10 guesses or more. The key it protects opens every
+# anonymous reporter's identity sealed to it.
+MIN_SCORE = 4
 
 
 def register(app: typer.Typer) -> None:
@@ -58,10 +63,9 @@ def keygen(
         raise typer.BadParameter(f"one of: {', '.join(STRENGTHS)}", param_hint="--strength")
     if out.exists():
         _fail(f"{out} exists; a key file is never overwritten")
-    passphrase = _passphrase_from_environment(get_settings()) or typer.prompt(
+    passphrase = _passphrase_from_environment() or typer.prompt(
         "Passphrase for the new key", hide_input=True, confirmation_prompt=True)
-    if len(passphrase) < MIN_PASSPHRASE:
-        _fail(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
+    _check_strength(passphrase)
     private = PrivateKey.generate()
     try:
         write_key_file(out, encrypt_private_key(private, passphrase, strength))
@@ -83,19 +87,24 @@ def reveal(
     token: Annotated[str | None, typer.Option(
         envvar="MELDINGEN_ADVISER_TOKEN", show_envvar=True,
         help="a confidential_adviser bearer token (the embedded run makes one)")] = None,
-    url: Annotated[str | None, typer.Option(help="intake's address")] = None,
+    url: Annotated[str | None, typer.Option(
+        help="intake's address (or MELDINGEN_INTAKE_URL; default in the embedded run: "
+             "its intake)")] = None,
     sub: Annotated[str | None, typer.Option(
         help="who is asking, for a token made here (default: your user name)")] = None,
 ) -> None:
     """Fetch a melding's sealed identity (the fetch is recorded) and open it here."""
-    settings = get_settings()
-    key_files = key or [_development_key(settings)]
-    sealed = _fetch(settings, melding_id, url, token or _development_token(settings, sub))
+    adviser = AdviserSettings()
+    # Only the embedded run has a development key, token and intake to fall back on.
+    development = get_settings() if adviser.env == "development" else None
+    key_files = key or [_development_key(development)]
+    base = url or adviser.intake_url or _development_url(development)
+    sealed = _fetch(base, melding_id, token or _development_token(development, sub))
     key_file = _key_file_for(sealed["key_id"], key_files)
-    passphrase = _passphrase_from_environment(settings)
+    passphrase = _passphrase_from_environment(adviser)
     if passphrase is None:
-        if key_file == development_key_file(settings.var_dir):
-            passphrase = settings.secret(None, None, "adviser_passphrase", "token")
+        if development and key_file == development_key_file(development.var_dir):
+            passphrase = development.secret(None, None, "adviser_passphrase", "token")
         else:
             passphrase = typer.prompt(f"Passphrase for {key_file}", hide_input=True)
     try:
@@ -116,28 +125,47 @@ def reveal(
         typer.echo("(the reporter left no contact details)")
 
 
-def _passphrase_from_environment(settings: Settings) -> str | None:
-    secret = settings.adviser_passphrase
+def _passphrase_from_environment(adviser: AdviserSettings | None = None) -> str | None:
+    secret = (adviser or AdviserSettings()).adviser_passphrase
     return secret.get_secret_value() if secret is not None else None
 
 
-def _development_key(settings: Settings) -> Path:
-    path = development_key_file(settings.var_dir)
-    if settings.env != "development" or not path.exists():
+def _check_strength(passphrase: str) -> None:
+    """A strength estimate, not only a length: "Welkom01Welkom01" is long and weak."""
+    from zxcvbn import zxcvbn  # its dictionaries take a while to load: only here
+
+    if len(passphrase) < MIN_PASSPHRASE:
+        _fail(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
+    estimate = zxcvbn(passphrase[:100])  # the estimate's cost grows with the length
+    if estimate["score"] < MIN_SCORE:
+        advice = estimate["feedback"].get("warning") or "it is too easy to guess"
+        hints = " ".join(estimate["feedback"].get("suggestions") or [])
+        _fail(f"the passphrase is too weak: {advice}. {hints} A sentence of five or more "
+              "unusual words is strong and easy to remember.".replace("  ", " "))
+
+
+def _development_key(development: Settings | None) -> Path:
+    path = None if development is None else development_key_file(development.var_dir)
+    if path is None or not path.exists():
         _fail("no key file: pass --key FILE (the embedded run's development key exists "
-              f"only after intake started with MELDINGEN_VAR_DIR={settings.var_dir})")
+              "only after intake started there)")
     return path
 
 
-def _development_token(settings: Settings, sub: str | None) -> str:
-    if settings.env != "development":
+def _development_token(development: Settings | None, sub: str | None) -> str:
+    if development is None:
         _fail("pass a confidential_adviser token with --token or MELDINGEN_ADVISER_TOKEN")
-    return issue_token(settings, sub=sub or getpass.getuser(), role="confidential_adviser",
+    return issue_token(development, sub=sub or getpass.getuser(), role="confidential_adviser",
                        ttl=300)
 
 
-def _fetch(settings: Settings, melding_id: str, url: str | None, token: str) -> dict[str, str]:
-    base = url or f"http://{settings.host}:{settings.intake_port}"
+def _development_url(development: Settings | None) -> str:
+    if development is None:
+        _fail("pass intake's address with --url or MELDINGEN_INTAKE_URL")
+    return f"http://{development.host}:{development.intake_port}"
+
+
+def _fetch(base: str, melding_id: str, token: str) -> dict[str, str]:
     try:
         response = httpx.get(f"{base}/api/meldingen/{melding_id}/sealed-identity",
                              headers={"Authorization": f"Bearer {token}"}, timeout=10)
