@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: float = 60.0
     checkpoint_key: SecretStr | None = None
     checkpoint_key_file: Path | None = None
+    # Optionally a third copy of every checkpoint, one JSON line each, in a file that
+    # only grows (chattr +a, or a WORM mount): outside both the stores and the stream.
+    checkpoint_log_file: Path | None = None
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

@@ -13,7 +13,7 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from services.reporting import audit
+from services.reporting import audit, verification
 from services.reporting.adapters.signing import CheckpointSigner
 from services.reporting.application import ReportingApplication
 from shared.config import Settings
@@ -74,10 +74,11 @@ class ReportingRuntime:
         return await audit.replay(self._js(), self.settings.stream, self.app.live)
 
     async def verify(self) -> dict[str, Any]:
-        return await audit.verify(self.settings, self._js(), self.signer)
+        return await verification.verify(self.settings, self._js(), self.signer)
 
     async def checkpoint(self) -> dict[str, Any]:
-        return await audit.checkpoint(self.settings, self._js(), self.signer, self.app)
+        return await verification.checkpoint(self.settings, self._js(), self.signer,
+                                             self.app)
 
     async def ready(self) -> bool:
         return self.app.live.ready.is_set()

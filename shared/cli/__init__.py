@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from shared.cli import adviser, audit, bench, tokens
+from services.reporting import cli as audit
+from shared.cli import adviser, bench, tokens
 from shared.cli import run as run_commands
 from shared.config import ConfigurationError
 

@@ -70,8 +70,4 @@ def latest_checkpoint(
 ) -> dict[str, Any]:
     """The last signed checkpoint: every chain's head, when, and the signing key."""
     checkpoint = reporting.app.latest_checkpoint()
-    if checkpoint is None:
-        return {"checkpoint": None}
-    return {"checkpoint": {"heads": checkpoint.heads, "signed_at": checkpoint.signed_at,
-                           "public_key": checkpoint.public_key,
-                           "signature": checkpoint.signature}}
+    return {"checkpoint": None if checkpoint is None else checkpoint.as_dict()}

@@ -1,0 +1,195 @@
+"""An audit no single insider can rewrite: each erasure of issue 13, done as the
+attacker did it (plain SQL on a stopped system's stores, or the NATS administrator's
+own API on the stream), is named by verify, even with the matching seals and
+checkpoints gone too. The checkpoints live in three places: reporting's store, the
+stream, and (optionally) an append-only log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from shared.config import Settings
+from tests.integration.test_audit_chain import (
+    a_run,
+    file_meldingen,
+    message,
+    platform,
+    signed_checkpoint,
+    sqlite,
+    verify,
+)
+from tests.integration.test_privacy_sealing import ANONYMOUS
+from tests.support import jetstream, token
+
+CHECKPOINT_SUBJECT = "meldingen.reporting.checkpoint_signed"
+
+
+def misfit(report: dict[str, Any], chain: str) -> dict[str, Any]:
+    """The misfit verify names for `chain` (each chain's first, and the checkpoints')."""
+    named: list[dict[str, Any]] = [m for m in report["misfits"] if m["chain"] == chain]
+    assert named, f"nothing named for {chain}: {report['misfits']}"
+    return named[0]
+
+
+def erase_checkpoints_from_the_store(settings: Settings, newer_than: int = 0) -> None:
+    """As the database administrator: the checkpoints after `newer_than` and every
+    seal of reporting's store go."""
+    with sqlite(settings, "reporting") as db:
+        rows = db.execute("SELECT id FROM reporting_events ORDER BY id").fetchall()
+        # The first event is the aggregate's start, each later one a checkpoint.
+        doomed = [row[0] for row in rows[1 + newer_than:]] if newer_than else [
+            row[0] for row in rows]
+        db.executemany("DELETE FROM reporting_events WHERE id = ?", [(i,) for i in doomed])
+        db.execute("DELETE FROM reporting_chain")
+        db.execute("DELETE FROM reporting_snapshots")
+
+
+async def checkpoints_on_the_stream(settings: Settings) -> list[int]:
+    async with jetstream(settings) as js:
+        last = (await js.stream_info(settings.stream)).state.last_seq
+        return [seq for seq in range(1, last + 1)
+                if (await js.get_msg(settings.stream, seq)).subject == CHECKPOINT_SUBJECT]
+
+
+async def test_a_deleted_tail_with_its_seals_and_the_newest_checkpoint_is_named(
+    sqlite_settings: Settings,
+) -> None:
+    await a_run(sqlite_settings, 2)
+    with sqlite(sqlite_settings, "intake") as db:
+        (before,) = db.execute("SELECT max(id) FROM intake_events").fetchone()
+    await a_run(sqlite_settings, 2)  # checkpoint 2 signs the new end
+    with sqlite(sqlite_settings, "intake") as db:
+        db.execute("DELETE FROM intake_events WHERE id > ?", (before,))
+        db.execute("DELETE FROM intake_chain")
+    erase_checkpoints_from_the_store(sqlite_settings, newer_than=1)
+
+    report = await verify(sqlite_settings)
+    assert report["ok"] is False
+    store = misfit(report, "store:intake")
+    assert store["position"] == before + 1
+    assert "checkpoint 2 recorded it as stored" in store["reason"]
+    assert "cut off" in store["reason"]
+    gone = misfit(report, "checkpoint")
+    assert gone["position"] == 2
+    assert "missing from reporting's store" in gone["reason"]
+
+
+async def test_deleted_identity_reads_with_their_seals_and_every_checkpoint_are_named(
+    sqlite_settings: Settings,
+) -> None:
+    async with platform(sqlite_settings) as services:
+        intake = services["intake"]
+        filed = (await intake.client.post("/api/meldingen", json=ANONYMOUS)).json()
+        adviser = token(sqlite_settings, "confidential_adviser", "vpi-karin")
+        read = await intake.client.get(f"/api/meldingen/{filed['id']}/sealed-identity",
+                                       headers=adviser)
+        assert read.status_code == 200
+        await file_meldingen(intake, 1)
+        await signed_checkpoint(services)
+    with sqlite(sqlite_settings, "intake") as db:
+        reads = [row[0] for row in db.execute(
+            "SELECT id FROM intake_events WHERE topic LIKE '%SealedIdentityRead' ORDER BY id")]
+        assert reads
+        db.execute("DELETE FROM intake_events WHERE topic LIKE '%SealedIdentityRead'")
+        db.execute("DELETE FROM intake_chain")
+    erase_checkpoints_from_the_store(sqlite_settings)
+
+    report = await verify(sqlite_settings)
+    assert report["ok"] is False
+    store = misfit(report, "store:intake")
+    assert store["position"] == reads[0]
+    assert "checkpoint 1 recorded it as stored, but it is missing" in store["reason"]
+    assert "missing from reporting's store" in misfit(report, "checkpoint")["reason"]
+
+
+async def test_an_emptied_store_and_its_chain_are_named(sqlite_settings: Settings) -> None:
+    await a_run(sqlite_settings)
+    with sqlite(sqlite_settings, "triage") as db:
+        (first,) = db.execute("SELECT min(id) FROM triage_events").fetchone()
+        db.execute("DELETE FROM triage_events")
+        db.execute("DELETE FROM triage_chain")
+
+    report = await verify(sqlite_settings)
+    assert report["ok"] is False
+    store = misfit(report, "store:triage")
+    assert store["position"] == first
+    assert "cut off" in store["reason"]
+
+
+async def test_checkpoints_deleted_from_the_store_are_named(sqlite_settings: Settings) -> None:
+    await a_run(sqlite_settings)
+    erase_checkpoints_from_the_store(sqlite_settings)
+
+    report = await verify(sqlite_settings)
+    assert report["ok"] is False
+    gone = misfit(report, "checkpoint")
+    assert gone["position"] == 1
+    assert "missing from reporting's store" in gone["reason"]
+
+
+async def test_checkpoints_deleted_from_the_stream_are_named(sqlite_settings: Settings) -> None:
+    await a_run(sqlite_settings)
+    # As the NATS administrator: the checkpoints go from the stream.
+    sequences = await checkpoints_on_the_stream(sqlite_settings)
+    assert sequences
+    async with jetstream(sqlite_settings) as js:
+        for sequence in sequences:
+            await js.delete_msg(sqlite_settings.stream, sequence)
+
+    report = await verify(sqlite_settings)
+    assert report["ok"] is False
+    gone = misfit(report, "checkpoint")
+    assert gone["position"] == 1
+    assert "missing from the stream" in gone["reason"]
+
+
+async def test_a_checkpoint_deleted_from_both_is_named_by_the_checkpoint_log(
+    sqlite_settings: Settings, tmp_path: Path,
+) -> None:
+    settings = sqlite_settings.model_copy(
+        update={"checkpoint_log_file": tmp_path / "worm" / "checkpoints.jsonl"})
+    await a_run(settings)
+    assert settings.checkpoint_log_file is not None
+    assert settings.checkpoint_log_file.read_text().count("\n") == 1
+    # The database and the NATS administrator together: both copies go.
+    erase_checkpoints_from_the_store(settings)
+    async with jetstream(settings) as js:
+        for sequence in await checkpoints_on_the_stream(settings):
+            await js.delete_msg(settings.stream, sequence)
+
+    report = await verify(settings)
+    assert report["ok"] is False
+    reasons = [m["reason"] for m in report["misfits"] if m["chain"] == "checkpoint"]
+    assert any("missing from reporting's store, though the checkpoint log" in r
+               for r in reasons), reasons
+    assert any("missing from the stream" in r for r in reasons), reasons
+
+
+async def test_one_forged_message_does_not_stop_the_checkpoints(
+    sqlite_settings: Settings,
+) -> None:
+    async with platform(sqlite_settings) as services:
+        await file_meldingen(services["intake"], 1)
+        await signed_checkpoint(services)
+        async with jetstream(sqlite_settings) as js:
+            _, real = await message(js, 1)
+            await js.publish("meldingen.intake.melding_received", real,
+                             headers={"Nats-Msg-Id": "forged-3"})
+        forged_at = await signed_checkpoint(services)
+        assert forged_at["recorded"] is True
+        assert forged_at["verification"]["first_bad"]["chain"] == "stream:intake"
+        # Nothing changed since: no new checkpoint, and no new warning.
+        assert (await signed_checkpoint(services))["recorded"] is False
+        # New events are anchored by the next checkpoint all the same.
+        await file_meldingen(services["intake"], 1)
+        later = await signed_checkpoint(services)
+        assert later["recorded"] is True and later["number"] == forged_at["number"] + 1
+    with sqlite(sqlite_settings, "intake") as db:
+        (last,) = db.execute("SELECT max(id) FROM intake_events").fetchone()
+        db.execute("DELETE FROM intake_events WHERE id = ?", (last,))
+        db.execute("DELETE FROM intake_chain")
+
+    report = await verify(sqlite_settings)
+    assert report["first_bad"]["chain"] == "stream:intake"
+    assert misfit(report, "store:intake")["position"] == last
