@@ -19,8 +19,9 @@ from eventsourcing.domain import Aggregate, event
 
 from shared.errors import Conflict
 
-#: The one aggregate that holds every checkpoint, one event each.
-CHECKPOINTS_ID = uuid5(NAMESPACE_URL, "meldingen:reporting:checkpoints")
+#: The one aggregate that holds every checkpoint, one event each. (A new id: the events
+#: of the unnumbered checkpoints before it stay in the store chain, read by no one.)
+CHECKPOINTS_ID = uuid5(NAMESPACE_URL, "meldingen:reporting:numbered-checkpoints")
 #: (first id, last id) of a run of consecutive stored ids.
 Range = tuple[int, int]
 
