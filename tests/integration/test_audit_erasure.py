@@ -6,8 +6,14 @@ stream, and (optionally) an append-only log."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
+import sqlalchemy
 
 from shared.config import Settings
 from tests.integration.test_audit_chain import (
@@ -23,6 +29,7 @@ from tests.integration.test_privacy_sealing import ANONYMOUS
 from tests.support import jetstream, token
 
 CHECKPOINT_SUBJECT = "meldingen.reporting.checkpoint_signed"
+SQL = Callable[..., list[Any]]
 
 
 def misfit(report: dict[str, Any], chain: str) -> dict[str, Any]:
@@ -32,17 +39,39 @@ def misfit(report: dict[str, Any], chain: str) -> dict[str, Any]:
     return named[0]
 
 
+@contextmanager
+def as_database_admin(settings: Settings, service: str) -> Iterator[SQL]:
+    """Plain SQL on a stopped system's store, SQLite or PostgreSQL; `{events}`,
+    `{chain}` and `{snapshots}` name the service's tables."""
+    names = {t: f"{service}_{t}" for t in ("events", "chain", "snapshots")}
+    if settings.database_url is None:
+        with sqlite(settings, service) as db:
+            yield lambda sql, *args: db.execute(sql.format(**names), args).fetchall()
+        return
+    names = {t: f'"{service}"."{table}"' for t, table in names.items()}
+    engine = sqlalchemy.create_engine(settings.database_url)
+    try:
+        with engine.begin() as connection:
+            def run(sql: str, *args: Any) -> list[Any]:
+                result = connection.exec_driver_sql(sql.format(**names).replace("?", "%s"),
+                                                    args)
+                return list(result.fetchall()) if result.returns_rows else []
+            yield run
+    finally:
+        engine.dispose()
+
+
 def erase_checkpoints_from_the_store(settings: Settings, newer_than: int = 0) -> None:
     """As the database administrator: the checkpoints after `newer_than` and every
     seal of reporting's store go."""
-    with sqlite(settings, "reporting") as db:
-        rows = db.execute("SELECT id FROM reporting_events ORDER BY id").fetchall()
+    with as_database_admin(settings, "reporting") as sql:
+        rows = sql("SELECT id FROM {events} ORDER BY id")
         # The first event is the aggregate's start, each later one a checkpoint.
-        doomed = [row[0] for row in rows[1 + newer_than:]] if newer_than else [
-            row[0] for row in rows]
-        db.executemany("DELETE FROM reporting_events WHERE id = ?", [(i,) for i in doomed])
-        db.execute("DELETE FROM reporting_chain")
-        db.execute("DELETE FROM reporting_snapshots")
+        doomed = rows[1 + newer_than:] if newer_than else rows
+        for (position,) in doomed:
+            sql("DELETE FROM {events} WHERE id = ?", position)
+        sql("DELETE FROM {chain}")
+        sql("DELETE FROM {snapshots}")
 
 
 async def checkpoints_on_the_stream(settings: Settings) -> list[int]:
@@ -53,18 +82,18 @@ async def checkpoints_on_the_stream(settings: Settings) -> list[int]:
 
 
 async def test_a_deleted_tail_with_its_seals_and_the_newest_checkpoint_is_named(
-    sqlite_settings: Settings,
+    settings: Settings,
 ) -> None:
-    await a_run(sqlite_settings, 2)
-    with sqlite(sqlite_settings, "intake") as db:
-        (before,) = db.execute("SELECT max(id) FROM intake_events").fetchone()
-    await a_run(sqlite_settings, 2)  # checkpoint 2 signs the new end
-    with sqlite(sqlite_settings, "intake") as db:
-        db.execute("DELETE FROM intake_events WHERE id > ?", (before,))
-        db.execute("DELETE FROM intake_chain")
-    erase_checkpoints_from_the_store(sqlite_settings, newer_than=1)
+    await a_run(settings, 2)
+    with as_database_admin(settings, "intake") as sql:
+        [(before,)] = sql("SELECT max(id) FROM {events}")
+    await a_run(settings, 2)  # checkpoint 2 signs the new end
+    with as_database_admin(settings, "intake") as sql:
+        sql("DELETE FROM {events} WHERE id > ?", before)
+        sql("DELETE FROM {chain}")
+    erase_checkpoints_from_the_store(settings, newer_than=1)
 
-    report = await verify(sqlite_settings)
+    report = await verify(settings)
     assert report["ok"] is False
     store = misfit(report, "store:intake")
     assert store["position"] == before + 1
@@ -167,8 +196,9 @@ async def test_a_checkpoint_deleted_from_both_is_named_by_the_checkpoint_log(
 
 
 async def test_one_forged_message_does_not_stop_the_checkpoints(
-    sqlite_settings: Settings,
+    sqlite_settings: Settings, caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="meldingen.audit")
     async with platform(sqlite_settings) as services:
         await file_meldingen(services["intake"], 1)
         await signed_checkpoint(services)
@@ -185,6 +215,10 @@ async def test_one_forged_message_does_not_stop_the_checkpoints(
         await file_meldingen(services["intake"], 1)
         later = await signed_checkpoint(services)
         assert later["recorded"] is True and later["number"] == forged_at["number"] + 1
+    # One warning for the one misfit, not one a minute.
+    warned = [r for r in caplog.records if r.name == "meldingen.audit"]
+    assert [r.getMessage() for r in warned] == [
+        "checkpoint signed over chains that do not fit"]
     with sqlite(sqlite_settings, "intake") as db:
         (last,) = db.execute("SELECT max(id) FROM intake_events").fetchone()
         db.execute("DELETE FROM intake_events WHERE id = ?", (last,))
