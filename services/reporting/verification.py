@@ -87,7 +87,8 @@ async def walk(settings: Settings, js: JetStreamContext, signer: CheckpointSigne
             lambda: (reporting.checkpoints(), reporting.outbox_position()))
         logged = CheckpointLog(settings.checkpoint_log_file).read(found.breaks)
         known = [c for c, _ in stored_before.values()] + list(logged.values())
-        on_stream = await _check_stream(js, settings.stream, _valid(known, signer, []), found)
+        on_stream = await _check_stream(js, settings.stream,
+                                        [c for c in known if _signed(c, signer)], found)
         # After it: every checkpoint on the stream was stored before it was published.
         stored = await asyncio.to_thread(reporting.checkpoints)
         found.checkpoints = _cross_check(stored, published, on_stream, logged, signer,
@@ -100,30 +101,18 @@ async def walk(settings: Settings, js: JetStreamContext, signer: CheckpointSigne
     return found
 
 
-def _valid(checkpoints: list[Checkpoint], signer: CheckpointSigner, breaks: list[Break]
-           ) -> list[Checkpoint]:
-    """The checkpoints this deployment's key signed (never a key the record names)."""
-    valid = []
-    for checkpoint in checkpoints:
-        if signer.verify(checkpoint.signed_bytes(), checkpoint.signature):
-            valid.append(checkpoint)
-        else:
-            breaks.append(Break("checkpoint", checkpoint.number,
-                                "the checkpoint's signature does not verify"))
-    return valid
-
-
 def _cross_check(stored: dict[int, tuple[Checkpoint, int]], published: int,
                  on_stream: dict[int, Checkpoint], logged: dict[int, Checkpoint],
                  signer: CheckpointSigner, breaks: list[Break]) -> list[Checkpoint]:
     """Each checkpoint must be in reporting's store and on the stream (and in the log,
-    if kept), the same in each; numbered from 1 without gaps. Returns the valid ones."""
-    in_store = {n: c for n, (c, _) in stored.items()}
-    places = {"reporting's store": in_store, "the stream": on_stream}
+    if kept), the same in each; numbered from 1 without gaps. Returns, per number, the
+    first copy this deployment's key signed."""
+    places = {"reporting's store": {n: c for n, (c, _) in stored.items()},
+              "the stream": on_stream}
     if logged:
         places["the checkpoint log"] = logged
-    every = sorted(set().union(*places.values()))
-    newest = every[-1] if every else 0
+    newest = max((n for held in places.values() for n in held), default=0)
+    trusted = []
     for number in range(1, newest + 1):
         held = {place: held[number] for place, held in places.items() if number in held}
         if not held:
@@ -138,8 +127,18 @@ def _cross_check(stored: dict[int, tuple[Checkpoint, int]], published: int,
         if len({c.signed_bytes() + c.signature.encode() for c in held.values()}) > 1:
             breaks.append(Break("checkpoint", number,
                                 f"differs between {' and '.join(held)}"))
-    union = {n: c for held in places.values() for n, c in held.items()}
-    return _valid([union[n] for n in sorted(union)], signer, breaks)
+        signed = [c for c in held.values() if _signed(c, signer)]
+        if signed:
+            trusted.append(signed[0])
+        else:
+            breaks.append(Break("checkpoint", number, "the checkpoint's signature does "
+                                f"not verify (in {' and '.join(held)})"))
+    return trusted
+
+
+def _signed(checkpoint: Checkpoint, signer: CheckpointSigner) -> bool:
+    """By this deployment's key, never by a key the record names."""
+    return signer.verify(checkpoint.signed_bytes(), checkpoint.signature)
 
 
 def _pending(place: str, number: int, stored: dict[int, tuple[Checkpoint, int]],

@@ -6,6 +6,7 @@ stream, and (optionally) an append-only log."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,8 +15,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy
+from nacl.signing import SigningKey
 
+from services.reporting.domain.checkpoint import signed_bytes
 from shared.config import Settings
+from shared.contracts import CheckpointSigned, Envelope
 from tests.integration.test_audit_chain import (
     a_run,
     file_meldingen,
@@ -227,3 +231,28 @@ async def test_one_forged_message_does_not_stop_the_checkpoints(
     report = await verify(sqlite_settings)
     assert report["first_bad"]["chain"] == "stream:intake"
     assert misfit(report, "store:intake")["position"] == last
+
+
+async def test_a_checkpoint_forged_on_the_stream_is_named_and_not_trusted(
+    sqlite_settings: Settings,
+) -> None:
+    await a_run(sqlite_settings)
+    # As the NATS administrator: a checkpoint 2, signed with a key of their own, that
+    # claims intake stored ids it never had (trusted, it would accuse the store).
+    key = SigningKey.generate()
+    heads = [{"chain": "store:intake", "events": 99, "head": "0" * 64, "position": 99,
+              "ids": [[1, 99]]}]
+    signed_at = "2026-01-01T00:00:00+00:00"
+    signature = base64.b64encode(key.sign(signed_bytes(2, heads, [], signed_at)).signature)
+    forged = Envelope.wrap(CheckpointSigned(
+        number=2, heads=heads, misfits=[], signed_at=signed_at,
+        public_key=base64.b64encode(bytes(key.verify_key)).decode(),
+        signature=signature.decode()), source="reporting", position=10_000)
+    async with jetstream(sqlite_settings) as js:
+        await js.publish(forged.subject, forged.encode(), headers={"Nats-Msg-Id": "forged-4"})
+
+    report = await verify(sqlite_settings)
+    checkpoints = [m for m in report["misfits"] if m["chain"] == "checkpoint"]
+    assert {"chain": "checkpoint", "position": 2, "reason": "the checkpoint's signature "
+            "does not verify (in the stream)"} in checkpoints
+    assert not [m for m in report["misfits"] if m["chain"] == "store:intake"]
