@@ -34,7 +34,6 @@ from shared.config import SERVICES, Settings
 from shared.contracts import CheckpointSigned
 
 log = logging.getLogger("meldingen.audit")
-CHECKPOINT_SUBJECT = f"meldingen.reporting.{CheckpointSigned.type}"
 
 
 @dataclass
@@ -156,7 +155,7 @@ async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoin
     held = anchors(known)
     on_stream: dict[int, Checkpoint] = {}
 
-    def check(sequence: int, subject: str, payload: bytes) -> None:
+    def check(sequence: int, _: str, payload: bytes) -> None:
         try:
             envelope = orjson.loads(payload)
             source, position = str(envelope["source"]), int(envelope["position"])
@@ -169,7 +168,7 @@ async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoin
         found.streams[name].message(sequence, position, envelope.get("prev"), payload)
         if envelope.get("stored"):
             found.claims.setdefault(source, {})[position] = envelope["stored"]
-        if subject == CHECKPOINT_SUBJECT:
+        if source == "reporting" and envelope.get("type") == CheckpointSigned.type:
             checkpoint = _checkpoint(envelope.get("data"))
             if checkpoint is None:
                 found.breaks.append(Break("checkpoint", sequence,
