@@ -47,13 +47,13 @@ def _run(coroutine: Any) -> Any:
 
 
 async def _verify(settings: Settings) -> dict[str, Any]:
-    from services.reporting.adapters.signing import CheckpointSigner
+    from services.reporting.adapters.signing import CheckpointVerifier
     from services.reporting.verification import verify
     from shared.messaging.nats import connect
 
     nc = await connect(settings, name="meldingen-audit")
     try:
-        return await verify(settings, nc.jetstream(), CheckpointSigner(settings))
+        return await verify(settings, nc.jetstream(), CheckpointVerifier.of(settings))
     finally:
         await nc.close()
 

@@ -14,9 +14,9 @@ from typing import Any
 from nats.aio.client import Client
 
 from services.reporting import audit, verification
-from services.reporting.adapters.signing import CheckpointSigner
+from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
 from services.reporting.application import ReportingApplication
-from shared.config import Settings
+from shared.config import ConfigurationError, Settings
 from shared.errors import Unavailable
 from shared.messaging.nats import open_stream
 from shared.runtime import MessagingRuntime
@@ -31,6 +31,11 @@ class ReportingRuntime:
         self.runtime = runtime
         self.settings = settings
         self.signer = CheckpointSigner(settings)
+        if settings.checkpoint_public_key not in (None, self.signer.public_key):
+            # Its own checkpoints would then fail its own verify.
+            raise ConfigurationError("MELDINGEN_CHECKPOINT_PUBLIC_KEY is not the public key "
+                                     "of MELDINGEN_CHECKPOINT_KEY")
+        self.verifier = CheckpointVerifier.of(settings)
         self.nc: Client | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -74,11 +79,11 @@ class ReportingRuntime:
         return await audit.replay(self._js(), self.settings.stream, self.app.live)
 
     async def verify(self) -> dict[str, Any]:
-        return await verification.verify(self.settings, self._js(), self.signer)
+        return await verification.verify(self.settings, self._js(), self.verifier)
 
     async def checkpoint(self) -> dict[str, Any]:
         return await verification.checkpoint(self.settings, self._js(), self.signer,
-                                             self.app)
+                                             self.verifier, self.app)
 
     async def ready(self) -> bool:
         return self.app.live.ready.is_set()

@@ -24,7 +24,7 @@ import orjson
 from nats.js import JetStreamContext
 
 from services.reporting.adapters.checkpoint_log import CheckpointLog
-from services.reporting.adapters.signing import CheckpointSigner
+from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
 from services.reporting.adapters.stores import StoreReader
 from services.reporting.adapters.stream import read_stream
 from services.reporting.application import ReportingApplication
@@ -69,14 +69,15 @@ class Found:
         }
 
 
-async def verify(settings: Settings, js: JetStreamContext, signer: CheckpointSigner
+async def verify(settings: Settings, js: JetStreamContext, verifier: CheckpointVerifier
                  ) -> dict[str, Any]:
     """Check every chain: the stream's per source, and every service's store; name the
     first event that does not fit, and every chain's first misfit."""
-    return (await walk(settings, js, signer)).report()
+    return (await walk(settings, js, verifier)).report()
 
 
-async def walk(settings: Settings, js: JetStreamContext, signer: CheckpointSigner) -> Found:
+async def walk(settings: Settings, js: JetStreamContext, verifier: CheckpointVerifier
+               ) -> Found:
     readers = await asyncio.to_thread(lambda: {s: StoreReader(s, settings) for s in SERVICES})
     found = Found()
     try:
@@ -87,10 +88,10 @@ async def walk(settings: Settings, js: JetStreamContext, signer: CheckpointSigne
         logged = CheckpointLog(settings.checkpoint_log_file).read(found.breaks)
         known = [c for c, _ in stored_before.values()] + list(logged.values())
         on_stream = await _check_stream(js, settings.stream,
-                                        [c for c in known if _signed(c, signer)], found)
+                                        [c for c in known if _signed(c, verifier)], found)
         # After it: every checkpoint on the stream was stored before it was published.
         stored = await asyncio.to_thread(reporting.checkpoints)
-        found.checkpoints = _cross_check(stored, published, on_stream, logged, signer,
+        found.checkpoints = _cross_check(stored, published, on_stream, logged, verifier,
                                          found.breaks)
         await asyncio.to_thread(_check_stores, readers, found)
     finally:
@@ -102,7 +103,7 @@ async def walk(settings: Settings, js: JetStreamContext, signer: CheckpointSigne
 
 def _cross_check(stored: dict[int, tuple[Checkpoint, int]], published: int,
                  on_stream: dict[int, Checkpoint], logged: dict[int, Checkpoint],
-                 signer: CheckpointSigner, breaks: list[Break]) -> list[Checkpoint]:
+                 verifier: CheckpointVerifier, breaks: list[Break]) -> list[Checkpoint]:
     """Each checkpoint must be in reporting's store and on the stream (and in the log,
     if kept), the same in each; numbered from 1 without gaps. Returns, per number, the
     first copy this deployment's key signed."""
@@ -126,7 +127,7 @@ def _cross_check(stored: dict[int, tuple[Checkpoint, int]], published: int,
         if len({c.signed_bytes() + c.signature.encode() for c in held.values()}) > 1:
             breaks.append(Break("checkpoint", number,
                                 f"differs between {' and '.join(held)}"))
-        signed = [c for c in held.values() if _signed(c, signer)]
+        signed = [c for c in held.values() if _signed(c, verifier)]
         if signed:
             trusted.append(signed[0])
         else:
@@ -135,9 +136,8 @@ def _cross_check(stored: dict[int, tuple[Checkpoint, int]], published: int,
     return trusted
 
 
-def _signed(checkpoint: Checkpoint, signer: CheckpointSigner) -> bool:
-    """By this deployment's key, never by a key the record names."""
-    return signer.verify(checkpoint.signed_bytes(), checkpoint.signature)
+def _signed(checkpoint: Checkpoint, verifier: CheckpointVerifier) -> bool:
+    return verifier.verify(checkpoint.signed_bytes(), checkpoint.signature)
 
 
 def _pending(place: str, number: int, stored: dict[int, tuple[Checkpoint, int]],
@@ -232,13 +232,14 @@ def _check_anchors(found: Found) -> None:
 
 
 async def checkpoint(settings: Settings, js: JetStreamContext, signer: CheckpointSigner,
-                     app: ReportingApplication) -> dict[str, Any]:
+                     verifier: CheckpointVerifier, app: ReportingApplication
+                     ) -> dict[str, Any]:
     """Verify, and sign the chains' heads as they are, unless nothing changed.
 
     A misfit does not stop checkpoints (one forged message would otherwise leave every
     later event unanchored): it is named in the checkpoint itself, and verify keeps
     naming it, as every earlier checkpoint still holds the chains."""
-    found = await walk(settings, js, signer)
+    found = await walk(settings, js, verifier)
     report = found.report()
     latest = await asyncio.to_thread(app.latest_checkpoint)
     heads = [_head(chain, latest) for chain in found.chains() if chain.count]
