@@ -13,7 +13,7 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from services.reporting import audit, verification
+from services.reporting import audit, checkpointer, verification
 from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
 from services.reporting.application import ReportingApplication
 from shared.config import ConfigurationError, Settings
@@ -82,7 +82,7 @@ class ReportingRuntime:
         return await verification.verify(self.settings, self._js(), self.verifier)
 
     async def checkpoint(self) -> dict[str, Any]:
-        return await verification.checkpoint(self.settings, self._js(), self.signer,
+        return await checkpointer.checkpoint(self.settings, self._js(), self.signer,
                                              self.verifier, self.app)
 
     async def ready(self) -> bool:

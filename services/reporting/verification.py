@@ -1,5 +1,4 @@
-"""Verify every hash chain against three records kept by different hands, and sign
-checkpoints of their heads.
+"""Verify every hash chain against three records kept by different hands.
 
 - each service's store, with its seals (its database administrator's);
 - the stream, whose envelopes name their stored events' links and which carries
@@ -15,25 +14,20 @@ Auditors get counts, chain names, positions, hashes and reasons: never content.
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from nats.js import JetStreamContext
 
 from services.reporting.adapters.checkpoint_log import CheckpointLog
-from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
+from services.reporting.adapters.signing import CheckpointVerifier
 from services.reporting.adapters.stores import StoreReader
 from services.reporting.adapters.stream import read_stream
-from services.reporting.application import ReportingApplication
 from services.reporting.domain.chains import Break, ChainCheck, StoreCheck, StreamCheck
 from services.reporting.domain.checkpoint import Anchors, Checkpoint, anchors
 from shared.config import SERVICES, Settings
 from shared.contracts import CheckpointSigned
-
-log = logging.getLogger("meldingen.audit")
 
 
 @dataclass
@@ -229,46 +223,3 @@ def _check_anchors(found: Found) -> None:
                 found.streams[f"stream:{source}"].bad(
                     position, "no stored event of its source matches it")
                 break
-
-
-async def checkpoint(settings: Settings, js: JetStreamContext, signer: CheckpointSigner,
-                     verifier: CheckpointVerifier, app: ReportingApplication
-                     ) -> dict[str, Any]:
-    """Verify, and sign the chains' heads as they are, unless nothing changed.
-
-    A misfit does not stop checkpoints (one forged message would otherwise leave every
-    later event unanchored): it is named in the checkpoint itself, and verify keeps
-    naming it, as every earlier checkpoint still holds the chains."""
-    found = await walk(settings, js, verifier)
-    report = found.report()
-    latest = await asyncio.to_thread(app.latest_checkpoint)
-    heads = [_head(chain, latest) for chain in found.chains() if chain.count]
-    misfits = report["misfits"]
-    if latest is not None and _others(latest.heads) == _others(heads) \
-            and latest.misfits == misfits:
-        return {"recorded": False, "verification": report}
-    if misfits and (latest is None or latest.misfits != misfits):
-        log.warning("checkpoint signed over chains that do not fit",
-                    extra={"first_bad": report["first_bad"], "misfits": len(misfits)})
-    signed = await asyncio.to_thread(app.sign_checkpoint, heads, misfits,
-                                     datetime.now(UTC).isoformat(), signer)
-    await asyncio.to_thread(CheckpointLog(settings.checkpoint_log_file).catch_up,
-                            [*found.checkpoints, signed])
-    return {"recorded": True, "number": signed.number, "signed_at": signed.signed_at,
-            "verification": report}
-
-
-def _head(chain: ChainCheck, latest: Checkpoint | None) -> dict[str, Any]:
-    head: dict[str, Any] = {"chain": chain.chain, "events": chain.count, "head": chain.head,
-                            "position": chain.last_position}
-    if isinstance(chain, StoreCheck):
-        before = next((int(h["position"]) for h in (latest.heads if latest else [])
-                       if h["chain"] == chain.chain), 0)
-        head["ids"] = [list(r) for r in chain.ranges_after(before)]
-    return head
-
-
-def _others(heads: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """The heads but reporting's own chains, which each checkpoint itself extends."""
-    return [(h["chain"], h["events"], h["head"], h["position"]) for h in heads
-            if not h["chain"].endswith(":reporting")]
