@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 import typer
 
-from services.reporting import cli as audit
 from shared.cli import adviser, bench, tokens
 from shared.cli import run as run_commands
-from shared.config import ConfigurationError
+from shared.config import SERVICES, ConfigurationError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="meldingen: handling reports of suspected integrity violations.")
@@ -15,7 +17,18 @@ run_commands.register(app)
 tokens.register(app)
 adviser.register(app)
 bench.register(app)
-audit.register(app)
+
+
+def _register_service_commands() -> None:
+    """A service's own commands live in `services/<name>/cli.py` (`register(app)`),
+    found by name as `serve` finds each bootstrap, so shared/ imports no service."""
+    for service in SERVICES:
+        name = f"services.{service}.cli"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(app)
+
+
+_register_service_commands()
 
 
 def main() -> None:
