@@ -52,6 +52,7 @@ class InvalidInput(DomainError):
 
     def __init__(self, detail: str, *, field: str, **extra: object) -> None:
         super().__init__(detail, errors=[{"field": field, "message": detail}], **extra)
+        self.field = field
 
 
 class Unavailable(DomainError):

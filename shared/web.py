@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -15,9 +16,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import authz
 from shared.auth import InvalidToken, Principal, TokenVerifier
-from shared.authz import PERMISSIONS
-from shared.errors import DomainError, Forbidden
+from shared.errors import DomainError
 from shared.problems import document_problems, install_problem_handlers, problem
 
 log = logging.getLogger("meldingen.http")
@@ -188,14 +189,51 @@ async def optional_principal(
     return None if credentials is None else await current_principal(request, credentials)
 
 
-def authorized(action: str) -> Any:
-    """A dependency that answers 401/403 unless the caller's role may do `action`."""
-    allowed = PERMISSIONS[action]
+class Declared:
+    """A dependency through which a route declares its action (`.action`), where the
+    authorization-matrix test reads it; an action not in the table fails at import."""
 
-    async def dependency(principal: Annotated[Principal, Depends(current_principal)]
-                         ) -> Principal:
-        if principal.role not in allowed:
-            raise Forbidden(f"The role {principal.role!r} may not do {action!r}.", action=action)
+    def __init__(self, action: str) -> None:
+        self.action = authz.check_action(action)
+
+
+class Authorized(Declared):
+    """401/403 unless the caller's role may do the action."""
+
+    async def __call__(self, principal: Annotated[Principal, Depends(current_principal)]
+                       ) -> Principal:
+        authz.require(principal.role, self.action)
         return principal
 
-    return Depends(dependency)
+
+@dataclass(frozen=True)
+class Permit:
+    """The caller (if any) of a route that needs its action only sometimes: `require`
+    answers 401/403 as `authorized` would, when the route gets there."""
+
+    action: str
+    principal: Principal | None
+
+    def require(self) -> Principal:
+        if self.principal is None:
+            raise Unauthorized(f"A staff token is required to do {self.action!r}.")
+        authz.require(self.principal.role, self.action)
+        return self.principal
+
+
+class Permitted(Declared):
+    """The caller's `Permit` for the action, which the route checks where it needs it."""
+
+    async def __call__(self, principal: Annotated[Principal | None, Depends(optional_principal)]
+                       ) -> Permit:
+        return Permit(self.action, principal)
+
+
+def authorized(action: str) -> Any:
+    """A dependency that answers 401/403 unless the caller's role may do `action`."""
+    return Depends(Authorized(action))
+
+
+def permitted(action: str) -> Any:
+    """A dependency giving a `Permit` for `action`, checked only where the route asks."""
+    return Depends(Permitted(action))
