@@ -79,7 +79,12 @@ class Checkpoints(Aggregate):
     @event("Started")
     def __init__(self) -> None:
         self.count = 0
-        self.latest: Checkpoint | None = None
+        # Plain data, as the snapshots store the aggregate's state.
+        self.last_signed: dict[str, Any] | None = None
+
+    @property
+    def latest(self) -> Checkpoint | None:
+        return None if self.last_signed is None else Checkpoint(**self.last_signed)
 
     def sign(self, heads: list[dict[str, Any]], misfits: list[dict[str, Any]],
              signed_at: str, signer: Signer) -> Checkpoint:
@@ -97,7 +102,8 @@ class Checkpoints(Aggregate):
         if number != self.count + 1:
             raise Conflict(f"checkpoint {number} does not follow {self.count}")
         self.count = number
-        self.latest = Checkpoint(number, heads, misfits, signed_at, public_key, signature)
+        self.last_signed = Checkpoint(number, heads, misfits, signed_at, public_key,
+                                      signature).as_dict()
 
 
 @dataclass
