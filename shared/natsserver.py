@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -30,9 +31,11 @@ def start(
     extra: list[str] | None = None,
     log_file: Path | None = None,
     encryption_key: str | None = None,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.Popen[bytes]:
     """With `encryption_key`, JetStream encrypts its store at rest (and converts a
-    store written without it); the key travels in the environment, never in a file."""
+    store written without it); the key travels in the environment, never in a file.
+    `preexec_fn` runs in the child before exec (`meldingen run`: die with the run)."""
     store_dir.mkdir(parents=True, exist_ok=True)
     args = [binary(), "-js", "-a", host, "-p", str(port), "-sd", str(store_dir), *(extra or [])]
     env = None
@@ -42,7 +45,8 @@ def start(
         args += ["-c", str(config)]
         env = {**os.environ, "MELDINGEN_NATS_STORE_KEY": encryption_key}
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env,
+                               preexec_fn=preexec_fn)
     wait_for_port(host, port, process)
     return process
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -117,9 +117,12 @@ def create_app(
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     readiness: Sequence[ReadinessCheck] = (),
+    details: Mapping[str, Callable[[], object]] | None = None,
     max_body_bytes: int = 64 * 1024,
     worker_threads: int = 8,
 ) -> FastAPI:
+    """`details` are named counters and lists that `/readyz` answers beside its
+    verdict (each added in one place: the damaged records in shared/service.py)."""
     @asynccontextmanager
     async def with_worker_threads(app: FastAPI) -> AsyncIterator[None]:
         # The limit belongs to the running event loop, so it is set once that runs.
@@ -141,14 +144,15 @@ def create_app(
 
     @app.get("/readyz", tags=["health"], responses={503: {"description": "Not ready"}})
     async def readyz() -> Any:
-        """The event store and NATS are reachable."""
+        """The event store and NATS are reachable; with details (damaged records)."""
+        shown: dict[str, Any] = {name: detail() for name, detail in (details or {}).items()}
         for check in readiness:
             try:
                 if not await check():
-                    return problem(503, "Not ready", f"{service} is not ready.")
+                    return problem(503, "Not ready", f"{service} is not ready.", **shown)
             except Exception:  # noqa: BLE001 - any failure means: not ready
-                return problem(503, "Not ready", f"{service} is not ready.")
-        return {"status": "ready"}
+                return problem(503, "Not ready", f"{service} is not ready.", **shown)
+        return {"status": "ready", **shown}
 
     for router in routers:
         app.include_router(router)
