@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: float = 60.0
     checkpoint_key: SecretStr | None = None
     checkpoint_key_file: Path | None = None
+    # The public key verify trusts (base64); unset, it is the signing key's own. Set
+    # on an auditor's machine, verify needs no private key there.
+    checkpoint_public_key: str | None = None
+    # Optionally a third copy of every checkpoint, one JSON line each, in a file that
+    # only grows (chattr +a, or a WORM mount): outside both the stores and the stream.
+    checkpoint_log_file: Path | None = None
 
     # The console: where staff reach it (enrolment links, OIDC redirects, the
     # tokens' issuer, the Origin every post must come from), its token signing key

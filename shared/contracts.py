@@ -224,12 +224,27 @@ class StaffMemberDisabled(IntegrationEvent):
     at: datetime
 
 
+class CheckpointSigned(IntegrationEvent):
+    """reporting -> the stream (and whoever audits it): every hash chain's head, signed,
+    so the audit holds each store against a record kept outside its database."""
+
+    type: ClassVar[str] = "checkpoint_signed"
+
+    number: int
+    heads: list[dict[str, Any]]
+    misfits: list[dict[str, Any]]
+    signed_at: str
+    public_key: str
+    signature: str
+
+
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
         MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
         MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
+        CheckpointSigned,
     )
 }
 

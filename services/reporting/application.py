@@ -17,16 +17,24 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import Tracking
 
-from services.reporting.domain.checkpoint import CHECKPOINTS_ID, CheckpointSigned
+from services.reporting.domain.checkpoint import (
+    CHECKPOINTS_ID,
+    Checkpoint,
+    Checkpoints,
+    Signer,
+)
 from services.reporting.views import LiveFigures
 from shared.application import ServiceApplication
+from shared.contracts import CheckpointSigned, IntegrationEvent
 
 
 class ReportingApplication(ServiceApplication):
     name = "reporting"
+    # One checkpoint a minute adds half a million events a year to one aggregate.
+    snapshotting_intervals = {Checkpoints: 100}
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -48,7 +56,8 @@ class ReportingApplication(ServiceApplication):
             self._count(event, tracking.notification_id)
 
     def _count(self, event: Any, position: int) -> None:
-        if event is None:  # a message no contract reads: only its place counts
+        # A message no contract reads, or reporting's own checkpoint: only its place counts.
+        if event is None or isinstance(event, CheckpointSigned):
             self.live.apply(position, None, {})
         else:
             self.live.apply(position, event.type, event.model_dump(mode="json"))
@@ -56,18 +65,29 @@ class ReportingApplication(ServiceApplication):
     def tracked_position(self, stream: str) -> int:
         return self.recorder.max_tracking_id(stream) or 0
 
-    def latest_checkpoint(self) -> CheckpointSigned | None:
-        stored = self.recorder.select_events(CHECKPOINTS_ID, desc=True, limit=1)
-        return self.mapper.to_domain_event(stored[0]) if stored else None  # type: ignore[return-value]
+    def latest_checkpoint(self) -> Checkpoint | None:
+        checkpoints = self._checkpoints()
+        return None if checkpoints is None else checkpoints.latest
 
-    def record_checkpoint(self, heads: list[dict[str, Any]], signed_at: str, public_key: str,
-                          signature: str) -> CheckpointSigned:
-        latest = self.latest_checkpoint()
-        checkpoint = CheckpointSigned(
-            originator_id=CHECKPOINTS_ID,
-            originator_version=(latest.originator_version if latest else 0) + 1,
-            timestamp=CheckpointSigned.create_timestamp(), heads=heads, signed_at=signed_at,
-            public_key=public_key, signature=signature)
-        recordings = self.events.put([checkpoint])
-        self._notify(recordings)  # the relay chains it into reporting's store chain
+    def sign_checkpoint(self, heads: list[dict[str, Any]], misfits: list[dict[str, Any]],
+                        signed_at: str, signer: Signer) -> Checkpoint:
+        """Number, sign and save the next checkpoint; the outbox relay then chains it
+        and publishes it on the stream."""
+        checkpoints = self._checkpoints() or Checkpoints()
+        checkpoint = checkpoints.sign(heads, misfits, signed_at, signer)
+        self.save(checkpoints)
         return checkpoint
+
+    def _checkpoints(self) -> Checkpoints | None:
+        try:
+            return self.repository.get(CHECKPOINTS_ID)
+        except AggregateNotFoundError:
+            return None
+
+    def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
+        if isinstance(domain_event, Checkpoints.Signed):
+            return CheckpointSigned(
+                number=domain_event.number, heads=domain_event.heads,
+                misfits=domain_event.misfits, signed_at=domain_event.signed_at,
+                public_key=domain_event.public_key, signature=domain_event.signature)
+        return None

@@ -14,10 +14,10 @@ from typing import Any
 
 from nats.js import JetStreamContext
 
-from services.reporting import audit
-from services.reporting.adapters.signing import CheckpointSigner
+from services.reporting import audit, checkpointer, verification
+from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
 from services.reporting.application import ReportingApplication
-from shared.config import Settings
+from shared.config import ConfigurationError, Settings
 from shared.errors import Unavailable
 from shared.runtime import MessagingRuntime
 
@@ -30,6 +30,11 @@ class ReportingCompanion:
         self.settings = settings
         self.signer = CheckpointSigner(settings)
         self.runtime: MessagingRuntime | None = None
+        if settings.checkpoint_public_key not in (None, self.signer.public_key):
+            # Its own checkpoints would then fail its own verify.
+            raise ConfigurationError("MELDINGEN_CHECKPOINT_PUBLIC_KEY is not the public key "
+                                     "of MELDINGEN_CHECKPOINT_KEY")
+        self.verifier = CheckpointVerifier.of(settings)
         self._stopping = asyncio.Event()
 
     async def prepare(self, runtime: MessagingRuntime) -> None:
@@ -71,10 +76,11 @@ class ReportingCompanion:
         return await audit.replay(self._js(), self.settings.stream, self.app.live)
 
     async def verify(self) -> dict[str, Any]:
-        return await audit.verify(self.settings, self._js(), self.signer)
+        return await verification.verify(self.settings, self._js(), self.verifier)
 
     async def checkpoint(self) -> dict[str, Any]:
-        return await audit.checkpoint(self.settings, self._js(), self.signer, self.app)
+        return await checkpointer.checkpoint(self.settings, self._js(), self.signer,
+                                             self.verifier, self.app)
 
     async def ready(self) -> bool:
         return self.app.live.ready.is_set()

@@ -32,7 +32,7 @@ from tests.faults.procedure import Procedure
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 DAMAGED = "urn:meldingen:problem:damaged-record"
-CHECKPOINT = "CheckpointSigned"
+CHECKPOINT = "Checkpoints.Signed"  # the topic of a signed checkpoint
 
 
 def staff(deployment: Deployment, role: str) -> dict[str, str]:

@@ -1,23 +1,25 @@
 """Reading each service's event store for the audit: its notifications (raw, still
-encrypted: the store chain is over the stored bytes) and its seals."""
+encrypted: the store chain is over the stored bytes), its seals, and (reporting's)
+the signed checkpoints."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+from eventsourcing.system import ProcessApplication
 
+from services.reporting.domain.checkpoint import CHECKPOINTS_ID, Checkpoint, Checkpoints
 from shared.chain import OutboxSealed, seal_id, seals_recorder
 from shared.config import Settings
 from shared.eventstore import store_environment
 from shared.recorders import all_notifications
 
 
-class StoreReader(Application[UUID]):
-    """One service's store, opened by name; it only reads."""
+class StoreReader(ProcessApplication[UUID]):
+    """One service's store, opened by name; it only reads (a process application for
+    the tracking records: every service is one)."""
 
     def __init__(self, service: str, settings: Settings) -> None:
         self.name = service
@@ -35,6 +37,23 @@ class StoreReader(Application[UUID]):
             links.update((int(i), str(link)) for i, link in seal.links)
         return links
 
-    def last_event(self, originator_id: UUID) -> Any | None:
-        stored = self.recorder.select_events(originator_id, desc=True, limit=1)
-        return self.mapper.to_domain_event(stored[0]) if stored else None
+    def outbox_position(self) -> int:
+        """How far the store's relay has published (its tracking record)."""
+        return self.recorder.max_tracking_id(f"{self.name}.outbox") or 0
+
+    def checkpoints(self) -> dict[int, tuple[Checkpoint, int]]:
+        """Per number, each readable checkpoint and its notification id (one that no
+        longer decrypts is the store chain's misfit, named there)."""
+        found: dict[int, tuple[Checkpoint, int]] = {}
+        for notification in self.notifications():
+            if notification.originator_id != CHECKPOINTS_ID:
+                continue
+            try:
+                signed = self.mapper.to_domain_event(notification)
+            except Exception:  # noqa: BLE001 - altered bytes: the store chain says so
+                continue
+            if isinstance(signed, Checkpoints.Signed):
+                found[signed.number] = (Checkpoint(
+                    signed.number, signed.heads, signed.misfits, signed.signed_at,
+                    signed.public_key, signed.signature), notification.id)
+        return found

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 
 from services.reporting.api.deps import Reporting, Year
-from services.reporting.api.schemas import CheckpointOut, LatestCheckpointOut, LiveOut
+from services.reporting.api.schemas import LiveOut
 from services.reporting.domain.publication import cell, rows, suppress
 from shared.auth import Principal
 from shared.deps import authorized
@@ -68,11 +68,7 @@ def live(
 @router.get("/audit/checkpoint")
 def latest_checkpoint(
     reporting: Reporting, _: Annotated[Principal, authorized("audit.verify")],
-) -> LatestCheckpointOut:
+) -> dict[str, Any]:
     """The last signed checkpoint: every chain's head, when, and the signing key."""
     checkpoint = reporting.application.latest_checkpoint()
-    if checkpoint is None:
-        return LatestCheckpointOut(checkpoint=None)
-    return LatestCheckpointOut(checkpoint=CheckpointOut(
-        heads=checkpoint.heads, signed_at=checkpoint.signed_at,
-        public_key=checkpoint.public_key, signature=checkpoint.signature))
+    return {"checkpoint": None if checkpoint is None else checkpoint.as_dict()}

@@ -1,5 +1,6 @@
 """`meldingen audit verify` and `meldingen audit replay`: the auditor's own checks,
-run from the stream and the stores directly, independent of the reporting service."""
+run from the stream and the stores directly, independent of the reporting service.
+Registered by the `meldingen` command (`shared.cli`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
     @audit.command()
     def verify() -> None:
-        """Check every hash chain (stream and stores) and the last signed checkpoint."""
+        """Check every hash chain against the others and every signed checkpoint."""
         report = _run(_verify(get_settings()))
         typer.echo(json.dumps(report, indent=2))
         raise typer.Exit(0 if report["ok"] else 1)
@@ -46,13 +47,13 @@ def _run(coroutine: Any) -> Any:
 
 
 async def _verify(settings: Settings) -> dict[str, Any]:
-    from services.reporting.adapters.signing import CheckpointSigner
-    from services.reporting.audit import verify
+    from services.reporting.adapters.signing import CheckpointVerifier
+    from services.reporting.verification import verify
     from shared.messaging.nats import connect
 
     nc = await connect(settings, name="meldingen-audit")
     try:
-        return await verify(settings, nc.jetstream(), CheckpointSigner(settings))
+        return await verify(settings, nc.jetstream(), CheckpointVerifier.of(settings))
     finally:
         await nc.close()
 
