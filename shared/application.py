@@ -26,6 +26,7 @@ from eventsourcing.system import ProcessApplication
 
 from shared.contracts import IntegrationEvent
 from shared.errors import Conflict
+from shared.parking import ParkedMessage, Parking
 from shared.recorders import all_notifications
 
 A = TypeVar("A")
@@ -75,11 +76,15 @@ class ServiceApplication(ProcessApplication[UUID]):
     def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
         """Apply several integration events in one transaction, tracked at the place of
         the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
-        see the batch's earlier changes through `find`."""
+        see the batch's earlier changes through `find`. A `Parking` in place of an
+        event is kept as a ParkedMessage, and no policy sees it."""
         processing_event = ProcessingEvent[UUID](tracking=tracking)
         with self.processing_lock:
             for event in events:
-                self.policy(event, processing_event)
+                if isinstance(event, Parking):
+                    processing_event.collect_events(ParkedMessage.of(event))
+                else:
+                    self.policy(event, processing_event)
             recordings = self._record(processing_event)
             self._take_snapshots(processing_event)
             self._notify(recordings)

@@ -17,6 +17,9 @@ from shared.config import Settings
 from shared.messaging.inbox import Inbox
 from shared.messaging.nats import open_stream
 from shared.messaging.outbox import OutboxRelay
+from shared.messaging.signing import signer_for, verifier_for
+from shared.parking import count_parked
+from shared.web import ReadinessDetail
 
 log = logging.getLogger("meldingen.runtime")
 
@@ -28,6 +31,10 @@ class MessagingRuntime:
         self.app = app
         self.settings = settings
         self.sources = list(sources)
+        # Read now, so that a service missing a key or its credentials stops at start.
+        self.signer = signer_for(settings, app.name)
+        self.verifier = verifier_for(settings)
+        settings.nats_seed_of(app.name)
         self.nc: Client | None = None
         self.relay: OutboxRelay | None = None
         self.inbox: Inbox | None = None
@@ -37,14 +44,22 @@ class MessagingRuntime:
         self._task = asyncio.create_task(self._run(), name=f"{self.app.name}-messaging")
 
     async def _run(self) -> None:
-        self.nc, js = await open_stream(self.settings, self.app.name)
-        self.relay = OutboxRelay(self.app, js)
+        self.nc, js = await open_stream(self.settings, self.app.name, user=self.app.name)
+        self.relay = OutboxRelay(self.app, js, self.signer)
         workers = [self.relay.run()]
         if self.sources:
-            self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources)
+            self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources,
+                               verifier=self.verifier)
             workers.append(self.inbox.run())
         log.info("messaging started", extra={"sources": self.sources})
         await asyncio.gather(*workers)
+
+    def parked(self) -> int:
+        """Messages this service's inbox parked, ever (read from the store until the
+        inbox runs)."""
+        if self.inbox is not None:
+            return self.inbox.parked()
+        return count_parked(self.app.recorder)
 
     @property
     def connected(self) -> bool:
@@ -90,3 +105,10 @@ def readiness_checks(runtime: MessagingRuntime):  # type: ignore[no-untyped-def]
         return runtime.connected
 
     return [store_reachable, nats_reachable]
+
+
+def readiness_details(runtime: MessagingRuntime) -> dict[str, ReadinessDetail]:
+    async def parked_messages() -> int:
+        return await asyncio.to_thread(runtime.parked)
+
+    return {"parked_messages": parked_messages}

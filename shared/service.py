@@ -12,7 +12,12 @@ from fastapi import APIRouter, FastAPI
 from shared.application import ServiceApplication
 from shared.auth import TokenVerifier
 from shared.config import Settings
-from shared.runtime import MessagingRuntime, messaging_lifespan, readiness_checks
+from shared.runtime import (
+    MessagingRuntime,
+    messaging_lifespan,
+    readiness_checks,
+    readiness_details,
+)
 from shared.web import ReadinessCheck, create_app
 
 
@@ -36,6 +41,7 @@ def service_app(
         routers=routers,
         lifespan=lifespan or messaging_lifespan(runtime),
         readiness=[*readiness_checks(runtime), *readiness],
+        details=readiness_details(runtime),
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
@@ -22,6 +22,8 @@ from shared.problems import document_problems, install_problem_handlers, problem
 
 log = logging.getLogger("meldingen.http")
 ReadinessCheck = Callable[[], Awaitable[bool]]
+#: A named figure that /readyz reports beside its status (it does not decide readiness).
+ReadinessDetail = Callable[[], Awaitable[object]]
 
 
 class Unauthorized(DomainError):
@@ -116,6 +118,7 @@ def create_app(
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     readiness: Sequence[ReadinessCheck] = (),
+    details: Mapping[str, ReadinessDetail] | None = None,
     max_body_bytes: int = 64 * 1024,
     worker_threads: int = 8,
 ) -> FastAPI:
@@ -147,7 +150,8 @@ def create_app(
                     return problem(503, "Not ready", f"{service} is not ready.")
             except Exception:  # noqa: BLE001 - any failure means: not ready
                 return problem(503, "Not ready", f"{service} is not ready.")
-        return {"status": "ready"}
+        return {"status": "ready",
+                "details": {name: await detail() for name, detail in (details or {}).items()}}
 
     for router in routers:
         app.include_router(router)

@@ -7,13 +7,14 @@ import importlib
 import os
 import socket
 import subprocess
+import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import sqlalchemy
@@ -24,8 +25,13 @@ from shared import natsserver
 from shared.auth import issue_token
 from shared.clock import Clock
 from shared.config import Settings
-from shared.messaging.nats import open_stream
+from shared.contracts import Envelope
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import open_stream, setup_stream
+from shared.messaging.permissions import ADMIN
+from shared.messaging.signing import HEADER, signer_for
 
+T = TypeVar("T")
 POSTGRES_URL = os.environ.get(
     "MELDINGEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -33,20 +39,31 @@ POSTGRES_URL = os.environ.get(
 
 @dataclass
 class NatsServer:
-    """A real nats-server from the venv, on a free port, storing in a temp dir."""
+    """A real nats-server from the venv, on a free port, storing in a temp dir, with
+    the users and permissions of the embedded run (their seeds under `var_dir`, by
+    default beside the store, where the `settings` fixture keeps its var dir), and
+    the stream set up by `admin`."""
 
     store_dir: Path
     port: int = field(default_factory=natsserver.free_port)
     extra: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
+    var_dir: Path | None = None
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    @property
+    def settings(self) -> Settings:
+        return Settings(var_dir=self.var_dir or self.store_dir.parent / "var", nats_url=self.url)
+
     def start(self) -> None:
+        settings = self.settings
         self.process = natsserver.start(self.port, self.store_dir, extra=self.extra,
-                                        log_file=self.store_dir / "nats.log")
+                                        log_file=self.store_dir / "nats.log",
+                                        authorization=development_authorization(settings))
+        in_thread(setup_stream(settings))
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -157,11 +174,39 @@ MELDING = {
 }
 
 
+def in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from sync code, even under a running event loop."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
 @asynccontextmanager
-async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
-    """A JetStream context on the settings' NATS, with the stream ensured."""
-    nc, js = await open_stream(settings, "test")
+async def jetstream(settings: Settings, user: str = ADMIN) -> AsyncIterator[JetStreamContext]:
+    """A JetStream context on the settings' NATS as `user` (the operator by default),
+    once the stream is there."""
+    nc, js = await open_stream(settings, "test", user=user)
     try:
         yield js
     finally:
         await nc.close()
+
+
+def signed(settings: Settings, envelope: Envelope,
+           message_id: str | None = None) -> dict[str, str]:
+    """The headers its source's relay would publish `envelope` with."""
+    payload = envelope.encode()
+    return {"Nats-Msg-Id": message_id or envelope.message_id,
+            HEADER: signer_for(settings, envelope.source).sign(payload)}

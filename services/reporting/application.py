@@ -23,6 +23,7 @@ from eventsourcing.persistence import Tracking
 from services.reporting.domain.checkpoint import CHECKPOINTS_ID, CheckpointSigned
 from services.reporting.domain.figures import AnnualFigures
 from shared.application import ServiceApplication
+from shared.contracts import IntegrationEvent
 from shared.errors import Unavailable
 
 
@@ -85,7 +86,7 @@ class ReportingApplication(ServiceApplication):
             self._count(event, tracking.notification_id)
 
     def _count(self, event: Any, position: int) -> None:
-        if event is None:  # a message no contract reads: only its place counts
+        if not isinstance(event, IntegrationEvent):  # a parked message: only its place counts
             self.live.apply(position, None, {})
         else:
             self.live.apply(position, event.type, event.model_dump(mode="json"))

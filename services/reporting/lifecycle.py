@@ -39,7 +39,7 @@ class ReportingRuntime:
         self._task = asyncio.create_task(self._run(), name="reporting-start")
 
     async def _run(self) -> None:
-        self.nc, _ = await open_stream(self.settings, "reporting-audit")
+        self.nc, _ = await open_stream(self.settings, "reporting-audit", user="reporting")
         await self._rebuild()
         await self.runtime.start()
         while not self._stopping.is_set():

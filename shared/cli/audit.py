@@ -49,8 +49,9 @@ async def _verify(settings: Settings) -> dict[str, Any]:
     from services.reporting.adapters.signing import CheckpointSigner
     from services.reporting.audit import verify
     from shared.messaging.nats import connect
+    from shared.messaging.permissions import AUDITOR
 
-    nc = await connect(settings, name="meldingen-audit")
+    nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         return await verify(settings, nc.jetstream(), CheckpointSigner(settings))
     finally:
@@ -60,8 +61,9 @@ async def _verify(settings: Settings) -> dict[str, Any]:
 async def _replay(settings: Settings, live: dict[str, Any] | None) -> dict[str, Any]:
     from services.reporting.audit import rebuild
     from shared.messaging.nats import connect
+    from shared.messaging.permissions import AUDITOR
 
-    nc = await connect(settings, name="meldingen-audit")
+    nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         figures, counted, last = await rebuild(
             nc.jetstream(), settings.stream, upto=live["position"] if live else None)

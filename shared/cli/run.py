@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import os
@@ -19,6 +20,8 @@ import typer
 from shared import natsserver
 from shared.config import SERVICES, get_settings
 from shared.crypto import derive_key
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import setup_stream
 
 # The GIL is handed to a waiting thread after this long (Python's default: 5 ms). A
 # store commit in a worker thread waits for it after every release (each SQLite call,
@@ -91,10 +94,16 @@ def run() -> None:
         if nats_started:
             children.append(natsserver.start(
                 settings.nats_port, var / "nats", log_file=var / "logs" / "nats.log",
+                authorization=development_authorization(settings),
                 encryption_key=derive_key(settings.cipher_key_b64, "nats-store").hex()))
             env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
+            # The services may not create the stream: admin does, before they start.
+            asyncio.run(setup_stream(settings.model_copy(
+                update={"nats_url": env["MELDINGEN_NATS_URL"]})))
         # Make the development secrets once, before four processes race for them.
         _ = settings.jwt_key, settings.cipher_key_b64, settings.receipt_key_b64
+        for service in SERVICES:
+            settings.event_signing_seed_of(service)
         for service in SERVICES:
             log = open(var / "logs" / f"{service}.log", "ab")  # noqa: SIM115
             children.append(subprocess.Popen(

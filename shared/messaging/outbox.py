@@ -1,7 +1,8 @@
 """The outbox relay: publishes a service's integration events from its notification log.
 
 An event is committed with its aggregate; this relay publishes it afterwards, in
-notification order, with the JetStream message id `<service>:<notification id>`,
+notification order, with the JetStream message id `<service>:<notification id>` and the service's
+signature of the payload (`shared.messaging.signing`),
 and then records how far it got (a tracking record named `<service>.outbox`). A
 crash between publishing and recording re-publishes the batch, and the server drops
 the copies as duplicates; consumers' tracking records catch any that outlive the
@@ -25,6 +26,7 @@ from nats.js import JetStreamContext
 from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
 from shared.contracts import Envelope
+from shared.messaging.signing import HEADER, EventSigner
 
 log = logging.getLogger("meldingen.outbox")
 
@@ -34,6 +36,7 @@ class OutboxRelay:
         self,
         app: ServiceApplication,
         js: JetStreamContext,
+        signer: EventSigner,
         *,
         batch_size: int = 500,
         poll_interval: float = 1.0,
@@ -41,6 +44,7 @@ class OutboxRelay:
     ) -> None:
         self.app = app
         self.js = js
+        self.signer = signer
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         # After a commit wakes it, the relay waits this long before reading, so that a
@@ -153,6 +157,6 @@ class OutboxRelay:
         # Publish-and-wait, one by one: consumers rely on each source's order.
         await self.js.publish(
             envelope.subject, payload, timeout=5.0,
-            headers={"Nats-Msg-Id": envelope.message_id},
+            headers={"Nats-Msg-Id": envelope.message_id, HEADER: self.signer.sign(payload)},
         )
         batch.published(payload)
