@@ -65,6 +65,14 @@ class NatsServer:
                                         authorization=development_authorization(settings))
         in_thread(setup_stream(settings))
 
+    def grant(self, var_dir: Path) -> None:
+        """Give settings with another var dir this server's users' credentials."""
+        secrets = var_dir / "secrets"
+        secrets.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for seed in (self.settings.var_dir / "secrets").glob("nats_*.nk"):
+            (secrets / seed.name).write_text(seed.read_text())
+            (secrets / seed.name).chmod(0o600)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()

@@ -52,7 +52,8 @@ async def test_a_commit_that_did_not_wake_the_relay_is_chained_within_the_poll_i
     try:
         filed = intake.file_report(anonymous_with_identity())
         async with jetstream(sqlite_settings) as js:
-            relay = OutboxRelay(intake, js, signer_for(sqlite_settings, "intake"), poll_interval=0.2)
+            relay = OutboxRelay(intake, js, signer_for(sqlite_settings, "intake"),
+                                poll_interval=0.2)
             task = asyncio.create_task(relay.run())
             try:
                 await eventually(lambda: relay.position() == intake.recorder.max_notification_id())
