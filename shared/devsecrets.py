@@ -23,7 +23,7 @@ def _key32() -> str:
 
 def _nkey() -> str:
     """A NATS user's nkey seed (`SU...`); the server only ever sees its public key."""
-    return nkeys.encode_seed(secrets.token_bytes(32), nkeys.PREFIX_BYTE_USER).decode()
+    return str(nkeys.encode_seed(secrets.token_bytes(32), nkeys.PREFIX_BYTE_USER).decode())
 
 
 MAKERS: dict[str, Callable[[], str]] = {"token": _token, "key32": _key32, "nkey": _nkey}
