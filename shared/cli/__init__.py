@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from shared.cli import adviser, audit, bench, tokens
+from shared.cli import adviser, audit, bench, nats, tokens
 from shared.cli import run as run_commands
 from shared.config import ConfigurationError
 
@@ -15,6 +15,7 @@ tokens.register(app)
 adviser.register(app)
 bench.register(app)
 audit.register(app)
+nats.register(app)
 
 
 def main() -> None:
