@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import importlib
 import os
 import socket
@@ -10,7 +11,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,10 @@ from typing import Any, TypeVar
 
 import httpx
 import sqlalchemy
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI
 from nats.js import JetStreamContext
 
@@ -218,3 +223,31 @@ def signed(settings: Settings, envelope: Envelope,
     payload = envelope.encode()
     return {"Nats-Msg-Id": message_id or envelope.message_id,
             HEADER: signer_for(settings, envelope.source).sign(payload)}
+
+
+def make_certificates(directory: Path, hosts: Sequence[str], ca_name: str = "ca") -> None:
+    """A CA (`<ca_name>.crt`) and a certificate and key per host (`<host>.crt`,
+    `<host>.key`, the host as DNS name), as an organisation's PKI would hand them out."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "meldingen test CA")])
+
+    def certificate(subject: str, key: ec.EllipticCurvePrivateKey, ca: bool) -> bytes:
+        builder = (x509.CertificateBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+                   .issuer_name(issuer).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+    (directory / f"{ca_name}.crt").write_bytes(certificate("meldingen test CA", ca_key, True))
+    for host in hosts:
+        key = ec.generate_private_key(ec.SECP256R1())
+        (directory / f"{host}.crt").write_bytes(certificate(host, key, False))
+        (directory / f"{host}.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))

@@ -6,7 +6,6 @@ and parse with secrets made as docs/configuration.md says."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import shutil
@@ -18,15 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 import typer.main
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from shared import natsserver
 from shared.cli import app as cli
 from shared.config import SERVICES, Settings
 from shared.messaging import deploysecrets
+from tests.support import make_certificates
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -186,7 +182,7 @@ def test_nats_nodes_have_their_cluster_config(node: str, tmp_path: Path) -> None
     secrets = tmp_path / "run" / "secrets"
     made = tmp_path / "deploy-secrets"
     deploysecrets.write(made, Settings().stream)
-    _certificates(made)
+    make_certificates(made, NATS_NODES, ca_name="nats_ca")
     secrets.mkdir(parents=True)
     for name in service(node)["secrets"]:
         source = Path(COMPOSE["secrets"][name]["file"]).name
@@ -200,33 +196,3 @@ def test_nats_nodes_have_their_cluster_config(node: str, tmp_path: Path) -> None
     checked = subprocess.run([natsserver.binary(), "-t", "-c", str(etc / "nats.conf")],
                              capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-
-
-def _certificates(directory: Path) -> None:
-    """A CA and a certificate per node, as an organisation's PKI would hand them out."""
-    now = datetime.datetime.now(datetime.UTC)
-
-    def build(subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name,
-              signer: ec.EllipticCurvePrivateKey, ca: bool) -> x509.Certificate:
-        builder = (x509.CertificateBuilder()
-                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-                   .issuer_name(issuer).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number())
-                   .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-        if not ca:
-            builder = builder.add_extension(
-                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
-        return builder.sign(signer, hashes.SHA256())
-
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "meldingen test CA")])
-    ca = build("meldingen test CA", ca_key, ca_name, ca_key, ca=True)
-    (directory / "nats_ca.crt").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    for node in NATS_NODES:
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = build(node, key, ca_name, ca_key, ca=False)
-        (directory / f"{node}.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        (directory / f"{node}.key").write_bytes(key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
