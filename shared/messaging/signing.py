@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping, Sequence
 
 from nacl.exceptions import BadSignatureError
@@ -14,6 +15,7 @@ from nacl.signing import SigningKey, VerifyKey
 from shared.config import SERVICES, ConfigurationError, Settings
 
 HEADER = "Meldingen-Signature"
+_ENTRY = re.compile(r"(?P<source>[\w-]+)\s*[=\s]\s*(?P<key>\S+)")
 
 
 class EventSigner:
@@ -59,11 +61,11 @@ def parse_public_keys(text: str) -> dict[str, list[str]]:
         item = item.strip()
         if not item or item.startswith("#"):
             continue
-        source, _, key = item.replace("=", " ", 1).partition(" ")
-        if not key.strip():
+        entry = _ENTRY.fullmatch(item)  # base64 ends in "=": split at the first one only
+        if entry is None:
             raise ConfigurationError(
                 "MELDINGEN_EVENT_PUBLIC_KEYS: each entry is a service and its key")
-        keys.setdefault(source.strip(), []).append(key.strip())
+        keys.setdefault(entry["source"], []).append(entry["key"])
     return keys
 
 
