@@ -16,6 +16,7 @@ from services.reporting import audit
 from shared.config import get_settings
 from shared.messaging.nats import connect
 from shared.messaging.permissions import AUDITOR
+from shared.messaging.signing import verifier_for
 
 
 async def replay() -> dict[str, Any]:
@@ -23,7 +24,8 @@ async def replay() -> dict[str, Any]:
     nc = await connect(settings, name="bench-replay", user=AUDITOR)
     try:
         started = time.perf_counter()
-        figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream)
+        figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream,
+                                                     verifier_for(settings))
         elapsed = time.perf_counter() - started
     finally:
         await nc.close()

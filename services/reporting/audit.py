@@ -8,6 +8,7 @@ content.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -29,41 +30,48 @@ from services.reporting.domain.checkpoint import (
 from services.reporting.domain.figures import AnnualFigures
 from shared.chain import Break, StoreCheck, StreamCheck
 from shared.config import SERVICES, Settings
+from shared.messaging.admission import Refused, check
+from shared.messaging.signing import EventVerifier
 
 log = logging.getLogger("meldingen.audit")
 #: The services whose events the figures count (reporting's inbox sources).
 COUNTED = ("intake", "triage", "investigation")
 
 
-async def rebuild(js: JetStreamContext, stream: str, upto: int | None = None
-                  ) -> tuple[AnnualFigures, int, int]:
+async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
+                  upto: int | None = None) -> tuple[AnnualFigures, int, int]:
     """A fresh projection of the stream from its first message; (figures, messages
-    counted, last sequence read)."""
+    counted, last sequence read). What the inbox would park (forged, unsigned,
+    replayed) changes no figure here either."""
     figures = AnnualFigures()
-    apply, loads = figures.apply, orjson.loads
+    apply = figures.apply
     counted = last = 0
+    positions: dict[str, int] = {}
 
-    def project(sequence: int, subject: str, payload: bytes) -> None:
+    def project(sequence: int, subject: str, payload: bytes,
+                headers: dict[str, str] | None) -> None:
         nonlocal counted, last
         last = sequence
         if subject.split(".", 2)[1] not in COUNTED:
             return
         counted += 1
-        try:
-            envelope = loads(payload)
-            apply(envelope["type"], envelope["data"])
-        except (ValueError, KeyError, TypeError):
-            pass  # unreadable, as the inbox skips it: it changes no figure
+        body = check(subject, headers, payload, verifier, lambda s: positions.get(s, 0))
+        if isinstance(body, Refused):
+            return
+        positions[body["source"]] = body["position"]
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            apply(body["type"], body["data"])  # unreadable, as the inbox parks it: no figure
 
     await read_stream(js, stream, project, upto=upto)
     return figures, counted, last
 
 
-async def replay(js: JetStreamContext, stream: str, live: LiveFigures | None) -> dict[str, Any]:
+async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
+                 live: LiveFigures | None) -> dict[str, Any]:
     """Rebuild every figure from the stream and compare with the live projection, at
     the sequence the live one had reached when the replay began."""
     position, _, live_digest = live.snapshot() if live is not None else (None, 0, None)
-    figures, counted, _ = await rebuild(js, stream, upto=position)
+    figures, counted, _ = await rebuild(js, stream, verifier, upto=position)
     digest = figures.digest()
     return {"events_replayed": counted, "matches_live": digest == live_digest if live else None,
             "digest": digest, "position": position}
@@ -116,7 +124,7 @@ async def _check_stream(js: JetStreamContext, stream: str, expected: Expected,
                if name.startswith("stream:")}
     anchors: dict[str, dict[int, str]] = {}
 
-    def check(sequence: int, subject: str, payload: bytes) -> None:
+    def link(sequence: int, subject: str, payload: bytes, _: dict[str, str] | None) -> None:
         try:
             envelope = orjson.loads(payload)
             source, position = str(envelope["source"]), int(envelope["position"])
@@ -130,7 +138,7 @@ async def _check_stream(js: JetStreamContext, stream: str, expected: Expected,
         if envelope.get("stored"):
             anchors.setdefault(source, {})[position] = envelope["stored"]
 
-    await read_stream(js, stream, check)
+    await read_stream(js, stream, link)
     for chain in streams.values():
         chain.finish()
     return streams, anchors

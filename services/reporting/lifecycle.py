@@ -31,6 +31,7 @@ class ReportingRuntime:
         self.runtime = runtime
         self.settings = settings
         self.signer = CheckpointSigner(settings)
+        self.verifier = runtime.verifier  # the inbox's: the rebuild counts what it applies
         self.nc: Client | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -57,7 +58,8 @@ class ReportingRuntime:
         tracked = await asyncio.to_thread(self.app.tracked_position, stream)
         while True:
             try:
-                figures, counted, _ = await audit.rebuild(self._js(), stream, upto=tracked)
+                figures, counted, _ = await audit.rebuild(self._js(), stream, self.verifier,
+                                                          upto=tracked)
                 break
             except Exception as exc:  # noqa: BLE001 - NATS away: try again
                 log.warning("rebuild failed, retrying", extra={"error": type(exc).__name__})
@@ -71,7 +73,8 @@ class ReportingRuntime:
         return self.nc.jetstream()
 
     async def replay(self) -> dict[str, Any]:
-        return await audit.replay(self._js(), self.settings.stream, self.app.live)
+        return await audit.replay(self._js(), self.settings.stream, self.verifier,
+                                  self.app.live)
 
     async def verify(self) -> dict[str, Any]:
         return await audit.verify(self.settings, self._js(), self.signer)

@@ -62,11 +62,13 @@ async def _replay(settings: Settings, live: dict[str, Any] | None) -> dict[str, 
     from services.reporting.audit import rebuild
     from shared.messaging.nats import connect
     from shared.messaging.permissions import AUDITOR
+    from shared.messaging.signing import verifier_for
 
     nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         figures, counted, last = await rebuild(
-            nc.jetstream(), settings.stream, upto=live["position"] if live else None)
+            nc.jetstream(), settings.stream, verifier_for(settings),
+            upto=live["position"] if live else None)
     finally:
         await nc.close()
     digest = figures.digest()

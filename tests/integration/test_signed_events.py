@@ -20,7 +20,15 @@ from shared.contracts import Envelope, ReporterMessaged
 from shared.messaging.signing import HEADER, EventSigner
 from shared.parking import PARKED_TOPIC
 from tests.integration.test_inbox import melding_received, received_ids
-from tests.support import MELDING, RunningService, eventually, jetstream, running, signed
+from tests.support import (
+    MELDING,
+    RunningService,
+    eventually,
+    jetstream,
+    running,
+    signed,
+    token,
+)
 
 
 def envelope(position: int, source: str = "intake") -> Envelope:
@@ -148,3 +156,23 @@ async def bodies_changed(intake: RunningService, before: list[str],
                          mailbox: dict[str, str]) -> bool:
     answer = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
     return len(answer["messages"]) > len(before)
+
+
+async def test_a_forged_event_counts_neither_live_nor_in_the_rebuilt_figures(
+    sqlite_settings: Settings,
+) -> None:
+    good, fake = envelope(1), envelope(2)
+    auditor = token(sqlite_settings, "auditor")
+    async with jetstream(sqlite_settings) as js:
+        async with running("reporting", sqlite_settings) as reporting:
+            await publish(js, good, signed(sqlite_settings, good))
+            last = await publish(js, fake, forged(fake))
+            await eventually(lambda: reporting.application.live.position >= last)
+            live = reporting.application.live.snapshot()
+            assert live[1] == 1  # one event counted: the forged one is only parked
+            replay = (await reporting.client.post("/api/audit/replay", headers=auditor)).json()
+            assert replay["matches_live"] is True
+        # Rebuilt from the stream at the next start, the figures are the same.
+        async with running("reporting", sqlite_settings) as reporting:
+            await eventually(lambda: reporting.application.live.ready.is_set())
+            assert reporting.application.live.snapshot() == live
