@@ -5,11 +5,13 @@ and tracked like an applied message, so the consumer goes on with the next one."
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 
@@ -55,12 +57,22 @@ class ParkedMessage(Aggregate):
 PARKED_TOPIC = get_topic(ParkedMessage.Parked)
 
 
-def count_parked(recorder: Any, page: int = 1000) -> int:
-    count, start = 0, None
+def _parked(recorder: Any, page: int = 1000) -> Iterator[Notification]:
+    start = None
     while True:
         found = recorder.select_notifications(start, page, topics=[PARKED_TOPIC],
                                               inclusive_of_start=False)
-        count += len(found)
+        yield from found
         if len(found) < page:
-            return count
+            return
         start = found[-1].id
+
+
+def count_parked(recorder: Any) -> int:
+    return sum(1 for _ in _parked(recorder))
+
+
+def parked_sequences(recorder: Any, mapper: Any, stream: str) -> frozenset[int]:
+    """The stream sequences this store's inbox parked (refused)."""
+    events = (mapper.to_domain_event(n) for n in _parked(recorder))
+    return frozenset(e.sequence for e in events if e.stream == stream)

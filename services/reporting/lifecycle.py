@@ -19,6 +19,7 @@ from services.reporting.application import ReportingApplication
 from shared.config import Settings
 from shared.errors import Unavailable
 from shared.messaging.nats import open_stream
+from shared.parking import parked_sequences
 from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
@@ -56,10 +57,11 @@ class ReportingRuntime:
     async def _rebuild(self) -> None:
         stream = self.settings.stream
         tracked = await asyncio.to_thread(self.app.tracked_position, stream)
+        parked = await asyncio.to_thread(self._parked)
         while True:
             try:
                 figures, counted, _ = await audit.rebuild(self._js(), stream, self.verifier,
-                                                          upto=tracked)
+                                                          upto=tracked, parked=parked)
                 break
             except Exception as exc:  # noqa: BLE001 - NATS away: try again
                 log.warning("rebuild failed, retrying", extra={"error": type(exc).__name__})
@@ -73,8 +75,13 @@ class ReportingRuntime:
         return self.nc.jetstream()
 
     async def replay(self) -> dict[str, Any]:
+        # Up to the live position, the inbox judged every message: its verdicts hold.
+        parked = await asyncio.to_thread(self._parked)
         return await audit.replay(self._js(), self.settings.stream, self.verifier,
-                                  self.app.live)
+                                  self.app.live, parked=parked)
+
+    def _parked(self) -> frozenset[int]:
+        return parked_sequences(self.app.recorder, self.app.mapper, self.settings.stream)
 
     async def verify(self) -> dict[str, Any]:
         return await audit.verify(self.settings, self._js(), self.signer)

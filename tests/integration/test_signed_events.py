@@ -14,10 +14,11 @@ import pytest
 from nacl.signing import SigningKey
 from nats.js import JetStreamContext
 
+from services.reporting.audit import rebuild
 from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.contracts import Envelope, ReporterMessaged
-from shared.messaging.signing import HEADER, EventSigner
+from shared.messaging.signing import HEADER, EventSigner, verifier_for
 from shared.parking import PARKED_TOPIC
 from tests.integration.test_inbox import melding_received, received_ids
 from tests.support import (
@@ -172,7 +173,11 @@ async def test_a_forged_event_counts_neither_live_nor_in_the_rebuilt_figures(
             assert live[1] == 1  # one event counted: the forged one is only parked
             replay = (await reporting.client.post("/api/audit/replay", headers=auditor)).json()
             assert replay["matches_live"] is True
-        # Rebuilt from the stream at the next start, the figures are the same.
+        # Rebuilt from the stream at the next start, the figures are the same ...
         async with running("reporting", sqlite_settings) as reporting:
             await eventually(lambda: reporting.application.live.ready.is_set())
             assert reporting.application.live.snapshot() == live
+        # ... and so are an auditor's, who checks every signature without the store.
+        figures, counted, _ = await rebuild(js, sqlite_settings.stream,
+                                            verifier_for(sqlite_settings))
+        assert (counted, figures.events, figures.digest()) == (2, 1, live[2])
