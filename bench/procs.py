@@ -8,15 +8,13 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
 
 from shared import natsserver
 from shared.auth import issue_token
 from shared.config import Settings
+from shared.health import wait_until_healthy
 from shared.messaging.credentials import development_authorization
 from shared.messaging.nats import setup_stream
 
@@ -143,14 +141,5 @@ class Stack:
 
 
 def wait_until(process: Process, path: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.popen.poll() is not None:
-            raise RuntimeError(f"{process.name} exited with {process.popen.returncode}")
-        try:
-            if httpx.get(process.url + path, timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{process.name} not ready within {timeout:.0f}s")
+    wait_until_healthy(process.url + path, alive=lambda: process.popen.poll() is None,
+                       what=process.name, timeout=timeout)

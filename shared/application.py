@@ -9,6 +9,7 @@ handler per integration event it consumes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, ClassVar, TypeVar
@@ -18,6 +19,7 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     Recording,
     Tracking,
     Transcoding,
@@ -25,9 +27,12 @@ from eventsourcing.persistence import (
 from eventsourcing.system import ProcessApplication
 
 from shared.contracts import IntegrationEvent
-from shared.errors import Conflict
+from shared.damage import DamageAwareMapper, DamageRegister
+from shared.errors import Conflict, DamagedRecord
 from shared.parking import ParkedMessage, Parking
 from shared.recorders import all_notifications
+
+log = logging.getLogger("meldingen.application")
 
 A = TypeVar("A")
 
@@ -48,8 +53,17 @@ class ServiceApplication(ProcessApplication[UUID]):
     name: ClassVar[str]
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.damage = DamageRegister(self.name)  # before the mapper is made
         super().__init__(env)
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
+        self.swept = False
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(),
+                                     mapper_class=DamageAwareMapper)
+        assert isinstance(mapper, DamageAwareMapper)
+        mapper.register = self.damage
+        return mapper
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -64,8 +78,21 @@ class ServiceApplication(ProcessApplication[UUID]):
         """Feed a view every stored domain event, then each new commit's as it happens
         (subscribed first, so nothing falls between; a view's apply is idempotent)."""
         self.on_recorded(lambda recordings: [apply(r.domain_event) for r in recordings])
+        self.sweep(apply)
+
+    def sweep(self, apply: Callable[[Any], object] = lambda _: None,
+              stopping: Callable[[], bool] = lambda: False) -> None:
+        """Read every stored event, oldest first, and hand each readable one to `apply`;
+        a damaged one is noted (logged, in /readyz) and left out."""
         for notification in all_notifications(self.recorder):
-            apply(self.mapper.to_domain_event(notification))
+            if stopping():
+                return
+            try:
+                event = self.mapper.to_domain_event(notification)
+            except DamagedRecord:
+                continue
+            apply(event)
+        self.swept = True
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)
@@ -84,10 +111,33 @@ class ServiceApplication(ProcessApplication[UUID]):
                 if isinstance(event, Parking):
                     processing_event.collect_events(ParkedMessage.of(event))
                 else:
-                    self.policy(event, processing_event)
+                    self.apply_policy(event, processing_event)
             recordings = self._record(processing_event)
             self._take_snapshots(processing_event)
             self._notify(recordings)
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """One integration event, as the library does it, but through `apply_policy`."""
+        processing_event = ProcessingEvent[UUID](tracking=tracking)
+        with self.processing_lock:
+            self.apply_policy(domain_event, processing_event)
+            recordings = self._record(processing_event)
+            self._take_snapshots(processing_event)
+            self.notify(processing_event.events)
+            self._notify(recordings)
+
+    def apply_policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
+        """The policy for one integration event. One whose aggregate's record is damaged
+        changes nothing (the mapper raised before any change was collected) and is
+        tracked like the others: retrying it would stop the inbox for every melding.
+        Its stream position is logged, for the operator to redo once it is restored."""
+        try:
+            self.policy(event, processing_event)
+        except DamagedRecord as damaged:
+            tracking = processing_event.tracking
+            log.error("integration event not applied: its aggregate's record is damaged",
+                      extra={"store": self.name, "originator_id": damaged.originator_id,
+                             "position": tracking.notification_id if tracking else None})
 
     def find(self, aggregate_id: UUID, processing_event: ProcessingEvent[UUID]) -> Any | None:
         """For a policy: the aggregate as this batch left it, else as stored; None if

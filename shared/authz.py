@@ -1,9 +1,15 @@
-"""The authorization table: which staff roles may do which action. One place, used by
-every route (through `shared.web.authorized`) and walked by the authorization test."""
+"""The authorization table: which staff roles may do which action. One place: every
+route declares its action (`shared.web.authorized`), every finer check in a route or
+an application asks `is_allowed`/`require`, and the authorization test walks both.
+
+Per-melding rules (a concerned staff member, an investigator not assigned) come on top
+of the table, in the application; the table alone says what a role may do at all."""
 
 from __future__ import annotations
 
 from typing import Final
+
+from shared.errors import Forbidden
 
 PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     # intake
@@ -15,11 +21,15 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     # triage
     "melding.list": frozenset({"meldpunt", "competent_authority"}),
     "melding.read": frozenset({"meldpunt", "competent_authority"}),
+    # a named reporter's identity; an anonymous one's is sealed for the adviser alone
+    "melding.read_identity": frozenset({"meldpunt"}),
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
     # investigation
     "case.read": frozenset({"investigator", "competent_authority"}),
+    # every case, not only those one is assigned to
+    "case.read_all": frozenset({"competent_authority"}),
     "case.assign_investigators": frozenset({"competent_authority"}),
     "case.record_conversation": frozenset({"competent_authority"}),
     "case.investigate": frozenset({"investigator"}),
@@ -31,5 +41,19 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
 }
 
 
+def check_action(action: str) -> str:
+    """`action`, if it is one of the table's (a KeyError otherwise, when a route declares it)."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"{action!r} is not an action of shared.authz")
+    return action
+
+
 def is_allowed(role: str, action: str) -> bool:
+    """Whether `role` may do `action`; a KeyError for an action not in the table."""
     return role in PERMISSIONS[action]
+
+
+def require(role: str, action: str) -> None:
+    """Forbidden (403) unless `role` may do `action`."""
+    if not is_allowed(role, action):
+        raise Forbidden(f"The role {role!r} may not do {action!r}.", action=action)

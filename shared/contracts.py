@@ -12,8 +12,9 @@ published on subject `meldingen.<source>.<type>` with message id `<source>:<posi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Final, Literal, get_args
 
 import orjson
 from pydantic import BaseModel, ConfigDict
@@ -64,11 +65,25 @@ class MeldingReceived(IntegrationEvent):
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]
+CasePath = Literal["conversation", "investigation"]
+#: The outcomes of a decision that open a case in investigation (the case's path).
+CASE_OUTCOMES: Final[frozenset[str]] = frozenset(get_args(CasePath))
 Conclusion = Literal["founded", "partly_founded", "unfounded", "not_established"]
 MeasureKind = Literal[
     "none", "written_reprimand", "suspension", "dismissal", "summary_dismissal",
     "process_change", "training", "other",
 ]
+MeasureTarget = Literal["person", "process"]
+Severity = Literal["low", "medium", "high"]
+Adviser = Literal["integrity", "conduct"]
+MessagePurpose = Literal["message", "feedback"]
+# "police_report": a decision for a police report only, with no case to follow.
+ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
+
+
+def opens_case(outcome: Iterable[str]) -> bool:
+    """A decision for a conversation or an investigation continues in investigation."""
+    return not CASE_OUTCOMES.isdisjoint(outcome)
 
 
 class ReporterReplied(IntegrationEvent):
@@ -86,7 +101,7 @@ class ContactMomentRecorded(IntegrationEvent):
 
     type: ClassVar[str] = "contact_moment_recorded"
 
-    adviser: Literal["integrity", "conduct"]
+    adviser: Adviser
     theme: Theme
     date: date
 
@@ -100,7 +115,7 @@ class MeldingAssessed(IntegrationEvent):
     admissible: bool
     reasonable_grounds: bool
     code_violation: bool
-    severity: Literal["low", "medium", "high"]
+    severity: Severity
     theme: Theme
     advice: Outcome
     assessed_by: str
@@ -133,7 +148,7 @@ class ReporterMessaged(IntegrationEvent):
     melding_id: str
     body: str
     #: "message" from the meldpunt; "feedback" on the follow-up (the statutory term).
-    purpose: Literal["message", "feedback"]
+    purpose: MessagePurpose
     at: datetime
 
 
@@ -143,8 +158,7 @@ class MeldingClosed(IntegrationEvent):
     type: ClassVar[str] = "melding_closed"
 
     melding_id: str
-    # "police_report": a decision for a police report only, with no case to follow.
-    reason: Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
+    reason: ClosingReason
     at: datetime
 
 
@@ -164,9 +178,9 @@ class CaseClosed(IntegrationEvent):
     type: ClassVar[str] = "case_closed"
 
     melding_id: str
-    path: Literal["conversation", "investigation"]
+    path: CasePath
     measure_kinds: list[MeasureKind]
-    measure_targets: list[Literal["person", "process"]]
+    measure_targets: list[MeasureTarget]
     feedback: str
     at: datetime
 

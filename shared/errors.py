@@ -11,6 +11,8 @@ class DomainError(Exception):
 
     status = 400
     title = "Request refused"
+    #: The problem's `type` (RFC 9457): a stable name where a client may act on it.
+    type = "about:blank"
 
     def __init__(self, detail: str, **extra: object) -> None:
         super().__init__(detail)
@@ -52,6 +54,7 @@ class InvalidInput(DomainError):
 
     def __init__(self, detail: str, *, field: str, **extra: object) -> None:
         super().__init__(detail, errors=[{"field": field, "message": detail}], **extra)
+        self.field = field
 
 
 class Unavailable(DomainError):
@@ -59,3 +62,19 @@ class Unavailable(DomainError):
 
     status = 503
     title = "Service unavailable"
+
+
+class DamagedRecord(DomainError):
+    """A stored event of this aggregate cannot be read (a damaged disk, an altered
+    row): the aggregate is unavailable until an operator restores it; the rest is
+    served. The detail names no content."""
+
+    status = 500
+    title = "This melding's record is damaged"
+    type = "urn:meldingen:problem:damaged-record"
+
+    def __init__(self, originator_id: str, version: int) -> None:
+        super().__init__("A stored event of this record cannot be read; an operator must "
+                         "restore it. Nothing was changed.")
+        self.originator_id = originator_id
+        self.version = version

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -31,11 +32,13 @@ def start(
     extra: list[str] | None = None,
     log_file: Path | None = None,
     encryption_key: str | None = None,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.Popen[bytes]:
     """`authorization` is the users' block (shared.messaging.credentials): there is no
     anonymous user. With `encryption_key`, JetStream encrypts its store at rest (and
     converts a store written without it); the key travels in the environment, never
-    in a file."""
+    in a file. `preexec_fn` runs in the child before exec (`meldingen run`: die with
+    the run)."""
     store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     config = store_dir / "nats.conf"
     text = authorization
@@ -48,7 +51,8 @@ def start(
     args = [binary(), "-js", "-a", host, "-p", str(port), "-sd", str(store_dir),
             "-c", str(config), *(extra or [])]
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env,
+                               preexec_fn=preexec_fn)
     wait_for_port(host, port, process)
     return process
 

@@ -23,6 +23,8 @@ MAX_LISTED_ERRORS = 50
 ERROR_RESPONSES = {400: "Malformed JSON", 401: "No valid bearer token", 403: "Role not allowed",
                    404: "Not found", 409: "Not allowed in the current state", 413:
                    "Body too large", 422: "Invalid input", 429: "Rate limited",
+                   500: "A stored record of this melding is damaged "
+                   "(type urn:meldingen:problem:damaged-record); nothing was changed",
                    503: "Store or NATS unavailable; nothing was stored"}
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -57,8 +59,9 @@ def document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "status": status, "title": title, "detail": detail, **extra}
+def problem(status: int, title: str, detail: str, *, type: str = "about:blank",
+            **extra: Any) -> JSONResponse:
+    body = {"type": type, "status": status, "title": title, "detail": detail, **extra}
     headers = {"Retry-After": "1"} if status in (429, 503) else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -96,7 +99,7 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
 
 def _domain(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(exc.status, exc.title, exc.detail, **exc.extra)
+    return problem(exc.status, exc.title, exc.detail, type=exc.type, **exc.extra)
 
 
 def _store_unavailable(_: Request, exc: Exception) -> JSONResponse:

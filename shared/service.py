@@ -3,8 +3,11 @@ runtime (outbox relay and inbox), bearer auth, health and readiness."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -19,6 +22,8 @@ from shared.runtime import (
     readiness_details,
 )
 from shared.web import ReadinessCheck, create_app
+
+log = logging.getLogger("meldingen.service")
 
 
 def service_app(
@@ -39,9 +44,9 @@ def service_app(
         service=application.name,
         verifier=TokenVerifier(settings),
         routers=routers,
-        lifespan=lifespan or messaging_lifespan(runtime),
+        lifespan=swept_at_start(application, lifespan or messaging_lifespan(runtime)),
         readiness=[*readiness_checks(runtime), *readiness],
-        details=readiness_details(runtime),
+        details={"damaged_records": application.damage.listed, **readiness_details(runtime)},
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
     )
@@ -50,3 +55,29 @@ def service_app(
     for name, value in state.items():
         setattr(app.state, name, value)
     return app
+
+
+def swept_at_start(application: ServiceApplication,
+                   lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]]
+                   ) -> Callable[[FastAPI], AbstractAsyncContextManager[Any]]:
+    """A service whose views did not read its whole store at start reads it once in
+    the background, so that a damaged event is logged and in /readyz before anyone
+    asks for its melding (shared/damage.py)."""
+
+    @asynccontextmanager
+    async def with_sweep(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app):
+            stopping = threading.Event()
+            sweep = None if application.swept else asyncio.create_task(
+                asyncio.to_thread(application.sweep, stopping=stopping.is_set))
+            try:
+                yield
+            finally:
+                stopping.set()  # the page in hand is finished before the store closes
+                if sweep is not None:
+                    try:
+                        await sweep
+                    except Exception as exc:  # noqa: BLE001 - the store was away: next start
+                        log.warning("sweep of the store failed",
+                                    extra={"error": type(exc).__name__})
+    return with_sweep

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -15,15 +16,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import authz
 from shared.auth import InvalidToken, Principal, TokenVerifier
-from shared.authz import PERMISSIONS
-from shared.errors import DomainError, Forbidden
+from shared.errors import DomainError
 from shared.problems import document_problems, install_problem_handlers, problem
 
 log = logging.getLogger("meldingen.http")
 ReadinessCheck = Callable[[], Awaitable[bool]]
-#: A named figure that /readyz reports beside its status (it does not decide readiness).
-ReadinessDetail = Callable[[], Awaitable[object]]
 
 
 class Unauthorized(DomainError):
@@ -118,10 +117,12 @@ def create_app(
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     readiness: Sequence[ReadinessCheck] = (),
-    details: Mapping[str, ReadinessDetail] | None = None,
+    details: Mapping[str, Callable[[], object]] | None = None,
     max_body_bytes: int = 64 * 1024,
     worker_threads: int = 8,
 ) -> FastAPI:
+    """`details` are named counters and lists that `/readyz` answers beside its
+    verdict (each added in one place: the damaged records in shared/service.py)."""
     @asynccontextmanager
     async def with_worker_threads(app: FastAPI) -> AsyncIterator[None]:
         # The limit belongs to the running event loop, so it is set once that runs.
@@ -143,15 +144,15 @@ def create_app(
 
     @app.get("/readyz", tags=["health"], responses={503: {"description": "Not ready"}})
     async def readyz() -> Any:
-        """The event store and NATS are reachable."""
+        """The event store and NATS are reachable; with details (damaged records)."""
+        shown: dict[str, Any] = {name: detail() for name, detail in (details or {}).items()}
         for check in readiness:
             try:
                 if not await check():
-                    return problem(503, "Not ready", f"{service} is not ready.")
+                    return problem(503, "Not ready", f"{service} is not ready.", **shown)
             except Exception:  # noqa: BLE001 - any failure means: not ready
-                return problem(503, "Not ready", f"{service} is not ready.")
-        return {"status": "ready",
-                "details": {name: await detail() for name, detail in (details or {}).items()}}
+                return problem(503, "Not ready", f"{service} is not ready.", **shown)
+        return {"status": "ready", **shown}
 
     for router in routers:
         app.include_router(router)
@@ -192,14 +193,51 @@ async def optional_principal(
     return None if credentials is None else await current_principal(request, credentials)
 
 
-def authorized(action: str) -> Any:
-    """A dependency that answers 401/403 unless the caller's role may do `action`."""
-    allowed = PERMISSIONS[action]
+class Declared:
+    """A dependency through which a route declares its action (`.action`), where the
+    authorization-matrix test reads it; an action not in the table fails at import."""
 
-    async def dependency(principal: Annotated[Principal, Depends(current_principal)]
-                         ) -> Principal:
-        if principal.role not in allowed:
-            raise Forbidden(f"The role {principal.role!r} may not do {action!r}.", action=action)
+    def __init__(self, action: str) -> None:
+        self.action = authz.check_action(action)
+
+
+class Authorized(Declared):
+    """401/403 unless the caller's role may do the action."""
+
+    async def __call__(self, principal: Annotated[Principal, Depends(current_principal)]
+                       ) -> Principal:
+        authz.require(principal.role, self.action)
         return principal
 
-    return Depends(dependency)
+
+@dataclass(frozen=True)
+class Permit:
+    """The caller (if any) of a route that needs its action only sometimes: `require`
+    answers 401/403 as `authorized` would, when the route gets there."""
+
+    action: str
+    principal: Principal | None
+
+    def require(self) -> Principal:
+        if self.principal is None:
+            raise Unauthorized(f"A staff token is required to do {self.action!r}.")
+        authz.require(self.principal.role, self.action)
+        return self.principal
+
+
+class Permitted(Declared):
+    """The caller's `Permit` for the action, which the route checks where it needs it."""
+
+    async def __call__(self, principal: Annotated[Principal | None, Depends(optional_principal)]
+                       ) -> Permit:
+        return Permit(self.action, principal)
+
+
+def authorized(action: str) -> Any:
+    """A dependency that answers 401/403 unless the caller's role may do `action`."""
+    return Depends(Authorized(action))
+
+
+def permitted(action: str) -> Any:
+    """A dependency giving a `Permit` for `action`, checked only where the route asks."""
+    return Depends(Permitted(action))

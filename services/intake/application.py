@@ -91,7 +91,7 @@ class IntakeApplication(ServiceApplication):
         several together (`shared.groupcommit`). Raises InvalidInput as filing does."""
         identity, sealed = self._identity(submission)
         now = self.clock.now()
-        report = Report(
+        report = Report.file(
             kind=submission.kind,
             theme=submission.theme,
             description=submission.description,

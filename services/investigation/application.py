@@ -21,6 +21,7 @@ from services.investigation.domain.measures import any_taken
 from shared import contracts
 from shared.application import ServiceApplication
 from shared.auth import Principal
+from shared.authz import is_allowed
 from shared.clock import Clock, SystemClock
 from shared.errors import Forbidden, NotFound
 
@@ -30,9 +31,9 @@ T = TypeVar("T")
 
 def may_see(case: Case, principal: Principal) -> bool:
     """Investigators see the cases they are assigned to; the competent authority all."""
-    if principal.role == "competent_authority":
+    if is_allowed(principal.role, "case.read_all"):
         return True
-    return principal.role == "investigator" and case.is_assigned(principal.sub)
+    return is_allowed(principal.role, "case.investigate") and case.is_assigned(principal.sub)
 
 
 class InvestigationApplication(ServiceApplication):
@@ -127,7 +128,7 @@ class InvestigationApplication(ServiceApplication):
     @policy.register
     def _(self, event: contracts.MeldingDecided,
           processing_event: ProcessingEvent[UUID]) -> None:
-        if not {"conversation", "investigation"}.intersection(event.outcome):
+        if not contracts.opens_case(event.outcome):
             return  # no case: triage closes the melding itself
         melding_id = UUID(event.melding_id)
         if self.find(melding_id, processing_event) is not None:

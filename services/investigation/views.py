@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from services.investigation.domain.case import TRANSITIONS, Case, path_of
+from services.investigation.domain.case import TRANSITIONS, Case, first_status, path_of
 
 #: domain event -> the command whose transition it records
 _COMMANDS = {
@@ -47,8 +47,7 @@ class CaseIndex:
                 path = path_of(event.outcome)
                 self._cases.setdefault(event.originator_id, CaseSummary(
                     id=event.originator_id, path=path, theme=event.theme, opened_at=event.at,
-                    status=("awaiting_investigators" if path == "investigation"
-                            else "awaiting_conversation")))
+                    status=first_status(path)))
                 return
             summary = self._cases.get(event.originator_id)
             command = _COMMANDS.get(type(event))

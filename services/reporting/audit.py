@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from eventsourcing.persistence import MapperDeserialisationError
 from nats.js import JetStreamContext
 
 from services.reporting.adapters.signing import CheckpointSigner
@@ -98,8 +99,15 @@ async def verify(settings: Settings, js: JetStreamContext, signer: CheckpointSig
     first event that does not fit."""
     readers = await asyncio.to_thread(lambda: {s: StoreReader(s, settings) for s in SERVICES})
     try:
-        checkpoint = await asyncio.to_thread(readers["reporting"].last_event, CHECKPOINTS_ID)
-        breaks, expected = _checkpoint_check(checkpoint, signer)
+        try:
+            checkpoint = await asyncio.to_thread(readers["reporting"].last_event,
+                                                 CHECKPOINTS_ID)
+        except MapperDeserialisationError:  # damaged: the store chain names where
+            checkpoint = None
+            breaks, expected = [Break("checkpoint", 0, "the latest checkpoint cannot be "
+                                      "read: its stored record is damaged")], {}
+        else:
+            breaks, expected = _checkpoint_check(checkpoint, signer)
         streams, anchors = await _check_stream(js, settings.stream, expected, breaks)
         stores = await asyncio.to_thread(_check_stores, readers, expected)
     finally:

@@ -18,8 +18,8 @@ from itertools import islice
 from typing import Any
 from uuid import UUID
 
-from services.triage.domain.deadlines import Deadlines, deadlines, overdue_from
-from services.triage.domain.report import TRANSITIONS, Report
+from services.triage.domain.report import TRANSITIONS, Report, Status
+from shared.terms import Deadlines, deadlines, overdue_from
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
 
@@ -31,7 +31,7 @@ class QueueEntry:
     theme: str
     channel: str
     anonymous: bool
-    status: str
+    status: Status
     received_at: datetime
     acknowledged_at: datetime | None
     deadlines: Deadlines
@@ -131,7 +131,7 @@ class Queue:
                 self._move(entry, status=status, theme=entry.theme)
 
     @staticmethod
-    def _status_after(event: Any, status: str) -> str:
+    def _status_after(event: Any, status: Status) -> Status:
         command = {Report.Assessed: "assess", Report.Decided: "decide",
                    Report.Closed: "close"}.get(type(event))
         if command is None:
@@ -162,7 +162,7 @@ class Queue:
                 index.forget_moment(before)
                 insort(index.overdue_moments, entry.overdue_ts)
 
-    def _move(self, entry: QueueEntry, *, status: str, theme: str) -> None:
+    def _move(self, entry: QueueEntry, *, status: Status, theme: str) -> None:
         old = set(self._names(entry.status, entry.theme))
         new = set(self._names(status, theme))
         for name in old - new:

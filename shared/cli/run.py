@@ -11,15 +11,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 
 from shared import natsserver
+from shared.cli.processes import die_with_parent, port_holder, port_taken
+from shared.cli.supervisor import Child, GaveUp, Supervisor
 from shared.config import SERVICES, get_settings
 from shared.crypto import derive_key
+from shared.health import ProcessExited
 from shared.messaging.credentials import development_authorization
 from shared.messaging.nats import setup_stream
 
@@ -69,20 +73,50 @@ def serve(service: Annotated[str, typer.Argument(help=", ".join(SERVICES))]) -> 
 
 
 def run() -> None:
-    """Start NATS (unless MELDINGEN_NATS_URL names one) and the four services."""
+    """Start NATS (unless MELDINGEN_NATS_URL names one) and the four services, and keep
+    them running: a process that exits is restarted (see shared/cli/supervisor.py)."""
     settings = get_settings()
     var = settings.var_dir.resolve()
-    (var / "logs").mkdir(parents=True, exist_ok=True)
-    children: list[subprocess.Popen[bytes]] = []
+    logs = var / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
     nats_started = "MELDINGEN_NATS_URL" not in os.environ
+    ports = {s: settings.port_of(s) for s in SERVICES}
+    if nats_started:
+        ports = {"nats": settings.nats_port, **ports}
+    _refuse_taken_ports(settings.host, ports)
+    # Every child is started from this (the main) thread: the parent-death signal
+    # follows the thread that forked, not the process.
+    arm = die_with_parent()
+    env = dict(os.environ)
+    children: list[Child] = []
+    if nats_started:
+        env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
+        store_key = derive_key(settings.cipher_key_b64, "nats-store").hex()
 
-    def stop() -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # Services first, all at once (each finishes its requests and its relay batch
-        # while NATS is still there); then NATS, started first.
-        _stop_all(children[1:] if nats_started else children)
-        _stop_all(children)
+        def nats_group() -> None:
+            # A group of its own as well: Ctrl-C reaches `run` alone, which stops NATS
+            # after the services.
+            os.setpgid(0, 0)
+            if arm is not None:
+                arm()
+
+        authorization = development_authorization(settings)
+        admin = settings.model_copy(update={"nats_url": env["MELDINGEN_NATS_URL"]})
+
+        def start_nats() -> subprocess.Popen[bytes]:
+            process = natsserver.start(
+                settings.nats_port, var / "nats", log_file=logs / "nats.log",
+                authorization=authorization, encryption_key=store_key, preexec_fn=nats_group)
+            # The services may not create the stream: admin does, before they start.
+            asyncio.run(setup_stream(admin))
+            return process
+
+        children.append(Child("nats", start_nats, logs / "nats.log"))
+    for service in SERVICES:
+        children.append(Child(
+            service, partial(_spawn_service, service, env, logs / f"{service}.log", arm),
+            logs / f"{service}.log",
+            health_url=f"http://{settings.host}:{ports[service]}/healthz"))
 
     def on_signal(*_: object) -> None:
         raise SystemExit(0)
@@ -90,53 +124,66 @@ def run() -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        env = dict(os.environ)
-        if nats_started:
-            children.append(natsserver.start(
-                settings.nats_port, var / "nats", log_file=var / "logs" / "nats.log",
-                authorization=development_authorization(settings),
-                encryption_key=derive_key(settings.cipher_key_b64, "nats-store").hex()))
-            env["MELDINGEN_NATS_URL"] = f"nats://127.0.0.1:{settings.nats_port}"
-            # The services may not create the stream: admin does, before they start.
-            asyncio.run(setup_stream(settings.model_copy(
-                update={"nats_url": env["MELDINGEN_NATS_URL"]})))
-        # Make the development secrets once, before four processes race for them.
+        typer.echo("Making the development secrets (var/secrets), unless they exist")
+        # Once, before four processes race for them.
         _ = settings.jwt_key, settings.cipher_key_b64, settings.receipt_key_b64
         for service in SERVICES:
             settings.event_signing_seed_of(service)
-        for service in SERVICES:
-            log = open(var / "logs" / f"{service}.log", "ab")  # noqa: SIM115
-            children.append(subprocess.Popen(
-                [sys.executable, "-m", "shared.cli", "serve", service],
-                # Its own process group: Ctrl-C reaches `run` alone, which then stops
-                # the services before NATS.
-                env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0))
-        _wait_until_healthy(settings.host, [settings.port_of(s) for s in SERVICES], children)
+        _start_all(children)
         _print_welcome(settings.host, var, env["MELDINGEN_NATS_URL"] if nats_started
                        else settings.nats_url)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        typer.echo("a process stopped; see var/logs/. Stopping the others.", err=True)
+        Supervisor(children, lambda line: typer.echo(line, err=True)).watch()
+    except GaveUp as exc:
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None
     finally:
-        stop()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Services first, all at once (each finishes its requests and its relay batch
+        # while NATS is still there); then NATS, started first.
+        _stop_all([c.popen for c in children if c.name != "nats" and c.popen])
+        _stop_all([c.popen for c in children if c.popen])
 
 
-def _wait_until_healthy(host: str, ports: list[int], children: list[subprocess.Popen[bytes]],
-                        timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    pending = list(ports)
-    while pending and time.monotonic() < deadline:
-        if any(child.poll() is not None for child in children):
-            raise SystemExit("a service failed to start; see var/logs/")
-        for port in list(pending):
-            try:
-                if httpx.get(f"http://{host}:{port}/healthz", timeout=0.5).status_code == 200:
-                    pending.remove(port)
-            except httpx.HTTPError:
-                pass
-        time.sleep(0.1)
-    if pending:
-        raise SystemExit(f"services on ports {pending} did not start; see var/logs/")
+def _refuse_taken_ports(host: str, ports: dict[str, int]) -> None:
+    """Before anything starts: a port another process holds (often a service left over
+    from an earlier run) would make a child fail to bind, over and over."""
+    taken = [f"  {name}: port {port} is taken by {port_holder(port)}"
+             for name, port in ports.items() if port_taken(host, port)]
+    if taken:
+        raise SystemExit("meldingen run: cannot start, ports in use:\n" + "\n".join(taken)
+                         + "\nStop that process, or choose other ports "
+                         "(MELDINGEN_<SERVICE>_PORT, MELDINGEN_NATS_PORT).")
+
+
+def _spawn_service(service: str, env: dict[str, str], log_file: Path,
+                   arm: Callable[[], None] | None) -> subprocess.Popen[bytes]:
+    with log_file.open("ab") as log:  # the child keeps its own copy
+        return subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "serve", service],
+            # Its own process group: Ctrl-C reaches `run` alone, which then stops the
+            # services before NATS.
+            env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0, preexec_fn=arm)
+
+
+def _start_all(children: list[Child]) -> None:
+    """Each step as it happens: NATS until it listens, then the services together,
+    each reported as it answers its health check."""
+    started = time.monotonic()
+    for child in children:
+        typer.echo(f"Starting {child.name}")
+        child.start()
+        if child.health_url is None:
+            typer.echo(f"  {child.name} is listening")
+    for child in children:
+        if child.health_url is None:
+            continue
+        try:
+            took = child.wait_healthy()
+        except (ProcessExited, TimeoutError) as exc:
+            raise SystemExit(f"meldingen run: {exc}; stopping the others.") from None
+        typer.echo(f"  {child.name} is healthy ({took:.1f} s)")
+    typer.echo(f"Everything is up in {time.monotonic() - started:.1f} s")
 
 
 def _stop_all(children: list[subprocess.Popen[bytes]], timeout: float = 15) -> None:

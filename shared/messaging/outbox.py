@@ -26,6 +26,7 @@ from nats.js import JetStreamContext
 from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
 from shared.contracts import Envelope
+from shared.errors import DamagedRecord
 from shared.messaging.signing import HEADER, EventSigner
 
 log = logging.getLogger("meldingen.outbox")
@@ -147,7 +148,14 @@ class OutboxRelay:
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
-        domain_event = self.app.mapper.to_domain_event(notification)
+        try:
+            domain_event = self.app.mapper.to_domain_event(notification)
+        except DamagedRecord:
+            # Noted and logged by the mapper. Held back, it would hold back every later
+            # event of the service; chained already, so the audit names it.
+            log.error("stored event damaged: not published",
+                      extra={"notification_id": notification.id})
+            return
         event = self.app.integration_event(domain_event)
         if event is None:
             return

@@ -21,12 +21,11 @@ from nacl.public import PrivateKey
 from services.intake.bootstrap import create_app
 from shared import natsserver
 from shared.config import Settings
-from tests.support import NatsServer, make_settings
+from tests.support import NatsServer, make_settings, unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = Path(os.environ.get("MELDINGEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,12 +33,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (required under CI=true)")
-    pytest.skip(reason)
 
 
 @dataclass
@@ -88,9 +81,9 @@ def playwright() -> Iterator[Playwright]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright is not installed: pip install -c constraints.txt -e '.[dev]'")
+        unavailable("Playwright is not installed: pip install -c constraints.txt -e '.[dev]'")
     if not CHROMIUM.exists():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}: `make browser` installs it")
+        unavailable(f"Chromium is not installed at {CHROMIUM}: `make browser` installs it")
     with sync_playwright() as driver:
         yield driver
 

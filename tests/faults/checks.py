@@ -72,7 +72,7 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
     """Wait until triage holds every filed melding and reporting has applied the whole
     stream; then count. Fails (with the figures) if that does not happen in time."""
     settings = deployment.settings
-    dead = [name for name, service in deployment.services.items() if not service.alive]
+    dead = deployment.crashed()
     assert not dead, f"crashed under the fault: {dead}; see {deployment.directory}/logs"
     accepted = set(load.accepted)
     assert len(accepted) == len(load.accepted), "intake answered the same id twice"

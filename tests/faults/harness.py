@@ -21,14 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import nats
 import nats.errors
 from nats.aio.client import Client
 from nats.js.api import ConsumerInfo, StreamInfo
+from sqlalchemy import select
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
+from shared.health import wait_until_healthy
 from shared.messaging.credentials import development_authorization
 from shared.messaging.nats import connect, setup_stream
 from shared.messaging.permissions import ADMIN
@@ -104,17 +105,8 @@ class Service(Process):
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until /readyz answers 200 (event store and NATS reachable)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive:
-                raise RuntimeError(f"{self.name} exited; see {self.log_file}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"{self.name} not ready within {timeout}s; see {self.log_file}")
+        wait_until_healthy(f"{self.url}/readyz", alive=lambda: self.alive,
+                           what=f"{self.name} (see {self.log_file})", timeout=timeout)
 
 
 @dataclass
@@ -217,6 +209,10 @@ class Deployment:
         for node in self.nats:
             node.terminate()
 
+    def crashed(self) -> list[str]:
+        """The processes that should run and do not."""
+        return [name for name, service in self.services.items() if not service.alive]
+
     def restart(self, name: str) -> None:
         self[name].start()
         self[name].wait_ready()
@@ -267,6 +263,24 @@ def notifications(settings: Settings, service: str) -> list[tuple[int, str, str]
     app = bootstrap.build_application(settings)
     try:
         return [(n.id, n.topic, str(n.originator_id)) for n in all_notifications(app.recorder)]
+    finally:
+        app.close()
+
+
+def damage_stored_event(settings: Settings, service: str, notification_id: int) -> None:
+    """Flip one bit in the middle of one stored event's (encrypted) state, as a disk
+    error or someone editing the row would: its cipher tag no longer fits. Called
+    again, it flips the bit back (the row restored from a backup)."""
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    app = bootstrap.build_application(settings)
+    try:
+        table = app.recorder.events_record_cls.__table__
+        with app.recorder.datastore.engine.begin() as connection:
+            state = bytearray(connection.execute(
+                select(table.c.state).where(table.c.id == notification_id)).scalar_one())
+            state[len(state) // 2] ^= 0x01
+            connection.execute(table.update().where(table.c.id == notification_id)
+                               .values(state=bytes(state)))
     finally:
         app.close()
 

@@ -18,11 +18,11 @@ import httpx
 from shared.auth import issue_token
 from shared.config import Settings
 from tests.faults.load import Load
+from tests.support import assessment
 
-ASSESSMENT = {"admissible": True, "reasonable_grounds": True, "code_violation": True,
-              "severity": "medium", "theme": "gifts", "advice": "investigation",
-              "motivation": "Voldoende aanwijzingen voor een onderzoek."}
-DECISION = {"outcome": ["investigation"], "motivation": "Onderzoek volgens het protocol."}
+ASSESSMENT = assessment()
+DECISION: dict[str, object] = {"outcome": ["investigation"],
+                               "motivation": "Onderzoek volgens het protocol."}
 
 
 @dataclass

@@ -18,12 +18,7 @@ import sqlalchemy
 from tests.faults.checks import FILED, Window, settle
 from tests.faults.harness import Deployment, creations, deployed, nats_single
 from tests.faults.load import Load, melding
-from tests.support import (
-    POSTGRES_URL,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_reachable,
-)
+from tests.support import POSTGRES_URL
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -106,12 +101,8 @@ def test_sqlite_made_read_only_gives_503_and_recovers_by_itself(tmp_path: Path) 
 
 
 @pytest.mark.postgres
-def test_postgres_unreachable_gives_503_and_recovers_by_itself(tmp_path: Path) -> None:
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    url = create_postgres_database()
-    try:
-        with deployed(tmp_path, nats_single(tmp_path), database_url=url) as deployment:
-            _outage(deployment, postgres_unreachable(url), "postgres unreachable")
-    finally:
-        drop_postgres_database(url)
+def test_postgres_unreachable_gives_503_and_recovers_by_itself(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    with deployed(tmp_path, nats_single(tmp_path), database_url=postgres_url) as deployment:
+        _outage(deployment, postgres_unreachable(postgres_url), "postgres unreachable")

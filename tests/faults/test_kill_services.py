@@ -15,7 +15,6 @@ from tests.faults.checks import Window, settle
 from tests.faults.harness import deployed, nats_single
 from tests.faults.load import Load
 from tests.faults.procedure import Procedure
-from tests.support import create_postgres_database, drop_postgres_database, postgres_reachable
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -46,32 +45,26 @@ def test_kill_9_of_a_service_mid_stream_loses_and_doubles_nothing(
 
 @pytest.mark.postgres
 def test_kill_9_of_each_service_in_turn_on_postgresql_loses_and_doubles_nothing(
-    tmp_path: Path,
+    tmp_path: Path, postgres_url: str,
 ) -> None:
     """The same on PostgreSQL (one schema per service), all four killed one after
     another in one stream."""
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    url = create_postgres_database()
-    try:
-        with deployed(tmp_path, nats_single(tmp_path), database_url=url) as deployment:
-            load = Load(deployment["intake"].url, target=400).start()
-            procedure = Procedure(deployment["triage"].url, deployment.settings, load).start()
-            try:
-                load.wait_accepted(50)
-                window = Window.open(deployment, load)
-                for turn, victim in enumerate(SERVICES, start=1):
-                    deployment[victim].kill()
-                    time.sleep(1.0)
-                    deployment.restart(victim)
-                    load.wait_accepted(50 + turn * 60)
-                window.close(load)
-                load.finish()
-                procedure.finish()
-            finally:
-                load.stop()
-            tally = settle(deployment, load, window, fault="kill -9 each in turn, PostgreSQL",
-                           procedure=procedure)
-            assert tally.accepted >= 400
-    finally:
-        drop_postgres_database(url)
+    with deployed(tmp_path, nats_single(tmp_path), database_url=postgres_url) as deployment:
+        load = Load(deployment["intake"].url, target=400).start()
+        procedure = Procedure(deployment["triage"].url, deployment.settings, load).start()
+        try:
+            load.wait_accepted(50)
+            window = Window.open(deployment, load)
+            for turn, victim in enumerate(SERVICES, start=1):
+                deployment[victim].kill()
+                time.sleep(1.0)
+                deployment.restart(victim)
+                load.wait_accepted(50 + turn * 60)
+            window.close(load)
+            load.finish()
+            procedure.finish()
+        finally:
+            load.stop()
+        tally = settle(deployment, load, window, fault="kill -9 each in turn, PostgreSQL",
+                       procedure=procedure)
+        assert tally.accepted >= 400

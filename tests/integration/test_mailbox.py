@@ -10,7 +10,7 @@ import httpx
 
 from shared.clock import MovableClock
 from shared.config import Settings
-from tests.support import MELDING, eventually, running, token
+from tests.support import MELDING, assessment, eventually, running, token
 
 ANONYMOUS = {**MELDING, "anonymous": True, "identity": {"name": "Mila Mailbox"}}
 WRONG = "0000 0000 0000 0000"
@@ -162,15 +162,15 @@ async def test_final_feedback_closes_the_mailbox_for_replies(sqlite_settings: Se
         await eventually(in_triage)
         # The meldpunt finds it inadmissible: triage closes it with the final feedback.
         assessed = await triage.client.post(
-            f"/api/meldingen/{filed['id']}/assessment", headers=meldpunt, json={
-                "admissible": False, "reasonable_grounds": False, "code_violation": False,
-                "severity": "low", "theme": "gifts", "advice": "no_action",
-                "motivation": "Buiten de reikwijdte.", "feedback": "Wij behandelen dit niet."})
+            f"/api/meldingen/{filed['id']}/assessment", headers=meldpunt, json=assessment(
+                admissible=False, reasonable_grounds=False, code_violation=False,
+                severity="low", advice="no_action", motivation="Buiten de reikwijdte.",
+                feedback="Wij behandelen dit niet."))
         assert assessed.status_code == 200, assessed.text
 
         async def closed() -> bool:
             body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
-            return body["status"] == "closed"
+            return bool(body["status"] == "closed")
 
         await eventually(closed)
         body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()

@@ -88,7 +88,7 @@ async def test_relay_killed_before_recording_republishes_and_jetstream_drops_the
     try:
         filed = intake.file_report(Submission(
             kind=MELDING["kind"], theme=MELDING["theme"],
-            description=MELDING["description"], anonymous=False,
+            description=MELDING["description"], anonymous=True,
         ))
         async with jetstream(settings) as js:
             # A relay publishes the batch and "dies" before it records its progress.
@@ -152,7 +152,7 @@ async def test_the_seal_and_the_position_are_committed_together(settings: Settin
     intake = build_application(settings)
     try:
         intake.file_report(Submission(kind=MELDING["kind"], theme=MELDING["theme"],
-                                      description=MELDING["description"], anonymous=False))
+                                      description=MELDING["description"], anonymous=True))
         async with jetstream(settings) as js:
             relay = OutboxRelay(intake, js, signer_for(settings, "intake"))
             relay.chain.load(relay.tracking_name)

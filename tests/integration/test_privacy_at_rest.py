@@ -29,6 +29,7 @@ from shared.messaging.nats import setup_stream
 from tests.support import (
     MELDING,
     RunningService,
+    assessment,
     eventually,
     in_thread,
     make_settings,
@@ -152,9 +153,7 @@ async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
             await eventually(in_triage)
             assessed = await as_role(
                 triage, "meldpunt", "POST", f"/api/meldingen/{melding_id}/assessment",
-                          json={"admissible": True, "reasonable_grounds": True,
-                                "code_violation": True, "severity": "high", "theme": "gifts",
-                                "advice": "investigation", "motivation": "Ernstig genoeg."})
+                          json=assessment(severity="high"))
             decided = await as_role(
                 triage, "competent_authority", "POST", f"/api/meldingen/{melding_id}/decision",
                 json={"outcome": ["investigation"], "motivation": "Onderzoeken."})

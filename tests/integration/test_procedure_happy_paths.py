@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
-
-import httpx
 
 from shared.config import Settings
-from tests.support import MELDING, RunningService, eventually, running, token
+from tests.support import MELDING, RunningService, assessment, eventually, ok, running, token
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
@@ -21,11 +18,6 @@ async def procedure(settings: Settings) -> AsyncIterator[dict[str, RunningServic
     async with AsyncExitStack() as stack:
         yield {name: await stack.enter_async_context(running(name, settings))
                for name in ("intake", "triage", "investigation")}
-
-
-async def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 async def file_and_decide(s: dict[str, RunningService], settings: Settings,
@@ -40,11 +32,8 @@ async def file_and_decide(s: dict[str, RunningService], settings: Settings,
         return (await triage.get(f"/api/meldingen/{melding_id}", headers=meldpunt)).is_success
 
     await eventually(arrived)
-    await ok(await triage.post(f"/api/meldingen/{melding_id}/assessment", headers=meldpunt, json={
-        "admissible": True, "reasonable_grounds": True, "code_violation": True,
-        "severity": "high", "theme": "gifts", "advice": outcome[0],
-        "motivation": "Een fiets is meer dan 50 euro waard.",
-    }))
+    await ok(await triage.post(f"/api/meldingen/{melding_id}/assessment", headers=meldpunt,
+                               json=assessment(severity="high", advice=outcome[0])))
     await ok(await triage.post(f"/api/meldingen/{melding_id}/messages", headers=meldpunt,
                                json={"body": "We gaan uw melding behandelen."}), 201)
     authority = token(settings, "competent_authority", "bert")
@@ -69,7 +58,7 @@ async def closed_with_feedback(s: dict[str, RunningService], settings: Settings,
     async def closed() -> bool:
         melding = (await s["triage"].client.get(f"/api/meldingen/{melding_id}",
                                                 headers=meldpunt)).json()
-        return melding["status"] == "closed"
+        return bool(melding["status"] == "closed")
 
     await eventually(closed)
     melding = await ok(await s["triage"].client.get(f"/api/meldingen/{melding_id}",

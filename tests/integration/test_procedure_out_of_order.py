@@ -3,7 +3,7 @@ walked over HTTP along both paths, against the transition tables themselves."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 from uuid import UUID
@@ -11,11 +11,9 @@ from uuid import UUID
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
 from services.triage.domain.report import TRANSITIONS as REPORT_TRANSITIONS
 from shared.config import Settings
-from tests.support import MELDING, RunningService, eventually, running, token
+from tests.support import MELDING, RunningService, assessment, eventually, running, token
 
-ASSESSMENT = {"admissible": True, "reasonable_grounds": True, "code_violation": True,
-              "severity": "medium", "theme": "gifts", "advice": "investigation",
-              "motivation": "Gronden genoeg."}
+ASSESSMENT = assessment()
 
 #: triage command -> (role, path after /api/meldingen/{id}, body)
 TRIAGE_STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
@@ -64,7 +62,7 @@ async def new_melding(s: dict[str, RunningService], settings: Settings) -> str:
 
 
 async def assert_refused_in(service: RunningService, aggregate_id: str, status: str,
-                            table: dict[str, dict[str, str]],
+                            table: Mapping[str, Mapping[str, str]],
                             steps: dict[str, tuple[str, str, dict[str, Any]]],
                             headers: dict[str, dict[str, str]], prefix: str) -> int:
     """Try every step the table refuses in `status`; each is 409 and changes nothing."""

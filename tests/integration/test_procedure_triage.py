@@ -14,7 +14,7 @@ from eventsourcing.persistence import Tracking
 from shared.clock import MovableClock
 from shared.config import Settings
 from shared.contracts import MeldingReceived
-from tests.support import MELDING, RunningService, eventually, running, token
+from tests.support import MELDING, RunningService, assessment, eventually, running, token
 
 JAN_31 = datetime(2025, 1, 31, 9, tzinfo=UTC)
 
@@ -48,7 +48,7 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
         a, b, c = (f["id"] for f in filed)
 
         async def all_arrived() -> bool:
-            return (await queue(triage, meldpunt))["total"] == 3
+            return bool((await queue(triage, meldpunt))["total"] == 3)
 
         await eventually(all_arrived)
 
@@ -83,11 +83,8 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
         # Filters on theme and status; the assessment's confirmed theme counts.
         assert await ids(triage, meldpunt, theme="gifts") == [a, c]
         response = await triage.client.post(f"/api/meldingen/{a}/assessment", headers=meldpunt,
-                                            json={"admissible": True,
-                                                  "reasonable_grounds": True,
-                                                  "code_violation": True, "severity": "low",
-                                                  "theme": "interests", "advice": "conversation",
-                                                  "motivation": "Belangenverstrengeling."})
+                                            json=assessment(severity="low", theme="interests",
+                                                            advice="conversation"))
         assert response.status_code == 200, response.text
         assert await ids(triage, meldpunt, theme="gifts") == [c]
         assert await ids(triage, meldpunt, theme="interests") == [a]
@@ -111,7 +108,7 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
 
         async def reply_arrived() -> bool:
             melding = (await triage.client.get(f"/api/meldingen/{a}", headers=meldpunt)).json()
-            return melding["history"][-1]["what"] == "reporter_replied"
+            return bool(melding["history"][-1]["what"] == "reporter_replied")
 
         await eventually(reply_arrived)
         melding = (await triage.client.get(f"/api/meldingen/{a}", headers=meldpunt)).json()

@@ -7,15 +7,9 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from datetime import datetime
 
-from services.reporting.domain.figures import LOCAL
 from shared.config import Settings
-from tests.support import MELDING, RunningService, eventually, running, token
-
-
-async def ok(response_awaitable: object) -> dict[str, object]:
-    response = await response_awaitable  # type: ignore[misc]
-    assert response.status_code in (200, 201), response.text
-    return response.json()  # type: ignore[no-any-return]
+from shared.terms import LOCAL
+from tests.support import MELDING, RunningService, assessment, eventually, ok, running, token
 
 
 async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Settings) -> None:
@@ -41,10 +35,9 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
 
         async def assess_and_decide(melding: str, admissible: bool, advice: str) -> None:
             await ok(s["triage"].client.post(f"/api/meldingen/{melding}/assessment",
-                                             headers=meldpunt, json={
-                "admissible": admissible, "reasonable_grounds": admissible,
-                "code_violation": admissible, "severity": "high", "theme": "gifts",
-                "advice": advice, "motivation": "Gemotiveerd."}))
+                                             headers=meldpunt, json=assessment(
+                admissible=admissible, reasonable_grounds=admissible,
+                code_violation=admissible, severity="high", advice=advice)))
             if admissible:
                 await ok(s["triage"].client.post(f"/api/meldingen/{melding}/decision",
                                                  headers=board, json={
@@ -89,8 +82,8 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         async def counted() -> bool:
             figures = (await reporting.get(f"/api/reports/annual?year={year}",
                                            headers=auditor)).json()
-            return figures["closed"]["by_reason"]["case_closed"] == 2 \
-                and figures["terms"]["feedback"]["within"] >= 2
+            return bool(figures["closed"]["by_reason"]["case_closed"] == 2
+                        and figures["terms"]["feedback"]["within"] >= 2)
 
         await eventually(counted, timeout=30)
         figures = (await reporting.get(f"/api/reports/annual?year={year}",
@@ -124,6 +117,6 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         await eventually(all_sealed)
         report = await ok(reporting.get("/api/audit/verify", headers=auditor))
         assert report["ok"] is True, report["first_bad"]
-        chains = {c["chain"] for c in report["chains"]}  # type: ignore[attr-defined]
+        chains = {c["chain"] for c in report["chains"]}
         assert {"stream:intake", "stream:triage", "stream:investigation",
                 "store:intake", "store:triage", "store:investigation"} <= chains

@@ -58,7 +58,7 @@ def parked(app: ServiceApplication) -> list[Any]:
 async def readyz_parked(service: RunningService) -> int:
     response = await service.client.get("/readyz")
     assert response.status_code == 200, response.text
-    return int(response.json()["details"]["parked_messages"])
+    return int(response.json()["parked_messages"])
 
 
 async def test_bad_messages_are_parked_and_the_next_good_one_is_applied(

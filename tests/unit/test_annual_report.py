@@ -171,7 +171,7 @@ EXPECTED_2025: dict[str, Any] = {
                              "none": 4, "written_reprimand": 2, "dismissal": 1,
                              "process_change": 1, "training": 1}},
     "closed": {"by_reason": {"inadmissible": 3, "no_action": 2, "referral": 0,
-                             "case_closed": 8}},
+                             "police_report": 0, "case_closed": 8}},
     "terms": {
         "acknowledgement": {"within": 10, "late": 3, "share_within": 0.7692},
         "feedback": {"within": 9, "late": 3, "pending": 1, "share_within": 0.75},

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.triage.domain.deadlines import (
+from shared.terms import (
     LOCAL,
     add_months,
     deadlines,

@@ -4,6 +4,7 @@ recorded events gives back the same state."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -30,7 +31,7 @@ def replayed(aggregate: Any) -> Any:
     return rebuilt
 
 
-def check_step(aggregate: Any, table: dict[str, dict[str, str]], command: str,
+def check_step(aggregate: Any, table: Mapping[str, Mapping[str, str]], command: str,
                run: Any, expected: Any) -> None:
     """Run one command and hold it to the table: success exactly where it allows."""
     state, version = aggregate.status, aggregate.version

@@ -10,10 +10,10 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.triage.domain.deadlines import deadlines, is_overdue
 from services.triage.domain.report import Report
 from services.triage.views import Queue
 from shared.errors import DomainError
+from shared.terms import deadlines, is_overdue
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 THEMES = ["gifts", "conduct", "interests"]

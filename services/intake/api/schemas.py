@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
-from shared.contracts import Channel, Kind, Theme
+from services.intake.application import Submission
+from services.intake.domain.report import Status
+from shared.contracts import Adviser, Channel, Kind, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -27,13 +29,24 @@ class MeldingIn(BaseModel):
     kind: Kind
     theme: Theme
     description: Text
-    anonymous: bool
+    # Only JSON's true and false: "yes" or 1 is not a reporter's choice to stay anonymous.
+    anonymous: StrictBool
     identity: Identity | None = None
     identity_sealed: Annotated[str, StringConstraints(max_length=4096)] | None = None
     key_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     involved: Annotated[list[Short], Field(max_length=50)] = []
     occurred: date | None = None
     channel: Channel = "web"
+
+    def submission(self) -> Submission:
+        """The command to file, as the API and the web form both hand it on."""
+        identity = self.identity.model_dump(exclude_none=True) if self.identity else None
+        return Submission(
+            kind=self.kind, theme=self.theme, description=self.description,
+            anonymous=self.anonymous, channel=self.channel, involved=tuple(self.involved),
+            occurred=self.occurred, identity=identity or None,
+            identity_sealed=self.identity_sealed, key_id=self.key_id,
+        )
 
 
 class FiledOut(BaseModel):
@@ -74,7 +87,7 @@ class MailboxMessage(BaseModel):
 
 class MailboxOut(BaseModel):
     id: str
-    status: Literal["received", "acknowledged", "feedback_given", "closed"]
+    status: Status
     messages: list[MailboxMessage]
 
 
@@ -91,7 +104,7 @@ class ReplyOut(BaseModel):
 class ContactMomentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    adviser: Literal["integrity", "conduct"]
+    adviser: Adviser
     theme: Theme
     date: date
 

@@ -3,19 +3,53 @@ the keyed hash of the receipt, and the mailbox between reporter and meldpunt."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import InvalidInput, InvalidTransition, NotFound
+from shared.terms import local_date
 
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
+#: What the reporter's mailbox shows of the melding's handling.
+Status = Literal["received", "acknowledged", "feedback_given", "closed"]
+
+
+def refusals(*, anonymous: bool, identity: Mapping[str, Any] | None, occurred: date | None,
+             today: date) -> list[InvalidInput]:
+    """Everything that keeps a melding from being filed, whichever way it comes in (the
+    API raises the first, the web form shows them all beside their fields)."""
+    found = []
+    if not anonymous and not (identity or {}).get("name"):
+        found.append(InvalidInput("A named melding needs the reporter's name.",
+                                  field="identity.name"))
+    if occurred is not None and occurred > today:
+        found.append(InvalidInput("The day it happened cannot lie in the future.",
+                                  field="occurred"))
+    return found
 
 
 class Report(Aggregate):
     """A melding (glossary: melding -> Report) filed at intake."""
+
+    @classmethod
+    def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
+             occurred: date | None, channel: str, anonymous: bool,
+             identity: dict[str, Any] | None, sealed_identity: dict[str, str] | None,
+             received_at: datetime) -> Report:
+        """A new melding, if `refusals` finds nothing. The rules are checked here and
+        not when the event is applied, so a stored melding always loads again."""
+        found = refusals(anonymous=anonymous, identity=identity, occurred=occurred,
+                         today=local_date(received_at))
+        if found:
+            raise found[0]
+        return cls(kind=kind, theme=theme, description=description, involved=involved,
+                   occurred=occurred, channel=channel, anonymous=anonymous,
+                   identity=identity, sealed_identity=sealed_identity,
+                   received_at=received_at)
 
     @event("Filed")
     def __init__(
@@ -46,7 +80,7 @@ class Report(Aggregate):
         self.sealed_identity = sealed_identity
         self.received_at = received_at
         self.acknowledged_at: datetime | None = None
-        self.status = "received"
+        self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []
         self.identity_reads: list[dict[str, Any]] = []
 

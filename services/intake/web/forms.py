@@ -1,7 +1,8 @@
 """Turns the posted melding form into a `Submission`, or into errors per field.
 
-The rules are the JSON API's (`MeldingIn`), so the form and the API accept the same
-meldingen; only the messages differ: they name the field in the reporter's language.
+The rules are the JSON API's (`MeldingIn`) and the domain's (`refusals`), so the form
+and the API accept the same meldingen; only the messages differ: they name the field
+in the reporter's language.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pydantic import ValidationError
 
 from services.intake.api.schemas import MeldingIn
 from services.intake.application import Submission
+from services.intake.domain.report import refusals
+from shared.errors import InvalidInput
 
 FIELDS = ("kind", "theme", "description", "occurred", "involved", "anonymous",
           "name", "email", "phone")
@@ -41,15 +44,17 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
     if anonymous is None:
         form.errors["anonymous"] = "anonymous"
     identity = {name: values[name] for name in IDENTITY_FIELDS if values[name]}
-    if anonymous is False and not values["name"]:
-        form.errors["name"] = "name"
     sealed = values["identity_sealed"] if anonymous else ""
     if sealed and identity:
         # The reporter typed the details again (e.g. after an error): the new ones count.
         sealed = values["identity_sealed"] = ""
     occurred = _date(values["occurred"])
-    if values["occurred"] and (occurred is None or occurred > today):
+    if values["occurred"] and occurred is None:
         form.errors["occurred"] = "occurred"
+    if anonymous is not None:
+        for refusal in refusals(anonymous=anonymous, identity=identity, occurred=occurred,
+                                today=today):
+            form.errors.setdefault(error_field(refusal), error_field(refusal))
 
     payload: dict[str, object] = {
         "kind": values["kind"], "theme": values["theme"],
@@ -73,14 +78,13 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
 
     form.sealing = "named" if not anonymous else (
         "browser" if sealed else "server" if identity else "none")
-    form.submission = Submission(
-        kind=body.kind, theme=body.theme, description=body.description,
-        anonymous=body.anonymous, channel="web", involved=tuple(body.involved),
-        occurred=body.occurred,
-        identity=body.identity.model_dump(exclude_none=True) if body.identity else None,
-        identity_sealed=body.identity_sealed, key_id=body.key_id,
-    )
+    form.submission = body.submission()  # the web channel: MeldingIn's default
     return form
+
+
+def error_field(error: InvalidInput) -> str:
+    """The form field a domain error names."""
+    return field_of(error.field.split("."))
 
 
 def field_of(loc: tuple[int | str, ...] | list[str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -24,14 +23,10 @@ from services.intake.web.rendering import cross_site, form_tokens, posted_fields
 from services.intake.web.texts import TEXTS, language
 from shared.auth import InvalidToken
 from shared.errors import InvalidTransition
+from shared.terms import LOCAL
 
 router = APIRouter(prefix="/mailbox", include_in_schema=False)
 MAX_BODY = 20_000
-LOCAL: ZoneInfo | None
-try:
-    LOCAL = ZoneInfo("Europe/Amsterdam")
-except ZoneInfoNotFoundError:  # a system without time zone data: show UTC
-    LOCAL = None
 
 
 @router.get("", response_class=HTMLResponse)
@@ -123,5 +118,5 @@ async def _mailbox_page(
 
 
 def _when(at: datetime, lang: str) -> str:
-    local = at.astimezone(LOCAL) if LOCAL is not None else at
+    local = at.astimezone(LOCAL)
     return local.strftime("%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")

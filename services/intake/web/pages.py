@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from services.intake.adapters.receipts import grouped
 from services.intake.api.deps import Filer, Intake
 from services.intake.application import IntakeApplication
-from services.intake.web.forms import MeldingForm, field_of, parse_melding
+from services.intake.web.forms import MeldingForm, error_field, parse_melding
 from services.intake.web.rendering import (
     cross_site,
     form_tokens,
@@ -24,6 +24,7 @@ from services.intake.web.rendering import (
 )
 from services.intake.web.texts import language
 from shared.errors import InvalidInput, Unavailable
+from shared.terms import local_date
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,8 +48,7 @@ async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLRespons
     """File the melding and show its receipt, or show the form again with its errors."""
     posted = await posted_fields(request)
     lang = language(posted.get("lang"))
-    today = intake.clock.now().date()
-    melding = parse_melding(posted, today)
+    melding = parse_melding(posted, local_date(intake.clock.now()))
     if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
         melding.errors = {"form": "form"}
         return _form(request, intake, lang, melding, status_code=403)
@@ -57,9 +57,11 @@ async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLRespons
     try:
         filed = await filing.file(melding.submission)
     except InvalidInput as exc:
-        # Only what the server could not check before: a sealed box that is not one.
-        melding.errors = {field_of([exc.extra["errors"][0]["field"]]): "identity_sealed"}
-        melding.values["identity_sealed"] = ""
+        # Mostly what the form could not check itself: a sealed box that is not one.
+        field = error_field(exc)
+        melding.errors = {field: field}
+        if field == "identity_sealed":
+            melding.values["identity_sealed"] = ""
         return _form(request, intake, lang, melding, status_code=422)
     except (Unavailable, PersistenceError):
         melding.errors = {"unavailable": "unavailable"}
@@ -80,5 +82,5 @@ def _form(
         request, "form.html", lang, status_code=status_code, switch="/",
         values=melding.values, errors=melding.errors, anchors=ANCHORS,
         adviser_key=base64.b64encode(sealer.public_keys[sealer.current]).decode(),
-        key_id=sealer.current, today=intake.clock.now().date().isoformat(),
+        key_id=sealer.current, today=local_date(intake.clock.now()).isoformat(),
     )

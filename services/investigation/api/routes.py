@@ -26,6 +26,7 @@ from services.investigation.api.schemas import (
 )
 from services.investigation.domain.case import Case
 from shared.auth import Principal
+from shared.authz import is_allowed
 from shared.web import authorized
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -41,7 +42,7 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseList:
     """The cases, oldest first: an investigator's own, or all for the competent authority."""
-    own = principal.sub if principal.role != "competent_authority" else None
+    own = None if is_allowed(principal.role, "case.read_all") else principal.sub
     visible = cases.visible(investigator=own)
     return CaseList(
         items=[CaseSummaryOut(id=str(c.id), path=c.path, theme=c.theme, status=c.status,
@@ -144,7 +145,7 @@ def take_measures(
 
 def _case(case: Case) -> CaseOut:
     return CaseOut(
-        id=str(case.id), path=case.path,  # type: ignore[arg-type]
+        id=str(case.id), path=case.path,
         status=case.status, outcome=case.outcome,
         theme=case.theme, involved=case.involved, opened_at=case.opened_at,
         investigators=case.investigators, conversation=case.conversation, plan=case.plan,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.contracts import Conclusion, MeasureKind
+from shared.contracts import CasePath, Conclusion, MeasureKind, MeasureTarget
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -46,7 +46,7 @@ class FinalReportIn(_In):
 
 
 class MeasureIn(_In):
-    target: Literal["person", "process"]
+    target: MeasureTarget
     kind: MeasureKind
     description: Text
 
@@ -83,7 +83,7 @@ class CaseList(BaseModel):
 
 class CaseOut(BaseModel):
     id: str
-    path: Literal["conversation", "investigation"]
+    path: CasePath
     status: str
     outcome: list[str]
     theme: str

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.investigation.domain.conflicts import conflict_of
 from services.investigation.domain.measures import check_measures
+from shared.contracts import CasePath
 from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 
 #: command -> {status it is allowed in: status it leads to}
@@ -43,9 +44,14 @@ TRANSITIONS: Final[dict[str, dict[str, str]]] = {
 RESPONSE_TERM: Final = timedelta(days=14)
 
 
-def path_of(outcome: list[str]) -> str:
+def path_of(outcome: list[str]) -> CasePath:
     """An investigation when decided on (it may include talks); otherwise a conversation."""
     return "investigation" if "investigation" in outcome else "conversation"
+
+
+def first_status(path: CasePath) -> str:
+    """Where each path starts: the table above takes it from there."""
+    return "awaiting_investigators" if path == "investigation" else "awaiting_conversation"
 
 
 class Case(Aggregate):
@@ -66,8 +72,7 @@ class Case(Aggregate):
         self.assessed_by = assessed_by
         self.decided_by = decided_by
         self.opened_at = at
-        self.status = ("awaiting_investigators" if self.path == "investigation"
-                       else "awaiting_conversation")
+        self.status = first_status(self.path)
         self.investigators: list[str] = []
         self.conversation: dict[str, Any] | None = None
         self.plan: dict[str, Any] | None = None

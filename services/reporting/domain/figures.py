@@ -16,32 +16,31 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, get_args
 
 import orjson
 
-from services.triage.domain.deadlines import (
-    ACKNOWLEDGE_WITHIN,
-    FEEDBACK_WITHIN_MONTHS,
-    add_months,
+from shared.contracts import (
+    Adviser,
+    Channel,
+    ClosingReason,
+    Conclusion,
+    Kind,
+    MeasureKind,
+    Outcome,
+    Theme,
 )
+from shared.terms import LOCAL, deadlines, in_time
 
-#: The organisation's time zone: a melding at 23:30 UTC on 31 December 2025 was
-#: received on 1 January 2026 in Nijmegen.
-LOCAL = ZoneInfo("Europe/Amsterdam")
-
-THEMES = ("interests", "conduct", "gifts", "resources", "information", "private_conduct",
-          "subversion", "other")
-KINDS = ("integrity_violation", "wrongdoing", "eu_law_breach", "undesirable_behaviour")
-CHANNELS = ("web", "manager", "confidential_adviser_integrity",
-            "confidential_adviser_conduct", "meldpunt")
-OUTCOMES = ("no_action", "conversation", "investigation", "police_report", "referral")
-CONCLUSIONS = ("founded", "partly_founded", "unfounded", "not_established")
-MEASURES = ("none", "written_reprimand", "suspension", "dismissal", "summary_dismissal",
-            "process_change", "training", "other")
-CLOSING_REASONS = ("inadmissible", "no_action", "referral", "case_closed")
-ADVISERS = ("integrity", "conduct")
+# Every vocabulary is the contract's: a value added there is counted here.
+THEMES: tuple[str, ...] = get_args(Theme)
+KINDS: tuple[str, ...] = get_args(Kind)
+CHANNELS: tuple[str, ...] = get_args(Channel)
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+CONCLUSIONS: tuple[str, ...] = get_args(Conclusion)
+MEASURES: tuple[str, ...] = get_args(MeasureKind)
+CLOSING_REASONS: tuple[str, ...] = get_args(ClosingReason)
+ADVISERS: tuple[str, ...] = get_args(Adviser)
 
 # The per-melding state kept in memory: a short list, not an object, for speed.
 YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED = range(5)
@@ -112,11 +111,11 @@ class AnnualFigures:
         self._count(year, "theme", data["theme"])
         self._count(year, "kind", data["kind"])
         self._count(year, "channel", data["channel"])
-        received, acknowledged = moment(data["received_at"]), moment(data["acknowledged_at"])
-        in_time = acknowledged - received <= ACKNOWLEDGE_WITHIN
-        self._count(year, "acknowledgement", "within" if in_time else "late")
-        due = add_months(acknowledged, FEEDBACK_WITHIN_MONTHS).timestamp()
-        self.meldingen[data["melding_id"]] = [year, due, False, None, 0]
+        acknowledged = moment(data["acknowledged_at"])
+        terms = deadlines(moment(data["received_at"]), acknowledged)
+        met = in_time(acknowledged, terms.acknowledge_by)
+        self._count(year, "acknowledgement", "within" if met else "late")
+        self.meldingen[data["melding_id"]] = [year, terms.feedback_by, False, None, 0]
 
     def _contact_moment(self, data: dict[str, Any]) -> None:
         self._count(int(data["date"][:4]), f"contact_{data['adviser']}", data["theme"])
@@ -145,8 +144,8 @@ class AnnualFigures:
         if state is None or state[FEEDBACK_GIVEN]:
             return  # the statutory term is about the first feedback
         state[FEEDBACK_GIVEN] = True
-        in_time = moment(data["at"]).timestamp() <= state[FEEDBACK_DUE]
-        self._count(state[YEAR], "feedback", "within" if in_time else "late")
+        met = in_time(moment(data["at"]), state[FEEDBACK_DUE])
+        self._count(state[YEAR], "feedback", "within" if met else "late")
 
     def _closed(self, data: dict[str, Any]) -> None:
         self._count(self._year_of(data), "closed", data["reason"])

@@ -19,13 +19,13 @@ from services.triage.api.schemas import (
     MessageOut,
     QueueItem,
     QueuePage,
-    Status,
 )
 from services.triage.application import Assessment, Decision
-from services.triage.domain.deadlines import deadlines, is_overdue
-from services.triage.domain.report import Report
+from services.triage.domain.report import Report, Status
 from shared.auth import Principal
+from shared.authz import is_allowed
 from shared.contracts import NamedIdentity, Theme
+from shared.terms import deadlines, is_overdue
 from shared.web import authorized
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
@@ -107,8 +107,11 @@ def message_reporter(
 
 
 def visible_identity(report: Report, principal: Principal) -> NamedIdentity | None:
-    """A named reporter's identity is for the meldpunt; an anonymous one's for nobody here."""
-    if principal.role != "meldpunt" or report.anonymous or not report.identity:
+    """A named reporter's identity, for whom the table allows it; an anonymous one's is
+    for nobody here."""
+    if not is_allowed(principal.role, "melding.read_identity"):
+        return None
+    if report.anonymous or not report.identity:
         return None
     return NamedIdentity(**report.identity)
 
@@ -119,7 +122,7 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
         id=str(report.id), kind=report.kind, theme=report.theme, channel=report.channel,
         description=report.description, involved=report.involved, occurred=report.occurred,
         anonymous=report.anonymous, identity=visible_identity(report, principal),
-        status=report.status,  # type: ignore[arg-type]
+        status=report.status,
         received_at=report.received_at, acknowledged_at=report.acknowledged_at,
         deadlines=DeadlinesOut(acknowledge_by=terms.acknowledge_by,
                                feedback_by=terms.feedback_by),

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
-from shared.contracts import NamedIdentity, Outcome, Theme
+from services.triage.domain.report import Status
+from shared.contracts import MessagePurpose, NamedIdentity, Outcome, Severity, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Status = Literal["received", "assessed", "decided", "closed"]
-Severity = Literal["low", "medium", "high"]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -21,9 +27,10 @@ def _unique(values: list[str]) -> list[str]:
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    admissible: bool
-    reasonable_grounds: bool
-    code_violation: bool
+    # Only JSON's true and false, as at intake: "no" is not a verdict.
+    admissible: StrictBool
+    reasonable_grounds: StrictBool
+    code_violation: StrictBool
     severity: Severity
     theme: Theme
     advice: Outcome
@@ -49,7 +56,7 @@ class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: Text
-    purpose: Literal["message", "feedback"] = Field(
+    purpose: MessagePurpose = Field(
         "message", description="'feedback' counts as the statutory feedback on the follow-up")
 
 

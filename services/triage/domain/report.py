@@ -9,15 +9,18 @@ takes its new status from it, so a refused command leaves no event behind.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.contracts import ClosingReason, opens_case
 from shared.errors import InvalidInput, InvalidTransition
 
+Status = Literal["received", "assessed", "decided", "closed"]
+
 #: command -> {status it is allowed in: status it leads to}
-TRANSITIONS: Final[dict[str, dict[str, str]]] = {
+TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "assess": {"received": "assessed"},
     "decide": {"assessed": "decided"},
     "message_reporter": {s: s for s in ("received", "assessed", "decided")},
@@ -25,15 +28,7 @@ TRANSITIONS: Final[dict[str, dict[str, str]]] = {
     "close": {"assessed": "closed", "decided": "closed"},
 }
 
-CASE_OUTCOMES: Final = frozenset({"conversation", "investigation"})
-
-
-def opens_case(outcome: list[str]) -> bool:
-    """A conversation or an investigation continues in the investigation service."""
-    return bool(CASE_OUTCOMES.intersection(outcome))
-
-
-def closing_reason(outcome: list[str]) -> str | None:
+def closing_reason(outcome: list[str]) -> ClosingReason | None:
     """Why a decision ends the melding at once, or None when a case follows."""
     if opens_case(outcome):
         return None
@@ -90,7 +85,7 @@ class Report(Aggregate):
         self.identity = None if anonymous else identity
         self.received_at = received_at
         self.acknowledged_at = acknowledged_at
-        self.status = "received"
+        self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
         self.closure: dict[str, Any] | None = None
@@ -144,7 +139,7 @@ class Report(Aggregate):
         self._replied(body=body, at=at)
         return True
 
-    def close(self, *, reason: str, feedback: str, by: str, at: datetime) -> None:
+    def close(self, *, reason: ClosingReason, feedback: str, by: str, at: datetime) -> None:
         """Close with the final feedback to the reporter, sent in the same commit."""
         self._check("close")
         self._messaged(body=feedback, purpose="feedback", by=by, at=at)
@@ -196,7 +191,7 @@ class Report(Aggregate):
         self.history.append({"what": "reporter_replied", "who": "reporter", "at": at})
 
     @event("Closed")
-    def _closed(self, *, reason: str, by: str, at: datetime) -> None:
+    def _closed(self, *, reason: ClosingReason, by: str, at: datetime) -> None:
         self.closure = {"reason": reason, "at": at}
         self._advance("close")
         self.history.append({"what": f"closed ({reason})", "who": by, "at": at})

@@ -1,10 +1,11 @@
-"""The statutory terms of a melding, computed here and nowhere else.
+"""The statutory terms of a melding, computed here and nowhere else: triage flags them,
+reporting counts whether they were met.
 
 Acknowledgement within 7 days of receipt; feedback within 3 calendar months of the
 acknowledgement (Wet bescherming klokkenluiders, art. 2 lid 1). A month is a calendar
 month: a day that does not exist in the target month becomes that month's last day,
 so 31 January + 3 months is 30 April, and 30 November 2023 + 3 months is 29 February
-2024. Months are counted on the organisation's calendar (Europe/Amsterdam): a melding
+2024. Months are counted on the organisation's calendar (`LOCAL`): a melding
 acknowledged at 23:30 UTC on 31 January was acknowledged on 1 February in Nijmegen,
 so its term ends on 1 May, at the same time of day there. Results keep the time zone
 their input carries.
@@ -14,13 +15,19 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ACKNOWLEDGE_WITHIN = timedelta(days=7)
 FEEDBACK_WITHIN_MONTHS = 3
-#: The organisation's time zone: its calendar decides what a day and a month are.
+#: The organisation's time zone: its calendar decides what a day, a month and a
+#: year are (a melding at 23:30 UTC on 31 December 2025 came in 2026 in Nijmegen).
 LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """The day `moment` falls on in the organisation's calendar."""
+    return moment.astimezone(LOCAL).date()
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,12 @@ def deadlines(received_at: datetime, acknowledged_at: datetime | None) -> Deadli
     )
 
 
+def in_time(done_at: datetime, due: datetime) -> bool:
+    """Whether a step done at `done_at` met the term ending at `due` (the last moment
+    itself still counts)."""
+    return done_at <= due
+
+
 def overdue_from(
     terms: Deadlines, acknowledged_at: datetime | None, feedback_at: datetime | None
 ) -> datetime | None:
@@ -57,9 +70,11 @@ def overdue_from(
     feedback not given by `feedback_by` (given late, or not yet and the term passed).
     A missed term stays missed, so the annual report can count it."""
     moments: list[datetime] = []
-    if acknowledged_at is None or acknowledged_at > terms.acknowledge_by:
+    if acknowledged_at is None or not in_time(acknowledged_at, terms.acknowledge_by):
         moments.append(terms.acknowledge_by)
-    if terms.feedback_by is not None and (feedback_at is None or feedback_at > terms.feedback_by):
+    if terms.feedback_by is not None and (
+        feedback_at is None or not in_time(feedback_at, terms.feedback_by)
+    ):
         moments.append(terms.feedback_by)
     return min(moments) if moments else None
 

@@ -1,0 +1,70 @@
+"""A stored event that can no longer be read (a flipped byte fails its cipher tag)
+costs the aggregate it belongs to, not the service.
+
+The application's mapper turns the failure into `DamagedRecord`, after noting the
+event in the application's register: logged once (store, originator id, version),
+and listed in `/readyz`. Readers of the whole store (the views' feed, the outbox
+relay, the sweep at start) skip it; a request for that aggregate answers the
+problem; an integration event for it changes nothing else (see
+`ServiceApplication.apply_policy`). How an operator restores it:
+docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+
+from shared.errors import DamagedRecord
+
+log = logging.getLogger("meldingen.damage")
+
+
+@dataclass(frozen=True, order=True)
+class Damaged:
+    store: str
+    originator_id: str
+    version: int
+
+
+class DamageRegister:
+    """The damaged events one store met since the process started."""
+
+    def __init__(self, store: str) -> None:
+        self.store = store
+        self._found: set[Damaged] = set()
+        self._lock = threading.Lock()
+
+    def note(self, originator_id: Any, version: int) -> Damaged:
+        damaged = Damaged(self.store, str(originator_id), version)
+        with self._lock:
+            new = damaged not in self._found
+            self._found.add(damaged)
+        if new:  # one error per event, however often it is read
+            log.error("stored event damaged: it cannot be read; its aggregate is "
+                      "unavailable until restored (docs/reliability.md)", extra=asdict(damaged))
+        return damaged
+
+    def listed(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(d) for d in sorted(self._found)]
+
+
+class DamageAwareMapper(Mapper[UUID]):
+    """eventsourcing's mapper, which notes an unreadable event before refusing it."""
+
+    register: DamageRegister
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        try:
+            return super().to_domain_event(stored_event)
+        except MapperDeserialisationError:
+            damaged = self.register.note(stored_event.originator_id,
+                                         stored_event.originator_version)
+            raise DamagedRecord(damaged.originator_id, damaged.version) from None
