@@ -32,12 +32,12 @@ def raw_limits(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, 
     """The limits beneath intake, on a stack of their own (own files or database)."""
     stack = Stack(root, database_url)
     try:
-        nats_url = stack.start_nats()
+        stack.start_nats()
         result: dict[str, Any] = {
             "store_append": raw.store_append(stack.settings, count=sizes.store_count,
                                              seconds=sizes.store_seconds),
             "jetstream": asyncio.run(raw.jetstream_latency(
-                nats_url, rate=400, count=sizes.jetstream_count,
+                stack.settings, rate=400, count=sizes.jetstream_count,
                 seconds=sizes.jetstream_count / 400 + 5)),
         }
         bare = stack.start_module("bare", "bench.bare_app")

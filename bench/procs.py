@@ -4,6 +4,7 @@ kernel knows about them (peak RSS, CPU time)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from shared.auth import issue_token
 from shared.config import Settings
 from shared.health import wait_until_healthy
 from shared.tokens import development_jwks
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import setup_stream
 
 REPO = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -81,10 +84,12 @@ class Stack:
     def start_nats(self) -> str:
         port = natsserver.free_port()
         popen = natsserver.start(port, self.root / "nats",
-                                 log_file=self.root / "logs" / "nats.log")
+                                 log_file=self.root / "logs" / "nats.log",
+                                 authorization=development_authorization(self.settings))
         url = f"nats://127.0.0.1:{port}"
         self.processes["nats"] = Process("nats", popen, url)
         self.settings = self.settings.model_copy(update={"nats_url": url})
+        asyncio.run(setup_stream(self.settings))  # as `meldingen run` does, as admin
         return url
 
     def cpu_seconds(self) -> float:

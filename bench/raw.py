@@ -17,6 +17,8 @@ from bench.payloads import melding
 from bench.stats import summary
 from shared.config import Settings
 from shared.eventstore import store_environment
+from shared.messaging.nats import connect
+from shared.messaging.permissions import ADMIN
 
 
 def store_append(settings: Settings, *, count: int, seconds: float) -> dict[str, Any]:
@@ -37,11 +39,11 @@ def store_append(settings: Settings, *, count: int, seconds: float) -> dict[str,
             "latency": summary(latencies)}
 
 
-async def jetstream_latency(url: str, *, rate: float, count: int,
+async def jetstream_latency(settings: Settings, *, rate: float, count: int,
                             seconds: float) -> dict[str, Any]:
     """Publish-and-wait with message ids (as the relay does) at a steady rate, consumed
     by a durable pull consumer fetching in batches (as the inbox does)."""
-    nc = await nats.connect(url)
+    nc = await connect(settings, "bench-raw", user=ADMIN)
     js = nc.jetstream()
     await js.add_stream(StreamConfig(name="BENCHRAW", subjects=["benchraw.>"],
                                      storage=StorageType.FILE))
@@ -86,11 +88,11 @@ async def jetstream_latency(url: str, *, rate: float, count: int,
             "latency": summary(latencies)}
 
 
-async def stream_read_rate(url: str, stream: str, *, expected: int,
+async def stream_read_rate(settings: Settings, stream: str, *, expected: int,
                            seconds: float) -> dict[str, Any]:
     """Every message of the stream from the first, through an ordered push consumer
     (no acks, flow control): what a replay could read at most."""
-    nc = await nats.connect(url)
+    nc = await connect(settings, "bench-raw", user=ADMIN)
     js = nc.jetstream()
     done = asyncio.get_running_loop().create_future()
     received = 0

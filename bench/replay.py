@@ -33,13 +33,13 @@ def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]
     for events in sizes.replay_events:
         stack = Stack(root / f"replay-{events}", database_url)
         try:
-            nats_url = stack.start_nats()
+            stack.start_nats()
             started = time.perf_counter()
             asyncio.run(seed.publish(stack.settings, seed.procedure_events(events)))
             run: dict[str, Any] = {"events": events,
                                    "seed_s": round(time.perf_counter() - started, 1)}
             run["raw_read"] = asyncio.run(raw.stream_read_rate(
-                nats_url, stack.settings.stream, expected=events, seconds=60 + events / 5000))
+                stack.settings, stack.settings.stream, expected=events, seconds=60 + events / 5000))
             run.update(_worker(stack, events))
             run["endpoint"] = _endpoint(stack)
             runs.append(run)

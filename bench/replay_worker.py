@@ -15,14 +15,17 @@ from typing import Any
 from services.reporting import audit
 from shared.config import get_settings
 from shared.messaging.nats import connect
+from shared.messaging.permissions import AUDITOR
+from shared.messaging.signing import verifier_for
 
 
 async def replay() -> dict[str, Any]:
     settings = get_settings()
-    nc = await connect(settings, name="bench-replay")
+    nc = await connect(settings, name="bench-replay", user=AUDITOR)
     try:
         started = time.perf_counter()
-        figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream)
+        figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream,
+                                                     verifier_for(settings))
         elapsed = time.perf_counter() - started
     finally:
         await nc.close()

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bench.payloads import KINDS, THEMES
 from shared.chain import GENESIS, envelope_hash
-from shared.config import Settings
+from shared.config import SERVICES, Settings
 from shared.contracts import (
     CaseClosed,
     ContactMomentRecorded,
@@ -27,6 +27,8 @@ from shared.contracts import (
     ReporterMessaged,
 )
 from shared.messaging.nats import open_stream
+from shared.messaging.permissions import ADMIN
+from shared.messaging.signing import HEADER, signer_for
 
 YEAR_START = datetime(2025, 1, 1, 9, tzinfo=UTC)
 DESCRIPTION = "Een leverancier gaf het afdelingshoofd inkoop een fiets. (bench)"
@@ -86,7 +88,9 @@ async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEve
                   window: int = 5000) -> int:
     """Publish like the relays, but with up to a window of acknowledgements pending
     rather than one: the stream is the same."""
-    nc, js = await open_stream(settings, "bench-seed")
+    # As admin, with each source's own signing key: the consumers check both.
+    nc, js = await open_stream(settings, "bench-seed", user=ADMIN)
+    signers = {source: signer_for(settings, source) for source in SERVICES}
     positions: dict[str, int] = {}
     heads: dict[str, str] = {}
     published = 0
@@ -98,7 +102,8 @@ async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEve
             payload = envelope.encode()
             heads[source] = envelope_hash(payload)
             await js.publish_async(envelope.subject, payload, wait_stall=60.0,
-                                   headers={"Nats-Msg-Id": envelope.message_id})
+                                   headers={"Nats-Msg-Id": envelope.message_id,
+                                            HEADER: signers[source].sign(payload)})
             published += 1
             if published % window == 0:
                 await js.publish_async_completed()

@@ -26,6 +26,7 @@ from eventsourcing.system import ProcessApplication
 from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper, DamageRegister
 from shared.errors import Conflict, DamagedRecord
+from shared.parking import ParkedMessage, Parking
 from shared.recorders import all_notifications
 
 log = logging.getLogger("meldingen.application")
@@ -103,11 +104,15 @@ class ServiceApplication(ProcessApplication[UUID]):
     def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
         """Apply several integration events in one transaction, tracked at the place of
         the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
-        see the batch's earlier changes through `find`."""
+        see the batch's earlier changes through `find`. A `Parking` in place of an
+        event is kept as a ParkedMessage, and no policy sees it."""
         processing_event = ProcessingEvent[UUID](tracking=tracking)
         with self.processing_lock:
             for event in events:
-                self.apply_policy(event, processing_event)
+                if isinstance(event, Parking):
+                    processing_event.collect_events(ParkedMessage.of(event))
+                else:
+                    self.apply_policy(event, processing_event)
             recordings = self._record(processing_event)
             self._take_snapshots(processing_event)
             self._notify(recordings)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import secrets
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.devsecrets import development_secret
 
 SERVICES = ("intake", "triage", "investigation", "reporting", "console")
 ServiceName = Literal["intake", "triage", "investigation", "reporting", "console"]
@@ -46,6 +45,21 @@ class Settings(BaseSettings):
     stream: str = "MELDINGEN"
     stream_replicas: int = 1
     duplicate_window_seconds: float = 600.0
+    # This process's NATS credentials: the nkey seed of its NATS user (one per service,
+    # `auditor`, `admin`: shared/messaging/permissions.py). In development one seed per
+    # user is made under var/secrets/.
+    nats_seed: SecretStr | None = None
+    nats_seed_file: Path | None = None
+    # With tls:// URLs: the CA certificate that signed the NATS servers' certificates.
+    nats_ca_file: Path | None = None
+
+    # Signed integration events: this service's Ed25519 seed (base64), and the public
+    # keys of every source, "intake=KEY,triage=KEY" or a file of "intake KEY" lines
+    # (a source may have several: key rotation).
+    event_signing_key: SecretStr | None = None
+    event_signing_key_file: Path | None = None
+    event_public_keys: str | None = None
+    event_public_keys_file: Path | None = None
 
     intake_port: int = 8001
     triage_port: int = 8002
@@ -174,23 +188,38 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.var_dir / f'{service}.sqlite').resolve()}"
 
-    def secret(self, value: SecretStr | None, file: Path | None, name: str, make: str) -> str:
-        """A secret from the environment or a file; in development, generated into var/.
-
-        `make` names the generator: "token" (url-safe), "key32" (32 random bytes, base64)
-        or "ed25519" (a private key, PKCS#8 PEM).
-        """
+    def secret(self, value: SecretStr | None, file: Path | None, name: str, make: str,
+               *, dev_file: str | None = None) -> str:
+        """A secret from the environment or a file; in development, generated into
+        var/secrets/`dev_file` (default: `name`). `make`: see shared.devsecrets."""
         if value is not None:
             return value.get_secret_value()
         if file is not None:
-            try:
-                return file.read_text().strip()
-            except OSError as exc:
-                raise ConfigurationError(
-                    f"MELDINGEN_{name.upper()}_FILE cannot be read: {exc.strerror}") from None
+            return _read(file, f"MELDINGEN_{name.upper()}_FILE")
         if self.env == "production":
             raise ConfigurationError(f"production needs MELDINGEN_{name.upper()}(_FILE)")
-        return _development_secret(self.var_dir / "secrets" / name, make)
+        return development_secret(self.var_dir / "secrets" / (dev_file or name), make)
+
+    def nats_seed_of(self, user: str) -> str:
+        """The nkey seed this process connects to NATS with, as `user`."""
+        return self.secret(self.nats_seed, self.nats_seed_file, "nats_seed", "nkey",
+                           dev_file=f"nats_{user}.nk")
+
+    def event_signing_seed_of(self, service: str) -> str:
+        """The Ed25519 seed (base64) `service` signs its integration events with."""
+        return self.secret(self.event_signing_key, self.event_signing_key_file,
+                           "event_signing_key", "key32", dev_file=f"event_signing_{service}")
+
+    def event_public_keys_text(self) -> str | None:
+        """The configured public keys of every source; None in development without
+        them (then they follow from the generated seeds)."""
+        if self.event_public_keys is not None:
+            return self.event_public_keys
+        if self.event_public_keys_file is not None:
+            return _read(self.event_public_keys_file, "MELDINGEN_EVENT_PUBLIC_KEYS_FILE")
+        if self.env == "production":
+            raise ConfigurationError("production needs MELDINGEN_EVENT_PUBLIC_KEYS(_FILE)")
+        return None
 
     @property
     def database_password_value(self) -> str | None:
@@ -214,39 +243,11 @@ class Settings(BaseSettings):
                            "key32")
 
 
-def _development_secret(path: Path, make: str) -> str:
-    """Read or create (atomically, owner-only) a development secret under var/."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    value = _GENERATORS[make]()
-    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_text(value)
-    tmp.chmod(0o600)
+def _read(file: Path, variable: str) -> str:
     try:
-        # link() fails if another process created it first: then theirs wins.
-        path.hardlink_to(tmp)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path.read_text().strip()
-
-
-def _ed25519_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()).decode()
-
-
-_GENERATORS: dict[str, Callable[[], str]] = {
-    "token": lambda: secrets.token_urlsafe(48),
-    "key32": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
-    "ed25519": _ed25519_pem,
-}
+        return file.read_text().strip()
+    except OSError as exc:
+        raise ConfigurationError(f"{variable} cannot be read: {exc.strerror}") from None
 
 
 class AdviserSettings(BaseSettings):

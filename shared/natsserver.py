@@ -27,23 +27,29 @@ def start(
     port: int,
     store_dir: Path,
     *,
+    authorization: str,
     host: str = "127.0.0.1",
     extra: list[str] | None = None,
     log_file: Path | None = None,
     encryption_key: str | None = None,
     preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """With `encryption_key`, JetStream encrypts its store at rest (and converts a
-    store written without it); the key travels in the environment, never in a file.
-    `preexec_fn` runs in the child before exec (`meldingen run`: die with the run)."""
-    store_dir.mkdir(parents=True, exist_ok=True)
-    args = [binary(), "-js", "-a", host, "-p", str(port), "-sd", str(store_dir), *(extra or [])]
+    """`authorization` is the users' block (shared.messaging.credentials): there is no
+    anonymous user. With `encryption_key`, JetStream encrypts its store at rest (and
+    converts a store written without it); the key travels in the environment, never
+    in a file. `preexec_fn` runs in the child before exec (`meldingen run`: die with
+    the run)."""
+    store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config = store_dir / "nats.conf"
+    text = authorization
     env = None
     if encryption_key is not None:
-        config = store_dir / "encryption.conf"
-        config.write_text("jetstream { cipher: chachapoly, key: $MELDINGEN_NATS_STORE_KEY }\n")
-        args += ["-c", str(config)]
+        text += "jetstream { cipher: chachapoly, key: $MELDINGEN_NATS_STORE_KEY }\n"
         env = {**os.environ, "MELDINGEN_NATS_STORE_KEY": encryption_key}
+    config.touch(mode=0o600)
+    config.write_text(text)
+    args = [binary(), "-js", "-a", host, "-p", str(port), "-sd", str(store_dir),
+            "-c", str(config), *(extra or [])]
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env,
                                preexec_fn=preexec_fn)

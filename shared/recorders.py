@@ -11,6 +11,7 @@ session's connection, returning plain rows.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -112,6 +113,15 @@ class CoreEvents:
             return session.connection().execute(statement).scalar()  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class InboxTracking(Tracking):
+    """The inbox's position in the stream, and with it each source's last applied
+    position (`<stream>.<source>`), recorded in the same transaction: what lets the
+    inbox refuse a replayed or out-of-order event after a restart too."""
+
+    sources: tuple[Tracking, ...] = ()
+
+
 class CoreTracking:
     """Tracking records through Core statements, set by compare-and-set: the position
     only moves forward, and a position taken before is refused with IntegrityError
@@ -130,6 +140,11 @@ class CoreTracking:
                 statement, {"name": application_name}).scalar()
 
     def _insert_tracking(self, session: Session, tracking: Tracking) -> None:
+        self._advance(session, tracking)
+        for source in getattr(tracking, "sources", ()):
+            self._advance(session, source)
+
+    def _advance(self, session: Session, tracking: Tracking) -> None:
         table = self.tracking_table
         connection = session.connection()
         advance = self._statement(("advance",), lambda: table.update().where(

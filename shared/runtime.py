@@ -23,6 +23,8 @@ from shared.messaging.inbox import Inbox
 from shared.messaging.nats import open_stream
 from shared.messaging.outbox import OutboxRelay
 from shared.web import ReadinessCheck
+from shared.messaging.signing import signer_for, verifier_for
+from shared.parking import count_parked
 
 log = logging.getLogger("meldingen.runtime")
 
@@ -51,6 +53,10 @@ class MessagingRuntime:
         self.settings = settings
         self.sources = list(sources)
         self.companions = list(companions)
+        # Read now, so that a service missing a key or its credentials stops at start.
+        self.signer = signer_for(settings, app.name)
+        self.verifier = verifier_for(settings)
+        settings.nats_seed_of(app.name)
         self.nc: Client | None = None
         self.relay: OutboxRelay | None = None
         self.inbox: Inbox | None = None
@@ -61,17 +67,25 @@ class MessagingRuntime:
         self._task = asyncio.create_task(self._run(), name=f"{self.app.name}-messaging")
 
     async def _run(self) -> None:
-        self.nc, js = await open_stream(self.settings, self.app.name)
+        self.nc, js = await open_stream(self.settings, self.app.name, user=self.app.name)
         for companion in self.companions:
             await companion.prepare(self)
-        self.relay = OutboxRelay(self.app, js)
+        self.relay = OutboxRelay(self.app, js, self.signer)
         workers: list[Worker] = [self.relay]
         if self.sources:
-            self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources)
+            self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources,
+                               verifier=self.verifier)
             workers.append(self.inbox)
         self._workers = [*workers, *self.companions]
         log.info("messaging started", extra={"sources": self.sources})
         await asyncio.gather(*(worker.run() for worker in self._workers))
+
+    def parked(self) -> int:
+        """Messages this service's inbox parked, ever (read from the store until the
+        inbox runs)."""
+        if self.inbox is not None:
+            return self.inbox.parked()
+        return count_parked(self.app.recorder)
 
     @property
     def connected(self) -> bool:
@@ -127,3 +141,8 @@ def readiness_checks(runtime: MessagingRuntime) -> list[ReadinessCheck]:
         return runtime.connected
 
     return [store_reachable, nats_reachable]
+
+
+def readiness_details(runtime: MessagingRuntime) -> dict[str, Callable[[], object]]:
+    # Counted from the store once, then in memory as the inbox parks more.
+    return {"parked_messages": runtime.parked}

@@ -15,7 +15,12 @@ from fastapi import APIRouter, FastAPI, Request
 from shared.application import ServiceApplication
 from shared.auth import TokenVerifier
 from shared.config import Settings
-from shared.runtime import MessagingRuntime, messaging_lifespan, readiness_checks
+from shared.runtime import (
+    MessagingRuntime,
+    messaging_lifespan,
+    readiness_checks,
+    readiness_details,
+)
 from shared.web import ReadinessCheck, create_app
 
 log = logging.getLogger("meldingen.service")
@@ -48,7 +53,8 @@ def service_app(
         routers=routers,
         lifespan=swept_at_start(parts.application, messaging_lifespan(parts.runtime)),
         readiness=[*readiness_checks(parts.runtime), *readiness],
-        details={"damaged_records": parts.application.damage.listed},
+        details={"damaged_records": parts.application.damage.listed,
+                 **readiness_details(parts.runtime)},
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
         forwarded_allow=settings.forwarded_allow_list,

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import importlib
 import os
 import socket
 import subprocess
+import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import sqlalchemy
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI
 from nats.js import JetStreamContext
 
@@ -26,8 +32,13 @@ from shared import natsserver
 from shared.auth import issue_token
 from shared.clock import Clock
 from shared.config import Settings
-from shared.messaging.nats import open_stream
+from shared.contracts import Envelope
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import open_stream, setup_stream
+from shared.messaging.permissions import ADMIN
+from shared.messaging.signing import HEADER, signer_for
 
+T = TypeVar("T")
 POSTGRES_URL = os.environ.get(
     "MELDINGEN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -43,20 +54,39 @@ def unavailable(reason: str) -> NoReturn:
 
 @dataclass
 class NatsServer:
-    """A real nats-server from the venv, on a free port, storing in a temp dir."""
+    """A real nats-server from the venv, on a free port, storing in a temp dir, with
+    the users and permissions of the embedded run (their seeds under `var_dir`, by
+    default beside the store, where the `settings` fixture keeps its var dir), and
+    the stream set up by `admin`."""
 
     store_dir: Path
     port: int = field(default_factory=natsserver.free_port)
     extra: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
+    var_dir: Path | None = None
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
+    @property
+    def settings(self) -> Settings:
+        return Settings(var_dir=self.var_dir or self.store_dir.parent / "var", nats_url=self.url)
+
     def start(self) -> None:
+        settings = self.settings
         self.process = natsserver.start(self.port, self.store_dir, extra=self.extra,
-                                        log_file=self.store_dir / "nats.log")
+                                        log_file=self.store_dir / "nats.log",
+                                        authorization=development_authorization(settings))
+        in_thread(setup_stream(settings))
+
+    def grant(self, var_dir: Path) -> None:
+        """Give settings with another var dir this server's users' credentials."""
+        secrets = var_dir / "secrets"
+        secrets.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for seed in (self.settings.var_dir / "secrets").glob("nats_*.nk"):
+            (secrets / seed.name).write_text(seed.read_text())
+            (secrets / seed.name).chmod(0o600)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -186,11 +216,67 @@ MELDING: dict[str, Any] = {
 }
 
 
+def in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from sync code, even under a running event loop."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
 @asynccontextmanager
-async def jetstream(settings: Settings) -> AsyncIterator[JetStreamContext]:
-    """A JetStream context on the settings' NATS, with the stream ensured."""
-    nc, js = await open_stream(settings, "test")
+async def jetstream(settings: Settings, user: str = ADMIN) -> AsyncIterator[JetStreamContext]:
+    """A JetStream context on the settings' NATS as `user` (the operator by default),
+    once the stream is there."""
+    nc, js = await open_stream(settings, "test", user=user)
     try:
         yield js
     finally:
         await nc.close()
+
+
+def signed(settings: Settings, envelope: Envelope,
+           message_id: str | None = None) -> dict[str, str]:
+    """The headers its source's relay would publish `envelope` with."""
+    payload = envelope.encode()
+    return {"Nats-Msg-Id": message_id or envelope.message_id,
+            HEADER: signer_for(settings, envelope.source).sign(payload)}
+
+
+def make_certificates(directory: Path, hosts: Sequence[str], ca_name: str = "ca") -> None:
+    """A CA (`<ca_name>.crt`) and a certificate and key per host (`<host>.crt`,
+    `<host>.key`, the host as DNS name), as an organisation's PKI would hand them out."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "meldingen test CA")])
+
+    def certificate(subject: str, key: ec.EllipticCurvePrivateKey, ca: bool) -> bytes:
+        builder = (x509.CertificateBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+                   .issuer_name(issuer).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+    (directory / f"{ca_name}.crt").write_bytes(certificate("meldingen test CA", ca_key, True))
+    for host in hosts:
+        key = ec.generate_private_key(ec.SECP256R1())
+        (directory / f"{host}.crt").write_bytes(certificate(host, key, False))
+        (directory / f"{host}.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))

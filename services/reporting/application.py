@@ -56,8 +56,8 @@ class ReportingApplication(ServiceApplication):
             self._count(event, tracking.notification_id)
 
     def _count(self, event: Any, position: int) -> None:
-        # A message no contract reads, or reporting's own checkpoint: only its place counts.
-        if event is None or isinstance(event, CheckpointSigned):
+        # A parked message, or reporting's own checkpoint: only its place counts.
+        if not isinstance(event, IntegrationEvent) or isinstance(event, CheckpointSigned):
             self.live.apply(position, None, {})
         else:
             self.live.apply(position, event.type, event.model_dump(mode="json"))

@@ -50,8 +50,9 @@ async def _verify(settings: Settings) -> dict[str, Any]:
     from services.reporting.adapters.signing import CheckpointVerifier
     from services.reporting.verification import verify
     from shared.messaging.nats import connect
+    from shared.messaging.permissions import AUDITOR
 
-    nc = await connect(settings, name="meldingen-audit")
+    nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         return await verify(settings, nc.jetstream(), CheckpointVerifier.of(settings))
     finally:
@@ -61,11 +62,14 @@ async def _verify(settings: Settings) -> dict[str, Any]:
 async def _replay(settings: Settings, live: dict[str, Any] | None) -> dict[str, Any]:
     from services.reporting.audit import rebuild
     from shared.messaging.nats import connect
+    from shared.messaging.permissions import AUDITOR
+    from shared.messaging.signing import verifier_for
 
-    nc = await connect(settings, name="meldingen-audit")
+    nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         figures, counted, last = await rebuild(
-            nc.jetstream(), settings.stream, upto=live["position"] if live else None)
+            nc.jetstream(), settings.stream, verifier_for(settings),
+            upto=live["position"] if live else None)
     finally:
         await nc.close()
     digest = figures.digest()

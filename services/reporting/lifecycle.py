@@ -19,6 +19,8 @@ from services.reporting.adapters.signing import CheckpointSigner, CheckpointVeri
 from services.reporting.application import ReportingApplication
 from shared.config import ConfigurationError, Settings
 from shared.errors import Unavailable
+from shared.messaging.signing import EventVerifier
+from shared.parking import parked_sequences
 from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
@@ -41,9 +43,11 @@ class ReportingCompanion:
         self.runtime = runtime
         stream = self.settings.stream
         tracked = await asyncio.to_thread(self.app.tracked_position, stream)
+        parked = await asyncio.to_thread(self._parked)
         while True:
             try:
-                figures, counted, _ = await audit.rebuild(self._js(), stream, upto=tracked)
+                figures, counted, _ = await audit.rebuild(self._js(), stream, self._events(),
+                                                          upto=tracked, parked=parked)
                 break
             except Exception as exc:  # noqa: BLE001 - NATS away: try again
                 log.warning("rebuild failed, retrying", extra={"error": type(exc).__name__})
@@ -73,7 +77,19 @@ class ReportingCompanion:
         return nc.jetstream()
 
     async def replay(self) -> dict[str, Any]:
-        return await audit.replay(self._js(), self.settings.stream, self.app.live)
+        # Up to the live position, the inbox judged every message: its verdicts hold.
+        parked = await asyncio.to_thread(self._parked)
+        return await audit.replay(self._js(), self.settings.stream, self._events(),
+                                  self.app.live, parked=parked)
+
+    def _events(self) -> EventVerifier:
+        """The inbox's verifier: the rebuild counts what the inbox applies."""
+        if self.runtime is None:
+            raise Unavailable("The event stream is not reachable.")
+        return self.runtime.verifier
+
+    def _parked(self) -> frozenset[int]:
+        return parked_sequences(self.app.recorder, self.app.mapper, self.settings.stream)
 
     async def verify(self) -> dict[str, Any]:
         return await verification.verify(self.settings, self._js(), self.verifier)

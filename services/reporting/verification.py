@@ -149,7 +149,7 @@ async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoin
     held = anchors(known)
     on_stream: dict[int, Checkpoint] = {}
 
-    def check(sequence: int, _: str, payload: bytes) -> None:
+    def check(sequence: int, _: str, payload: bytes, __: dict[str, str] | None) -> None:
         try:
             envelope = orjson.loads(payload)
             source, position = str(envelope["source"]), int(envelope["position"])

@@ -8,7 +8,7 @@ import os
 
 import typer
 
-from shared.cli import bench, tokens
+from shared.cli import bench, nats, tokens
 from shared.cli import run as run_commands
 from shared.config import SERVICES, ConfigurationError
 
@@ -17,6 +17,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 run_commands.register(app)
 tokens.register(app)
 bench.register(app)
+nats.register(app)
 
 
 def _register_service_commands() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import os
@@ -24,6 +25,8 @@ from shared.config import SERVICES, Settings, get_settings
 from shared.crypto import derive_key
 from shared.health import ProcessExited
 from shared.tokens import development_jwks
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import setup_stream
 
 # The GIL is handed to a waiting thread after this long (Python's default: 5 ms). A
 # store commit in a worker thread waits for it after every release (each SQLite call,
@@ -111,9 +114,18 @@ def run() -> None:
             if arm is not None:
                 arm()
 
-        children.append(Child("nats", lambda: natsserver.start(
-            settings.nats_port, var / "nats", log_file=logs / "nats.log",
-            encryption_key=store_key, preexec_fn=nats_group), logs / "nats.log"))
+        authorization = development_authorization(settings)
+        admin = settings.model_copy(update={"nats_url": env["MELDINGEN_NATS_URL"]})
+
+        def start_nats() -> subprocess.Popen[bytes]:
+            process = natsserver.start(
+                settings.nats_port, var / "nats", log_file=logs / "nats.log",
+                authorization=authorization, encryption_key=store_key, preexec_fn=nats_group)
+            # The services may not create the stream: admin does, before they start.
+            asyncio.run(setup_stream(admin))
+            return process
+
+        children.append(Child("nats", start_nats, logs / "nats.log"))
     for service in SERVICES:
         children.append(Child(
             service, partial(_spawn_service, service, env, logs / f"{service}.log", arm),
@@ -129,6 +141,8 @@ def run() -> None:
         typer.echo("Making the development secrets (var/secrets), unless they exist")
         # Once, before the services race for them.
         _ = development_jwks(settings), settings.cipher_key_b64, settings.receipt_key_b64
+        for service in SERVICES:
+            settings.event_signing_seed_of(service)
         _start_all(children)
         _print_welcome(settings.host, var, ",".join(settings.nats_servers))
         Supervisor(children, lambda line: typer.echo(line, err=True)).watch()

@@ -1,4 +1,5 @@
-"""Connecting to NATS (one node or a cluster) and creating the stream idempotently."""
+"""Connecting to NATS (one node or a cluster) as one of its users, waiting for the
+stream, and (as `admin` only) creating the stream or bringing it to its shape."""
 
 from __future__ import annotations
 
@@ -12,19 +13,28 @@ from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 from shared.config import Settings
+from shared.messaging.credentials import tls_context
+from shared.messaging.permissions import ADMIN, inbox_prefix
 
 log = logging.getLogger("meldingen.nats")
 SUBJECTS = "meldingen.>"
 
 
-async def connect(settings: Settings, name: str) -> Client:
-    """Connect, retrying until a server answers; later outages reconnect by themselves."""
+async def connect(settings: Settings, name: str, *, user: str) -> Client:
+    """Connect as `user`, retrying until a server answers; later outages reconnect by
+    themselves. The credentials are read before the first attempt, so a missing one
+    fails at once."""
+    seed = settings.nats_seed_of(user)
+    tls = tls_context(settings)
     delay = 0.2
     while True:
         try:
             return await nats.connect(
                 servers=settings.nats_servers,
                 name=name,
+                nkeys_seed_str=seed,
+                inbox_prefix=inbox_prefix(user),
+                tls=tls,
                 connect_timeout=2,
                 allow_reconnect=True,
                 max_reconnect_attempts=-1,
@@ -49,23 +59,43 @@ def stream_config(settings: Settings) -> StreamConfig:
     )
 
 
-async def open_stream(settings: Settings, name: str) -> tuple[Client, JetStreamContext]:
-    """Connect and make sure the stream exists, retrying both until NATS answers."""
-    nc = await connect(settings, name=name)
+async def open_stream(settings: Settings, name: str, *,
+                      user: str) -> tuple[Client, JetStreamContext]:
+    """Connect as `user` and wait until the stream exists (admin's setup makes it)."""
+    nc = await connect(settings, name=name, user=user)
     js = nc.jetstream()
     while True:
         try:
-            await ensure_stream(js, settings)
+            await js.stream_info(settings.stream)
             return nc, js
-        except Exception as exc:  # noqa: BLE001 - JetStream not ready yet
+        except Exception as exc:  # noqa: BLE001 - JetStream or the stream not ready yet
             log.warning("stream not ready", extra={"error": type(exc).__name__})
             await asyncio.sleep(0.5)
 
 
 async def ensure_stream(js: JetStreamContext, settings: Settings) -> None:
-    """Create the stream, or bring an existing one to the configured shape."""
+    """Create the stream, or bring an existing one to the configured shape (admin)."""
     config = stream_config(settings)
     try:
         await js.add_stream(config)
     except BadRequestError:
         await js.update_stream(config)
+
+
+async def setup_stream(settings: Settings, timeout: float = 30) -> None:
+    """As `admin`: create the stream or bring it to its shape, retrying while
+    JetStream (a cluster electing its leader) is not ready."""
+    nc = await connect(settings, name="setup", user=ADMIN)
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                await ensure_stream(nc.jetstream(), settings)
+                return
+            except Exception as exc:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.warning("stream setup retrying", extra={"error": type(exc).__name__})
+                await asyncio.sleep(0.5)
+    finally:
+        await nc.close()

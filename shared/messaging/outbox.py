@@ -1,6 +1,7 @@
 """The outbox relay (docs/architecture.md, "Outbox"): a service's integration events
-from its notification log to JetStream, and its hash chains (`shared.chain`) extended
-by each batch, the heads recorded with the position so a restart continues them.
+from its notification log to JetStream, each signed (`shared.messaging.signing`), and
+its hash chains (`shared.chain`) extended by each batch, the heads recorded with the
+position so a restart continues them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
 from shared.contracts import Envelope
 from shared.errors import DamagedRecord
+from shared.messaging.signing import HEADER, EventSigner
 
 log = logging.getLogger("meldingen.outbox")
 
@@ -27,6 +29,7 @@ class OutboxRelay:
         self,
         app: ServiceApplication,
         js: JetStreamContext,
+        signer: EventSigner,
         *,
         batch_size: int = 500,
         poll_interval: float = 1.0,
@@ -34,6 +37,7 @@ class OutboxRelay:
     ) -> None:
         self.app = app
         self.js = js
+        self.signer = signer
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         # After a commit wakes it, the relay waits this long before reading, so that a
@@ -153,6 +157,6 @@ class OutboxRelay:
         # Publish-and-wait, one by one: consumers rely on each source's order.
         await self.js.publish(
             envelope.subject, payload, timeout=5.0,
-            headers={"Nats-Msg-Id": envelope.message_id},
+            headers={"Nats-Msg-Id": envelope.message_id, HEADER: self.signer.sign(payload)},
         )
         batch.published(payload)

@@ -45,7 +45,7 @@ def reporting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
 
     async def fill() -> int:
         async with jetstream(settings) as js:
-            return await publish(js, scripted_year())
+            return await publish(js, settings, scripted_year())
 
     last = in_thread(fill)
     app = create_app(settings)

@@ -80,7 +80,7 @@ def settle(deployment: Deployment, load: Load, window: Window, fault: str,
     while True:
         filed = creations(settings, "intake", FILED)
         in_triage = creations(settings, "triage", RECEIVED)
-        on_stream, last_sequence = run(stream_counts(deployment.nats_url, settings.stream,
+        on_stream, last_sequence = run(stream_counts(deployment.settings, settings.stream,
                                                      RECEIVED_SUBJECT))
         reporting_at = tracked_position(settings, "reporting")
         counted, investigations = counted_in_reporting(deployment)

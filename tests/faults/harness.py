@@ -23,12 +23,16 @@ from pathlib import Path
 
 import nats
 import nats.errors
+from nats.aio.client import Client
 from nats.js.api import ConsumerInfo, StreamInfo
 from sqlalchemy import select
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
 from shared.health import wait_until_healthy
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import connect, setup_stream
+from shared.messaging.permissions import ADMIN
 from shared.recorders import all_notifications
 from shared.tokens import development_jwks
 
@@ -123,7 +127,7 @@ def nats_single(directory: Path) -> list[NatsNode]:
     """The embedded single node, as `meldingen run` starts it."""
     port = natsserver.free_port()
     args = [natsserver.binary(), "-js", "-a", "127.0.0.1", "-p", str(port),
-            "-sd", str(directory / "nats")]
+            "-sd", str(directory / "nats"), "-c", str(_authorization(directory))]
     return [NatsNode(args, _clean_environment(), directory / "logs" / "nats.log", port=port)]
 
 
@@ -132,15 +136,23 @@ def nats_cluster(directory: Path, size: int = 3) -> list[NatsNode]:
     ports = [natsserver.free_port() for _ in range(size)]
     routes = [natsserver.free_port() for _ in range(size)]
     all_routes = ",".join(f"nats://127.0.0.1:{r}" for r in routes)
+    config = _authorization(directory)
     nodes = []
     for i, (port, route) in enumerate(zip(ports, routes, strict=True)):
         args = [natsserver.binary(), "-js", "-a", "127.0.0.1", "-p", str(port),
                 "-n", f"n{i}", "-sd", str(directory / f"nats-n{i}"),
                 "--cluster_name", "meldingen", "--cluster", f"nats://127.0.0.1:{route}",
-                "--routes", all_routes]
+                "--routes", all_routes, "-c", str(config)]
         nodes.append(NatsNode(args, _clean_environment(), directory / "logs" / f"nats-n{i}.log",
                               port=port))
     return nodes
+
+
+def _authorization(directory: Path) -> Path:
+    """The users and permissions of the embedded run, for the Deployment's var dir."""
+    config = directory / "nats-authorization.conf"
+    config.write_text(development_authorization(Settings(var_dir=directory / "var")))
+    return config
 
 
 @dataclass
@@ -187,6 +199,7 @@ class Deployment:
     def start(self) -> None:
         for node in self.nats:
             node.start()
+        asyncio.run(setup_stream(self.settings))  # as `meldingen run` does, as admin
         for service in self.services.values():
             service.start()
         for service in self.services.values():
@@ -291,13 +304,13 @@ def tracked_position(settings: Settings, service: str, name: str | None = None) 
         app.close()
 
 
-async def stream_info(nats_url: str, stream: str, subject: str | None = None,
+async def stream_info(settings: Settings, stream: str, subject: str | None = None,
                       timeout: float = 30) -> StreamInfo:
     """The stream's info, asking again while a cluster elects a leader."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            nc = await nats.connect(servers=nats_url.split(","), connect_timeout=2)
+            nc = await _admin(settings)
             try:
                 return await nc.jetstream().stream_info(stream, subjects_filter=subject)
             finally:
@@ -308,20 +321,25 @@ async def stream_info(nats_url: str, stream: str, subject: str | None = None,
             await asyncio.sleep(0.5)
 
 
-async def consumer_info(nats_url: str, stream: str, durable: str) -> ConsumerInfo:
-    nc = await nats.connect(servers=nats_url.split(","), connect_timeout=2)
+async def consumer_info(settings: Settings, stream: str, durable: str) -> ConsumerInfo:
+    nc = await _admin(settings)
     try:
         return await nc.jetstream().consumer_info(stream, durable)
     finally:
         await nc.close()
 
 
-async def stream_counts(nats_url: str, stream: str, subject: str) -> tuple[int, int]:
+async def stream_counts(settings: Settings, stream: str, subject: str) -> tuple[int, int]:
     """(messages on `subject`, last sequence of the stream)."""
-    info = await stream_info(nats_url, stream, subject)
+    info = await stream_info(settings, stream, subject)
     return sum((info.state.subjects or {}).values()), info.state.last_seq
 
 
 def run(coroutine):  # type: ignore[no-untyped-def]
     """Run a coroutine from a synchronous test."""
     return asyncio.run(coroutine)
+
+
+async def _admin(settings: Settings) -> Client:
+    """The operator's connection (once: a NATS that is away fails it, for the caller)."""
+    return await asyncio.wait_for(connect(settings, "faults", user=ADMIN), timeout=10)

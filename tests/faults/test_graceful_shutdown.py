@@ -60,7 +60,7 @@ def _published_up_to_position(deployment: Deployment) -> tuple[int, int]:
     position = tracked_position(settings, "intake", "intake.outbox")
     recorded = sum(1 for n, topic, _ in notifications(settings, "intake")
                    if topic.endswith(FILED) and n <= position)
-    on_stream, _ = run(stream_counts(deployment.nats_url, settings.stream, RECEIVED_SUBJECT))
+    on_stream, _ = run(stream_counts(deployment.settings, settings.stream, RECEIVED_SUBJECT))
     return on_stream, recorded
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.config import Settings
 from tests.faults.checks import Window, settle
 from tests.faults.harness import (
     NatsNode,
@@ -51,17 +52,17 @@ def test_the_single_nats_node_restarted_mid_stream_loses_and_doubles_nothing(
         assert tally.accepted >= 300
 
 
-async def _stream_leader(url: str, stream: str) -> str:
-    info = await stream_info(url, stream)
+async def _stream_leader(settings: Settings, stream: str) -> str:
+    info = await stream_info(settings, stream)
     assert info.cluster is not None and info.cluster.leader
     return info.cluster.leader
 
 
-async def _replicas_current(url: str, stream: str, timeout: float = 60) -> None:
+async def _replicas_current(settings: Settings, stream: str, timeout: float = 60) -> None:
     """Until every replica of the stream is current, with no lag."""
     deadline = time.monotonic() + timeout
     while True:
-        info = await stream_info(url, stream)
+        info = await stream_info(settings, stream)
         replicas = (info.cluster.replicas or []) if info.cluster else []
         if len(replicas) == 2 and all(r.current and not r.lag for r in replicas):
             return
@@ -84,7 +85,7 @@ def test_a_cluster_node_killed_mid_stream_the_flow_goes_on_and_it_catches_up(
         try:
             load.wait_accepted(100)
             # The stream's leader dies: the others elect a new one and go on.
-            victim = _node_named(nodes, run(_stream_leader(deployment.nats_url,
+            victim = _node_named(nodes, run(_stream_leader(deployment.settings,
                                                            settings.stream)))
             window = Window.open(deployment, load)
             victim.kill()
@@ -99,4 +100,4 @@ def test_a_cluster_node_killed_mid_stream_the_flow_goes_on_and_it_catches_up(
                        procedure=procedure)
         assert tally.accepted >= 300
         # The node that came back holds a current copy of the whole stream.
-        run(_replicas_current(deployment.nats_url, settings.stream))
+        run(_replicas_current(deployment.settings, settings.stream))

@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import nats
 import pytest
 from eventsourcing.persistence import OperationalError
 
 from shared.config import Settings
-from shared.messaging.nats import ensure_stream
+from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.permissions import ADMIN
 from tests.support import MELDING, eventually, running
 
 FILED_DURING_OUTAGE = 30
@@ -22,7 +22,7 @@ FILED_DURING_OUTAGE = 30
 async def test_commits_during_an_outage_do_not_defeat_the_back_off(
     sqlite_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    nc = await nats.connect(sqlite_settings.nats_url)
+    nc = await connect(sqlite_settings, "test", user=ADMIN)
     js = nc.jetstream()
     try:
         async with running("intake", sqlite_settings) as intake:

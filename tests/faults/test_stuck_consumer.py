@@ -46,6 +46,6 @@ def test_a_paused_triage_catches_up_and_redeliveries_have_one_effect(
             load.stop()
         tally = settle(deployment, load, window, fault=f"triage paused {pause}s")
         assert tally.accepted >= 300
-        consumer = run(consumer_info(deployment.nats_url, deployment.settings.stream, "triage"))
+        consumer = run(consumer_info(deployment.settings, deployment.settings.stream, "triage"))
         print(f"triage consumer after the pause: redelivered={consumer.num_redelivered} "
               f"ack_pending={consumer.num_ack_pending}")

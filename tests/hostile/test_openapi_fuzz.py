@@ -49,10 +49,10 @@ pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
     server = NatsServer(store_dir=tmp_path_factory.mktemp("fuzz-nats"))
     server.start()
-    yield server.url
+    yield server
     server.stop()
 
 
@@ -104,9 +104,10 @@ def _fuzz(operation: schemathesis.APIOperation, callers: dict[str, dict[str, str
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_operation_answers_as_documented_for_every_role(
-    service: str, nats_url: str, tmp_path: Path
+    service: str, nats_server: NatsServer, tmp_path: Path
 ) -> None:
-    config = make_settings(tmp_path / "var", nats_url)
+    nats_server.grant(tmp_path / "var")
+    config = make_settings(tmp_path / "var", nats_server.url)
     app = importlib.import_module(f"services.{service}.bootstrap").create_app(config)
     # "generated": no Authorization, or whatever schemathesis made up for it.
     callers = {"generated": {}} | {

@@ -12,6 +12,7 @@ import pytest
 from shared.config import Settings
 from shared.contracts import Envelope
 from shared.messaging.nats import connect
+from shared.messaging.permissions import ADMIN
 from tests.support import MELDING, RunningService, eventually, running
 
 PROBLEM_JSON = "application/problem+json"
@@ -63,7 +64,7 @@ async def assert_nothing_stored_or_published(intake: RunningService, settings: S
     # passed over everything stored before it, so the stream holds that one alone.
     response = await intake.client.post("/api/meldingen", json=MELDING)
     assert response.status_code == 201, response.text
-    nc = await connect(settings, name="test")
+    nc = await connect(settings, name="test", user=ADMIN)
     try:
         js = nc.jetstream()
 

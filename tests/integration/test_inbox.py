@@ -19,9 +19,10 @@ from services.triage.domain.report import Report
 from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.contracts import Envelope, MeldingReceived
-from shared.messaging import inbox as inbox_module
+from shared.messaging import consumer as consumer_module
 from shared.messaging.inbox import Inbox
-from tests.support import MELDING, eventually, jetstream, running
+from shared.messaging.signing import verifier_for
+from tests.support import MELDING, eventually, jetstream, running, signed
 
 STREAM_SUBJECTS = "meldingen.intake.>"
 
@@ -56,18 +57,19 @@ async def js(settings: Settings) -> AsyncIterator[JetStreamContext]:
         yield context
 
 
-async def publish(js: JetStreamContext, event: MeldingReceived, *, position: int = 1,
-                  message_id: str | None = None) -> None:
+async def publish(js: JetStreamContext, settings: Settings, event: MeldingReceived, *,
+                  position: int = 1, message_id: str | None = None) -> None:
     """As intake's relay would, unless a message id of its own is given."""
     envelope = Envelope.wrap(event, source="intake", position=position)
     await js.publish(envelope.subject, envelope.encode(),
-                     headers={"Nats-Msg-Id": message_id or envelope.message_id})
+                     headers=signed(settings, envelope, message_id))
 
 
 async def test_an_event_applied_twice_has_one_effect(
     settings: Settings, triage: ServiceApplication, js: JetStreamContext,
 ) -> None:
-    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES),
+                  verifier=verifier_for(settings))
     event = melding_received()
 
     # The first delivery of stream message 7 files the melding and tracks 7.
@@ -83,8 +85,9 @@ async def test_a_message_redelivered_after_a_crash_before_its_ack_has_one_effect
     settings: Settings, triage: ServiceApplication, js: JetStreamContext,
 ) -> None:
     event = melding_received()
-    await publish(js, event)
-    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+    await publish(js, settings, event)
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES),
+                  verifier=verifier_for(settings))
     consumer = await js.pull_subscribe(
         STREAM_SUBJECTS, durable="probe", stream=settings.stream,
         config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30),
@@ -112,7 +115,7 @@ async def test_a_message_redelivered_after_a_crash_before_its_ack_has_one_effect
 
     # A copy re-published after the de-duplication window (a new message id,
     # so a new stream message) creates no twin either.
-    await publish(js, event, message_id="late-copy")
+    await publish(js, settings, event, message_id="late-copy")
     [copy] = await consumer.fetch(1, timeout=5)
     await inbox.handle(copy)
     assert received_ids(triage) == [event.melding_id]
@@ -153,7 +156,8 @@ async def running_inbox_that_loses_its_first_delivery(
     """A running inbox whose first consumer's first delivery goes astray, as when the
     cluster node that sent it dies: the consumer counts it as delivered, and the inbox
     never sees it."""
-    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES))
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES),
+                  verifier=verifier_for(settings))
     subscribe = inbox.subscribe
     lost: list[object] = []
 
@@ -178,8 +182,8 @@ async def test_a_delivery_lost_on_its_way_holds_back_the_ones_after_it(
     settings: Settings, triage: ServiceApplication, js: JetStreamContext,
 ) -> None:
     first, second = melding_received(), melding_received()
-    await publish(js, first, position=1)
-    await publish(js, second, position=2)
+    await publish(js, settings, first, position=1)
+    await publish(js, settings, second, position=2)
     async with running_inbox_that_loses_its_first_delivery(triage, js, settings):
         # The second arrives first; applied then, it would have moved the position past
         # the first, whose later redelivery would be skipped as seen before.
@@ -191,9 +195,9 @@ async def test_a_lost_last_delivery_comes_again_after_an_idle_wait_not_ack_wait(
     settings: Settings, triage: ServiceApplication, js: JetStreamContext,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(inbox_module, "IDLE_WAIT", 0.3)
+    monkeypatch.setattr(consumer_module, "IDLE_WAIT", 0.3)
     only = melding_received()
-    await publish(js, only)
+    await publish(js, settings, only)
     async with running_inbox_that_loses_its_first_delivery(triage, js, settings):
         # Nothing comes after it to show the gap, and the consumer would send it again
         # only after ack_wait (60 s): the idle inbox asks after its acks.

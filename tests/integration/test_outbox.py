@@ -13,6 +13,7 @@ from services.intake.application import Submission
 from services.intake.bootstrap import build_application
 from shared.config import Settings
 from shared.messaging.outbox import OutboxRelay
+from shared.messaging.signing import signer_for
 from tests.support import MELDING, NatsServer, eventually, jetstream, running, token
 
 
@@ -91,7 +92,7 @@ async def test_relay_killed_before_recording_republishes_and_jetstream_drops_the
         ))
         async with jetstream(settings) as js:
             # A relay publishes the batch and "dies" before it records its progress.
-            crashed = OutboxRelay(intake, js)
+            crashed = OutboxRelay(intake, js, signer_for(settings, "intake"))
             published = await crashed.publish_pending(record=False)
             assert published > 0
             assert crashed.position() == 0
@@ -99,7 +100,7 @@ async def test_relay_killed_before_recording_republishes_and_jetstream_drops_the
 
             # Its successor starts from the recorded position and publishes the same
             # batch again, with the same message ids: the server keeps one copy.
-            successor = OutboxRelay(intake, js)
+            successor = OutboxRelay(intake, js, signer_for(settings, "intake"))
             assert await successor.publish_pending() == published
             assert successor.position() == intake.recorder.max_notification_id()
             assert await stream_messages(js, settings) == 1
@@ -128,7 +129,7 @@ async def test_a_stopped_relay_finishes_its_batch_and_records_it(sqlite_settings
             intake.file_report(Submission(kind="wrongdoing", theme="other",
                                           description=f"Melding {number}.", anonymous=True))
         async with jetstream(sqlite_settings) as js:
-            relay = OutboxRelay(intake, js, batch_size=7)
+            relay = OutboxRelay(intake, js, signer_for(sqlite_settings, "intake"), batch_size=7)
             # Stopped while its first batch is under way (the task has run up to its
             # first read), it publishes that whole batch, records it, and takes no other.
             running_relay = asyncio.create_task(relay.run())
@@ -153,7 +154,7 @@ async def test_the_seal_and_the_position_are_committed_together(settings: Settin
         intake.file_report(Submission(kind=MELDING["kind"], theme=MELDING["theme"],
                                       description=MELDING["description"], anonymous=True))
         async with jetstream(settings) as js:
-            relay = OutboxRelay(intake, js)
+            relay = OutboxRelay(intake, js, signer_for(settings, "intake"))
             relay.chain.load(relay.tracking_name)
             batch = relay.chain.batch()
             for notification in intake.recorder.select_notifications(None, 100):

@@ -9,6 +9,7 @@ from services.intake.application import Submission
 from services.intake.bootstrap import build_application
 from shared.config import Settings
 from shared.messaging.outbox import OutboxRelay
+from shared.messaging.signing import signer_for
 from tests.support import eventually, jetstream
 
 
@@ -26,7 +27,7 @@ async def test_a_commit_wakes_the_relay_only_if_it_holds_an_integration_event(
     intake = build_application(sqlite_settings)
     try:
         async with jetstream(sqlite_settings) as js:
-            relay = OutboxRelay(intake, js)
+            relay = OutboxRelay(intake, js, signer_for(sqlite_settings, "intake"))
             relay._wake.clear()
             filed = await asyncio.to_thread(intake.file_report, anonymous_with_identity())
             await asyncio.sleep(0.05)
@@ -51,7 +52,8 @@ async def test_a_commit_that_did_not_wake_the_relay_is_chained_within_the_poll_i
     try:
         filed = intake.file_report(anonymous_with_identity())
         async with jetstream(sqlite_settings) as js:
-            relay = OutboxRelay(intake, js, poll_interval=0.2)
+            relay = OutboxRelay(intake, js, signer_for(sqlite_settings, "intake"),
+                                poll_interval=0.2)
             task = asyncio.create_task(relay.run())
             try:
                 await eventually(lambda: relay.position() == intake.recorder.max_notification_id())

@@ -24,11 +24,14 @@ from shared import natsserver
 from shared.config import SERVICES, Settings
 from shared.crypto import derive_key
 from shared.logging import JsonFormatter
+from shared.messaging.credentials import development_authorization
+from shared.messaging.nats import setup_stream
 from tests.support import (
     MELDING,
     RunningService,
     assessment,
     eventually,
+    in_thread,
     make_settings,
     running,
     token,
@@ -56,7 +59,9 @@ def embedded(tmp_path: Path) -> Iterator[EmbeddedRun]:
     (var / "logs").mkdir(parents=True)
     run = EmbeddedRun(settings, natsserver.start(
         port, var / "nats", log_file=var / "logs" / "nats.log",
+        authorization=development_authorization(settings),
         encryption_key=derive_key(settings.cipher_key_b64, "nats-store").hex()))
+    in_thread(setup_stream(settings))
     yield run
     run.stop_nats()
 

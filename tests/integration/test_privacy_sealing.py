@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import nats
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from shared.config import Settings
 from shared.contracts import Envelope
 from shared.crypto import key_id_of
+from shared.messaging.nats import connect
+from shared.messaging.permissions import ADMIN
 from tests.support import MELDING, eventually, running, token
 
 IDENTITY = {"name": "Sanne Verzegeld", "email": "sanne.verzegeld@example.org"}
@@ -43,7 +44,7 @@ def open_box(private: PrivateKey, sealed_b64: str) -> dict[str, Any]:
 
 async def stream_events(settings: Settings, source: str) -> list[Envelope]:
     """Every integration event one service published, read back from the stream."""
-    nc = await nats.connect(settings.nats_url)
+    nc = await connect(settings, "test", user=ADMIN)
     try:
         js = nc.jetstream()
         last = (await js.stream_info(settings.stream)).state.last_seq

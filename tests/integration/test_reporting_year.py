@@ -15,12 +15,13 @@ from services.reporting.domain.publication import rows, suppress
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
 from shared.contracts import Envelope, IntegrationEvent
-from tests.support import eventually, jetstream, running, token
+from tests.support import eventually, jetstream, running, signed, token
 from tests.unit.test_annual_report import EXPECTED_2025, SOURCE, scripted_year
 
 
-async def publish(js: JetStreamContext, events: Iterable[IntegrationEvent]) -> int:
-    """Publish as each source's relay would: in order, chained, with message ids;
+async def publish(js: JetStreamContext, settings: Settings,
+                  events: Iterable[IntegrationEvent]) -> int:
+    """Publish as each source's relay would: in order, chained, signed, with message ids;
     returns the last stream sequence."""
     positions: dict[str, int] = {}
     heads: dict[str, str] = {}
@@ -32,7 +33,7 @@ async def publish(js: JetStreamContext, events: Iterable[IntegrationEvent]) -> i
                                  prev=heads.get(source, GENESIS))
         payload = envelope.encode()
         ack = await js.publish(envelope.subject, payload,
-                               headers={"Nats-Msg-Id": envelope.message_id})
+                               headers=signed(settings, envelope))
         heads[source] = envelope_hash(payload)
         sequence = ack.seq
     return sequence
@@ -52,7 +53,7 @@ async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
     settings: Settings,
 ) -> None:
     async with running("reporting", settings) as reporting, jetstream(settings) as js:
-        last = await publish(js, scripted_year())
+        last = await publish(js, settings, scripted_year())
         await caught_up(reporting, last)
         auditor = token(settings, "auditor")
 
@@ -90,7 +91,7 @@ async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
 async def test_with_threshold_one_every_count_is_shown(settings: Settings) -> None:
     exact = settings.model_copy(update={"report_threshold": 1})
     async with running("reporting", exact) as reporting, jetstream(exact) as js:
-        await caught_up(reporting, await publish(js, scripted_year()))
+        await caught_up(reporting, await publish(js, exact, scripted_year()))
         response = await reporting.client.get("/api/reports/annual?year=2025",
                                               headers=token(exact, "auditor"))
         assert response.json() == {**EXPECTED_2025, "threshold": 1}
@@ -102,7 +103,7 @@ async def test_replay_matches_live_twice_the_same_and_a_restart_rebuilds(
     auditor = token(settings, "auditor")
     async with jetstream(settings) as js:
         async with running("reporting", settings) as reporting:
-            last = await publish(js, scripted_year())
+            last = await publish(js, settings, scripted_year())
             await caught_up(reporting, last)
             first = await reporting.client.post("/api/audit/replay", headers=auditor)
             assert first.status_code == 200, first.text

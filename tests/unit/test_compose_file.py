@@ -1,12 +1,15 @@
 """docker-compose.yml against the code (Docker itself cannot run here): every command
 exists in the CLI, every MELDINGEN_* variable is a setting, the settings it makes
-are valid for production, ports match, the NATS cluster configs exist and parse."""
+are valid for production, ports match, each service has its own NATS user and
+signing key, and the NATS cluster configs (TLS, users, encryption at rest) exist
+and parse with secrets made as docs/configuration.md says."""
 
 from __future__ import annotations
 
 import importlib
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -19,13 +22,15 @@ import yaml
 from shared import natsserver
 from shared.cli import app as cli
 from shared.config import SERVICES, Settings
+from shared.messaging import deploysecrets
+from tests.support import make_certificates
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
 SECRET_SETTINGS = ("cipher_key", "receipt_key", "database_password",
                    "checkpoint_key", "adviser_passphrase", "console_signing_key",
-                   "console_oidc_client_secret")
+                   "console_oidc_client_secret", "nats_seed", "event_signing_key")
 
 
 def service(name: str) -> dict[str, Any]:
@@ -39,7 +44,7 @@ def environment(name: str) -> dict[str, str]:
 
 
 def test_the_platform_is_all_there() -> None:
-    assert set(COMPOSE["services"]) == {*NATS_NODES, "postgres", *SERVICES}
+    assert set(COMPOSE["services"]) == {*NATS_NODES, "nats-setup", "postgres", *SERVICES}
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -84,6 +89,35 @@ def test_every_variable_is_a_setting_and_together_they_are_valid_for_production(
     assert settings.database_url_of(name).startswith("postgresql+psycopg://")
     assert {urlsplit(url).hostname for url in settings.nats_servers} == set(NATS_NODES)
     assert {urlsplit(url).port for url in settings.nats_servers} == {4222}
+    assert {urlsplit(url).scheme for url in settings.nats_servers} == {"tls"}
+    assert settings.nats_ca_file is not None
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_has_its_own_nats_user_and_signing_key(name: str) -> None:
+    env = environment(name)
+    assert env["MELDINGEN_NATS_SEED_FILE"] == f"/run/secrets/nats_seed_{name}"
+    assert env["MELDINGEN_EVENT_SIGNING_KEY_FILE"] == f"/run/secrets/event_signing_key_{name}"
+    assert env["MELDINGEN_EVENT_PUBLIC_KEYS_FILE"] == "/run/secrets/event_public_keys"
+    others = {f"nats_seed_{o}" for o in (*SERVICES, "admin", "auditor") if o != name} | {
+        f"event_signing_key_{o}" for o in SERVICES if o != name}
+    assert not others & set(service(name)["secrets"]), "another user's key"
+
+
+def test_only_the_one_shot_setup_holds_the_nats_admin_seed() -> None:
+    setup = service("nats-setup")
+    assert setup["command"] == ["nats", "setup"]
+    group = typer.main.get_command(cli)
+    nats_group = group.commands["nats"]  # type: ignore[attr-defined]
+    assert "setup" in nats_group.commands
+    assert environment("nats-setup")["MELDINGEN_NATS_SEED_FILE"] == \
+        "/run/secrets/nats_seed_admin"
+    holders = [n for n, s in COMPOSE["services"].items()
+               if "nats_seed_admin" in s.get("secrets", [])]
+    assert holders == ["nats-setup"]
+    for name in SERVICES:
+        assert service(name)["depends_on"]["nats-setup"] == {
+            "condition": "service_completed_successfully"}
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -129,7 +163,7 @@ def test_ports_match_the_settings_defaults(name: str) -> None:
 
 
 @pytest.mark.parametrize("node", NATS_NODES)
-def test_nats_nodes_have_their_cluster_config(node: str) -> None:
+def test_nats_nodes_have_their_cluster_config(node: str, tmp_path: Path) -> None:
     mounts = [volume.split(":") for volume in service(node)["volumes"]]
     [config] = [ROOT / host for host, target, *_ in mounts if target == "/etc/nats/nats.conf"]
     assert config.exists(), config
@@ -141,7 +175,30 @@ def test_nats_nodes_have_their_cluster_config(node: str) -> None:
     routes = set(re.findall(r"nats-route://([\w-]+):6222", text))
     assert routes == set(NATS_NODES)
     assert "listen: 0.0.0.0:4222" in text
-    # The real nats-server accepts the file.
-    checked = subprocess.run([natsserver.binary(), "-t", "-c", str(config)],
+    # TLS to clients and (mutual) between nodes, users, encryption at rest.
+    assert text.count("tls {") == 2 and "verify: true" in text
+    assert "cipher: chachapoly" in text
+    assert "include ../../run/secrets/nats_authorization" in text
+    assert "no_auth_user" not in text
+    # Every file it names is one of the node's docker secrets.
+    named = set(re.findall(r"/run/secrets/([\w-]+)", text))
+    assert named == set(service(node)["secrets"])
+
+    # The real nats-server accepts it, with the secrets made as the docs say.
+    secrets = tmp_path / "run" / "secrets"
+    made = tmp_path / "deploy-secrets"
+    deploysecrets.write(made, Settings().stream)
+    make_certificates(made, NATS_NODES, ca_name="nats_ca")
+    secrets.mkdir(parents=True)
+    for name in service(node)["secrets"]:
+        source = Path(COMPOSE["secrets"][name]["file"]).name
+        shutil.copy(made / source, secrets / name)
+    etc = tmp_path / "etc" / "nats"
+    etc.mkdir(parents=True)
+    # Absolute paths moved under tmp_path; the includes are relative already.
+    moved = re.sub(r"(?<!\.)/run/secrets/", f"{secrets}/", text)
+    (etc / "nats.conf").write_text(moved.replace("store_dir: /data",
+                                                 f"store_dir: {tmp_path}/data"))
+    checked = subprocess.run([natsserver.binary(), "-t", "-c", str(etc / "nats.conf")],
                              capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stdout + checked.stderr

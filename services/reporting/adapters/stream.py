@@ -16,8 +16,8 @@ from nats.js import JetStreamContext
 
 from shared.errors import Unavailable
 
-#: (stream sequence, subject, payload) of each message, in order.
-OnMessage = Callable[[int, str, bytes], None]
+#: (stream sequence, subject, payload, headers) of each message, in order.
+OnMessage = Callable[[int, str, bytes, dict[str, str] | None], None]
 
 
 async def read_stream(
@@ -48,7 +48,7 @@ async def read_stream(
             return
         count += 1
         try:
-            on_message(sequence, msg.subject, msg.data)
+            on_message(sequence, msg.subject, msg.data, msg.headers)
         except Exception as exc:  # noqa: BLE001 - stop reading and report it to the caller
             done.set_exception(exc)
             return

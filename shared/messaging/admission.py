@@ -1,0 +1,66 @@
+"""What a consumer admits: an integration event whose signature, source and position
+check out. Anything else is refused with a reason, and the inbox parks it. The
+rules are `check`, used by the inbox (through `admit`) and by reporting's rebuild
+of its figures from the stream, which must count exactly what the inbox applied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from shared.contracts import Envelope, IntegrationEvent
+from shared.messaging.signing import HEADER, EventVerifier
+
+
+@dataclass(frozen=True)
+class Admitted:
+    envelope: Envelope
+    event: IntegrationEvent
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+
+
+def check(subject: str, headers: Mapping[str, str] | None, payload: bytes,
+          verifier: EventVerifier, last_position: Callable[[str], int]
+          ) -> dict[str, Any] | Refused:
+    """The envelope as parsed JSON, or why not. `last_position(source)`: the last
+    position applied from that source (0 before any). Each source publishes in order,
+    so a position at or below it is a replay (or a message out of order)."""
+    signature = (headers or {}).get(HEADER)
+    if not signature:
+        return Refused("unsigned")
+    try:
+        body = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return Refused("unreadable")
+    if not isinstance(body, dict) or not {"source", "type", "position"} <= body.keys():
+        return Refused("unreadable")
+    source, kind, position = body["source"], body["type"], body["position"]
+    if not isinstance(position, int) or subject != f"meldingen.{source}.{kind}":
+        return Refused("subject does not match the envelope's source and type")
+    if not verifier.knows(source):
+        return Refused("unknown source")
+    if not verifier.verify(source, payload, signature):
+        return Refused("bad signature")
+    if position <= last_position(source):
+        return Refused("replayed or out of order")
+    return body
+
+
+def admit(subject: str, headers: Mapping[str, str] | None, payload: bytes,
+          verifier: EventVerifier, last_position: Callable[[str], int]) -> Admitted | Refused:
+    """`check`, and then the event as its contract reads it."""
+    body = check(subject, headers, payload, verifier, last_position)
+    if isinstance(body, Refused):
+        return body
+    try:
+        envelope = Envelope.model_validate(body)
+        return Admitted(envelope, envelope.event())
+    except Exception:  # noqa: BLE001 - signed by its source, but no contract we read
+        return Refused("unreadable")
