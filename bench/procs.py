@@ -15,9 +15,9 @@ from shared import natsserver
 from shared.auth import issue_token
 from shared.config import Settings
 from shared.health import wait_until_healthy
-from shared.tokens import development_jwks
 from shared.messaging.credentials import development_authorization
 from shared.messaging.nats import setup_stream
+from shared.tokens import development_jwks
 
 REPO = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

@@ -22,9 +22,9 @@ from shared.config import Settings
 from shared.messaging.inbox import Inbox
 from shared.messaging.nats import open_stream
 from shared.messaging.outbox import OutboxRelay
-from shared.web import ReadinessCheck
 from shared.messaging.signing import signer_for, verifier_for
 from shared.parking import count_parked
+from shared.web import ReadinessCheck
 
 log = logging.getLogger("meldingen.runtime")
 

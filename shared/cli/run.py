@@ -24,9 +24,9 @@ from shared.cli.supervisor import Child, GaveUp, Supervisor
 from shared.config import SERVICES, Settings, get_settings
 from shared.crypto import derive_key
 from shared.health import ProcessExited
-from shared.tokens import development_jwks
 from shared.messaging.credentials import development_authorization
 from shared.messaging.nats import setup_stream
+from shared.tokens import development_jwks
 
 # The GIL is handed to a waiting thread after this long (Python's default: 5 ms). A
 # store commit in a worker thread waits for it after every release (each SQLite call,

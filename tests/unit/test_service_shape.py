@@ -66,7 +66,6 @@ def test_a_container_of_another_kind_is_refused(offline_settings: Settings) -> N
         app.state.parts.application.close()
 
 
-@pytest.mark.xfail(strict=True, reason="until the audit CLI moves into services/reporting/")
 def test_nothing_in_shared_imports_a_service() -> None:
     importers: list[str] = []
     for path in sorted((ROOT / "shared").rglob("*.py")):

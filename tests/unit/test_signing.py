@@ -99,7 +99,7 @@ def test_the_signing_benchmark_runs() -> None:
 
 def test_the_deployments_keys_from_nats_secrets_fit_together(tmp_path: Path) -> None:
     deploysecrets.write(tmp_path, "MELDINGEN")
-    settings = Settings(env="production", jwt_secret=SecretStr("s"),
+    settings = Settings(env="production", jwks_url="https://idp.example.org/jwks",
                         cipher_key=SecretStr("k"), receipt_key=SecretStr("r"),
                         event_signing_key_file=tmp_path / "event_signing_key_triage",
                         event_public_keys_file=tmp_path / "event_public_keys",
@@ -120,7 +120,7 @@ def test_the_deployments_keys_from_nats_secrets_fit_together(tmp_path: Path) -> 
 
 
 def test_production_without_the_bus_keys_stops_with_their_names(tmp_path: Path) -> None:
-    settings = Settings(env="production", jwt_secret=SecretStr("s"),
+    settings = Settings(env="production", jwks_url="https://idp.example.org/jwks",
                         cipher_key=SecretStr("k"), receipt_key=SecretStr("r"))
     with pytest.raises(ConfigurationError, match="MELDINGEN_EVENT_SIGNING_KEY"):
         signer_for(settings, "triage")
