@@ -11,7 +11,6 @@ from pathlib import Path
 
 from shared import natsserver
 from shared.config import Settings
-from shared.messaging.nats import open_stream
 from tests.support import NatsServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 async def test_audit_replay_finds_nats_by_its_port_alone(
     sqlite_settings: Settings, nats_server: NatsServer
 ) -> None:
-    nc, _ = await open_stream(sqlite_settings, "test")
-    await nc.close()
+    # The fixture's server already holds the stream (made by its admin user).
     env = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
     env.update(MELDINGEN_VAR_DIR=str(sqlite_settings.var_dir),
                MELDINGEN_NATS_PORT=str(nats_server.port),
