@@ -115,14 +115,13 @@ def run() -> None:
                 arm()
 
         authorization = development_authorization(settings)
-        admin = settings.model_copy(update={"nats_url": env["MELDINGEN_NATS_URL"]})
 
         def start_nats() -> subprocess.Popen[bytes]:
             process = natsserver.start(
                 settings.nats_port, var / "nats", log_file=logs / "nats.log",
                 authorization=authorization, encryption_key=store_key, preexec_fn=nats_group)
             # The services may not create the stream: admin does, before they start.
-            asyncio.run(setup_stream(admin))
+            asyncio.run(setup_stream(settings))
             return process
 
         children.append(Child("nats", start_nats, logs / "nats.log"))

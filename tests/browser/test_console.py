@@ -40,7 +40,7 @@ class LiveConsole:
 
     @property
     def application(self) -> Any:
-        return self.app.state.application
+        return self.app.state.parts.application
 
     def add(self, sub: str, *roles: str) -> str:
         return self.url + add(self.application, sub, *roles)

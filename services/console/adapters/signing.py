@@ -22,11 +22,12 @@ from shared.config import ConfigurationError, Settings
 
 def load_signing_key(settings: Settings) -> Ed25519PrivateKey:
     """MELDINGEN_CONSOLE_SIGNING_KEY(_FILE): a PEM private key, or a base64 seed of
-    32 bytes; in development one is generated into var/secrets/token-console."""
+    32 bytes; in development one (PEM) is generated into var/secrets/token-console, whose
+    public key the development JWKS that the services trust holds (shared/tokens.py)."""
     given, file = settings.console_signing_key, settings.console_signing_key_file
     if given is None and file is None and settings.env == "production":
         raise ConfigurationError("production needs MELDINGEN_CONSOLE_SIGNING_KEY(_FILE)")
-    text = settings.secret(given, file, "token-console", "key32")
+    text = settings.secret(given, file, "token-console", "ed25519")
     if text.startswith("-----BEGIN"):
         key = serialization.load_pem_private_key(text.encode(), password=None)
         if not isinstance(key, Ed25519PrivateKey):

@@ -3,12 +3,12 @@ signed-in person (for calling the other services on their behalf)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from services.console.adapters.signing import TokenSigner
+from services.console.api.deps import parts
+from services.console.api.schemas import TokenOut
 from services.console.web import browser
 from services.console.web.access import console
 from shared.deps import Unauthorized
@@ -18,7 +18,7 @@ router = APIRouter(tags=["console"])
 
 
 def _signer(request: Request) -> TokenSigner:
-    return request.app.state.signer  # type: ignore[no-any-return]
+    return parts(request).signer
 
 
 @router.get("/.well-known/jwks.json")
@@ -28,7 +28,7 @@ async def jwks(request: Request) -> JSONResponse:
 
 
 @router.get("/api/token")
-def token(request: Request, role: str) -> dict[str, Any]:
+def token(request: Request, role: str) -> TokenOut:
     """A short-lived token for the signed-in person in one of their roles."""
     session = browser.current(request)
     if session is None or session.sub is None:
@@ -40,5 +40,5 @@ def token(request: Request, role: str) -> dict[str, Any]:
     if role not in member.roles:
         raise Forbidden(f"You do not have the role {role!r}.")
     signer = _signer(request)
-    return {"token": signer.token(sub=member.sub, role=role), "token_type": "Bearer",
-            "expires_in": request.app.state.settings.console_token_ttl_seconds}
+    return TokenOut(token=signer.token(sub=member.sub, role=role),
+                    expires_in=parts(request).settings.console_token_ttl_seconds)

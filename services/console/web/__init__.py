@@ -13,12 +13,13 @@ from services.console.web.rendering import HERE
 from shared.config import Settings
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def cookie_policy(settings: Settings) -> CookiePolicy:
     url = base_url(settings)
-    app.state.settings = settings
-    app.state.cookie_policy = CookiePolicy(
-        secure=settings.env == "production" or url.startswith("https://"),
-        origin=origin_of(url))
+    return CookiePolicy(secure=settings.env == "production" or url.startswith("https://"),
+                        origin=origin_of(url))
+
+
+def install(app: FastAPI) -> None:
     for pages in (signin.router, enrol.router, home.router):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

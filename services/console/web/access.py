@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.adapters.sessions import Session
+from services.console.api.deps import parts
 from services.console.application import ConsoleApplication
 from services.console.domain.staff import StaffMember
 from services.console.web import browser
@@ -25,7 +26,7 @@ class SignedIn:
 
 
 def console(request: Request) -> ConsoleApplication:
-    return request.app.state.application  # type: ignore[no-any-return]
+    return parts(request).application
 
 
 def signed_in(request: Request) -> SignedIn | Response:

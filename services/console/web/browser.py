@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from fastapi import Request, Response
 
 from services.console.adapters.sessions import Session, SessionStore
+from services.console.api.deps import parts
 from services.console.web.texts import language
 
 
@@ -37,11 +38,11 @@ def origin_of(url: str) -> str:
 
 
 def sessions(request: Request) -> SessionStore:
-    return request.app.state.sessions  # type: ignore[no-any-return]
+    return parts(request).sessions
 
 
 def policy(request: Request) -> CookiePolicy:
-    return request.app.state.cookie_policy  # type: ignore[no-any-return]
+    return parts(request).cookie_policy
 
 
 def current(request: Request) -> Session | None:

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from services.console.adapters import links, totp
 from services.console.adapters.sessions import Session
+from services.console.api.deps import parts
 from services.console.domain.staff import EnrolmentLinkInvalid, StaffMember
 from services.console.signin import Enrolment, EnrolmentProblem
 from services.console.web import browser
@@ -21,7 +22,7 @@ LINK_STATUS = {"used": 410, "expired": 410, "disabled": 410, "unknown": 404}
 
 
 def _enrolment(request: Request) -> Enrolment:
-    return request.app.state.enrolment  # type: ignore[no-any-return]
+    return parts(request).enrolment
 
 
 def _refused(request: Request, session: Session, refused: EnrolmentLinkInvalid) -> Response:

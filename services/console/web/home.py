@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from services.console.adapters.links import base_url, new_link
+from services.console.api.deps import parts
 from services.console.application import NewStaffMember
 from services.console.domain.staff import StaffMember
 from services.console.web import browser
@@ -91,7 +92,7 @@ async def add_staff(request: Request) -> Response:
         return _staff_page(request, person, status_code=422, errors={field: key},
                            values=values, chosen=roles)
     return _staff_page(request, person, status_code=201, added=added,
-                       link=enrolment.url(base_url(request.app.state.settings)))
+                       link=enrolment.url(base_url(parts(request).settings)))
 
 
 def _field_of(refused: DomainError) -> str:

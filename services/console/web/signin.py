@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.adapters.oidc import OidcClient, OidcFailed
 from services.console.adapters.sessions import Session
+from services.console.api.deps import parts
 from services.console.signin import PENDING_FOR, SignIn, SignInFailed
 from services.console.web import browser
 from services.console.web.access import console, signed_in
@@ -20,11 +21,11 @@ log = logging.getLogger("meldingen.console.web")
 
 
 def _signin(request: Request) -> SignIn:
-    return request.app.state.signin  # type: ignore[no-any-return]
+    return parts(request).signin
 
 
 def _oidc(request: Request) -> OidcClient | None:
-    return request.app.state.oidc  # type: ignore[no-any-return]
+    return parts(request).oidc
 
 
 def _page(request: Request, session: Session, *, status_code: int = 200,

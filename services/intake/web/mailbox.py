@@ -16,13 +16,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from services.intake.api.deps import Intake, Login, client_address
+from services.intake.api.deps import Intake, IntakeParts, Login, client_address
 from services.intake.application import IntakeApplication
 from services.intake.mailbox import ReceiptRefused, TooManyAttempts
 from services.intake.web.rendering import cross_site, form_tokens, posted_fields, render
 from services.intake.web.texts import TEXTS, language
 from shared.auth import InvalidToken
 from shared.errors import InvalidTransition
+from shared.service import parts_of
 from shared.terms import LOCAL
 
 router = APIRouter(prefix="/mailbox", include_in_schema=False)
@@ -93,7 +94,7 @@ def _login_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    work = request.app.state.mailbox_login.proof_of_work
+    work = parts_of(request.app, IntakeParts).login.proof_of_work
     return render(request, "mailbox_login.html", lang, status_code=status_code,
                   switch="/mailbox", notice=notice, errors=errors or {},
                   challenge=work.challenge())
