@@ -23,6 +23,7 @@ from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.clock import Clock, SystemClock
+from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, NotFound
 
 log = logging.getLogger("meldingen.investigation")
@@ -42,6 +43,8 @@ class InvestigationApplication(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: The local view of the console's staff directory (fed by the bootstrap).
+        self.directory = Directory()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -137,6 +140,10 @@ class InvestigationApplication(ServiceApplication):
                     involved=list(event.involved), assessed_by=event.assessed_by,
                     decided_by=event.decided_by, at=self.clock.now())
         processing_event.collect_events(case)
+
+    @policy.register
+    def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:
+        record_staff_event(self.find, event, processing_event)
 
     # -- what leaves the service ----------------------------------------------------------
 

@@ -32,6 +32,7 @@ from shared.contracts import (
     ReporterMessaged,
     ReporterReplied,
 )
+from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import InvalidTransition, NotFound
 
 log = logging.getLogger("meldingen.triage")
@@ -65,6 +66,8 @@ class TriageApplication(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: The local view of the console's staff directory (fed by the bootstrap).
+        self.directory = Directory()
 
     # -- commands -------------------------------------------------------------------------
 
@@ -146,6 +149,10 @@ class TriageApplication(ServiceApplication):
             log.warning("case closing passed over", extra={"state": refused.state})
             return
         processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:
+        record_staff_event(self.find, event, processing_event)
 
     # -- what leaves the service ----------------------------------------------------------
 

@@ -14,7 +14,7 @@ from shared.eventstore import store_environment
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
-SOURCES = ("intake", "investigation")
+SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
@@ -24,7 +24,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
     queue = Queue()
-    application.feed(queue.apply)
+    application.feed(queue.apply, application.directory.apply)
     return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue)
 
 
