@@ -144,6 +144,12 @@ class Settings(BaseSettings):
     console_oidc_client_secret_file: Path | None = None
     console_oidc_match_claim: Literal["sub", "email"] = "sub"
 
+    # Routing (services/triage/domain/routing.py): who acts as the competent authority
+    # for a melding about an employee or an unknown person (a sub), and a TOML file
+    # that replaces the shipped rules it names.
+    default_competent_authority: str | None = None
+    routing_file: Path | None = None
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         """No default secret in production: name everything missing, at start, at once."""

@@ -31,6 +31,13 @@ Channel = Literal[
     "meldpunt",
 ]
 
+#: The position of the person a melding concerns, in the directory's terms: routing
+#: picks the melding's competent authority from it (services/triage/domain/routing.py).
+Concerns = Literal[
+    "employee", "manager", "director", "secretary", "board_member", "mayor",
+    "council_member", "confidential_adviser", "meldpunt", "unknown",
+]
+
 
 class IntegrationEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -64,6 +71,8 @@ class MeldingReceived(IntegrationEvent):
     identity: NamedIdentity | None
     received_at: datetime
     acknowledged_at: datetime
+    #: As the reporter gave it; the meldpunt confirms or corrects it at assessment.
+    concerns: Concerns = "unknown"
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]
@@ -128,7 +137,9 @@ class MeldingDecided(IntegrationEvent):
     """triage -> investigation, reporting: the competent authority's decision.
 
     `involved`, `assessed_by` and `decided_by` travel so that investigation can refuse
-    a conflicted investigator."""
+    a conflicted investigator; the melding's parties (`shared.authz.MeldingParties`)
+    so that it applies the per-melding rules; the description for the investigators,
+    only when a case follows. Decisions made before routing lack the last three."""
 
     type: ClassVar[str] = "melding_decided"
 
@@ -139,6 +150,32 @@ class MeldingDecided(IntegrationEvent):
     assessed_by: str
     decided_by: str
     police_report_on: date | None
+    at: datetime
+    description: str = ""
+    competent_authority: str | None = None
+    #: Concerned staff and those who recused themselves (subs).
+    excluded: list[str] = []
+
+
+class CompetentAuthorityAssigned(IntegrationEvent):
+    """triage -> investigation: the meldpunt handed a decided melding to another
+    competent authority."""
+
+    type: ClassVar[str] = "competent_authority_assigned"
+
+    melding_id: str
+    sub: str
+    at: datetime
+
+
+class MeldingRecused(IntegrationEvent):
+    """triage -> investigation: a staff member declared a conflict of interest (the
+    reason stays in triage)."""
+
+    type: ClassVar[str] = "melding_recused"
+
+    melding_id: str
+    sub: str
     at: datetime
 
 
@@ -242,7 +279,8 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
         MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
-        MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
+        MeldingDecided, CompetentAuthorityAssigned, MeldingRecused, ReporterMessaged,
+        MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )

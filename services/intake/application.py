@@ -47,6 +47,7 @@ class Submission:
     identity: dict[str, Any] | None = None
     identity_sealed: str | None = None
     key_id: str | None = None
+    concerns: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class IntakeApplication(ServiceApplication):
             identity=identity,
             sealed_identity=sealed,
             received_at=now,
+            concerns=submission.concerns,
         )
         report.acknowledge(at=now, body=ACKNOWLEDGEMENT)
         code = self.receipts.new_code()
@@ -227,6 +229,8 @@ class IntakeApplication(ServiceApplication):
                 received_at=filed.received_at,
                 # Intake acknowledges in the same transaction as it files.
                 acknowledged_at=filed.received_at,
+                # Meldingen filed before `concerns` existed concern someone unknown.
+                concerns=getattr(filed, "concerns", "unknown"),
             )
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.triage.adapters.routing_file import routing_table
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
@@ -18,7 +19,8 @@ SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
-    return TriageApplication(store_environment(settings, "triage"), clock=clock)
+    return TriageApplication(store_environment(settings, "triage"), clock=clock,
+                             routing=routing_table(settings))
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:

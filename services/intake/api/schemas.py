@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringC
 
 from services.intake.application import Submission
 from services.intake.domain.report import Status
-from shared.contracts import Adviser, Channel, Kind, Theme
+from shared.contracts import Adviser, Channel, Concerns, Kind, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -37,6 +37,9 @@ class MeldingIn(BaseModel):
     involved: Annotated[list[Short], Field(max_length=50)] = []
     occurred: date | None = None
     channel: Channel = "web"
+    concerns: Concerns = Field(
+        "unknown", description="the position of the person the melding is about, if the "
+                               "reporter knows it; the meldpunt confirms it")
 
     def submission(self) -> Submission:
         """The command to file, as the API and the web form both hand it on."""
@@ -46,6 +49,7 @@ class MeldingIn(BaseModel):
             anonymous=self.anonymous, channel=self.channel, involved=tuple(self.involved),
             occurred=self.occurred, identity=identity or None,
             identity_sealed=self.identity_sealed, key_id=self.key_id,
+            concerns=self.concerns,
         )
 
 

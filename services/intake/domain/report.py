@@ -43,7 +43,7 @@ class Report(Aggregate):
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
              occurred: date | None, channel: str, anonymous: bool,
              identity: dict[str, Any] | None, sealed_identity: dict[str, str] | None,
-             received_at: datetime) -> Report:
+             received_at: datetime, concerns: str = "unknown") -> Report:
         """A new melding, if `refusals` finds nothing. The rules are checked here and
         not when the event is applied, so a stored melding always loads again."""
         found = refusals(anonymous=anonymous, identity=identity, occurred=occurred,
@@ -53,7 +53,7 @@ class Report(Aggregate):
         return cls(kind=kind, theme=theme, description=description, involved=involved,
                    occurred=occurred, channel=channel, anonymous=anonymous,
                    identity=identity, sealed_identity=sealed_identity,
-                   received_at=received_at)
+                   received_at=received_at, concerns=concerns)
 
     @event("Filed")
     def __init__(
@@ -69,6 +69,7 @@ class Report(Aggregate):
         identity: dict[str, Any] | None,
         sealed_identity: dict[str, str] | None,
         received_at: datetime,
+        concerns: str = "unknown",
     ) -> None:
         if anonymous and identity is not None:
             raise InvalidInput("An anonymous melding carries no identity in the clear.",
@@ -83,6 +84,7 @@ class Report(Aggregate):
         self.identity = identity
         self.sealed_identity = sealed_identity
         self.received_at = received_at
+        self.concerns = concerns
         self.acknowledged_at: datetime | None = None
         self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []
