@@ -170,6 +170,8 @@ def listed(service: RunningService, sub: str, *roles: str, name: str | None = No
            function: str | None = None, reports_to: str | None = None) -> None:
     """Lists a staff member in a service's own view of the directory, as the console's
     `staff_member_added` would (for tests about something else than the console)."""
+    if service.application.directory.find(sub) is not None:
+        return
     service.application.save(StaffEntry(
         sub=sub, name=name or sub.title(), email=f"{sub}@example.org", roles=list(roles),
         function=function, reports_to=reports_to))

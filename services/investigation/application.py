@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.investigation.domain.case import Case, first_status
+from services.investigation.domain.case import Case
 from services.investigation.domain.conflicts import Investigator
 from services.investigation.domain.feedback import final_feedback
 from services.investigation.domain.measures import any_taken
@@ -69,18 +69,21 @@ class InvestigationApplication(ServiceApplication):
 
     def assign_investigators(self, case_id: UUID, subs: list[str],
                              principal: Principal) -> Case:
-        """The first team, or more investigators for an open investigation: staff
-        members with the investigator role (422 naming one the directory lacks)."""
-        investigators = [self._investigator(sub) for sub in subs]
-
+        """The first team: staff members with the investigator role (422 naming one
+        the directory lacks)."""
         def assign(case: Case, by: str, at: Any) -> None:
-            if case.status == first_status("investigation"):
-                case.assign_investigators(investigators=investigators, by=by, at=at)
-                return
-            for investigator in investigators:
-                case.add_investigator(investigator=investigator, by=by, at=at)
+            case.check_step("assign_investigators")
+            investigators = [self._investigator(sub) for sub in subs]
+            case.assign_investigators(investigators=investigators, by=by, at=at)
 
         return self._as_authority(case_id, principal, assign)
+
+    def add_investigator(self, case_id: UUID, sub: str, principal: Principal) -> Case:
+        def add(case: Case, by: str, at: Any) -> None:
+            case.check_step("change_investigators")
+            case.add_investigator(investigator=self._investigator(sub), by=by, at=at)
+
+        return self._as_authority(case_id, principal, add)
 
     def remove_investigator(self, case_id: UUID, sub: str, principal: Principal) -> Case:
         return self._as_authority(case_id, principal, lambda case, by, at:

@@ -40,7 +40,6 @@ from shared.contracts import (
 )
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from shared.names import normalised
 
 log = logging.getLogger("meldingen.triage")
 
@@ -128,18 +127,10 @@ class TriageApplication(ServiceApplication):
 
     def reassign(self, melding_id: UUID, sub: str, motivation: str,
                  principal: Principal) -> Report:
-        """The meldpunt hands the melding to another competent authority: one the
-        directory knows with that role, not concerned and not recused."""
-        def reassign(report: Report) -> None:
-            excluded = {normalised(s) for s in self.parties(report).excluded}
-            if not self.routing.assignable(sub, excluded, self.directory):
-                raise InvalidInput(f"{sub!r} cannot be this melding's competent authority: "
-                                   "not in the directory with that role, concerned or "
-                                   "recused.", field="competent_authority")
-            report.reassign(sub=sub, motivation=motivation, by=principal.sub,
-                            at=self.clock.now())
-
-        return self._update(melding_id, principal, reassign)
+        """The meldpunt hands the melding to another competent authority."""
+        return self._update(melding_id, principal, lambda report: report.reassign(
+            sub=sub, motivation=motivation, table=self.routing, people=self.directory,
+            by=principal.sub, at=self.clock.now()))
 
     def recuse(self, melding_id: UUID, reason: str, principal: Principal) -> None:
         """`principal` declares a conflict of interest. Whoever the melding excludes

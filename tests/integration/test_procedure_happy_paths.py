@@ -140,8 +140,7 @@ async def test_investigation_branch_ends_closed_with_feedback(settings: Settings
         assert case["description"] == MELDING["description"]
 
         # The competent authority adds olga and takes her off again, both recorded.
-        case = await ok(await cases.post(f"{url}/investigators", headers=authority,
-                                         json={"investigators": ["OLGA"]}))
+        case = await ok(await cases.post(f"{url}/investigators/OLGA", headers=authority))
         assert case["investigators"] == ["ivan", "olga"]
         olga = token(settings, "investigator", "olga")
         assert (await cases.get(url, headers=olga)).is_success

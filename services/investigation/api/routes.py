@@ -65,11 +65,19 @@ def assign_investigators(
     case_id: UUID, body: InvestigatorsIn, app: Investigation,
     principal: Annotated[Principal, authorized("case.assign_investigators")],
 ) -> CaseOut:
-    """Assign investigators from the staff directory, or add more to an open
-    investigation; a conflicted one is refused (409) with the reason, one the directory
-    lacks as investigator with 422."""
+    """Assign the investigators, from the staff directory; a conflicted one is refused
+    (409) with the reason, one the directory lacks as investigator with 422."""
     return _case(app.assign_investigators(case_id, body.investigators, principal),
                  principal)
+
+
+@router.post("/cases/{case_id}/investigators/{sub}", response_model=CaseOut)
+def add_investigator(
+    case_id: UUID, sub: str, app: Investigation,
+    principal: Annotated[Principal, authorized("case.assign_investigators")],
+) -> CaseOut:
+    """Add an investigator to an open investigation (checked as at the assignment)."""
+    return _case(app.add_investigator(case_id, sub, principal), principal)
 
 
 @router.delete("/cases/{case_id}/investigators/{sub}", response_model=CaseOut)

@@ -136,6 +136,7 @@ class Case(Aggregate):
         self._investigators_assigned(investigators=subs, by=by, at=at)
 
     def add_investigator(self, *, investigator: Investigator, by: str, at: datetime) -> None:
+        """One more investigator on an open investigation (none for one already on it)."""
         self._check("change_investigators")
         self._check_conflict(investigator)
         if not self.is_assigned(investigator.sub):
@@ -228,6 +229,11 @@ class Case(Aggregate):
         # The path travels with the closing: triage and reporting count by it.
         self._measures_taken(measures=measures, path=self.path, feedback=feedback, by=by,
                              at=at)
+
+    def check_step(self, command: str) -> None:
+        """409 unless `command` is possible now: for an application that checks this
+        before it asks the outside world (the directory) about the command's input."""
+        self._check(command)
 
     def _check(self, command: str) -> None:
         if self.status not in TRANSITIONS[command]:

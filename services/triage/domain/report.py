@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.triage.domain.routing import Routing
+from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
@@ -164,12 +164,17 @@ class Report(Aggregate):
         if concerns != self.concerns:
             self._concerns_noted(concerns=concerns)
 
-    def reassign(self, *, sub: str, motivation: str, by: str, at: datetime) -> None:
+    def reassign(self, *, sub: str, motivation: str, table: RoutingTable, people: People,
+                 by: str, at: datetime) -> None:
         """The meldpunt assigns another competent authority (or the first, for a
-        flagged melding), with a motivation kept in the history."""
+        flagged melding), with a motivation kept in the history: one the directory
+        knows with that role, not concerned and not recused."""
         self._check("reassign")
-        if self.excludes(sub):
-            raise InvalidInput(f"{sub} is concerned in this melding or recused.",
+        excluded = {normalised(s) for s in
+                    (*self.concerned_staff, *(r["sub"] for r in self.recusals))}
+        if not table.assignable(sub, excluded, people):
+            raise InvalidInput(f"{sub!r} cannot be this melding's competent authority: not "
+                               "in the directory with that role, concerned or recused.",
                                field="competent_authority")
         self._reassigned(sub=sub, motivation=motivation, by=by, at=at)
 
