@@ -18,7 +18,7 @@ from services.intake.application import Submission
 from services.intake.domain.report import refusals
 from shared.errors import InvalidInput
 
-FIELDS = ("kind", "theme", "description", "occurred", "involved", "anonymous",
+FIELDS = ("kind", "theme", "description", "occurred", "involved", "concerns", "anonymous",
           "name", "email", "phone")
 IDENTITY_FIELDS = ("name", "email", "phone")
 Sealing = Literal["browser", "server", "none", "named"]
@@ -60,6 +60,7 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
         "kind": values["kind"], "theme": values["theme"],
         "description": values["description"], "anonymous": bool(anonymous),
         "involved": [line.strip() for line in values["involved"].splitlines() if line.strip()],
+        "concerns": values["concerns"] or "unknown",
         "occurred": occurred,
         "identity": identity or None,
         "identity_sealed": sealed or None,
