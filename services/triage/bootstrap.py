@@ -25,7 +25,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = Queue()
+    queue = Queue(default_authority=application.routing.default)
     application.feed(queue.apply, application.directory.apply)
     return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue)
 

@@ -48,7 +48,9 @@ class QueueEntry:
     overdue_from: datetime | None = None
     #: `overdue_from` as a number (infinity for never), for the fast `overdue` filter
     overdue_ts: float = math.inf
-    authority: str | None = None  # the assigned competent authority, normalised
+    authority: str | None = None  # the assigned competent authority
+    routed: bool = False
+    flagged: bool = False  # for the meldpunt to assign a competent authority by hand
     excluded: tuple[str, ...] = ()  # concerned and recused, normalised
 
     @property
@@ -128,7 +130,9 @@ class _Index:
 
 
 class Queue:
-    def __init__(self) -> None:
+    def __init__(self, default_authority: str | None = None) -> None:
+        #: The competent authority of a melding assessed before routing existed.
+        self._default_authority = default_authority
         self._entries: dict[UUID, QueueEntry] = {}
         self._indexes: dict[IndexName, _Index] = {}
         #: normalised sub -> how many meldingen exclude them
@@ -144,11 +148,15 @@ class Queue:
             if entry is None:
                 return
             if isinstance(event, Report.Assessed):
-                self._move(entry, status=entry.status, theme=event.theme)
+                # Routing comes first in the same commit; without it, the default.
+                self._move(entry, theme=event.theme,
+                           authority="keep" if entry.routed else self._default_authority)
             elif isinstance(event, Report.Routed):
                 self._exclude(entry, event.concerned_staff)
+                entry.routed, entry.flagged = True, event.sub is None
                 self._move(entry, authority=event.sub)
             elif isinstance(event, Report.Reassigned):
+                entry.flagged = False
                 self._move(entry, authority=event.sub)
             elif isinstance(event, Report.Recused):
                 self._exclude(entry, [event.by])
@@ -196,8 +204,6 @@ class Queue:
         status, theme = status or entry.status, theme or entry.theme
         if authority == "keep":
             authority = entry.authority
-        elif authority is not None:
-            authority = normalised(authority)
         old = set(self._names(entry.status, entry.theme, entry.authority))
         new = set(self._names(status, theme, authority))
         for name in old - new:
@@ -213,17 +219,24 @@ class Queue:
 
     @staticmethod
     def _names(status: str, theme: str, authority: str | None) -> list[IndexName]:
-        scopes = (None,) if authority is None else (None, authority)
+        scopes = (None,) if authority is None else (None, normalised(authority))
         return [(scope, s, t) for scope in scopes
                 for s, t in ((None, None), (status, None), (None, theme), (status, theme))]
 
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
-             limit: int = 50, reader: tuple[str, str] | None = None) -> Page:
+             limit: int = 50, reader: tuple[str, str] | None = None,
+             flagged: bool | None = None) -> Page:
         """One page of the queue, oldest first, and how many match in all: of the
-        meldingen `reader` (role, sub) may see, or of all."""
+        meldingen `reader` (role, sub) may see, or of all; `flagged`: only those that
+        wait (or do not wait) for the meldpunt to assign a competent authority."""
         with self._lock:
-            scope, visible = self._scope(reader)
+            scope, may_see_entry = self._scope(reader)
+            visible = may_see_entry
+            if flagged is not None:
+                def visible(entry: QueueEntry) -> bool:
+                    return entry.flagged is flagged and (
+                        may_see_entry is None or may_see_entry(entry))
             index = self._indexes.get((scope, status, theme))
             if index is None:
                 return Page([], 0)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import Tracking
 
 from shared.config import Settings
+from shared.contracts import MeldingReceived
 from tests.consoleflows import add
 from tests.support import (
     MELDING,
@@ -173,3 +177,36 @@ async def test_the_meldpunt_assigns_a_flagged_melding_and_reassigns_with_a_motiv
             "what": "competent authority reassigned to sara", "who": "mia",
             "at": melding["history"][-1]["at"], "motivation": "Afgesproken met de CdK."}
         assert (await triage.get(url, headers=sara)).is_success
+
+
+async def test_a_melding_assessed_before_routing_has_the_default_authority(
+    tmp_path: Path, nats_server: NatsServer,
+) -> None:
+    settings = make_settings(tmp_path / "var", nats_server.url,
+                             default_competent_authority="dora")
+    async with running("triage", settings) as triage:
+        app = triage.application
+        now = datetime.now(UTC)
+        received = MeldingReceived(
+            melding_id=str(uuid4()), kind="wrongdoing", theme="gifts", channel="web",
+            description="Van voor de routering.", involved=[], occurred=None, anonymous=True,
+            identity=None, received_at=now, acknowledged_at=now)
+        app.process_event(received, Tracking("test", 1))
+        # The assessment as it was stored before routing existed: no routing event.
+        report = app.repository.get(UUID(received.melding_id))
+        report._assessed(admissible=True, reasonable_grounds=True, code_violation=True,
+                         severity="low", theme="gifts", advice="no_action", motivation="m",
+                         by="mia", at=now)
+        app.save(report)
+
+        dora = token(settings, "competent_authority", "dora")
+        melding = await ok(triage.client.get(f"/api/meldingen/{received.melding_id}",
+                                             headers=dora))
+        assert melding["concerns"] == "unknown"
+        assert melding["competent_authority"]["sub"] == "dora"
+        assert melding["competent_authority"]["rule"] == "assessed before routing: default"
+        queue = await ok(triage.client.get("/api/meldingen", headers=dora))
+        assert [i["id"] for i in queue["items"]] == [received.melding_id]
+        await ok(triage.client.post(f"/api/meldingen/{received.melding_id}/decision",
+                                    headers=dora,
+                                    json={"outcome": ["no_action"], "motivation": "Niets."}))

@@ -64,3 +64,21 @@ def test_each_reader_pages_only_what_they_may_see() -> None:
     assert ids(queue, "competent_authority", "bert") == []
     assert ids(queue, "competent_authority", "carla") == [1, 2]
     assert ids(queue, "meldpunt", "mia") == [0, 1, 3]
+
+
+def test_a_melding_assessed_before_routing_is_the_default_authoritys() -> None:
+    """Existing data: an assessment stored before routing existed (no routing event)
+    puts the melding in the default competent authority's queue; the meldpunt finds
+    the flagged ones by the filter."""
+    legacy, flagged = assessed(0, "bert", []), assessed(1, None, [])
+    queue = Queue(default_authority="dora")
+    for event in legacy.collect_events():
+        if not isinstance(event, Report.Routed):
+            queue.apply(event)
+    for event in flagged.collect_events():
+        queue.apply(event)
+    assert ids(queue, "competent_authority", "dora") == [0]
+    assert ids(queue, "meldpunt", "mia", status="assessed") == [0, 1]
+    page = queue.page(now=START, reader=("meldpunt", "mia"), flagged=True)
+    assert [(e.id.int - 1, e.authority) for e in page.entries] == [(1, None)]
+    assert page.total == 1

@@ -42,6 +42,9 @@ def list_meldingen(
     status: Status | None = None,
     theme: Theme | None = None,
     overdue: bool | None = None,
+    flagged: Annotated[bool | None, Query(
+        description="only meldingen that wait for the meldpunt to assign a competent "
+                    "authority (true), or only the others (false)")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> QueuePage:
@@ -50,13 +53,15 @@ def list_meldingen(
     the caller is concerned in or recused from."""
     now = triage.clock.now()
     page = queue.page(status=status, theme=theme, overdue=overdue, now=now,
-                      offset=offset, limit=limit, reader=(principal.role, principal.sub))
+                      offset=offset, limit=limit, reader=(principal.role, principal.sub),
+                      flagged=flagged)
     items = [
         QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
                   anonymous=e.anonymous, status=e.status, received_at=e.received_at,
                   deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
                                          feedback_by=e.deadlines.feedback_by),
-                  overdue=e.overdue(now))
+                  overdue=e.overdue(now), competent_authority=e.authority,
+                  flagged=e.flagged)
         for e in page.entries
     ]
     return QueuePage(items=items, total=page.total, offset=offset, limit=limit)

@@ -104,6 +104,9 @@ class QueueItem(BaseModel):
     received_at: datetime
     deadlines: DeadlinesOut
     overdue: bool
+    competent_authority: str | None = Field(description="the melding's competent authority")
+    flagged: bool = Field(description="waits for the meldpunt to assign a competent "
+                                      "authority by hand")
 
 
 class QueuePage(BaseModel):
