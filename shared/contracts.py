@@ -118,7 +118,9 @@ class ContactMomentRecorded(IntegrationEvent):
 
 
 class MeldingAssessed(IntegrationEvent):
-    """triage -> reporting: the meldpunt's admissibility assessment."""
+    """triage -> reporting: the meldpunt's admissibility assessment, and the melding's
+    parties it set (`shared.authz.MeldingParties`): for whoever tells the competent
+    authority that a melding waits for them. Assessments from before routing lack them."""
 
     type: ClassVar[str] = "melding_assessed"
 
@@ -131,6 +133,10 @@ class MeldingAssessed(IntegrationEvent):
     advice: Outcome
     assessed_by: str
     at: datetime
+    #: None while the melding waits for the meldpunt to assign one (flagged).
+    competent_authority: str | None = None
+    #: Concerned staff and those who recused themselves (subs).
+    excluded: list[str] = []
 
 
 class MeldingDecided(IntegrationEvent):
@@ -158,8 +164,8 @@ class MeldingDecided(IntegrationEvent):
 
 
 class CompetentAuthorityAssigned(IntegrationEvent):
-    """triage -> investigation: the meldpunt handed a decided melding to another
-    competent authority."""
+    """triage -> investigation: the meldpunt handed a melding to another competent
+    authority (after the decision, the case follows)."""
 
     type: ClassVar[str] = "competent_authority_assigned"
 

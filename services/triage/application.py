@@ -252,10 +252,15 @@ class TriageApplication(ServiceApplication):
         melding_id = str(domain_event.originator_id)
         if isinstance(domain_event, Report.Assessed):
             e = domain_event
+            # The melding as the assessment left it: its parties then.
+            parties = self.parties(self.repository.get(e.originator_id,
+                                                       version=e.originator_version))
             return MeldingAssessed(
                 melding_id=melding_id, admissible=e.admissible,
                 reasonable_grounds=e.reasonable_grounds, code_violation=e.code_violation,
                 severity=e.severity, theme=e.theme, advice=e.advice, assessed_by=e.by, at=e.at,
+                competent_authority=parties.competent_authority,
+                excluded=list(parties.excluded),
             )
         if isinstance(domain_event, Report.Decided):
             return self._decided(domain_event)

@@ -17,7 +17,8 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from shared.config import Settings
-from shared.contracts import MeldingReceived
+from shared.contracts import MeldingAssessed, MeldingReceived
+from shared.recorders import all_notifications
 from tests.consoleflows import add
 from tests.support import (
     MELDING,
@@ -81,6 +82,13 @@ async def test_a_melding_about_the_default_authority_goes_past_them(settings: Se
         assert melding["competent_authority"] == {
             "sub": "sara", "rule": "employee: default, one step up",
             "source": "the organisation's default competent authority", "flagged": None}
+
+        # What leaves triage names the parties, for whoever tells sara it waits for her.
+        app = s["triage"].application
+        sent = [app.integration_event(app.mapper.to_domain_event(n))
+                for n in all_notifications(app.recorder)]
+        [assessed] = [e for e in sent if isinstance(e, MeldingAssessed)]
+        assert (assessed.competent_authority, assessed.excluded) == ("sara", ["dirk"])
 
         # dirk sees it nowhere: 404 as for a melding that does not exist, an empty queue.
         assert (await triage.get(url, headers=dirk)).status_code == 404
