@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.reporting.adapters.companion import ReportingCompanion
 from services.reporting.api.deps import ReportingParts
 from services.reporting.api.routes import router
 from services.reporting.application import ReportingApplication
-from services.reporting.lifecycle import ReportingCompanion
 from services.reporting.web.pages import router as pages
 from shared.clock import Clock
 from shared.config import Settings, get_settings
