@@ -93,7 +93,20 @@ def test_the_annual_report_page_renders_in_chromium(
         assert themes.locator("tr", has_text="Omgang met belangen").locator(
             "td.n").inner_text() == "<3"
         terms = page.locator("section", has_text="Wettelijke termijnen")
-        assert "77 %" in terms.inner_text() and "75 %" in terms.inner_text()
+        assert "77 %" in terms.inner_text() and "75 %" not in terms.inner_text()
+        # Every chart label whole, and clear of the bars that start at x=230.
+        labels = page.locator("svg text.label")
+        assert labels.count() >= 40
+        for index in range(labels.count()):
+            label = labels.nth(index)
+            box = label.bounding_box()
+            chart = label.locator("xpath=..").bounding_box()
+            assert box is not None and chart is not None
+            assert box["x"] + box["width"] <= chart["x"] + 228, label.text_content()
+            assert box["y"] + box["height"] <= chart["y"] + chart["height"] + 1
+        channels = page.locator("section", has_text="Meldingen per kanaal")
+        assert "Via vertrouwenspersoon ongewenste omgangsvormen" in " ".join(
+            channels.locator("svg tspan").all_text_contents())
         # Nothing but counts: no melding's words reach the page.
         assert "Beschrijving" not in page.content()
         page.screenshot(path=str(artifacts / "reporting-annual-2025.png"), full_page=True)

@@ -67,8 +67,8 @@ async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
         assert published["meldingen"]["by_theme"]["resources"] == 0
         assert published["police_reports"] == "<3"
         assert published["terms"]["acknowledgement"]["late"] == 3
-        assert published["terms"]["feedback"] == {"within": 9, "late": 3, "pending": "<3",
-                                                  "share_within": 0.75}
+        assert published["terms"]["feedback"] == {"within": 9, "late": "x", "pending": "<3",
+                                                  "share_within": "x"}
 
         response = await reporting.client.get(
             "/api/reports/annual?year=2025", headers={**auditor, "Accept": "text/csv"})

@@ -49,6 +49,28 @@ YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED = range(5)
 ONCE = {"melding_decided": 1, "melding_closed": 2, "final_report_issued": 4, "case_closed": 8}
 
 
+#: A figure's place in `AnnualFigures.figures`: ("meldingen", "by_theme", "gifts").
+Path = tuple[str, ...]
+MELDINGEN_TOTAL: Path = ("meldingen", "total")
+#: The sums that hold in every year's figures, (total, parts): whoever reads the
+#: published figures knows them too, so suppression must keep them from giving a
+#: hidden count away (`publication.py`). Each part is in one sum only.
+RELATIONS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
+    *((MELDINGEN_TOTAL, tuple(("meldingen", section, key) for key in keys))
+      for section, keys in (("by_theme", THEMES), ("by_kind", KINDS),
+                            ("by_channel", CHANNELS))),
+    (MELDINGEN_TOTAL, (("terms", "acknowledgement", "within"),
+                       ("terms", "acknowledgement", "late"))),
+    (MELDINGEN_TOTAL, (("terms", "feedback", "within"), ("terms", "feedback", "late"),
+                       ("terms", "feedback", "pending"))),
+    *((("contact_moments", adviser, "total"),
+       tuple(("contact_moments", adviser, "by_theme", theme) for theme in THEMES))
+      for adviser in ADVISERS),
+    (("investigations", "held"),
+     tuple(("investigations", "by_conclusion", key) for key in CONCLUSIONS)),
+)
+
+
 def moment(iso: str) -> datetime:
     parsed = datetime.fromisoformat(iso)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

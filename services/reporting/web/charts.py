@@ -1,10 +1,12 @@
 """The report page's view: Dutch labels and bar lengths for the SVG charts.
 
-A hidden count ("<3") gets no bar, only its label: a bar would show its size.
+A hidden count ("<3", "x") gets no bar, only its label: a bar would show its size.
+Labels wrap onto as many lines as they need beside the bars, never cut off.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,10 @@ LABELS = {
     "conversations": "Gesprekken met betrokkene", "police_reports": "Aangiften",
 }
 BAR_WIDTH = 320  # px for the largest count of a chart
+#: Characters of a label line: 30 of the widest at 12px fit the 230px before the bars.
+LABEL_CHARS = 30
+LINE = 14  # px per label line
+GAP = 10  # px between rows
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,10 @@ class Bar:
     label: str
     value: int | str
     width: int  # 0 for a zero or a hidden count
+
+    @property
+    def lines(self) -> list[str]:
+        return textwrap.wrap(self.label, LABEL_CHARS, break_long_words=False) or [""]
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,17 @@ class Section:
     total: int | str | None = None
 
     @property
+    def rows(self) -> list[tuple[int, Bar]]:
+        """Each bar with the y its row starts at."""
+        placed, y = [], 0
+        for bar in self.bars:
+            placed.append((y, bar))
+            y += LINE * len(bar.lines) + GAP
+        return placed
+
+    @property
     def height(self) -> int:
-        return 24 * len(self.bars)
+        return sum(LINE * len(bar.lines) + GAP for bar in self.bars)
 
 
 def bars(counts: dict[str, int | str]) -> list[Bar]:
@@ -81,3 +100,12 @@ def sections(figures: dict[str, Any]) -> list[Section]:
         Section("Gesprekken en aangiften", bars(
             {key: figures[key] for key in ("conversations", "police_reports")})),
     ]
+
+
+def share(value: float | str | None) -> str:
+    """A share as a percentage; a hidden one as its label, none as a dash."""
+    if value is None:
+        return "\u2013"
+    if isinstance(value, str):
+        return value
+    return f"{value * 100:.0f} %"

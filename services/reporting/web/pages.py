@@ -12,13 +12,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.reporting.api.deps import Reporting, Year
 from services.reporting.api.routes import published
-from services.reporting.web.charts import sections
+from services.reporting.web.charts import sections, share
 from shared.auth import Principal
 from shared.deps import authorized
 
 router = APIRouter(tags=["reporting"])
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
+templates.globals["share"] = share
 # Nothing from elsewhere, and no script of any kind: the page is figures only.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
