@@ -89,9 +89,9 @@ def test_the_annual_report_page_renders_in_chromium(
         themes = page.locator("section", has_text="Meldingen per thema")
         assert "(totaal 13)" in themes.locator("h2").inner_text()
         assert themes.locator("tr", has_text="Uitnodigingen en geschenken").locator(
-            "td.n").inner_text() == "5"
+            "td.n").all_inner_texts() == ["5", "0"]
         assert themes.locator("tr", has_text="Omgang met belangen").locator(
-            "td.n").inner_text() == "<3"
+            "td.n").all_inner_texts() == ["<3", "0"]
         terms = page.locator("section", has_text="Wettelijke termijnen")
         assert "77 %" in terms.inner_text() and "75 %" not in terms.inner_text()
         # Every chart label whole, and clear of the bars that start at x=230.

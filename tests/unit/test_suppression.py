@@ -17,6 +17,7 @@ from services.reporting.domain.figures import (
     CHANNELS,
     CONCLUSIONS,
     KINDS,
+    OPEN_AGES,
     THEMES,
     AnnualFigures,
 )
@@ -35,6 +36,7 @@ SUMS: list[tuple[Path, list[Path]]] = [
                                          for t in THEMES]) for a in ADVISERS),
     (("investigations", "held"), [("investigations", "by_conclusion", c)
                                   for c in CONCLUSIONS]),
+    (("open_at_year_end", "total"), [("open_at_year_end", "by_age", a) for a in OPEN_AGES]),
 ]
 START = datetime(2025, 2, 3, 9, 0, tzinfo=UTC)
 
@@ -101,9 +103,10 @@ def possible(published: dict[str, Any], threshold: int, ceiling: int
 def year_of(meldingen: list[tuple[Any, ...]], moments: list[tuple[str, str]]
             ) -> dict[str, Any]:
     figures = AnnualFigures()
-    for index, (theme, kind, channel, late, feedback, conclusion) in enumerate(meldingen):
+    for index, (theme, kind, channel, late, feedback, conclusion, closed) \
+            in enumerate(meldingen):
         mid = f"m{index}"
-        received = START + timedelta(days=index)
+        received = START + timedelta(days=25 * index)
         acknowledged = received + timedelta(days=9 if late else 1)
         figures.apply("melding_received", {
             "melding_id": mid, "theme": theme, "kind": kind, "channel": channel,
@@ -115,6 +118,9 @@ def year_of(meldingen: list[tuple[Any, ...]], moments: list[tuple[str, str]]
         if conclusion is not None:
             figures.apply("final_report_issued", {"melding_id": mid, "conclusion": conclusion,
                                                   "at": received.isoformat()})
+        if closed:
+            figures.apply("melding_closed", {"melding_id": mid, "reason": "no_action",
+                                             "at": (received + timedelta(days=9)).isoformat()})
     for adviser, theme in moments:
         figures.apply("contact_moment_recorded", {"adviser": adviser, "theme": theme,
                                                   "date": "2025-03-01"})
@@ -125,7 +131,7 @@ def year_of(meldingen: list[tuple[Any, ...]], moments: list[tuple[str, str]]
 meldingen = st.lists(st.tuples(
     st.sampled_from(THEMES[:3]), st.sampled_from(KINDS), st.sampled_from(CHANNELS[:3]),
     st.booleans(), st.sampled_from([None, "within", "late"]),
-    st.sampled_from([None, *CONCLUSIONS[:3]])), max_size=14)
+    st.sampled_from([None, *CONCLUSIONS[:3]]), st.booleans()), max_size=14)
 moments = st.lists(st.tuples(st.sampled_from(ADVISERS), st.sampled_from(THEMES[:3])),
                    max_size=8)
 
@@ -154,8 +160,9 @@ def test_no_hidden_count_can_be_derived(meldingen: list[tuple[Any, ...]],
 
 def test_a_total_minus_the_shown_cells_no_longer_gives_the_hidden_one() -> None:
     """The issue's case: total 4, wrongdoing 3, integrity violation "<3" (so 1)."""
-    figures = year_of([("gifts", "wrongdoing", "web", False, None, None)] * 3
-                      + [("gifts", "integrity_violation", "web", False, None, None)], [])
+    figures = year_of([("gifts", "wrongdoing", "web", False, None, None, True)] * 3
+                      + [("gifts", "integrity_violation", "web", False, None, None, True)],
+                      [])
     published = suppress(figures, 3)
     kinds = published["meldingen"]["by_kind"]
     assert kinds["integrity_violation"] == "<3"
@@ -164,7 +171,8 @@ def test_a_total_minus_the_shown_cells_no_longer_gives_the_hidden_one() -> None:
 
 
 def test_nothing_more_is_hidden_when_nothing_can_be_derived() -> None:
-    figures = year_of([("gifts", "wrongdoing", "web", False, "within", None)] * 4
-                      + [("conduct", "wrongdoing", "web", False, "within", None)] * 4, [])
+    figures = year_of([("gifts", "wrongdoing", "web", False, "within", None, True)] * 4
+                      + [("conduct", "wrongdoing", "web", False, "within", None, True)] * 4,
+                      [])
     assert suppress(figures, 3)["meldingen"]["by_theme"]["gifts"] == 4
     assert SECONDARY not in str(suppress(figures, 3))

@@ -18,8 +18,12 @@ router = APIRouter(prefix="/api", tags=["reporting"])
 
 
 def published(reporting: Reporting, year: int) -> dict[str, Any]:
-    figures = reporting.application.live.figures(year)
-    return suppress(figures, reporting.companion.settings.report_threshold)
+    """The year's figures and, under `previous_year`, the year before's, each
+    suppressed on its own (no sum runs across years)."""
+    live, threshold = reporting.application.live, reporting.companion.settings.report_threshold
+    figures = suppress(live.figures(year), threshold)
+    figures["previous_year"] = suppress(live.figures(year - 1), threshold)
+    return figures
 
 
 @router.get("/reports/annual", responses={200: {"content": {"text/csv": {}}}})
@@ -27,15 +31,19 @@ def annual_report(
     request: Request, reporting: Reporting, year: Year,
     _: Annotated[Principal, authorized("report.read")],
 ) -> Any:
-    """The year's figures: counts only, small ones as "<3"; CSV with `Accept: text/csv`."""
+    """The year's figures: counts only, small ones as "<3" and those a sum would give
+    away as "x"; `open_at_year_end` holds every melding open when the year ended (for
+    the running year: so far) by its age; `previous_year` the same figures of the year
+    before. CSV with `Accept: text/csv`: the rows of both years."""
     figures = published(reporting, year)
     if "text/csv" not in request.headers.get("accept", ""):
         return figures
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["year", "figure", "category", "value"])
-    for figure, category, value in rows(figures):
-        writer.writerow([year, cell(figure), cell(category), cell(value)])
+    for of_year, shown in ((year, figures), (year - 1, figures["previous_year"])):
+        for figure, category, value in rows(shown):
+            writer.writerow([of_year, cell(figure), cell(category), cell(value)])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="meldingen-{year}.csv"'})
 

@@ -22,6 +22,8 @@ from services.reporting.domain.figures import RELATIONS, Path
 
 #: Figures that are not counts and are never hidden for their own sake.
 NOT_COUNTS = frozenset({"year", "share_within"})
+#: What a published report holds beside one year's figures, left out of its rows.
+NOT_FIGURES = frozenset({"year", "threshold", "previous_year", "written"})
 #: A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A count hidden so that another cannot be derived; it may be any count.
@@ -164,9 +166,8 @@ def rows(figures: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
             else:
                 yield path or key, key if path else "", value
 
-    for figure, category, value in walk("", figures):
-        if figure not in ("year", "threshold"):
-            yield figure, category, value
+    yield from walk("", {key: value for key, value in figures.items()
+                         if key not in NOT_FIGURES})
 
 
 def cell(value: Any) -> Any:

@@ -31,7 +31,8 @@ def annual_report_page(
     """The year's figures as a printable page with charts."""
     figures: dict[str, Any] = published(reporting, year)
     page = templates.get_template("annual.html").render(
-        year=year, threshold=figures["threshold"], sections=sections(figures),
-        terms=figures["terms"])
+        year=year, threshold=figures["threshold"],
+        sections=sections(figures, figures["previous_year"]), terms=figures["terms"],
+        terms_before=figures["previous_year"]["terms"])
     # nosniff and no-store come with every answer (shared/middleware.py).
     return HTMLResponse(page, headers={"Content-Security-Policy": CSP})
