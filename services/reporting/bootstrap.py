@@ -21,7 +21,7 @@ SOURCES = ("intake", "triage", "investigation", "reporting")
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> ReportingApplication:
-    return ReportingApplication(store_environment(settings, "reporting"))
+    return ReportingApplication(store_environment(settings, "reporting"), clock=clock)
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> ReportingParts:

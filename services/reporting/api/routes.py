@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 
 from services.reporting.api.deps import Reporting, Year
-from services.reporting.api.schemas import LiveOut
+from services.reporting.api.schemas import AccountOut, AccountPartIn, LiveOut
+from services.reporting.domain.account import Part
 from services.reporting.domain.publication import cell, rows, suppress
 from shared.auth import Principal
 from shared.deps import authorized
@@ -23,6 +24,7 @@ def published(reporting: Reporting, year: int) -> dict[str, Any]:
     live, threshold = reporting.application.live, reporting.companion.settings.report_threshold
     figures = suppress(live.figures(year), threshold)
     figures["previous_year"] = suppress(live.figures(year - 1), threshold)
+    figures["written"] = reporting.application.account(year)
     return figures
 
 
@@ -34,7 +36,9 @@ def annual_report(
     """The year's figures: counts only, small ones as "<3" and those a sum would give
     away as "x"; `open_at_year_end` holds every melding open when the year ended (for
     the running year: so far) by its age; `previous_year` the same figures of the year
-    before. CSV with `Accept: text/csv`: the rows of both years."""
+    before; `written` the meldpunt's account of the year (`GET
+    /api/reports/annual/account`). CSV with `Accept: text/csv`: the rows of both
+    years' figures."""
     figures = published(reporting, year)
     if "text/csv" not in request.headers.get("accept", ""):
         return figures
@@ -46,6 +50,26 @@ def annual_report(
             writer.writerow([of_year, cell(figure), cell(category), cell(value)])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="meldingen-{year}.csv"'})
+
+
+@router.get("/reports/annual/account")
+def account(
+    reporting: Reporting, year: Year,
+    _: Annotated[Principal, authorized("report.write_account")],
+) -> AccountOut:
+    """The meldpunt's written account of the year, as the report will show it."""
+    return AccountOut.model_validate(reporting.application.account(year))
+
+
+@router.put("/reports/annual/account/{part}")
+def write_account(
+    reporting: Reporting, year: Year, part: Part, body: AccountPartIn,
+    principal: Annotated[Principal, authorized("report.write_account")],
+) -> AccountOut:
+    """Write one part of the year's account anew (the earlier versions are kept);
+    writing the same text again changes nothing."""
+    return AccountOut.model_validate(
+        reporting.application.write_account(year, part, body.text, principal.sub))
 
 
 @router.post("/audit/replay")

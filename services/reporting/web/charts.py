@@ -36,6 +36,10 @@ LABELS = {
     "under_3_months": "Korter dan 3 maanden", "3_to_6_months": "3 tot 6 maanden",
     "6_to_12_months": "6 tot 12 maanden", "over_12_months": "12 maanden of langer",
 }
+#: The meldpunt's written parts, in the order the page shows them.
+PART_TITLES = {"activities": "Activiteiten van het afgelopen jaar",
+               "conclusions": "Samenvatting van de conclusies van de onderzoeken",
+               "analysis": "Analyse", "intended_actions": "Voorgenomen acties"}
 BAR_WIDTH = 320  # px for the largest count of a chart
 #: Characters of a label line: 30 of the widest at 12px fit the 230px before the bars.
 LABEL_CHARS = 30
@@ -129,3 +133,16 @@ def share(value: float | str | None) -> str:
     if isinstance(value, str):
         return value
     return f"{value * 100:.0f} %"
+
+
+@dataclass(frozen=True)
+class Written:
+    title: str
+    paragraphs: list[str]  # none: not written yet
+
+
+def written(account: dict[str, dict[str, Any] | None]) -> list[Written]:
+    """The meldpunt's parts as titled paragraphs (a blank line separates them)."""
+    return [Written(title, [p.strip() for p in (account[part] or {}).get("text", "")
+                            .split("\n\n") if p.strip()])
+            for part, title in PART_TITLES.items()]
