@@ -165,7 +165,12 @@ EXPECTED_2025: dict[str, Any] = {
     "police_reports": 1,
     "conversations": 3,
     "investigations": {"held": 5, "by_conclusion": {"founded": 3, "partly_founded": 1,
-                                                    "unfounded": 1, "not_established": 0}},
+                                                    "unfounded": 1, "not_established": 0},
+                       "measures_after": {**zeros("none written_reprimand suspension "
+                                                  "dismissal summary_dismissal process_change "
+                                                  "training other"),
+                                          "none": 1, "written_reprimand": 2, "dismissal": 1,
+                                          "process_change": 1, "training": 1}},
     "measures": {"by_kind": {**zeros("none written_reprimand suspension dismissal "
                                      "summary_dismissal process_change training other"),
                              "none": 4, "written_reprimand": 2, "dismissal": 1,

@@ -190,6 +190,8 @@ class AnnualFigures:
         self._count(year, "case_path", data["path"])
         for kind in data["measure_kinds"]:
             self._count(year, "measure", kind)
+            if data["path"] == "investigation":  # what the conclusions led to
+                self._count(year, "measure_after_investigation", kind)
 
     # Reading ----------------------------------------------------------------------
 
@@ -221,7 +223,8 @@ class AnnualFigures:
             "decisions": {"by_outcome": by("decision", OUTCOMES)},
             "police_reports": get("police_report", "made"),
             "conversations": get("case_path", "conversation"),
-            "investigations": {"held": sum(conclusions.values()), "by_conclusion": conclusions},
+            "investigations": {"held": sum(conclusions.values()), "by_conclusion": conclusions,
+                               "measures_after": by("measure_after_investigation", MEASURES)},
             "measures": {"by_kind": by("measure", MEASURES)},
             "closed": {"by_reason": by("closed", CLOSING_REASONS)},
             "open_at_year_end": self._open_at_end(year),

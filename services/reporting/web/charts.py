@@ -101,6 +101,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...] | None], ...] = (
     ("Besluiten van het bevoegd gezag", ("decisions", "by_outcome"), None),
     ("Uitgevoerde onderzoeken en hun conclusies", ("investigations", "by_conclusion"),
      ("investigations", "held")),
+    ("Maatregelen na een onderzoek", ("investigations", "measures_after"), None),
     ("Maatregelen", ("measures", "by_kind"), None),
     ("Afgesloten meldingen", ("closed", "by_reason"), None),
     ("Meldingen open aan het eind van het jaar, naar hoe lang ze open waren",
