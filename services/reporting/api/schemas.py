@@ -13,6 +13,7 @@ from services.reporting.domain.account import MAX_CHARACTERS
 class AccountPartIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
+    # Room for whitespace around the text; the domain names the limit on the trimmed one.
     text: str = Field(max_length=MAX_CHARACTERS + 1000, description=(
         "The part's text as the report shows it (plain text; blank lines separate "
         f"paragraphs), at most {MAX_CHARACTERS} characters once trimmed."))

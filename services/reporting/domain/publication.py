@@ -31,13 +31,12 @@ SECONDARY = "x"
 Relation = tuple[Path, tuple[Path, ...]]
 
 
-def suppress(figures: dict[str, Any], threshold: int,
-             relations: tuple[Relation, ...] = RELATIONS) -> dict[str, Any]:
+def suppress(figures: dict[str, Any], threshold: int) -> dict[str, Any]:
     """The figures with every count under `threshold` (and above zero) as
     "<threshold", and as many more as "x" as it takes that no hidden count can be
     derived from what is shown."""
     counts = dict(_counts(figures, ()))
-    hidden = Hiding(counts, threshold, relations)
+    hidden = Hiding(counts, threshold, RELATIONS)
     published = _replace(figures, (), hidden.labels())
     for term in published.get("terms", {}).values():
         if any(isinstance(term[key], str) for key in ("within", "late")):
