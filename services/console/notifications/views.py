@@ -1,0 +1,80 @@
+"""The notifier's read model, fed from the console's store: which mails wait to be
+sent (in the order they were decided), which digest notices wait for the day's
+digest, and which feedback terms are still open.
+
+`apply` is idempotent (the feed may hand an event twice at start): a mail once
+sent never waits again."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
+
+
+class NoticeBoard:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._order = 0
+        self._waiting: dict[UUID, int] = {}  # mail (notice or digest) -> decided as nth
+        self._sent: set[UUID] = set()
+        self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
+        self._gathered: set[UUID] = set()
+        self._open: set[UUID] = set()
+        self._ended: set[UUID] = set()
+        self.on_waiting: Callable[[], None] = lambda: None
+
+    def apply(self, event: Any) -> None:
+        woken = False
+        with self._lock:
+            aggregate_id: UUID = event.originator_id
+            if isinstance(event, Notice.Decided):
+                if event.delivery == "immediate":
+                    woken = self._wait(aggregate_id)
+                elif aggregate_id not in self._gathered:
+                    self._to_gather.setdefault(event.sub, {})[aggregate_id] = None
+            elif isinstance(event, Digest.Gathered):
+                woken = self._wait(aggregate_id)
+            elif isinstance(event, Notice.Mailed | Digest.Mailed):
+                self._sent.add(aggregate_id)
+                self._waiting.pop(aggregate_id, None)
+            elif isinstance(event, Notice.Gathered):
+                self._gathered.add(aggregate_id)
+                for notices in self._to_gather.values():
+                    notices.pop(aggregate_id, None)
+            elif isinstance(event, FeedbackTerm.Opened):
+                if aggregate_id not in self._ended:
+                    self._open.add(aggregate_id)
+            elif isinstance(event, FeedbackTerm.Ended):
+                self._ended.add(aggregate_id)
+                self._open.discard(aggregate_id)
+        if woken:
+            self.on_waiting()
+
+    def _wait(self, mail_id: UUID) -> bool:
+        if mail_id in self._sent or mail_id in self._waiting:
+            return False
+        self._order += 1
+        self._waiting[mail_id] = self._order
+        return True
+
+    def next_mail(self) -> UUID | None:
+        """The mail decided first of those not yet sent."""
+        with self._lock:
+            return min(self._waiting, key=self._waiting.__getitem__, default=None)
+
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._waiting)
+
+    def to_gather(self) -> dict[str, list[UUID]]:
+        """Per person, the digest notices not yet in a digest, oldest first."""
+        with self._lock:
+            return {sub: list(ids) for sub, ids in self._to_gather.items() if ids}
+
+    def open_terms(self) -> list[UUID]:
+        with self._lock:
+            return sorted(self._open)
