@@ -140,11 +140,12 @@ async def test_feedback_due_a_week_away_and_on_the_day_mails_the_meldpunt(
 ) -> None:
     acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
     due = add_months(acknowledged, 3)  # 2 June 2026
-    clock = MovableClock(due - timedelta(days=9))
+    clock = MovableClock(acknowledged)
     async with running("console", settings, clock) as console:
         add_staff(console.application)
         melding_id = await Intake(settings).melding(at=acknowledged)
         await eventually(lambda: len(smtp.mails) == 1)  # the new melding's
+        clock.set(due - timedelta(days=9))
         clock.advance(timedelta(days=1))  # 8 days before: nothing yet
         await quiet()
         assert len(smtp.mails) == 1
@@ -168,11 +169,12 @@ async def test_feedback_due_a_week_away_and_on_the_day_mails_the_meldpunt(
 async def test_feedback_given_ends_the_reminders(settings: Settings, smtp: SmtpServer
                                                  ) -> None:
     acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
-    clock = MovableClock(add_months(acknowledged, 3) - timedelta(days=10))
+    clock = MovableClock(acknowledged)
     async with running("console", settings, clock) as console:
         add_staff(console.application)
         await Intake(settings).melding(at=acknowledged)
         await eventually(lambda: len(smtp.mails) == 1)
+        clock.set(add_months(acknowledged, 3) - timedelta(days=10))
         notifier = console.app.state.parts.notifier
         [term_id] = notifier.board.open_terms()
         term = console.application.repository.get(term_id)
@@ -181,6 +183,22 @@ async def test_feedback_given_ends_the_reminders(settings: Settings, smtp: SmtpS
         clock.advance(timedelta(days=5))
         await quiet()
     assert len(smtp.mails) == 1
+
+
+async def test_old_news_is_not_mailed_but_its_term_is_reminded_of(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """The console's first start after an upgrade reads the stream from its start: the
+    meldingen of months ago are not mailed, their open feedback terms are."""
+    acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    clock = MovableClock(add_months(acknowledged, 3) - timedelta(days=7))
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        await Intake(settings).melding(at=acknowledged)
+        await eventually(lambda: len(smtp.mails) == 1)
+        await quiet()
+    [reminder] = smtp.mails
+    assert "uiterlijk 2026-06-02" in reminder.subject
 
 
 async def test_an_smtp_outage_delays_the_mails_which_then_arrive_in_order(

@@ -26,7 +26,7 @@ from services.console.notifications.domain.notices import (
     Occasion,
     digest_item,
 )
-from services.console.notifications.domain.rules import recipients, reminders_due
+from services.console.notifications.domain.rules import recipients, reminders_due, still_news
 from services.console.notifications.views import NoticeBoard
 from shared.clock import Clock
 from shared.contracts import MeldingClosed, MeldingReceived, ReporterMessaged, ReporterReplied
@@ -74,6 +74,8 @@ class Notifier:
 
     def _notices(self, occasion: Occasion, melding_id: str, find: Find, *, key: str,
                  at: datetime, due: date | None = None) -> list[Notice]:
+        if not still_news(at, self.clock.now()):
+            return []
         key = f"{occasion}/{key}"
         return [Notice(key=key, sub=person.sub, email=person.email, occasion=occasion,
                        melding_id=melding_id, due=due, delivery=self.delivery_of(person.sub),

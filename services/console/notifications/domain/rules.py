@@ -27,6 +27,10 @@ ACTS_ON: Final[dict[str, str]] = {
 }
 #: The first reminder of a feedback term: this long before the day it ends.
 REMIND_BEFORE: Final = timedelta(days=7)
+#: News older than this when the console first reads it (its inbox catching up on the
+#: stream after an upgrade, or after a long outage) is not mailed: the console's
+#: pages show it, and a mailbox flooded with old news hides the new.
+NEWS_KEEPS: Final = timedelta(days=7)
 
 
 class Person(Protocol):
@@ -52,6 +56,10 @@ def recipients(occasion: Occasion, staff: Iterable[P], *,
     return [person for person in staff
             if not person.disabled and person.sub not in excluded
             and (person.sub in routed or any(is_allowed(r, action) for r in person.roles))]
+
+
+def still_news(happened: datetime, now: datetime) -> bool:
+    return now - happened <= NEWS_KEEPS
 
 
 def reminders_due(term: FeedbackTerm, now: datetime) -> list[Occasion]:
