@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from services.console.notifications.domain.mails import short_reference
 from shared.clock import MovableClock
 from shared.config import Settings
+from shared.terms import add_months
 from tests.consoleflows import ORIGIN, add, enrol, post, sign_in
 from tests.integration.test_notifications import Intake, assert_no_content
 from tests.support import NatsServer, RunningService, eventually, make_settings, running
@@ -88,3 +89,25 @@ async def test_without_smtp_mails_go_to_var_and_the_console_shows_ones_own(
     assert page.count(short_reference(melding_id)) >= 1
     assert page.count("<article") == 1  # mia's own, not mark's
     assert_no_content([f"{m['subject']}\n{m['body']}" for m in mails])
+
+
+async def test_the_home_page_lists_the_open_feedback_terms_one_was_reminded_of(
+    console: RunningService, clock: MovableClock, settings: Settings,
+) -> None:
+    await signed_in(console, clock, "mia", "meldpunt")
+    notifier = console.app.state.parts.notifier
+    home = (await console.client.get("/")).text
+    assert 'id="reminders"' not in home
+    acknowledged = add_months(clock.now() + timedelta(days=3), -3)
+    melding_id = await Intake(settings).melding(at=acknowledged)
+    await eventually(lambda: notifier.board.reminders_for("mia") != [])
+    home = (await console.client.get("/")).text
+    assert 'id="reminders"' in home
+    assert f'href="/meldingen/{melding_id}"' in home
+    assert short_reference(melding_id) in home
+
+    [term_id] = notifier.board.open_terms()
+    term = console.application.repository.get(term_id)
+    term.end(at=clock.now())
+    console.application.save(term)
+    assert 'id="reminders"' not in (await console.client.get("/")).text

@@ -24,6 +24,9 @@ NOTIFICATION_TEXTS: dict[str, dict[str, Any]] = {
         "mail_none": "Er is nog geen e-mail aan u verstuurd.",
         "mail_link": "Verstuurde e-mail bekijken",
         "waiting": "{count} e-mail(s) wachten op verzending.",
+        "reminders": "Termijnen voor terugkoppeling",
+        "reminder": "Terugkoppeling op melding {ref} uiterlijk {day}",
+        "in_digest": "{count} bericht(en) voor uw dagelijkse overzicht.",
     },
     "en": {
         "title": "Notifications by e-mail",
@@ -43,5 +46,8 @@ NOTIFICATION_TEXTS: dict[str, dict[str, Any]] = {
         "mail_none": "No mail has been sent to you yet.",
         "mail_link": "See the mail sent",
         "waiting": "{count} mail(s) waiting to be sent.",
+        "reminders": "Feedback terms",
+        "reminder": "Feedback on melding {ref} is due on {day}",
+        "in_digest": "{count} notice(s) for your daily digest.",
     },
 }

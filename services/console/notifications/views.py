@@ -25,6 +25,9 @@ class NoticeBoard:
         self._gathered: set[UUID] = set()
         self._open: set[UUID] = set()
         self._ended: set[UUID] = set()
+        self._term_of: dict[UUID, str] = {}  # term -> its melding
+        # sub -> melding -> the last day of its feedback term, once reminded of it
+        self._reminded: dict[str, dict[str, str]] = {}
         self.on_waiting: Callable[[], None] = lambda: None
 
     def apply(self, event: Any) -> None:
@@ -32,6 +35,9 @@ class NoticeBoard:
         with self._lock:
             aggregate_id: UUID = event.originator_id
             if isinstance(event, Notice.Decided):
+                if event.occasion.startswith("feedback_due") and event.due is not None:
+                    self._reminded.setdefault(event.sub, {})[event.melding_id] = str(
+                        event.due)
                 if event.delivery == "immediate":
                     woken = self._wait(aggregate_id)
                 elif aggregate_id not in self._gathered:
@@ -46,6 +52,7 @@ class NoticeBoard:
                 for notices in self._to_gather.values():
                     notices.pop(aggregate_id, None)
             elif isinstance(event, FeedbackTerm.Opened):
+                self._term_of[aggregate_id] = event.melding_id
                 if aggregate_id not in self._ended:
                     self._open.add(aggregate_id)
             elif isinstance(event, FeedbackTerm.Ended):
@@ -74,6 +81,15 @@ class NoticeBoard:
         """Per person, the digest notices not yet in a digest, oldest first."""
         with self._lock:
             return {sub: list(ids) for sub, ids in self._to_gather.items() if ids}
+
+    def reminders_for(self, sub: str) -> list[tuple[str, str]]:
+        """(melding, last day) of the open feedback terms `sub` was reminded of,
+        soonest first."""
+        with self._lock:
+            ended = {self._term_of.get(term) for term in self._ended}
+            due = [(melding, day) for melding, day in self._reminded.get(sub, {}).items()
+                   if melding not in ended]
+        return sorted(due, key=lambda pair: pair[1])
 
     def open_terms(self) -> list[UUID]:
         with self._lock:

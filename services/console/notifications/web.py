@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.api.deps import parts
+from services.console.domain.staff import StaffMember
+from services.console.notifications.domain.mails import short_reference
 from services.console.notifications.domain.notices import DELIVERIES
 from services.console.notifications.texts import NOTIFICATION_TEXTS
 from services.console.web import browser
@@ -16,6 +18,16 @@ from services.console.web.rendering import first, posted_fields, render
 from shared.errors import InvalidInput
 
 router = APIRouter(include_in_schema=False)
+
+
+def home_summary(request: Request, member: StaffMember, lang: str) -> dict[str, object]:
+    """For the home page: the feedback terms one was reminded of and that are still
+    open, and how many notices wait for one's digest."""
+    board = parts(request).notifier.board
+    return {"n": NOTIFICATION_TEXTS[lang],
+            "reminders": [(melding, short_reference(melding), day)
+                          for melding, day in board.reminders_for(member.sub)],
+            "in_digest": len(board.to_gather().get(member.sub, []))}
 
 
 def _page(request: Request, person: SignedIn, *, status_code: int = 200,
