@@ -65,10 +65,10 @@ class Postman:
             if mail_id is None:
                 await self._pause(5.0)
                 continue
-            mail = await asyncio.to_thread(self.notifier.mail, mail_id)
             try:
+                mail = await asyncio.to_thread(self.notifier.mail, mail_id)
                 await self.transport.send(mail)
-            except Exception as exc:  # noqa: BLE001 - the server is away: retry, in order
+            except Exception as exc:  # noqa: BLE001 - server or store away: retry, in order
                 log.warning("mail not sent, retrying", extra={
                     "mail": str(mail_id), "error": type(exc).__name__, "retry_in": delay})
                 await self._sleep(delay)
