@@ -92,11 +92,12 @@ class Notifier:
         self.gather(now)
 
     def remind(self, now: datetime) -> None:
-        for term_id in self.board.open_terms():
+        # The board's view says which terms have a reminder due; only those are read.
+        for term_id, seen in self.board.open_terms().items():
+            if not reminders_due(seen, now):
+                continue
             term: FeedbackTerm = self.console.repository.get(term_id)
             due = reminders_due(term, now)
-            if not due:
-                continue
             notices: list[Notice] = []
             for occasion in due:
                 term.remind(occasion)

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
+
+
+@dataclass
+class OpenTerm:
+    feedback_by: datetime
+    reminded: list[str] = field(default_factory=list)
+    ended: bool = False
 
 
 class NoticeBoard:
@@ -23,7 +32,7 @@ class NoticeBoard:
         self._sent: set[UUID] = set()
         self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
         self._gathered: set[UUID] = set()
-        self._open: set[UUID] = set()
+        self._open: dict[UUID, OpenTerm] = {}
         self._ended: set[UUID] = set()
         self._term_of: dict[UUID, str] = {}  # term -> its melding
         # sub -> melding -> the last day of its feedback term, once reminded of it
@@ -54,10 +63,14 @@ class NoticeBoard:
             elif isinstance(event, FeedbackTerm.Opened):
                 self._term_of[aggregate_id] = event.melding_id
                 if aggregate_id not in self._ended:
-                    self._open.add(aggregate_id)
+                    self._open.setdefault(aggregate_id, OpenTerm(event.feedback_by))
+            elif isinstance(event, FeedbackTerm.Reminded):
+                term = self._open.get(aggregate_id)
+                if term is not None and event.occasion not in term.reminded:
+                    term.reminded.append(event.occasion)
             elif isinstance(event, FeedbackTerm.Ended):
                 self._ended.add(aggregate_id)
-                self._open.discard(aggregate_id)
+                self._open.pop(aggregate_id, None)
         if woken:
             self.on_waiting()
 
@@ -91,6 +104,8 @@ class NoticeBoard:
                    if melding not in ended]
         return sorted(due, key=lambda pair: pair[1])
 
-    def open_terms(self) -> list[UUID]:
+    def open_terms(self) -> dict[UUID, OpenTerm]:
+        """The open feedback terms, as far as their reminders go (copies)."""
         with self._lock:
-            return sorted(self._open)
+            return {term_id: OpenTerm(t.feedback_by, list(t.reminded))
+                    for term_id, t in self._open.items()}

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Final, Protocol, TypeVar
 
-from services.console.notifications.domain.notices import FeedbackTerm, Occasion
+from services.console.notifications.domain.notices import Occasion
 from shared.authz import is_allowed
 from shared.terms import local_date
 
@@ -62,7 +62,20 @@ def still_news(happened: datetime, now: datetime) -> bool:
     return now - happened <= NEWS_KEEPS
 
 
-def reminders_due(term: FeedbackTerm, now: datetime) -> list[Occasion]:
+class Term(Protocol):
+    """A feedback term as the reminders see it: the aggregate, or the board's view."""
+
+    @property
+    def feedback_by(self) -> datetime: ...
+
+    @property
+    def reminded(self) -> list[str]: ...
+
+    @property
+    def ended(self) -> bool: ...
+
+
+def reminders_due(term: Term, now: datetime) -> list[Occasion]:
     """The reminders of `term` that are due at `now` and not yet decided: a week
     before the day the term ends, and on that day (on the organisation's calendar).
     A check that first runs on the day itself sends only the day's reminder."""
