@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     notify_check_seconds: float = Field(default=60.0, gt=0)
     notify_digest_hour: int = Field(default=8, ge=0, le=23)
     notify_retry_max_seconds: float = Field(default=60.0, gt=0)
+    # A postman claims a mail for this long before each try, so that another (a
+    # replica) leaves it alone; longer than an SMTP try may take (30 s).
+    notify_claim_seconds: float = Field(default=120.0, gt=0)
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

@@ -3,6 +3,7 @@ and brought back on the same port."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass
@@ -33,9 +34,12 @@ class Collector:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.mails: list[Received] = []
+        self.delay = 0.0  # seconds before a mail is taken: a slow server
+
 
     # aiosmtpd calls its handlers by these names.
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
         with self.lock:
             self.mails.append(Received(list(envelope.rcpt_tos),
                                        message_from_bytes(envelope.original_content)))

@@ -44,7 +44,8 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> ConsoleParts:
     clock = application.clock
     passwords = Passwords()
     notifier = Notifier(application, clock, console_url=base_url(settings),
-                        digest_hour=settings.notify_digest_hour)
+                        digest_hour=settings.notify_digest_hour,
+                        claim_for=timedelta(seconds=settings.notify_claim_seconds))
     transport = transport_for(settings)
     return ConsoleParts(
         application=application,

@@ -18,7 +18,7 @@ from uuid import uuid4
 import pytest
 
 from services.console.application import NewStaffMember
-from services.console.bootstrap import build_application
+from services.console.bootstrap import build_application, build_parts
 from services.console.notifications.domain.mails import short_reference
 from services.console.notifications.domain.notices import Notice
 from shared.clock import MovableClock
@@ -48,7 +48,8 @@ def smtp() -> Iterator[SmtpServer]:
 def settings(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer) -> Settings:
     return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
                          smtp_url=smtp.url, smtp_from="meldingen@example.org",
-                         notify_check_seconds=0.05, notify_retry_max_seconds=0.5)
+                         notify_check_seconds=0.05, notify_retry_max_seconds=0.5,
+                         notify_claim_seconds=1.0)
 
 
 def address(sub: str) -> str:
@@ -271,7 +272,7 @@ async def test_killed_between_deciding_and_sending_one_mail_after_the_restart(
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
     environment.update(MELDINGEN_VAR_DIR=str(settings.var_dir),
                        MELDINGEN_NATS_URL=settings.nats_servers[0],
-                       MELDINGEN_CONSOLE_URL=ORIGIN,
+                       MELDINGEN_CONSOLE_URL=ORIGIN, MELDINGEN_NOTIFY_CLAIM_SECONDS="1",
                        # Nobody answers there: the mail is decided, and never sent.
                        MELDINGEN_SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
     process = subprocess.Popen(
@@ -291,3 +292,31 @@ async def test_killed_between_deciding_and_sending_one_mail_after_the_restart(
     assert [m.to for m in smtp.mails] == [[address("mia")]]
     assert len(decided(settings)) == 1
 
+
+
+async def test_two_replicas_postmen_send_each_mail_once(settings: Settings, smtp: SmtpServer
+                                                        ) -> None:
+    """Two consoles started on one store (their inboxes aside: the stream has one
+    consumer per service) both see the same waiting mails: each mail goes once, even
+    from a server so slow that the other postman tries again meanwhile."""
+    smtp.stop()
+    smtp.collector.delay = 0.8  # the claim lasts 1 s; a second try comes after 0.5 s
+    async with running("console", settings) as console:
+        console.app.state.parts.postman.stop()
+        add_staff(console.application, [(f"mp{i}", "meldpunt") for i in range(6)])
+        await Intake(settings).melding()
+        await eventually(lambda: len(decided(settings)) == 6)
+    replicas = [build_parts(settings), build_parts(settings)]
+    assert [r.notifier.board.waiting() for r in replicas] == [6, 6]
+    runs = [asyncio.create_task(r.postman.run()) for r in replicas]
+    try:
+        smtp.start()
+        await eventually(lambda: len(smtp.mails) >= 6, timeout=20)
+        await quiet(2.0)
+    finally:
+        for replica in replicas:
+            replica.postman.stop()
+        await asyncio.gather(*runs)
+        for replica in replicas:
+            replica.application.close()
+    assert sorted(m.to[0] for m in smtp.mails) == [address(f"mp{i}") for i in range(6)]

@@ -16,7 +16,11 @@ from services.console.notifications.adapters.transports import (
 )
 from services.console.notifications.domain.mails import notice_mail, short_reference
 from services.console.notifications.domain.notices import FeedbackTerm, Notice
-from services.console.notifications.domain.rules import recipients, reminders_due
+from services.console.notifications.domain.rules import (
+    recipients,
+    reminders_due,
+    sending_turn,
+)
 from shared.config import ConfigurationError, Settings
 from shared.terms import LOCAL
 
@@ -83,6 +87,20 @@ def test_a_mail_holds_a_reference_a_date_and_a_link_only() -> None:
     assert "https://console.example.org/meldingen/0b5f3a52-" in mail.body
     assert mail.message_id == f"<{notice.id}@console.example.org>"
     assert mail.to == "mia@example.org"
+
+
+def test_a_claimed_mail_is_left_to_its_postman_until_the_claim_lapses() -> None:
+    now = datetime(2026, 6, 2, 10, tzinfo=UTC)
+    notice = Notice(key="k", sub="mia", email="mia@example.org",
+                    occasion="melding_received", melding_id="m", due=None,
+                    delivery="immediate", at=now)
+    assert sending_turn(notice, "a", now) == "send"
+    notice.claim("a", until=now + timedelta(seconds=120))
+    assert sending_turn(notice, "a", now) == "send"  # its own, tried again
+    assert sending_turn(notice, "b", now + timedelta(seconds=119)) == "held"
+    assert sending_turn(notice, "b", now + timedelta(seconds=121)) == "send"  # a lapsed
+    notice.mark_mailed(at=now)
+    assert sending_turn(notice, "a", now) == sending_turn(notice, "b", now) == "sent"
 
 
 def test_smtp_settings(tmp_path: Path) -> None:

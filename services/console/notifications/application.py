@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
@@ -26,7 +26,12 @@ from services.console.notifications.domain.notices import (
     Occasion,
     digest_item,
 )
-from services.console.notifications.domain.rules import recipients, reminders_due, still_news
+from services.console.notifications.domain.rules import (
+    recipients,
+    reminders_due,
+    sending_turn,
+    still_news,
+)
 from services.console.notifications.views import NoticeBoard
 from shared.clock import Clock
 from shared.contracts import MeldingClosed, MeldingReceived, ReporterMessaged, ReporterReplied
@@ -38,8 +43,9 @@ Find = Callable[[UUID], Any]
 
 class Notifier:
     def __init__(self, console: ConsoleApplication, clock: Clock, *, console_url: str,
-                 digest_hour: int) -> None:
+                 digest_hour: int, claim_for: timedelta) -> None:
         self.console = console
+        self.claim_for = claim_for
         self.clock = clock
         self.console_url = console_url
         self.digest_hour = digest_hour
@@ -159,6 +165,21 @@ class Notifier:
         if isinstance(aggregate, Digest):
             return digest_mail(aggregate, self.console_url)
         return notice_mail(aggregate, self.console_url)
+
+    def claim(self, mail_id: UUID, by: str) -> Literal["send", "sent", "held"]:
+        """Claim the mail for postman `by` for the next try ("send"), or say why not.
+        Of two postmen claiming at once, the store lets one win."""
+        mail: Notice | Digest = self.console.repository.get(mail_id)
+        now = self.clock.now()
+        turn = sending_turn(mail, by, now)
+        if turn != "send":
+            return turn
+        mail.claim(by, until=now + self.claim_for)
+        try:
+            self.console.save(mail)
+        except IntegrityError:
+            return "held"
+        return "send"
 
     def mailed(self, mail_id: UUID) -> None:
         now = self.clock.now()

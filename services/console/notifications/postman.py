@@ -1,6 +1,9 @@
 """Sends what the notifier decided, and runs its clock check.
 
-Mails go strictly in the order they were decided. One that cannot be handed over
+Mails go strictly in the order they were decided. Before each try the postman claims
+the mail for a while (`MELDINGEN_NOTIFY_CLAIM_SECONDS`), so that a second replica of
+the console, whose postman sees the same store, leaves it alone and only moves on
+once it was sent. One that cannot be handed over
 (the SMTP server is away) is tried again with growing pauses, and those after it
 wait: they arrive after it returns, in order. Only this mail queue waits: the inbox,
 the pages and the API go on. A mail is marked sent only after the server took it,
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.console.notifications.adapters.transports import Transport
 from services.console.notifications.application import Notifier
@@ -28,6 +31,7 @@ class Postman:
         self.transport = transport
         self.retry_max = retry_max
         self.check_every = check_every
+        self.name = f"postman-{uuid4()}"  # this process's, for its claims
         self._stopping = False
         self._wake = asyncio.Event()  # a mail was decided, or stop()
         self._stop = asyncio.Event()
@@ -66,11 +70,18 @@ class Postman:
                 await self._pause(5.0)
                 continue
             try:
-                mail = await asyncio.to_thread(self.notifier.mail, mail_id)
-                await self.transport.send(mail)
+                turn = await asyncio.to_thread(self.notifier.claim, mail_id, self.name)
+                if turn == "send":
+                    mail = await asyncio.to_thread(self.notifier.mail, mail_id)
+                    await self.transport.send(mail)
             except Exception as exc:  # noqa: BLE001 - server or store away: retry, in order
                 log.warning("mail not sent, retrying", extra={
                     "mail": str(mail_id), "error": type(exc).__name__, "retry_in": delay})
+                turn = "held"
+            if turn == "sent":  # by another postman
+                self.notifier.board.sent(mail_id)
+                continue
+            if turn == "held":  # by an outage, or by another postman that is sending it
                 await self._sleep(delay)
                 delay = min(delay * 2, self.retry_max)
                 continue

@@ -86,6 +86,12 @@ class NoticeBoard:
         with self._lock:
             return min(self._waiting, key=self._waiting.__getitem__, default=None)
 
+    def sent(self, mail_id: UUID) -> None:
+        """Another postman sent it (this board hears only this process's commits)."""
+        with self._lock:
+            self._sent.add(mail_id)
+            self._waiting.pop(mail_id, None)
+
     def waiting(self) -> int:
         with self._lock:
             return len(self._waiting)

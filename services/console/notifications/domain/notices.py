@@ -28,6 +28,7 @@ DELIVERIES: Final[tuple[str, ...]] = get_args(Delivery)
 class Notice(Aggregate):
     if TYPE_CHECKING:
         Decided: ClassVar[type[Any]]
+        Claimed: ClassVar[type[Any]]
         Mailed: ClassVar[type[Any]]
         Gathered: ClassVar[type[Any]]
 
@@ -50,11 +51,13 @@ class Notice(Aggregate):
         self.at = at
         self.mailed_at: datetime | None = None
         self.digest_id: UUID | None = None
+        self.claimed_by: str | None = None
+        self.claimed_until: datetime | None = None
 
-    @property
-    def pending(self) -> bool:
-        """An immediate notice not yet mailed."""
-        return self.delivery == "immediate" and self.mailed_at is None
+    @event("Claimed")
+    def claim(self, by: str, until: datetime) -> None:
+        self.claimed_by = by
+        self.claimed_until = until
 
     @event("Mailed")
     def mark_mailed(self, at: datetime) -> None:
@@ -71,6 +74,7 @@ class Digest(Aggregate):
 
     if TYPE_CHECKING:
         Gathered: ClassVar[type[Any]]
+        Claimed: ClassVar[type[Any]]
         Mailed: ClassVar[type[Any]]
 
     @staticmethod
@@ -86,10 +90,13 @@ class Digest(Aggregate):
         self.items = items
         self.at = at
         self.mailed_at: datetime | None = None
+        self.claimed_by: str | None = None
+        self.claimed_until: datetime | None = None
 
-    @property
-    def pending(self) -> bool:
-        return self.mailed_at is None
+    @event("Claimed")
+    def claim(self, by: str, until: datetime) -> None:
+        self.claimed_by = by
+        self.claimed_until = until
 
     @event("Mailed")
     def mark_mailed(self, at: datetime) -> None:

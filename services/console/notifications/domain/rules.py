@@ -1,5 +1,5 @@
-"""Who is told what, and when a feedback term is reminded of: the notifier's rules,
-each stated here once.
+"""Who is told what, when a feedback term is reminded of, and who may send a mail:
+the notifier's rules, each stated here once.
 
 Recipients follow the authorization table: a notice goes to whoever may act on it
 (a new melding to those who assess, a reply and a feedback term to those who write
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
-from typing import Final, Protocol, TypeVar
+from typing import Final, Literal, Protocol, TypeVar
 
 from services.console.notifications.domain.notices import Occasion
 from shared.authz import is_allowed
@@ -88,3 +88,26 @@ def reminders_due(term: Term, now: datetime) -> list[Occasion]:
     elif today >= last_day - REMIND_BEFORE:
         due.append("feedback_due_soon")
     return [occasion for occasion in due if occasion not in term.reminded]
+
+
+class Claimable(Protocol):
+    @property
+    def mailed_at(self) -> datetime | None: ...
+
+    @property
+    def claimed_by(self) -> str | None: ...
+
+    @property
+    def claimed_until(self) -> datetime | None: ...
+
+
+def sending_turn(mail: Claimable, by: str, now: datetime) -> Literal["send", "sent", "held"]:
+    """Whether postman `by` may send `mail` now: it was sent already, another postman
+    holds it (its claim has not lapsed: a replica, or a process since killed), or it
+    is this one's to send (claimed again before every try)."""
+    if mail.mailed_at is not None:
+        return "sent"
+    if (mail.claimed_by not in (None, by) and mail.claimed_until is not None
+            and mail.claimed_until > now):
+        return "held"
+    return "send"
