@@ -20,7 +20,6 @@ NOTICE_NAMESPACE: Final = UUID("5d0f7c1e-2b8a-4f3e-9c61-7e4a2d9b0c18")
 
 Occasion = Literal["melding_received", "reporter_replied", "feedback_due_soon",
                    "feedback_due_today"]
-OCCASIONS: Final[tuple[str, ...]] = get_args(Occasion)
 Delivery = Literal["immediate", "digest"]
 DELIVERIES: Final[tuple[str, ...]] = get_args(Delivery)
 
