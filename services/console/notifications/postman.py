@@ -80,6 +80,7 @@ class Postman:
                 turn = "held"
             if turn == "sent":  # by another postman
                 self.notifier.board.sent(mail_id)
+                delay = FIRST_RETRY
                 continue
             if turn == "held":  # by an outage, or by another postman that is sending it
                 await self._sleep(delay)
