@@ -6,6 +6,7 @@ person their own."""
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -83,6 +84,8 @@ async def test_without_smtp_mails_go_to_var_and_the_console_shows_ones_own(
     melding_id = await Intake(settings).melding()
     sent = settings.var_dir / "mail" / "sent.jsonl"
     await eventually(lambda: sent.exists() and len(sent.read_text().splitlines()) == 2)
+    assert stat.S_IMODE(sent.stat().st_mode) == 0o600
+    assert stat.S_IMODE(sent.parent.stat().st_mode) == 0o700
     mails = [json.loads(line) for line in sent.read_text().splitlines()]
     assert sorted(m["to"] for m in mails) == ["mark@example.org", "mia@example.org"]
     page = (await console.client.get("/account/mail")).text

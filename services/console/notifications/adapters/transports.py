@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -63,10 +64,12 @@ class FileTransport:
         await asyncio.to_thread(self._append, mail)
 
     def _append(self, mail: Mail) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The owner's alone, like everything else under var/: it names who is told what.
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         line = json.dumps({"to": mail.to, "subject": mail.subject, "body": mail.body,
                            "message_id": mail.message_id})
-        with self.path.open("a", encoding="utf-8") as file:
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as file:
             file.write(line + "\n")
 
     def read(self, to: str) -> list[dict[str, Any]]:
