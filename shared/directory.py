@@ -123,6 +123,11 @@ class Directory:
             person = self._people.get(normalised(sub))
         return person if person is not None and person.active else None
 
+    def knows(self, sub: str) -> bool:
+        """Whether this login name was ever listed (a disabled account included)."""
+        with self._lock:
+            return normalised(sub) in self._people
+
     def with_function(self, function: str) -> list[Person]:
         """The active holders of a function, in order of login name."""
         with self._lock:

@@ -88,6 +88,20 @@ def test_no_holder_and_no_step_up_flags_the_melding_for_the_meldpunt() -> None:
     assert TABLE.route("board_member", [], Directory()).sub is None
 
 
+def test_a_disabled_default_authority_is_not_assigned() -> None:
+    view = directory()
+    entry = StaffEntry(sub="dora", name="Dora", email="dora@example.org",
+                       roles=[AUTHORITY], function=None, reports_to=None)
+    entry.disable()
+    for event in entry.collect_events():
+        view.apply(event)
+    routing = RoutingTable(DEFAULT_RULES, default="dora").route("unknown", [], view)
+    assert routing.sub is None and routing.flagged
+    # Not listed at all, the configured default is taken at its word.
+    assert RoutingTable(DEFAULT_RULES, default="dora").route("unknown", [], directory()).sub \
+        == "dora"
+
+
 def test_an_organisation_replaces_a_rule_in_its_routing_file(tmp_path: Path) -> None:
     file = tmp_path / "routing.toml"
     file.write_text('[rules.mayor]\ntarget = "function:secretary"\n'

@@ -79,6 +79,7 @@ class People(Protocol):
     """The staff directory as routing reads it (shared.directory.Directory)."""
 
     def find(self, sub: str) -> StaffMember | None: ...
+    def knows(self, sub: str) -> bool: ...
     def with_function(self, function: str) -> Sequence[StaffMember]: ...
 
 
@@ -136,8 +137,10 @@ class RoutingTable:
             return False
         member = people.find(sub)
         if member is None:
-            # The configured default need not be in the directory; anyone else must be.
-            return self.default is not None and normalised(sub) == normalised(self.default)
+            # The configured default need not be in the directory (anyone else must
+            # be), but a disabled account is nobody's competent authority.
+            return (self.default is not None and normalised(sub) == normalised(self.default)
+                    and not people.knows(sub))
         return ASSIGNABLE_ROLE in member.roles
 
 
