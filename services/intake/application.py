@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
@@ -88,7 +89,7 @@ class IntakeApplication(ServiceApplication):
 
     def draft_report(self, submission: Submission) -> Draft:
         """Seal and acknowledge a melding, not yet stored: for a caller that stores
-        several together (`adapters.group_commit`). Raises InvalidInput as filing does."""
+        several together (`Filing`). Raises InvalidInput as filing does."""
         identity, sealed = self._identity(submission)
         now = self.clock.now()
         report = Report.file(
@@ -235,3 +236,20 @@ class IntakeApplication(ServiceApplication):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)
         return None
+
+
+class Filing:
+    """Filing from a request: the melding is sealed and drafted on the event loop, then
+    stored in one transaction with the meldingen of concurrent requests
+    (`adapters.group_commit`), and the request is answered once it is stored. The API and
+    the web form both file this way: one write path for every melding filed over HTTP."""
+
+    def __init__(self, intake: IntakeApplication) -> None:
+        self._intake = intake
+        self._commits = GroupCommit(intake)
+
+    async def file(self, submission: Submission) -> Filed:
+        """As `IntakeApplication.file_report`; raises InvalidInput as that does."""
+        draft = self._intake.draft_report(submission)
+        await self._commits.save(*draft.aggregates)
+        return draft.filed

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.intake.adapters.adviser_keys import load_sealer
 from services.intake.adapters.form_tokens import FormTokens
+from services.intake.adapters.mailbox_login import MailboxLogin
 from services.intake.adapters.mailbox_tokens import MailboxTokens
 from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
@@ -13,9 +14,7 @@ from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.api import adviser, mailbox
 from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
-from services.intake.application import IntakeApplication
-from services.intake.filing import Filing
-from services.intake.mailbox import MailboxLogin
+from services.intake.application import Filing, IntakeApplication
 from services.intake.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
@@ -52,7 +51,7 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
         clock=clock,
     )
     return MailboxLogin(
-        application,
+        application.find_by_receipt,
         tokens,
         proof_of_work=proof_of_work,
         failures_per_client=AttemptCounter(settings.mailbox_login_failures_per_client, window,

@@ -11,9 +11,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.adapters.form_tokens import FormTokens
-from services.intake.application import IntakeApplication
-from services.intake.filing import Filing
-from services.intake.mailbox import MailboxLogin
+from services.intake.adapters.mailbox_login import MailboxLogin
+from services.intake.application import Filing, IntakeApplication
 from shared.auth import InvalidToken
 from shared.deps import Unauthorized
 from shared.errors import NotFound

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from services.intake.adapters.mailbox_login import ReceiptRefused, TooManyAttempts
 from services.intake.api.deps import Intake, IntakeParts, Login, client_address
 from services.intake.application import IntakeApplication
-from services.intake.mailbox import ReceiptRefused, TooManyAttempts
 from services.intake.web.rendering import cross_site, form_tokens, posted_fields, render
 from services.intake.web.texts import TEXTS, language
 from shared.auth import InvalidToken
