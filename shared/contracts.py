@@ -30,6 +30,8 @@ Channel = Literal[
     "web", "manager", "confidential_adviser_integrity", "confidential_adviser_conduct",
     "meldpunt",
 ]
+#: How staff received a melding they register: `oral` is a phone call or voice message.
+ReceivedHow = Literal["written", "oral", "in_person"]
 
 
 class IntegrationEvent(BaseModel):
@@ -62,8 +64,12 @@ class MeldingReceived(IntegrationEvent):
     anonymous: bool
     # Only for a named reporter; an anonymous reporter's identity stays sealed in intake.
     identity: NamedIdentity | None
+    #: When the melding reached the organisation (for a registration on a reporter's
+    #: behalf: when the staff member received it): the terms run from here.
     received_at: datetime
     acknowledged_at: datetime
+    # Defaulted: events published before it was carried were all written meldingen.
+    received_how: ReceivedHow = "written"
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]

@@ -14,6 +14,7 @@ from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
+from services.intake.domain.reception import Reception
 from services.intake.domain.report import Receipt, Report
 from shared.application import ServiceApplication
 from shared.clock import Clock, SystemClock
@@ -23,6 +24,7 @@ from shared.contracts import (
     MeldingClosed,
     MeldingReceived,
     NamedIdentity,
+    ReceivedHow,
     ReporterMessaged,
     ReporterReplied,
 )
@@ -48,6 +50,11 @@ class Submission:
     identity: dict[str, Any] | None = None
     identity_sealed: str | None = None
     key_id: str | None = None
+    #: On a reporter's behalf: the registering staff member, when and how they received it.
+    received_by: str | None = None
+    received_at: datetime | None = None
+    received_how: ReceivedHow = "written"
+    received_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,8 @@ class IntakeApplication(ServiceApplication):
             anonymous=submission.anonymous,
             identity=identity,
             sealed_identity=sealed,
-            received_at=now,
+            registered_at=now,
+            reception=self._reception(submission, now),
         )
         report.acknowledge(at=now, body=ACKNOWLEDGEMENT)
         code = self.receipts.new_code()
@@ -212,6 +220,16 @@ class IntakeApplication(ServiceApplication):
             return None, self.sealer.seal(submission.identity)
         return submission.identity, None
 
+    @staticmethod
+    def _reception(submission: Submission, now: datetime) -> Reception | None:
+        if submission.received_by is None:
+            if submission.received_at is not None or submission.received_reason is not None:
+                raise InvalidInput("Only staff registering a melding on a reporter's behalf "
+                                   "say when it was received.", field="received_at")
+            return None
+        return Reception(by=submission.received_by, at=submission.received_at or now,
+                         how=submission.received_how, reason=submission.received_reason)
+
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         if isinstance(domain_event, Report.Filed):
             filed = domain_event
@@ -226,8 +244,9 @@ class IntakeApplication(ServiceApplication):
                 anonymous=filed.anonymous,
                 identity=NamedIdentity(**filed.identity) if filed.identity else None,
                 received_at=filed.received_at,
+                received_how=filed.received_how,
                 # Intake acknowledges in the same transaction as it files.
-                acknowledged_at=filed.received_at,
+                acknowledged_at=filed.registered_at or filed.received_at,
             )
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),

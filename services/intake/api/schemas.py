@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 from services.intake.application import Submission
 from services.intake.domain.report import Status
-from shared.contracts import Adviser, Channel, Kind, Theme
+from shared.contracts import Adviser, Channel, Kind, ReceivedHow, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -37,15 +45,33 @@ class MeldingIn(BaseModel):
     involved: Annotated[list[Short], Field(max_length=50)] = []
     occurred: date | None = None
     channel: Channel = "web"
+    received_at: AwareDatetime | None = Field(
+        default=None, description="staff on a reporter's behalf: when they received the "
+        "melding (the terms run from then); by default, now")
+    received_how: ReceivedHow | None = Field(
+        default=None, description="staff on a reporter's behalf: `written`, `oral` (phone "
+        "or voice message) or `in_person`; by default `written`")
+    received_reason: Short | None = Field(
+        default=None, description="why a melding received more than 3 days ago is "
+        "registered only now (required then)")
 
-    def submission(self) -> Submission:
-        """The command to file, as the API and the web form both hand it on."""
+    def on_behalf(self) -> bool:
+        """Whether this is a staff member's registration on a reporter's behalf."""
+        return self.channel != "web" or any(
+            value is not None
+            for value in (self.received_at, self.received_how, self.received_reason))
+
+    def submission(self, received_by: str | None = None) -> Submission:
+        """The command to file, as the API and the web form both hand it on;
+        `received_by` is the staff member who registers it on the reporter's behalf."""
         identity = self.identity.model_dump(exclude_none=True) if self.identity else None
         return Submission(
             kind=self.kind, theme=self.theme, description=self.description,
             anonymous=self.anonymous, channel=self.channel, involved=tuple(self.involved),
             occurred=self.occurred, identity=identity or None,
             identity_sealed=self.identity_sealed, key_id=self.key_id,
+            received_by=received_by, received_at=self.received_at,
+            received_how=self.received_how or "written", received_reason=self.received_reason,
         )
 
 

@@ -10,6 +10,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from services.intake.domain.reception import Reception, reception_refusals
 from shared.errors import InvalidInput, InvalidTransition, NotFound
 from shared.terms import local_date
 
@@ -43,17 +44,30 @@ class Report(Aggregate):
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
              occurred: date | None, channel: str, anonymous: bool,
              identity: dict[str, Any] | None, sealed_identity: dict[str, str] | None,
-             received_at: datetime) -> Report:
+             registered_at: datetime, reception: Reception | None = None) -> Report:
         """A new melding, if `refusals` finds nothing. The rules are checked here and
-        not when the event is applied, so a stored melding always loads again."""
+        not when the event is applied, so a stored melding always loads again. A
+        `reception` is a staff member's, for a melding registered on a reporter's behalf;
+        without one the melding was received when it was filed."""
         found = refusals(anonymous=anonymous, identity=identity, occurred=occurred,
-                         today=local_date(received_at))
+                         today=local_date(registered_at))
+        if reception is not None:
+            if channel == "web":
+                found.append(InvalidInput("Only staff registering a melding on a reporter's "
+                                          "behalf say when it was received.",
+                                          field="received_at"))
+            found += reception_refusals(reception, registered_at=registered_at,
+                                        occurred=occurred)
         if found:
             raise found[0]
         return cls(kind=kind, theme=theme, description=description, involved=involved,
                    occurred=occurred, channel=channel, anonymous=anonymous,
                    identity=identity, sealed_identity=sealed_identity,
-                   received_at=received_at)
+                   received_at=reception.at if reception else registered_at,
+                   received_how=reception.how if reception else "written",
+                   received_by=reception.by if reception else None,
+                   received_reason=reception.reason if reception else None,
+                   registered_at=registered_at)
 
     @event("Filed")
     def __init__(
@@ -69,6 +83,12 @@ class Report(Aggregate):
         identity: dict[str, Any] | None,
         sealed_identity: dict[str, str] | None,
         received_at: datetime,
+        # Defaulted: meldingen filed before these were recorded came in writing and
+        # were registered when received.
+        received_how: str = "written",
+        received_by: str | None = None,
+        received_reason: str | None = None,
+        registered_at: datetime | None = None,
     ) -> None:
         if anonymous and identity is not None:
             raise InvalidInput("An anonymous melding carries no identity in the clear.",
@@ -83,6 +103,10 @@ class Report(Aggregate):
         self.identity = identity
         self.sealed_identity = sealed_identity
         self.received_at = received_at
+        self.received_how = received_how
+        self.received_by = received_by
+        self.received_reason = received_reason
+        self.registered_at = registered_at or received_at
         self.acknowledged_at: datetime | None = None
         self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []

@@ -1,0 +1,97 @@
+"""A melding registered on a reporter's behalf: the staff member says when and how they
+received it, the terms run from that moment (in triage's queue and in reporting's
+figures alike), and a registration long after it needs a reason. Refused
+registrations store nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from shared.clock import MovableClock
+from shared.config import Settings
+from tests.support import MELDING, RunningService, eventually, ok, running, token
+
+NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)
+THREE_DAYS_AGO = NOW - timedelta(days=3)
+
+
+async def triage_sees(triage: RunningService, melding_id: str, headers: dict[str, str]) -> Any:
+    async def arrived() -> bool:
+        answer = await triage.client.get(f"/api/meldingen/{melding_id}", headers=headers)
+        return answer.status_code == 200
+
+    await eventually(arrived)
+    return await ok(triage.client.get(f"/api/meldingen/{melding_id}", headers=headers))
+
+
+async def test_an_oral_melding_received_three_days_ago_has_its_terms_from_then(
+    sqlite_settings: Settings,
+) -> None:
+    settings = sqlite_settings
+    clock = MovableClock(NOW)
+    manager = token(settings, "manager", "mark")
+    meldpunt = token(settings, "meldpunt", "mia")
+    async with running("intake", settings, clock) as intake, \
+            running("triage", settings, clock) as triage:
+        # Mark took a phone call three days ago and registers it now.
+        filed = await ok(intake.client.post("/api/meldingen", headers=manager, json={
+            **MELDING, "channel": "manager", "received_at": THREE_DAYS_AGO.isoformat(),
+            "received_how": "oral"}), 201)
+
+        # Intake keeps who received it, when and how, and when it was registered.
+        report = intake.application.get_report(UUID(filed["id"]))
+        assert (report.received_by, report.received_how) == ("mark", "oral")
+        assert (report.received_at, report.registered_at) == (THREE_DAYS_AGO, NOW)
+
+        # The 7-day term runs from the call, not from the registration.
+        melding = await triage_sees(triage, filed["id"], meldpunt)
+        assert melding["received_at"] == "2026-03-07T09:00:00Z"
+        assert melding["deadlines"]["acknowledge_by"] == "2026-03-14T09:00:00Z"
+
+        # Five days after the call the term has not passed; eight days after, a melding
+        # not acknowledged in time would be; this one was acknowledged when registered.
+        clock.set(THREE_DAYS_AGO + timedelta(days=8))
+        overdue = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
+                                             params={"overdue": "true"}))
+        assert overdue["items"] == []
+
+
+async def test_a_late_registration_needs_its_reason_and_the_future_is_refused(
+    sqlite_settings: Settings,
+) -> None:
+    settings = sqlite_settings
+    manager = token(settings, "manager", "mark")
+    late = (NOW - timedelta(days=3, minutes=1)).isoformat()
+    refused: dict[str, tuple[dict[str, Any], str]] = {
+        "late without a reason": ({"received_at": late}, "received_reason"),
+        "in the future": ({"received_at": (NOW + timedelta(hours=1)).isoformat()},
+                          "received_at"),
+        "happened after it was received": (
+            {"received_at": late, "received_reason": "Op vakantie.",
+             "occurred": "2026-03-09"}, "occurred"),
+        "without a time zone": ({"received_at": "2026-03-09T09:00:00"}, "received_at"),
+        "an unknown way": ({"received_how": "pigeon"}, "received_how"),
+    }
+    async with running("intake", settings, MovableClock(NOW)) as intake:
+        for case, (changes, field) in refused.items():
+            answer = await intake.client.post("/api/meldingen", headers=manager, json={
+                **MELDING, "channel": "manager", **changes})
+            assert answer.status_code == 422, (case, answer.text)
+            assert answer.headers["content-type"] == "application/problem+json"
+            assert field in {error["field"] for error in answer.json()["errors"]}, case
+        assert intake.application.recorder.max_notification_id() in (None, 0)
+
+        # With its reason, the late registration is taken.
+        await ok(intake.client.post("/api/meldingen", headers=manager, json={
+            **MELDING, "channel": "manager", "received_at": late,
+            "received_reason": "De melder belde tijdens mijn vakantie."}), 201)
+
+
+async def test_only_staff_say_when_a_melding_was_received(sqlite_settings: Settings) -> None:
+    async with running("intake", sqlite_settings, MovableClock(NOW)) as intake:
+        answer = await intake.client.post("/api/meldingen", json={
+            **MELDING, "received_at": THREE_DAYS_AGO.isoformat()})
+        assert answer.status_code == 401, answer.text
+        assert intake.application.recorder.max_notification_id() in (None, 0)
