@@ -14,7 +14,7 @@ from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
-from services.intake.domain.reception import Reception
+from services.intake.domain.reception import Reception, registration_channel
 from services.intake.domain.report import Receipt, Report
 from shared.application import ServiceApplication
 from shared.clock import Clock, SystemClock
@@ -44,14 +44,17 @@ class Submission:
     theme: str
     description: str
     anonymous: bool
-    channel: str = "web"
+    #: The channel the request names, if any; the one filed follows from `registered_as`.
+    channel: str | None = None
     involved: tuple[str, ...] = ()
     occurred: date | None = None
     identity: dict[str, Any] | None = None
     identity_sealed: str | None = None
     key_id: str | None = None
-    #: On a reporter's behalf: the registering staff member, when and how they received it.
+    #: On a reporter's behalf: the registering staff member (`sub`, role), when and how
+    #: they received it.
     received_by: str | None = None
+    registered_as: str | None = None
     received_at: datetime | None = None
     received_how: ReceivedHow = "written"
     received_reason: str | None = None
@@ -105,7 +108,7 @@ class IntakeApplication(ServiceApplication):
             description=submission.description,
             involved=list(submission.involved),
             occurred=submission.occurred,
-            channel=submission.channel,
+            channel=registration_channel(submission.registered_as, submission.channel),
             anonymous=submission.anonymous,
             identity=identity,
             sealed_identity=sealed,

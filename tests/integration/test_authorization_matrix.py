@@ -30,8 +30,9 @@ SUBS = {"investigator": "ivan"}   # ivan is assigned to the case below
 
 #: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
 BODIES: dict[str, dict[str, Any]] = {
-    # on a reporter's behalf: the web channel needs no token
-    "/api/meldingen": {**MELDING, "channel": "manager"},
+    # on a reporter's behalf (the web channel needs no token); the channel follows from
+    # the role, so a confidential adviser, who must name theirs, meets 422 here
+    "/api/meldingen": {**MELDING, "received_how": "oral"},
     "/api/meldingen/{melding_id}/assessment": assessment(),
     "/api/meldingen/{melding_id}/decision": {"outcome": ["investigation"], "motivation": "m"},
     "/api/meldingen/{melding_id}/messages": {"body": "Een bericht."},

@@ -1,7 +1,7 @@
 """A melding registered on a reporter's behalf: the staff member says when and how they
 received it, the terms run from that moment (in triage's queue and in reporting's
-figures alike), and a registration long after it needs a reason. Refused
-registrations store nothing."""
+figures alike), and a registration long after it needs a reason. Its channel is who
+registered it: no role claims another's. Refused registrations store nothing."""
 
 from __future__ import annotations
 
@@ -95,3 +95,36 @@ async def test_only_staff_say_when_a_melding_was_received(sqlite_settings: Setti
             **MELDING, "received_at": THREE_DAYS_AGO.isoformat()})
         assert answer.status_code == 401, answer.text
         assert intake.application.recorder.max_notification_id() in (None, 0)
+
+
+async def test_the_channel_is_the_registering_role_and_no_other(
+    sqlite_settings: Settings,
+) -> None:
+    settings = sqlite_settings
+    manager = token(settings, "manager", "mark")
+    meldpunt = token(settings, "meldpunt", "mia")
+    adviser = token(settings, "confidential_adviser", "vpoo-olga")
+    async with running("intake", settings, MovableClock(NOW)) as intake:
+        # A manager's token cannot file as an adviser, nor as the reporter's own form.
+        for claimed in ("confidential_adviser_conduct", "meldpunt", "web"):
+            answer = await intake.client.post("/api/meldingen", headers=manager,
+                                              json={**MELDING, "channel": claimed})
+            assert answer.status_code == 403, (claimed, answer.text)
+            assert answer.headers["content-type"] == "application/problem+json"
+        # An adviser says which adviser they are; without that, nothing is filed.
+        answer = await intake.client.post("/api/meldingen", headers=adviser, json=MELDING)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "channel"
+        assert intake.application.recorder.max_notification_id() in (None, 0)
+
+        async def channel_of(headers: dict[str, str], **changes: Any) -> str:
+            filed = await ok(intake.client.post("/api/meldingen", headers=headers,
+                                                json={**MELDING, **changes}), 201)
+            return str(intake.application.get_report(UUID(filed["id"])).channel)
+
+        assert await channel_of(manager) == "manager"
+        assert await channel_of(manager, channel="manager") == "manager"
+        assert await channel_of(meldpunt) == "meldpunt"
+        assert await channel_of(adviser, channel="confidential_adviser_conduct") == (
+            "confidential_adviser_conduct")
+        assert await channel_of({}) == "web"

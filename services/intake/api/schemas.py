@@ -17,6 +17,7 @@ from pydantic import (
 
 from services.intake.application import Submission
 from services.intake.domain.report import Status
+from shared.auth import Principal
 from shared.contracts import Adviser, Channel, Kind, ReceivedHow, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
@@ -44,7 +45,9 @@ class MeldingIn(BaseModel):
     key_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     involved: Annotated[list[Short], Field(max_length=50)] = []
     occurred: date | None = None
-    channel: Channel = "web"
+    channel: Channel | None = Field(
+        default=None, description="`web` for a reporter; staff register under their role's "
+        "channel (a confidential adviser names theirs), which may be left out otherwise")
     received_at: AwareDatetime | None = Field(
         default=None, description="staff on a reporter's behalf: when they received the "
         "melding (the terms run from then); by default, now")
@@ -57,20 +60,21 @@ class MeldingIn(BaseModel):
 
     def on_behalf(self) -> bool:
         """Whether this is a staff member's registration on a reporter's behalf."""
-        return self.channel != "web" or any(
+        return self.channel not in (None, "web") or any(
             value is not None
             for value in (self.received_at, self.received_how, self.received_reason))
 
-    def submission(self, received_by: str | None = None) -> Submission:
+    def submission(self, registrar: Principal | None = None) -> Submission:
         """The command to file, as the API and the web form both hand it on;
-        `received_by` is the staff member who registers it on the reporter's behalf."""
+        `registrar` is the staff member who registers it on the reporter's behalf."""
         identity = self.identity.model_dump(exclude_none=True) if self.identity else None
         return Submission(
             kind=self.kind, theme=self.theme, description=self.description,
             anonymous=self.anonymous, channel=self.channel, involved=tuple(self.involved),
             occurred=self.occurred, identity=identity or None,
             identity_sealed=self.identity_sealed, key_id=self.key_id,
-            received_by=received_by, received_at=self.received_at,
+            received_by=registrar.sub if registrar else None,
+            registered_as=registrar.role if registrar else None, received_at=self.received_at,
             received_how=self.received_how or "written", received_reason=self.received_reason,
         )
 

@@ -7,13 +7,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Final
 
-from shared.contracts import ReceivedHow
-from shared.errors import InvalidInput
+from shared.contracts import Channel, ReceivedHow
+from shared.errors import Forbidden, InvalidInput
 from shared.terms import local_date
 
 #: A registration this long after the melding was received states why it came late.
 REASON_NEEDED_AFTER = timedelta(days=3)
+
+
+#: The channels a registering staff member's role files under: a melding's channel is
+#: who registered it. A confidential adviser is either the integrity adviser (VPI) or
+#: the conduct adviser (VPOO) and says which.
+CHANNELS_OF_ROLE: Final[dict[str, tuple[Channel, ...]]] = {
+    "manager": ("manager",),
+    "meldpunt": ("meldpunt",),
+    "confidential_adviser": ("confidential_adviser_integrity", "confidential_adviser_conduct"),
+}
+
+
+def registration_channel(role: str | None, claimed: str | None) -> Channel:
+    """The channel of a melding: `web` for one a reporter files (`role` None), else the
+    one of the registering staff member's role; `claimed` (the channel the request
+    names, if any) must be that one."""
+    if role is None:
+        if claimed not in (None, "web"):
+            raise InvalidInput("Only staff register a melding on a reporter's behalf.",
+                               field="channel")
+        return "web"
+    own = CHANNELS_OF_ROLE.get(role, ())
+    if not own or (claimed is not None and claimed not in own):
+        raise Forbidden(f"A {role} registers a melding as {' or '.join(own) or 'nobody'}"
+                        + (f", not as {claimed}." if claimed else "."),
+                        action="melding.register_for_reporter")
+    if claimed is not None:
+        return own[own.index(claimed)]
+    if len(own) != 1:
+        raise InvalidInput(f"Name the channel you register as: {' or '.join(own)}.",
+                           field="channel")
+    return own[0]
 
 
 @dataclass(frozen=True)
