@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     # proof of work (about 2^bits hashes) is not limited per address; without one,
     # failures are limited per client address; logins per melding, within a window.
     mailbox_token_ttl_seconds: int = 15 * 60
+    # Days within which a reporter who asked to meet is met (intake's meeting requests).
+    meeting_request_term_days: int = Field(default=7, ge=1, le=90)
     mailbox_login_window_seconds: int = 15 * 60
     mailbox_login_failures_per_client: int = 10
     mailbox_logins_per_melding: int = 20

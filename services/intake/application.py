@@ -16,7 +16,9 @@ from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.reception import Reception, registration_channel
 from services.intake.domain.report import Receipt, Report
+from shared import authz
 from shared.application import ServiceApplication
+from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     ContactMomentRecorded,
@@ -29,6 +31,7 @@ from shared.contracts import (
     ReporterReplied,
 )
 from shared.errors import InvalidInput, NotFound
+from shared.terms import meeting_due
 
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
 ACKNOWLEDGEMENT = (
@@ -58,6 +61,8 @@ class Submission:
     received_at: datetime | None = None
     received_how: ReceivedHow = "written"
     received_reason: str | None = None
+    #: The reporter asks to meet in person (a box on the form).
+    meeting_requested: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,13 @@ class IntakeApplication(ServiceApplication):
         receipts: ReceiptKeys,
         sealer: IdentitySealer,
         clock: Clock | None = None,
+        meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
         self.receipts = receipts
         self.sealer = sealer
         self.clock = clock or SystemClock()
+        self.meeting_within_days = meeting_within_days
 
     def file_report(self, submission: Submission) -> Filed:
         """Seal, store and acknowledge a melding; the receipt code is returned only here."""
@@ -116,6 +123,9 @@ class IntakeApplication(ServiceApplication):
             reception=self._reception(submission, now),
         )
         report.acknowledge(at=now, body=ACKNOWLEDGEMENT)
+        if submission.meeting_requested:
+            report.request_meeting(via="form", at=now,
+                                   due_by=meeting_due(now, self.meeting_within_days))
         code = self.receipts.new_code()
         digest = self.receipts.digest(code)
         receipt = Receipt(digest=digest, report_id=report.id)
@@ -165,6 +175,60 @@ class IntakeApplication(ServiceApplication):
             conflict=CHANGED_MEANWHILE,
         )
         return at
+
+    def write_record(self, melding_id: UUID, text: str, *, by: Principal) -> int:
+        """A new version of the record (verslag); the number of that version."""
+        report = self.update(
+            lambda: self._record_of(melding_id, by),
+            lambda report: report.write_record(text=text, by=by.sub, at=self.clock.now()),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return len(report.record_versions)
+
+    def read_record(self, melding_id: UUID, *, by: Principal) -> Report:
+        return self._record_of(melding_id, by)
+
+    def _record_of(self, melding_id: UUID, by: Principal) -> Report:
+        """The melding, if `by` received it or may handle every melding's record."""
+        report = self.get_report(melding_id)
+        if report.received_by != by.sub and not authz.is_allowed(by.role, "record.handle_any"):
+            raise NotFound(f"No melding with id {melding_id}.")
+        return report
+
+    def answer_record(self, melding_id: UUID, version: int, *, approved: bool,
+                      corrections: str | None = None) -> datetime:
+        """The reporter approves a version of the record, or sends corrections to it."""
+        if approved == (corrections is not None):
+            raise InvalidInput("Approve the record, or send what to correct in it.",
+                               field="corrections")
+        at = self.clock.now()
+
+        def answer(report: Report) -> None:
+            if corrections is None:
+                report.approve_record(version=version, at=at)
+            else:
+                report.correct_record(version=version, corrections=corrections, at=at)
+
+        self.update(lambda: self.get_report(melding_id), answer, conflict=CHANGED_MEANWHILE)
+        return at
+
+    def request_meeting(self, melding_id: UUID) -> datetime:
+        """The reporter asks, in the mailbox, to meet; the end of the term to meet by."""
+        at = self.clock.now()
+        due_by = meeting_due(at, self.meeting_within_days)
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.request_meeting(via="mailbox", at=at, due_by=due_by),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return due_by
+
+    def record_meeting(self, melding_id: UUID, held_at: datetime, *, by: str) -> None:
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.record_meeting(held_at=held_at, by=by, at=self.clock.now()),
+            conflict=CHANGED_MEANWHILE,
+        )
 
     def record_contact_moment(self, *, adviser: str, theme: str, on: date) -> UUID:
         moment = ContactMoment.record(adviser=adviser, theme=theme, on=on,

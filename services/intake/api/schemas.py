@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from services.intake.application import Submission
-from services.intake.domain.report import Status
+from services.intake.domain.report import MeetingVia, RecordStatus, Status
 from shared.auth import Principal
 from shared.contracts import Adviser, Channel, Kind, ReceivedHow, Theme
 
@@ -58,6 +58,10 @@ class MeldingIn(BaseModel):
         default=None, description="why a melding received more than 3 days ago is "
         "registered only now (required then)")
 
+    meeting_requested: StrictBool = Field(
+        default=False, description="the reporter asks to meet in person; the request "
+        "waits in `GET /api/meeting-requests` until a meeting is recorded")
+
     def on_behalf(self) -> bool:
         """Whether this is a staff member's registration on a reporter's behalf."""
         return self.channel not in (None, "web") or any(
@@ -76,6 +80,7 @@ class MeldingIn(BaseModel):
             received_by=registrar.sub if registrar else None,
             registered_as=registrar.role if registrar else None, received_at=self.received_at,
             received_how=self.received_how or "written", received_reason=self.received_reason,
+            meeting_requested=self.meeting_requested,
         )
 
 
@@ -127,10 +132,84 @@ class MailboxMessage(BaseModel):
     purpose: Literal["acknowledgement", "message", "feedback", "reply"]
 
 
+class RecordVersion(BaseModel):
+    version: int
+    text: str
+    at: datetime
+
+
+class MailboxRecord(BaseModel):
+    """The latest version of the record of an oral or in-person melding."""
+
+    version: int
+    text: str
+    at: datetime
+    status: RecordStatus = Field(description="`awaiting_reporter`: approve it or send "
+                                 "corrections; `corrections_sent`; `approved`")
+
+
 class MailboxOut(BaseModel):
     id: str
     status: Status
     messages: list[MailboxMessage]
+    record: MailboxRecord | None = Field(
+        default=None, description="the record of an oral or in-person melding, if any")
+    meeting_requested: bool = Field(
+        default=False, description="a meeting was asked for and has not taken place yet")
+
+
+class RecordAnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[int, Field(ge=1)] = Field(description="the version answered")
+    approved: StrictBool
+    corrections: Text | None = Field(
+        default=None, description="what to correct; required when `approved` is false")
+
+
+class MeetingRequestOut(BaseModel):
+    due_by: datetime = Field(description="the end of the term to meet by")
+
+
+class RecordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+
+
+class RecordWrittenOut(BaseModel):
+    version: int
+
+
+class RecordResponse(BaseModel):
+    version: int
+    approved: bool
+    corrections: str | None = None
+    at: datetime
+
+
+class RecordOut(BaseModel):
+    status: RecordStatus | None = Field(description="None until a first version")
+    versions: list[RecordVersion]
+    responses: list[RecordResponse] = Field(description="the reporter's, per version")
+
+
+class MeetingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    held_at: AwareDatetime
+
+
+class WaitingMeeting(BaseModel):
+    melding_id: str
+    via: MeetingVia
+    requested_at: datetime
+    due_by: datetime
+    overdue: bool
+
+
+class MeetingRequestsOut(BaseModel):
+    items: list[WaitingMeeting]
 
 
 class ReplyIn(BaseModel):

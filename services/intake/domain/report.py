@@ -17,6 +17,10 @@ from shared.terms import local_date
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
 #: What the reporter's mailbox shows of the melding's handling.
 Status = Literal["received", "acknowledged", "feedback_given", "closed"]
+#: Where the record (verslag) of an oral or in-person melding stands with the reporter.
+RecordStatus = Literal["awaiting_reporter", "corrections_sent", "approved"]
+#: Where a reporter asked to meet.
+MeetingVia = Literal["form", "mailbox"]
 
 
 def refusals(*, anonymous: bool, identity: Mapping[str, Any] | None, occurred: date | None,
@@ -39,6 +43,9 @@ class Report(Aggregate):
     if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
         Filed: ClassVar[type[Any]]
         ReporterWrote: ClassVar[type[Any]]
+        MeetingRequested: ClassVar[type[Any]]
+        MeetingRecorded: ClassVar[type[Any]]
+        Closed: ClassVar[type[Any]]
 
     @classmethod
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
@@ -111,6 +118,11 @@ class Report(Aggregate):
         self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []
         self.identity_reads: list[dict[str, Any]] = []
+        self.record_versions: list[dict[str, Any]] = []
+        self.record_responses: list[dict[str, Any]] = []
+        self.record_status: RecordStatus | None = None
+        self.meeting_request: dict[str, Any] | None = None
+        self.meetings: list[dict[str, Any]] = []
 
     @event("Acknowledged")
     def acknowledge(self, at: datetime, body: str) -> None:
@@ -145,6 +157,63 @@ class Report(Aggregate):
         """The reporter answers or adds information through the mailbox."""
         self.check_open()
         self.messages.append({"from": "reporter", "body": body, "at": at, "purpose": "reply"})
+
+    def check_needs_record(self) -> None:
+        if self.received_how == "written" and not self.meetings:
+            raise InvalidTransition("A written melding has no record: its text is the "
+                                    "reporter's own.", state=self.received_how)
+
+    @event("RecordWritten")
+    def write_record(self, text: str, by: str, at: datetime) -> None:
+        """A version of the record of an oral or in-person melding (or of a meeting),
+        offered to the reporter to approve or correct; every version is kept."""
+        self.check_open()
+        self.check_needs_record()
+        self.record_versions.append(
+            {"version": len(self.record_versions) + 1, "text": text, "by": by, "at": at})
+        self.record_status = "awaiting_reporter"
+
+    def check_record_version(self, version: int) -> None:
+        if self.record_status is None:
+            raise NotFound("This melding has no record to respond to.")
+        if version != len(self.record_versions):
+            raise InvalidTransition(f"Version {version} is not the record's latest.",
+                                    state=self.record_status)
+        if self.record_status != "awaiting_reporter":
+            raise InvalidTransition("This version was answered already.",
+                                    state=self.record_status)
+
+    @event("RecordApproved")
+    def approve_record(self, version: int, at: datetime) -> None:
+        self.check_record_version(version)
+        self.record_responses.append({"version": version, "approved": True, "at": at})
+        self.record_status = "approved"
+
+    @event("RecordCorrected")
+    def correct_record(self, version: int, corrections: str, at: datetime) -> None:
+        """The reporter's corrections, for the staff member to work into a new version."""
+        self.check_record_version(version)
+        self.record_responses.append(
+            {"version": version, "approved": False, "corrections": corrections, "at": at})
+        self.record_status = "corrections_sent"
+
+    @event("MeetingRequested")
+    def request_meeting(self, via: MeetingVia, at: datetime, due_by: datetime) -> None:
+        """The reporter asks to meet in person; the request waits for a meeting."""
+        self.check_open()
+        if self.meeting_request is not None:
+            raise InvalidTransition("A meeting was asked for already.", state="requested")
+        self.meeting_request = {"via": via, "at": at, "due_by": due_by}
+
+    @event("MeetingRecorded")
+    def record_meeting(self, held_at: datetime, by: str, at: datetime) -> None:
+        """A meeting with the reporter took place; it answers an open request."""
+        if held_at > at:
+            raise InvalidInput("A meeting cannot be recorded before it took place.",
+                               field="held_at")
+        self.meetings.append({"held_at": held_at, "by": by, "at": at,
+                              "requested": self.meeting_request})
+        self.meeting_request = None
 
     @event("Closed")
     def close(self, reason: str, at: datetime) -> None:
