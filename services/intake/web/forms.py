@@ -19,7 +19,7 @@ from services.intake.domain.report import refusals
 from shared.errors import InvalidInput
 
 FIELDS = ("kind", "theme", "description", "occurred", "involved", "anonymous",
-          "name", "email", "phone")
+          "name", "email", "phone", "meeting")
 IDENTITY_FIELDS = ("name", "email", "phone")
 Sealing = Literal["browser", "server", "none", "named"]
 
@@ -64,6 +64,7 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
         "identity": identity or None,
         "identity_sealed": sealed or None,
         "key_id": (values["key_id"] or None) if sealed else None,
+        "meeting_requested": values["meeting"] == "yes",
     }
     try:
         body = MeldingIn.model_validate(payload)
