@@ -24,6 +24,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "meeting.list": frozenset({"meldpunt"}),
     "meeting.record": frozenset({"meldpunt"}),
     "contact_moment.record": frozenset({"confidential_adviser"}),
+    # the mailbox of a reporter whose melding the adviser registered (checked per melding)
+    "mailbox.adviser": frozenset({"confidential_adviser"}),
     # triage
     "melding.list": frozenset({"meldpunt", "competent_authority"}),
     "melding.read": frozenset({"meldpunt", "competent_authority"}),

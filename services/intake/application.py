@@ -230,6 +230,23 @@ class IntakeApplication(ServiceApplication):
             conflict=CHANGED_MEANWHILE,
         )
 
+    def adviser_writes(self, melding_id: UUID, body: str, *, by: str) -> datetime:
+        """The confidential adviser who registered the melding writes in its mailbox."""
+        at = self.clock.now()
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.receive_adviser_message(body=body, by=by, at=at),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return at
+
+    def adviser_mailbox(self, melding_id: UUID, *, by: str) -> list[dict[str, Any]]:
+        """What the adviser who registered the melding sees of its mailbox: their own
+        messages and the reporter's."""
+        report = self.get_report(melding_id)
+        report.check_registered_by_adviser(by)
+        return [m for m in report.messages if m["from"] in ("confidential_adviser", "reporter")]
+
     def record_contact_moment(self, *, adviser: str, theme: str, on: date) -> UUID:
         moment = ContactMoment.record(adviser=adviser, theme=theme, on=on,
                                       today=self.clock.now().date())

@@ -37,6 +37,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/meldingen/{melding_id}/decision": {"outcome": ["investigation"], "motivation": "m"},
     "/api/meldingen/{melding_id}/messages": {"body": "Een bericht."},
     "/api/meldingen/{melding_id}/record": {"text": "Verslag van het gesprek."},
+    "/api/meldingen/{melding_id}/adviser-messages": {"body": "Een bericht."},
     "/api/meldingen/{melding_id}/meetings": {"held_at": "2026-01-05T10:00:00Z"},
     "/api/cases/{case_id}/investigators": {"investigators": ["ivan"]},
     "/api/cases/{case_id}/conversation": {"minutes": "m"},

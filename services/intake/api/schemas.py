@@ -126,7 +126,7 @@ class MailboxTokenOut(BaseModel):
 class MailboxMessage(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: Literal["meldpunt", "reporter"] = Field(alias="from")
+    from_: Literal["meldpunt", "reporter", "confidential_adviser"] = Field(alias="from")
     body: str
     at: datetime
     purpose: Literal["acknowledgement", "message", "feedback", "reply"]
@@ -220,6 +220,10 @@ class ReplyIn(BaseModel):
 
 class ReplyOut(BaseModel):
     at: datetime
+
+
+class AdviserMailboxOut(BaseModel):
+    messages: list[MailboxMessage] = Field(description="the adviser's and the reporter's")
 
 
 class ContactMomentIn(BaseModel):

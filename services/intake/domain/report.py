@@ -10,7 +10,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.intake.domain.reception import Reception, reception_refusals
+from services.intake.domain.reception import CHANNELS_OF_ROLE, Reception, reception_refusals
 from shared.errors import InvalidInput, InvalidTransition, NotFound
 from shared.terms import local_date
 
@@ -147,6 +147,21 @@ class Report(Aggregate):
         self.messages.append({"from": "meldpunt", "body": body, "at": at, "purpose": purpose})
         if purpose == "feedback" and self.status != "closed":
             self.status = "feedback_given"
+
+    def check_registered_by_adviser(self, adviser: str) -> None:
+        """Only the confidential adviser who registered the melding writes to its reporter
+        (to anyone else the melding is not there)."""
+        if self.received_by != adviser or self.channel not in CHANNELS_OF_ROLE[
+                "confidential_adviser"]:
+            raise NotFound("No melding with this id that you registered.")
+
+    @event("AdviserWrote")
+    def receive_adviser_message(self, body: str, by: str, at: datetime) -> None:
+        """The confidential adviser who registered the melding writes to the reporter."""
+        self.check_registered_by_adviser(by)
+        self.check_open()
+        self.messages.append({"from": "confidential_adviser", "body": body, "at": at,
+                              "purpose": "message"})
 
     def check_open(self) -> None:
         if self.status == "closed":
