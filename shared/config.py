@@ -105,10 +105,14 @@ class Settings(BaseSettings):
     mailbox_proof_bits: int = Field(default=16, ge=1, le=32)
     mailbox_proof_ttl_seconds: int = Field(default=10 * 60, ge=10)
 
-    # The confidential adviser's public key(s): base64, or a file with one
-    # base64 key per line (the last line is the current key; older ones still open).
+    # The confidential advisers' public keys: base64, or a file with one base64 key
+    # per line (the last line is the current key; older ones still open). One set for
+    # the integrity adviser (VPI), one for the conduct adviser (VPOO): an identity
+    # sealed to one cannot be opened by the other.
     adviser_public_key: str | None = None
     adviser_public_key_file: Path | None = None
+    conduct_adviser_public_key: str | None = None
+    conduct_adviser_public_key_file: Path | None = None
 
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import singledispatchmethod
@@ -14,13 +15,14 @@ from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
-from services.intake.domain.reception import Reception, registration_channel
+from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import Receipt, Report
 from shared import authz
 from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
+    Adviser,
     ContactMomentRecorded,
     IntegrationEvent,
     MeldingClosed,
@@ -88,13 +90,13 @@ class IntakeApplication(ServiceApplication):
         env: dict[str, str] | None = None,
         *,
         receipts: ReceiptKeys,
-        sealer: IdentitySealer,
+        sealers: Mapping[Adviser, IdentitySealer],
         clock: Clock | None = None,
         meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
         self.receipts = receipts
-        self.sealer = sealer
+        self.sealers = sealers
         self.clock = clock or SystemClock()
         self.meeting_within_days = meeting_within_days
 
@@ -107,7 +109,9 @@ class IntakeApplication(ServiceApplication):
     def draft_report(self, submission: Submission) -> Draft:
         """Seal and acknowledge a melding, not yet stored: for a caller that stores
         several together (`Filing`). Raises InvalidInput as filing does."""
-        identity, sealed = self._identity(submission)
+        channel = registration_channel(submission.registered_as, submission.channel)
+        identity, sealed = self._identity(
+            submission, self.sealers[adviser_for(submission.kind, channel)])
         now = self.clock.now()
         report = Report.file(
             kind=submission.kind,
@@ -115,7 +119,7 @@ class IntakeApplication(ServiceApplication):
             description=submission.description,
             involved=list(submission.involved),
             occurred=submission.occurred,
-            channel=registration_channel(submission.registered_as, submission.channel),
+            channel=channel,
             anonymous=submission.anonymous,
             identity=identity,
             sealed_identity=sealed,
@@ -279,10 +283,12 @@ class IntakeApplication(ServiceApplication):
             return None
         return report if isinstance(report, Report) else None
 
+    @staticmethod
     def _identity(
-        self, submission: Submission
+        submission: Submission, sealer: IdentitySealer
     ) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
-        """A named reporter's identity stays readable; an anonymous one's is sealed."""
+        """A named reporter's identity stays readable; an anonymous one's is sealed, to
+        the public key of the adviser the melding goes to."""
         if submission.identity_sealed is not None:
             if submission.identity is not None:
                 raise InvalidInput("Send the identity either sealed or in the clear, not both.",
@@ -290,9 +296,10 @@ class IntakeApplication(ServiceApplication):
             if not submission.anonymous:
                 raise InvalidInput("A sealed identity is for anonymous meldingen.",
                                    field="identity_sealed")
-            if submission.key_id is None or not self.sealer.knows(submission.key_id):
-                raise InvalidInput("The identity was sealed to an unknown key.", field="key_id")
-            if not self.sealer.well_formed(submission.identity_sealed):
+            if submission.key_id is None or not sealer.knows(submission.key_id):
+                raise InvalidInput("The identity was sealed to an unknown key, or to the "
+                                   "other confidential adviser's.", field="key_id")
+            if not sealer.well_formed(submission.identity_sealed):
                 raise InvalidInput("The sealed identity is not a sealed box.",
                                    field="identity_sealed")
             return None, {"key_id": submission.key_id, "sealed": submission.identity_sealed}
@@ -301,7 +308,7 @@ class IntakeApplication(ServiceApplication):
         if submission.identity is None:
             return None, None
         if submission.anonymous:
-            return None, self.sealer.seal(submission.identity)
+            return None, sealer.seal(submission.identity)
         return submission.identity, None
 
     @staticmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.intake.adapters.adviser_keys import load_sealer
+from services.intake.adapters.adviser_keys import load_sealers
 from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_login import MailboxLogin
 from services.intake.adapters.mailbox_tokens import MailboxTokens
@@ -31,7 +31,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> IntakeA
     return IntakeApplication(
         store_environment(settings, "intake"),
         receipts=ReceiptKeys(settings.receipt_key_b64),
-        sealer=load_sealer(settings),
+        sealers=load_sealers(settings),
         clock=clock,
         meeting_within_days=settings.meeting_request_term_days,
     )

@@ -11,6 +11,7 @@ import pytest
 from services.intake.domain.reception import (
     CHANNELS_OF_ROLE,
     Reception,
+    adviser_for,
     reception_refusals,
     registration_channel,
 )
@@ -64,3 +65,16 @@ def test_three_days_back_needs_no_reason_a_minute_more_does() -> None:
         "received_at"]
     assert fields(Reception(by="mark", at=NOW, how="in_person"), date(2026, 3, 11)) == [
         "occurred"]
+
+
+@pytest.mark.parametrize(("kind", "channel", "adviser"), [
+    ("undesirable_behaviour", "web", "conduct"),
+    ("integrity_violation", "web", "integrity"),
+    ("wrongdoing", "manager", "integrity"),
+    # the adviser who registers it keeps it, whatever the kind
+    ("integrity_violation", "confidential_adviser_conduct", "conduct"),
+    ("undesirable_behaviour", "confidential_adviser_integrity", "integrity"),
+])
+def test_an_identity_goes_to_the_adviser_of_its_kind_or_its_registrar(
+        kind: str, channel: str, adviser: str) -> None:
+    assert adviser_for(kind, channel) == adviser

@@ -20,6 +20,7 @@ from services.intake.api.schemas import (
     SealedIdentityOut,
 )
 from shared.auth import Principal
+from shared.contracts import Adviser
 from shared.crypto import b64
 from shared.deps import authorized
 
@@ -27,9 +28,11 @@ router = APIRouter(prefix="/api", tags=["adviser"])
 
 
 @router.get("/adviser-key", response_model=AdviserKeyOut)
-def adviser_key(intake: Intake) -> AdviserKeyOut:
-    """The current public key of the confidential adviser, for sealing in the browser."""
-    sealer = intake.sealer
+def adviser_key(intake: Intake, adviser: Adviser = "integrity") -> AdviserKeyOut:
+    """The current public key of a confidential adviser, for sealing in the browser: the
+    integrity adviser's (VPI), or with `adviser=conduct` the conduct adviser's (VPOO),
+    for a melding of undesirable behaviour."""
+    sealer = intake.sealers[adviser]
     return AdviserKeyOut(key_id=sealer.current, public_key=b64(sealer.public_keys[sealer.current]))
 
 

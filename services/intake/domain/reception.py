@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from shared.contracts import Channel, ReceivedHow
+from shared.contracts import Adviser, Channel, ReceivedHow
 from shared.errors import Forbidden, InvalidInput
 from shared.terms import local_date
 
@@ -47,6 +47,17 @@ def registration_channel(role: str | None, claimed: str | None) -> Channel:
         raise InvalidInput(f"Name the channel you register as: {' or '.join(own)}.",
                            field="channel")
     return own[0]
+
+
+def adviser_for(kind: str, channel: str) -> Adviser:
+    """The confidential adviser an anonymous reporter's identity is sealed to: the one
+    who registered the melding, else the conduct adviser (VPOO) for undesirable
+    behaviour and the integrity adviser (VPI) for everything else."""
+    if channel == "confidential_adviser_conduct":
+        return "conduct"
+    if channel == "confidential_adviser_integrity":
+        return "integrity"
+    return "conduct" if kind == "undesirable_behaviour" else "integrity"
 
 
 @dataclass(frozen=True)
