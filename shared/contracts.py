@@ -30,6 +30,8 @@ Channel = Literal[
     "web", "manager", "confidential_adviser_integrity", "confidential_adviser_conduct",
     "meldpunt",
 ]
+#: The languages intake speaks to a reporter in.
+Language = Literal["nl", "en"]
 #: How staff received a melding they register: `oral` is a phone call or voice message.
 ReceivedHow = Literal["written", "oral", "in_person"]
 

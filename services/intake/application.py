@@ -25,6 +25,7 @@ from shared.contracts import (
     Adviser,
     ContactMomentRecorded,
     IntegrationEvent,
+    Language,
     MeldingClosed,
     MeldingReceived,
     NamedIdentity,
@@ -36,11 +37,13 @@ from shared.errors import InvalidInput, NotFound
 from shared.terms import meeting_due
 
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
-ACKNOWLEDGEMENT = (
-    "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
-    "hoort u wat er met uw melding gebeurt. / We have received your report. Within "
-    "three months of this acknowledgement you will hear what is being done with it."
-)
+#: The acknowledgement, in the language the reporter filed in (and only that one).
+ACKNOWLEDGEMENT: dict[str, str] = {
+    "nl": "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
+          "hoort u wat er met uw melding gebeurt.",
+    "en": "We have received your report. Within three months of this acknowledgement "
+          "you will hear what is being done with it.",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Submission:
     received_reason: str | None = None
     #: The reporter asks to meet in person (a box on the form).
     meeting_requested: bool = False
+    #: The reporter's language: intake writes to them in it.
+    language: Language = "nl"
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,9 @@ class IntakeApplication(ServiceApplication):
             sealed_identity=sealed,
             registered_at=now,
             reception=self._reception(submission, now),
+            language=submission.language,
         )
-        report.acknowledge(at=now, body=ACKNOWLEDGEMENT)
+        report.acknowledge(at=now, body=ACKNOWLEDGEMENT[submission.language])
         if submission.meeting_requested:
             report.request_meeting(via="form", at=now,
                                    due_by=meeting_due(now, self.meeting_within_days))

@@ -18,7 +18,7 @@ from pydantic import (
 from services.intake.application import Submission
 from services.intake.domain.report import MeetingVia, RecordStatus, Status
 from shared.auth import Principal
-from shared.contracts import Adviser, Channel, Kind, ReceivedHow, Theme
+from shared.contracts import Adviser, Channel, Kind, Language, ReceivedHow, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -62,6 +62,10 @@ class MeldingIn(BaseModel):
         default=False, description="the reporter asks to meet in person; the request "
         "waits in `GET /api/meeting-requests` until a meeting is recorded")
 
+    language: Language = Field(
+        default="nl", description="the reporter's language (`nl` or `en`): the mailbox's "
+        "acknowledgement is written in it")
+
     def on_behalf(self) -> bool:
         """Whether this is a staff member's registration on a reporter's behalf."""
         return self.channel not in (None, "web") or any(
@@ -80,7 +84,7 @@ class MeldingIn(BaseModel):
             received_by=registrar.sub if registrar else None,
             registered_as=registrar.role if registrar else None, received_at=self.received_at,
             received_how=self.received_how or "written", received_reason=self.received_reason,
-            meeting_requested=self.meeting_requested,
+            meeting_requested=self.meeting_requested, language=self.language,
         )
 
 

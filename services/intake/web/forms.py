@@ -34,7 +34,8 @@ class MeldingForm:
     sealing: Sealing = "none"
 
 
-def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
+def parse_melding(posted: dict[str, str], today: date, lang: str = "nl") -> MeldingForm:
+    """The melding the form describes; `lang` is the page's, the reporter's language."""
     values = {name: posted.get(name, "").strip() for name in FIELDS}
     values["identity_sealed"] = posted.get("identity_sealed", "").strip()
     values["key_id"] = posted.get("key_id", "").strip()
@@ -65,6 +66,7 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
         "identity_sealed": sealed or None,
         "key_id": (values["key_id"] or None) if sealed else None,
         "meeting_requested": values["meeting"] == "yes",
+        "language": lang,
     }
     try:
         body = MeldingIn.model_validate(payload)

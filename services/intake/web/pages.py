@@ -51,7 +51,7 @@ async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLRespons
     """File the melding and show its receipt, or show the form again with its errors."""
     posted = await posted_fields(request)
     lang = language(posted.get("lang"))
-    melding = parse_melding(posted, local_date(intake.clock.now()))
+    melding = parse_melding(posted, local_date(intake.clock.now()), lang)
     if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
         melding.errors = {"form": "form"}
         return _form(request, intake, lang, melding, status_code=403)

@@ -17,6 +17,8 @@ NL: dict[str, Any] = {
     "skip": "Naar de inhoud",
     "other_language": ("en", "English"),
     "form_title": "Een vermoeden melden",
+    "mailbox_link_intro": "Heeft u al gemeld?",
+    "mailbox_link": "Open uw berichtenbox met uw code",
     "intro": (
         "Ziet u iets wat niet klopt binnen onze organisatie? Hier kunt u het melden. "
         "Dat kan met uw naam of anoniem. U krijgt een code waarmee u later berichten "
@@ -169,6 +171,8 @@ EN: dict[str, Any] = {
     "skip": "Skip to content",
     "other_language": ("nl", "Nederlands"),
     "form_title": "Report a concern",
+    "mailbox_link_intro": "Already made a report?",
+    "mailbox_link": "Open your mailbox with your code",
     "intro": (
         "Have you seen something wrong in our organisation? You can report it here, with "
         "your name or anonymously. You will get a code to read and answer messages later."
