@@ -82,20 +82,3 @@ def test_a_meeting_is_asked_for_on_the_form_and_in_the_mailbox(
     assert serious_axe_violations(page) == []
     assert len(intake.app.state.parts.meeting_requests.waiting()) >= 2
 
-
-def test_an_english_reporter_finds_the_mailbox_and_reads_english_only(
-    page: Any, intake: LiveIntake
-) -> None:
-    page.goto("/?lang=en")
-    fill_melding(page, anonymous=True)
-    page.click("button[type=submit]")
-    code = receipt_on(page)
-    # The form itself links to the mailbox, in the page's language.
-    page.goto("/?lang=en")
-    page.click("#mailbox-link a")
-    assert page.url.endswith("/mailbox?lang=en")
-    page.fill("#receipt", code)
-    page.click("button[type=submit]")
-    acknowledgement = page.locator(".message").first.inner_text()
-    assert "We have received your report" in acknowledgement
-    assert "ontvangen" not in acknowledgement

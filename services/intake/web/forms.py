@@ -7,6 +7,7 @@ in the reporter's language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -101,7 +102,18 @@ def field_of(loc: tuple[int | str, ...] | list[str]) -> str:
 
 
 def _date(text: str) -> date | None:
+    """The day typed as the Dutch page asks (15-03-2024, also 15-3-2024 or with slashes
+    or dots) or as a browser's date input sends it (2024-03-15)."""
+    if not text:
+        return None
     try:
-        return date.fromisoformat(text) if text else None
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+    if parts is None:
+        return None
+    try:
+        return date(int(parts[3]), int(parts[2]), int(parts[1]))
     except ValueError:
         return None

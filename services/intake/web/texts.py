@@ -98,7 +98,8 @@ NL: dict[str, Any] = {
     "description_label": "Wat is er gebeurd?",
     "description_hint": "Beschrijf wat u zag of hoorde, waar het was en wie het weten.",
     "occurred_label": "Wanneer gebeurde het?",
-    "occurred_hint": "De datum, of ongeveer. Weet u het niet, laat het dan leeg.",
+    "occurred_hint": "Dag-maand-jaar, bijvoorbeeld 15-03-2024, of ongeveer. Weet u het "
+                     "niet, laat het dan leeg.",
     "involved_label": "Wie zijn erbij betrokken?",
     "involved_hint": "Personen of afdelingen, één per regel.",
     "anonymous_legend": "Wilt u anoniem melden?",
@@ -133,7 +134,8 @@ NL: dict[str, Any] = {
         "kind": "Kies wat u wilt melden.",
         "theme": "Kies een onderwerp.",
         "description": "Beschrijf wat er is gebeurd (hoogstens 20.000 tekens).",
-        "occurred": "Vul een datum in die niet in de toekomst ligt, of laat het leeg.",
+        "occurred": "Vul een datum in als dag-maand-jaar (15-03-2024) die niet in de "
+                    "toekomst ligt, of laat het leeg.",
         "involved": "Noem hoogstens 50 personen of afdelingen, elk in hoogstens 200 tekens.",
         "anonymous": "Kies of u anoniem meldt of met uw naam.",
         "name": "Vul uw naam in (hoogstens 200 tekens), of kies voor anoniem melden.",
