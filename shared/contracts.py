@@ -106,6 +106,17 @@ class ReporterReplied(IntegrationEvent):
     at: datetime
 
 
+class IdentityConsentRecorded(IntegrationEvent):
+    """intake -> triage: a named reporter said, in the mailbox, whether their identity
+    may be passed on beyond the meldpunt (for example to investigators)."""
+
+    type: ClassVar[str] = "identity_consent_recorded"
+
+    melding_id: str
+    given: bool
+    at: datetime
+
+
 class ContactMomentRecorded(IntegrationEvent):
     """intake -> reporting: a conversation with a confidential adviser (counts only)."""
 
@@ -249,7 +260,8 @@ class CheckpointSigned(IntegrationEvent):
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
+        MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        MeldingAssessed,
         MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,

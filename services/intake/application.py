@@ -24,6 +24,7 @@ from shared.clock import Clock, SystemClock
 from shared.contracts import (
     Adviser,
     ContactMomentRecorded,
+    IdentityConsentRecorded,
     IntegrationEvent,
     Language,
     MeldingClosed,
@@ -222,6 +223,16 @@ class IntakeApplication(ServiceApplication):
         self.update(lambda: self.get_report(melding_id), answer, conflict=CHANGED_MEANWHILE)
         return at
 
+    def record_identity_consent(self, melding_id: UUID, given: bool) -> datetime:
+        """The named reporter's answer in the mailbox; triage learns it as an event."""
+        at = self.clock.now()
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.record_identity_consent(given=given, at=at),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return at
+
     def request_meeting(self, melding_id: UUID) -> datetime:
         """The reporter asks, in the mailbox, to meet; the end of the term to meet by."""
         at = self.clock.now()
@@ -348,6 +359,9 @@ class IntakeApplication(ServiceApplication):
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),
                                    body=domain_event.body, at=domain_event.at)
+        if isinstance(domain_event, Report.IdentityConsentRecorded):
+            return IdentityConsentRecorded(melding_id=str(domain_event.originator_id),
+                                           given=domain_event.given, at=domain_event.at)
         if isinstance(domain_event, ContactMoment.Recorded):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)

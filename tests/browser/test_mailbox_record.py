@@ -1,6 +1,7 @@
 """The reporter's side of an oral melding and of a meeting, in the browser: the record
 in the mailbox, corrected and then approved; a meeting asked for on the form and in the
-mailbox. The pages pass axe-core with the record and the meeting shown."""
+mailbox; a named reporter's consent to pass their identity on. The pages pass axe-core
+with the record, the meeting and the consent question shown."""
 
 from __future__ import annotations
 
@@ -82,3 +83,20 @@ def test_a_meeting_is_asked_for_on_the_form_and_in_the_mailbox(
     assert serious_axe_violations(page) == []
     assert len(intake.app.state.parts.meeting_requests.waiting()) >= 2
 
+
+
+def test_a_named_reporter_answers_whether_their_identity_may_be_passed_on(
+    axe_page: Any, intake: LiveIntake
+) -> None:
+    page = axe_page
+    filed = httpx.post(f"{intake.url}/api/meldingen", json=MELDING, timeout=10)
+    assert filed.status_code == 201, filed.text
+    open_mailbox(page, re.sub(r"\D", "", filed.json()["receipt"]))
+    assert "alleen het meldpunt ziet uw gegevens" in page.inner_text("#consent-status")
+    assert serious_axe_violations(page) == []
+    page.click("button[name=given][value=yes]")
+    assert page.inner_text(".notice.success") == "Uw antwoord is vastgelegd."
+    assert page.inner_text("#consent-status") == (
+        "U heeft toestemming gegeven om uw gegevens door te geven.")
+    report = intake.application.get_report(UUID(filed.json()["id"]))
+    assert report.identity_consent is True

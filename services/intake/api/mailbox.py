@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from services.intake.api.deps import Intake, Login, MailboxHolder, client_address
 from services.intake.api.schemas import (
     ChallengeOut,
+    IdentityConsentIn,
     MailboxLoginIn,
     MailboxMessage,
     MailboxOut,
@@ -54,6 +55,7 @@ def read(melding_id: MailboxHolder, intake: Intake) -> MailboxOut:
                              status=report.record_status) if latest and report.record_status
         else None,
         meeting_requested=report.meeting_request is not None,
+        identity_consent=report.identity_consent,
     )
 
 
@@ -74,3 +76,10 @@ def answer_record(body: RecordAnswerIn, melding_id: MailboxHolder, intake: Intak
 def request_meeting(melding_id: MailboxHolder, intake: Intake) -> MeetingRequestOut:
     """The reporter asks to meet in person."""
     return MeetingRequestOut(due_by=intake.request_meeting(melding_id))
+
+
+@router.post("/identity-consent", status_code=201, response_model=ReplyOut)
+def identity_consent(body: IdentityConsentIn, melding_id: MailboxHolder,
+                     intake: Intake) -> ReplyOut:
+    """A named reporter gives or withdraws consent to pass their identity on."""
+    return ReplyOut(at=intake.record_identity_consent(melding_id, body.given))

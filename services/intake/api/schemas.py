@@ -160,6 +160,16 @@ class MailboxOut(BaseModel):
         default=None, description="the record of an oral or in-person melding, if any")
     meeting_requested: bool = Field(
         default=False, description="a meeting was asked for and has not taken place yet")
+    identity_consent: bool | None = Field(
+        default=None, description="a named reporter's answer to whether their identity "
+        "may be passed on beyond the meldpunt; null: not answered (which counts as no)")
+
+
+class IdentityConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    given: StrictBool = Field(description="true: the identity may be passed on (for "
+                              "example to investigators); false: only the meldpunt sees it")
 
 
 class RecordAnswerIn(BaseModel):

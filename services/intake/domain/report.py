@@ -44,6 +44,7 @@ class Report(Aggregate):
         Filed: ClassVar[type[Any]]
         ReporterWrote: ClassVar[type[Any]]
         MeetingRequested: ClassVar[type[Any]]
+        IdentityConsentRecorded: ClassVar[type[Any]]
         MeetingRecorded: ClassVar[type[Any]]
         Closed: ClassVar[type[Any]]
 
@@ -126,6 +127,8 @@ class Report(Aggregate):
         self.record_status: RecordStatus | None = None
         self.meeting_request: dict[str, Any] | None = None
         self.meetings: list[dict[str, Any]] = []
+        #: The named reporter's answers to "may your identity be passed on?", in order.
+        self.identity_consents: list[dict[str, Any]] = []
 
     @event("Acknowledged")
     def acknowledge(self, at: datetime, body: str) -> None:
@@ -214,6 +217,21 @@ class Report(Aggregate):
         self.record_responses.append(
             {"version": version, "approved": False, "corrections": corrections, "at": at})
         self.record_status = "corrections_sent"
+
+    @property
+    def identity_consent(self) -> bool | None:
+        """Whether the reporter lets their identity go beyond the meldpunt; None: not
+        answered, which counts as no."""
+        return self.identity_consents[-1]["given"] if self.identity_consents else None
+
+    @event("IdentityConsentRecorded")
+    def record_identity_consent(self, given: bool, at: datetime) -> None:
+        """A named reporter gives or withdraws consent to pass their identity on."""
+        if self.anonymous:
+            raise InvalidTransition("An anonymous reporter's identity is sealed; there is "
+                                    "nothing to pass on.", state="anonymous")
+        self.check_open()
+        self.identity_consents.append({"given": given, "at": at})
 
     @event("MeetingRequested")
     def request_meeting(self, via: MeetingVia, at: datetime, due_by: datetime) -> None:

@@ -91,6 +91,16 @@ async def request_meeting(request: Request, intake: Intake, login: Login) -> HTM
                       sent="meeting_requested", closed="meeting", optional=True)
 
 
+@router.post("/identity-consent", response_class=HTMLResponse)
+async def identity_consent(request: Request, intake: Intake, login: Login) -> HTMLResponse:
+    """A named reporter gives (`given=yes`) or withdraws consent to pass their identity on."""
+    posted = await posted_fields(request)
+    given = posted.get("given") == "yes"
+    return await _act(request, intake, login, "given",
+                      lambda melding_id, _: intake.record_identity_consent(melding_id, given),
+                      posted=posted, sent="consent_recorded", closed="consent", optional=True)
+
+
 async def _act(
     request: Request,
     intake: IntakeApplication,
@@ -162,7 +172,9 @@ async def _mailbox_page(
     ]
     return render(request, "mailbox.html", lang, status_code=status_code,
                   mailbox_token=token, status=report.status, messages=shown, record=record,
-                  meeting_requested=report.meeting_request is not None, **context)
+                  meeting_requested=report.meeting_request is not None,
+                  named=not report.anonymous, identity_consent=report.identity_consent,
+                  **context)
 
 
 def _when(at: datetime, lang: str) -> str:

@@ -23,6 +23,7 @@ MAILBOX_NL: dict[str, Any] = {
         "corrections": "Schrijf wat er anders moet (hoogstens 20.000 tekens).",
         "record": "Dit verslag is al beantwoord of er is een nieuwere versie.",
         "meeting": "U heeft al een gesprek aangevraagd.",
+        "consent": "De behandeling is afgerond; uw antwoord kan niet meer worden vastgelegd.",
     },
     "purposes": {"acknowledgement": "ontvangstbevestiging", "feedback": "terugkoppeling"},
     "status_label": "Stand van zaken",
@@ -56,6 +57,18 @@ MAILBOX_NL: dict[str, Any] = {
     "record_corrections_label": "Wat moet er anders in het verslag?",
     "record_correct": "Correcties versturen",
     "record_answered": "Uw antwoord op het verslag is verstuurd.",
+    "consent_title": "Uw naam en gegevens",
+    "consent_question": "Alleen het meldpunt ziet uw naam en contactgegevens. Mag het "
+                        "meldpunt ze doorgeven als dat nodig is, bijvoorbeeld aan de "
+                        "onderzoekers? U kunt uw antwoord altijd veranderen.",
+    "consent_statuses": {
+        None: "U heeft nog niet geantwoord: alleen het meldpunt ziet uw gegevens.",
+        True: "U heeft toestemming gegeven om uw gegevens door te geven.",
+        False: "U heeft geen toestemming gegeven: alleen het meldpunt ziet uw gegevens.",
+    },
+    "consent_yes": "Ja, dat mag",
+    "consent_no": "Nee, alleen het meldpunt",
+    "consent_recorded": "Uw antwoord is vastgelegd.",
     "meeting_title": "Een gesprek",
     "meeting_intro": "Wilt u uw melding liever in een gesprek toelichten? Vraag het hier aan.",
     "meeting_request": "Gesprek aanvragen",
@@ -80,6 +93,7 @@ MAILBOX_EN: dict[str, Any] = {
         "corrections": "Write what should change (at most 20,000 characters).",
         "record": "This record was answered already, or there is a newer version.",
         "meeting": "You asked for a meeting already.",
+        "consent": "The handling has been completed; your answer can no longer be recorded.",
     },
     "purposes": {"acknowledgement": "acknowledgement of receipt", "feedback": "feedback"},
     "status_label": "Where things stand",
@@ -113,6 +127,18 @@ MAILBOX_EN: dict[str, Any] = {
     "record_corrections_label": "What should change in the record?",
     "record_correct": "Send corrections",
     "record_answered": "Your answer to the record has been sent.",
+    "consent_title": "Your name and details",
+    "consent_question": "Only the reporting office sees your name and contact details. "
+                        "May it pass them on where needed, for example to the "
+                        "investigators? You can always change your answer.",
+    "consent_statuses": {
+        None: "You have not answered yet: only the reporting office sees your details.",
+        True: "You gave consent to pass your details on.",
+        False: "You did not give consent: only the reporting office sees your details.",
+    },
+    "consent_yes": "Yes, that is fine",
+    "consent_no": "No, only the reporting office",
+    "consent_recorded": "Your answer has been recorded.",
     "meeting_title": "A meeting",
     "meeting_intro": "Would you rather explain your report in a meeting? Ask for one here.",
     "meeting_request": "Ask for a meeting",
