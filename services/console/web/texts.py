@@ -74,6 +74,7 @@ NL: dict[str, Any] = {
     "your_roles": "Uw rollen",
     "account": "Mijn account",
     "account_title": "Mijn account",
+    "notifications": "Meldingen per e-mail",
     "staff_nav": "Personeel",
     "roles": {
         "manager": "Leidinggevende",
@@ -187,6 +188,7 @@ EN: dict[str, Any] = {
     "your_roles": "Your roles",
     "account": "My account",
     "account_title": "My account",
+    "notifications": "Notifications by e-mail",
     "staff_nav": "Staff",
     "roles": {
         "manager": "Manager",
