@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.reporting.domain.figures import AnnualFigures
 from shared.clock import MovableClock
 from shared.config import Settings
 from tests.support import MELDING, RunningService, eventually, ok, running, token
@@ -128,3 +129,34 @@ async def test_the_channel_is_the_registering_role_and_no_other(
         assert await channel_of(adviser, channel="confidential_adviser_conduct") == (
             "confidential_adviser_conduct")
         assert await channel_of({}) == "web"
+
+
+async def test_the_annual_figures_count_a_late_registration_by_its_receipt(
+    sqlite_settings: Settings,
+) -> None:
+    """Received by phone on 31 December, registered on 2 January: the melding is one of
+    the year it came in, acknowledged in time; one received ten days before it was
+    registered was acknowledged late. Intake's events, as reporting reads them."""
+    registered = datetime(2026, 1, 2, 9, tzinfo=UTC)
+    clock = MovableClock(registered)
+    manager = token(sqlite_settings, "manager", "mark")
+    async with running("intake", sqlite_settings, clock) as intake:
+        for received in (datetime(2025, 12, 31, 16, tzinfo=UTC),
+                         datetime(2025, 12, 23, 9, tzinfo=UTC)):
+            await ok(intake.client.post("/api/meldingen", headers=manager, json={
+                **MELDING, "received_at": received.isoformat(), "received_how": "oral",
+                "received_reason": "Gebeld tussen de feestdagen."}), 201)
+        figures = AnnualFigures()
+
+        def publish(domain_event: Any) -> None:
+            event = intake.application.integration_event(domain_event)
+            if event is not None:
+                figures.apply(event.type, event.model_dump(mode="json"))
+
+        intake.application.sweep(publish)
+
+    assert figures.years() == [2025]
+    year = figures.figures(2025)
+    assert year["meldingen"]["by_channel"]["manager"] == 2
+    acknowledged = year["terms"]["acknowledgement"]
+    assert (acknowledged["within"], acknowledged["late"]) == (1, 1)
