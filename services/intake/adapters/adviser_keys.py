@@ -23,7 +23,7 @@ def load_sealers(settings: Settings) -> dict[Adviser, IdentitySealer]:
     return {adviser: load_sealer(settings, adviser) for adviser in get_args(Adviser)}
 
 
-def load_sealer(settings: Settings, adviser: Adviser = "integrity") -> IdentitySealer:
+def load_sealer(settings: Settings, adviser: Adviser) -> IdentitySealer:
     value_name, file_name = SETTING[adviser]
     value: str | None = getattr(settings, value_name)
     file: Path | None = getattr(settings, file_name)
@@ -38,6 +38,6 @@ def load_sealer(settings: Settings, adviser: Adviser = "integrity") -> IdentityS
     return IdentitySealer({key_id_of(key): key for key in keys}, current=key_id_of(keys[-1]))
 
 
-def development_public_key(settings: Settings, adviser: Adviser = "integrity") -> bytes:
+def development_public_key(settings: Settings, adviser: Adviser) -> bytes:
     passphrase = settings.secret(None, None, "adviser_passphrase", "token")
     return ensure_development_key(development_key_file(settings.var_dir, adviser), passphrase)
