@@ -30,6 +30,10 @@ Channel = Literal[
     "web", "manager", "confidential_adviser_integrity", "confidential_adviser_conduct",
     "meldpunt",
 ]
+#: The languages intake speaks to a reporter in.
+Language = Literal["nl", "en"]
+#: How staff received a melding they register: `oral` is a phone call or voice message.
+ReceivedHow = Literal["written", "oral", "in_person"]
 
 #: The position of the person a melding concerns, in the directory's terms: routing
 #: picks the melding's competent authority from it (services/triage/domain/routing.py).
@@ -69,8 +73,12 @@ class MeldingReceived(IntegrationEvent):
     anonymous: bool
     # Only for a named reporter; an anonymous reporter's identity stays sealed in intake.
     identity: NamedIdentity | None
+    #: When the melding reached the organisation (for a registration on a reporter's
+    #: behalf: when the staff member received it): the terms run from here.
     received_at: datetime
     acknowledged_at: datetime
+    # Defaulted: events published before it was carried were all written meldingen.
+    received_how: ReceivedHow = "written"
     #: As the reporter gave it; the meldpunt confirms or corrects it at assessment.
     concerns: Concerns = "unknown"
 
@@ -104,6 +112,17 @@ class ReporterReplied(IntegrationEvent):
 
     melding_id: str
     body: str
+    at: datetime
+
+
+class IdentityConsentRecorded(IntegrationEvent):
+    """intake -> triage: a named reporter said, in the mailbox, whether their identity
+    may be passed on beyond the meldpunt (for example to investigators)."""
+
+    type: ClassVar[str] = "identity_consent_recorded"
+
+    melding_id: str
+    given: bool
     at: datetime
 
 
@@ -284,9 +303,9 @@ class CheckpointSigned(IntegrationEvent):
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
-        MeldingDecided, CompetentAuthorityAssigned, MeldingRecused, ReporterMessaged,
-        MeldingClosed, FinalReportIssued, CaseClosed,
+        MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
+        ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
