@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 
 from services.console.adapters.oidc import OidcClient
+from services.console.adapters.services import Services
 from services.console.adapters.sessions import SessionStore
 from services.console.adapters.signing import TokenSigner
 from services.console.application import ConsoleApplication
@@ -31,6 +32,7 @@ class ConsoleParts:
     enrolment: Enrolment
     oidc: OidcClient | None
     cookie_policy: CookiePolicy
+    services: Services
 
 
 def parts(request: Request) -> ConsoleParts:

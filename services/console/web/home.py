@@ -26,8 +26,7 @@ def home(request: Request) -> Response:
     person = signed_in(request)
     if isinstance(person, Response):
         return person
-    return render(request, person.session, "home.html", switch="/", member=person.member,
-                  may_manage=person.may("staff.manage"))
+    return render(request, person.session, "home.html", switch="/", member=person.member)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -36,7 +35,7 @@ def account(request: Request) -> Response:
     if isinstance(person, Response):
         return person
     return render(request, person.session, "account.html", switch="/account",
-                  member=person.member, may_manage=person.may("staff.manage"))
+                  member=person.member)
 
 
 def _admin(request: Request) -> SignedIn | Response:
@@ -52,7 +51,7 @@ def _admin(request: Request) -> SignedIn | Response:
 def _staff_page(request: Request, person: SignedIn, *, status_code: int = 200,
                 **context: object) -> Response:
     return render(request, person.session, "staff.html", status_code=status_code,
-                  switch="/staff", member=person.member, may_manage=True,
+                  switch="/staff", member=person.member,
                   staff=console(request).staff(), all_roles=STAFF_ROLES, **context)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.console.web import words
+
 LANGUAGES = ("nl", "en")
 
 NL: dict[str, Any] = {
@@ -74,7 +76,6 @@ NL: dict[str, Any] = {
     "your_roles": "Uw rollen",
     "account": "Mijn account",
     "account_title": "Mijn account",
-    "staff_nav": "Personeel",
     "roles": {
         "manager": "Leidinggevende",
         "confidential_adviser": "Vertrouwenspersoon",
@@ -187,7 +188,6 @@ EN: dict[str, Any] = {
     "your_roles": "Your roles",
     "account": "My account",
     "account_title": "My account",
-    "staff_nav": "Staff",
     "roles": {
         "manager": "Manager",
         "confidential_adviser": "Confidential adviser",
@@ -229,7 +229,13 @@ EN: dict[str, Any] = {
     "forbidden": "This page is for administrators only.",
 }
 
-TEXTS: dict[str, dict[str, Any]] = {"nl": NL, "en": EN}
+def _with_procedure(own: dict[str, Any], procedure: dict[str, Any]) -> dict[str, Any]:
+    return {**own, **procedure,
+            "field_errors": {**own["field_errors"], **procedure["field_errors"]}}
+
+
+TEXTS: dict[str, dict[str, Any]] = {"nl": _with_procedure(NL, words.NL),
+                                    "en": _with_procedure(EN, words.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:
