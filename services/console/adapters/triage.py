@@ -87,6 +87,8 @@ class Melding(_Answer):
     history: list[HistoryEntry]
     #: Present once triage routes per melding.
     competent_authority: Routing | None = None
+    #: What the melding's status allows now (triage's state machine says).
+    steps: list[str] = []
 
 
 class TriageClient:

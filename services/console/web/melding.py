@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.adapters.calls import Acting, Refusal
+from services.console.adapters.investigation import Case
 from services.console.web import browser
 from services.console.web.access import SignedIn
 from services.console.web.pages import form_errors, person_for, refused, services
@@ -25,9 +26,9 @@ ASSESSMENT: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violati
                                "severity", "theme", "advice", "motivation", "feedback")
 DECISION: tuple[str, ...] = ("outcome", "motivation", "feedback")
 MESSAGE: tuple[str, ...] = ("body", "purpose")
-#: The form each step's page offers, by the melding's state in triage.
-STEP_OF_STATUS = {"received": ("assess", "melding.assess"),
-                  "assessed": ("decide", "melding.decide")}
+#: The forms of triage's steps, offered when triage says the step is allowed now and
+#: the person's roles may take it.
+STEPS = (("assess", "melding.assess"), ("decide", "melding.decide"))
 
 
 @router.get("/meldingen/{melding_id}", response_class=HTMLResponse)
@@ -47,17 +48,35 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         melding = await services(request).triage.melding(acting, melding_id)
     except Refusal as failed:
         return refused(request, person, failed)
-    step = STEP_OF_STATUS.get(melding.status)
+    case = await _case_of(request, person, melding_id) if melding.status in (
+        "decided", "closed") else None
+    history = sorted([(e.at, e.what, e.who) for e in melding.history]
+                     + [(e.at, e.what, e.who) for e in (case.history if case else [])])
+    step = next((name for name, action in STEPS
+                 if name in melding.steps and person.may(action)), None)
     return render(
         request, person.session, "melding.html", status_code=status_code,
         switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
-        step=step[0] if step and person.may(step[1]) else None,
-        may_message=person.may("melding.message_reporter"),
+        case=case, history=history,
+        step=step,
+        may_message="message_reporter" in melding.steps
+        and person.may("melding.message_reporter"),
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure,
         done=request.query_params.get("done"),
         vocab={"themes": get_args(Theme), "severities": get_args(Severity),
                "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose)})
+
+
+async def _case_of(request: Request, person: SignedIn, melding_id: str) -> Case | None:
+    """The case that followed the decision, where there is one the person may see."""
+    acting = person.acting("case.read")
+    if acting is None:
+        return None
+    try:
+        return await services(request).investigation.case(acting, melding_id)
+    except Refusal:
+        return None  # no case (yet), or not one of the person's
 
 
 def _verdict(value: str) -> bool | str:

@@ -26,8 +26,10 @@ def _day(moment: datetime | date) -> str:
     return (local_date(moment) if isinstance(moment, datetime) else moment).isoformat()
 
 
-def _moment(moment: datetime) -> str:
-    return moment.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+def _moment(moment: datetime | str) -> str:
+    # The steps' records inside a case come as JSON, their times as ISO text.
+    at = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 
 
 def _pair(value: str, labels: dict[str, str]) -> tuple[str, str]:
@@ -39,6 +41,7 @@ templates.env.filters.update(day=_day, moment=_moment, pair=_pair)
 #: The navigation: each page, and the action whose roles it is for.
 NAV: tuple[tuple[str, str, str], ...] = (
     ("queue", "/queue", "melding.list"),
+    ("cases", "/cases", "case.read"),
     ("staff", "/staff", "staff.manage"),
 )
 

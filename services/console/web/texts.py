@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.web import words
+from services.console.web import words, words_cases
 
 LANGUAGES = ("nl", "en")
 
@@ -229,13 +229,17 @@ EN: dict[str, Any] = {
     "forbidden": "This page is for administrators only.",
 }
 
-def _with_procedure(own: dict[str, Any], procedure: dict[str, Any]) -> dict[str, Any]:
-    return {**own, **procedure,
-            "field_errors": {**own["field_errors"], **procedure["field_errors"]}}
+
+def _with_procedure(own: dict[str, Any], *pages: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(own)
+    for words_of_pages in pages:
+        merged |= {**words_of_pages,
+                   "field_errors": {**merged["field_errors"], **words_of_pages["field_errors"]}}
+    return merged
 
 
-TEXTS: dict[str, dict[str, Any]] = {"nl": _with_procedure(NL, words.NL),
-                                    "en": _with_procedure(EN, words.EN)}
+TEXTS: dict[str, dict[str, Any]] = {"nl": _with_procedure(NL, words.NL, words_cases.NL),
+                                    "en": _with_procedure(EN, words.EN, words_cases.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:

@@ -99,3 +99,7 @@ class CaseOut(BaseModel):
     final_report: dict[str, Any] | None
     measures: list[dict[str, Any]] | None
     history: list[HistoryEntry]
+    steps: list[str] = Field(
+        default_factory=list,
+        description="the commands the case's current status allows, in the protocol's "
+                    "order (record_plan, record_interview, ...)")

@@ -174,6 +174,11 @@ class Case(Aggregate):
         self._measures_taken(measures=measures, path=self.path, feedback=feedback, by=by,
                              at=at)
 
+    @property
+    def steps(self) -> list[str]:
+        """The commands the table allows in the current status (what a page offers)."""
+        return [command for command, moves in TRANSITIONS.items() if self.status in moves]
+
     def _check(self, command: str) -> None:
         if self.status not in TRANSITIONS[command]:
             raise InvalidTransition(
