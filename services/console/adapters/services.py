@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import httpx
 
 from services.console.adapters.calls import ServiceCaller
+from services.console.adapters.intake import IntakeClient
 from services.console.adapters.investigation import InvestigationClient
 from services.console.adapters.signing import TokenSigner
 from services.console.adapters.triage import TriageClient
@@ -16,6 +17,7 @@ from shared.config import Settings
 
 @dataclass(frozen=True)
 class Services:
+    intake: IntakeClient
     triage: TriageClient
     investigation: InvestigationClient
 
@@ -31,5 +33,6 @@ class Services:
             return ServiceCaller(service, settings.api_url_of(service), signer,
                                  given.get(service))
 
-        return cls(triage=TriageClient(caller("triage")),
+        return cls(intake=IntakeClient(caller("intake")),
+                   triage=TriageClient(caller("triage")),
                    investigation=InvestigationClient(caller("investigation")))

@@ -42,6 +42,7 @@ templates.env.filters.update(day=_day, moment=_moment, pair=_pair)
 NAV: tuple[tuple[str, str, str], ...] = (
     ("queue", "/queue", "melding.list"),
     ("cases", "/cases", "case.read"),
+    ("register", "/register", "melding.register_for_reporter"),
     ("staff", "/staff", "staff.manage"),
 )
 
