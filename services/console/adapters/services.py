@@ -10,6 +10,7 @@ import httpx
 from services.console.adapters.calls import ServiceCaller
 from services.console.adapters.intake import IntakeClient
 from services.console.adapters.investigation import InvestigationClient
+from services.console.adapters.reporting import ReportingClient
 from services.console.adapters.signing import TokenSigner
 from services.console.adapters.triage import TriageClient
 from shared.config import Settings
@@ -20,6 +21,7 @@ class Services:
     intake: IntakeClient
     triage: TriageClient
     investigation: InvestigationClient
+    reporting: ReportingClient
 
     @classmethod
     def from_settings(cls, settings: Settings, signer: TokenSigner,
@@ -35,4 +37,5 @@ class Services:
 
         return cls(intake=IntakeClient(caller("intake")),
                    triage=TriageClient(caller("triage")),
-                   investigation=InvestigationClient(caller("investigation")))
+                   investigation=InvestigationClient(caller("investigation")),
+                   reporting=ReportingClient(caller("reporting")))

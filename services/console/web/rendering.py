@@ -43,6 +43,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("queue", "/queue", "melding.list"),
     ("cases", "/cases", "case.read"),
     ("register", "/register", "melding.register_for_reporter"),
+    ("report", "/report", "report.read"),
     ("staff", "/staff", "staff.manage"),
 )
 
