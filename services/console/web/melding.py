@@ -50,8 +50,10 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         return refused(request, person, failed)
     case = await _case_of(request, person, melding_id) if melding.status in (
         "decided", "closed") else None
+    # By time only: entries at the same moment keep the order the services gave them.
     history = sorted([(e.at, e.what, e.who) for e in melding.history]
-                     + [(e.at, e.what, e.who) for e in (case.history if case else [])])
+                     + [(e.at, e.what, e.who) for e in (case.history if case else [])],
+                     key=lambda entry: entry[0])
     step = next((name for name, action in STEPS
                  if name in melding.steps and person.may(action)), None)
     return render(
