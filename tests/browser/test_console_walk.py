@@ -6,6 +6,8 @@ completes the protocol, the competent authority takes measures, the reporter rea
 the feedback in the mailbox, and the auditor sees the melding counted and verify say
 the log is intact. With JavaScript on, axe checks every console page and each page is
 photographed into test-artifacts/; the same walk then completes with JavaScript off.
+A second walks the conversation branch (a message to the reporter and the answer, a
+conversation and no measure) and an inadmissible melding, closed with its feedback.
 
 The five services run as `meldingen run` serves them (uvicorn, each on its port, a
 real nats-server, SQLite); the console reaches the others over HTTP."""
@@ -117,6 +119,21 @@ def until(page: Page, url: str, ready: Callable[[Page], bool], timeout: float = 
         time.sleep(0.2)
 
 
+def mailbox(page: Page, receipt: str, expected: str, timeout: float = 20) -> None:
+    """The reporter opens the mailbox (again, until `expected` is there)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto("/mailbox")
+        page.fill("#receipt", receipt)
+        # With JavaScript the page first solves the login's challenge, then posts.
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        if expected in page.inner_text("main"):
+            return
+        assert time.monotonic() < deadline, page.content()[:3000]
+        time.sleep(0.3)
+
+
 def submit(page: Page, form: str) -> None:
     page.click(f"#{form} button[type=submit]")
 
@@ -203,16 +220,8 @@ def walk(w: Walker, tag: str) -> None:
     authority.goto(melding_url)
     assert "final report issued (founded)" in authority.inner_text("#history")
 
-    # The reporter reads the feedback in the mailbox (opened again until it is there).
-    deadline = time.monotonic() + 20
-    while True:
-        reporter.goto("/mailbox")
-        reporter.fill("#receipt", receipt)
-        reporter.click("button[type=submit]")
-        if FEEDBACK in reporter.inner_text("main"):
-            break
-        assert time.monotonic() < deadline, reporter.content()[:3000]
-        time.sleep(0.3)
+    # The reporter reads the feedback in the mailbox.
+    mailbox(reporter, receipt, FEEDBACK)
 
     # The auditor sees it counted and the log intact.
     auditor = w.staff(f"otto-{tag}", "auditor")
@@ -239,3 +248,75 @@ def test_the_same_walk_with_javascript_off(
 ) -> None:
     with ExitStack() as stack:
         walk(Walker(browser, live, watched, artifacts, stack, javascript=False), "nojs")
+
+
+def test_the_conversation_branch_and_an_inadmissible_melding(
+    browser: Browser, live: Live, watched: Watched, artifacts: Path
+) -> None:
+    with ExitStack() as stack:
+        w = Walker(browser, live, watched, artifacts, stack, javascript=True)
+        receipts = []
+        reporter = w.open("intake")
+        for _ in range(2):
+            reporter.goto("/")
+            fill_melding(reporter, anonymous=True)
+            reporter.click("button[type=submit]")
+            receipts.append(receipt_on(reporter))
+        talked_about, inadmissible = receipts
+
+        # The meldpunt asks the first reporter something; the answer comes back.
+        meldpunt = w.staff("mia-talk", "meldpunt")
+        until(meldpunt, "/queue", lambda p: p.locator("#queue tbody tr").count() >= 2)
+        rows = meldpunt.locator("#queue tbody tr a")
+        first_url, second_url = (rows.nth(rows.count() - n).get_attribute("href")
+                                 for n in (2, 1))
+        assert first_url and second_url
+        meldpunt.goto(first_url)
+        meldpunt.fill("#body", "Wanneer kreeg het afdelingshoofd de fiets?")
+        submit(meldpunt, "reply-form")
+        assert "berichtenbox van de melder" in meldpunt.inner_text("#notice")
+        mailbox(reporter, talked_about, "Wanneer kreeg het afdelingshoofd de fiets?")
+        reporter.fill("#body", "In maart, na de aanbesteding.")
+        with reporter.expect_navigation():
+            reporter.click("button[type=submit]")
+        until(meldpunt, first_url, lambda p: "In maart, na de aanbesteding."
+              in p.inner_text("#messages"))
+        w.check(meldpunt, "conversation")
+        for choice in ("admissible-true", "reasonable_grounds-true", "code_violation-false",
+                       "severity-low", "advice-conversation"):
+            meldpunt.check(f"#{choice}")
+        meldpunt.fill("#motivation", "Een gesprek volstaat.")
+        submit(meldpunt, "assessment-form")
+
+        # The second is inadmissible: triage closes it and tells the reporter.
+        meldpunt.goto(second_url)
+        for choice in ("admissible-false", "reasonable_grounds-false",
+                       "code_violation-false", "severity-low", "advice-no_action"):
+            meldpunt.check(f"#{choice}")
+        meldpunt.fill("#motivation", "Buiten de reikwijdte van de regeling.")
+        meldpunt.fill("#feedback", "Uw melding valt buiten de regeling; u kunt naar het Huis "
+                                   "voor Klokkenluiders.")
+        submit(meldpunt, "assessment-form")
+        assert meldpunt.inner_text("#status") == "Gesloten"
+        assert not meldpunt.is_visible("#reply-form")  # a closed melding takes no message
+        mailbox(reporter, inadmissible, "Huis voor Klokkenluiders")
+
+        # The competent authority decides on a conversation, records it, and closes it
+        # without a measure.
+        authority = w.staff("bert-talk", "competent_authority")
+        authority.goto(first_url)
+        authority.check("#outcome-conversation")
+        authority.fill("#motivation", "Een gesprek met het afdelingshoofd.")
+        submit(authority, "decision-form")
+        case_url = "/cases/" + first_url.rsplit("/", 1)[1]
+        until(authority, case_url, lambda p: p.is_visible("#record_conversation-form"))
+        w.check(authority, "case-conversation")
+        authority.fill("#minutes", "Het afdelingshoofd geeft de fiets terug.")
+        submit(authority, "record_conversation-form")
+        authority.select_option("#kind", "none")
+        authority.fill("#measure_description", "Het gesprek volstond.")
+        authority.fill("#feedback", "Er is een gesprek gevoerd; de zaak is afgerond.")
+        submit(authority, "take_measures-form")
+        assert authority.inner_text("#status") == "Gesloten"
+        mailbox(reporter, talked_about, "Er is een gesprek gevoerd; de zaak is afgerond.")
+    assert {name: found for name, found in w.violations.items() if found} == {}

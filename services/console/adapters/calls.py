@@ -63,9 +63,6 @@ class ServiceCaller:
         self._client = httpx.AsyncClient(base_url=base_url, transport=transport,
                                          timeout=TIMEOUT)
 
-    async def close(self) -> None:
-        await self._client.aclose()
-
     async def call(self, acting: Acting, method: str, path: str, *,
                    params: dict[str, Any] | None = None, json: Any = None,
                    files: Any = None, data: Any = None,
