@@ -1,5 +1,6 @@
 """One replay in a process of its own, so that its time and peak memory are its own:
-reporting's `audit.rebuild` (what `POST /api/audit/replay` runs) over the whole stream.
+reporting's `adapters/replay.rebuild` (what `POST /api/audit/replay` runs) over the
+whole stream.
 
     MELDINGEN_NATS_URL=... python -m bench.replay_worker   (prints JSON on stdout)
 """
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from services.reporting import audit
+from services.reporting.adapters import replay as audit
 from shared.config import get_settings
 from shared.messaging.nats import connect
 from shared.messaging.permissions import AUDITOR

@@ -27,6 +27,7 @@ from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper, DamageRegister
 from shared.errors import Conflict, DamagedRecord
 from shared.parking import ParkedMessage, Parking
+from shared.processing import commit
 from shared.recorders import all_notifications
 
 log = logging.getLogger("meldingen.application")
@@ -113,19 +114,14 @@ class ServiceApplication(ProcessApplication[UUID]):
                     processing_event.collect_events(ParkedMessage.of(event))
                 else:
                     self.apply_policy(event, processing_event)
-            recordings = self._record(processing_event)
-            self._take_snapshots(processing_event)
-            self._notify(recordings)
+            commit(self, processing_event)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """One integration event, as the library does it, but through `apply_policy`."""
         processing_event = ProcessingEvent[UUID](tracking=tracking)
         with self.processing_lock:
             self.apply_policy(domain_event, processing_event)
-            recordings = self._record(processing_event)
-            self._take_snapshots(processing_event)
-            self.notify(processing_event.events)
-            self._notify(recordings)
+            commit(self, processing_event)
 
     def apply_policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
         """The policy for one integration event. One whose aggregate's record is damaged

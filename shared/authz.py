@@ -36,6 +36,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "case.take_measures": frozenset({"competent_authority"}),
     # reporting
     "report.read": frozenset({"auditor", "competent_authority"}),
+    # the meldpunt's written account of a year (activities, analysis, intended actions)
+    "report.write_account": frozenset({"meldpunt"}),
     "audit.replay": frozenset({"auditor"}),
     "audit.verify": frozenset({"auditor"}),
     # console

@@ -149,6 +149,22 @@ class Settings(BaseSettings):
     console_oidc_client_secret: SecretStr | None = None
     console_oidc_client_secret_file: Path | None = None
     console_oidc_match_claim: Literal["sub", "email"] = "sub"
+    # Notifications to staff (the console sends them): the SMTP server, smtp://host:port
+    # (STARTTLS when offered) or smtps://host:port (TLS); unset in development, mails
+    # go to var/mail/sent.jsonl and the console shows them. The sender, and the login.
+    smtp_url: str | None = None
+    smtp_from: str = "meldingen@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_password_file: Path | None = None
+    # How often the clock check decides reminders and digests; the local hour from
+    # which the day's digest goes; the longest pause between tries of a mail.
+    notify_check_seconds: float = Field(default=60.0, gt=0)
+    notify_digest_hour: int = Field(default=8, ge=0, le=23)
+    notify_retry_max_seconds: float = Field(default=60.0, gt=0)
+    # A postman claims a mail for this long before each try, so that another (a
+    # replica) leaves it alone; longer than an SMTP try may take (30 s).
+    notify_claim_seconds: float = Field(default=120.0, gt=0)
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
@@ -238,6 +254,14 @@ class Settings(BaseSettings):
             return None
         return self.secret(self.database_password, self.database_password_file,
                            "database_password", "token")
+
+    @property
+    def smtp_password_value(self) -> str | None:
+        """The SMTP password if one is given; never generated."""
+        if self.smtp_password is None and self.smtp_password_file is None:
+            return None
+        return self.secret(self.smtp_password, self.smtp_password_file, "smtp_password",
+                           "token")
 
     @property
     def receipt_key_b64(self) -> str:

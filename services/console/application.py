@@ -1,5 +1,6 @@
 """The console application: the staff directory (its commands and what of it leaves
-the service). The console consumes no other service's events and holds no melding."""
+the service). Of the other services' events it keeps only what its notifier decides
+from them (`services/console/notifications`): no melding's content."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ class ConsoleApplication(ServiceApplication):
         self._subs: dict[UUID, str] = {}
         self._indexed = 0
         self._index_lock = threading.Lock()
+        # What reacts to the integration events the inbox applies (the notifier).
+        self.reactions: list[Callable[[Any, ProcessingEvent[UUID]], None]] = []
 
     def _catch_up(self) -> dict[UUID, str]:
         with self._index_lock:
@@ -139,11 +142,12 @@ class ConsoleApplication(ServiceApplication):
     def _update(self, sub: str, change: Callable[[StaffMember], object]) -> StaffMember:
         return self.update_member(StaffMember.create_id(sub), change)
 
-    # -- policies: the console consumes nothing ----------------------------------------
+    # -- policies: handed to the reactions -------------------------------------------
 
     @singledispatchmethod
     def policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
-        """The console reacts to no other service's events."""
+        for react in self.reactions:
+            react(event, processing_event)
 
     # -- what leaves the service ---------------------------------------------------------
 

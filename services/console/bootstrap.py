@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
 
+from services.console.adapters.links import base_url
 from services.console.adapters.oidc import OidcClient
 from services.console.adapters.passwords import Passwords
 from services.console.adapters.services import Services
@@ -16,6 +20,9 @@ from services.console.adapters.signing import TokenSigner, load_signing_key
 from services.console.api.deps import ConsoleParts
 from services.console.api.routes import router
 from services.console.application import ConsoleApplication
+from services.console.notifications.adapters.transports import FileTransport, transport_for
+from services.console.notifications.application import Notifier
+from services.console.notifications.postman import Postman
 from services.console.signin import Enrolment, SignIn
 from services.console.web import cookie_policy
 from services.console.web import install as install_web
@@ -25,7 +32,9 @@ from shared.eventstore import store_environment
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
-SOURCES: tuple[str, ...] = ()  # the console consumes no other service's events
+# What the notifier hears of: meldingen and replies (intake), feedback and closing
+# (triage).
+SOURCES: tuple[str, ...] = ("intake", "triage")
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> ConsoleApplication:
@@ -40,6 +49,10 @@ def build_parts(settings: Settings, clock: Clock | None = None,
     clock = application.clock
     passwords = Passwords()
     signer = TokenSigner(load_signing_key(settings), settings, clock)
+    notifier = Notifier(application, clock, console_url=base_url(settings),
+                        digest_hour=settings.notify_digest_hour,
+                        claim_for=timedelta(seconds=settings.notify_claim_seconds))
+    transport = transport_for(settings)
     return ConsoleParts(
         application=application,
         runtime=MessagingRuntime(application, settings, SOURCES),
@@ -54,12 +67,40 @@ def build_parts(settings: Settings, clock: Clock | None = None,
         oidc=OidcClient.from_settings(settings),
         cookie_policy=cookie_policy(settings),
         services=Services.from_settings(settings, signer, transports),
+        notifier=notifier,
+        postman=Postman(notifier, transport, retry_max=settings.notify_retry_max_seconds,
+                        check_every=settings.notify_check_seconds),
+        mail_file=transport if isinstance(transport, FileTransport) else None,
     )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
                transports: Mapping[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = service_app(build_parts(settings, clock, transports), settings, routers=[router])
+    parts = build_parts(settings, clock, transports)
+    app = service_app(parts, settings, routers=[router])
     install_web(app)
+    with_postman(app, parts.postman)
     return app
+
+
+def with_postman(app: FastAPI, postman: Postman) -> None:
+    """The postman runs beside the messaging runtime, not on it: mail goes out (and
+    reminders are decided) while NATS is away, too. It stops before the store closes."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with inner(app):
+            task = asyncio.create_task(postman.run(), name="console-postman")
+            try:
+                yield
+            finally:
+                postman.stop()
+                done, _ = await asyncio.wait({task}, timeout=5)
+                if not done:
+                    task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    app.router.lifespan_context = lifespan

@@ -1,5 +1,5 @@
-"""The reporting application: counting into the live figures (`views.py`) and the
-signed checkpoints.
+"""The reporting application: counting into the live figures (`views.py`), the
+meldpunt's written account of each year, and the signed checkpoints.
 
 Every integration event from intake, triage and investigation reaches `policy`
 through the inbox with a tracking record (stream, sequence): that record is all
@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import Tracking
 
+from services.reporting.domain.account import PARTS, AnnualAccount
 from services.reporting.domain.checkpoint import (
     CHECKPOINTS_ID,
     Checkpoint,
@@ -28,7 +29,9 @@ from services.reporting.domain.checkpoint import (
 )
 from services.reporting.views import LiveFigures
 from shared.application import ServiceApplication
+from shared.clock import Clock, SystemClock
 from shared.contracts import CheckpointSigned, IntegrationEvent
+from shared.terms import local_date
 
 
 class ReportingApplication(ServiceApplication):
@@ -36,9 +39,11 @@ class ReportingApplication(ServiceApplication):
     # One checkpoint a minute adds half a million events a year to one aggregate.
     snapshotting_intervals = {Checkpoints: 100}
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None
+                 ) -> None:
         super().__init__(env)
         self.live = LiveFigures()
+        self.clock = clock or SystemClock()
 
     @singledispatchmethod
     def policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -77,6 +82,31 @@ class ReportingApplication(ServiceApplication):
         checkpoint = checkpoints.sign(heads, misfits, signed_at, signer)
         self.save(checkpoints)
         return checkpoint
+
+    def write_account(self, year: int, part: str, text: str, by: str) -> dict[str, Any]:
+        """The meldpunt writes one part of a year's account; the account as it is now."""
+        now = self.clock.now()
+
+        def get() -> AnnualAccount:
+            return self._account(year) or AnnualAccount(year)
+
+        this_year = local_date(now).year
+        account = self.update(get, lambda a: a.write(part, text, by, now.isoformat(),
+                                                     this_year),
+                              conflict="The account was written at the same moment; "
+                                       "try again.")
+        return account.published()
+
+    def account(self, year: int) -> dict[str, dict[str, Any] | None]:
+        """A year's written account, every part None until written."""
+        account = self._account(year)
+        return account.published() if account else dict.fromkeys(PARTS)
+
+    def _account(self, year: int) -> AnnualAccount | None:
+        try:
+            return self.repository.get(AnnualAccount.create_id(year))
+        except AggregateNotFoundError:
+            return None
 
     def _checkpoints(self) -> Checkpoints | None:
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.reporting.adapters.companion import ReportingCompanion
 from services.reporting.api.deps import ReportingParts
 from services.reporting.api.routes import router
 from services.reporting.application import ReportingApplication
-from services.reporting.lifecycle import ReportingCompanion
 from services.reporting.web.pages import router as pages
 from shared.clock import Clock
 from shared.config import Settings, get_settings
@@ -21,7 +21,7 @@ SOURCES = ("intake", "triage", "investigation", "reporting")
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> ReportingApplication:
-    return ReportingApplication(store_environment(settings, "reporting"))
+    return ReportingApplication(store_environment(settings, "reporting"), clock=clock)
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> ReportingParts:

@@ -48,7 +48,7 @@ def _run(coroutine: Any) -> Any:
 
 async def _verify(settings: Settings) -> dict[str, Any]:
     from services.reporting.adapters.signing import CheckpointVerifier
-    from services.reporting.verification import verify
+    from services.reporting.adapters.verification import verify
     from shared.messaging.nats import connect
     from shared.messaging.permissions import AUDITOR
 
@@ -60,7 +60,7 @@ async def _verify(settings: Settings) -> dict[str, Any]:
 
 
 async def _replay(settings: Settings, live: dict[str, Any] | None) -> dict[str, Any]:
-    from services.reporting.audit import rebuild
+    from services.reporting.adapters.replay import rebuild
     from shared.messaging.nats import connect
     from shared.messaging.permissions import AUDITOR
     from shared.messaging.signing import verifier_for

@@ -94,7 +94,10 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         assert figures["decisions"]["by_outcome"]["investigation"] == 1
         assert figures["decisions"]["by_outcome"]["conversation"] == 1
         assert figures["investigations"] == {"held": 1, "by_conclusion": {
-            "founded": 1, "partly_founded": 0, "unfounded": 0, "not_established": 0}}
+            "founded": 1, "partly_founded": 0, "unfounded": 0, "not_established": 0},
+            "measures_after": {"none": 0, "written_reprimand": 1, "suspension": 0,
+                               "dismissal": 0, "summary_dismissal": 0, "process_change": 0,
+                               "training": 1, "other": 0}}
         assert figures["conversations"] == 1
         measures = figures["measures"]["by_kind"]
         assert (measures["written_reprimand"], measures["training"], measures["none"]) \

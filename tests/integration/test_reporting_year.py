@@ -11,10 +11,12 @@ from typing import Any
 
 from nats.js import JetStreamContext
 
+from services.reporting.adapters.replay import rebuild
 from services.reporting.domain.publication import rows, suppress
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
 from shared.contracts import Envelope, IntegrationEvent
+from shared.messaging.signing import verifier_for
 from tests.support import eventually, jetstream, running, signed, token
 from tests.unit.test_annual_report import EXPECTED_2025, SOURCE, scripted_year
 
@@ -43,10 +45,11 @@ async def caught_up(reporting: Any, sequence: int) -> None:
     await eventually(lambda: reporting.application.live.position >= sequence, timeout=20)
 
 
-def csv_figures(text: str) -> dict[tuple[str, str], str]:
+def csv_figures(text: str, year: str = "2025") -> dict[tuple[str, str], str]:
     table = list(csv.reader(io.StringIO(text)))
     assert table[0] == ["year", "figure", "category", "value"]
-    return {(figure, category): value for _, figure, category, value in table[1:]}
+    return {(figure, category): value for of_year, figure, category, value in table[1:]
+            if of_year == year}
 
 
 async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
@@ -60,15 +63,20 @@ async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
         response = await reporting.client.get("/api/reports/annual?year=2025", headers=auditor)
         assert response.status_code == 200, response.text
         published = response.json()
+        before = published.pop("previous_year")
+        assert set(published.pop("written").values()) == {None}  # nothing written yet
         assert published == suppress(EXPECTED_2025, 3)
+        # Beside it the year before: one contact moment, the rest zero.
+        assert before["year"] == 2024 and before["meldingen"]["total"] == 0
+        assert before["contact_moments"]["integrity"]["total"] == "<3"
         # Small counts are hidden, zero and larger ones are not.
         assert published["meldingen"]["total"] == 13
         assert published["meldingen"]["by_theme"]["interests"] == "<3"
         assert published["meldingen"]["by_theme"]["resources"] == 0
         assert published["police_reports"] == "<3"
         assert published["terms"]["acknowledgement"]["late"] == 3
-        assert published["terms"]["feedback"] == {"within": 9, "late": 3, "pending": "<3",
-                                                  "share_within": 0.75}
+        assert published["terms"]["feedback"] == {"within": 9, "late": "x", "pending": "<3",
+                                                  "share_within": "x"}
 
         response = await reporting.client.get(
             "/api/reports/annual?year=2025", headers={**auditor, "Accept": "text/csv"})
@@ -78,6 +86,8 @@ async def test_a_scripted_year_gives_the_expected_figures_in_json_and_csv(
         assert csv_figures(response.text) == expected_rows
         assert csv_figures(response.text)[("meldingen.by_theme", "gifts")] == "5"
         assert csv_figures(response.text)[("terms.acknowledgement", "share_within")] == "0.7692"
+        assert csv_figures(response.text, "2024")[("contact_moments.integrity", "total")] \
+            == "<3"
 
         # The competent authority reads them too; other roles and strangers do not.
         board = token(settings, "competent_authority")
@@ -94,7 +104,10 @@ async def test_with_threshold_one_every_count_is_shown(settings: Settings) -> No
         await caught_up(reporting, await publish(js, exact, scripted_year()))
         response = await reporting.client.get("/api/reports/annual?year=2025",
                                               headers=token(exact, "auditor"))
-        assert response.json() == {**EXPECTED_2025, "threshold": 1}
+        published = response.json()
+        assert published.pop("previous_year")["threshold"] == 1
+        published.pop("written")
+        assert published == {**EXPECTED_2025, "threshold": 1}
 
 
 async def test_replay_matches_live_twice_the_same_and_a_restart_rebuilds(
@@ -111,6 +124,13 @@ async def test_replay_matches_live_twice_the_same_and_a_restart_rebuilds(
             assert first.json()["matches_live"] is True
             assert first.json()["events_replayed"] == last
             assert second.json()["digest"] == first.json()["digest"]
+            # Every figure, the new ones too (open at year end, the year before beside
+            # each), is rebuilt exactly from the stream.
+            rebuilt, _, _ = await rebuild(js, settings.stream, verifier_for(settings),
+                                          upto=last)
+            for year in (2024, 2025, 2026):
+                assert rebuilt.figures(year) == reporting.application.live.figures(year)
+            assert rebuilt.figures(2026)["open_at_year_end"]["by_age"]["6_to_12_months"] == 1
             figures = (await reporting.client.get("/api/reports/annual?year=2025",
                                                   headers=auditor)).json()
             # Only the auditor replays.

@@ -14,7 +14,7 @@ import pytest
 from nacl.signing import SigningKey
 from nats.js import JetStreamContext
 
-from services.reporting.audit import rebuild
+from services.reporting.adapters.replay import rebuild
 from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.contracts import Envelope, ReporterMessaged

@@ -165,13 +165,20 @@ EXPECTED_2025: dict[str, Any] = {
     "police_reports": 1,
     "conversations": 3,
     "investigations": {"held": 5, "by_conclusion": {"founded": 3, "partly_founded": 1,
-                                                    "unfounded": 1, "not_established": 0}},
+                                                    "unfounded": 1, "not_established": 0},
+                       "measures_after": {**zeros("none written_reprimand suspension "
+                                                  "dismissal summary_dismissal process_change "
+                                                  "training other"),
+                                          "none": 1, "written_reprimand": 2, "dismissal": 1,
+                                          "process_change": 1, "training": 1}},
     "measures": {"by_kind": {**zeros("none written_reprimand suspension dismissal "
                                      "summary_dismissal process_change training other"),
                              "none": 4, "written_reprimand": 2, "dismissal": 1,
                              "process_change": 1, "training": 1}},
     "closed": {"by_reason": {"inadmissible": 3, "no_action": 2, "referral": 0,
                              "police_report": 0, "case_closed": 8}},
+    "open_at_year_end": {"total": 0, "by_age": zeros("under_3_months 3_to_6_months "
+                                                     "6_to_12_months over_12_months")},
     "terms": {
         "acknowledgement": {"within": 10, "late": 3, "share_within": 0.7692},
         "feedback": {"within": 9, "late": 3, "pending": 1, "share_within": 0.75},
@@ -207,6 +214,9 @@ def test_published_figures_hide_small_cells_but_not_zero() -> None:
     assert published["terms"]["acknowledgement"] == {"within": 10, "late": 3,
                                                       "share_within": 0.7692}
     assert published["terms"]["feedback"]["pending"] == "<3"
+    # 13 meldingen, 9 in time, 1 pending: the late ones and the share would give it away.
+    assert published["terms"]["feedback"]["late"] == "x"
+    assert published["terms"]["feedback"]["share_within"] == "x"
     assert published["year"] == 2025
 
 
@@ -215,7 +225,8 @@ def test_csv_rows_carry_every_figure_and_no_formula() -> None:
     table = list(rows(published))
     assert ("meldingen.by_theme", "gifts", 5) in table
     assert ("police_reports", "", "<3") in table
-    assert ("terms.feedback", "share_within", 0.75) in table
+    assert ("terms.acknowledgement", "share_within", 0.7692) in table
+    assert ("terms.feedback", "share_within", "x") in table
     out = io.StringIO()
     csv.writer(out).writerows([[cell(v) for v in row] for row in table])
     assert "=" not in out.getvalue()
@@ -244,3 +255,28 @@ def test_a_fresh_projection_of_the_same_events_has_the_same_digest() -> None:
     other.apply("melding_closed", {"melding_id": "x", "reason": "referral",
                                    "at": "2025-05-01T10:00:00+00:00"})
     assert other.digest() != project(scripted_year()).digest()
+
+
+def received(figures: AnnualFigures, mid: str, at: str) -> None:
+    figures.apply("melding_received", {"melding_id": mid, "theme": "gifts", "kind": "wrongdoing",
+                                       "channel": "web", "received_at": at,
+                                       "acknowledged_at": at})
+
+
+def test_meldingen_open_at_year_end_are_counted_by_age_whatever_their_year() -> None:
+    figures = AnnualFigures()
+    received(figures, "old", "2024-06-01T10:00:00+00:00")  # 19 months open at end 2025
+    received(figures, "spring", "2025-03-01T10:00:00+00:00")
+    received(figures, "autumn", "2025-09-15T10:00:00+00:00")
+    received(figures, "december", "2025-12-20T10:00:00+00:00")
+    received(figures, "closed", "2025-02-01T10:00:00+00:00")
+    # Closed on new year's night local time: still open at the end of 2025.
+    figures.apply("melding_closed", {"melding_id": "december", "reason": "no_action",
+                                     "at": "2025-12-31T23:30:00+00:00"})
+    figures.apply("melding_closed", {"melding_id": "closed", "reason": "no_action",
+                                     "at": "2025-11-01T10:00:00+00:00"})
+    assert figures.figures(2025)["open_at_year_end"] == {"total": 4, "by_age": {
+        "under_3_months": 1, "3_to_6_months": 1, "6_to_12_months": 1, "over_12_months": 1}}
+    # At the end of 2024 only the one from June was there, and open for 7 months.
+    assert figures.figures(2024)["open_at_year_end"]["by_age"]["6_to_12_months"] == 1
+    assert figures.figures(2024)["open_at_year_end"]["total"] == 1

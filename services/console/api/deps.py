@@ -12,6 +12,9 @@ from services.console.adapters.services import Services
 from services.console.adapters.sessions import SessionStore
 from services.console.adapters.signing import TokenSigner
 from services.console.application import ConsoleApplication
+from services.console.notifications.adapters.transports import FileTransport
+from services.console.notifications.application import Notifier
+from services.console.notifications.postman import Postman
 from services.console.signin import Enrolment, SignIn
 from shared.config import Settings
 from shared.runtime import MessagingRuntime
@@ -33,6 +36,10 @@ class ConsoleParts:
     oidc: OidcClient | None
     cookie_policy: CookiePolicy
     services: Services
+    notifier: Notifier
+    postman: Postman
+    #: The development run's mail file (no SMTP settings), which the console shows.
+    mail_file: FileTransport | None
 
 
 def parts(request: Request) -> ConsoleParts:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from services.console.adapters.links import base_url
+from services.console.notifications import web as notification_pages
 from services.console.web import (
     case,
     enrol,
@@ -30,7 +31,7 @@ def cookie_policy(settings: Settings) -> CookiePolicy:
 
 def install(app: FastAPI) -> None:
     for pages in (signin.router, enrol.router, home.router, queue.router, melding.router,
-                  case.router, register.router, report.router):
+                  case.router, register.router, report.router, notification_pages.router):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)

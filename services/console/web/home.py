@@ -11,6 +11,7 @@ from services.console.adapters.links import base_url, new_link
 from services.console.api.deps import parts
 from services.console.application import NewStaffMember
 from services.console.domain.staff import StaffMember
+from services.console.notifications.web import home_summary
 from services.console.web import browser
 from services.console.web.access import SignedIn, console, signed_in
 from services.console.web.rendering import first, posted_fields, render
@@ -26,7 +27,8 @@ def home(request: Request) -> Response:
     person = signed_in(request)
     if isinstance(person, Response):
         return person
-    return render(request, person.session, "home.html", switch="/", member=person.member)
+    return render(request, person.session, "home.html", switch="/", member=person.member,
+                  notifications=home_summary(request, person.member, person.session.lang))
 
 
 @router.get("/account", response_class=HTMLResponse)

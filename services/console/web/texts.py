@@ -76,6 +76,7 @@ NL: dict[str, Any] = {
     "your_roles": "Uw rollen",
     "account": "Mijn account",
     "account_title": "Mijn account",
+    "notifications": "Meldingen per e-mail",
     "roles": {
         "manager": "Leidinggevende",
         "confidential_adviser": "Vertrouwenspersoon",
@@ -188,6 +189,7 @@ EN: dict[str, Any] = {
     "your_roles": "Your roles",
     "account": "My account",
     "account_title": "My account",
+    "notifications": "Notifications by e-mail",
     "roles": {
         "manager": "Manager",
         "confidential_adviser": "Confidential adviser",

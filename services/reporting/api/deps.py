@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from services.reporting.adapters.companion import ReportingCompanion
 from services.reporting.application import ReportingApplication
-from services.reporting.lifecycle import ReportingCompanion
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
 

@@ -9,6 +9,8 @@ Attribution: everything about a melding counts in the year it was *received*
 (in the organisation's time zone), so a year's figures describe that year's
 meldingen from receipt to measures; contact moments count in the year of their
 date. An event for a melding this projection never saw counts in its own year.
+The one exception is the meldingen still open at a year's end: every melding
+received by then and not closed by then, whichever year it came in, by its age.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from shared.contracts import (
     Outcome,
     Theme,
 )
-from shared.terms import LOCAL, deadlines, in_time
+from shared.terms import LOCAL, add_months, deadlines, in_time
 
 # Every vocabulary is the contract's: a value added there is counted here.
 THEMES: tuple[str, ...] = get_args(Theme)
@@ -41,12 +43,38 @@ CONCLUSIONS: tuple[str, ...] = get_args(Conclusion)
 MEASURES: tuple[str, ...] = get_args(MeasureKind)
 CLOSING_REASONS: tuple[str, ...] = get_args(ClosingReason)
 ADVISERS: tuple[str, ...] = get_args(Adviser)
+#: How long a melding open at a year's end had been open, from its receipt.
+OPEN_AGES = ("under_3_months", "3_to_6_months", "6_to_12_months", "over_12_months")
 
 # The per-melding state kept in memory: a short list, not an object, for speed.
-YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED = range(5)
+YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED, RECEIVED, CLOSED = range(7)
 # Steps that happen once per melding: a copy of one (a message re-published after
 # the de-duplication window) must not count twice, here or in a replay.
 ONCE = {"melding_decided": 1, "melding_closed": 2, "final_report_issued": 4, "case_closed": 8}
+
+
+#: A figure's place in `AnnualFigures.figures`: ("meldingen", "by_theme", "gifts").
+Path = tuple[str, ...]
+MELDINGEN_TOTAL: Path = ("meldingen", "total")
+#: The sums that hold in every year's figures, (total, parts): whoever reads the
+#: published figures knows them too, so suppression must keep them from giving a
+#: hidden count away (`publication.py`). Each part is in one sum only.
+RELATIONS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
+    *((MELDINGEN_TOTAL, tuple(("meldingen", section, key) for key in keys))
+      for section, keys in (("by_theme", THEMES), ("by_kind", KINDS),
+                            ("by_channel", CHANNELS))),
+    (MELDINGEN_TOTAL, (("terms", "acknowledgement", "within"),
+                       ("terms", "acknowledgement", "late"))),
+    (MELDINGEN_TOTAL, (("terms", "feedback", "within"), ("terms", "feedback", "late"),
+                       ("terms", "feedback", "pending"))),
+    *((("contact_moments", adviser, "total"),
+       tuple(("contact_moments", adviser, "by_theme", theme) for theme in THEMES))
+      for adviser in ADVISERS),
+    (("investigations", "held"),
+     tuple(("investigations", "by_conclusion", key) for key in CONCLUSIONS)),
+    (("open_at_year_end", "total"), tuple(("open_at_year_end", "by_age", key)
+                                          for key in OPEN_AGES)),
+)
 
 
 def moment(iso: str) -> datetime:
@@ -111,11 +139,12 @@ class AnnualFigures:
         self._count(year, "theme", data["theme"])
         self._count(year, "kind", data["kind"])
         self._count(year, "channel", data["channel"])
-        acknowledged = moment(data["acknowledged_at"])
-        terms = deadlines(moment(data["received_at"]), acknowledged)
+        acknowledged, received = moment(data["acknowledged_at"]), moment(data["received_at"])
+        terms = deadlines(received, acknowledged)
         met = in_time(acknowledged, terms.acknowledge_by)
         self._count(year, "acknowledgement", "within" if met else "late")
-        self.meldingen[data["melding_id"]] = [year, terms.feedback_by, False, None, 0]
+        self.meldingen[data["melding_id"]] = [year, terms.feedback_by, False, None, 0,
+                                              received, None]
 
     def _contact_moment(self, data: dict[str, Any]) -> None:
         self._count(int(data["date"][:4]), f"contact_{data['adviser']}", data["theme"])
@@ -149,6 +178,9 @@ class AnnualFigures:
 
     def _closed(self, data: dict[str, Any]) -> None:
         self._count(self._year_of(data), "closed", data["reason"])
+        state = self.meldingen.get(data["melding_id"])
+        if state is not None:
+            state[CLOSED] = moment(data["at"])
 
     def _final_report(self, data: dict[str, Any]) -> None:
         self._count(self._year_of(data), "conclusion", data["conclusion"])
@@ -158,6 +190,8 @@ class AnnualFigures:
         self._count(year, "case_path", data["path"])
         for kind in data["measure_kinds"]:
             self._count(year, "measure", kind)
+            if data["path"] == "investigation":  # what the conclusions led to
+                self._count(year, "measure_after_investigation", kind)
 
     # Reading ----------------------------------------------------------------------
 
@@ -189,9 +223,11 @@ class AnnualFigures:
             "decisions": {"by_outcome": by("decision", OUTCOMES)},
             "police_reports": get("police_report", "made"),
             "conversations": get("case_path", "conversation"),
-            "investigations": {"held": sum(conclusions.values()), "by_conclusion": conclusions},
+            "investigations": {"held": sum(conclusions.values()), "by_conclusion": conclusions,
+                               "measures_after": by("measure_after_investigation", MEASURES)},
             "measures": {"by_kind": by("measure", MEASURES)},
             "closed": {"by_reason": by("closed", CLOSING_REASONS)},
+            "open_at_year_end": self._open_at_end(year),
             "terms": {
                 "acknowledgement": {"within": ack_within, "late": ack_late,
                                     "share_within": share(ack_within, ack_within + ack_late)},
@@ -201,10 +237,31 @@ class AnnualFigures:
             },
         }
 
+    def _open_at_end(self, year: int) -> dict[str, Any]:
+        """The meldingen received before the year ended and not closed by then, by how
+        long they had been open. For the running year: those open so far."""
+        end = datetime(year + 1, 1, 1, tzinfo=LOCAL)
+        ages = dict.fromkeys(OPEN_AGES, 0)
+        for state in self.meldingen.values():
+            received, closed = state[RECEIVED], state[CLOSED]
+            if received < end and (closed is None or closed >= end):
+                ages[age(received, end)] += 1
+        return {"total": sum(ages.values()), "by_age": ages}
+
     def digest(self) -> str:
         """SHA-256 over every year's figures in a canonical encoding."""
         every = {str(year): self.figures(year) for year in self.years()}
         return hashlib.sha256(orjson.dumps(every, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def age(received: datetime, end: datetime) -> str:
+    """How long a melding received at `received` had been open at `end`, in calendar
+    months on the organisation's calendar."""
+    for months, name in ((3, "under_3_months"), (6, "3_to_6_months"),
+                         (12, "6_to_12_months")):
+        if end < add_months(received, months):
+            return name
+    return "over_12_months"
 
 
 def share(part: int, whole: int) -> float | None:

@@ -1,5 +1,6 @@
 """Reporting's part of the messaging runtime: the rebuild before the inbox resumes, the
-periodic checkpoints, and the audit calls, all on the runtime's NATS connection.
+periodic signed checkpoints (every `MELDINGEN_CHECKPOINT_INTERVAL_SECONDS`, if
+anything changed), and the audit calls, all on the runtime's NATS connection.
 
 At start the live figures are rebuilt from the stream up to the sequence the inbox
 tracked; only then does the inbox resume after it, so every event counts once.
@@ -10,13 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from nats.js import JetStreamContext
 
-from services.reporting import audit, checkpointer, verification
+from services.reporting.adapters import replay as audit
+from services.reporting.adapters.checkpoint_log import CheckpointLog
 from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
+from services.reporting.adapters.verification import verify, walk
 from services.reporting.application import ReportingApplication
+from services.reporting.domain.verification import head_of, others
 from shared.config import ConfigurationError, Settings
 from shared.errors import Unavailable
 from shared.messaging.signing import EventVerifier
@@ -24,6 +29,7 @@ from shared.parking import parked_sequences
 from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
+audit_log = logging.getLogger("meldingen.audit")
 
 
 class ReportingCompanion:
@@ -92,11 +98,33 @@ class ReportingCompanion:
         return parked_sequences(self.app.recorder, self.app.mapper, self.settings.stream)
 
     async def verify(self) -> dict[str, Any]:
-        return await verification.verify(self.settings, self._js(), self.verifier)
+        return await verify(self.settings, self._js(), self.verifier)
 
     async def checkpoint(self) -> dict[str, Any]:
-        return await checkpointer.checkpoint(self.settings, self._js(), self.signer,
-                                             self.verifier, self.app)
+        """Verify, and sign the chains' heads as they are, unless nothing changed; the log
+        file, if kept, catches up with every checkpoint.
+
+        A misfit does not stop checkpoints (one forged message would otherwise leave
+        every later event unanchored): the checkpoint names the misfits it was signed
+        over, the warning comes when they change, and verify keeps naming them, as
+        every earlier checkpoint still holds the chains."""
+        found = await walk(self.settings, self._js(), self.verifier)
+        report = found.report()
+        latest = await asyncio.to_thread(self.app.latest_checkpoint)
+        heads = [head_of(chain, latest) for chain in found.chains() if chain.count]
+        misfits = report["misfits"]
+        if latest is not None and others(latest.heads) == others(heads) \
+                and latest.misfits == misfits:
+            return {"recorded": False, "verification": report}
+        if misfits and (latest is None or latest.misfits != misfits):
+            audit_log.warning("checkpoint signed over chains that do not fit",
+                        extra={"first_bad": report["first_bad"], "misfits": len(misfits)})
+        signed = await asyncio.to_thread(self.app.sign_checkpoint, heads, misfits,
+                                         datetime.now(UTC).isoformat(), self.signer)
+        await asyncio.to_thread(CheckpointLog(self.settings.checkpoint_log_file).catch_up,
+                                [*found.checkpoints, signed])
+        return {"recorded": True, "number": signed.number, "signed_at": signed.signed_at,
+                "verification": report}
 
     async def ready(self) -> bool:
         return self.app.live.ready.is_set()

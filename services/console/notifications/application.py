@@ -1,0 +1,188 @@
+"""The notifier's use cases: decide notices from the integration events the console
+receives (inside the inbox's transaction, so each is decided exactly once), decide
+the feedback reminders and the day's digests when the clock says so, choose a
+person's delivery, and hand the postman each mail and its receipt."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from services.console.application import ConsoleApplication
+from services.console.notifications.domain.mails import Mail, digest_mail, notice_mail
+from services.console.notifications.domain.notices import (
+    DELIVERIES,
+    Digest,
+    FeedbackTerm,
+    MailPreference,
+    Notice,
+    Occasion,
+    digest_item,
+)
+from services.console.notifications.domain.rules import (
+    recipients,
+    reminders_due,
+    sending_turn,
+    still_news,
+)
+from services.console.notifications.views import NoticeBoard
+from shared.clock import Clock
+from shared.contracts import MeldingClosed, MeldingReceived, ReporterMessaged, ReporterReplied
+from shared.errors import InvalidInput
+from shared.terms import LOCAL, deadlines, local_date
+
+Find = Callable[[UUID], Any]
+
+
+class Notifier:
+    def __init__(self, console: ConsoleApplication, clock: Clock, *, console_url: str,
+                 digest_hour: int, claim_for: timedelta) -> None:
+        self.console = console
+        self.claim_for = claim_for
+        self.clock = clock
+        self.console_url = console_url
+        self.digest_hour = digest_hour
+        self.board = NoticeBoard()
+        console.feed(self.board.apply)
+        console.reactions.append(self.react)
+
+    # -- reactions to integration events (in the inbox's transaction) -------------
+
+    def react(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
+        def find(aggregate_id: UUID) -> Any:
+            return self.console.find(aggregate_id, processing_event)
+
+        collect = processing_event.collect_events
+        if isinstance(event, MeldingReceived):
+            feedback_by = deadlines(event.received_at, event.acknowledged_at).feedback_by
+            term_id = FeedbackTerm.create_id(event.melding_id)
+            if feedback_by is not None and find(term_id) is None:
+                collect(FeedbackTerm(melding_id=event.melding_id, feedback_by=feedback_by))
+            collect(*self._notices("melding_received", event.melding_id, find,
+                                   key=event.melding_id, at=event.received_at))
+        elif isinstance(event, ReporterReplied):
+            collect(*self._notices("reporter_replied", event.melding_id, find,
+                                   key=f"{event.melding_id}/{event.at.isoformat()}",
+                                   at=event.at))
+        elif ((isinstance(event, ReporterMessaged) and event.purpose == "feedback")
+              or isinstance(event, MeldingClosed)):
+            term = find(FeedbackTerm.create_id(event.melding_id))
+            if term is not None and not term.ended:
+                term.end(at=event.at)
+                collect(term)
+
+    def _notices(self, occasion: Occasion, melding_id: str, find: Find, *, key: str,
+                 at: datetime, due: date | None = None) -> list[Notice]:
+        if not still_news(at, self.clock.now()):
+            return []
+        key = f"{occasion}/{key}"
+        return [Notice(key=key, sub=person.sub, email=person.email, occasion=occasion,
+                       melding_id=melding_id, due=due, delivery=self.delivery_of(person.sub),
+                       at=at)
+                for person in recipients(occasion, self.console.staff())
+                if find(Notice.create_id(key, person.sub)) is None]
+
+    # -- what the clock decides ------------------------------------------------------
+
+    def check(self) -> None:
+        """Decide the reminders due now, then the digests due now."""
+        now = self.clock.now()
+        self.remind(now)
+        self.gather(now)
+
+    def remind(self, now: datetime) -> None:
+        # The board's view says which terms have a reminder due; only those are read.
+        for term_id, seen in self.board.open_terms().items():
+            if not reminders_due(seen, now):
+                continue
+            term: FeedbackTerm = self.console.repository.get(term_id)
+            due = reminders_due(term, now)
+            notices: list[Notice] = []
+            for occasion in due:
+                term.remind(occasion)
+                notices += self._notices(occasion, term.melding_id, self._stored,
+                                         key=term.melding_id, at=now,
+                                         due=local_date(term.feedback_by))
+            self._save_once(term, *notices)
+
+    def gather(self, now: datetime) -> None:
+        """After the digest hour, each person's waiting digest notices become that
+        day's one digest; what is decided later waits for the next day's."""
+        if now.astimezone(LOCAL).hour < self.digest_hour:
+            return
+        day = local_date(now)
+        for sub, notice_ids in self.board.to_gather().items():
+            digest_id = Digest.create_id(sub, day)
+            if self._stored(digest_id) is not None:
+                continue
+            notices: list[Notice] = [self.console.repository.get(i) for i in notice_ids]
+            digest = Digest(sub=sub, email=notices[-1].email, day=day,
+                            items=[digest_item(n) for n in notices], at=now)
+            for notice in notices:
+                notice.gather(digest.id)
+            self._save_once(digest, *notices)
+
+    def _save_once(self, *aggregates: Aggregate) -> None:
+        # Decided at the same time elsewhere: that decision stands.
+        with contextlib.suppress(IntegrityError):
+            self.console.save(*aggregates)
+
+    def _stored(self, aggregate_id: UUID) -> Any:
+        try:
+            return self.console.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    # -- each person's choice -----------------------------------------------------------
+
+    def delivery_of(self, sub: str) -> str:
+        preference: MailPreference | None = self._stored(MailPreference.create_id(sub))
+        return preference.delivery if preference is not None else "immediate"
+
+    def choose_delivery(self, sub: str, delivery: str) -> None:
+        if delivery not in DELIVERIES:
+            raise InvalidInput(f"Choose one of {', '.join(DELIVERIES)}.", field="delivery")
+        now = self.clock.now()
+        preference: MailPreference | None = self._stored(MailPreference.create_id(sub))
+        if preference is None:
+            self._save_once(MailPreference(sub=sub, delivery=delivery, at=now))
+        elif preference.delivery != delivery:
+            self.console.update(lambda: self.console.repository.get(preference.id),
+                                lambda p: p.choose(delivery, at=now),
+                                conflict="The choice was changed at the same time.")
+
+    # -- for the postman ------------------------------------------------------------------
+
+    def mail(self, mail_id: UUID) -> Mail:
+        aggregate: Notice | Digest = self.console.repository.get(mail_id)
+        if isinstance(aggregate, Digest):
+            return digest_mail(aggregate, self.console_url)
+        return notice_mail(aggregate, self.console_url)
+
+    def claim(self, mail_id: UUID, by: str) -> Literal["send", "sent", "held"]:
+        """Claim the mail for postman `by` for the next try ("send"), or say why not.
+        Of two postmen claiming at once, the store lets one win."""
+        mail: Notice | Digest = self.console.repository.get(mail_id)
+        now = self.clock.now()
+        turn = sending_turn(mail, by, now)
+        if turn != "send":
+            return turn
+        mail.claim(by, until=now + self.claim_for)
+        try:
+            self.console.save(mail)
+        except IntegrityError:
+            return "held"
+        return "send"
+
+    def mailed(self, mail_id: UUID) -> None:
+        now = self.clock.now()
+        self.console.update(lambda: self.console.repository.get(mail_id),
+                            lambda mail: mail.mark_mailed(at=now),
+                            conflict="The mail was marked at the same time.")

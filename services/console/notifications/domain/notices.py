@@ -1,0 +1,158 @@
+"""What the notifier decides, as event-sourced outcomes: a `Notice` (one person to be
+told one thing), a `Digest` (a day's notices for one person, in one mail), a
+`FeedbackTerm` (which reminders of a melding's feedback term were decided) and a
+person's `MailPreference`.
+
+Each has a natural id, so deciding the same thing twice (a redelivery, a second
+clock check) cannot make a twin: the store refuses the second version 1.
+A notice holds a melding's id and a date, never its description, theme or any name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, get_args
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+NOTICE_NAMESPACE: Final = UUID("5d0f7c1e-2b8a-4f3e-9c61-7e4a2d9b0c18")
+
+Occasion = Literal["melding_received", "reporter_replied", "feedback_due_soon",
+                   "feedback_due_today"]
+Delivery = Literal["immediate", "digest"]
+DELIVERIES: Final[tuple[str, ...]] = get_args(Delivery)
+
+
+class Notice(Aggregate):
+    if TYPE_CHECKING:
+        Decided: ClassVar[type[Any]]
+        Claimed: ClassVar[type[Any]]
+        Mailed: ClassVar[type[Any]]
+        Gathered: ClassVar[type[Any]]
+
+    @staticmethod
+    def create_id(key: str, sub: str) -> UUID:
+        """`key` names the occasion on one melding ("melding_received/<id>"): one
+        notice per person per occasion."""
+        return uuid5(NOTICE_NAMESPACE, f"notice/{key}/{sub.casefold()}")
+
+    @event("Decided")
+    def __init__(self, *, key: str, sub: str, email: str, occasion: str, melding_id: str,
+                 due: date | None, delivery: str, at: datetime) -> None:
+        self.key = key
+        self.sub = sub
+        self.email = email
+        self.occasion = occasion
+        self.melding_id = melding_id
+        self.due = due
+        self.delivery = delivery
+        self.at = at
+        self.mailed_at: datetime | None = None
+        self.digest_id: UUID | None = None
+        self.claimed_by: str | None = None
+        self.claimed_until: datetime | None = None
+
+    @event("Claimed")
+    def claim(self, by: str, until: datetime) -> None:
+        self.claimed_by = by
+        self.claimed_until = until
+
+    @event("Mailed")
+    def mark_mailed(self, at: datetime) -> None:
+        self.mailed_at = at
+
+    @event("Gathered")
+    def gather(self, digest_id: UUID) -> None:
+        self.digest_id = digest_id
+
+
+class Digest(Aggregate):
+    """One person's notices of a day; the items are copied in, so the mail can be
+    written from the digest alone."""
+
+    if TYPE_CHECKING:
+        Gathered: ClassVar[type[Any]]
+        Claimed: ClassVar[type[Any]]
+        Mailed: ClassVar[type[Any]]
+
+    @staticmethod
+    def create_id(sub: str, day: date) -> UUID:
+        return uuid5(NOTICE_NAMESPACE, f"digest/{sub.casefold()}/{day.isoformat()}")
+
+    @event("Gathered")
+    def __init__(self, *, sub: str, email: str, day: date, items: list[dict[str, str]],
+                 at: datetime) -> None:
+        self.sub = sub
+        self.email = email
+        self.day = day
+        self.items = items
+        self.at = at
+        self.mailed_at: datetime | None = None
+        self.claimed_by: str | None = None
+        self.claimed_until: datetime | None = None
+
+    @event("Claimed")
+    def claim(self, by: str, until: datetime) -> None:
+        self.claimed_by = by
+        self.claimed_until = until
+
+    @event("Mailed")
+    def mark_mailed(self, at: datetime) -> None:
+        self.mailed_at = at
+
+
+def digest_item(notice: Notice) -> dict[str, str]:
+    return {"occasion": notice.occasion, "melding_id": notice.melding_id,
+            "due": notice.due.isoformat() if notice.due else ""}
+
+
+class FeedbackTerm(Aggregate):
+    """A melding's 3-month feedback term as far as reminders go: when it ends, which
+    reminders were decided, and whether the feedback was given (or the melding
+    closed), after which nobody is reminded."""
+
+    if TYPE_CHECKING:
+        Opened: ClassVar[type[Any]]
+        Reminded: ClassVar[type[Any]]
+        Ended: ClassVar[type[Any]]
+
+    @staticmethod
+    def create_id(melding_id: str) -> UUID:
+        return uuid5(NOTICE_NAMESPACE, f"term/{melding_id}")
+
+    @event("Opened")
+    def __init__(self, *, melding_id: str, feedback_by: datetime) -> None:
+        self.melding_id = melding_id
+        self.feedback_by = feedback_by
+        self.reminded: list[str] = []
+        self.ended = False
+
+    @event("Reminded")
+    def remind(self, occasion: str) -> None:
+        self.reminded = [*self.reminded, occasion]
+
+    @event("Ended")
+    def end(self, at: datetime) -> None:
+        self.ended = True
+
+
+class MailPreference(Aggregate):
+    """Immediate mails, or one digest a day: each person's own choice."""
+
+    if TYPE_CHECKING:
+        Chosen: ClassVar[type[Any]]
+        Changed: ClassVar[type[Any]]
+
+    @staticmethod
+    def create_id(sub: str) -> UUID:
+        return uuid5(NOTICE_NAMESPACE, f"preference/{sub.casefold()}")
+
+    @event("Chosen")
+    def __init__(self, *, sub: str, delivery: str, at: datetime) -> None:
+        self.sub = sub
+        self.delivery = delivery
+
+    @event("Changed")
+    def choose(self, delivery: str, at: datetime) -> None:
+        self.delivery = delivery

@@ -1,0 +1,117 @@
+"""The notifier's read model, fed from the console's store: which mails wait to be
+sent (in the order they were decided), which digest notices wait for the day's
+digest, and which feedback terms are still open.
+
+`apply` is idempotent (the feed may hand an event twice at start): a mail once
+sent never waits again."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
+
+
+@dataclass
+class OpenTerm:
+    feedback_by: datetime
+    reminded: list[str] = field(default_factory=list)
+    ended: bool = False
+
+
+class NoticeBoard:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._order = 0
+        self._waiting: dict[UUID, int] = {}  # mail (notice or digest) -> decided as nth
+        self._sent: set[UUID] = set()
+        self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
+        self._gathered: set[UUID] = set()
+        self._open: dict[UUID, OpenTerm] = {}
+        self._ended: set[UUID] = set()
+        self._term_of: dict[UUID, str] = {}  # term -> its melding
+        # sub -> melding -> the last day of its feedback term, once reminded of it
+        self._reminded: dict[str, dict[str, str]] = {}
+        self.on_waiting: Callable[[], None] = lambda: None
+
+    def apply(self, event: Any) -> None:
+        woken = False
+        with self._lock:
+            aggregate_id: UUID = event.originator_id
+            if isinstance(event, Notice.Decided):
+                if event.occasion.startswith("feedback_due") and event.due is not None:
+                    self._reminded.setdefault(event.sub, {})[event.melding_id] = str(
+                        event.due)
+                if event.delivery == "immediate":
+                    woken = self._wait(aggregate_id)
+                elif aggregate_id not in self._gathered:
+                    self._to_gather.setdefault(event.sub, {})[aggregate_id] = None
+            elif isinstance(event, Digest.Gathered):
+                woken = self._wait(aggregate_id)
+            elif isinstance(event, Notice.Mailed | Digest.Mailed):
+                self._sent.add(aggregate_id)
+                self._waiting.pop(aggregate_id, None)
+            elif isinstance(event, Notice.Gathered):
+                self._gathered.add(aggregate_id)
+                for notices in self._to_gather.values():
+                    notices.pop(aggregate_id, None)
+            elif isinstance(event, FeedbackTerm.Opened):
+                self._term_of[aggregate_id] = event.melding_id
+                if aggregate_id not in self._ended:
+                    self._open.setdefault(aggregate_id, OpenTerm(event.feedback_by))
+            elif isinstance(event, FeedbackTerm.Reminded):
+                term = self._open.get(aggregate_id)
+                if term is not None and event.occasion not in term.reminded:
+                    term.reminded.append(event.occasion)
+            elif isinstance(event, FeedbackTerm.Ended):
+                self._ended.add(aggregate_id)
+                self._open.pop(aggregate_id, None)
+        if woken:
+            self.on_waiting()
+
+    def _wait(self, mail_id: UUID) -> bool:
+        if mail_id in self._sent or mail_id in self._waiting:
+            return False
+        self._order += 1
+        self._waiting[mail_id] = self._order
+        return True
+
+    def next_mail(self) -> UUID | None:
+        """The mail decided first of those not yet sent."""
+        with self._lock:
+            return min(self._waiting, key=self._waiting.__getitem__, default=None)
+
+    def sent(self, mail_id: UUID) -> None:
+        """Another postman sent it (this board hears only this process's commits)."""
+        with self._lock:
+            self._sent.add(mail_id)
+            self._waiting.pop(mail_id, None)
+
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._waiting)
+
+    def to_gather(self) -> dict[str, list[UUID]]:
+        """Per person, the digest notices not yet in a digest, oldest first."""
+        with self._lock:
+            return {sub: list(ids) for sub, ids in self._to_gather.items() if ids}
+
+    def reminders_for(self, sub: str) -> list[tuple[str, str]]:
+        """(melding, last day) of the open feedback terms `sub` was reminded of,
+        soonest first."""
+        with self._lock:
+            ended = {self._term_of.get(term) for term in self._ended}
+            due = [(melding, day) for melding, day in self._reminded.get(sub, {}).items()
+                   if melding not in ended]
+        return sorted(due, key=lambda pair: pair[1])
+
+    def open_terms(self) -> dict[UUID, OpenTerm]:
+        """The open feedback terms, as far as their reminders go (copies)."""
+        with self._lock:
+            return {term_id: OpenTerm(t.feedback_by, list(t.reminded))
+                    for term_id, t in self._open.items()}

@@ -1,0 +1,322 @@
+"""Notifications end to end: integration events on a real NATS stream, the console's
+inbox deciding notices, and mails arriving at a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from services.console.application import NewStaffMember
+from services.console.bootstrap import build_application, build_parts
+from services.console.notifications.domain.mails import short_reference
+from services.console.notifications.domain.notices import Notice
+from shared.clock import MovableClock
+from shared.config import Settings
+from shared.contracts import Envelope, IntegrationEvent, MeldingReceived, ReporterReplied
+from shared.terms import LOCAL, add_months
+from tests.consoleflows import ORIGIN
+from tests.mailserver import SmtpServer, free_port
+from tests.support import NatsServer, eventually, jetstream, make_settings, running, signed
+
+DESCRIPTION = "Een leverancier gaf Karel Klaassen van inkoop een elektrische fiets."
+SECRETS = ("leverancier", "Klaassen", "Karel", "fiets", "gifts", "geschenk",
+           "Jan Jansen", "jan@example.org", "afdelingshoofd")
+STAFF = [("mia", "meldpunt"), ("bert", "competent_authority"), ("ivan", "investigator"),
+         ("ada", "administrator"), ("olga", "auditor")]
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer) -> Settings:
+    return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
+                         smtp_url=smtp.url, smtp_from="meldingen@example.org",
+                         notify_check_seconds=0.05, notify_retry_max_seconds=0.5,
+                         notify_claim_seconds=1.0)
+
+
+def address(sub: str) -> str:
+    return f"{sub}@example.org"
+
+
+def add_staff(console: Any, people: list[tuple[str, str]] = STAFF) -> None:
+    for sub, role in people:
+        console.add_staff(NewStaffMember(sub=sub, name=sub.title(), email=address(sub),
+                                         roles=[role]), enrolment_digest="-", by="test")
+
+
+class Intake:
+    """Publishes what intake would, signed with intake's key, in intake's order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.positions = itertools.count(1)
+
+    async def publish(self, event: IntegrationEvent) -> None:
+        envelope = Envelope.wrap(event, source="intake", position=next(self.positions))
+        async with jetstream(self.settings) as js:
+            await js.publish(envelope.subject, envelope.encode(),
+                             headers=signed(self.settings, envelope))
+
+    async def melding(self, at: datetime | None = None) -> str:
+        at = at or datetime.now(UTC)
+        melding_id = str(uuid4())
+        await self.publish(MeldingReceived(
+            melding_id=melding_id, kind="integrity_violation", theme="gifts", channel="web",
+            description=DESCRIPTION, involved=["Karel Klaassen", "afdelingshoofd inkoop"],
+            occurred=None, anonymous=False,
+            identity={"name": "Jan Jansen", "email": "jan@example.org"},  # type: ignore[arg-type]
+            received_at=at, acknowledged_at=at))
+        return melding_id
+
+
+def assert_no_content(texts: list[str]) -> None:
+    """Not a word of the melding's description, theme, names or reporter in a mail."""
+    for text in texts:
+        assert not [word for word in SECRETS if word.casefold() in text.casefold()], text
+
+
+def texts(smtp: SmtpServer) -> list[str]:
+    return [f"{mail.subject}\n{mail.body}" for mail in smtp.mails]
+
+
+async def quiet(seconds: float = 0.5) -> None:
+    """Give a wrongly sent extra mail the time to arrive."""
+    await asyncio.sleep(seconds)
+
+
+async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    async with running("console", settings) as console:
+        add_staff(console.application)
+        melding_id = await Intake(settings).melding()
+        await eventually(lambda: len(smtp.mails) >= 1)
+        await quiet()
+    [mail] = smtp.mails
+    assert mail.to == [address("mia")]
+    assert short_reference(melding_id) in mail.subject
+    assert f"{ORIGIN}/meldingen/{melding_id}" in mail.body
+    assert "geen veilige plek" in mail.body and "not a safe place" in mail.body
+    assert_no_content(texts(smtp))
+
+
+async def test_a_reporter_reply_mails_the_meldpunt(settings: Settings, smtp: SmtpServer
+                                                   ) -> None:
+    intake = Intake(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application)
+        melding_id = await intake.melding()
+        await intake.publish(ReporterReplied(
+            melding_id=melding_id, body="Karel Klaassen deed het weer, met een fiets.",
+            at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) >= 2)
+        await quiet()
+    replies = [m for m in smtp.mails if "gereageerd" in m.subject]
+    assert [m.to for m in replies] == [[address("mia")]]
+    assert short_reference(melding_id) in replies[0].subject
+    assert len(smtp.mails) == 2
+    assert_no_content(texts(smtp))
+
+
+async def test_feedback_due_a_week_away_and_on_the_day_mails_the_meldpunt(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    due = add_months(acknowledged, 3)  # 2 June 2026
+    clock = MovableClock(acknowledged)
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        melding_id = await Intake(settings).melding(at=acknowledged)
+        await eventually(lambda: len(smtp.mails) == 1)  # the new melding's
+        clock.set(due - timedelta(days=9))
+        clock.advance(timedelta(days=1))  # 8 days before: nothing yet
+        await quiet()
+        assert len(smtp.mails) == 1
+        clock.advance(timedelta(days=1))
+        await eventually(lambda: len(smtp.mails) == 2)
+        clock.advance(timedelta(hours=6))  # the check runs on: no second reminder
+        await quiet()
+        assert len(smtp.mails) == 2
+        clock.set(due - timedelta(hours=2))
+        await eventually(lambda: len(smtp.mails) == 3)
+        await quiet()
+    soon, today = smtp.mails[1], smtp.mails[2]
+    assert soon.to == today.to == [address("mia")]
+    assert "uiterlijk 2026-06-02" in soon.subject and "vandaag" not in soon.subject
+    assert "vandaag uiterlijk 2026-06-02" in today.subject
+    assert short_reference(melding_id) in today.subject
+    assert len(smtp.mails) == 3
+    assert_no_content(texts(smtp))
+
+
+async def test_feedback_given_ends_the_reminders(settings: Settings, smtp: SmtpServer
+                                                 ) -> None:
+    acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    clock = MovableClock(acknowledged)
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        await Intake(settings).melding(at=acknowledged)
+        await eventually(lambda: len(smtp.mails) == 1)
+        clock.set(add_months(acknowledged, 3) - timedelta(days=10))
+        notifier = console.app.state.parts.notifier
+        [term_id] = notifier.board.open_terms()
+        term = console.application.repository.get(term_id)
+        term.end(at=clock.now())
+        console.application.save(term)
+        clock.advance(timedelta(days=5))
+        await quiet()
+    assert len(smtp.mails) == 1
+
+
+async def test_old_news_is_not_mailed_but_its_term_is_reminded_of(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """The console's first start after an upgrade reads the stream from its start: the
+    meldingen of months ago are not mailed, their open feedback terms are."""
+    acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    clock = MovableClock(add_months(acknowledged, 3) - timedelta(days=7))
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        await Intake(settings).melding(at=acknowledged)
+        await eventually(lambda: len(smtp.mails) == 1)
+        await quiet()
+    [reminder] = smtp.mails
+    assert "uiterlijk 2026-06-02" in reminder.subject
+
+
+async def test_an_smtp_outage_delays_the_mails_which_then_arrive_in_order(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    intake = Intake(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application)
+        smtp.stop()
+        ids = [await intake.melding() for _ in range(3)]
+        board = console.app.state.parts.notifier.board
+        await eventually(lambda: board.waiting() == 3)
+        await asyncio.sleep(1.5)  # several failed tries
+        assert (await console.client.get("/healthz")).status_code == 200
+        smtp.start()
+        await eventually(lambda: len(smtp.mails) == 3, timeout=15)
+        await quiet()
+    assert [m.subject.rsplit(" ", 1)[-1] for m in smtp.mails] == [
+        short_reference(i) for i in ids]
+    assert len(smtp.mails) == 3
+
+
+async def test_digest_mode_sends_one_mail_a_day(settings: Settings, smtp: SmtpServer
+                                                ) -> None:
+    intake = Intake(settings)
+    clock = MovableClock(datetime(2026, 5, 4, 7, tzinfo=LOCAL).astimezone(UTC))
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        notifier = console.app.state.parts.notifier
+        notifier.choose_delivery("mia", "digest")
+        first = [await intake.melding(at=clock.now()) for _ in range(2)]
+        await eventually(lambda: sum(len(v) for v in notifier.board.to_gather().values()) == 2)
+        await quiet()
+        assert smtp.mails == []  # before the digest hour
+        clock.advance(timedelta(hours=1, minutes=30))
+        await eventually(lambda: len(smtp.mails) == 1)
+        later = await intake.melding(at=clock.now())
+        await eventually(lambda: sum(len(v) for v in notifier.board.to_gather().values()) == 1)
+        clock.advance(timedelta(hours=8))
+        await quiet()
+        assert len(smtp.mails) == 1  # the same day: no second digest
+        clock.set(datetime(2026, 5, 5, 8, 5, tzinfo=LOCAL).astimezone(UTC))
+        await eventually(lambda: len(smtp.mails) == 2)
+        await quiet()
+    one, two = smtp.mails
+    assert one.to == two.to == [address("mia")]
+    assert "2026-05-04" in one.subject and "2026-05-05" in two.subject
+    assert all(short_reference(i) in one.body for i in first)
+    assert short_reference(later) in two.body and short_reference(later) not in one.body
+    assert len(smtp.mails) == 2
+    assert_no_content(texts(smtp))
+
+
+def decided(settings: Settings) -> list[str]:
+    console = build_application(settings)
+    try:
+        notifications = console.recorder.select_notifications(None, 1000)
+        events = [console.mapper.to_domain_event(n) for n in notifications]
+        return [str(e.originator_id) for e in events if isinstance(e, Notice.Decided)]
+    finally:
+        console.close()
+
+
+async def test_killed_between_deciding_and_sending_one_mail_after_the_restart(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    console = build_application(settings)
+    add_staff(console)
+    console.close()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MELDINGEN_")}
+    environment.update(MELDINGEN_VAR_DIR=str(settings.var_dir),
+                       MELDINGEN_NATS_URL=settings.nats_servers[0],
+                       MELDINGEN_CONSOLE_URL=ORIGIN, MELDINGEN_NOTIFY_CLAIM_SECONDS="1",
+                       # Nobody answers there: the mail is decided, and never sent.
+                       MELDINGEN_SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "services.console.bootstrap:create_app",
+         "--port", str(free_port())], env=environment, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        await Intake(settings).melding()
+        await eventually(lambda: len(decided(settings)) == 1, timeout=30)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    assert smtp.mails == []
+    async with running("console", settings):
+        await eventually(lambda: len(smtp.mails) == 1)
+        await quiet(1.0)
+    assert [m.to for m in smtp.mails] == [[address("mia")]]
+    assert len(decided(settings)) == 1
+
+
+
+async def test_two_replicas_postmen_send_each_mail_once(settings: Settings, smtp: SmtpServer
+                                                        ) -> None:
+    """Two consoles started on one store (their inboxes aside: the stream has one
+    consumer per service) both see the same waiting mails: each mail goes once, even
+    from a server so slow that the other postman tries again meanwhile."""
+    smtp.stop()
+    smtp.collector.delay = 0.8  # the claim lasts 1 s; a second try comes after 0.5 s
+    async with running("console", settings) as console:
+        console.app.state.parts.postman.stop()
+        add_staff(console.application, [(f"mp{i}", "meldpunt") for i in range(6)])
+        await Intake(settings).melding()
+        await eventually(lambda: len(decided(settings)) == 6)
+    replicas = [build_parts(settings), build_parts(settings)]
+    assert [r.notifier.board.waiting() for r in replicas] == [6, 6]
+    runs = [asyncio.create_task(r.postman.run()) for r in replicas]
+    try:
+        smtp.start()
+        await eventually(lambda: len(smtp.mails) >= 6, timeout=20)
+        await quiet(2.0)
+    finally:
+        for replica in replicas:
+            replica.postman.stop()
+        await asyncio.gather(*runs)
+        for replica in replicas:
+            replica.application.close()
+    assert sorted(m.to[0] for m in smtp.mails) == [address(f"mp{i}") for i in range(6)]
