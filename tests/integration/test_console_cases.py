@@ -19,6 +19,7 @@ import pytest
 
 from shared.clock import MovableClock
 from shared.config import Settings
+from shared.terms import LOCAL
 from tests.consoleflows import ORIGIN, add, csrf_of, enrol, post, second_browser, sign_in
 from tests.support import MELDING, NatsServer, RunningService, eventually, make_settings, running
 
@@ -134,6 +135,8 @@ async def test_an_investigation_through_the_case_pages(procedure: Procedure) -> 
         await step(investigator, case, "issue_draft_report", draft_text="Concept.")
         # The response's term has not passed: investigation refuses the lapse, saying so.
         page = (await investigator.get(case)).text
+        ends = (p.clock.now() + timedelta(days=14)).astimezone(LOCAL).date().isoformat()
+        assert f"De betrokkene kan tot {ends} een zienswijze geven." in page
         lapse = await post(investigator, f"{case}/record_response_lapse", page)
         assert lapse.status_code == 409 and "runs until" in lapse.text
         await step(investigator, case, "record_response", response_text="Mijn zienswijze.")

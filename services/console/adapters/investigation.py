@@ -53,6 +53,7 @@ class Case(_Answer):
     final_report: dict[str, Any] | None
     measures: list[dict[str, Any]] | None
     history: list[CaseEntry]
+    response_term_ends: datetime | None = None
     #: What the case's status allows now (investigation's state machine says).
     steps: list[str] = []
 
