@@ -48,6 +48,14 @@ NAV: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def pages_of(role: str) -> list[tuple[str, str]]:
+    """The pages one role may use (a home page's section per role links them)."""
+    return [(name, href) for name, href, action in NAV if is_allowed(role, action)]
+
+
+templates.env.globals["pages_of"] = pages_of
+
+
 def navigation(member: StaffMember | None) -> list[tuple[str, str]]:
     if member is None:
         return []
