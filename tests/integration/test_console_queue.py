@@ -180,3 +180,16 @@ async def test_a_role_without_the_queue_is_told_so(procedure: Procedure) -> None
     assert answer.status_code == 403 and "U mag dit niet doen met uw rol." in answer.text
     unknown = await p.console.client.get("/meldingen/00000000-0000-0000-0000-000000000000")
     assert unknown.status_code == 403
+
+
+async def test_an_id_from_the_address_bar_reaches_only_that_melding(
+    procedure: Procedure
+) -> None:
+    p = procedure
+    await signed_in(p, p.console.client, "mia", "meldpunt")
+    # A query or a path in the id stays inside it: triage is asked for no other route.
+    for hostile in ("%3Fstatus=closed", "x%23fragment",
+                    "00000000-0000-0000-0000-000000000000"):
+        answer = await p.console.client.get(f"/meldingen/{hostile}")
+        assert answer.status_code in (404, 422), (hostile, answer.status_code)
+        assert "Dat kan niet" in answer.text

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from services.console.adapters.signing import TokenSigner
 
@@ -53,6 +54,11 @@ class Refusal(Exception):
                    fields=fields, state=str(state) if state else None)
 
 
+def segment(value: str) -> str:
+    """An id from the browser as one path segment: it cannot reach another route."""
+    return quote(value, safe="")
+
+
 class ServiceCaller:
     """One service's API, reached at `base_url` (or through `transport`, in tests)."""
 
@@ -80,9 +86,14 @@ class ServiceCaller:
 
     async def get(self, acting: Acting, path: str, model: type[M], **params: Any) -> M:
         wanted = {name: value for name, value in params.items() if value is not None}
-        response = await self.call(acting, "GET", path, params=wanted)
-        return model.model_validate(response.json())
+        return self._read(await self.call(acting, "GET", path, params=wanted), model)
 
     async def post(self, acting: Acting, path: str, body: Any, model: type[M]) -> M:
-        response = await self.call(acting, "POST", path, json=body)
-        return model.model_validate(response.json())
+        return self._read(await self.call(acting, "POST", path, json=body), model)
+
+    def _read(self, response: httpx.Response, model: type[M]) -> M:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError:
+            # Not the answer the contract promises (a redirect, another version).
+            raise Refusal(502, f"{self.service} answered unexpectedly") from None

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from services.console.adapters.calls import Acting, ServiceCaller
+from services.console.adapters.calls import Acting, ServiceCaller, segment
 
 
 class _Answer(BaseModel):
@@ -78,15 +78,15 @@ class InvestigationClient:
                                      limit=limit)
 
     async def case(self, acting: Acting, case_id: str) -> Case:
-        return await self.caller.get(acting, f"/api/cases/{case_id}", Case)
+        return await self.caller.get(acting, f"/api/cases/{segment(case_id)}", Case)
 
     async def step(self, acting: Acting, case_id: str, command: str,
                    body: dict[str, Any]) -> None:
         """One step of the case; an interview's comments go to that interview."""
         if command == "comment_on_interview":
             interview = body.pop("interview_id", "")
-            path = f"/api/cases/{case_id}/interviews/{interview}/comments"
+            path = f"/api/cases/{segment(case_id)}/interviews/{segment(interview)}/comments"
         else:
-            path = f"/api/cases/{case_id}/{STEP_PATHS[command]}"
+            path = f"/api/cases/{segment(case_id)}/{STEP_PATHS[command]}"
         await self.caller.call(acting, "POST", path,
                                json=None if command == "record_response_lapse" else body)

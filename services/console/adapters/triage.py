@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.console.adapters.calls import Acting, ServiceCaller
+from services.console.adapters.calls import Acting, ServiceCaller, segment
 
 
 class _Answer(BaseModel):
@@ -103,17 +103,17 @@ class TriageClient:
             offset=offset, limit=limit)
 
     async def melding(self, acting: Acting, melding_id: str) -> Melding:
-        return await self.caller.get(acting, f"/api/meldingen/{melding_id}", Melding)
+        return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}", Melding)
 
     async def assess(self, acting: Acting, melding_id: str, body: dict[str, Any]) -> Melding:
-        return await self.caller.post(acting, f"/api/meldingen/{melding_id}/assessment",
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/assessment",
                                       body, Melding)
 
     async def decide(self, acting: Acting, melding_id: str, body: dict[str, Any]) -> Melding:
-        return await self.caller.post(acting, f"/api/meldingen/{melding_id}/decision",
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/decision",
                                       body, Melding)
 
     async def message(self, acting: Acting, melding_id: str, *, body: str,
                       purpose: str) -> Melding:
-        return await self.caller.post(acting, f"/api/meldingen/{melding_id}/messages",
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/messages",
                                       {"body": body, "purpose": purpose}, Melding)
