@@ -17,7 +17,15 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         {"manager", "confidential_adviser", "meldpunt"}
     ),
     "identity.read_sealed": frozenset({"confidential_adviser"}),
+    # the record (verslag) of an oral or in-person melding: the staff member who
+    # received it writes and reads it; `record.handle_any`: also of any other's
+    "record.write": frozenset({"manager", "confidential_adviser", "meldpunt"}),
+    "record.handle_any": frozenset({"meldpunt"}),
+    "meeting.list": frozenset({"meldpunt"}),
+    "meeting.record": frozenset({"meldpunt"}),
     "contact_moment.record": frozenset({"confidential_adviser"}),
+    # the mailbox of a reporter whose melding the adviser registered (checked per melding)
+    "mailbox.adviser": frozenset({"confidential_adviser"}),
     # triage
     "melding.list": frozenset({"meldpunt", "competent_authority"}),
     "melding.read": frozenset({"meldpunt", "competent_authority"}),

@@ -103,16 +103,22 @@ class Settings(BaseSettings):
     # proof of work (about 2^bits hashes) is not limited per address; without one,
     # failures are limited per client address; logins per melding, within a window.
     mailbox_token_ttl_seconds: int = 15 * 60
+    # Days within which a reporter who asked to meet is met (intake's meeting requests).
+    meeting_request_term_days: int = Field(default=7, ge=1, le=90)
     mailbox_login_window_seconds: int = 15 * 60
     mailbox_login_failures_per_client: int = 10
     mailbox_logins_per_melding: int = 20
     mailbox_proof_bits: int = Field(default=16, ge=1, le=32)
     mailbox_proof_ttl_seconds: int = Field(default=10 * 60, ge=10)
 
-    # The confidential adviser's public key(s): base64, or a file with one
-    # base64 key per line (the last line is the current key; older ones still open).
+    # The confidential advisers' public keys: base64, or a file with one base64 key
+    # per line (the last line is the current key; older ones still open). One set for
+    # the integrity adviser (VPI), one for the conduct adviser (VPOO): an identity
+    # sealed to one cannot be opened by the other.
     adviser_public_key: str | None = None
     adviser_public_key_file: Path | None = None
+    conduct_adviser_public_key: str | None = None
+    conduct_adviser_public_key_file: Path | None = None
 
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,

@@ -30,6 +30,10 @@ Channel = Literal[
     "web", "manager", "confidential_adviser_integrity", "confidential_adviser_conduct",
     "meldpunt",
 ]
+#: The languages intake speaks to a reporter in.
+Language = Literal["nl", "en"]
+#: How staff received a melding they register: `oral` is a phone call or voice message.
+ReceivedHow = Literal["written", "oral", "in_person"]
 
 
 class IntegrationEvent(BaseModel):
@@ -62,8 +66,12 @@ class MeldingReceived(IntegrationEvent):
     anonymous: bool
     # Only for a named reporter; an anonymous reporter's identity stays sealed in intake.
     identity: NamedIdentity | None
+    #: When the melding reached the organisation (for a registration on a reporter's
+    #: behalf: when the staff member received it): the terms run from here.
     received_at: datetime
     acknowledged_at: datetime
+    # Defaulted: events published before it was carried were all written meldingen.
+    received_how: ReceivedHow = "written"
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]
@@ -97,6 +105,17 @@ class ReporterReplied(IntegrationEvent):
 
     melding_id: str
     body: str
+    at: datetime
+
+
+class IdentityConsentRecorded(IntegrationEvent):
+    """intake -> triage: a named reporter said, in the mailbox, whether their identity
+    may be passed on beyond the meldpunt (for example to investigators)."""
+
+    type: ClassVar[str] = "identity_consent_recorded"
+
+    melding_id: str
+    given: bool
     at: datetime
 
 
@@ -243,7 +262,8 @@ class CheckpointSigned(IntegrationEvent):
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, ContactMomentRecorded, MeldingAssessed,
+        MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        MeldingAssessed,
         MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,

@@ -155,10 +155,11 @@ def open_key_file(path: Path, passphrase: str) -> PrivateKey:
     return private_key
 
 
-def development_key_file(var_dir: Path) -> Path:
-    """Where the embedded run keeps its adviser key; its passphrase is the development
-    secret `adviser_passphrase` beside it."""
-    return var_dir / "secrets" / "adviser-key.json"
+def development_key_file(var_dir: Path, adviser: str = "integrity") -> Path:
+    """Where the embedded run keeps an adviser's key (`integrity` or `conduct`); its
+    passphrase is the development secret `adviser_passphrase` beside it."""
+    name = "adviser-key.json" if adviser == "integrity" else f"adviser-{adviser}-key.json"
+    return var_dir / "secrets" / name
 
 
 def ensure_development_key(path: Path, passphrase: str) -> bytes:

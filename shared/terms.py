@@ -56,6 +56,12 @@ def deadlines(received_at: datetime, acknowledged_at: datetime | None) -> Deadli
     )
 
 
+def meeting_due(requested_at: datetime, within_days: int) -> datetime:
+    """The end of the term for meeting a reporter who asked to meet (a setting:
+    `MELDINGEN_MEETING_REQUEST_TERM_DAYS`)."""
+    return requested_at + timedelta(days=within_days)
+
+
 def in_time(done_at: datetime, due: datetime) -> bool:
     """Whether a step done at `done_at` met the term ending at `due` (the last moment
     itself still counts)."""

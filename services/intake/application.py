@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import singledispatchmethod
@@ -10,29 +11,40 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
+from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import Receipt, Report
+from shared import authz
 from shared.application import ServiceApplication
+from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
+    Adviser,
     ContactMomentRecorded,
+    IdentityConsentRecorded,
     IntegrationEvent,
+    Language,
     MeldingClosed,
     MeldingReceived,
     NamedIdentity,
+    ReceivedHow,
     ReporterMessaged,
     ReporterReplied,
 )
 from shared.errors import InvalidInput, NotFound
+from shared.terms import meeting_due
 
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
-ACKNOWLEDGEMENT = (
-    "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
-    "hoort u wat er met uw melding gebeurt. / We have received your report. Within "
-    "three months of this acknowledgement you will hear what is being done with it."
-)
+#: The acknowledgement, in the language the reporter filed in (and only that one).
+ACKNOWLEDGEMENT: dict[str, str] = {
+    "nl": "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
+          "hoort u wat er met uw melding gebeurt.",
+    "en": "We have received your report. Within three months of this acknowledgement "
+          "you will hear what is being done with it.",
+}
 
 
 @dataclass(frozen=True)
@@ -41,12 +53,24 @@ class Submission:
     theme: str
     description: str
     anonymous: bool
-    channel: str = "web"
+    #: The channel the request names, if any; the one filed follows from `registered_as`.
+    channel: str | None = None
     involved: tuple[str, ...] = ()
     occurred: date | None = None
     identity: dict[str, Any] | None = None
     identity_sealed: str | None = None
     key_id: str | None = None
+    #: On a reporter's behalf: the registering staff member (`sub`, role), when and how
+    #: they received it.
+    received_by: str | None = None
+    registered_as: str | None = None
+    received_at: datetime | None = None
+    received_how: ReceivedHow = "written"
+    received_reason: str | None = None
+    #: The reporter asks to meet in person (a box on the form).
+    meeting_requested: bool = False
+    #: The reporter's language: intake writes to them in it.
+    language: Language = "nl"
 
 
 @dataclass(frozen=True)
@@ -72,13 +96,15 @@ class IntakeApplication(ServiceApplication):
         env: dict[str, str] | None = None,
         *,
         receipts: ReceiptKeys,
-        sealer: IdentitySealer,
+        sealers: Mapping[Adviser, IdentitySealer],
         clock: Clock | None = None,
+        meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
         self.receipts = receipts
-        self.sealer = sealer
+        self.sealers = sealers
         self.clock = clock or SystemClock()
+        self.meeting_within_days = meeting_within_days
 
     def file_report(self, submission: Submission) -> Filed:
         """Seal, store and acknowledge a melding; the receipt code is returned only here."""
@@ -88,8 +114,10 @@ class IntakeApplication(ServiceApplication):
 
     def draft_report(self, submission: Submission) -> Draft:
         """Seal and acknowledge a melding, not yet stored: for a caller that stores
-        several together (`adapters.group_commit`). Raises InvalidInput as filing does."""
-        identity, sealed = self._identity(submission)
+        several together (`Filing`). Raises InvalidInput as filing does."""
+        channel = registration_channel(submission.registered_as, submission.channel)
+        identity, sealed = self._identity(
+            submission, self.sealers[adviser_for(submission.kind, channel)])
         now = self.clock.now()
         report = Report.file(
             kind=submission.kind,
@@ -97,13 +125,18 @@ class IntakeApplication(ServiceApplication):
             description=submission.description,
             involved=list(submission.involved),
             occurred=submission.occurred,
-            channel=submission.channel,
+            channel=channel,
             anonymous=submission.anonymous,
             identity=identity,
             sealed_identity=sealed,
-            received_at=now,
+            registered_at=now,
+            reception=self._reception(submission, now),
+            language=submission.language,
         )
-        report.acknowledge(at=now, body=ACKNOWLEDGEMENT)
+        report.acknowledge(at=now, body=ACKNOWLEDGEMENT[submission.language])
+        if submission.meeting_requested:
+            report.request_meeting(via="form", at=now,
+                                   due_by=meeting_due(now, self.meeting_within_days))
         code = self.receipts.new_code()
         digest = self.receipts.digest(code)
         receipt = Receipt(digest=digest, report_id=report.id)
@@ -154,6 +187,87 @@ class IntakeApplication(ServiceApplication):
         )
         return at
 
+    def write_record(self, melding_id: UUID, text: str, *, by: Principal) -> int:
+        """A new version of the record (verslag); the number of that version."""
+        report = self.update(
+            lambda: self._record_of(melding_id, by),
+            lambda report: report.write_record(text=text, by=by.sub, at=self.clock.now()),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return len(report.record_versions)
+
+    def read_record(self, melding_id: UUID, *, by: Principal) -> Report:
+        return self._record_of(melding_id, by)
+
+    def _record_of(self, melding_id: UUID, by: Principal) -> Report:
+        """The melding, if `by` received it or may handle every melding's record."""
+        report = self.get_report(melding_id)
+        if report.received_by != by.sub and not authz.is_allowed(by.role, "record.handle_any"):
+            raise NotFound(f"No melding with id {melding_id}.")
+        return report
+
+    def answer_record(self, melding_id: UUID, version: int, *, approved: bool,
+                      corrections: str | None = None) -> datetime:
+        """The reporter approves a version of the record, or sends corrections to it."""
+        if approved == (corrections is not None):
+            raise InvalidInput("Approve the record, or send what to correct in it.",
+                               field="corrections")
+        at = self.clock.now()
+
+        def answer(report: Report) -> None:
+            if corrections is None:
+                report.approve_record(version=version, at=at)
+            else:
+                report.correct_record(version=version, corrections=corrections, at=at)
+
+        self.update(lambda: self.get_report(melding_id), answer, conflict=CHANGED_MEANWHILE)
+        return at
+
+    def record_identity_consent(self, melding_id: UUID, given: bool) -> datetime:
+        """The named reporter's answer in the mailbox; triage learns it as an event."""
+        at = self.clock.now()
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.record_identity_consent(given=given, at=at),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return at
+
+    def request_meeting(self, melding_id: UUID) -> datetime:
+        """The reporter asks, in the mailbox, to meet; the end of the term to meet by."""
+        at = self.clock.now()
+        due_by = meeting_due(at, self.meeting_within_days)
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.request_meeting(via="mailbox", at=at, due_by=due_by),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return due_by
+
+    def record_meeting(self, melding_id: UUID, held_at: datetime, *, by: str) -> None:
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.record_meeting(held_at=held_at, by=by, at=self.clock.now()),
+            conflict=CHANGED_MEANWHILE,
+        )
+
+    def adviser_writes(self, melding_id: UUID, body: str, *, by: str) -> datetime:
+        """The confidential adviser who registered the melding writes in its mailbox."""
+        at = self.clock.now()
+        self.update(
+            lambda: self.get_report(melding_id),
+            lambda report: report.receive_adviser_message(body=body, by=by, at=at),
+            conflict=CHANGED_MEANWHILE,
+        )
+        return at
+
+    def adviser_mailbox(self, melding_id: UUID, *, by: str) -> list[dict[str, Any]]:
+        """What the adviser who registered the melding sees of its mailbox: their own
+        messages and the reporter's."""
+        report = self.get_report(melding_id)
+        report.check_registered_by_adviser(by)
+        return [m for m in report.messages if m["from"] in ("confidential_adviser", "reporter")]
+
     def record_contact_moment(self, *, adviser: str, theme: str, on: date) -> UUID:
         moment = ContactMoment.record(adviser=adviser, theme=theme, on=on,
                                       today=self.clock.now().date())
@@ -186,10 +300,12 @@ class IntakeApplication(ServiceApplication):
             return None
         return report if isinstance(report, Report) else None
 
+    @staticmethod
     def _identity(
-        self, submission: Submission
+        submission: Submission, sealer: IdentitySealer
     ) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
-        """A named reporter's identity stays readable; an anonymous one's is sealed."""
+        """A named reporter's identity stays readable; an anonymous one's is sealed, to
+        the public key of the adviser the melding goes to."""
         if submission.identity_sealed is not None:
             if submission.identity is not None:
                 raise InvalidInput("Send the identity either sealed or in the clear, not both.",
@@ -197,9 +313,10 @@ class IntakeApplication(ServiceApplication):
             if not submission.anonymous:
                 raise InvalidInput("A sealed identity is for anonymous meldingen.",
                                    field="identity_sealed")
-            if submission.key_id is None or not self.sealer.knows(submission.key_id):
-                raise InvalidInput("The identity was sealed to an unknown key.", field="key_id")
-            if not self.sealer.well_formed(submission.identity_sealed):
+            if submission.key_id is None or not sealer.knows(submission.key_id):
+                raise InvalidInput("The identity was sealed to an unknown key, or to the "
+                                   "other confidential adviser's.", field="key_id")
+            if not sealer.well_formed(submission.identity_sealed):
                 raise InvalidInput("The sealed identity is not a sealed box.",
                                    field="identity_sealed")
             return None, {"key_id": submission.key_id, "sealed": submission.identity_sealed}
@@ -208,8 +325,18 @@ class IntakeApplication(ServiceApplication):
         if submission.identity is None:
             return None, None
         if submission.anonymous:
-            return None, self.sealer.seal(submission.identity)
+            return None, sealer.seal(submission.identity)
         return submission.identity, None
+
+    @staticmethod
+    def _reception(submission: Submission, now: datetime) -> Reception | None:
+        if submission.received_by is None:
+            if submission.received_at is not None or submission.received_reason is not None:
+                raise InvalidInput("Only staff registering a melding on a reporter's behalf "
+                                   "say when it was received.", field="received_at")
+            return None
+        return Reception(by=submission.received_by, at=submission.received_at or now,
+                         how=submission.received_how, reason=submission.received_reason)
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         if isinstance(domain_event, Report.Filed):
@@ -225,13 +352,34 @@ class IntakeApplication(ServiceApplication):
                 anonymous=filed.anonymous,
                 identity=NamedIdentity(**filed.identity) if filed.identity else None,
                 received_at=filed.received_at,
+                received_how=filed.received_how,
                 # Intake acknowledges in the same transaction as it files.
-                acknowledged_at=filed.received_at,
+                acknowledged_at=filed.registered_at or filed.received_at,
             )
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),
                                    body=domain_event.body, at=domain_event.at)
+        if isinstance(domain_event, Report.IdentityConsentRecorded):
+            return IdentityConsentRecorded(melding_id=str(domain_event.originator_id),
+                                           given=domain_event.given, at=domain_event.at)
         if isinstance(domain_event, ContactMoment.Recorded):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)
         return None
+
+
+class Filing:
+    """Filing from a request: the melding is sealed and drafted on the event loop, then
+    stored in one transaction with the meldingen of concurrent requests
+    (`adapters.group_commit`), and the request is answered once it is stored. The API and
+    the web form both file this way: one write path for every melding filed over HTTP."""
+
+    def __init__(self, intake: IntakeApplication) -> None:
+        self._intake = intake
+        self._commits = GroupCommit(intake)
+
+    async def file(self, submission: Submission) -> Filed:
+        """As `IntakeApplication.file_report`; raises InvalidInput as that does."""
+        draft = self._intake.draft_report(submission)
+        await self._commits.save(*draft.aggregates)
+        return draft.filed

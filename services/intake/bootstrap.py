@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.intake.adapters.adviser_keys import load_sealer
+from services.intake.adapters.adviser_keys import load_sealers
 from services.intake.adapters.form_tokens import FormTokens
+from services.intake.adapters.mailbox_login import MailboxLogin
 from services.intake.adapters.mailbox_tokens import MailboxTokens
 from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.adapters.receipts import ReceiptKeys
-from services.intake.api import adviser, mailbox
+from services.intake.api import adviser, mailbox, records
 from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
-from services.intake.application import IntakeApplication
-from services.intake.filing import Filing
-from services.intake.mailbox import MailboxLogin
+from services.intake.application import Filing, IntakeApplication
+from services.intake.views import MeetingRequests
 from services.intake.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
@@ -31,8 +31,9 @@ def build_application(settings: Settings, clock: Clock | None = None) -> IntakeA
     return IntakeApplication(
         store_environment(settings, "intake"),
         receipts=ReceiptKeys(settings.receipt_key_b64),
-        sealer=load_sealer(settings),
+        sealers=load_sealers(settings),
         clock=clock,
+        meeting_within_days=settings.meeting_request_term_days,
     )
 
 
@@ -52,7 +53,7 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
         clock=clock,
     )
     return MailboxLogin(
-        application,
+        application.find_by_receipt,
         tokens,
         proof_of_work=proof_of_work,
         failures_per_client=AttemptCounter(settings.mailbox_login_failures_per_client, window,
@@ -63,18 +64,21 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
     application = build_application(settings, clock or SystemClock())
+    meeting_requests = MeetingRequests()
+    application.feed(meeting_requests.apply)
     return IntakeParts(
         application,
         MessagingRuntime(application, settings, SOURCES),
         filing=Filing(application),
         login=build_mailbox_login(settings, application),
         form_tokens=FormTokens(settings.receipt_key_b64),
+        meeting_requests=meeting_requests,
     )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = service_app(build_parts(settings, clock), settings,
-                      routers=[router, mailbox.router, adviser.router])
+                      routers=[router, mailbox.router, adviser.router, records.router])
     install_web(app)
     return app

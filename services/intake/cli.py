@@ -1,5 +1,6 @@
-"""`meldingen adviser keygen` and `meldingen adviser reveal`: the confidential adviser's
-key pair, and opening an anonymous reporter's sealed identity on the adviser's machine.
+"""`meldingen adviser keygen` and `meldingen adviser reveal`: a confidential adviser's
+key pair (the integrity adviser, VPI, and the conduct adviser, VPOO, each have their
+own), and opening an anonymous reporter's sealed identity on the adviser's machine.
 
 The services only ever see ciphertext: `reveal` fetches the sealed identity over HTTP
 (intake records the fetch) and opens it here, with the private key from a key file
@@ -15,15 +16,17 @@ from __future__ import annotations
 import getpass
 import json
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, get_args
 
 import httpx
 import typer
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 
+from services.intake.adapters.adviser_keys import SETTING
 from shared.auth import issue_token
 from shared.config import AdviserSettings, Settings, get_settings
+from shared.contracts import Adviser
 from shared.crypto import (
     STRENGTHS,
     KeyFileError,
@@ -39,6 +42,7 @@ from shared.crypto import (
     write_key_file,
 )
 
+ADVISERS: tuple[str, ...] = get_args(Adviser)
 MIN_PASSPHRASE = 12
 # zxcvbn's top score: about 10^10 guesses or more. The key it protects opens every
 # anonymous reporter's identity sealed to it.
@@ -57,10 +61,15 @@ def keygen(
     out: Annotated[Path, typer.Option(help="where to write the encrypted private key")],
     strength: Annotated[str, typer.Option(
         help=f"argon2id cost: {', '.join(STRENGTHS)}")] = "moderate",
+    adviser: Annotated[str, typer.Option(
+        help="whose key: integrity (VPI) or conduct (VPOO); each has their own")] = "integrity",
 ) -> None:
-    """Make a key pair; the private key is written encrypted under a passphrase."""
+    """Make a key pair; the private key is written encrypted under a passphrase. A new
+    key for an adviser who has one already is a rotation: see the hint it prints."""
     if strength not in STRENGTHS:
         raise typer.BadParameter(f"one of: {', '.join(STRENGTHS)}", param_hint="--strength")
+    if adviser not in ADVISERS:
+        raise typer.BadParameter(f"one of: {', '.join(ADVISERS)}", param_hint="--adviser")
     if out.exists():
         _fail(f"{out} exists; a key file is never overwritten")
     passphrase = _passphrase_from_environment() or typer.prompt(
@@ -73,17 +82,18 @@ def keygen(
         _fail(f"{out} exists; a key file is never overwritten")
     public = bytes(private.public_key)
     typer.echo(f"key_id      {key_id_of(public)}\npublic_key  {b64(public)}")
+    variable = f"MELDINGEN_{SETTING[adviser][1].upper()}"
     typer.echo(f"\nThe private key is in {out}, encrypted; keep it and its passphrase safe.\n"
                "Give intake the public key: add it as the last line of the file named by\n"
-               "MELDINGEN_ADVISER_PUBLIC_KEY_FILE (keep the older lines: they identify the\n"
+               f"{variable} (keep the older lines: they identify the\n"
                "meldingen sealed to older keys).", err=True)
 
 
 def reveal(
     melding_id: Annotated[str, typer.Argument(help="the melding's id")],
     key: Annotated[list[Path] | None, typer.Option(
-        help="key file; repeat for older keys (default in the embedded run: its "
-             "development key)")] = None,
+        help="key file; repeat for older keys or the other adviser's (default in the "
+             "embedded run: its development keys, VPI's and VPOO's)")] = None,
     token: Annotated[str | None, typer.Option(
         envvar="MELDINGEN_ADVISER_TOKEN", show_envvar=True,
         help="a confidential_adviser bearer token (the embedded run makes one)")] = None,
@@ -97,13 +107,13 @@ def reveal(
     adviser = AdviserSettings()
     # Only the embedded run has a development key, token and intake to fall back on.
     development = get_settings() if adviser.env == "development" else None
-    key_files = key or [_development_key(development)]
+    key_files = key or _development_keys(development)
     base = url or adviser.intake_url or _development_url(development)
     sealed = _fetch(base, melding_id, token or _development_token(development, sub))
     key_file = _key_file_for(sealed["key_id"], key_files)
     passphrase = _passphrase_from_environment(adviser)
     if passphrase is None:
-        if development and key_file == development_key_file(development.var_dir):
+        if development and key_file in _development_keys(development):
             passphrase = development.secret(None, None, "adviser_passphrase", "token")
         else:
             passphrase = typer.prompt(f"Passphrase for {key_file}", hide_input=True)
@@ -144,12 +154,16 @@ def _check_strength(passphrase: str) -> None:
               "unusual words is strong and easy to remember.".replace("  ", " "))
 
 
-def _development_key(development: Settings | None) -> Path:
-    path = None if development is None else development_key_file(development.var_dir)
-    if path is None or not path.exists():
-        _fail("no key file: pass --key FILE (the embedded run's development key exists "
+def _development_keys(development: Settings | None) -> list[Path]:
+    """The embedded run's key files, one per adviser: the sealed identity's key_id
+    picks the one that opens it."""
+    paths = [] if development is None else [
+        development_key_file(development.var_dir, adviser) for adviser in ADVISERS]
+    found = [path for path in paths if path.exists()]
+    if not found:
+        _fail("no key file: pass --key FILE (the embedded run's development keys exist "
               "only after intake started there)")
-    return path
+    return found
 
 
 def _development_token(development: Settings | None, sub: str | None) -> str:

@@ -7,7 +7,22 @@ from typing import Any
 
 import httpx
 
+from tests.browser.conftest import AXE
 from tests.support import MELDING
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' '))}));
+}"""
+
+def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The serious and critical violations axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_RUN)
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
 
 REPORTER = {"name": "Anna de Vries", "email": "anna.devries@example.org", "phone": "06 1234 5678"}
 

@@ -9,26 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, LiveIntake
+from tests.browser.conftest import LiveIntake
 from tests.browser.helpers import file_by_api, fill_melding, receipt_on
+from tests.browser.helpers import serious_axe_violations as axe_violations
 
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {runOnly: {type: 'tag',
-    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => n.target.join(' '))}));
-}"""
 FOCUS_VISIBLE = """() => {
   const style = getComputedStyle(document.activeElement);
   return style.outlineStyle !== 'none' || style.boxShadow !== 'none';
 }"""
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    """The serious and critical violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(AXE_RUN)
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def _shoot(page: Any, artifacts: Path, name: str) -> None:
@@ -42,25 +30,25 @@ def test_form_receipt_and_mailbox_have_no_serious_axe_violations(
     found: dict[str, list[dict[str, Any]]] = {}
 
     page.goto("/")
-    found["form"] = _axe(page)
+    found["form"] = axe_violations(page)
     _shoot(page, artifacts, "form")
 
     page.click("button[type=submit]")
-    found["form with errors"] = _axe(page)
+    found["form with errors"] = axe_violations(page)
     _shoot(page, artifacts, "form-errors")
 
     fill_melding(page, anonymous=True)
     page.click("button[type=submit]")
     code = receipt_on(page)
-    found["receipt"] = _axe(page)
+    found["receipt"] = axe_violations(page)
     _shoot(page, artifacts, "receipt")
 
     page.goto("/mailbox")
-    found["mailbox code"] = _axe(page)
+    found["mailbox code"] = axe_violations(page)
     page.fill("#receipt", code)
     page.click("button[type=submit]")
     page.wait_for_selector("#status")
-    found["mailbox"] = _axe(page)
+    found["mailbox"] = axe_violations(page)
     _shoot(page, artifacts, "mailbox")
 
     assert {name: v for name, v in found.items() if v} == {}
@@ -148,10 +136,10 @@ def test_english_pages_have_no_serious_axe_violations(axe_page: Any) -> None:
     page.goto("/?lang=en")
     page.click("button[type=submit]")
     assert page.title().startswith("Error: ")
-    found["form with errors"] = _axe(page)
+    found["form with errors"] = axe_violations(page)
     page.goto("/mailbox?lang=en")
     page.fill("#receipt", "1234")
     page.click("button[type=submit]")
     page.wait_for_selector("#receipt-error")  # sent once the proof of work is solved
-    found["mailbox code refused"] = _axe(page)
+    found["mailbox code refused"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}

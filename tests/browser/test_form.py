@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from nacl.exceptions import CryptoError
 from nacl.public import SealedBox
 
 from tests.browser.conftest import LiveIntake
@@ -40,7 +41,7 @@ def test_anonymous_melding_is_sealed_in_the_browser(page: Any, intake: LiveIntak
 
     # The request carries the sealed box and not one plaintext detail.
     assert fields["identity_sealed"][0]
-    assert fields["key_id"] == [intake.application.sealer.current]
+    assert fields["key_id"] == [intake.application.sealers["integrity"].current]
     assert _plaintext_in(fields) == []
     assert "name" not in fields and "email" not in fields and "phone" not in fields
 
@@ -52,6 +53,22 @@ def test_anonymous_melding_is_sealed_in_the_browser(page: Any, intake: LiveIntak
     # libsodium in the browser and PyNaCl agree: the adviser opens what the browser sealed.
     box = base64.b64decode(report.sealed_identity["sealed"])
     assert json.loads(SealedBox(intake.adviser_key).decrypt(box)) == REPORTER
+
+
+def test_undesirable_behaviour_is_sealed_to_the_conduct_advisers_key(
+    page: Any, intake: LiveIntake
+) -> None:
+    page.goto("/")
+    page.wait_for_function(
+        "document.getElementById('sealing-status').textContent.includes('browser')")
+    fill_melding(page, anonymous=True, identity=REPORTER)
+    page.check("#kind-undesirable_behaviour")
+    fields = _submit(page)
+    assert fields["key_id"] == [intake.application.sealers["conduct"].current]
+    assert _plaintext_in(fields) == []
+    box = base64.b64decode(_report(intake, receipt_on(page)).sealed_identity["sealed"])
+    with pytest.raises(CryptoError):  # the integrity adviser cannot open it
+        SealedBox(intake.adviser_key).decrypt(box)
 
 
 def test_anonymous_melding_without_javascript_is_sealed_by_the_server(

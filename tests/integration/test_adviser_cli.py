@@ -109,6 +109,14 @@ async def test_reveal_opens_the_identity_in_the_embedded_run(sqlite_settings: Se
         assert revealed.code == 0, revealed.err
         assert IDENTITY["name"] in revealed.out and IDENTITY["email"] in revealed.out
 
+        # The conduct adviser's (VPOO) melding opens with VPOO's own development key:
+        # the command handles both advisers and picks the key by the sealed key_id.
+        conduct = await intake.file({**ANONYMOUS, "kind": "undesirable_behaviour"})
+        by_vpoo = await meldingen(settings, "adviser", "reveal", conduct["id"],
+                                  "--sub", "vpoo-olga")
+        assert by_vpoo.code == 0, by_vpoo.err
+        assert IDENTITY["name"] in by_vpoo.out
+
         # The fetch is on record, with who asked.
         report = intake.app.state.parts.application.get_report(UUID(filed["id"]))
         assert [read["by"] for read in report.identity_reads] == ["vpi-karin"]

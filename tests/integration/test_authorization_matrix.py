@@ -30,11 +30,15 @@ SUBS = {"investigator": "ivan"}   # ivan is assigned to the case below
 
 #: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
 BODIES: dict[str, dict[str, Any]] = {
-    # on a reporter's behalf: the web channel needs no token
-    "/api/meldingen": {**MELDING, "channel": "manager"},
+    # on a reporter's behalf (the web channel needs no token); the channel follows from
+    # the role, so a confidential adviser, who must name theirs, meets 422 here
+    "/api/meldingen": {**MELDING, "received_how": "oral"},
     "/api/meldingen/{melding_id}/assessment": assessment(),
     "/api/meldingen/{melding_id}/decision": {"outcome": ["investigation"], "motivation": "m"},
     "/api/meldingen/{melding_id}/messages": {"body": "Een bericht."},
+    "/api/meldingen/{melding_id}/record": {"text": "Verslag van het gesprek."},
+    "/api/meldingen/{melding_id}/adviser-messages": {"body": "Een bericht."},
+    "/api/meldingen/{melding_id}/meetings": {"held_at": "2026-01-05T10:00:00Z"},
     "/api/cases/{case_id}/investigators": {"investigators": ["ivan"]},
     "/api/cases/{case_id}/conversation": {"minutes": "m"},
     "/api/cases/{case_id}/plan": {"text": "t"},
@@ -170,7 +174,7 @@ async def test_every_route_answers_every_role_as_the_table_says(
 
 #: the actions checked inside routes and applications rather than declared by a route
 #: ("staff.manage": the console's pages, walked for every role in test_console.py)
-FINER = {"melding.read_identity", "case.read_all", "staff.manage"}
+FINER = {"melding.read_identity", "case.read_all", "staff.manage", "record.handle_any"}
 
 
 async def test_the_finer_checks_follow_the_table_and_every_action_is_used(

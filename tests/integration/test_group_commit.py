@@ -18,9 +18,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from services.intake.adapters.group_commit import GroupCommit
-from services.intake.application import Draft, IntakeApplication, Submission
+from services.intake.application import Draft, Filing, IntakeApplication, Submission
 from services.intake.bootstrap import build_application
-from services.intake.filing import Filing
 from shared.errors import NotFound, Unavailable
 from tests.support import eventually, make_settings
 

@@ -140,6 +140,7 @@ def test_secrets_come_from_docker_secrets_never_from_the_file(name: str) -> None
 
 def test_service_specific_secrets_are_given_where_needed() -> None:
     assert "MELDINGEN_ADVISER_PUBLIC_KEY_FILE" in environment("intake")
+    assert "MELDINGEN_CONDUCT_ADVISER_PUBLIC_KEY_FILE" in environment("intake")
     assert "MELDINGEN_CHECKPOINT_KEY_FILE" in environment("reporting")
     assert "MELDINGEN_CONSOLE_SIGNING_KEY_FILE" in environment("console")
     assert environment("console")["MELDINGEN_CONSOLE_URL"].startswith("https://")

@@ -1,5 +1,6 @@
 """The confidential adviser's side of intake: the public key for sealing, the sealed
-identity (ciphertext only, every fetch recorded) and contact moments (counts only)."""
+identity (ciphertext only, every fetch recorded), contact moments (counts only), and
+the mailbox of the reporters whose meldingen the adviser registered."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from fastapi import APIRouter
 from services.intake.api.deps import Intake, MeldingId
 from services.intake.api.schemas import (
     AdviserKeyOut,
+    AdviserMailboxOut,
     ContactMomentIn,
     ContactMomentOut,
+    MailboxMessage,
+    ReplyIn,
+    ReplyOut,
     SealedIdentityOut,
 )
 from shared.auth import Principal
+from shared.contracts import Adviser
 from shared.crypto import b64
 from shared.deps import authorized
 
@@ -22,9 +28,11 @@ router = APIRouter(prefix="/api", tags=["adviser"])
 
 
 @router.get("/adviser-key", response_model=AdviserKeyOut)
-def adviser_key(intake: Intake) -> AdviserKeyOut:
-    """The current public key of the confidential adviser, for sealing in the browser."""
-    sealer = intake.sealer
+def adviser_key(intake: Intake, adviser: Adviser = "integrity") -> AdviserKeyOut:
+    """The current public key of a confidential adviser, for sealing in the browser: the
+    integrity adviser's (VPI), or with `adviser=conduct` the conduct adviser's (VPOO),
+    for a melding of undesirable behaviour."""
+    sealer = intake.sealers[adviser]
     return AdviserKeyOut(key_id=sealer.current, public_key=b64(sealer.public_keys[sealer.current]))
 
 
@@ -49,3 +57,28 @@ def contact_moment(
     moment_id = intake.record_contact_moment(adviser=body.adviser, theme=body.theme,
                                              on=body.date)
     return ContactMomentOut(id=str(moment_id))
+
+
+@router.post("/meldingen/{melding_id}/adviser-messages", status_code=201,
+             response_model=ReplyOut)
+def adviser_message(
+    body: ReplyIn,
+    melding_id: MeldingId,
+    intake: Intake,
+    principal: Annotated[Principal, authorized("mailbox.adviser")],
+) -> ReplyOut:
+    """The adviser who registered the melding writes in its reporter's mailbox."""
+    return ReplyOut(at=intake.adviser_writes(melding_id, body.body, by=principal.sub))
+
+
+@router.get("/meldingen/{melding_id}/adviser-messages", response_model=AdviserMailboxOut)
+def adviser_messages(
+    melding_id: MeldingId,
+    intake: Intake,
+    principal: Annotated[Principal, authorized("mailbox.adviser")],
+) -> AdviserMailboxOut:
+    """The adviser's messages to that reporter, and the reporter's replies."""
+    shown = intake.adviser_mailbox(melding_id, by=principal.sub)
+    return AdviserMailboxOut(messages=[
+        MailboxMessage(from_=m["from"], body=m["body"], at=m["at"], purpose=m["purpose"])
+        for m in shown])

@@ -11,9 +11,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.adapters.form_tokens import FormTokens
-from services.intake.application import IntakeApplication
-from services.intake.filing import Filing
-from services.intake.mailbox import MailboxLogin
+from services.intake.adapters.mailbox_login import MailboxLogin
+from services.intake.application import Filing, IntakeApplication
+from services.intake.views import MeetingRequests
 from shared.auth import InvalidToken
 from shared.deps import Unauthorized
 from shared.errors import NotFound
@@ -28,6 +28,7 @@ class IntakeParts:
     filing: Filing
     login: MailboxLogin
     form_tokens: FormTokens
+    meeting_requests: MeetingRequests
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -46,6 +47,10 @@ async def mailbox_login(parts: Parts) -> MailboxLogin:
 
 async def filing(parts: Parts) -> Filing:
     return parts.filing
+
+
+async def meeting_requests(parts: Parts) -> MeetingRequests:
+    return parts.meeting_requests
 
 
 async def mailbox_melding(
@@ -79,3 +84,4 @@ Filer = Annotated[Filing, Depends(filing)]
 Login = Annotated[MailboxLogin, Depends(mailbox_login)]
 MailboxHolder = Annotated[UUID, Depends(mailbox_melding)]
 MeldingId = Annotated[UUID, Depends(melding_id)]
+MeetingRequestsView = Annotated[MeetingRequests, Depends(meeting_requests)]

@@ -7,10 +7,14 @@ from fastapi import APIRouter, Request
 from services.intake.api.deps import Intake, Login, MailboxHolder, client_address
 from services.intake.api.schemas import (
     ChallengeOut,
+    IdentityConsentIn,
     MailboxLoginIn,
     MailboxMessage,
     MailboxOut,
+    MailboxRecord,
     MailboxTokenOut,
+    MeetingRequestOut,
+    RecordAnswerIn,
     ReplyIn,
     ReplyOut,
 )
@@ -38,13 +42,20 @@ def login(body: MailboxLoginIn, request: Request, mailbox: Login) -> MailboxToke
 
 @router.get("", response_model=MailboxOut)
 def read(melding_id: MailboxHolder, intake: Intake) -> MailboxOut:
-    """What the reporter may see: the status and every message either way."""
+    """What the reporter may see: the status, every message either way, the latest
+    version of the record of an oral or in-person melding, and an open meeting request."""
     report = intake.get_report(melding_id)
+    latest = report.record_versions[-1] if report.record_versions else None
     return MailboxOut(
         id=str(melding_id),
         status=report.status,
         messages=[MailboxMessage(from_=m["from"], body=m["body"], at=m["at"],
                                  purpose=m["purpose"]) for m in report.messages],
+        record=MailboxRecord(version=latest["version"], text=latest["text"], at=latest["at"],
+                             status=report.record_status) if latest and report.record_status
+        else None,
+        meeting_requested=report.meeting_request is not None,
+        identity_consent=report.identity_consent,
     )
 
 
@@ -52,3 +63,23 @@ def read(melding_id: MailboxHolder, intake: Intake) -> MailboxOut:
 def reply(body: ReplyIn, melding_id: MailboxHolder, intake: Intake) -> ReplyOut:
     """The reporter answers or adds information; the meldpunt receives it in triage."""
     return ReplyOut(at=intake.reply(melding_id, body.body))
+
+
+@router.post("/record", status_code=201, response_model=ReplyOut)
+def answer_record(body: RecordAnswerIn, melding_id: MailboxHolder, intake: Intake) -> ReplyOut:
+    """The reporter approves the record's latest version or sends corrections to it."""
+    return ReplyOut(at=intake.answer_record(melding_id, body.version, approved=body.approved,
+                                            corrections=body.corrections))
+
+
+@router.post("/meeting-request", status_code=201, response_model=MeetingRequestOut)
+def request_meeting(melding_id: MailboxHolder, intake: Intake) -> MeetingRequestOut:
+    """The reporter asks to meet in person."""
+    return MeetingRequestOut(due_by=intake.request_meeting(melding_id))
+
+
+@router.post("/identity-consent", status_code=201, response_model=ReplyOut)
+def identity_consent(body: IdentityConsentIn, melding_id: MailboxHolder,
+                     intake: Intake) -> ReplyOut:
+    """A named reporter gives or withdraws consent to pass their identity on."""
+    return ReplyOut(at=intake.record_identity_consent(melding_id, body.given))

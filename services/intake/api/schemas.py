@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 from services.intake.application import Submission
-from services.intake.domain.report import Status
-from shared.contracts import Adviser, Channel, Kind, Theme
+from services.intake.domain.report import MeetingVia, RecordStatus, Status
+from shared.auth import Principal
+from shared.contracts import Adviser, Channel, Kind, Language, ReceivedHow, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -36,16 +45,46 @@ class MeldingIn(BaseModel):
     key_id: Annotated[str, StringConstraints(max_length=64)] | None = None
     involved: Annotated[list[Short], Field(max_length=50)] = []
     occurred: date | None = None
-    channel: Channel = "web"
+    channel: Channel | None = Field(
+        default=None, description="`web` for a reporter; staff register under their role's "
+        "channel (a confidential adviser names theirs), which may be left out otherwise")
+    received_at: AwareDatetime | None = Field(
+        default=None, description="staff on a reporter's behalf: when they received the "
+        "melding (the terms run from then); by default, now")
+    received_how: ReceivedHow | None = Field(
+        default=None, description="staff on a reporter's behalf: `written`, `oral` (phone "
+        "or voice message) or `in_person`; by default `written`")
+    received_reason: Short | None = Field(
+        default=None, description="why a melding received more than 3 days ago is "
+        "registered only now (required then)")
 
-    def submission(self) -> Submission:
-        """The command to file, as the API and the web form both hand it on."""
+    meeting_requested: StrictBool = Field(
+        default=False, description="the reporter asks to meet in person; the request "
+        "waits in `GET /api/meeting-requests` until a meeting is recorded")
+
+    language: Language = Field(
+        default="nl", description="the reporter's language (`nl` or `en`): the mailbox's "
+        "acknowledgement is written in it")
+
+    def on_behalf(self) -> bool:
+        """Whether this is a staff member's registration on a reporter's behalf."""
+        return self.channel not in (None, "web") or any(
+            value is not None
+            for value in (self.received_at, self.received_how, self.received_reason))
+
+    def submission(self, registrar: Principal | None = None) -> Submission:
+        """The command to file, as the API and the web form both hand it on;
+        `registrar` is the staff member who registers it on the reporter's behalf."""
         identity = self.identity.model_dump(exclude_none=True) if self.identity else None
         return Submission(
             kind=self.kind, theme=self.theme, description=self.description,
             anonymous=self.anonymous, channel=self.channel, involved=tuple(self.involved),
             occurred=self.occurred, identity=identity or None,
             identity_sealed=self.identity_sealed, key_id=self.key_id,
+            received_by=registrar.sub if registrar else None,
+            registered_as=registrar.role if registrar else None, received_at=self.received_at,
+            received_how=self.received_how or "written", received_reason=self.received_reason,
+            meeting_requested=self.meeting_requested, language=self.language,
         )
 
 
@@ -91,16 +130,100 @@ class MailboxTokenOut(BaseModel):
 class MailboxMessage(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: Literal["meldpunt", "reporter"] = Field(alias="from")
+    from_: Literal["meldpunt", "reporter", "confidential_adviser"] = Field(alias="from")
     body: str
     at: datetime
     purpose: Literal["acknowledgement", "message", "feedback", "reply"]
+
+
+class RecordVersion(BaseModel):
+    version: int
+    text: str
+    at: datetime
+
+
+class MailboxRecord(BaseModel):
+    """The latest version of the record of an oral or in-person melding."""
+
+    version: int
+    text: str
+    at: datetime
+    status: RecordStatus = Field(description="`awaiting_reporter`: approve it or send "
+                                 "corrections; `corrections_sent`; `approved`")
 
 
 class MailboxOut(BaseModel):
     id: str
     status: Status
     messages: list[MailboxMessage]
+    record: MailboxRecord | None = Field(
+        default=None, description="the record of an oral or in-person melding, if any")
+    meeting_requested: bool = Field(
+        default=False, description="a meeting was asked for and has not taken place yet")
+    identity_consent: bool | None = Field(
+        default=None, description="a named reporter's answer to whether their identity "
+        "may be passed on beyond the meldpunt; null: not answered (which counts as no)")
+
+
+class IdentityConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    given: StrictBool = Field(description="true: the identity may be passed on (for "
+                              "example to investigators); false: only the meldpunt sees it")
+
+
+class RecordAnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[int, Field(ge=1)] = Field(description="the version answered")
+    approved: StrictBool
+    corrections: Text | None = Field(
+        default=None, description="what to correct; required when `approved` is false")
+
+
+class MeetingRequestOut(BaseModel):
+    due_by: datetime = Field(description="the end of the term to meet by")
+
+
+class RecordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+
+
+class RecordWrittenOut(BaseModel):
+    version: int
+
+
+class RecordResponse(BaseModel):
+    version: int
+    approved: bool
+    corrections: str | None = None
+    at: datetime
+
+
+class RecordOut(BaseModel):
+    status: RecordStatus | None = Field(description="None until a first version")
+    versions: list[RecordVersion]
+    responses: list[RecordResponse] = Field(description="the reporter's, per version")
+
+
+class MeetingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    held_at: AwareDatetime
+
+
+class WaitingMeeting(BaseModel):
+    melding_id: str
+    via: MeetingVia
+    requested_at: datetime
+    due_by: datetime
+    overdue: bool
+
+
+class MeetingRequestsOut(BaseModel):
+    items: list[WaitingMeeting]
 
 
 class ReplyIn(BaseModel):
@@ -111,6 +234,10 @@ class ReplyIn(BaseModel):
 
 class ReplyOut(BaseModel):
     at: datetime
+
+
+class AdviserMailboxOut(BaseModel):
+    messages: list[MailboxMessage] = Field(description="the adviser's and the reporter's")
 
 
 class ContactMomentIn(BaseModel):

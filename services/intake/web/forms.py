@@ -7,6 +7,7 @@ in the reporter's language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -19,7 +20,7 @@ from services.intake.domain.report import refusals
 from shared.errors import InvalidInput
 
 FIELDS = ("kind", "theme", "description", "occurred", "involved", "anonymous",
-          "name", "email", "phone")
+          "name", "email", "phone", "meeting")
 IDENTITY_FIELDS = ("name", "email", "phone")
 Sealing = Literal["browser", "server", "none", "named"]
 
@@ -34,7 +35,8 @@ class MeldingForm:
     sealing: Sealing = "none"
 
 
-def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
+def parse_melding(posted: dict[str, str], today: date, lang: str = "nl") -> MeldingForm:
+    """The melding the form describes; `lang` is the page's, the reporter's language."""
     values = {name: posted.get(name, "").strip() for name in FIELDS}
     values["identity_sealed"] = posted.get("identity_sealed", "").strip()
     values["key_id"] = posted.get("key_id", "").strip()
@@ -64,6 +66,8 @@ def parse_melding(posted: dict[str, str], today: date) -> MeldingForm:
         "identity": identity or None,
         "identity_sealed": sealed or None,
         "key_id": (values["key_id"] or None) if sealed else None,
+        "meeting_requested": values["meeting"] == "yes",
+        "language": lang,
     }
     try:
         body = MeldingIn.model_validate(payload)
@@ -98,7 +102,18 @@ def field_of(loc: tuple[int | str, ...] | list[str]) -> str:
 
 
 def _date(text: str) -> date | None:
+    """The day typed as the Dutch page asks (15-03-2024, also 15-3-2024 or with slashes
+    or dots) or as a browser's date input sends it (2024-03-15)."""
+    if not text:
+        return None
     try:
-        return date.fromisoformat(text) if text else None
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+    if parts is None:
+        return None
+    try:
+        return date(int(parts[3]), int(parts[2]), int(parts[1]))
     except ValueError:
         return None

@@ -7,6 +7,7 @@ response body and nowhere else (no redirect, no URL, no cookie, no log line).
 from __future__ import annotations
 
 import base64
+from typing import get_args
 
 from eventsourcing.persistence import PersistenceError
 from fastapi import APIRouter, Request
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from services.intake.adapters.receipts import grouped
 from services.intake.api.deps import Filer, Intake
 from services.intake.application import IntakeApplication
+from services.intake.domain.reception import adviser_for
 from services.intake.web.forms import MeldingForm, error_field, parse_melding
 from services.intake.web.rendering import (
     cross_site,
@@ -23,6 +25,7 @@ from services.intake.web.rendering import (
     render,
 )
 from services.intake.web.texts import language
+from shared.contracts import Kind
 from shared.errors import InvalidInput, Unavailable
 from shared.terms import local_date
 
@@ -48,7 +51,7 @@ async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLRespons
     """File the melding and show its receipt, or show the form again with its errors."""
     posted = await posted_fields(request)
     lang = language(posted.get("lang"))
-    melding = parse_melding(posted, local_date(intake.clock.now()))
+    melding = parse_melding(posted, local_date(intake.clock.now()), lang)
     if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
         melding.errors = {"form": "form"}
         return _form(request, intake, lang, melding, status_code=403)
@@ -70,6 +73,10 @@ async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLRespons
                   sealing=melding.sealing)
 
 
+#: Whose key the script seals to for each kind (the domain's rule, rendered once).
+ADVISER_OF_KIND = {kind: adviser_for(kind, "web") for kind in get_args(Kind)}
+
+
 def _form(
     request: Request,
     intake: IntakeApplication,
@@ -77,10 +84,12 @@ def _form(
     melding: MeldingForm,
     status_code: int = 200,
 ) -> HTMLResponse:
-    sealer = intake.sealer
+    # Both advisers' keys: the script seals to the one the chosen kind goes to.
+    keys = {adviser: (sealer.current, base64.b64encode(sealer.public_keys[sealer.current])
+                      .decode()) for adviser, sealer in intake.sealers.items()}
     return render(
         request, "form.html", lang, status_code=status_code, switch="/",
         values=melding.values, errors=melding.errors, anchors=ANCHORS,
-        adviser_key=base64.b64encode(sealer.public_keys[sealer.current]).decode(),
-        key_id=sealer.current, today=local_date(intake.clock.now()).isoformat(),
+        adviser_keys=keys, adviser_of_kind=ADVISER_OF_KIND,
+        today=local_date(intake.clock.now()).isoformat(),
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.intake.web.mailbox_texts import MAILBOX_EN, MAILBOX_NL
+
 LANGUAGES = ("nl", "en")
 
 NL: dict[str, Any] = {
@@ -15,6 +17,8 @@ NL: dict[str, Any] = {
     "skip": "Naar de inhoud",
     "other_language": ("en", "English"),
     "form_title": "Een vermoeden melden",
+    "mailbox_link_intro": "Heeft u al gemeld?",
+    "mailbox_link": "Open uw berichtenbox met uw code",
     "intro": (
         "Ziet u iets wat niet klopt binnen onze organisatie? Hier kunt u het melden. "
         "Dat kan met uw naam of anoniem. U krijgt een code waarmee u later berichten "
@@ -94,7 +98,8 @@ NL: dict[str, Any] = {
     "description_label": "Wat is er gebeurd?",
     "description_hint": "Beschrijf wat u zag of hoorde, waar het was en wie het weten.",
     "occurred_label": "Wanneer gebeurde het?",
-    "occurred_hint": "De datum, of ongeveer. Weet u het niet, laat het dan leeg.",
+    "occurred_hint": "Dag-maand-jaar, bijvoorbeeld 15-03-2024, of ongeveer. Weet u het "
+                     "niet, laat het dan leeg.",
     "involved_label": "Wie zijn erbij betrokken?",
     "involved_hint": "Personen of afdelingen, één per regel.",
     "anonymous_legend": "Wilt u anoniem melden?",
@@ -120,6 +125,8 @@ NL: dict[str, Any] = {
         "Uw contactgegevens zijn al versleuteld en blijven bewaard. Vult u ze opnieuw in, "
         "dan vervangen ze de versleutelde gegevens."
     ),
+    "meeting_label": "Ik wil mijn melding graag in een gesprek toelichten",
+    "meeting_hint": "Het meldpunt neemt dan contact met u op via uw berichtenbox.",
     "submit": "Melding versturen",
     "error": {
         "form": "Het formulier is verlopen of al verstuurd. Controleer alles en verstuur "
@@ -127,7 +134,8 @@ NL: dict[str, Any] = {
         "kind": "Kies wat u wilt melden.",
         "theme": "Kies een onderwerp.",
         "description": "Beschrijf wat er is gebeurd (hoogstens 20.000 tekens).",
-        "occurred": "Vul een datum in die niet in de toekomst ligt, of laat het leeg.",
+        "occurred": "Vul een datum in als dag-maand-jaar (15-03-2024) die niet in de "
+                    "toekomst ligt, of laat het leeg.",
         "involved": "Noem hoogstens 50 personen of afdelingen, elk in hoogstens 200 tekens.",
         "anonymous": "Kies of u anoniem meldt of met uw naam.",
         "name": "Vul uw naam in (hoogstens 200 tekens), of kies voor anoniem melden.",
@@ -157,39 +165,7 @@ NL: dict[str, Any] = {
     ),
     "sealed_none": "U heeft anoniem gemeld zonder contactgegevens.",
     "named": "U heeft met uw naam gemeld. Het meldpunt kan uw naam en contactgegevens lezen.",
-    "mailbox_title": "Uw berichtenbox",
-    "mailbox_intro": "Vul de code in die u kreeg toen u uw melding deed.",
-    "receipt_field": "Uw code (16 cijfers)",
-    "receipt_hint": "Spaties mogen, bijvoorbeeld 1234 5678 9012 3456.",
-    "open": "Berichtenbox openen",
-    "mailbox_error": {
-        "receipt": "Deze code kennen wij niet. Controleer de 16 cijfers en probeer het "
-                   "opnieuw.",
-        "body": "Schrijf een bericht (hoogstens 20.000 tekens).",
-        "session": "Uw berichtenbox is gesloten omdat het te lang geleden is. Vul uw code "
-                   "opnieuw in.",
-        "too_many": "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.",
-        "closed": "De behandeling is afgerond; u kunt geen berichten meer sturen.",
-        "form": "Dit formulier is verlopen of al verstuurd. Probeer het opnieuw.",
-    },
-    "purposes": {"acknowledgement": "ontvangstbevestiging", "feedback": "terugkoppeling"},
-    "status_label": "Stand van zaken",
-    "statuses": {
-        "received": "Uw melding is ontvangen.",
-        "acknowledged": "Uw melding is ontvangen en bevestigd.",
-        "feedback_given": "U heeft bericht gekregen over wat er met uw melding gebeurt.",
-        "closed": "De behandeling van uw melding is afgerond. U kunt geen berichten meer "
-                  "sturen.",
-    },
-    "status_other": "Uw melding is in behandeling.",
-    "messages_title": "Berichten",
-    "no_messages": "Er zijn nog geen berichten.",
-    "from": {"meldpunt": "Meldpunt", "reporter": "U", "confidential_adviser":
-             "Vertrouwenspersoon"},
-    "reply_label": "Uw antwoord of aanvullende informatie",
-    "send": "Bericht versturen",
-    "sent": "Uw bericht is verstuurd.",
-    "close_hint": "Klaar? Sluit dan dit venster, zeker op een gedeelde computer.",
+    **MAILBOX_NL,
 }
 
 EN: dict[str, Any] = {
@@ -197,6 +173,8 @@ EN: dict[str, Any] = {
     "skip": "Skip to content",
     "other_language": ("nl", "Nederlands"),
     "form_title": "Report a concern",
+    "mailbox_link_intro": "Already made a report?",
+    "mailbox_link": "Open your mailbox with your code",
     "intro": (
         "Have you seen something wrong in our organisation? You can report it here, with "
         "your name or anonymously. You will get a code to read and answer messages later."
@@ -301,6 +279,8 @@ EN: dict[str, Any] = {
         "Your contact details are already encrypted and kept. If you fill them in again, "
         "they replace the encrypted ones."
     ),
+    "meeting_label": "I would like to explain my report in a meeting",
+    "meeting_hint": "The reporting office will then contact you through your mailbox.",
     "submit": "Send report",
     "error": {
         "form": "The form has expired or was already sent. Please check everything and "
@@ -339,38 +319,7 @@ EN: dict[str, Any] = {
     "sealed_none": "You reported anonymously without contact details.",
     "named": "You reported with your name. The reporting office can read your name and "
              "contact details.",
-    "mailbox_title": "Your mailbox",
-    "mailbox_intro": "Enter the code you were given when you made your report.",
-    "receipt_field": "Your code (16 digits)",
-    "receipt_hint": "Spaces are fine, for example 1234 5678 9012 3456.",
-    "open": "Open mailbox",
-    "mailbox_error": {
-        "receipt": "We do not know this code. Check the 16 digits and try again.",
-        "body": "Write a message (at most 20,000 characters).",
-        "session": "Your mailbox was closed because it was open too long. Enter your code "
-                   "again.",
-        "too_many": "Too many attempts. Wait a quarter of an hour and try again.",
-        "closed": "The handling has been completed; you can no longer send messages.",
-        "form": "This form has expired or was already sent. Please try again.",
-    },
-    "purposes": {"acknowledgement": "acknowledgement of receipt", "feedback": "feedback"},
-    "status_label": "Where things stand",
-    "statuses": {
-        "received": "Your report has been received.",
-        "acknowledged": "Your report has been received and acknowledged.",
-        "feedback_given": "You have been told what is being done with your report.",
-        "closed": "The handling of your report has been completed. You can no longer send "
-                  "messages.",
-    },
-    "status_other": "Your report is being handled.",
-    "messages_title": "Messages",
-    "no_messages": "There are no messages yet.",
-    "from": {"meldpunt": "Reporting office", "reporter": "You", "confidential_adviser":
-             "Confidential adviser"},
-    "reply_label": "Your answer or additional information",
-    "send": "Send message",
-    "sent": "Your message has been sent.",
-    "close_hint": "Done? Close this window, certainly on a shared computer.",
+    **MAILBOX_EN,
 }
 
 TEXTS = {"nl": NL, "en": EN}

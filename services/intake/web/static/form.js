@@ -73,12 +73,15 @@
       invalid[0].focus();
       return;
     }
-    var key = sodium.from_base64(form.getAttribute("data-adviser-key"),
+    // Each kind names the adviser it goes to (VPI or VPOO), each with their own key.
+    var kind = form.querySelector("input[name=kind]:checked");
+    var prefix = kind && kind.getAttribute("data-adviser") === "conduct" ? "data-conduct-" : "data-";
+    var key = sodium.from_base64(form.getAttribute(prefix + "adviser-key"),
       sodium.base64_variants.ORIGINAL);
     var sealed = sodium.crypto_box_seal(sodium.from_string(JSON.stringify(identity)), key);
     form.elements.identity_sealed.value = sodium.to_base64(sealed,
       sodium.base64_variants.ORIGINAL);
-    form.elements.key_id.value = form.getAttribute("data-key-id");
+    form.elements.key_id.value = form.getAttribute(prefix + "key-id");
     // Disabled fields are not sent: only the sealed box leaves the browser.
     identityFields.forEach(function (name) {
       form.elements[name].disabled = true;

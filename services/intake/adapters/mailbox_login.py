@@ -11,10 +11,12 @@ the same whether or not a code exists. See docs/privacy.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from uuid import UUID
+
 from services.intake.adapters.mailbox_tokens import MailboxTokens
 from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
-from services.intake.application import IntakeApplication
 from shared.errors import DomainError
 
 
@@ -35,14 +37,14 @@ SLOW_DOWN = "Too many attempts; wait a while before trying again."
 class MailboxLogin:
     def __init__(
         self,
-        intake: IntakeApplication,
+        find_by_receipt: Callable[[str], UUID | None],
         tokens: MailboxTokens,
         *,
         proof_of_work: ProofOfWork,
         failures_per_client: AttemptCounter,
         logins_per_melding: AttemptCounter,
     ) -> None:
-        self._intake = intake
+        self._find_by_receipt = find_by_receipt
         self.tokens = tokens
         self.proof_of_work = proof_of_work
         self._failures = failures_per_client
@@ -55,7 +57,7 @@ class MailboxLogin:
         # Taken before the code is checked, so parallel attempts cannot pass the limit.
         if not proven and not self._failures.acquire(client):
             raise TooManyAttempts(SLOW_DOWN)
-        melding_id = self._intake.find_by_receipt(code)
+        melding_id = self._find_by_receipt(code)
         if melding_id is None:
             raise ReceiptRefused(REFUSED)
         if not proven:
