@@ -26,6 +26,7 @@ from shared.contracts import (
     MeldingStatus,
     MessagePurpose,
     Outcome,
+    ReceivedHow,
     Severity,
     Theme,
 )
@@ -46,7 +47,7 @@ def test_every_value_shown_has_a_label_in_both_languages() -> None:
                     "severities": Severity, "statuses": MeldingStatus,
                     "conclusions": Conclusion, "measure_kinds": MeasureKind,
                     "targets": MeasureTarget, "purposes": MessagePurpose,
-                    "advisers": Adviser}
+                    "advisers": Adviser, "received_hows": ReceivedHow}
     for t in TEXTS.values():
         for key, vocabulary in vocabularies.items():
             assert set(t[key]) == set(get_args(vocabulary)), key

@@ -5,6 +5,7 @@ address: the person hands it on to the reporter."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, get_args
 
 from fastapi import APIRouter, Request
@@ -15,12 +16,14 @@ from services.console.web import browser
 from services.console.web.access import SignedIn
 from services.console.web.pages import form_errors, person_for, services
 from services.console.web.rendering import first, posted_fields, render
-from shared.contracts import Adviser, Kind, Theme
+from shared.contracts import Adviser, Kind, ReceivedHow, Theme
+from shared.terms import LOCAL
 
 router = APIRouter(include_in_schema=False)
 
 MELDING: tuple[str, ...] = ("channel", "kind", "theme", "description", "anonymous",
-                            "involved", "occurred", "name", "email", "phone")
+                            "involved", "occurred", "name", "email", "phone", "received_at",
+                            "received_how", "received_reason")
 CONTACT: tuple[str, ...] = ("adviser", "theme", "date")
 #: The channels a registering role reports through (the channel says who received it).
 CHANNELS = {"confidential_adviser": ("confidential_adviser_integrity",
@@ -37,7 +40,8 @@ def _page(request: Request, person: SignedIn, acting: Acting, *, status_code: in
                   channels=CHANNELS[acting.role],
                   may_record_contact=person.may("contact_moment.record"),
                   vocab={"kinds": get_args(Kind), "themes": get_args(Theme),
-                         "advisers": get_args(Adviser)}, **context)
+                         "advisers": get_args(Adviser), "received": get_args(ReceivedHow)},
+                  **context)
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -52,8 +56,12 @@ def register_page(request: Request) -> Response:
 def _melding(posted: dict[str, list[str]]) -> dict[str, Any]:
     """The request as typed: intake judges it."""
     body: dict[str, Any] = {name: first(posted, name).strip()
-                            for name in ("channel", "kind", "theme", "description", "occurred")
+                            for name in ("channel", "kind", "theme", "description", "occurred",
+                                         "received_how", "received_reason")
                             if first(posted, name).strip()}
+    received = first(posted, "received_at").strip()
+    if received:
+        body["received_at"] = _local(received)
     body["anonymous"] = {"true": True, "false": False}.get(first(posted, "anonymous"),
                                                            first(posted, "anonymous"))
     body["involved"] = [line.strip() for line in first(posted, "involved").splitlines()
@@ -64,6 +72,15 @@ def _melding(posted: dict[str, list[str]]) -> dict[str, Any]:
     if identity and body["anonymous"] is False:
         body["identity"] = identity
     return body
+
+
+def _local(moment: str) -> str:
+    """A browser's date and time (no zone) as the organisation's local time; anything
+    else as typed, for intake to refuse."""
+    try:
+        return datetime.fromisoformat(moment).replace(tzinfo=LOCAL).isoformat()
+    except ValueError:
+        return moment
 
 
 @router.post("/register", response_class=HTMLResponse)
