@@ -30,7 +30,7 @@ from shared.clock import MovableClock
 from shared.config import Settings
 from tests.browser.conftest import Watched, browsing, serving
 from tests.browser.helpers import fill_melding, receipt_on
-from tests.browser.test_accessibility import _axe
+from tests.browser.helpers import serious_axe_violations as _axe
 from tests.browser.test_console import enrol, sign_in
 from tests.consoleflows import add
 from tests.support import NatsServer, make_settings
