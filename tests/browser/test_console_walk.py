@@ -282,6 +282,14 @@ def test_the_conversation_branch_and_an_inadmissible_melding(
         until(meldpunt, first_url, lambda p: "In maart, na de aanbesteding."
               in p.inner_text("#messages"))
         w.check(meldpunt, "conversation")
+        # On a phone (or at 200 % zoom) nothing but the queue's table scrolls sideways.
+        meldpunt.set_viewport_size({"width": 360, "height": 740})
+        for url in ("/queue", first_url):
+            meldpunt.goto(url)
+            assert meldpunt.evaluate(
+                "document.documentElement.scrollWidth <= window.innerWidth"), url
+        meldpunt.screenshot(path=str(artifacts / "walk-melding-phone.png"), full_page=True)
+        meldpunt.set_viewport_size({"width": 1280, "height": 720})
         for choice in ("admissible-true", "reasonable_grounds-true", "code_violation-false",
                        "severity-low", "advice-conversation"):
             meldpunt.check(f"#{choice}")
