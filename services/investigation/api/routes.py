@@ -152,4 +152,5 @@ def _case(case: Case) -> CaseOut:
         interviews=case.interviews, evidence=case.evidence, draft_report=case.draft_report,
         response=case.response, final_report=case.final_report, measures=case.measures,
         history=[HistoryEntry(**h) for h in case.history],
+        response_term_ends=case.response_term_ends, steps=case.steps,
     )

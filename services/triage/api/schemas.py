@@ -121,3 +121,7 @@ class MeldingOut(BaseModel):
     closing: dict[str, Any] | None
     messages: list[MessageOut]
     history: list[HistoryEntry]
+    steps: list[str] = Field(
+        default_factory=list,
+        description="the commands the melding's current status allows (assess, decide, "
+                    "message_reporter, ...)")
