@@ -107,9 +107,12 @@ class Stack:
             env["MELDINGEN_DATABASE_URL"] = self.database_url
         return env
 
-    def start_service(self, service: str) -> Process:
+    def start_service(self, service: str, **extra: str) -> Process:
+        """`extra`: more settings; the console is told its own address too."""
         port = natsserver.free_port()
-        env = self.env(**{f"MELDINGEN_{service.upper()}_PORT": str(port)})
+        if service == "console":
+            extra.setdefault("MELDINGEN_CONSOLE_URL", f"http://127.0.0.1:{port}")
+        env = self.env(**{f"MELDINGEN_{service.upper()}_PORT": str(port)}, **extra)
         return self._start(service, [sys.executable, "-m", "shared.cli", "serve", service],
                            env, port, ready="/readyz")
 

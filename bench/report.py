@@ -108,6 +108,16 @@ def render(name: str, db: dict[str, Any]) -> str:
                      f"{queue['triage_consume_per_s']:,.0f}/s through its consumer; "
                      f"mixed c16 {m['throughput_per_s']}/s; peak RSS "
                      f"{queue['triage_peak_rss_mib']} MiB")
+    console = db.get("console")
+    if console:
+        rows = [[name, r["ok"], *_lat(r), sum(r["errors"].values())]
+                for name, r in console["pages"].items()]
+        m = console["mixed_c16"]
+        rows.append(["mixed, c16", m["ok"], *_lat(m), sum(m["errors"].values())])
+        parts.append(table([f"console /queue at {console['meldingen']:,} (c1)", "n",
+                            "p50 ms", "p95 ms", "p99 ms", "errors"], rows))
+        parts.append(f"mixed c16 {m['throughput_per_s']}/s; console peak RSS "
+                     f"{console['console_peak_rss_mib']} MiB")
     mailbox = db.get("mailbox")
     if mailbox:
         rows = [[key, mailbox[key]["ok"], mailbox[key]["throughput_per_s"], *_lat(mailbox[key]),

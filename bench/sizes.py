@@ -17,6 +17,7 @@ class Sizes:
     jetstream_count: int = 4000
     queue_meldingen: int = 100_000
     queue_requests: int = 300
+    console_meldingen: int = 10_000  # in triage behind the console's queue page
     replay_events: tuple[int, ...] = (100_000, 1_000_000)
     mailbox_receipts: int = 2000
     mailbox_requests: int = 8000  # half at concurrency 1, half at 16
@@ -26,5 +27,6 @@ FULL = Sizes()
 QUICK = Sizes(
     concurrencies=(1, 4), intake_count=40, intake_seconds=5.0, warmup=5, store_count=50,
     store_seconds=2.0, propagation_rate=20, jetstream_count=50, queue_meldingen=300,
-    queue_requests=20, replay_events=(2000,), mailbox_receipts=10, mailbox_requests=20,
+    queue_requests=20, console_meldingen=100, replay_events=(2000,), mailbox_receipts=10,
+    mailbox_requests=20,
 )

@@ -43,6 +43,11 @@ def checks(db: dict[str, Any]) -> list[Check]:
                             worst <= 50))
         found.append(_check("queue: meldingen not taken in within the bound",
                             queue["not_taken_in"], "0", queue["not_taken_in"] == 0))
+    console = db.get("console")
+    if console:
+        worst = max(q["latency"]["p99_ms"] or 0 for q in console["pages"].values())
+        found.append(_check(f"console queue page p99 ms at {console['meldingen']:,}", worst,
+                            "<= 100", worst <= 100))
     mailbox = db.get("mailbox")
     if mailbox:
         p99 = mailbox["c16"]["latency"]["p99_ms"]

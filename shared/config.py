@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     reporting_port: int = 8004
     console_port: int = 8005
     nats_port: int = 14222
+    # Where the console reaches the four services' APIs (by default the embedded
+    # run's address on their port).
+    intake_api_url: str | None = None
+    triage_api_url: str | None = None
+    investigation_api_url: str | None = None
+    reporting_api_url: str | None = None
 
     # Staff authentication: tokens signed with an asymmetric key (the console's, or the
     # organisation's identity provider), verified against public keys only: a JWKS file
@@ -206,6 +212,10 @@ class Settings(BaseSettings):
 
     def port_of(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))
+
+    def api_url_of(self, service: str) -> str:
+        own = getattr(self, f"{service}_api_url")
+        return str(own).rstrip("/") if own else f"http://127.0.0.1:{self.port_of(service)}"
 
     def database_url_of(self, service: str) -> str:
         """The event store of one service: its own override, the shared server, or SQLite."""

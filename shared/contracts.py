@@ -96,6 +96,8 @@ MeasureTarget = Literal["person", "process"]
 Severity = Literal["low", "medium", "high"]
 Adviser = Literal["integrity", "conduct"]
 MessagePurpose = Literal["message", "feedback"]
+#: Where a melding stands in triage (its queue's status filter).
+MeldingStatus = Literal["received", "assessed", "decided", "closed"]
 # "police_report": a decision for a police report only, with no case to follow.
 ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
 

@@ -179,11 +179,12 @@ def listed(service: RunningService, sub: str, *roles: str, name: str | None = No
 
 @asynccontextmanager
 async def running(
-    service: str, settings: Settings, clock: Clock | None = None
+    service: str, settings: Settings, clock: Clock | None = None, **wiring: Any
 ) -> AsyncIterator[RunningService]:
-    """One service in this process: its HTTP API (through ASGI), relay and inbox."""
+    """One service in this process: its HTTP API (through ASGI), relay and inbox.
+    `wiring`: more of its `create_app`'s arguments (the console's `transports`)."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
-    app: FastAPI = bootstrap.create_app(settings, clock=clock)
+    app: FastAPI = bootstrap.create_app(settings, clock=clock, **wiring)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                base_url=f"http://{service}.test")
     async with app.router.lifespan_context(app), client:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import httpx
 from fastapi import FastAPI
 
 from services.console.adapters.links import base_url
 from services.console.adapters.oidc import OidcClient
 from services.console.adapters.passwords import Passwords
+from services.console.adapters.services import Services
 from services.console.adapters.sessions import SessionStore
 from services.console.adapters.signing import TokenSigner, load_signing_key
 from services.console.api.deps import ConsoleParts
@@ -39,10 +41,14 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Console
     return ConsoleApplication(store_environment(settings, "console"), clock=clock)
 
 
-def build_parts(settings: Settings, clock: Clock | None = None) -> ConsoleParts:
+def build_parts(settings: Settings, clock: Clock | None = None,
+                transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
+                ) -> ConsoleParts:
+    """`transports`: how to reach the four services other than by their URLs (tests)."""
     application = build_application(settings, clock or SystemClock())
     clock = application.clock
     passwords = Passwords()
+    signer = TokenSigner(load_signing_key(settings), settings, clock)
     notifier = Notifier(application, clock, console_url=base_url(settings),
                         digest_hour=settings.notify_digest_hour,
                         claim_for=timedelta(seconds=settings.notify_claim_seconds))
@@ -51,7 +57,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> ConsoleParts:
         application=application,
         runtime=MessagingRuntime(application, settings, SOURCES),
         settings=settings,
-        signer=TokenSigner(load_signing_key(settings), settings, clock),
+        signer=signer,
         sessions=SessionStore(
             clock, idle=timedelta(seconds=settings.console_session_idle_seconds),
             absolute=timedelta(seconds=settings.console_session_absolute_seconds)),
@@ -60,6 +66,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> ConsoleParts:
         enrolment=Enrolment(application, passwords),
         oidc=OidcClient.from_settings(settings),
         cookie_policy=cookie_policy(settings),
+        services=Services.from_settings(settings, signer, transports),
         notifier=notifier,
         postman=Postman(notifier, transport, retry_max=settings.notify_retry_max_seconds,
                         check_every=settings.notify_check_seconds),
@@ -67,9 +74,10 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> ConsoleParts:
     )
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock | None = None,
+               transports: Mapping[str, httpx.AsyncBaseTransport] | None = None) -> FastAPI:
     settings = settings or get_settings()
-    parts = build_parts(settings, clock)
+    parts = build_parts(settings, clock, transports)
     app = service_app(parts, settings, routers=[router])
     install_web(app)
     with_postman(app, parts.postman)

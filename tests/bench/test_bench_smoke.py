@@ -32,5 +32,7 @@ def test_every_scenario_runs_with_tiny_counts_and_writes_its_results(tmp_path: P
     assert sqlite["queue"]["not_taken_in"] == 0
     assert all(q["errors"] == {} for q in sqlite["queue"]["queries"].values())
     assert sqlite["mailbox"]["c16"]["errors"] == {}
+    assert sqlite["console"]["not_taken_in"] == 0
+    assert all(p["errors"] == {} for p in sqlite["console"]["pages"].values())
     assert sqlite["replay"]["runs"][0]["replayed"] == 500
     assert {check["figure"] for check in sqlite["checks"]} >= {"meldingen lost"}

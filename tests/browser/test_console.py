@@ -23,7 +23,7 @@ from shared.clock import MovableClock
 from shared.config import Settings
 from shared.roles import STAFF_ROLES
 from tests.browser.conftest import Watched, browsing, serving
-from tests.browser.test_accessibility import _axe
+from tests.browser.helpers import serious_axe_violations as _axe
 from tests.consoleflows import PASSWORD, add
 from tests.support import NatsServer, make_settings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.browser.test_accessibility import _axe
+from tests.browser.helpers import serious_axe_violations as _axe
 from tests.browser.test_console import (  # noqa: F401 - the fixtures, shared
     LiveConsole,
     axe_page,

@@ -256,3 +256,17 @@ async def test_only_the_roles_the_table_allows_manage_staff(
             await sign_in(browser, f"who-{role}", secret, clock)
             page = await browser.get("/staff")
             assert page.status_code == (200 if is_allowed(role, "staff.manage") else 403), role
+
+
+async def test_the_staff_directory_pages(console: RunningService, clock: MovableClock) -> None:
+    secret = await enrolled(console, clock, "admin", "administrator")
+    await sign_in(console.client, "admin", secret, clock)
+    for n in range(55):
+        add(console.application, f"staff{n:02d}", "investigator")
+    first = (await console.client.get("/staff")).text
+    assert first.count('<tr class="utrecht-table__row" id="staff-') == 50
+    assert "Pagina 1 van 2" in first and 'href="/staff?page=2"' in first
+    second = (await console.client.get("/staff", params={"page": "2"})).text
+    assert second.count('<tr class="utrecht-table__row" id="staff-') == 6
+    wrong = await console.client.get("/staff", params={"page": "nul"})
+    assert wrong.status_code == 422 and 'id="page-error"' in wrong.text

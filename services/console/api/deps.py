@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 
 from services.console.adapters.oidc import OidcClient
+from services.console.adapters.services import Services
 from services.console.adapters.sessions import SessionStore
 from services.console.adapters.signing import TokenSigner
 from services.console.application import ConsoleApplication
@@ -34,6 +35,7 @@ class ConsoleParts:
     enrolment: Enrolment
     oidc: OidcClient | None
     cookie_policy: CookiePolicy
+    services: Services
     notifier: Notifier
     postman: Postman
     #: The development run's mail file (no SMTP settings), which the console shows.

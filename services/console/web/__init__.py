@@ -7,7 +7,16 @@ from fastapi.staticfiles import StaticFiles
 
 from services.console.adapters.links import base_url
 from services.console.notifications import web as notification_pages
-from services.console.web import enrol, home, signin
+from services.console.web import (
+    case,
+    enrol,
+    home,
+    melding,
+    queue,
+    register,
+    report,
+    signin,
+)
 from services.console.web.browser import CookiePolicy, origin_of
 from services.console.web.headers import SecurityHeaders
 from services.console.web.rendering import HERE
@@ -21,7 +30,8 @@ def cookie_policy(settings: Settings) -> CookiePolicy:
 
 
 def install(app: FastAPI) -> None:
-    for pages in (signin.router, enrol.router, home.router, notification_pages.router):
+    for pages in (signin.router, enrol.router, home.router, queue.router, melding.router,
+                  case.router, register.router, report.router, notification_pages.router):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.console.adapters.calls import Acting
 from services.console.adapters.sessions import Session
 from services.console.api.deps import parts
 from services.console.application import ConsoleApplication
@@ -23,6 +24,12 @@ class SignedIn:
 
     def may(self, action: str) -> bool:
         return any(is_allowed(role, action) for role in self.member.roles)
+
+    def acting(self, action: str) -> Acting | None:
+        """The person in the first of their roles the table allows `action` for (the
+        service that owns the rule checks again, per melding), or None."""
+        role = next((r for r in self.member.roles if is_allowed(r, action)), None)
+        return None if role is None else Acting(self.member.sub, role)
 
 
 def console(request: Request) -> ConsoleApplication:

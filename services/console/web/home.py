@@ -19,6 +19,7 @@ from shared.errors import Conflict, DomainError, InvalidInput
 from shared.roles import STAFF_ROLES
 
 router = APIRouter(include_in_schema=False)
+STAFF_PAGE = 50
 _email = TypeAdapter(EmailStr)
 
 
@@ -28,7 +29,6 @@ def home(request: Request) -> Response:
     if isinstance(person, Response):
         return person
     return render(request, person.session, "home.html", switch="/", member=person.member,
-                  may_manage=person.may("staff.manage"),
                   notifications=home_summary(request, person.member, person.session.lang))
 
 
@@ -38,7 +38,7 @@ def account(request: Request) -> Response:
     if isinstance(person, Response):
         return person
     return render(request, person.session, "account.html", switch="/account",
-                  member=person.member, may_manage=person.may("staff.manage"))
+                  member=person.member)
 
 
 def _admin(request: Request) -> SignedIn | Response:
@@ -53,9 +53,17 @@ def _admin(request: Request) -> SignedIn | Response:
 
 def _staff_page(request: Request, person: SignedIn, *, status_code: int = 200,
                 **context: object) -> Response:
+    everyone = console(request).staff()
+    page = request.query_params.get("page", "1")
+    number = int(page) if page.isdigit() and int(page) >= 1 else None
+    if number is None:
+        status_code, number = 422, 1
+        context["page_error"] = True
+    offset = (number - 1) * STAFF_PAGE
     return render(request, person.session, "staff.html", status_code=status_code,
-                  switch="/staff", member=person.member, may_manage=True,
-                  staff=console(request).staff(), all_roles=STAFF_ROLES, **context)
+                  switch=f"/staff?page={number}", member=person.member,
+                  staff=everyone[offset:offset + STAFF_PAGE], total=len(everyone),
+                  offset=offset, limit=STAFF_PAGE, all_roles=STAFF_ROLES, **context)
 
 
 @router.get("/staff", response_class=HTMLResponse)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.console.web import words, words_cases
+
 LANGUAGES = ("nl", "en")
 
 NL: dict[str, Any] = {
@@ -75,7 +77,6 @@ NL: dict[str, Any] = {
     "account": "Mijn account",
     "account_title": "Mijn account",
     "notifications": "Meldingen per e-mail",
-    "staff_nav": "Personeel",
     "roles": {
         "manager": "Leidinggevende",
         "confidential_adviser": "Vertrouwenspersoon",
@@ -189,7 +190,6 @@ EN: dict[str, Any] = {
     "account": "My account",
     "account_title": "My account",
     "notifications": "Notifications by e-mail",
-    "staff_nav": "Staff",
     "roles": {
         "manager": "Manager",
         "confidential_adviser": "Confidential adviser",
@@ -231,7 +231,17 @@ EN: dict[str, Any] = {
     "forbidden": "This page is for administrators only.",
 }
 
-TEXTS: dict[str, dict[str, Any]] = {"nl": NL, "en": EN}
+
+def _with_procedure(own: dict[str, Any], *pages: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(own)
+    for words_of_pages in pages:
+        merged |= {**words_of_pages,
+                   "field_errors": {**merged["field_errors"], **words_of_pages["field_errors"]}}
+    return merged
+
+
+TEXTS: dict[str, dict[str, Any]] = {"nl": _with_procedure(NL, words.NL, words_cases.NL),
+                                    "en": _with_procedure(EN, words.EN, words_cases.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:

@@ -174,6 +174,7 @@ def _case(case: Case, principal: Principal) -> CaseOut:
         content_withheld=True, description=None, conversation=None, plan=None,
         interviews=[], evidence=[], draft_report=None, response=None, final_report=None,
         measures=case.measures, history=[HistoryEntry(**h) for h in case.history],
+        response_term_ends=case.response_term_ends, steps=case.steps,
     )
     if not is_allowed(principal.role, "case.read_content"):
         return summary

@@ -106,3 +106,10 @@ class CaseOut(BaseModel):
     final_report: dict[str, Any] | None
     measures: list[dict[str, Any]] | None
     history: list[HistoryEntry]
+    response_term_ends: datetime | None = Field(
+        None, description="when the person concerned's term to respond to the draft "
+                          "report ends (once there is a draft)")
+    steps: list[str] = Field(
+        default_factory=list,
+        description="the commands the case's current status allows, in the protocol's "
+                    "order (record_plan, record_interview, ...)")

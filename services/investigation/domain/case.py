@@ -210,8 +210,8 @@ class Case(Aggregate):
 
     def record_response_lapse(self, *, by: str, at: datetime) -> None:
         self._check("record_response_lapse")
-        assert self.draft_report is not None  # the table put us after the draft
-        ends = self.draft_report["at"] + RESPONSE_TERM
+        ends = self.response_term_ends
+        assert ends is not None  # the table put us after the draft
         if at < ends:
             raise Conflict(f"The term for a response runs until {ends.isoformat()}.",
                            term_ends=ends.isoformat())
@@ -234,6 +234,20 @@ class Case(Aggregate):
         """409 unless `command` is possible now: for an application that checks this
         before it asks the outside world (the directory) about the command's input."""
         self._check(command)
+
+    @property
+    def response_term_ends(self) -> datetime | None:
+        """When the person concerned's term to respond to the draft report ends (None
+        before there is a draft)."""
+        if self.draft_report is None:
+            return None
+        ends: datetime = self.draft_report["at"] + RESPONSE_TERM
+        return ends
+
+    @property
+    def steps(self) -> list[str]:
+        """The commands the table allows in the current status (what a page offers)."""
+        return [command for command, moves in TRANSITIONS.items() if self.status in moves]
 
     def _check(self, command: str) -> None:
         if self.status not in TRANSITIONS[command]:

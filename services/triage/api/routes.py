@@ -175,4 +175,5 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
         messages=[MessageOut(sender=m["from"], body=m["body"], purpose=m["purpose"],
                              at=m["at"]) for m in report.messages],
         history=[HistoryEntry(**h) for h in report.history],
+        steps=report.steps,
     )

@@ -167,3 +167,7 @@ class MeldingOut(BaseModel):
         description="chosen at the assessment by the routing table, or by the meldpunt")
     messages: list[MessageOut]
     history: list[HistoryEntry]
+    steps: list[str] = Field(
+        default_factory=list,
+        description="the commands the melding's current status allows (assess, decide, "
+                    "message_reporter, ...)")

@@ -9,17 +9,17 @@ takes its new status from it, so a refused command leaves no event behind.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import ClosingReason, opens_case
+from shared.contracts import ClosingReason, MeldingStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
 
-Status = Literal["received", "assessed", "decided", "closed"]
+Status = MeldingStatus
 
 #: command -> {status it is allowed in: status it leads to}
 TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
@@ -209,6 +209,11 @@ class Report(Aggregate):
         self._check("close")
         self._messaged(body=feedback, purpose="feedback", by=by, at=at)
         self._closed(reason=reason, by=by, at=at)
+
+    @property
+    def steps(self) -> list[str]:
+        """The commands the table allows in the current status (what a page offers)."""
+        return [command for command, moves in TRANSITIONS.items() if self.status in moves]
 
     def _check(self, command: str) -> None:
         if self.status not in TRANSITIONS[command]:

@@ -1,0 +1,92 @@
+"""Investigation's API as the console's pages use it: the cases, and each step of the
+conversation, the investigation protocol and the measures (see ../shared/API.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from services.console.adapters.calls import Acting, ServiceCaller, segment
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CaseSummary(_Answer):
+    id: str
+    path: str
+    theme: str
+    status: str
+    opened_at: datetime
+    investigators: list[str]
+
+
+class CaseList(_Answer):
+    items: list[CaseSummary]
+    total: int
+
+
+class CaseEntry(_Answer):
+    what: str
+    who: str
+    at: datetime
+
+
+class Case(_Answer):
+    id: str
+    path: str
+    status: str
+    outcome: list[str]
+    theme: str
+    involved: list[str]
+    opened_at: datetime
+    investigators: list[str]
+    conversation: dict[str, Any] | None
+    plan: dict[str, Any] | None
+    interviews: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    draft_report: dict[str, Any] | None
+    response: dict[str, Any] | None
+    final_report: dict[str, Any] | None
+    measures: list[dict[str, Any]] | None
+    history: list[CaseEntry]
+    response_term_ends: datetime | None = None
+    #: What the case's status allows now (investigation's state machine says).
+    steps: list[str] = []
+
+
+#: Each step's command (as `Case.steps` names it) -> its path under the case.
+STEP_PATHS = {
+    "assign_investigators": "investigators", "record_conversation": "conversation",
+    "record_plan": "plan", "record_interview": "interviews",
+    "comment_on_interview": "comments", "add_evidence": "evidence",
+    "issue_draft_report": "draft-report", "record_response": "response",
+    "record_response_lapse": "response-term-lapsed", "issue_final_report": "final-report",
+    "take_measures": "measures",
+}
+
+
+class InvestigationClient:
+    def __init__(self, caller: ServiceCaller) -> None:
+        self.caller = caller
+
+    async def cases(self, acting: Acting, *, offset: int, limit: int) -> CaseList:
+        return await self.caller.get(acting, "/api/cases", CaseList, offset=offset,
+                                     limit=limit)
+
+    async def case(self, acting: Acting, case_id: str) -> Case:
+        return await self.caller.get(acting, f"/api/cases/{segment(case_id)}", Case)
+
+    async def step(self, acting: Acting, case_id: str, command: str,
+                   body: dict[str, Any]) -> None:
+        """One step of the case; an interview's comments go to that interview."""
+        if command == "comment_on_interview":
+            interview = body.pop("interview_id", "")
+            path = f"/api/cases/{segment(case_id)}/interviews/{segment(interview)}/comments"
+        else:
+            path = f"/api/cases/{segment(case_id)}/{STEP_PATHS[command]}"
+        await self.caller.call(acting, "POST", path,
+                               json=None if command == "record_response_lapse" else body)

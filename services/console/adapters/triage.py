@@ -1,0 +1,119 @@
+"""Triage's API as the console's pages use it: the queue, a melding, the assessment,
+the decision and messages to the reporter's mailbox (see ../shared/API.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.console.adapters.calls import Acting, ServiceCaller, segment
+
+
+class _Answer(BaseModel):
+    # What the console does not show yet (fields the service adds later) it ignores.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class Deadlines(_Answer):
+    acknowledge_by: datetime
+    feedback_by: datetime | None
+
+
+class QueueItem(_Answer):
+    id: str
+    kind: str
+    theme: str
+    channel: str
+    anonymous: bool
+    status: str
+    received_at: datetime
+    deadlines: Deadlines
+    overdue: bool
+
+
+class QueuePage(_Answer):
+    items: list[QueueItem]
+    total: int
+    offset: int
+    limit: int
+
+
+class HistoryEntry(_Answer):
+    what: str
+    who: str
+    at: datetime
+
+
+class Message(_Answer):
+    sender: str = Field(alias="from")
+    body: str
+    purpose: str = "message"
+    at: datetime
+
+
+class Identity(_Answer):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Routing(_Answer):
+    sub: str
+    rule: str | None = None
+
+
+class Melding(_Answer):
+    id: str
+    kind: str
+    theme: str
+    channel: str
+    description: str
+    involved: list[str]
+    occurred: date | None
+    anonymous: bool
+    identity: Identity | None
+    status: str
+    received_at: datetime
+    acknowledged_at: datetime | None
+    deadlines: Deadlines
+    overdue: bool
+    feedback_at: datetime | None
+    assessment: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    closing: dict[str, Any] | None
+    messages: list[Message]
+    history: list[HistoryEntry]
+    #: Present once triage routes per melding.
+    competent_authority: Routing | None = None
+    #: What the melding's status allows now (triage's state machine says).
+    steps: list[str] = []
+
+
+class TriageClient:
+    def __init__(self, caller: ServiceCaller) -> None:
+        self.caller = caller
+
+    async def queue(self, acting: Acting, *, status: str | None, theme: str | None,
+                    overdue: bool | None, offset: int, limit: int) -> QueuePage:
+        return await self.caller.get(
+            acting, "/api/meldingen", QueuePage, status=status, theme=theme,
+            overdue=None if overdue is None else str(overdue).lower(),
+            offset=offset, limit=limit)
+
+    async def melding(self, acting: Acting, melding_id: str) -> Melding:
+        return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}", Melding)
+
+    async def assess(self, acting: Acting, melding_id: str, body: dict[str, Any]) -> Melding:
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/assessment",
+                                      body, Melding)
+
+    async def decide(self, acting: Acting, melding_id: str, body: dict[str, Any]) -> Melding:
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/decision",
+                                      body, Melding)
+
+    async def message(self, acting: Acting, melding_id: str, *, body: str,
+                      purpose: str) -> Melding:
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/messages",
+                                      {"body": body, "purpose": purpose}, Melding)

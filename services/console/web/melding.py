@@ -1,0 +1,140 @@
+"""A melding's page (`/meldingen/{id}`): what triage shows of it (description, persons
+concerned, a named reporter's identity for whom it may see it, the routing), its
+history, the mailbox conversation with a reply box, and the form of the step it is at:
+the meldpunt's assessment, then the competent authority's decision. Each form posts
+to triage as the signed-in person; what triage refuses is shown on the same page, the
+fields it named marked."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.console.adapters.calls import Acting, Refusal
+from services.console.adapters.investigation import Case
+from services.console.web import browser
+from services.console.web.access import SignedIn
+from services.console.web.pages import form_errors, person_for, refused, services
+from services.console.web.rendering import first, posted_fields, render
+from shared.contracts import MessagePurpose, Outcome, Severity, Theme
+
+router = APIRouter(include_in_schema=False)
+
+ASSESSMENT: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violation",
+                               "severity", "theme", "advice", "motivation", "feedback")
+DECISION: tuple[str, ...] = ("outcome", "motivation", "feedback")
+MESSAGE: tuple[str, ...] = ("body", "purpose")
+#: The forms of triage's steps, offered when triage says the step is allowed now and
+#: the person's roles may take it.
+STEPS = (("assess", "melding.assess"), ("decide", "melding.decide"))
+
+
+@router.get("/meldingen/{melding_id}", response_class=HTMLResponse)
+async def melding_page(request: Request, melding_id: str) -> Response:
+    found = person_for(request, "melding.read")
+    if isinstance(found, Response):
+        return found
+    person, acting = found
+    return await _page(request, person, acting, melding_id)
+
+
+async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: str, *,
+                status_code: int = 200, form: str | None = None,
+                errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                refusal: Refusal | None = None, failure: str | None = None) -> Response:
+    try:
+        melding = await services(request).triage.melding(acting, melding_id)
+    except Refusal as failed:
+        return refused(request, person, failed)
+    case = await _case_of(request, person, melding_id) if melding.status in (
+        "decided", "closed") else None
+    # By time only: entries at the same moment keep the order the services gave them.
+    history = sorted([(e.at, e.what, e.who) for e in melding.history]
+                     + [(e.at, e.what, e.who) for e in (case.history if case else [])],
+                     key=lambda entry: entry[0])
+    step = next((name for name, action in STEPS
+                 if name in melding.steps and person.may(action)), None)
+    return render(
+        request, person.session, "melding.html", status_code=status_code,
+        switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
+        case=case, history=history,
+        step=step,
+        may_message="message_reporter" in melding.steps
+        and person.may("melding.message_reporter"),
+        form=form, errors=errors or {}, values=values or {}, refusal=refusal,
+        failure=failure,
+        done=request.query_params.get("done"),
+        vocab={"themes": get_args(Theme), "severities": get_args(Severity),
+               "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose)})
+
+
+async def _case_of(request: Request, person: SignedIn, melding_id: str) -> Case | None:
+    """The case that followed the decision, where there is one the person may see."""
+    acting = person.acting("case.read")
+    if acting is None:
+        return None
+    try:
+        return await services(request).investigation.case(acting, melding_id)
+    except Refusal:
+        return None  # no case (yet), or not one of the person's
+
+
+def _verdict(value: str) -> bool | str:
+    # The form's radio values; anything else goes to triage as typed, to be refused.
+    return {"true": True, "false": False}.get(value, value)
+
+
+def _assessment(posted: dict[str, list[str]]) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for name in ASSESSMENT:
+        value = first(posted, name).strip()
+        if value:
+            body[name] = _verdict(value) if name in ASSESSMENT[:3] else value
+    return body
+
+
+def _decision(posted: dict[str, list[str]]) -> dict[str, Any]:
+    body: dict[str, Any] = {"outcome": [v for v in posted.get("outcome", []) if v]}
+    for name in DECISION[1:]:
+        value = first(posted, name).strip()
+        if value:
+            body[name] = value
+    return body
+
+
+@router.post("/meldingen/{melding_id}/{step}", response_class=HTMLResponse)
+async def melding_step(request: Request, melding_id: str, step: str) -> Response:
+    posted = await posted_fields(request)
+    action = {"assessment": "melding.assess", "decision": "melding.decide",
+              "messages": "melding.message_reporter"}.get(step)
+    if action is None:
+        return Response(status_code=404)
+    found = person_for(request, action)
+    if isinstance(found, Response):
+        return found
+    person, acting = found
+    if not browser.post_is_ours(request, person.session, first(posted, "csrf")):
+        return await _page(request, person, acting, melding_id, status_code=403,
+                           failure="form_expired")
+    triage = services(request).triage
+    values = {name: posted.get(name, []) for name in ASSESSMENT + DECISION + MESSAGE}
+    try:
+        if step == "assessment":
+            fields = ASSESSMENT
+            await triage.assess(acting, melding_id, _assessment(posted))
+        elif step == "decision":
+            fields = DECISION
+            await triage.decide(acting, melding_id, _decision(posted))
+        else:
+            fields = MESSAGE
+            await triage.message(acting, melding_id, body=first(posted, "body").strip(),
+                                 purpose=first(posted, "purpose") or "message")
+    except Refusal as refusal:
+        # The melding page itself with the posted form as typed and triage's reasons.
+        read = person.acting("melding.read") or acting
+        return await _page(request, person, read, melding_id, status_code=refusal.status,
+                           form=step, errors=form_errors(refusal, fields), values=values,
+                           refusal=refusal)
+    return RedirectResponse(f"/meldingen/{melding_id}?done={step}", 303)
