@@ -81,6 +81,8 @@ class MeldingReceived(IntegrationEvent):
     received_how: ReceivedHow = "written"
     #: As the reporter gave it; the meldpunt confirms or corrects it at assessment.
     concerns: Concerns = "unknown"
+    #: The reporter's language, in which triage offers its feedback templates.
+    language: Language = "nl"
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]

@@ -359,6 +359,7 @@ class IntakeApplication(ServiceApplication):
                 acknowledged_at=filed.registered_at or filed.received_at,
                 # Meldingen filed before `concerns` existed concern someone unknown.
                 concerns=getattr(filed, "concerns", "unknown"),
+                language=getattr(filed, "language", "nl"),
             )
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),

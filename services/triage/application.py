@@ -23,11 +23,17 @@ from services.triage.domain.report import Report, closing_reason
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
 from shared.auth import Principal
-from shared.authz import MeldingParties, acts_as_competent_authority, may_see
+from shared.authz import (
+    MeldingParties,
+    acts_as_competent_authority,
+    may_read_identity,
+    may_see,
+)
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     CaseClosed,
     CompetentAuthorityAssigned,
+    IdentityConsentRecorded,
     IntegrationEvent,
     MeldingAssessed,
     MeldingClosed,
@@ -169,6 +175,23 @@ class TriageApplication(ServiceApplication):
             raise self._not_found(melding_id)
         return report
 
+    def read(self, melding_id: UUID, principal: Principal
+             ) -> tuple[Report, dict[str, Any] | None]:
+        """The melding and, for whom `shared.authz.may_read_identity` allows it, its
+        named reporter's identity; that read is recorded (who, when) before it is shown."""
+        shown: list[dict[str, Any]] = []
+
+        def read(report: Report) -> None:
+            shown.clear()
+            if report.identity and may_read_identity(
+                    principal.role, principal.sub, self.parties(report),
+                    consent=report.identity_consent):
+                report.record_identity_read(by=principal.sub, at=self.clock.now())
+                shown.append(report.identity)
+
+        report = self._update(melding_id, principal, read)
+        return report, shown[0] if shown else None
+
     def competent_authority(self, report: Report) -> dict[str, Any] | None:
         """`{sub, rule, source, flagged}`; a melding assessed before routing existed
         has the organisation's default competent authority."""
@@ -218,6 +241,7 @@ class TriageApplication(ServiceApplication):
             acknowledged_at=event.acknowledged_at,
         )
         report.note_concerns(event.concerns)
+        report.note_language(event.language)
         processing_event.collect_events(report)
 
     @policy.register
@@ -227,6 +251,16 @@ class TriageApplication(ServiceApplication):
             log.warning("reply for an unknown melding passed over")
             return
         if report.record_reply(body=event.body, at=event.at):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: IdentityConsentRecorded,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is None:
+            log.warning("identity consent for an unknown melding passed over")
+            return
+        if report.note_identity_consent(given=event.given, at=event.at):
             processing_event.collect_events(report)
 
     @policy.register

@@ -140,6 +140,11 @@ class MessageOut(BaseModel):
     at: datetime
 
 
+class IdentityReadOut(BaseModel):
+    by: str = Field(description="the login name of the staff member who read it")
+    at: datetime
+
+
 class MeldingOut(BaseModel):
     id: str
     kind: str
@@ -150,7 +155,15 @@ class MeldingOut(BaseModel):
     occurred: date | None
     anonymous: bool
     identity: NamedIdentity | None = Field(
-        description="a named reporter's identity, for the meldpunt only")
+        description="a named reporter's identity: for the meldpunt, and with the "
+                    "reporter's consent for the melding's competent authority; only in "
+                    "the answer to GET, and every such read is recorded")
+    identity_consent: bool | None = Field(
+        None, description="whether the named reporter consents to passing their identity "
+                          "on beyond the meldpunt (null: not answered, which counts as no)")
+    identity_reads: list[IdentityReadOut] | None = Field(
+        None, description="every time staff read the named reporter's identity (who, "
+                          "when), for the meldpunt only")
     status: Status
     received_at: datetime
     acknowledged_at: datetime | None
