@@ -102,6 +102,10 @@ MessagePurpose = Literal["message", "feedback"]
 MeldingStatus = Literal["received", "assessed", "decided", "closed"]
 # "police_report": a decision for a police report only, with no case to follow.
 ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
+#: What a feedback template of triage's is for: the 3-month feedback on the follow-up, or
+#: the closing feedback of a melding triage closes itself.
+FeedbackOccasion = Literal["three_months", "inadmissible", "no_action", "referral",
+                           "police_report"]
 
 
 def opens_case(outcome: Iterable[str]) -> bool:

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.triage.domain.feedback import CLOSING_FEEDBACK
+from services.triage.domain.feedback import check_written, template, templates_language
 from services.triage.domain.report import Report, closing_reason
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
@@ -33,8 +33,10 @@ from shared.clock import Clock, SystemClock
 from shared.contracts import (
     CaseClosed,
     CompetentAuthorityAssigned,
+    FeedbackOccasion,
     IdentityConsentRecorded,
     IntegrationEvent,
+    Language,
     MeldingAssessed,
     MeldingClosed,
     MeldingDecided,
@@ -92,6 +94,8 @@ class TriageApplication(ServiceApplication):
 
     def assess(self, melding_id: UUID, assessment: Assessment, principal: Principal) -> Report:
         concerned = self._staff(assessment.concerned_staff)
+        if assessment.feedback:
+            check_written(assessment.feedback, "feedback")
 
         def assess(report: Report) -> None:
             concerns = assessment.concerns or report.concerns
@@ -103,7 +107,7 @@ class TriageApplication(ServiceApplication):
                 code_violation=assessment.code_violation, severity=assessment.severity,
                 theme=assessment.theme, advice=assessment.advice,
                 motivation=assessment.motivation,
-                feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
+                feedback=assessment.feedback or template("inadmissible", report.language),
                 concerns=concerns, concerned_staff=concerned, routing=routing,
                 by=principal.sub, at=self.clock.now())
 
@@ -111,7 +115,8 @@ class TriageApplication(ServiceApplication):
 
     def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
         reason = closing_reason(list(decision.outcome))
-        default = CLOSING_FEEDBACK.get(reason or "", "")
+        if decision.feedback:
+            check_written(decision.feedback, "feedback")
 
         def decide(report: Report) -> None:
             if not acts_as_competent_authority(principal.role, principal.sub,
@@ -121,13 +126,18 @@ class TriageApplication(ServiceApplication):
             report.decide(
                 outcome=list(decision.outcome), motivation=decision.motivation,
                 police_report_on=decision.police_report_on,
-                feedback=decision.feedback or default, by=principal.sub,
+                feedback=decision.feedback or (
+                    template(reason, report.language)
+                    if reason is not None and reason != "case_closed" else ""),
+                by=principal.sub,
                 at=self.clock.now())
 
         return self._update(melding_id, principal, decide)
 
     def message_reporter(self, melding_id: UUID, body: str, *, purpose: str,
                          principal: Principal) -> Report:
+        """A message, or feedback, in the meldpunt's own words (a template's gap filled)."""
+        check_written(body, "body")
         return self._update(melding_id, principal, lambda report: report.message_reporter(
             body=body, purpose=purpose, by=principal.sub, at=self.clock.now()))
 
@@ -191,6 +201,13 @@ class TriageApplication(ServiceApplication):
 
         report = self._update(melding_id, principal, read)
         return report, shown[0] if shown else None
+
+    def feedback_templates(self, melding_id: UUID, principal: Principal
+                           ) -> tuple[Language, dict[FeedbackOccasion, str]]:
+        """The reporter's language and the feedback templates in it, to start from."""
+        language = templates_language(self.get_report(melding_id, principal).language)
+        return language, {occasion: template(occasion, language)
+                          for occasion in get_args(FeedbackOccasion)}
 
     def competent_authority(self, report: Report) -> dict[str, Any] | None:
         """`{sub, rule, source, flagged}`; a melding assessed before routing existed

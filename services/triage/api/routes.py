@@ -14,6 +14,7 @@ from services.triage.api.schemas import (
     CompetentAuthorityOut,
     DeadlinesOut,
     DecisionIn,
+    FeedbackTemplatesOut,
     HistoryEntry,
     IdentityReadOut,
     MeldingOut,
@@ -120,6 +121,18 @@ def message_reporter(
     report = triage.message_reporter(melding_id, body.body, purpose=body.purpose,
                                      principal=principal)
     return _melding(report, principal, triage)
+
+
+@router.get("/meldingen/{melding_id}/feedback-templates", response_model=FeedbackTemplatesOut)
+def feedback_templates(
+    melding_id: UUID,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.message_reporter")],
+) -> FeedbackTemplatesOut:
+    """The feedback templates in the reporter's language, for the meldpunt to start its
+    own text from (the 3-month feedback, the closing feedback)."""
+    language, templates = triage.feedback_templates(melding_id, principal)
+    return FeedbackTemplatesOut(language=language, templates=templates)
 
 
 @router.post("/meldingen/{melding_id}/competent-authority", response_model=MeldingOut)

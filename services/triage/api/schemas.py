@@ -17,6 +17,8 @@ from pydantic import (
 from services.triage.domain.report import Status
 from shared.contracts import (
     Concerns,
+    FeedbackOccasion,
+    Language,
     MessagePurpose,
     NamedIdentity,
     Outcome,
@@ -138,6 +140,14 @@ class MessageOut(BaseModel):
     body: str
     purpose: str
     at: datetime
+
+
+class FeedbackTemplatesOut(BaseModel):
+    language: Language = Field(description="the reporter's language, the templates' too")
+    templates: dict[FeedbackOccasion, str] = Field(
+        description="a start for the meldpunt's own text: `three_months` (the 3-month "
+                    "feedback, with a gap […] to fill: feedback that still holds it is "
+                    "refused) and the closing feedback per closing reason")
 
 
 class IdentityReadOut(BaseModel):
