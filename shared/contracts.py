@@ -134,6 +134,32 @@ class IdentityConsentRecorded(IntegrationEvent):
     at: datetime
 
 
+#: Where the record (verslag) of an oral or in-person melding stands with the reporter.
+RecordStatus = Literal["awaiting_reporter", "corrections_sent", "approved"]
+
+
+class RecordStatusChanged(IntegrationEvent):
+    """intake -> triage: the record of an oral or in-person melding has a new version
+    for the reporter, or the reporter's answer to it (its status only, never its text)."""
+
+    type: ClassVar[str] = "record_status_changed"
+
+    melding_id: str
+    status: RecordStatus
+    at: datetime
+
+
+class MeetingRequestChanged(IntegrationEvent):
+    """intake -> triage: the reporter asked to meet (`due_by`: the request's term), or
+    a meeting took place and answered it (`due_by` null)."""
+
+    type: ClassVar[str] = "meeting_request_changed"
+
+    melding_id: str
+    due_by: datetime | None
+    at: datetime
+
+
 class ContactMomentRecorded(IntegrationEvent):
     """intake -> reporting: a conversation with a confidential adviser (counts only)."""
 
@@ -312,6 +338,7 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
         MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,

@@ -37,11 +37,13 @@ from shared.contracts import (
     IdentityConsentRecorded,
     IntegrationEvent,
     Language,
+    MeetingRequestChanged,
     MeldingAssessed,
     MeldingClosed,
     MeldingDecided,
     MeldingReceived,
     MeldingRecused,
+    RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
     opens_case,
@@ -278,6 +280,19 @@ class TriageApplication(ServiceApplication):
             log.warning("identity consent for an unknown melding passed over")
             return
         if report.note_identity_consent(given=event.given, at=event.at):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: RecordStatusChanged, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is not None and report.note_record_status(event.status):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: MeetingRequestChanged,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is not None and report.note_meeting_request(event.due_by):
             processing_event.collect_events(report)
 
     @policy.register

@@ -63,7 +63,9 @@ def list_meldingen(
                   deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
                                          feedback_by=e.deadlines.feedback_by),
                   overdue=e.overdue(now), competent_authority=e.authority,
-                  flagged=e.flagged)
+                  flagged=e.flagged, record_status=e.record_status,
+                  meeting_due_by=e.meeting_due_by,
+                  meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now)
         for e in page.entries
     ]
     return QueuePage(items=items, total=page.total, offset=offset, limit=limit)
@@ -188,5 +190,6 @@ def _melding(report: Report, principal: Principal, triage: Triage,
         messages=[MessageOut(sender=m["from"], body=m["body"], purpose=m["purpose"],
                              at=m["at"]) for m in report.messages],
         history=[HistoryEntry(**h) for h in report.history],
+        record_status=report.record_status, meeting_due_by=report.meeting_due_by,
         steps=report.steps,
     )

@@ -22,6 +22,7 @@ from shared.contracts import (
     MessagePurpose,
     NamedIdentity,
     Outcome,
+    RecordStatus,
     Severity,
     Theme,
 )
@@ -109,6 +110,15 @@ class QueueItem(BaseModel):
     competent_authority: str | None = Field(description="the melding's competent authority")
     flagged: bool = Field(description="waits for the meldpunt to assign a competent "
                                       "authority by hand")
+    record_status: RecordStatus | None = Field(
+        None, description="the record (verslag) of an oral or in-person melding with the "
+                          "reporter: awaiting_reporter, corrections_sent or approved "
+                          "(null: no record)")
+    meeting_due_by: datetime | None = Field(
+        None, description="the term of the reporter's open request to meet (null: none "
+                          "open; a recorded meeting clears it)")
+    meeting_overdue: bool = Field(False, description="the open request to meet is past "
+                                                     "its term")
 
 
 class QueuePage(BaseModel):
@@ -190,6 +200,13 @@ class MeldingOut(BaseModel):
         description="chosen at the assessment by the routing table, or by the meldpunt")
     messages: list[MessageOut]
     history: list[HistoryEntry]
+    record_status: RecordStatus | None = Field(
+        None, description="the record (verslag) of an oral or in-person melding with the "
+                          "reporter: awaiting_reporter, corrections_sent or approved "
+                          "(null: no record)")
+    meeting_due_by: datetime | None = Field(
+        None, description="the term of the reporter's open request to meet (null: none "
+                          "open; a recorded meeting clears it)")
     steps: list[str] = Field(
         default_factory=list,
         description="the commands the melding's current status allows (assess, decide, "

@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import ClosingReason, MeldingStatus, opens_case
+from shared.contracts import ClosingReason, MeldingStatus, RecordStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
 
@@ -73,6 +73,8 @@ class Report(Aggregate):
         LanguageNoted: ClassVar[type[Any]]
         IdentityConsentNoted: ClassVar[type[Any]]
         IdentityRead: ClassVar[type[Any]]
+        RecordStatusNoted: ClassVar[type[Any]]
+        MeetingRequestNoted: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -111,6 +113,10 @@ class Report(Aggregate):
         self.identity_consent: bool | None = None
         self.identity_consent_at: datetime | None = None
         self.identity_reads: list[dict[str, Any]] = []
+        # As intake reports them: the record (verslag) of an oral or in-person melding
+        # with the reporter, and the term of an open request to meet.
+        self.record_status: RecordStatus | None = None
+        self.meeting_due_by: datetime | None = None
         self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
@@ -221,6 +227,19 @@ class Report(Aggregate):
                                field="identity")
         self._identity_read(by=by, at=at)
 
+    def note_record_status(self, status: RecordStatus) -> bool:
+        if status == self.record_status:
+            return False
+        self._record_status_noted(status=status)
+        return True
+
+    def note_meeting_request(self, due_by: datetime | None) -> bool:
+        """An open request to meet (its term), or None once a meeting answered it."""
+        if due_by == self.meeting_due_by:
+            return False
+        self._meeting_request_noted(due_by=due_by)
+        return True
+
     def message_reporter(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
         self._check("message_reporter")
         self._messaged(body=body, purpose=purpose, by=by, at=at)
@@ -318,6 +337,14 @@ class Report(Aggregate):
     @event("IdentityRead")
     def _identity_read(self, *, by: str, at: datetime) -> None:
         self.identity_reads.append({"by": by, "at": at})
+
+    @event("RecordStatusNoted")
+    def _record_status_noted(self, *, status: RecordStatus) -> None:
+        self.record_status = status
+
+    @event("MeetingRequestNoted")
+    def _meeting_request_noted(self, *, due_by: datetime | None) -> None:
+        self.meeting_due_by = due_by
 
     @event("MessageSent")
     def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
