@@ -83,3 +83,16 @@ async def test_the_meldpunts_feedback_reaches_the_mailbox_in_the_reporters_langu
 
         await eventually(closed)
         assert " / " not in TEMPLATES["nl"]["inadmissible"]
+
+        # So does one the competent authority's decision closes without a text.
+        await ok(triage.client.post(f"/api/meldingen/{english}/assessment", headers=meldpunt,
+                                    json=assessment()))
+        decided = await triage.client.post(
+            f"/api/meldingen/{english}/decision", headers=token(settings, "competent_authority"),
+            json={"outcome": ["no_action"], "motivation": "Geen grond."})
+        assert decided.status_code == 200, decided.text
+
+        async def decided_in_english() -> bool:
+            return await mailbox_bodies(intake, reporter) == [words, TEMPLATES["en"]["no_action"]]
+
+        await eventually(decided_in_english)
