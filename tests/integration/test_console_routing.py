@@ -86,14 +86,17 @@ async def test_routing_on_the_melding_page(procedure: Procedure) -> None:  # noq
         # A reassignment needs a motivation; then cora decides, in that role.
         page = (await meldpunt.get(path)).text
         bare = await submit(meldpunt, f"{path}/competent-authority", page,
-                            {"competent_authority": "cora", "motivation": ""})
-        assert bare.status_code == 422 and 'id="motivation-error"' in bare.text
+                            {"competent_authority": "cora", "reassignment_motivation": ""})
+        assert bare.status_code == 422
+        assert 'id="reassignment_motivation-error"' in bare.text
         handed = await submit(meldpunt, f"{path}/competent-authority", page,
                               {"competent_authority": "cora",
-                               "motivation": "Bert is afwezig."})
+                               "reassignment_motivation": "Bert is afwezig."})
         assert handed.headers["location"] == f"{path}?done=competent-authority"
         page = (await both.get(path)).text
-        assert 'id="decision-form"' in page
+        # Decision and reassignment on one page: no two fields share an id.
+        assert 'id="decision-form"' in page and 'id="reassign-form"' in page
+        assert page.count('id="motivation"') == 1
         assert page.split('id="routed">', 1)[1].startswith("cora")
 
     # Each sign-in moved the clock on past its codes; tokens must not be from the future.

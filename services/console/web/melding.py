@@ -31,7 +31,8 @@ ASSESSMENT: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violati
                                "concerns", "concerned_staff")
 DECISION: tuple[str, ...] = ("outcome", "motivation", "feedback")
 MESSAGE: tuple[str, ...] = ("body", "purpose")
-REASSIGNMENT: tuple[str, ...] = ("competent_authority", "motivation")
+#: Its motivation has a name of its own: the decision's form may be on the same page.
+REASSIGNMENT: tuple[str, ...] = ("competent_authority", "reassignment_motivation")
 RECUSAL: tuple[str, ...] = ("reason",)
 #: The forms of triage's steps, offered when triage says the step is allowed now and
 #: the person may take it on this melding.
@@ -136,6 +137,15 @@ def _decision(posted: dict[str, list[str]]) -> dict[str, Any]:
     return body
 
 
+def _errors(refusal: Refusal, fields: tuple[str, ...]) -> dict[str, str]:
+    """The fields triage named, as this page's forms call them."""
+    if fields != REASSIGNMENT:
+        return form_errors(refusal, fields)
+    named = form_errors(refusal, ("competent_authority", "motivation"))
+    return {("reassignment_motivation" if name == "motivation" else name): key
+            for name, key in named.items()}
+
+
 @router.post("/meldingen/{melding_id}/{step}", response_class=HTMLResponse)
 async def melding_step(request: Request, melding_id: str, step: str) -> Response:
     posted = await posted_fields(request)
@@ -162,7 +172,7 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
             fields = REASSIGNMENT
             await triage.reassign(acting, melding_id,
                                   competent_authority=first(posted, "competent_authority"),
-                                  motivation=first(posted, "motivation").strip())
+                                  motivation=first(posted, "reassignment_motivation").strip())
         elif step == "assessment":
             fields = ASSESSMENT
             await triage.assess(acting, melding_id, _assessment(posted))
@@ -177,6 +187,6 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
         # The melding page itself with the posted form as typed and triage's reasons.
         read = person.acting("melding.read") or acting
         return await _page(request, person, read, melding_id, status_code=refusal.status,
-                           form=step, errors=form_errors(refusal, fields), values=values,
+                           form=step, errors=_errors(refusal, fields), values=values,
                            refusal=refusal)
     return RedirectResponse(f"/meldingen/{melding_id}?done={step}", 303)
