@@ -233,6 +233,9 @@ async def test_an_adviser_keeps_in_touch_with_the_reporter_they_registered_for(
     assert reply.status_code == 201, reply.text
     page = (await client.get(f"/registered/{melding_id}")).text
     assert "Ja, na tienen." in page and "Vertrouwenspersoon" in page
+    english = (await client.get(f"/registered/{melding_id}", params={"lang": "en"})).text
+    assert "Your messages with the reporter" in english and "Confidential adviser" in english
+    await client.get(f"/registered/{melding_id}", params={"lang": "nl"})
 
     record = await post(client, f"/registered/{melding_id}/record", page,
                         record_text="Persoonlijk gesproken.")
