@@ -1,8 +1,7 @@
 """Intake's new parts in Chromium, with axe on each page: the meldpunt records a
 meeting and a version of the record on the melding page and sees the request to meet
 leave its list; a confidential adviser registers an in-person melding, opens it from
-the registration and writes to its reporter; every step by keyboard-reachable forms
-without JavaScript of the page's own."""
+the registration and writes to its reporter; the same again with JavaScript off."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 
 from shared.terms import LOCAL
 from tests.browser.conftest import Watched
@@ -28,16 +28,19 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["axe", "no-js"])
 def test_the_meldpunt_and_an_adviser_work_intakes_parts(
-    browser: Browser, live: Live, watched: Watched, artifacts: Path  # noqa: F811
+    browser: Browser, live: Live, watched: Watched, artifacts: Path,  # noqa: F811
+    javascript: bool
 ) -> None:
+    tag = "js" if javascript else "nojs"
     with ExitStack() as stack:
-        w = Walker(browser, live, watched, artifacts, stack, javascript=True)
+        w = Walker(browser, live, watched, artifacts, stack, javascript=javascript)
         filed = httpx.post(f"{live.urls['intake']}/api/meldingen",
                            json={**MELDING, "meeting_requested": True})
         assert filed.status_code == 201, filed.text
         melding_id = filed.json()["id"]
-        meldpunt = w.staff("mia-intake", "meldpunt")
+        meldpunt = w.staff(f"mia-intake-{tag}", "meldpunt")
         until(meldpunt, "/meeting-requests",
               lambda p: p.locator(f"#request-{melding_id}").count() == 1)
         w.check(meldpunt, "meeting-requests")
@@ -55,7 +58,7 @@ def test_the_meldpunt_and_an_adviser_work_intakes_parts(
         meldpunt.goto("/meeting-requests")
         assert meldpunt.locator(f"#request-{melding_id}").count() == 0
 
-        adviser = w.staff("vera-intake", "confidential_adviser")
+        adviser = w.staff(f"vera-intake-{tag}", "confidential_adviser")
         adviser.goto("/register")
         for choice in ("channel-confidential_adviser_integrity",
                        "kind-integrity_violation", "received_how-in_person",
