@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.triage.domain.feedback import CLOSING_FEEDBACK
-from services.triage.domain.report import Report, closing_reason
+from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
 from shared.auth import Principal
@@ -56,7 +56,8 @@ class Assessment:
     theme: str
     advice: str
     motivation: str
-    #: What an inadmissible melding's reporter is told; a general text by default.
+    #: What an inadmissible melding's reporter is told when it is closed on this
+    #: advice; a general text by default.
     feedback: str | None = None
     concerns: str | None = None
     concerned_staff: tuple[str, ...] = ()
@@ -75,12 +76,16 @@ class TriageApplication(ServiceApplication):
     name = "triage"
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
-                 routing: RoutingTable = DEFAULT_TABLE) -> None:
+                 routing: RoutingTable = DEFAULT_TABLE,
+                 meldpunt_closes_inadmissible: bool = False) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
         self.routing = routing
+        #: The organisation mandated the meldpunt to close an inadmissible melding
+        #: itself; otherwise its competent authority decides on that advice too.
+        self.meldpunt_closes_inadmissible = meldpunt_closes_inadmissible
 
     # -- commands -------------------------------------------------------------------------
 
@@ -99,14 +104,12 @@ class TriageApplication(ServiceApplication):
                 motivation=assessment.motivation,
                 feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
                 concerns=concerns, concerned_staff=concerned, routing=routing,
+                closes_inadmissible=self.meldpunt_closes_inadmissible,
                 by=principal.sub, at=self.clock.now())
 
         return self._update(melding_id, principal, assess)
 
     def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
-        reason = closing_reason(list(decision.outcome))
-        default = CLOSING_FEEDBACK.get(reason or "", "")
-
         def decide(report: Report) -> None:
             if not acts_as_competent_authority(principal.role, principal.sub,
                                                self.parties(report)):
@@ -115,7 +118,7 @@ class TriageApplication(ServiceApplication):
             report.decide(
                 outcome=list(decision.outcome), motivation=decision.motivation,
                 police_report_on=decision.police_report_on,
-                feedback=decision.feedback or default, by=principal.sub,
+                feedback=decision.feedback, by=principal.sub,
                 at=self.clock.now())
 
         return self._update(melding_id, principal, decide)

@@ -98,7 +98,8 @@ async def assert_refused_in(service: RunningService, aggregate_id: str, status: 
 
 
 async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+    # Mandated, the meldpunt closes an inadmissible melding itself (below).
+    settings = sqlite_settings.model_copy(update={"meldpunt_closes_inadmissible": True})
     headers = {role: token(settings, role) for role in ("meldpunt", "competent_authority")}
     async with services(settings) as s:
         triage = s["triage"]
@@ -118,7 +119,7 @@ async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings)
         tried += await assert_refused_in(triage, melding_id, "decided", REPORT_TRANSITIONS,
                                          TRIAGE_STEPS, headers, "/api/meldingen")
 
-        # An inadmissible melding is closed: nothing more can happen to it.
+        # The mandated meldpunt closes an inadmissible one: nothing more can happen.
         closed_id = await new_melding(s, settings)
         response = await triage.client.post(
             f"/api/meldingen/{closed_id}/assessment", headers=headers["meldpunt"],

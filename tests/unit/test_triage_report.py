@@ -27,12 +27,13 @@ def received(**overrides: Any) -> Report:
     return Report(**fields)
 
 
-def assess(report: Report, *, admissible: bool = True, theme: str = "interests") -> None:
+def assess(report: Report, *, admissible: bool = True, theme: str = "interests",
+           mandated: bool = False) -> None:
     report.assess(admissible=admissible, reasonable_grounds=admissible,
                   code_violation=admissible, severity="high", theme=theme,
-                  advice="investigation", motivation="Ernstig vermoeden.", feedback="Afgewezen.",
-                  by="mia", at=NOW,
-                  routing=ROUTED)
+                  advice="investigation" if admissible else "no_action",
+                  motivation="Ernstig vermoeden.", feedback="Afgewezen.", by="mia", at=NOW,
+                  routing=ROUTED, closes_inadmissible=mandated)
 
 
 def decide(report: Report, outcome: list[str], police_report_on: date | None = None) -> None:
@@ -51,9 +52,29 @@ def test_assessment_records_the_advice_and_confirms_the_theme() -> None:
     assert report.history[-1]["who"] == "mia"
 
 
-def test_an_inadmissible_melding_is_closed_with_feedback_to_the_reporter() -> None:
+def test_not_admissible_is_advice_the_competent_authority_decides_on() -> None:
     report = received()
     assess(report, admissible=False)
+    assert report.status == "assessed" and report.closure is None
+    assert "decide" in report.steps
+    # Following the advice closes it as inadmissible, with the meldpunt's feedback.
+    report.decide(outcome=["no_action"], motivation="Buiten de regeling.",
+                  police_report_on=None, feedback=None, by="bert", at=NOW)
+    assert report.decision is not None and report.decision["motivation"]
+    assert report.closure is not None and report.closure["reason"] == "inadmissible"
+    assert report.messages[-1]["body"] == "Afgewezen."
+
+
+def test_the_competent_authority_may_decide_against_inadmissible_advice() -> None:
+    report = received()
+    assess(report, admissible=False)
+    decide(report, ["conversation"])
+    assert report.status == "decided"
+
+
+def test_a_mandated_meldpunt_closes_an_inadmissible_melding_itself() -> None:
+    report = received()
+    assess(report, admissible=False, mandated=True)
     assert report.status == "closed"
     assert report.closure is not None and report.closure["reason"] == "inadmissible"
     assert report.messages[-1] == {"from": "meldpunt", "body": "Afgewezen.",
@@ -115,7 +136,7 @@ def test_the_decision_carries_who_may_not_investigate() -> None:
 
 def test_a_closed_melding_takes_no_messages_but_records_replies() -> None:
     report = received()
-    assess(report, admissible=False)
+    assess(report, admissible=False, mandated=True)
     with pytest.raises(InvalidTransition):
         report.message_reporter(body="Nog iets", purpose="message", by="mia", at=NOW)
     assert report.record_reply(body="Jammer.", at=NOW)

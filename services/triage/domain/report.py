@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.triage.domain.feedback import CLOSING_FEEDBACK
 from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, MeldingStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
@@ -34,10 +35,14 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "recuse": {s: s for s in ("received", "assessed", "decided", "closed")},
 }
 
-def closing_reason(outcome: list[str]) -> ClosingReason | None:
-    """Why a decision ends the melding at once, or None when a case follows."""
+def closing_reason(outcome: list[str], admissible: bool = True) -> ClosingReason | None:
+    """Why a decision ends the melding at once, or None when a case follows. A
+    competent authority that follows an inadmissible advice with 'no_action' closes
+    it as inadmissible."""
     if opens_case(outcome):
         return None
+    if not admissible and outcome == ["no_action"]:
+        return "inadmissible"
     if "referral" in outcome:
         return "referral"
     if "no_action" in outcome:
@@ -105,6 +110,7 @@ class Report(Aggregate):
         self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
+        self.proposed_feedback = ""
         self.closure: dict[str, Any] | None = None
         self.messages: list[dict[str, Any]] = []
         self.feedback_at: datetime | None = None
@@ -124,10 +130,13 @@ class Report(Aggregate):
     def assess(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                severity: str, theme: str, advice: str, motivation: str, feedback: str,
                routing: Routing, by: str, at: datetime, concerns: str | None = None,
-               concerned_staff: list[str] | None = None) -> None:
-        """The meldpunt's assessment, with who is concerned and the competent authority
-        routing chose for them; an inadmissible melding is closed at once. A meldpunt
-        officer who is concerned leaves it to another."""
+               concerned_staff: list[str] | None = None,
+               closes_inadmissible: bool = False) -> None:
+        """The meldpunt's assessment and advice, with who is concerned and the competent
+        authority routing chose for them, who decides on it. "Not admissible" is advice
+        too, unless the organisation mandated the meldpunt to close such a melding
+        itself (`closes_inadmissible`). A meldpunt officer who is concerned leaves it
+        to another."""
         self._check("assess")
         concerned_staff = list(concerned_staff or [])
         if normalised(by) in {normalised(sub) for sub in concerned_staff}:
@@ -138,13 +147,16 @@ class Report(Aggregate):
                      flagged=routing.flagged, by=by, at=at)
         self._assessed(admissible=admissible, reasonable_grounds=reasonable_grounds,
                        code_violation=code_violation, severity=severity, theme=theme,
-                       advice=advice, motivation=motivation, by=by, at=at)
-        if not admissible:
+                       advice=advice, motivation=motivation, feedback=feedback, by=by,
+                       at=at)
+        if not admissible and closes_inadmissible:
             self.close(reason="inadmissible", feedback=feedback, by=by, at=at)
 
     def decide(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
-               feedback: str, by: str, at: datetime) -> None:
-        """The competent authority's decision; without a case to follow, it closes."""
+               feedback: str | None, by: str, at: datetime) -> None:
+        """The competent authority's decision on the meldpunt's advice; without a case
+        to follow, it closes (`feedback` None: the assessment's for an inadmissible one,
+        else the general text for the reason)."""
         self._check("decide")
         check_outcome(outcome, police_report_on)
         if "police_report" in outcome and police_report_on is None:
@@ -155,9 +167,11 @@ class Report(Aggregate):
                       police_report_on=police_report_on, theme=self.theme,
                       involved=list(self.involved), assessed_by=self.assessed_by or "",
                       by=by, at=at)
-        reason = closing_reason(outcome)
+        reason = closing_reason(outcome, self.admissible)
         if reason is not None:
-            self.close(reason=reason, feedback=feedback, by=by, at=at)
+            proposed = self.proposed_feedback if reason == "inadmissible" else ""
+            self.close(reason=reason, by=by, at=at,
+                       feedback=feedback or proposed or CLOSING_FEEDBACK[reason])
 
     def note_concerns(self, concerns: str) -> None:
         """Whom the melding concerns, as the reporter gave it."""
@@ -229,12 +243,14 @@ class Report(Aggregate):
     @event("Assessed")
     def _assessed(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                   severity: str, theme: str, advice: str, motivation: str, by: str,
-                  at: datetime) -> None:
+                  at: datetime, feedback: str = "") -> None:
         self.assessment = {
             "admissible": admissible, "reasonable_grounds": reasonable_grounds,
             "code_violation": code_violation, "severity": severity, "theme": theme,
             "advice": advice, "motivation": motivation, "assessed_by": by, "at": at,
         }
+        # What the reporter is told if the competent authority follows the advice.
+        self.proposed_feedback = feedback
         self.theme = theme  # the confirmed theme is the one that counts from now on
         self._advance("assess")
         self.history.append({"what": "assessed", "who": by, "at": at})
@@ -292,6 +308,10 @@ class Report(Aggregate):
         self.closure = {"reason": reason, "at": at}
         self._advance("close")
         self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
+
+    @property
+    def admissible(self) -> bool:
+        return bool(self.assessment["admissible"]) if self.assessment else True
 
     @property
     def assessed_by(self) -> str | None:

@@ -1,0 +1,65 @@
+"""The handling steps of issue 21 through the triage application (in memory: the
+event store is the real one, without a database): who may take them, in which
+order, and with which motivation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import pytest
+
+from services.triage.application import Assessment, Decision, TriageApplication
+from services.triage.domain.report import Report
+from services.triage.domain.routing import DEFAULT_RULES, RoutingTable
+from shared.auth import Principal
+from shared.errors import Forbidden, InvalidTransition, NotFound
+
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+MELDPUNT = Principal(sub="mia", role="meldpunt")
+AUTHORITY = Principal(sub="bert", role="competent_authority")
+OTHER_AUTHORITY = Principal(sub="carla", role="competent_authority")
+INADMISSIBLE = Assessment(admissible=False, reasonable_grounds=False, code_violation=False,
+                          severity="low", theme="other", advice="no_action",
+                          motivation="Buiten de regeling.", feedback="Wij behandelen dit niet.")
+ADMISSIBLE = Assessment(admissible=True, reasonable_grounds=True, code_violation=True,
+                        severity="high", theme="gifts", advice="investigation",
+                        motivation="Ernstig vermoeden.")
+
+
+def triage(*, mandated: bool = False) -> TriageApplication:
+    return TriageApplication(routing=RoutingTable(dict(DEFAULT_RULES), default="bert"),
+                             meldpunt_closes_inadmissible=mandated)
+
+
+def received(app: TriageApplication) -> UUID:
+    report = Report(melding_id=uuid4(), kind="integrity_violation", theme="gifts",
+                    channel="web", description="Een fiets.", involved=["P. de Vries"],
+                    occurred=None, anonymous=True, identity=None, received_at=NOW,
+                    acknowledged_at=NOW)
+    app.save(report)
+    return UUID(str(report.id))
+
+
+def test_inadmissible_advice_waits_for_the_routed_competent_authority() -> None:
+    app = triage()
+    melding = received(app)
+    assert app.assess(melding, INADMISSIBLE, MELDPUNT).status == "assessed"
+    agree = Decision(outcome=("no_action",), motivation="Eens.")
+    with pytest.raises(NotFound):  # not the one routing chose: not theirs to see
+        app.decide(melding, agree, OTHER_AUTHORITY)
+    with pytest.raises(Forbidden):  # the meldpunt advises, it does not decide
+        app.decide(melding, agree, MELDPUNT)
+    report = app.decide(melding, Decision(outcome=("no_action",), motivation="Eens."),
+                        AUTHORITY)
+    assert report.closure is not None and report.closure["reason"] == "inadmissible"
+    assert report.messages[-1]["body"] == "Wij behandelen dit niet."
+    assert report.decision is not None and report.decision["decided_by"] == "bert"
+
+
+def test_a_mandated_meldpunt_closes_inadmissible_ones_and_nobody_decides() -> None:
+    app = triage(mandated=True)
+    melding = received(app)
+    assert app.assess(melding, INADMISSIBLE, MELDPUNT).status == "closed"
+    with pytest.raises(InvalidTransition):
+        app.decide(melding, Decision(outcome=("no_action",), motivation="Eens."), AUTHORITY)
