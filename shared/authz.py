@@ -38,6 +38,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.read_identity": frozenset({"meldpunt"}),
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
+    "melding.reopen": frozenset({"competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
     # hand a melding to another competent authority, with a motivation
     "melding.reassign": frozenset({"meldpunt"}),

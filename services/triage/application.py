@@ -111,10 +111,7 @@ class TriageApplication(ServiceApplication):
 
     def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
         def decide(report: Report) -> None:
-            if not acts_as_competent_authority(principal.role, principal.sub,
-                                               self.parties(report)):
-                raise Forbidden("Only the melding's assigned competent authority decides.",
-                                action="melding.decide")
+            self._as_competent_authority(report, principal, "melding.decide")
             report.decide(
                 outcome=list(decision.outcome), motivation=decision.motivation,
                 police_report_on=decision.police_report_on,
@@ -122,6 +119,21 @@ class TriageApplication(ServiceApplication):
                 at=self.clock.now())
 
         return self._update(melding_id, principal, decide)
+
+    def reopen(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
+        """The melding's competent authority reopens it, with a motivation."""
+        def reopen(report: Report) -> None:
+            self._as_competent_authority(report, principal, "melding.reopen")
+            report.reopen(motivation=motivation, by=principal.sub, at=self.clock.now())
+
+        return self._update(melding_id, principal, reopen)
+
+    def _as_competent_authority(self, report: Report, principal: Principal,
+                                action: str) -> None:
+        if not acts_as_competent_authority(principal.role, principal.sub,
+                                           self.parties(report)):
+            raise Forbidden("Only the melding's assigned competent authority does this.",
+                            action=action)
 
     def message_reporter(self, melding_id: UUID, body: str, *, purpose: str,
                          principal: Principal) -> Report:

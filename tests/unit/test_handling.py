@@ -63,3 +63,18 @@ def test_a_mandated_meldpunt_closes_inadmissible_ones_and_nobody_decides() -> No
     assert app.assess(melding, INADMISSIBLE, MELDPUNT).status == "closed"
     with pytest.raises(InvalidTransition):
         app.decide(melding, Decision(outcome=("no_action",), motivation="Eens."), AUTHORITY)
+
+
+def test_only_the_melding_s_competent_authority_reopens_it() -> None:
+    app = triage()
+    melding = received(app)
+    app.assess(melding, ADMISSIBLE, MELDPUNT)
+    with pytest.raises(InvalidTransition):  # open still
+        app.reopen(melding, "Nieuwe feiten.", AUTHORITY)
+    app.decide(melding, Decision(outcome=("no_action",), motivation="Geen actie."), AUTHORITY)
+    with pytest.raises(Forbidden):
+        app.reopen(melding, "Nieuwe feiten.", MELDPUNT)
+    with pytest.raises(NotFound):
+        app.reopen(melding, "Nieuwe feiten.", OTHER_AUTHORITY)
+    assert app.reopen(melding, "Nieuwe feiten.", AUTHORITY).status == "assessed"
+    assert app.assess(melding, ADMISSIBLE, MELDPUNT).history[-1]["what"] == "re-assessed"

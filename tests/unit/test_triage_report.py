@@ -10,7 +10,7 @@ import pytest
 
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
-from shared.errors import InvalidInput, InvalidTransition
+from shared.errors import Conflict, InvalidInput, InvalidTransition
 
 ROUTED = Routing("bert", "unknown: default", "the default competent authority")
 
@@ -147,3 +147,46 @@ def test_a_closed_melding_takes_no_messages_but_records_replies() -> None:
 def test_an_anonymous_melding_never_holds_an_identity() -> None:
     report = received(anonymous=True, identity={"name": "Should not be here"})
     assert report.identity is None
+
+
+def test_a_re_assessment_before_the_decision_keeps_the_first_in_the_history() -> None:
+    report = received()
+    assess(report, admissible=False)
+    assess(report, admissible=True, theme="gifts")
+    assert report.assessment is not None and report.assessment["admissible"]
+    assert [a["admissible"] for a in report.earlier_assessments] == [False]
+    assert [h["what"] for h in report.history][-1] == "re-assessed"
+    decide(report, ["investigation"])
+    with pytest.raises(InvalidTransition) as refused:  # decided: too late
+        assess(report)
+    assert refused.value.state == "decided"
+    assert len(report.earlier_assessments) == 1
+
+
+def test_reopening_a_closed_melding_restarts_the_feedback_term() -> None:
+    report = received()
+    assess(report)
+    with pytest.raises(InvalidTransition):  # not closed yet
+        report.reopen(motivation="Nieuwe feiten.", by="bert", at=NOW)
+    decide(report, ["no_action"])
+    assert report.status == "closed" and report.feedback_at == NOW
+    later = datetime(2025, 9, 1, 9, tzinfo=UTC)
+    report.reopen(motivation="Nieuwe feiten.", by="bert", at=later)
+    assert report.status == "assessed" and report.closure is None
+    assert report.feedback_at is None and report.term_start == later
+    assert report.history[-1] == {"what": "reopened", "who": "bert", "at": later,
+                                  "motivation": "Nieuwe feiten."}
+    decide(report, ["conversation"])
+    assert [d["outcome"] for d in report.earlier_decisions] == [["no_action"]]
+
+
+def test_a_melding_whose_case_closed_cannot_open_a_second_case() -> None:
+    report = received()
+    assess(report)
+    decide(report, ["investigation"])
+    report.close(reason="case_closed", feedback="Klaar.", by="investigation", at=NOW)
+    report.reopen(motivation="Nieuwe feiten.", by="bert", at=NOW)
+    with pytest.raises(Conflict):
+        decide(report, ["investigation"])
+    decide(report, ["referral"])
+    assert report.status == "closed"

@@ -22,6 +22,7 @@ from services.triage.api.schemas import (
     QueuePage,
     ReassignmentIn,
     RecusalIn,
+    ReopeningIn,
 )
 from services.triage.application import Assessment, Decision
 from services.triage.domain.report import Report, Status
@@ -106,6 +107,18 @@ def decide(
     return _melding(report, principal, triage)
 
 
+@router.post("/meldingen/{melding_id}/reopening", response_model=MeldingOut)
+def reopen(
+    melding_id: UUID,
+    body: ReopeningIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.reopen")],
+) -> MeldingOut:
+    """The assigned competent authority reopens a closed melding, with a motivation: it
+    awaits a new decision, and the feedback term runs anew."""
+    return _melding(triage.reopen(melding_id, body.motivation, principal), principal, triage)
+
+
 @router.post("/meldingen/{melding_id}/messages", status_code=201, response_model=MeldingOut)
 def message_reporter(
     melding_id: UUID,
@@ -156,7 +169,7 @@ def visible_identity(report: Report, principal: Principal) -> NamedIdentity | No
 
 
 def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut:
-    terms = deadlines(report.received_at, report.acknowledged_at)
+    terms = deadlines(report.received_at, report.term_start)
     return MeldingOut(
         id=str(report.id), kind=report.kind, theme=report.theme, channel=report.channel,
         description=report.description, involved=report.involved, occurred=report.occurred,
@@ -169,6 +182,8 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
                            triage.clock.now()),
         feedback_at=report.feedback_at,
         assessment=report.assessment, decision=report.decision, closing=report.closure,
+        earlier_assessments=report.earlier_assessments,
+        earlier_decisions=report.earlier_decisions, reopened_at=report.reopened_at,
         concerns=report.concerns, concerned_staff=report.concerned_staff,
         competent_authority=(CompetentAuthorityOut(**authority)
                              if (authority := triage.competent_authority(report)) else None),

@@ -63,6 +63,13 @@ class ReassignmentIn(BaseModel):
     motivation: Text = Field(description="why; recorded in the history")
 
 
+class ReopeningIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    motivation: Text = Field(description="why the closed melding is reopened (new facts, "
+                                         "say); recorded in the history")
+
+
 class RecusalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -120,7 +127,8 @@ class HistoryEntry(BaseModel):
     what: str
     who: str
     at: datetime
-    motivation: str | None = Field(None, description="a reassignment's motivation")
+    motivation: str | None = Field(None, description="a reassignment's or a reopening's "
+                                                     "motivation")
 
 
 class CompetentAuthorityOut(BaseModel):
@@ -160,6 +168,14 @@ class MeldingOut(BaseModel):
     assessment: dict[str, Any] | None
     decision: dict[str, Any] | None
     closing: dict[str, Any] | None
+    earlier_assessments: list[dict[str, Any]] = Field(
+        default_factory=list, description="assessments a re-assessment replaced, oldest "
+                                          "first")
+    earlier_decisions: list[dict[str, Any]] = Field(
+        default_factory=list, description="decisions taken before a reopening, oldest first")
+    reopened_at: datetime | None = Field(
+        None, description="when its competent authority last reopened the melding; the "
+                          "feedback term runs from then")
     concerns: str = Field(description="the position of the person concerned (as in the "
                                       "assessment's `concerns`)")
     concerned_staff: list[str] = Field(description="the staff members concerned")

@@ -24,7 +24,8 @@ Status = MeldingStatus
 
 #: command -> {status it is allowed in: status it leads to}
 TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
-    "assess": {"received": "assessed"},
+    # a re-assessment before the decision replaces the current one; history keeps both
+    "assess": {"received": "assessed", "assessed": "assessed"},
     "decide": {"assessed": "decided"},
     "message_reporter": {s: s for s in ("received", "assessed", "decided")},
     "record_reply": {s: s for s in ("received", "assessed", "decided", "closed")},
@@ -33,6 +34,8 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "reassign": {"assessed": "assessed", "decided": "decided"},
     # anyone may declare a conflict of interest on a melding, at any time
     "recuse": {s: s for s in ("received", "assessed", "decided", "closed")},
+    # its competent authority reopens a closed melding (new facts): decided anew
+    "reopen": {"closed": "assessed"},
 }
 
 def closing_reason(outcome: list[str], admissible: bool = True) -> ClosingReason | None:
@@ -74,6 +77,7 @@ class Report(Aggregate):
         Routed: ClassVar[type[Any]]
         Reassigned: ClassVar[type[Any]]
         Recused: ClassVar[type[Any]]
+        Reopened: ClassVar[type[Any]]
         ConcernsNoted: ClassVar[type[Any]]
 
     @staticmethod
@@ -109,6 +113,10 @@ class Report(Aggregate):
         self.acknowledged_at = acknowledged_at
         self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
+        self.earlier_assessments: list[dict[str, Any]] = []  # replaced by a re-assessment
+        self.earlier_decisions: list[dict[str, Any]] = []  # before a reopening
+        self.reopened_at: datetime | None = None
+        self.had_case = False
         self.decision: dict[str, Any] | None = None
         self.proposed_feedback = ""
         self.closure: dict[str, Any] | None = None
@@ -159,6 +167,9 @@ class Report(Aggregate):
         else the general text for the reason)."""
         self._check("decide")
         check_outcome(outcome, police_report_on)
+        if self.had_case and opens_case(outcome):
+            raise Conflict("This melding's case was closed: investigation cannot open a "
+                           "second one.", field="outcome")
         if "police_report" in outcome and police_report_on is None:
             police_report_on = at.date()
         # The decision carries the persons concerned and who assessed, so that
@@ -205,6 +216,18 @@ class Report(Aggregate):
         return any(normalised(other) == wanted for other in
                    (*self.concerned_staff, *(r["sub"] for r in self.recusals)))
 
+    def reopen(self, *, motivation: str, by: str, at: datetime) -> None:
+        """Its competent authority reopens the closed melding (new facts, say): it
+        awaits a new decision (or a re-assessment), and the feedback term runs anew from
+        now. A melding whose case was closed cannot open a second one yet."""
+        self._check("reopen")
+        self._reopened(motivation=motivation, by=by, at=at)
+
+    @property
+    def term_start(self) -> datetime | None:
+        """Where the feedback term runs from: the acknowledgement, or the reopening."""
+        return self.reopened_at or self.acknowledged_at
+
     def message_reporter(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
         self._check("message_reporter")
         self._messaged(body=body, purpose=purpose, by=by, at=at)
@@ -244,6 +267,8 @@ class Report(Aggregate):
     def _assessed(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                   severity: str, theme: str, advice: str, motivation: str, by: str,
                   at: datetime, feedback: str = "") -> None:
+        if self.assessment is not None:
+            self.earlier_assessments.append(self.assessment)
         self.assessment = {
             "admissible": admissible, "reasonable_grounds": reasonable_grounds,
             "code_violation": code_violation, "severity": severity, "theme": theme,
@@ -253,12 +278,14 @@ class Report(Aggregate):
         self.proposed_feedback = feedback
         self.theme = theme  # the confirmed theme is the one that counts from now on
         self._advance("assess")
-        self.history.append({"what": "assessed", "who": by, "at": at})
+        self.history.append({"what": "re-assessed" if self.earlier_assessments
+                             else "assessed", "who": by, "at": at})
 
     @event("Decided")
     def _decided(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
                  theme: str, involved: list[str], assessed_by: str, by: str,
                  at: datetime) -> None:
+        self.had_case = self.had_case or opens_case(outcome)
         self.decision = {"outcome": outcome, "motivation": motivation,
                          "police_report_on": police_report_on, "decided_by": by, "at": at}
         self._advance("decide")
@@ -285,6 +312,16 @@ class Report(Aggregate):
                                     "source": "the meldpunt's motivation", "flagged": None}
         self.history.append({"what": f"competent authority reassigned to {sub}", "who": by,
                              "at": at, "motivation": motivation})
+
+    @event("Reopened")
+    def _reopened(self, *, motivation: str, by: str, at: datetime) -> None:
+        if self.decision is not None:
+            self.earlier_decisions.append(self.decision)
+        self.decision, self.closure = None, None
+        self.reopened_at, self.feedback_at = at, None
+        self._advance("reopen")
+        self.history.append({"what": "reopened", "who": by, "at": at,
+                             "motivation": motivation})
 
     @event("Recused")
     def _recused(self, *, reason: str, by: str, at: datetime) -> None:
