@@ -39,6 +39,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
     "melding.reopen": frozenset({"competent_authority"}),
+    "melding.record_police_report": frozenset({"meldpunt", "competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
     # hand a melding to another competent authority, with a motivation
     "melding.reassign": frozenset({"meldpunt"}),

@@ -34,6 +34,7 @@ from shared.contracts import (
     MeldingDecided,
     MeldingReceived,
     MeldingRecused,
+    PoliceReportRecorded,
     ReporterMessaged,
     ReporterReplied,
     opens_case,
@@ -60,6 +61,9 @@ class Assessment:
     #: advice; a general text by default.
     feedback: str | None = None
     concerns: str | None = None
+    #: The melding may concern an official crime (art. 162 Sv): the decision must
+    #: then say, motivated, whether a police report is made.
+    official_crime: bool = False
     concerned_staff: tuple[str, ...] = ()
 
 
@@ -70,6 +74,14 @@ class Decision:
     police_report_on: date | None = None
     #: What the reporter is told when the decision closes the melding.
     feedback: str | None = None
+    referral_to: str | None = None
+    police_report_motivation: str | None = None
+
+
+@dataclass(frozen=True)
+class PoliceReport:
+    filed_on: date
+    registration_number: str
 
 
 class TriageApplication(ServiceApplication):
@@ -105,6 +117,7 @@ class TriageApplication(ServiceApplication):
                 feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
                 concerns=concerns, concerned_staff=concerned, routing=routing,
                 closes_inadmissible=self.meldpunt_closes_inadmissible,
+                official_crime=assessment.official_crime,
                 by=principal.sub, at=self.clock.now())
 
         return self._update(melding_id, principal, assess)
@@ -115,10 +128,20 @@ class TriageApplication(ServiceApplication):
             report.decide(
                 outcome=list(decision.outcome), motivation=decision.motivation,
                 police_report_on=decision.police_report_on,
-                feedback=decision.feedback, by=principal.sub,
+                feedback=decision.feedback, referral_to=decision.referral_to,
+                police_report_motivation=decision.police_report_motivation, by=principal.sub,
                 at=self.clock.now())
 
         return self._update(melding_id, principal, decide)
+
+    def record_police_report(self, melding_id: UUID, police_report: PoliceReport,
+                             principal: Principal) -> Report:
+        """A police report filed about the melding, recorded by the meldpunt or its
+        competent authority (whoever may see it), at any stage."""
+        return self._update(melding_id, principal, lambda report: report.record_police_report(
+            filed_on=police_report.filed_on,
+            registration_number=police_report.registration_number, by=principal.sub,
+            at=self.clock.now()))
 
     def reopen(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
         """The melding's competent authority reopens it, with a motivation."""
@@ -282,6 +305,9 @@ class TriageApplication(ServiceApplication):
         if isinstance(domain_event, Report.Reassigned):
             return CompetentAuthorityAssigned(melding_id=melding_id, sub=domain_event.sub,
                                               at=domain_event.at)
+        if isinstance(domain_event, Report.PoliceReportRecorded):
+            return PoliceReportRecorded(melding_id=melding_id, filed_on=domain_event.filed_on,
+                                        at=domain_event.at)
         if isinstance(domain_event, Report.Recused):
             return MeldingRecused(melding_id=melding_id, sub=domain_event.by,
                                   at=domain_event.at)

@@ -9,10 +9,12 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.triage.application import Assessment, Decision, TriageApplication
+from services.reporting.domain.figures import AnnualFigures
+from services.triage.application import Assessment, Decision, PoliceReport, TriageApplication
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_RULES, RoutingTable
 from shared.auth import Principal
+from shared.contracts import PoliceReportRecorded
 from shared.errors import Forbidden, InvalidTransition, NotFound
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -78,3 +80,35 @@ def test_only_the_melding_s_competent_authority_reopens_it() -> None:
         app.reopen(melding, "Nieuwe feiten.", OTHER_AUTHORITY)
     assert app.reopen(melding, "Nieuwe feiten.", AUTHORITY).status == "assessed"
     assert app.assess(melding, ADMISSIBLE, MELDPUNT).history[-1]["what"] == "re-assessed"
+
+
+def test_reporting_counts_a_melding_s_police_report_once() -> None:
+    figures = AnnualFigures()
+    at = "2026-03-02T09:00:00+00:00"
+    for melding in ("a", "b", "c"):
+        figures.apply("melding_received", {"melding_id": melding, "theme": "gifts",
+                                           "kind": "wrongdoing", "channel": "web",
+                                           "received_at": at, "acknowledged_at": at})
+    # a: decided and then recorded (the same report); b: recorded twice; c: none.
+    figures.apply("melding_decided", {"melding_id": "a", "outcome": ["police_report"],
+                                      "police_report_on": "2026-03-02", "at": at})
+    for melding in ("a", "b", "b"):
+        figures.apply("police_report_recorded", {"melding_id": melding,
+                                                 "filed_on": "2026-03-02", "at": at})
+    assert figures.figures(2026)["police_reports"] == 2
+
+
+def test_a_police_report_travels_to_reporting_without_its_number() -> None:
+    app = triage()
+    melding = received(app)
+    report = app.record_police_report(
+        melding, PoliceReport(filed_on=NOW.date(), registration_number="PL0900-7"), MELDPUNT)
+    assert report.police_reports[0]["registration_number"] == "PL0900-7"
+    events = [e for e in (app.integration_event(d) for d in app.events.get(melding))
+              if isinstance(e, PoliceReportRecorded)]
+    assert len(events) == 1
+    assert "PL0900-7" not in events[0].model_dump_json()
+    with pytest.raises(NotFound):  # a competent authority it is not assigned to
+        app.record_police_report(
+            melding, PoliceReport(filed_on=NOW.date(), registration_number="PL0900-8"),
+            OTHER_AUTHORITY)

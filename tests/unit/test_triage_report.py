@@ -38,7 +38,8 @@ def assess(report: Report, *, admissible: bool = True, theme: str = "interests",
 
 def decide(report: Report, outcome: list[str], police_report_on: date | None = None) -> None:
     report.decide(outcome=outcome, motivation="Zo besloten.", police_report_on=police_report_on,
-                  feedback="Afgehandeld.", by="bert", at=NOW)
+                  feedback="Afgehandeld.", by="bert", at=NOW,
+                  referral_to="lkog" if "referral" in outcome else None)
 
 
 def test_assessment_records_the_advice_and_confirms_the_theme() -> None:
@@ -190,3 +191,54 @@ def test_a_melding_whose_case_closed_cannot_open_a_second_case() -> None:
         decide(report, ["investigation"])
     decide(report, ["referral"])
     assert report.status == "closed"
+
+
+def test_a_possible_official_crime_needs_a_motivated_police_report_decision() -> None:
+    report = received()
+    report.assess(admissible=True, reasonable_grounds=True, code_violation=True,
+                  severity="high", theme="interests",
+                  advice="investigation", motivation="Omkoping?", feedback="", by="mia",
+                  at=NOW, routing=ROUTED, official_crime=True)
+    version = report.version
+    with pytest.raises(InvalidInput) as refused:
+        decide(report, ["investigation"])
+    assert refused.value.field == "police_report_motivation"
+    assert report.version == version and report.status == "assessed"
+    report.decide(outcome=["investigation", "police_report"], motivation="Onderzoek.",
+                  police_report_on=None, feedback=None, by="bert", at=NOW,
+                  police_report_motivation="Ambtsmisdrijf: aangifte (art. 162 Sv).")
+    assert report.decision is not None
+    assert report.decision["police_report_motivation"].startswith("Ambtsmisdrijf")
+
+
+def test_a_referral_names_its_target_and_only_a_referral_does() -> None:
+    report = received()
+    assess(report)
+    for outcome, target in ((["referral"], None), (["no_action"], "lkog")):
+        with pytest.raises(InvalidInput) as refused:
+            report.decide(outcome=outcome, motivation="m", police_report_on=None,
+                          feedback=None, by="bert", at=NOW, referral_to=target)
+        assert refused.value.field == "referral_to"
+    report.decide(outcome=["referral"], motivation="Datalek.", police_report_on=None,
+                  feedback=None, by="bert", at=NOW, referral_to="ciso")
+    assert report.decision is not None and report.decision["referral_to"] == "ciso"
+
+
+def test_a_police_report_is_recorded_at_any_stage_once() -> None:
+    report = received()
+    report.record_police_report(filed_on=date(2025, 3, 1), registration_number="PL0900-1",
+                                by="mia", at=NOW)
+    assess(report)
+    decide(report, ["no_action"])
+    report.record_police_report(filed_on=date(2025, 3, 3), registration_number="PL0900-2",
+                                by="bert", at=NOW)  # after the closing too
+    assert [p["registration_number"] for p in report.police_reports] == [
+        "PL0900-1", "PL0900-2"]
+    with pytest.raises(Conflict):
+        report.record_police_report(filed_on=date(2025, 3, 3),
+                                    registration_number="PL0900-2", by="bert", at=NOW)
+    with pytest.raises(InvalidInput) as refused:
+        report.record_police_report(filed_on=date(2025, 3, 4),
+                                    registration_number="PL0900-3", by="bert", at=NOW)
+    assert refused.value.field == "filed_on"
+    assert len(report.police_reports) == 2

@@ -51,6 +51,9 @@ YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED, RECEIVED, CLOSED = rang
 # Steps that happen once per melding: a copy of one (a message re-published after
 # the de-duplication window) must not count twice, here or in a replay.
 ONCE = {"melding_decided": 1, "melding_closed": 2, "final_report_issued": 4, "case_closed": 8}
+#: A melding's police report counts once, whether a decision named it or it was
+#: recorded (or both, or recorded twice).
+POLICE_REPORT = 16
 
 
 #: A figure's place in `AnnualFigures.figures`: ("meldingen", "by_theme", "gifts").
@@ -103,6 +106,7 @@ class AnnualFigures:
             "contact_moment_recorded": self._contact_moment,
             "melding_assessed": self._assessed,
             "melding_decided": self._decided,
+            "police_report_recorded": self._police_report,
             "reporter_messaged": self._messaged,
             "melding_closed": self._closed,
             "final_report_issued": self._final_report,
@@ -164,7 +168,15 @@ class AnnualFigures:
         for outcome in data["outcome"]:
             self._count(year, "decision", outcome)
         if "police_report" in data["outcome"] or data.get("police_report_on"):
-            self._count(year, "police_report", "made")
+            self._police_report(data)
+
+    def _police_report(self, data: dict[str, Any]) -> None:
+        state = self.meldingen.get(data["melding_id"])
+        if state is not None:
+            if state[COUNTED] & POLICE_REPORT:
+                return
+            state[COUNTED] |= POLICE_REPORT
+        self._count(self._year_of(data), "police_report", "made")
 
     def _messaged(self, data: dict[str, Any]) -> None:
         if data["purpose"] != "feedback":

@@ -18,13 +18,14 @@ from services.triage.api.schemas import (
     MeldingOut,
     MessageIn,
     MessageOut,
+    PoliceReportIn,
     QueueItem,
     QueuePage,
     ReassignmentIn,
     RecusalIn,
     ReopeningIn,
 )
-from services.triage.application import Assessment, Decision
+from services.triage.application import Assessment, Decision, PoliceReport
 from services.triage.domain.report import Report, Status
 from shared.auth import Principal
 from shared.authz import is_allowed
@@ -102,8 +103,25 @@ def decide(
 ) -> MeldingOut:
     """The assigned competent authority's decision, only after an assessment."""
     decision = Decision(outcome=tuple(body.outcome), motivation=body.motivation,
-                        police_report_on=body.police_report_on, feedback=body.feedback)
+                        police_report_on=body.police_report_on, feedback=body.feedback,
+                        referral_to=body.referral_to,
+                        police_report_motivation=body.police_report_motivation)
     report = triage.decide(melding_id, decision, principal)
+    return _melding(report, principal, triage)
+
+
+@router.post("/meldingen/{melding_id}/police-reports", status_code=201,
+             response_model=MeldingOut)
+def record_police_report(
+    melding_id: UUID,
+    body: PoliceReportIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.record_police_report")],
+) -> MeldingOut:
+    """A police report (aangifte) filed about the melding, at any stage."""
+    report = triage.record_police_report(
+        melding_id, PoliceReport(filed_on=body.filed_on,
+                                 registration_number=body.registration_number), principal)
     return _melding(report, principal, triage)
 
 
@@ -184,6 +202,7 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
         assessment=report.assessment, decision=report.decision, closing=report.closure,
         earlier_assessments=report.earlier_assessments,
         earlier_decisions=report.earlier_decisions, reopened_at=report.reopened_at,
+        police_reports=report.police_reports,
         concerns=report.concerns, concerned_staff=report.concerned_staff,
         competent_authority=(CompetentAuthorityOut(**authority)
                              if (authority := triage.competent_authority(report)) else None),

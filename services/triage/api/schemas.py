@@ -20,6 +20,7 @@ from shared.contracts import (
     MessagePurpose,
     NamedIdentity,
     Outcome,
+    ReferralTarget,
     Severity,
     Theme,
 )
@@ -46,6 +47,9 @@ class AssessmentIn(BaseModel):
     feedback: Text | None = Field(
         None, description="what an inadmissible melding's reporter is told (a general "
                           "text by default)")
+    official_crime: StrictBool = Field(
+        False, description="the melding may concern an official crime (art. 162 Sv): the "
+                           "decision must then give `police_report_motivation`")
     concerns: Concerns | None = Field(
         None, description="the position of the person concerned; routing picks the "
                           "competent authority from it (unset: as the reporter gave it)")
@@ -84,8 +88,24 @@ class DecisionIn(BaseModel):
     motivation: Text
     police_report_on: date | None = Field(
         None, description="the date of the police report (today by default)")
+    referral_to: ReferralTarget | None = Field(
+        None, description="where a 'referral' goes (required with it, refused without): "
+                          "huis_voor_klokkenluiders, lkog, meldpunt_ondermijning, ciso (a "
+                          "data breach) or other")
+    police_report_motivation: Text | None = Field(
+        None, description="whether a police report is made and why; required when the "
+                          "assessment names a possible official crime")
     feedback: Text | None = Field(
         None, description="what the reporter is told when the decision closes the melding")
+
+
+class PoliceReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    filed_on: date = Field(description="the day the police report (aangifte) was filed")
+    registration_number: Annotated[str, StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64)] = Field(
+        description="the police's registration number of the report")
 
 
 class MessageIn(BaseModel):
@@ -173,6 +193,9 @@ class MeldingOut(BaseModel):
                                           "first")
     earlier_decisions: list[dict[str, Any]] = Field(
         default_factory=list, description="decisions taken before a reopening, oldest first")
+    police_reports: list[dict[str, Any]] = Field(
+        default_factory=list, description="police reports filed about the melding "
+                                          "(`filed_on`, `registration_number`)")
     reopened_at: datetime | None = Field(
         None, description="when its competent authority last reopened the melding; the "
                           "feedback term runs from then")

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.triage.domain.feedback import CLOSING_FEEDBACK
+from services.triage.domain.outcome import check_outcome, closing_reason
 from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, MeldingStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
@@ -34,35 +35,11 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "reassign": {"assessed": "assessed", "decided": "decided"},
     # anyone may declare a conflict of interest on a melding, at any time
     "recuse": {s: s for s in ("received", "assessed", "decided", "closed")},
+    # a police report (aangifte) may be filed at any stage, also after the closing
+    "record_police_report": {s: s for s in ("received", "assessed", "decided", "closed")},
     # its competent authority reopens a closed melding (new facts): decided anew
     "reopen": {"closed": "assessed"},
 }
-
-def closing_reason(outcome: list[str], admissible: bool = True) -> ClosingReason | None:
-    """Why a decision ends the melding at once, or None when a case follows. A
-    competent authority that follows an inadmissible advice with 'no_action' closes
-    it as inadmissible."""
-    if opens_case(outcome):
-        return None
-    if not admissible and outcome == ["no_action"]:
-        return "inadmissible"
-    if "referral" in outcome:
-        return "referral"
-    if "no_action" in outcome:
-        return "no_action"
-    return "police_report"
-
-
-def check_outcome(outcome: list[str], police_report_on: date | None) -> None:
-    if not outcome:
-        raise InvalidInput("A decision names at least one outcome.", field="outcome")
-    if "no_action" in outcome and len(outcome) > 1:
-        raise InvalidInput("'no_action' cannot be combined with another outcome.",
-                           field="outcome")
-    if police_report_on is not None and "police_report" not in outcome:
-        raise InvalidInput("A police report date belongs to a 'police_report' outcome.",
-                           field="police_report_on")
-
 
 class Report(Aggregate):
     """A melding in the meldpunt's queue. Its id is the id intake gave it, so a
@@ -78,6 +55,7 @@ class Report(Aggregate):
         Reassigned: ClassVar[type[Any]]
         Recused: ClassVar[type[Any]]
         Reopened: ClassVar[type[Any]]
+        PoliceReportRecorded: ClassVar[type[Any]]
         ConcernsNoted: ClassVar[type[Any]]
 
     @staticmethod
@@ -117,6 +95,7 @@ class Report(Aggregate):
         self.earlier_decisions: list[dict[str, Any]] = []  # before a reopening
         self.reopened_at: datetime | None = None
         self.had_case = False
+        self.police_reports: list[dict[str, Any]] = []
         self.decision: dict[str, Any] | None = None
         self.proposed_feedback = ""
         self.closure: dict[str, Any] | None = None
@@ -139,12 +118,13 @@ class Report(Aggregate):
                severity: str, theme: str, advice: str, motivation: str, feedback: str,
                routing: Routing, by: str, at: datetime, concerns: str | None = None,
                concerned_staff: list[str] | None = None,
-               closes_inadmissible: bool = False) -> None:
+               closes_inadmissible: bool = False, official_crime: bool = False) -> None:
         """The meldpunt's assessment and advice, with who is concerned and the competent
         authority routing chose for them, who decides on it. "Not admissible" is advice
         too, unless the organisation mandated the meldpunt to close such a melding
         itself (`closes_inadmissible`). A meldpunt officer who is concerned leaves it
-        to another."""
+        to another. `official_crime`: the melding may concern an official crime (art.
+        162 Sv), so the decision must say, motivated, whether a police report is made."""
         self._check("assess")
         concerned_staff = list(concerned_staff or [])
         if normalised(by) in {normalised(sub) for sub in concerned_staff}:
@@ -155,18 +135,23 @@ class Report(Aggregate):
                      flagged=routing.flagged, by=by, at=at)
         self._assessed(admissible=admissible, reasonable_grounds=reasonable_grounds,
                        code_violation=code_violation, severity=severity, theme=theme,
-                       advice=advice, motivation=motivation, feedback=feedback, by=by,
-                       at=at)
+                       advice=advice, motivation=motivation, feedback=feedback,
+                       official_crime=official_crime, by=by, at=at)
         if not admissible and closes_inadmissible:
             self.close(reason="inadmissible", feedback=feedback, by=by, at=at)
 
     def decide(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
-               feedback: str | None, by: str, at: datetime) -> None:
+               feedback: str | None, by: str, at: datetime, referral_to: str | None = None,
+               police_report_motivation: str | None = None) -> None:
         """The competent authority's decision on the meldpunt's advice; without a case
         to follow, it closes (`feedback` None: the assessment's for an inadmissible one,
         else the general text for the reason)."""
         self._check("decide")
-        check_outcome(outcome, police_report_on)
+        check_outcome(outcome, police_report_on, referral_to)
+        if self.official_crime and not (police_report_motivation or "").strip():
+            raise InvalidInput("The assessment names a possible official crime: say, "
+                               "motivated, whether a police report is made.",
+                               field="police_report_motivation")
         if self.had_case and opens_case(outcome):
             raise Conflict("This melding's case was closed: investigation cannot open a "
                            "second one.", field="outcome")
@@ -175,7 +160,8 @@ class Report(Aggregate):
         # The decision carries the persons concerned and who assessed, so that
         # investigation can refuse a conflicted investigator.
         self._decided(outcome=list(outcome), motivation=motivation,
-                      police_report_on=police_report_on, theme=self.theme,
+                      police_report_on=police_report_on, referral_to=referral_to,
+                      police_report_motivation=police_report_motivation, theme=self.theme,
                       involved=list(self.involved), assessed_by=self.assessed_by or "",
                       by=by, at=at)
         reason = closing_reason(outcome, self.admissible)
@@ -215,6 +201,19 @@ class Report(Aggregate):
         wanted = normalised(sub)
         return any(normalised(other) == wanted for other in
                    (*self.concerned_staff, *(r["sub"] for r in self.recusals)))
+
+    def record_police_report(self, *, filed_on: date, registration_number: str, by: str,
+                             at: datetime) -> None:
+        """A police report (aangifte) filed about the melding, at any stage."""
+        self._check("record_police_report")
+        if filed_on > at.date():
+            raise InvalidInput("A police report cannot be filed in the future.",
+                               field="filed_on")
+        if any(p["registration_number"] == registration_number for p in self.police_reports):
+            raise Conflict("This police report is already recorded.",
+                           field="registration_number")
+        self._police_report_recorded(filed_on=filed_on,
+                                     registration_number=registration_number, by=by, at=at)
 
     def reopen(self, *, motivation: str, by: str, at: datetime) -> None:
         """Its competent authority reopens the closed melding (new facts, say): it
@@ -266,13 +265,14 @@ class Report(Aggregate):
     @event("Assessed")
     def _assessed(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                   severity: str, theme: str, advice: str, motivation: str, by: str,
-                  at: datetime, feedback: str = "") -> None:
+                  at: datetime, feedback: str = "", official_crime: bool = False) -> None:
         if self.assessment is not None:
             self.earlier_assessments.append(self.assessment)
         self.assessment = {
             "admissible": admissible, "reasonable_grounds": reasonable_grounds,
             "code_violation": code_violation, "severity": severity, "theme": theme,
-            "advice": advice, "motivation": motivation, "assessed_by": by, "at": at,
+            "advice": advice, "motivation": motivation, "official_crime": official_crime,
+            "assessed_by": by, "at": at,
         }
         # What the reporter is told if the competent authority follows the advice.
         self.proposed_feedback = feedback
@@ -284,10 +284,13 @@ class Report(Aggregate):
     @event("Decided")
     def _decided(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
                  theme: str, involved: list[str], assessed_by: str, by: str,
-                 at: datetime) -> None:
+                 at: datetime, referral_to: str | None = None,
+                 police_report_motivation: str | None = None) -> None:
         self.had_case = self.had_case or opens_case(outcome)
         self.decision = {"outcome": outcome, "motivation": motivation,
-                         "police_report_on": police_report_on, "decided_by": by, "at": at}
+                         "police_report_on": police_report_on, "referral_to": referral_to,
+                         "police_report_motivation": police_report_motivation,
+                         "decided_by": by, "at": at}
         self._advance("decide")
         self.history.append({"what": "decided", "who": by, "at": at})
 
@@ -323,6 +326,14 @@ class Report(Aggregate):
         self.history.append({"what": "reopened", "who": by, "at": at,
                              "motivation": motivation})
 
+    @event("PoliceReportRecorded")
+    def _police_report_recorded(self, *, filed_on: date, registration_number: str, by: str,
+                                at: datetime) -> None:
+        self.police_reports.append({"filed_on": filed_on,
+                                    "registration_number": registration_number,
+                                    "by": by, "at": at})
+        self.history.append({"what": "police report recorded", "who": by, "at": at})
+
     @event("Recused")
     def _recused(self, *, reason: str, by: str, at: datetime) -> None:
         self.recusals.append({"sub": by, "reason": reason, "at": at})
@@ -345,6 +356,10 @@ class Report(Aggregate):
         self.closure = {"reason": reason, "at": at}
         self._advance("close")
         self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
+
+    @property
+    def official_crime(self) -> bool:
+        return bool(self.assessment and self.assessment.get("official_crime"))
 
     @property
     def admissible(self) -> bool:
