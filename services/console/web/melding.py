@@ -18,13 +18,17 @@ from services.console.web import browser
 from services.console.web.access import SignedIn
 from services.console.web.pages import form_errors, person_for, refused, services
 from services.console.web.rendering import first, posted_fields, render
-from shared.contracts import MessagePurpose, Outcome, Severity, Theme
+from shared.contracts import MessagePurpose, Outcome, ReferralTarget, Severity, Theme
 
 router = APIRouter(include_in_schema=False)
 
-ASSESSMENT: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violation",
-                               "severity", "theme", "advice", "motivation", "feedback")
-DECISION: tuple[str, ...] = ("outcome", "motivation", "feedback")
+#: The assessment's yes/no questions, then its other fields.
+VERDICTS: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violation",
+                             "official_crime")
+ASSESSMENT: tuple[str, ...] = (*VERDICTS, "severity", "theme", "advice", "motivation",
+                               "feedback")
+DECISION: tuple[str, ...] = ("outcome", "motivation", "referral_to",
+                             "police_report_motivation", "feedback")
 MESSAGE: tuple[str, ...] = ("body", "purpose")
 #: The forms of triage's steps, offered when triage says the step is allowed now and
 #: the person's roles may take it.
@@ -67,7 +71,8 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         failure=failure,
         done=request.query_params.get("done"),
         vocab={"themes": get_args(Theme), "severities": get_args(Severity),
-               "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose)})
+               "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose),
+               "referral_targets": get_args(ReferralTarget)})
 
 
 async def _case_of(request: Request, person: SignedIn, melding_id: str) -> Case | None:
@@ -91,7 +96,7 @@ def _assessment(posted: dict[str, list[str]]) -> dict[str, Any]:
     for name in ASSESSMENT:
         value = first(posted, name).strip()
         if value:
-            body[name] = _verdict(value) if name in ASSESSMENT[:3] else value
+            body[name] = _verdict(value) if name in VERDICTS else value
     return body
 
 
