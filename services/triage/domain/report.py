@@ -20,6 +20,7 @@ from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, MeldingStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
+from shared.terms import local_date
 
 Status = MeldingStatus
 
@@ -206,7 +207,7 @@ class Report(Aggregate):
                              at: datetime) -> None:
         """A police report (aangifte) filed about the melding, at any stage."""
         self._check("record_police_report")
-        if filed_on > at.date():
+        if filed_on > local_date(at):
             raise InvalidInput("A police report cannot be filed in the future.",
                                field="filed_on")
         if any(p["registration_number"] == registration_number for p in self.police_reports):
