@@ -223,6 +223,16 @@ class PoliceReportRecorded(IntegrationEvent):
     at: datetime
 
 
+class MeldingReopened(IntegrationEvent):
+    """triage -> intake, reporting: its competent authority reopened the closed
+    melding (the motivation stays in triage)."""
+
+    type: ClassVar[str] = "melding_reopened"
+
+    melding_id: str
+    at: datetime
+
+
 class ReporterMessaged(IntegrationEvent):
     """triage -> intake (the mailbox), reporting: a message or the feedback to the reporter."""
 
@@ -325,6 +335,7 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
+        MeldingReopened,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )

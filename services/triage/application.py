@@ -34,6 +34,7 @@ from shared.contracts import (
     MeldingDecided,
     MeldingReceived,
     MeldingRecused,
+    MeldingReopened,
     PoliceReportRecorded,
     ReporterMessaged,
     ReporterReplied,
@@ -305,6 +306,8 @@ class TriageApplication(ServiceApplication):
         if isinstance(domain_event, Report.Reassigned):
             return CompetentAuthorityAssigned(melding_id=melding_id, sub=domain_event.sub,
                                               at=domain_event.at)
+        if isinstance(domain_event, Report.Reopened):
+            return MeldingReopened(melding_id=melding_id, at=domain_event.at)
         if isinstance(domain_event, Report.PoliceReportRecorded):
             return PoliceReportRecorded(melding_id=melding_id, filed_on=domain_event.filed_on,
                                         at=domain_event.at)

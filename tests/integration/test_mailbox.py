@@ -196,3 +196,18 @@ async def test_final_feedback_closes_the_mailbox_for_replies(sqlite_settings: Se
                                         json={"body": "Nog iets."})
         assert late.status_code == 409
         assert late.json()["state"] == "closed"
+
+        # Its competent authority reopens it (new facts): the mailbox takes replies again.
+        reopened = await triage.client.post(f"/api/meldingen/{filed['id']}/reopening",
+                                            headers=authority,
+                                            json={"motivation": "Nieuwe feiten."})
+        assert reopened.json()["status"] == "assessed", reopened.text
+
+        async def open_again() -> bool:
+            body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
+            return bool(body["status"] != "closed")
+
+        await eventually(open_again)
+        reply = await intake.client.post("/api/mailbox/messages", headers=mailbox,
+                                         json={"body": "Nog iets."})
+        assert reply.is_success, reply.text

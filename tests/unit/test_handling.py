@@ -112,3 +112,23 @@ def test_a_police_report_travels_to_reporting_without_its_number() -> None:
         app.record_police_report(
             melding, PoliceReport(filed_on=NOW.date(), registration_number="PL0900-8"),
             OTHER_AUTHORITY)
+
+
+def test_a_reopened_melding_is_open_at_the_year_end_until_it_closes_again() -> None:
+    figures = AnnualFigures()
+    figures.apply("melding_received", {"melding_id": "a", "theme": "gifts",
+                                       "kind": "wrongdoing", "channel": "web",
+                                       "received_at": "2025-03-02T09:00:00+00:00",
+                                       "acknowledged_at": "2025-03-02T09:00:00+00:00"})
+    closing = {"melding_id": "a", "reason": "no_action", "at": "2025-04-01T09:00:00+00:00"}
+    figures.apply("melding_closed", closing)
+    figures.apply("melding_reopened", {"melding_id": "a", "at": "2025-11-01T09:00:00+00:00"})
+    figures.apply("melding_closed", closing)  # a copy of the first closing: still open
+    assert figures.figures(2025)["open_at_year_end"]["total"] == 1
+    figures.apply("melding_closed", {"melding_id": "a", "reason": "referral",
+                                     "at": "2026-02-01T09:00:00+00:00"})
+    assert figures.figures(2025)["open_at_year_end"]["total"] == 1  # then still
+    assert figures.figures(2026)["open_at_year_end"]["total"] == 0
+    # Its closing counts once, with its first reason.
+    assert figures.figures(2025)["closed"]["by_reason"] == {
+        **dict.fromkeys(figures.figures(2025)["closed"]["by_reason"], 0), "no_action": 1}
