@@ -13,22 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.triage.domain.feedback import CLOSING_FEEDBACK
+from services.triage.domain.feedback import check_written, template, templates_language
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
 from shared.auth import Principal
-from shared.authz import MeldingParties, acts_as_competent_authority, may_see
+from shared.authz import (
+    MeldingParties,
+    acts_as_competent_authority,
+    may_read_identity,
+    may_see,
+)
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     CaseClosed,
     CompetentAuthorityAssigned,
+    FeedbackOccasion,
+    IdentityConsentRecorded,
     IntegrationEvent,
+    Language,
+    MeetingRequestChanged,
     MeldingAssessed,
     MeldingClosed,
     MeldingDecided,
@@ -36,6 +45,7 @@ from shared.contracts import (
     MeldingRecused,
     MeldingReopened,
     PoliceReportRecorded,
+    RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
     opens_case,
@@ -104,6 +114,8 @@ class TriageApplication(ServiceApplication):
 
     def assess(self, melding_id: UUID, assessment: Assessment, principal: Principal) -> Report:
         concerned = self._staff(assessment.concerned_staff)
+        if assessment.feedback:
+            check_written(assessment.feedback, "feedback")
 
         def assess(report: Report) -> None:
             concerns = assessment.concerns or report.concerns
@@ -115,7 +127,7 @@ class TriageApplication(ServiceApplication):
                 code_violation=assessment.code_violation, severity=assessment.severity,
                 theme=assessment.theme, advice=assessment.advice,
                 motivation=assessment.motivation,
-                feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
+                feedback=assessment.feedback or template("inadmissible", report.language),
                 concerns=concerns, concerned_staff=concerned, routing=routing,
                 closes_inadmissible=self.meldpunt_closes_inadmissible,
                 official_crime=assessment.official_crime,
@@ -124,6 +136,9 @@ class TriageApplication(ServiceApplication):
         return self._update(melding_id, principal, assess)
 
     def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
+        if decision.feedback:
+            check_written(decision.feedback, "feedback")
+
         def decide(report: Report) -> None:
             self._as_competent_authority(report, principal, "melding.decide")
             report.decide(
@@ -161,6 +176,8 @@ class TriageApplication(ServiceApplication):
 
     def message_reporter(self, melding_id: UUID, body: str, *, purpose: str,
                          principal: Principal) -> Report:
+        """A message, or feedback, in the meldpunt's own words (a template's gap filled)."""
+        check_written(body, "body")
         return self._update(melding_id, principal, lambda report: report.message_reporter(
             body=body, purpose=purpose, by=principal.sub, at=self.clock.now()))
 
@@ -207,6 +224,30 @@ class TriageApplication(ServiceApplication):
         if not may_see(principal.role, principal.sub, self.parties(report)):
             raise self._not_found(melding_id)
         return report
+
+    def read(self, melding_id: UUID, principal: Principal
+             ) -> tuple[Report, dict[str, Any] | None]:
+        """The melding and, for whom `shared.authz.may_read_identity` allows it, its
+        named reporter's identity; that read is recorded (who, when) before it is shown."""
+        shown: list[dict[str, Any]] = []
+
+        def read(report: Report) -> None:
+            shown.clear()
+            if report.identity and may_read_identity(
+                    principal.role, principal.sub, self.parties(report),
+                    consent=report.identity_consent):
+                report.record_identity_read(by=principal.sub, at=self.clock.now())
+                shown.append(report.identity)
+
+        report = self._update(melding_id, principal, read)
+        return report, shown[0] if shown else None
+
+    def feedback_templates(self, melding_id: UUID, principal: Principal
+                           ) -> tuple[Language, dict[FeedbackOccasion, str]]:
+        """The reporter's language and the feedback templates in it, to start from."""
+        language = templates_language(self.get_report(melding_id, principal).language)
+        return language, {occasion: template(occasion, language)
+                          for occasion in get_args(FeedbackOccasion)}
 
     def competent_authority(self, report: Report) -> dict[str, Any] | None:
         """`{sub, rule, source, flagged}`; a melding assessed before routing existed
@@ -257,6 +298,7 @@ class TriageApplication(ServiceApplication):
             acknowledged_at=event.acknowledged_at,
         )
         report.note_concerns(event.concerns)
+        report.note_language(event.language)
         processing_event.collect_events(report)
 
     @policy.register
@@ -266,6 +308,29 @@ class TriageApplication(ServiceApplication):
             log.warning("reply for an unknown melding passed over")
             return
         if report.record_reply(body=event.body, at=event.at):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: IdentityConsentRecorded,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is None:
+            log.warning("identity consent for an unknown melding passed over")
+            return
+        if report.note_identity_consent(given=event.given, at=event.at):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: RecordStatusChanged, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is not None and report.note_record_status(event.status):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: MeetingRequestChanged,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is not None and report.note_meeting_request(event.due_by):
             processing_event.collect_events(report)
 
     @policy.register

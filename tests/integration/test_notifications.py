@@ -23,7 +23,15 @@ from services.console.notifications.domain.mails import short_reference
 from services.console.notifications.domain.notices import Notice
 from shared.clock import MovableClock
 from shared.config import Settings
-from shared.contracts import Envelope, IntegrationEvent, MeldingReceived, ReporterReplied
+from shared.contracts import (
+    CompetentAuthorityAssigned,
+    Envelope,
+    IntegrationEvent,
+    MeldingAssessed,
+    MeldingReceived,
+    MeldingRecused,
+    ReporterReplied,
+)
 from shared.terms import LOCAL, add_months
 from tests.consoleflows import ORIGIN
 from tests.mailserver import SmtpServer, free_port
@@ -34,6 +42,8 @@ SECRETS = ("leverancier", "Klaassen", "Karel", "fiets", "gifts", "geschenk",
            "Jan Jansen", "jan@example.org", "afdelingshoofd")
 STAFF = [("mia", "meldpunt"), ("bert", "competent_authority"), ("ivan", "investigator"),
          ("ada", "administrator"), ("olga", "auditor")]
+#: Beside STAFF: a second meldpunt officer and a second competent authority.
+MORE_STAFF = [("nora", "meldpunt"), ("carl", "competent_authority")]
 
 
 @pytest.fixture
@@ -65,12 +75,14 @@ def add_staff(console: Any, people: list[tuple[str, str]] = STAFF) -> None:
 class Intake:
     """Publishes what intake would, signed with intake's key, in intake's order."""
 
+    source = "intake"
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.positions = itertools.count(1)
 
     async def publish(self, event: IntegrationEvent) -> None:
-        envelope = Envelope.wrap(event, source="intake", position=next(self.positions))
+        envelope = Envelope.wrap(event, source=self.source, position=next(self.positions))
         async with jetstream(self.settings) as js:
             await js.publish(envelope.subject, envelope.encode(),
                              headers=signed(self.settings, envelope))
@@ -85,6 +97,20 @@ class Intake:
             identity={"name": "Jan Jansen", "email": "jan@example.org"},  # type: ignore[arg-type]
             received_at=at, acknowledged_at=at))
         return melding_id
+
+
+class Triage(Intake):
+    """Publishes what triage would: the routing facts of a melding."""
+
+    source = "triage"
+
+    async def assessed(self, melding_id: str, competent_authority: str | None,
+                       excluded: list[str]) -> None:
+        await self.publish(MeldingAssessed(
+            melding_id=melding_id, admissible=True, reasonable_grounds=True,
+            code_violation=True, severity="high", theme="gifts", advice="investigation",
+            assessed_by="mia", at=datetime.now(UTC),
+            competent_authority=competent_authority, excluded=excluded))
 
 
 def assert_no_content(texts: list[str]) -> None:
@@ -116,6 +142,57 @@ async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(
     assert f"{ORIGIN}/meldingen/{melding_id}" in mail.body
     assert "geen veilige plek" in mail.body and "not a safe place" in mail.body
     assert_no_content(texts(smtp))
+
+
+async def test_a_melding_routed_to_a_competent_authority_mails_them_and_the_meldpunt(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """And nobody else: not the other competent authority, not the meldpunt officer
+    concerned in it, who hears nothing of it after the assessment either."""
+    intake, triage = Intake(settings), Triage(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application, STAFF + MORE_STAFF)
+        melding_id = await intake.melding()
+        await eventually(lambda: len(smtp.mails) == 2)  # mia and nora, at receipt
+        await triage.assessed(melding_id, "bert", excluded=["NORA"])
+        await eventually(lambda: len(smtp.mails) == 3)
+        await intake.publish(ReporterReplied(melding_id=melding_id, body="Nog iets.",
+                                             at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) == 4)
+        await quiet()
+    received, routed, replied = smtp.mails[:2], smtp.mails[2], smtp.mails[3]
+    assert sorted(m.to[0] for m in received) == [address("mia"), address("nora")]
+    assert routed.to == [address("bert")] and "bevoegd gezag" in routed.subject
+    assert short_reference(melding_id) in routed.subject
+    assert f"{ORIGIN}/meldingen/{melding_id}" in routed.body
+    assert replied.to == [address("mia")]
+    assert len(smtp.mails) == 4
+    assert_no_content(texts(smtp))
+
+
+async def test_a_reassignment_mails_the_new_authority_and_a_recused_one_hears_no_more(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    intake, triage = Intake(settings), Triage(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application, STAFF + MORE_STAFF)
+        melding_id = await intake.melding()
+        await triage.assessed(melding_id, None, excluded=[])  # flagged: nobody decides
+        await eventually(lambda: len(smtp.mails) == 2)
+        await quiet()
+        assert len(smtp.mails) == 2
+        await triage.publish(CompetentAuthorityAssigned(melding_id=melding_id, sub="carl",
+                                                        at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) == 3)
+        await triage.publish(MeldingRecused(melding_id=melding_id, sub="mia",
+                                            at=datetime.now(UTC)))
+        await intake.publish(ReporterReplied(melding_id=melding_id, body="Nog iets.",
+                                             at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) == 4)
+        await quiet()
+    assert smtp.mails[2].to == [address("carl")]
+    assert smtp.mails[3].to == [address("nora")]
+    assert len(smtp.mails) == 4
 
 
 async def test_a_reporter_reply_mails_the_meldpunt(settings: Settings, smtp: SmtpServer

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
-from services.triage.domain.report import TRANSITIONS as REPORT_TRANSITIONS
+from services.triage.domain.procedure import TRANSITIONS as REPORT_TRANSITIONS
 from shared.config import Settings
 from tests.support import (
     MELDING,

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
 from services.investigation.domain.case import Case
 from services.investigation.domain.conflicts import Investigator
-from services.triage.domain.outcome import closing_reason
-from services.triage.domain.report import TRANSITIONS as REPORT_TRANSITIONS
+from services.triage.domain.procedure import TRANSITIONS as REPORT_TRANSITIONS
+from services.triage.domain.procedure import closing_reason
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
 from shared.errors import DomainError, InvalidTransition

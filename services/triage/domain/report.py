@@ -1,46 +1,33 @@
 """The melding as triage handles it: received, assessed, decided, closed.
 
 Every step is an event on the `Report` aggregate and an entry in its history (who,
-what, when). Which step is allowed in which status is the table `TRANSITIONS`, and
-nowhere else: each command checks it before it records anything, and each event
-takes its new status from it, so a refused command leaves no event behind.
+what, when). Which step is allowed in which status is the table `TRANSITIONS`
+(`procedure.py`), and nowhere else: each command checks it before it records
+anything, and each event takes its new status from it, so a refused command leaves
+no event behind.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.triage.domain.feedback import CLOSING_FEEDBACK
-from services.triage.domain.outcome import check_outcome, closing_reason
+from services.triage.domain.feedback import template
+from services.triage.domain.procedure import (
+    TRANSITIONS,
+    Status,
+    check_decision,
+    check_police_report,
+    closing_reason,
+)
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import ClosingReason, MeldingStatus, opens_case
+from shared.contracts import ClosingReason, RecordStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
-from shared.terms import local_date
 
-Status = MeldingStatus
-
-#: command -> {status it is allowed in: status it leads to}
-TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
-    # a re-assessment before the decision replaces the current one; history keeps both
-    "assess": {"received": "assessed", "assessed": "assessed"},
-    "decide": {"assessed": "decided"},
-    "message_reporter": {s: s for s in ("received", "assessed", "decided")},
-    "record_reply": {s: s for s in ("received", "assessed", "decided", "closed")},
-    "close": {"assessed": "closed", "decided": "closed"},
-    # the meldpunt hands the melding to another competent authority, until it is closed
-    "reassign": {"assessed": "assessed", "decided": "decided"},
-    # anyone may declare a conflict of interest on a melding, at any time
-    "recuse": {s: s for s in ("received", "assessed", "decided", "closed")},
-    # a police report (aangifte) may be filed at any stage, also after the closing
-    "record_police_report": {s: s for s in ("received", "assessed", "decided", "closed")},
-    # its competent authority reopens a closed melding (new facts): decided anew
-    "reopen": {"closed": "assessed"},
-}
 
 class Report(Aggregate):
     """A melding in the meldpunt's queue. Its id is the id intake gave it, so a
@@ -58,27 +45,21 @@ class Report(Aggregate):
         Reopened: ClassVar[type[Any]]
         PoliceReportRecorded: ClassVar[type[Any]]
         ConcernsNoted: ClassVar[type[Any]]
+        LanguageNoted: ClassVar[type[Any]]
+        IdentityConsentNoted: ClassVar[type[Any]]
+        IdentityRead: ClassVar[type[Any]]
+        RecordStatusNoted: ClassVar[type[Any]]
+        MeetingRequestNoted: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
         return melding_id
 
     @event("Received")
-    def __init__(
-        self,
-        *,
-        melding_id: UUID,
-        kind: str,
-        theme: str,
-        channel: str,
-        description: str,
-        involved: list[str],
-        occurred: date | None,
-        anonymous: bool,
-        identity: dict[str, Any] | None,
-        received_at: datetime,
-        acknowledged_at: datetime,
-    ) -> None:
+    def __init__(self, *, melding_id: UUID, kind: str, theme: str, channel: str,
+                 description: str, involved: list[str], occurred: date | None,
+                 anonymous: bool, identity: dict[str, Any] | None, received_at: datetime,
+                 acknowledged_at: datetime) -> None:
         self.kind = kind
         self.theme = theme
         self.channel = channel
@@ -90,6 +71,16 @@ class Report(Aggregate):
         self.identity = None if anonymous else identity
         self.received_at = received_at
         self.acknowledged_at = acknowledged_at
+        self.language = "nl"  # until intake says otherwise: it was the only one
+        # A named reporter's say on passing the identity on (None: not asked or not
+        # answered, which counts as no), and every time staff read it.
+        self.identity_consent: bool | None = None
+        self.identity_consent_at: datetime | None = None
+        self.identity_reads: list[dict[str, Any]] = []
+        # As intake reports them: the record (verslag) of an oral or in-person melding
+        # with the reporter, and the term of an open request to meet.
+        self.record_status: RecordStatus | None = None
+        self.meeting_due_by: datetime | None = None
         self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
         self.earlier_assessments: list[dict[str, Any]] = []  # replaced by a re-assessment
@@ -120,12 +111,9 @@ class Report(Aggregate):
                routing: Routing, by: str, at: datetime, concerns: str | None = None,
                concerned_staff: list[str] | None = None,
                closes_inadmissible: bool = False, official_crime: bool = False) -> None:
-        """The meldpunt's assessment and advice, with who is concerned and the competent
-        authority routing chose for them, who decides on it. "Not admissible" is advice
-        too, unless the organisation mandated the meldpunt to close such a melding
-        itself (`closes_inadmissible`). A meldpunt officer who is concerned leaves it
-        to another. `official_crime`: the melding may concern an official crime (art.
-        162 Sv), so the decision must say, motivated, whether a police report is made."""
+        """The meldpunt's assessment and advice (also "not admissible", unless the meldpunt
+        is mandated to close those: `closes_inadmissible`), with who is concerned and the
+        competent authority routing chose. A concerned meldpunt officer leaves it."""
         self._check("assess")
         concerned_staff = list(concerned_staff or [])
         if normalised(by) in {normalised(sub) for sub in concerned_staff}:
@@ -144,18 +132,12 @@ class Report(Aggregate):
     def decide(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
                feedback: str | None, by: str, at: datetime, referral_to: str | None = None,
                police_report_motivation: str | None = None) -> None:
-        """The competent authority's decision on the meldpunt's advice; without a case
-        to follow, it closes (`feedback` None: the assessment's for an inadmissible one,
-        else the general text for the reason)."""
+        """The competent authority's decision on the advice; without a case it closes."""
         self._check("decide")
-        check_outcome(outcome, police_report_on, referral_to)
-        if self.official_crime and not (police_report_motivation or "").strip():
-            raise InvalidInput("The assessment names a possible official crime: say, "
-                               "motivated, whether a police report is made.",
-                               field="police_report_motivation")
-        if self.had_case and opens_case(outcome):
-            raise Conflict("This melding's case was closed: investigation cannot open a "
-                           "second one.", field="outcome")
+        check_decision(outcome, police_report_on, referral_to, police_report_motivation,
+                       official_crime=bool(self.assessment
+                                           and self.assessment.get("official_crime")),
+                       had_case=self.had_case)
         if "police_report" in outcome and police_report_on is None:
             police_report_on = at.date()
         # The decision carries the persons concerned and who assessed, so that
@@ -168,13 +150,18 @@ class Report(Aggregate):
         reason = closing_reason(outcome, self.admissible)
         if reason is not None:
             proposed = self.proposed_feedback if reason == "inadmissible" else ""
-            self.close(reason=reason, by=by, at=at,
-                       feedback=feedback or proposed or CLOSING_FEEDBACK[reason])
+            default = template(reason, self.language) if reason != "case_closed" else ""
+            self.close(reason=reason, by=by, at=at, feedback=feedback or proposed or default)
 
     def note_concerns(self, concerns: str) -> None:
         """Whom the melding concerns, as the reporter gave it."""
         if concerns != self.concerns:
             self._concerns_noted(concerns=concerns)
+
+    def note_language(self, language: str) -> None:
+        """The reporter's language, in which their feedback templates are offered."""
+        if language != self.language:
+            self._language_noted(language=language)
 
     def reassign(self, *, sub: str, motivation: str, table: RoutingTable, people: People,
                  by: str, at: datetime) -> None:
@@ -207,19 +194,13 @@ class Report(Aggregate):
                              at: datetime) -> None:
         """A police report (aangifte) filed about the melding, at any stage."""
         self._check("record_police_report")
-        if filed_on > local_date(at):
-            raise InvalidInput("A police report cannot be filed in the future.",
-                               field="filed_on")
-        if any(p["registration_number"] == registration_number for p in self.police_reports):
-            raise Conflict("This police report is already recorded.",
-                           field="registration_number")
+        check_police_report(filed_on, registration_number, at, self.police_reports)
         self._police_report_recorded(filed_on=filed_on,
                                      registration_number=registration_number, by=by, at=at)
 
     def reopen(self, *, motivation: str, by: str, at: datetime) -> None:
-        """Its competent authority reopens the closed melding (new facts, say): it
-        awaits a new decision (or a re-assessment), and the feedback term runs anew from
-        now. A melding whose case was closed cannot open a second one yet."""
+        """Its competent authority reopens the closed melding: it awaits a new decision,
+        and the feedback term runs anew from now."""
         self._check("reopen")
         self._reopened(motivation=motivation, by=by, at=at)
 
@@ -227,6 +208,35 @@ class Report(Aggregate):
     def term_start(self) -> datetime | None:
         """Where the feedback term runs from: the acknowledgement, or the reopening."""
         return self.reopened_at or self.acknowledged_at
+
+    def note_identity_consent(self, *, given: bool, at: datetime) -> bool:
+        """The reporter's answer from the mailbox; the latest one stands. False for a
+        copy already noted or an answer older than the one that stands."""
+        if self.anonymous or (self.identity_consent_at is not None
+                              and at <= self.identity_consent_at):
+            return False
+        self._identity_consent_noted(given=given, at=at)
+        return True
+
+    def record_identity_read(self, *, by: str, at: datetime) -> None:
+        """`by` read the named reporter's identity: every read is on the log."""
+        if self.anonymous or not self.identity:
+            raise InvalidInput("This melding has no named reporter's identity.",
+                               field="identity")
+        self._identity_read(by=by, at=at)
+
+    def note_record_status(self, status: RecordStatus) -> bool:
+        if status == self.record_status:
+            return False
+        self._record_status_noted(status=status)
+        return True
+
+    def note_meeting_request(self, due_by: datetime | None) -> bool:
+        """An open request to meet (its term), or None once a meeting answered it."""
+        if due_by == self.meeting_due_by:
+            return False
+        self._meeting_request_noted(due_by=due_by)
+        return True
 
     def message_reporter(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
         self._check("message_reporter")
@@ -299,6 +309,10 @@ class Report(Aggregate):
     def _concerns_noted(self, *, concerns: str) -> None:
         self.concerns = concerns
 
+    @event("LanguageNoted")
+    def _language_noted(self, *, language: str) -> None:
+        self.language = language
+
     @event("Routed")
     def _routed(self, *, concerns: str, concerned_staff: list[str], sub: str | None,
                 rule: str, source: str, flagged: str | None, by: str, at: datetime) -> None:
@@ -340,6 +354,24 @@ class Report(Aggregate):
         self.recusals.append({"sub": by, "reason": reason, "at": at})
         self.history.append({"what": "conflict of interest declared", "who": by, "at": at})
 
+    @event("IdentityConsentNoted")
+    def _identity_consent_noted(self, *, given: bool, at: datetime) -> None:
+        self.identity_consent, self.identity_consent_at = given, at
+        what = "identity consent given" if given else "identity consent withheld"
+        self.history.append({"what": what, "who": "reporter", "at": at})
+
+    @event("IdentityRead")
+    def _identity_read(self, *, by: str, at: datetime) -> None:
+        self.identity_reads.append({"by": by, "at": at})
+
+    @event("RecordStatusNoted")
+    def _record_status_noted(self, *, status: RecordStatus) -> None:
+        self.record_status = status
+
+    @event("MeetingRequestNoted")
+    def _meeting_request_noted(self, *, due_by: datetime | None) -> None:
+        self.meeting_due_by = due_by
+
     @event("MessageSent")
     def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
         self.messages.append({"from": "meldpunt", "body": body, "purpose": purpose, "at": at})
@@ -357,10 +389,6 @@ class Report(Aggregate):
         self.closure = {"reason": reason, "at": at}
         self._advance("close")
         self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
-
-    @property
-    def official_crime(self) -> bool:
-        return bool(self.assessment and self.assessment.get("official_crime"))
 
     @property
     def admissible(self) -> bool:

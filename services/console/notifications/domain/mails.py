@@ -13,6 +13,8 @@ from services.console.notifications.domain.notices import Digest, Notice
 
 SUBJECTS: dict[str, tuple[str, str]] = {
     "melding_received": ("Nieuwe melding {ref}", "New melding {ref}"),
+    "melding_routed": ("Melding {ref} is aan u toegewezen als bevoegd gezag",
+                       "Melding {ref} is routed to you as competent authority"),
     "reporter_replied": ("De melder heeft gereageerd op melding {ref}",
                          "The reporter replied on melding {ref}"),
     "feedback_due_soon": ("Terugkoppeling op melding {ref} uiterlijk {due}",
