@@ -300,8 +300,7 @@ class IntakeApplication(ServiceApplication):
     def _(self, event: MeldingReopened, processing_event: ProcessingEvent[UUID]) -> None:
         report = self._known(event.melding_id, processing_event)
         # A copy of an earlier reopening, after the next closing, changes nothing.
-        if (report is not None and report.closed_at is not None
-                and report.closed_at < event.at):
+        if report is not None and report.closed_at and report.closed_at < event.at:
             report.reopen(at=event.at)
             processing_event.collect_events(report)
 

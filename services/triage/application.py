@@ -152,15 +152,13 @@ class TriageApplication(ServiceApplication):
 
     def record_police_report(self, melding_id: UUID, police_report: PoliceReport,
                              principal: Principal) -> Report:
-        """A police report filed about the melding, recorded by the meldpunt or its
-        competent authority (whoever may see it), at any stage."""
+        """A police report filed about the melding, at any stage."""
         return self._update(melding_id, principal, lambda report: report.record_police_report(
             filed_on=police_report.filed_on,
             registration_number=police_report.registration_number, by=principal.sub,
             at=self.clock.now()))
 
     def reopen(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
-        """The melding's competent authority reopens it, with a motivation."""
         def reopen(report: Report) -> None:
             self._as_competent_authority(report, principal, "melding.reopen")
             report.reopen(motivation=motivation, by=principal.sub, at=self.clock.now())
