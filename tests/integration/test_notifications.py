@@ -4,7 +4,6 @@ inbox deciding notices, and mails arriving at a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 import subprocess
@@ -12,12 +11,9 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from uuid import uuid4
 
 import pytest
 
-from services.console.application import NewStaffMember
 from services.console.bootstrap import build_application, build_parts
 from services.console.notifications.domain.mails import short_reference
 from services.console.notifications.domain.notices import Notice
@@ -25,25 +21,25 @@ from shared.clock import MovableClock
 from shared.config import Settings
 from shared.contracts import (
     CompetentAuthorityAssigned,
-    Envelope,
-    IntegrationEvent,
-    MeldingAssessed,
-    MeldingReceived,
     MeldingRecused,
     ReporterReplied,
 )
 from shared.terms import LOCAL, add_months
 from tests.consoleflows import ORIGIN
 from tests.mailserver import SmtpServer, free_port
-from tests.support import NatsServer, eventually, jetstream, make_settings, running, signed
-
-DESCRIPTION = "Een leverancier gaf Karel Klaassen van inkoop een elektrische fiets."
-SECRETS = ("leverancier", "Klaassen", "Karel", "fiets", "gifts", "geschenk",
-           "Jan Jansen", "jan@example.org", "afdelingshoofd")
-STAFF = [("mia", "meldpunt"), ("bert", "competent_authority"), ("ivan", "investigator"),
-         ("ada", "administrator"), ("olga", "auditor")]
-#: Beside STAFF: a second meldpunt officer and a second competent authority.
-MORE_STAFF = [("nora", "meldpunt"), ("carl", "competent_authority")]
+from tests.notifyflows import (
+    MORE_STAFF,
+    STAFF,
+    Intake,
+    Triage,
+    add_staff,
+    address,
+    assert_no_content,
+    notify_settings,
+    quiet,
+    texts,
+)
+from tests.support import NatsServer, eventually, running
 
 
 @pytest.fixture
@@ -56,76 +52,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def settings(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer) -> Settings:
-    return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
-                         smtp_url=smtp.url, smtp_from="meldingen@example.org",
-                         notify_check_seconds=0.05, notify_retry_max_seconds=0.5,
-                         notify_claim_seconds=1.0)
-
-
-def address(sub: str) -> str:
-    return f"{sub}@example.org"
-
-
-def add_staff(console: Any, people: list[tuple[str, str]] = STAFF) -> None:
-    for sub, role in people:
-        console.add_staff(NewStaffMember(sub=sub, name=sub.title(), email=address(sub),
-                                         roles=[role]), enrolment_digest="-", by="test")
-
-
-class Intake:
-    """Publishes what intake would, signed with intake's key, in intake's order."""
-
-    source = "intake"
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.positions = itertools.count(1)
-
-    async def publish(self, event: IntegrationEvent) -> None:
-        envelope = Envelope.wrap(event, source=self.source, position=next(self.positions))
-        async with jetstream(self.settings) as js:
-            await js.publish(envelope.subject, envelope.encode(),
-                             headers=signed(self.settings, envelope))
-
-    async def melding(self, at: datetime | None = None) -> str:
-        at = at or datetime.now(UTC)
-        melding_id = str(uuid4())
-        await self.publish(MeldingReceived(
-            melding_id=melding_id, kind="integrity_violation", theme="gifts", channel="web",
-            description=DESCRIPTION, involved=["Karel Klaassen", "afdelingshoofd inkoop"],
-            occurred=None, anonymous=False,
-            identity={"name": "Jan Jansen", "email": "jan@example.org"},  # type: ignore[arg-type]
-            received_at=at, acknowledged_at=at))
-        return melding_id
-
-
-class Triage(Intake):
-    """Publishes what triage would: the routing facts of a melding."""
-
-    source = "triage"
-
-    async def assessed(self, melding_id: str, competent_authority: str | None,
-                       excluded: list[str]) -> None:
-        await self.publish(MeldingAssessed(
-            melding_id=melding_id, admissible=True, reasonable_grounds=True,
-            code_violation=True, severity="high", theme="gifts", advice="investigation",
-            assessed_by="mia", at=datetime.now(UTC),
-            competent_authority=competent_authority, excluded=excluded))
-
-
-def assert_no_content(texts: list[str]) -> None:
-    """Not a word of the melding's description, theme, names or reporter in a mail."""
-    for text in texts:
-        assert not [word for word in SECRETS if word.casefold() in text.casefold()], text
-
-
-def texts(smtp: SmtpServer) -> list[str]:
-    return [f"{mail.subject}\n{mail.body}" for mail in smtp.mails]
-
-
-async def quiet(seconds: float = 0.5) -> None:
-    """Give a wrongly sent extra mail the time to arrive."""
-    await asyncio.sleep(seconds)
+    return notify_settings(tmp_path, nats_server, smtp)
 
 
 async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(

@@ -42,6 +42,7 @@ from shared.contracts import (
     MeldingClosed,
     MeldingReceived,
     MeldingRecused,
+    RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
 )
@@ -49,6 +50,9 @@ from shared.errors import InvalidInput
 from shared.terms import LOCAL, deadlines, local_date
 
 Find = Callable[[UUID], Any]
+#: The reporter's answers to the record of an oral report that staff are told of.
+RECORD_ANSWERS: dict[str, Occasion] = {"approved": "record_approved",
+                                       "corrections_sent": "record_corrected"}
 
 
 class Notifier:
@@ -81,6 +85,10 @@ class Notifier:
             self._route(event, find, collect)
         elif isinstance(event, ReporterReplied):
             collect(*self._notices("reporter_replied", event.melding_id, find,
+                                   key=f"{event.melding_id}/{event.at.isoformat()}",
+                                   at=event.at))
+        elif isinstance(event, RecordStatusChanged) and event.status in RECORD_ANSWERS:
+            collect(*self._notices(RECORD_ANSWERS[event.status], event.melding_id, find,
                                    key=f"{event.melding_id}/{event.at.isoformat()}",
                                    at=event.at))
         elif ((isinstance(event, ReporterMessaged) and event.purpose == "feedback")

@@ -22,6 +22,7 @@ from shared.authz import MeldingParties
 NOTICE_NAMESPACE: Final = UUID("5d0f7c1e-2b8a-4f3e-9c61-7e4a2d9b0c18")
 
 Occasion = Literal["melding_received", "melding_routed", "reporter_replied",
+                   "record_approved", "record_corrected",
                    "feedback_due_soon", "feedback_due_today"]
 Delivery = Literal["immediate", "digest"]
 DELIVERIES: Final[tuple[str, ...]] = get_args(Delivery)

@@ -23,6 +23,8 @@ ACTS_ON: Final[dict[str, str]] = {
     "melding_received": "melding.assess",
     "melding_routed": "melding.decide",
     "reporter_replied": "melding.message_reporter",
+    "record_approved": "melding.message_reporter",
+    "record_corrected": "melding.message_reporter",
     "feedback_due_soon": "melding.message_reporter",
     "feedback_due_today": "melding.message_reporter",
 }
