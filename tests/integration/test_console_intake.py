@@ -4,7 +4,8 @@
 and the meeting, a named reporter's identity reads and consent, feedback started from
 triage's template; the meldpunt's list of requests to meet with their term; and a
 confidential adviser's page of a melding they registered, with their conversation
-with its reporter. Every refusal names the field and changes nothing."""
+with its reporter, and a manager's, with the record only. Every refusal names the
+field and changes nothing."""
 
 from __future__ import annotations
 
@@ -158,6 +159,8 @@ async def test_the_meldpunt_works_the_record_meeting_identity_and_feedback(
                                           json={"version": 2, "approved": True})
     assert approved.status_code == 201, approved.text
     page = (await client.get(f"/meldingen/{melding_id}")).text
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert "Goedgekeurd door de melder" in page and "Versie 2" in page and "Versie 1" in page
 
     consent = await p.intake.client.post("/api/mailbox/identity-consent", headers=mailbox,
@@ -252,3 +255,29 @@ async def test_an_adviser_keeps_in_touch_with_the_reporter_they_registered_for(
         assert intruding.status_code == 404
     box = (await p.intake.client.get("/api/mailbox", headers=mailbox)).json()
     assert not any(m["body"] == "Hallo" for m in box["messages"])
+
+
+async def test_a_manager_writes_the_record_of_an_oral_melding_they_received(
+    procedure: Procedure
+) -> None:
+    p = procedure
+    client = p.console.client
+    await signed_in(p, client, "max", "manager")
+    page = (await client.get("/register")).text
+    filed = await post(client, "/register", page, channel="manager",
+                       kind="integrity_violation", theme="gifts", anonymous="false",
+                       name="Jan Jansen", description="Een leverancier gaf een fiets.",
+                       received_how="oral")
+    assert filed.status_code == 201, filed.text
+    link = re.search(r'href="(/registered/[^"]+)" id="registered-link"', filed.text)
+    assert link
+    page = (await client.get(link.group(1))).text
+    # A manager has no conversation with the reporter: only the record.
+    assert 'id="record-form"' in page and 'id="conversation"' not in page
+    wrote = await post(client, f"{link.group(1)}/record", page,
+                       record_text="Telefonisch gemeld.")
+    assert wrote.status_code == 303
+    assert "Telefonisch gemeld." in (await client.get(link.group(1))).text
+    page = (await client.get("/registered")).text
+    assert (await post(client, f"{link.group(1)}/messages", page,
+                       adviser_body="Hallo")).status_code == 403
