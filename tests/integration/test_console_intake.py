@@ -30,6 +30,7 @@ from tests.support import (
     eventually,
     make_settings,
     running,
+    token,
 )
 
 
@@ -215,7 +216,8 @@ async def test_an_adviser_keeps_in_touch_with_the_reporter_they_registered_for(
     melding_id = (await p.intake.client.get("/api/mailbox", headers=mailbox)).json()["id"]
 
     opened = (await client.get("/registered")).text
-    assert 'id="no-list"' in opened and 'href="/registered"' in opened
+    assert f'id="registration-{melding_id}"' in opened and 'id="open-form"' in opened
+    assert (await client.get("/registered", params={"page": "0"})).status_code == 422
     missing = await client.get("/registered", params={"melding": " "})
     assert missing.status_code == 422 and 'id="melding_id-error"' in missing.text
     to = await client.get("/registered", params={"melding": melding_id})
@@ -250,6 +252,7 @@ async def test_an_adviser_keeps_in_touch_with_the_reporter_they_registered_for(
         await signed_in(p, other, "wim", "confidential_adviser")
         assert (await other.get(f"/registered/{melding_id}")).status_code == 404
         page = (await other.get("/registered")).text
+        assert 'id="nothing"' in page and melding_id not in page
         intruding = await post(other, f"/registered/{melding_id}/messages", page,
                                adviser_body="Hallo")
         assert intruding.status_code == 404
@@ -281,3 +284,25 @@ async def test_a_manager_writes_the_record_of_an_oral_melding_they_received(
     page = (await client.get("/registered")).text
     assert (await post(client, f"{link.group(1)}/messages", page,
                        adviser_body="Hallo")).status_code == 403
+
+
+async def test_the_log_of_identity_fetches_for_the_adviser_and_no_one_else(
+    procedure: Procedure, settings: Settings
+) -> None:
+    p = procedure
+    client = p.console.client
+    await signed_in(p, client, "vera", "confidential_adviser")
+    assert 'id="nothing"' in (await client.get("/identity-reveals")).text
+    anonymous = {**MELDING, "anonymous": True, "identity": {"name": "Mila Mailbox"}}
+    filed = (await p.intake.client.post("/api/meldingen", json=anonymous)).json()
+    fetched = await p.intake.client.get(
+        f"/api/meldingen/{filed['id']}/sealed-identity",
+        headers=token(settings, "confidential_adviser", "vera"))
+    assert fetched.status_code == 200
+    log = (await client.get("/identity-reveals")).text
+    assert filed["id"][:8] in log and "vera" in log and "Mila" not in log
+    assert (await client.get("/identity-reveals", params={"page": "x"})).status_code == 422
+
+    async with second_browser(p.console) as other:
+        await signed_in(p, other, "max", "manager")
+        assert (await other.get("/identity-reveals")).status_code in (403, 404)

@@ -70,6 +70,30 @@ class MeetingRequests(_Answer):
     items: list[WaitingMeeting]
 
 
+class Registration(_Answer):
+    melding_id: str
+    channel: str
+    received_how: str
+    received_at: datetime
+    registered_at: datetime
+
+
+class Registrations(_Answer):
+    items: list[Registration]
+    total: int
+
+
+class Reveal(_Answer):
+    melding_id: str
+    by: str
+    at: datetime
+
+
+class Reveals(_Answer):
+    items: list[Reveal]
+    total: int
+
+
 class AdviserMessage(_Answer):
     sender: str = Field(alias="from")
     body: str
@@ -109,6 +133,14 @@ class IntakeClient:
     async def record_meeting(self, acting: Acting, melding_id: str, held_at: str) -> None:
         await self.caller.call(acting, "POST", f"/api/meldingen/{segment(melding_id)}/meetings",
                                json={"held_at": held_at})
+
+    async def registrations(self, acting: Acting, offset: int, limit: int) -> Registrations:
+        return await self.caller.get(acting, "/api/registrations", Registrations,
+                                     offset=offset, limit=limit)
+
+    async def reveals(self, acting: Acting, offset: int, limit: int) -> Reveals:
+        return await self.caller.get(acting, "/api/identity-reveals", Reveals,
+                                     offset=offset, limit=limit)
 
     async def adviser_messages(self, acting: Acting, melding_id: str) -> AdviserMailbox:
         return await self.caller.get(

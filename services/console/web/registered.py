@@ -1,13 +1,15 @@
 """A melding the signed-in staff member registered on a reporter's behalf
 (`/registered/{id}`): the record (verslag) of an oral or in-person melding, for whoever
 received it, and for the confidential adviser who registered it their conversation
-with the reporter (the replies read, a message written). Intake has no list of the
-meldingen someone registered, so `/registered` opens one by its number (shown when it
-was registered). Every call goes to intake as the signed-in person: another staff
-member's melding is intake's 404."""
+with the reporter (the replies read, a message written). `/registered` lists the
+meldingen the person registered (intake's list: their own only) and opens one by its
+number; `/identity-reveals` is intake's log of every fetch of a sealed identity. Every
+call goes to intake as the signed-in person: another staff member's melding is
+intake's 404."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +20,7 @@ from services.console.adapters.intake import AdviserMailbox
 from services.console.web import browser
 from services.console.web.access import SignedIn
 from services.console.web.intake_part import record_part
+from services.console.web.melding_intake import PAGE_SIZE
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import first, posted_fields, render
 
@@ -30,19 +33,58 @@ POSTS = {"record": ("record.write", {"text": "record_text"}),
 
 @router.get("/registered", response_class=HTMLResponse)
 async def open_registered(request: Request) -> Response:
-    found = person_for(request, "melding.register_for_reporter")
+    found = person_for(request, "registration.list_own")
     if isinstance(found, Response):
         return found
-    person, _ = found
+    person, acting = found
     if "melding" in request.query_params:
         wanted = request.query_params["melding"].strip()
         if wanted:
             return RedirectResponse(f"/registered/{wanted}", 303)
-        return render(request, person.session, "registered.html", member=person.member,
-                      status_code=422, errors={"melding_id": "melding_id"},
-                      switch="/registered")
+        return _list(request, person, status_code=422, errors={"melding_id": "melding_id"})
+    offset = page_offset(request)
+    if offset is None:
+        return _list(request, person, status_code=422, errors={"page": "page"})
+    try:
+        mine = await services(request).intake.registrations(acting, offset, PAGE_SIZE)
+    except Refusal as refusal:
+        return refused(request, person, refusal)
+    return _list(request, person, items=mine.items, offset=offset, total=mine.total)
+
+
+def _list(request: Request, person: SignedIn, *, status_code: int = 200,
+          errors: dict[str, str] | None = None, items: Sequence[Any] = (), offset: int = 0,
+          total: int = 0) -> Response:
     return render(request, person.session, "registered.html", member=person.member,
-                  switch="/registered")
+                  status_code=status_code, errors=errors or {}, items=items, offset=offset,
+                  limit=PAGE_SIZE, total=total,
+                  switch=f"/registered?page={offset // PAGE_SIZE + 1}")
+
+
+@router.get("/identity-reveals", response_class=HTMLResponse)
+async def identity_reveals(request: Request) -> Response:
+    found = person_for(request, "identity.list_reveals")
+    if isinstance(found, Response):
+        return found
+    person, acting = found
+    offset = page_offset(request)
+    if offset is None:
+        return render(request, person.session, "identity_reveals.html", member=person.member,
+                      status_code=422, errors={"page": "page"}, items=[], offset=0,
+                      limit=PAGE_SIZE, total=0, switch="/identity-reveals")
+    try:
+        reveals = await services(request).intake.reveals(acting, offset, PAGE_SIZE)
+    except Refusal as refusal:
+        return refused(request, person, refusal)
+    return render(request, person.session, "identity_reveals.html", member=person.member,
+                  items=reveals.items, offset=offset, limit=PAGE_SIZE, total=reveals.total,
+                  switch=f"/identity-reveals?page={offset // PAGE_SIZE + 1}")
+
+
+def page_offset(request: Request) -> int | None:
+    """The first row of the page asked for (`?page=`, from 1), or None if it is no page."""
+    page = request.query_params.get("page", "1")
+    return (int(page) - 1) * PAGE_SIZE if page.isdigit() and int(page) >= 1 else None
 
 
 @router.get("/registered/{melding_id}", response_class=HTMLResponse)

@@ -8,7 +8,8 @@ from typing import Any
 NL: dict[str, Any] = {
     "nav": {"queue": "Meldingen", "cases": "Zaken", "register": "Melding registreren",
             "report": "Jaarverslag", "staff": "Personeel",
-            "meetings": "Gespreksverzoeken", "registered": "Mijn registraties"},
+            "meetings": "Gespreksverzoeken", "registered": "Mijn registraties",
+            "reveals": "Geopende identiteiten"},
     "page_of": "Pagina {page} van {pages}",
     "paging": "Paginering",
     "previous": "Vorige",
@@ -178,7 +179,8 @@ NL: dict[str, Any] = {
 EN: dict[str, Any] = {
     "nav": {"queue": "Meldingen", "cases": "Cases", "register": "Register a melding",
             "report": "Annual report", "staff": "Staff",
-            "meetings": "Requests to meet", "registered": "My registrations"},
+            "meetings": "Requests to meet", "registered": "My registrations",
+            "reveals": "Identities opened"},
     "page_of": "Page {page} of {pages}",
     "paging": "Pages",
     "previous": "Previous",

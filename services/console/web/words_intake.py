@@ -57,9 +57,22 @@ NL: dict[str, Any] = {
     "due_by": "Termijn tot",
     "melding": "Melding",
     "registered_title": "Meldingen die u registreerde",
-    "registered_intro": "Intake biedt (nog) geen overzicht van de meldingen die u "
-                        "registreerde: open er een met het nummer dat u bij het "
-                        "registreren kreeg.",
+    "registered_intro": "De meldingen die u namens een melder registreerde, de laatste "
+                        "eerst; of open er een met het nummer dat u bij het registreren "
+                        "kreeg.",
+    "registered_none": "U registreerde nog geen melding.",
+    "received_on": "Ontvangen op",
+    "registered_on": "Geregistreerd op",
+    "received_how": "Hoe ontvangen",
+    "hows": {"written": "Schriftelijk", "oral": "Mondeling", "in_person": "In persoon"},
+    "reveals_title": "Geopende identiteiten van anonieme melders",
+    "reveals_intro": "Elke keer dat een vertrouwenspersoon de verzegelde identiteit van "
+                     "een anonieme melder ophaalde: welke melding, wie en wanneer. Het "
+                     "openen zelf gebeurt met `meldingen adviser reveal`, op de eigen "
+                     "computer van de vertrouwenspersoon.",
+    "reveals_none": "Er is nog geen identiteit opgehaald.",
+    "revealed_by": "Opgehaald door",
+    "revealed_at": "Wanneer",
     "melding_id": "Nummer van de melding",
     "open_melding": "Openen",
     "registered_melding": "Melding {short} die u registreerde",
@@ -68,8 +81,8 @@ NL: dict[str, Any] = {
     "adviser_body": "Bericht aan de melder",
     "adviser_send": "Versturen",
     "reveal_log": "Inzage in de verzegelde identiteit",
-    "reveal_log_missing": "Intake biedt (nog) geen overzicht van de inzagen; elke inzage "
-                          "met meldingen adviser reveal wordt wel vastgelegd.",
+    "reveal_log_where": "Elke inzage met meldingen adviser reveal wordt vastgelegd; "
+                          "het overzicht staat bij Geopende identiteiten.",
     "field_errors": {"record_text": "Vul de tekst van het verslag in",
                      "held_at": "Vul een datum en tijd in die niet in de toekomst ligt",
                      "adviser_body": "Vul het bericht in",
@@ -124,8 +137,21 @@ EN: dict[str, Any] = {
     "due_by": "Term until",
     "melding": "Melding",
     "registered_title": "Meldingen you registered",
-    "registered_intro": "Intake offers no list (yet) of the meldingen you registered: open "
-                        "one by the number you got when registering it.",
+    "registered_intro": "The meldingen you registered on a reporter's behalf, the latest "
+                        "first; or open one by the number you got when registering it.",
+    "registered_none": "You have not registered a melding yet.",
+    "received_on": "Received on",
+    "registered_on": "Registered on",
+    "received_how": "How received",
+    "hows": {"written": "In writing", "oral": "Orally", "in_person": "In person"},
+    "reveals_title": "Identities of anonymous reporters fetched",
+    "reveals_intro": "Every fetch of an anonymous reporter's sealed identity by a "
+                     "confidential adviser: which melding, who and when. The opening itself "
+                     "is done with `meldingen adviser reveal`, on the adviser's own "
+                     "computer.",
+    "reveals_none": "No identity has been fetched yet.",
+    "revealed_by": "Fetched by",
+    "revealed_at": "When",
     "melding_id": "Number of the melding",
     "open_melding": "Open",
     "registered_melding": "Melding {short} you registered",
@@ -134,8 +160,8 @@ EN: dict[str, Any] = {
     "adviser_body": "Message to the reporter",
     "adviser_send": "Send",
     "reveal_log": "Reads of the sealed identity",
-    "reveal_log_missing": "Intake offers no list (yet) of the reveals; every reveal with "
-                          "meldingen adviser reveal is recorded.",
+    "reveal_log_where": "Every reveal with meldingen adviser reveal is recorded; the "
+                          "list is under Identities opened.",
     "field_errors": {"record_text": "Fill in the text of the record",
                      "held_at": "Fill in a date and time that is not in the future",
                      "adviser_body": "Fill in the message",

@@ -49,6 +49,7 @@ class Report(Aggregate):
         RecordApproved: ClassVar[type[Any]]
         RecordCorrected: ClassVar[type[Any]]
         Closed: ClassVar[type[Any]]
+        SealedIdentityRead: ClassVar[type[Any]]
 
     @classmethod
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
