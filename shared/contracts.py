@@ -93,6 +93,15 @@ MeldingStatus = Literal["received", "assessed", "decided", "closed"]
 ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
 
 
+#: What a closed melding's retention term depends on (shared/retention.py): how it
+#: ended, from triage's closing reason and, for a case, its path and measures.
+RetentionOutcome = Literal[
+    "inadmissible", "no_follow_up", "conversation", "investigation_without_measures",
+    "investigation_with_measures", "referred",
+]
+RETENTION_OUTCOMES: Final[tuple[RetentionOutcome, ...]] = get_args(RetentionOutcome)
+
+
 def opens_case(outcome: Iterable[str]) -> bool:
     """A decision for a conversation or an investigation continues in investigation."""
     return not CASE_OUTCOMES.isdisjoint(outcome)
