@@ -56,9 +56,13 @@ class ServiceApplication(ProcessApplication[UUID]):
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
 
+    #: A service whose events carry fields encrypted per melding uses a subclass
+    #: (`shared.keyedfields`).
+    mapper_class: type[DamageAwareMapper] = DamageAwareMapper
+
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = self.factory.mapper(transcoder=self.construct_transcoder(),
-                                     mapper_class=DamageAwareMapper)
+                                     mapper_class=self.mapper_class)
         assert isinstance(mapper, DamageAwareMapper)
         mapper.register = self.damage
         return mapper

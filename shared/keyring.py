@@ -8,6 +8,7 @@ turns into `410 Gone`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -29,6 +30,10 @@ class Keyring:
         self.store = store
         self.public_keys = dict(public_keys)
         self.clock = clock or SystemClock()
+        # Keys made for meldingen about to be stored, until their first event is: so a
+        # batch of filings reads none of its keys back. Nothing stays here after that.
+        self._fresh: dict[str, DataKey] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def for_service(cls, settings: Settings, service: str,
@@ -41,6 +46,23 @@ class Keyring:
         key = DataKey.generate(melding_id)
         kept = self.store.add(melding_id, self.keys.wrap(key), self.clock.now())
         return self.keys.unwrap(melding_id, kept)
+
+    def create_many(self, melding_ids: Iterable[str]) -> None:
+        """New meldingen's keys in one transaction, held for `for_new` until their
+        first event is stored."""
+        keys = {melding_id: DataKey.generate(melding_id) for melding_id in melding_ids}
+        kept = self.store.add_many({melding_id: self.keys.wrap(key)
+                                    for melding_id, key in keys.items()}, self.clock.now())
+        with self._lock:
+            for melding_id, wrapped in kept.items():
+                self._fresh[melding_id] = self.keys.unwrap(melding_id, wrapped)
+
+    def for_new(self, melding_id: str) -> DataKey:
+        """The key of a melding whose first event is being stored: made by
+        `create_many` just before, or else now."""
+        with self._lock:
+            fresh = self._fresh.pop(melding_id, None)
+        return fresh or self.create(melding_id)
 
     def adopt(self, melding_id: str, sealed_b64: str) -> DataKey:
         """A key another service sealed to this one on the stream, kept from now on.
@@ -69,6 +91,8 @@ class Keyring:
         return sealed
 
     def destroy(self, melding_id: str, at: datetime, term: str | None) -> Shredding:
+        with self._lock:
+            self._fresh.pop(melding_id, None)
         return self.store.destroy(melding_id, at, term)
 
     def shredding(self, melding_id: str) -> Shredding | None:

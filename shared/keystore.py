@@ -9,12 +9,15 @@ the key again cannot make it readable again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from shared.config import Settings
@@ -91,6 +94,22 @@ class KeyStore:
         except IntegrityError:
             return self.get(melding_id)
         return wrapped
+
+    def add_many(self, wrapped: Mapping[str, bytes], at: datetime) -> dict[str, bytes]:
+        """`add` for several meldingen in one transaction (one commit for a batch of
+        filings): the kept wrapped key of each. A shredded one raises `Shredded`."""
+        if not wrapped:
+            return {}
+        table = self.table
+        insert = (sqlite_insert(table) if self.engine.dialect.name == "sqlite"
+                  else postgresql_insert(table)).on_conflict_do_nothing()
+        with self.engine.begin() as connection:
+            connection.execute(insert, [
+                {"melding_id": melding_id, "wrapped": key, "created_at": _utc(at)}
+                for melding_id, key in wrapped.items()])
+            rows = connection.execute(table.select().where(
+                table.c.melding_id.in_(list(wrapped)))).all()
+        return {row.melding_id: self._key_of(row.melding_id, row) for row in rows}
 
     def get(self, melding_id: str) -> bytes:
         with self.engine.connect() as connection:

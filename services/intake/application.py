@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.utils import get_topic
 
 from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
@@ -35,8 +36,12 @@ from shared.contracts import (
     ReporterReplied,
 )
 from shared.errors import InvalidInput, NotFound
+from shared.keyedfields import KeyedFieldsMapper
+from shared.keyring import Keyring
 from shared.terms import meeting_due
 
+#: Encrypted with the melding's own key in the store (docs/privacy.md); more follow.
+ENCRYPTED_FIELDS: dict[str, tuple[str, ...]] = {get_topic(Report.Filed): ("description",)}
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
 #: The acknowledgement, in the language the reporter filed in (and only that one).
 ACKNOWLEDGEMENT: dict[str, str] = {
@@ -90,6 +95,7 @@ class Draft:
 
 class IntakeApplication(ServiceApplication):
     name = "intake"
+    mapper_class = KeyedFieldsMapper
 
     def __init__(
         self,
@@ -97,10 +103,13 @@ class IntakeApplication(ServiceApplication):
         *,
         receipts: ReceiptKeys,
         sealers: Mapping[Adviser, IdentitySealer],
+        keyring: Keyring,
         clock: Clock | None = None,
         meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
+        assert isinstance(self.mapper, KeyedFieldsMapper)
+        self.keyring = self.mapper.use(keyring, ENCRYPTED_FIELDS, {get_topic(Report.Filed)})
         self.receipts = receipts
         self.sealers = sealers
         self.clock = clock or SystemClock()
@@ -141,6 +150,12 @@ class IntakeApplication(ServiceApplication):
         digest = self.receipts.digest(code)
         receipt = Receipt(digest=digest, report_id=report.id)
         return Draft(Filed(id=report.id, receipt=code, acknowledged_at=now), (report, receipt))
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """First the keys of a batch's filed meldingen (`Filing`), in one transaction."""
+        self.keyring.create_many(str(o.originator_id) for o in objs
+                                 if isinstance(o, Report.Filed))
+        return super().save(*objs, **kwargs)
 
     def find_by_receipt(self, code: str) -> UUID | None:
         """The melding a receipt code opens: one read by the code's keyed hash, then a

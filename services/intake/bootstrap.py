@@ -21,6 +21,7 @@ from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
+from shared.keyring import Keyring
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
@@ -32,6 +33,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> IntakeA
         store_environment(settings, "intake"),
         receipts=ReceiptKeys(settings.receipt_key_b64),
         sealers=load_sealers(settings),
+        keyring=Keyring.for_service(settings, "intake", clock),
         clock=clock,
         meeting_within_days=settings.meeting_request_term_days,
     )

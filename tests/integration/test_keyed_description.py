@@ -1,0 +1,61 @@
+"""Intake keeps a melding's description encrypted with the melding's own key: its
+store holds no trace of it (even decrypted with the store's cipher key), the meldpunt
+still reads it, and destroying the key ends it in intake's store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from shared.config import Settings
+from shared.keyring import Shredded
+from tests.support import MELDING, eventually, running, token
+
+DISTINCTIVE = "Wethouder Zwanenburg liet het zwembad van Lent op kosten bouwen"
+
+
+def stored_states(application: Any, melding_id: UUID) -> list[bytes]:
+    """Every stored event of the melding, opened with the store's own cipher key."""
+    mapper = application.mapper
+    return [mapper.compressor.decompress(mapper.cipher.decrypt(stored.state))
+            for stored in application.recorder.select_events(melding_id)]
+
+
+async def test_the_store_holds_the_description_only_under_the_meldings_key(
+        settings: Settings) -> None:
+    async with running("intake", settings) as intake, running("triage", settings) as triage:
+        response = await intake.client.post(
+            "/api/meldingen", json={**MELDING, "description": DISTINCTIVE})
+        assert response.status_code == 201, response.text
+        melding_id = UUID(response.json()["id"])
+        application = intake.application
+
+        states = stored_states(application, melding_id)
+        assert states, "the melding was stored"
+        assert not any(b"Zwanenburg" in state for state in states)
+        assert any(b'"mk1:' in state for state in states)
+        assert application.keyring.key(str(melding_id))  # its key is in the key table
+
+        # Read back through the store, the melding has its description, and the
+        # meldpunt reads it in triage (it travelled in melding_received).
+        assert application.get_report(melding_id).description == DISTINCTIVE
+        meldpunt = token(settings, "meldpunt")
+
+        async def readable() -> bool:
+            answer = await triage.client.get(f"/api/meldingen/{melding_id}",
+                                             headers=meldpunt)
+            return answer.status_code == 200 and answer.json()["description"] == DISTINCTIVE
+
+        await eventually(readable)
+
+        # Another melding, then the first one's key destroyed: the first no longer
+        # opens in intake's store, the second still does.
+        other = await intake.client.post("/api/meldingen", json=MELDING)
+        other_id = UUID(other.json()["id"])
+        application.keyring.destroy(str(melding_id), datetime.now(UTC), "no_follow_up")
+        with pytest.raises(Shredded):
+            application.get_report(melding_id)
+        assert application.get_report(other_id).description == MELDING["description"]
