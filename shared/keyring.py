@@ -9,6 +9,7 @@ turns into `410 Gone`.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -18,6 +19,9 @@ from shared.crypto import b64, unb64
 from shared.datakeys import DataKey, KeyringError, ServiceKeys, seal_to
 from shared.keystore import KeyStore, MissingKey, Shredded, Shredding
 from shared.messaging.signing import parse_public_keys
+
+#: How many just-made keys wait for their first reading at most.
+FRESH_KEYS = 4096
 
 __all__ = ["Keyring", "KeyringError", "MissingKey", "Shredded", "Shredding", "public_keys_of"]
 
@@ -30,9 +34,10 @@ class Keyring:
         self.store = store
         self.public_keys = dict(public_keys)
         self.clock = clock or SystemClock()
-        # Keys made for meldingen about to be stored, until their first event is: so a
-        # batch of filings reads none of its keys back. Nothing stays here after that.
-        self._fresh: dict[str, DataKey] = {}
+        # Keys just made for a batch of filings, until their first reading (the
+        # relay's): so neither storing nor relaying a new melding reads its key back.
+        # Bounded, for when the relay is stopped; destroying a key drops it here too.
+        self._fresh: OrderedDict[str, DataKey] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -48,20 +53,23 @@ class Keyring:
         return self.keys.unwrap(melding_id, kept)
 
     def create_many(self, melding_ids: Iterable[str]) -> None:
-        """New meldingen's keys in one transaction, held for `for_new` until their
-        first event is stored."""
+        """New meldingen's keys in one transaction (see `KeyStore.add_many`), held for
+        `for_new` and the first `key`."""
         keys = {melding_id: DataKey.generate(melding_id) for melding_id in melding_ids}
-        kept = self.store.add_many({melding_id: self.keys.wrap(key)
-                                    for melding_id, key in keys.items()}, self.clock.now())
+        wrapped = {melding_id: self.keys.wrap(key) for melding_id, key in keys.items()}
+        kept = self.store.add_many(wrapped, self.clock.now())
         with self._lock:
-            for melding_id, wrapped in kept.items():
-                self._fresh[melding_id] = self.keys.unwrap(melding_id, wrapped)
+            for melding_id, key in kept.items():
+                self._fresh[melding_id] = (keys[melding_id] if key == wrapped[melding_id]
+                                           else self.keys.unwrap(melding_id, key))
+            while len(self._fresh) > FRESH_KEYS:
+                self._fresh.popitem(last=False)
 
     def for_new(self, melding_id: str) -> DataKey:
         """The key of a melding whose first event is being stored: made by
         `create_many` just before, or else now."""
         with self._lock:
-            fresh = self._fresh.pop(melding_id, None)
+            fresh = self._fresh.get(melding_id)
         return fresh or self.create(melding_id)
 
     def adopt(self, melding_id: str, sealed_b64: str) -> DataKey:
@@ -73,7 +81,9 @@ class Keyring:
 
     def key(self, melding_id: str) -> DataKey:
         """Raises `Shredded` after destruction, `MissingKey` if none ever came."""
-        return self.keys.unwrap(melding_id, self.store.get(melding_id))
+        with self._lock:
+            fresh = self._fresh.pop(melding_id, None)
+        return fresh or self.keys.unwrap(melding_id, self.store.get(melding_id))
 
     def encrypt(self, melding_id: str, field: str, plaintext: str) -> str:
         return self.key(melding_id).encrypt(field, plaintext)

@@ -96,20 +96,32 @@ class KeyStore:
         return wrapped
 
     def add_many(self, wrapped: Mapping[str, bytes], at: datetime) -> dict[str, bytes]:
-        """`add` for several meldingen in one transaction (one commit for a batch of
-        filings): the kept wrapped key of each. A shredded one raises `Shredded`."""
+        """`add` for several meldingen in one transaction: the kept wrapped key of each
+        (a shredded one raises `Shredded`). For a batch of filings, so the commit does
+        not wait for the disk: the event store's commit of the same meldingen, in the
+        same database's log right after, makes both durable with one flush. If that
+        commit never comes, a key lost in a crash belongs to a melding never stored."""
         if not wrapped:
             return {}
         table = self.table
-        insert = (sqlite_insert(table) if self.engine.dialect.name == "sqlite"
-                  else postgresql_insert(table)).on_conflict_do_nothing()
-        with self.engine.begin() as connection:
-            connection.execute(insert, [
-                {"melding_id": melding_id, "wrapped": key, "created_at": _utc(at)}
-                for melding_id, key in wrapped.items()])
+        sqlite = self.engine.dialect.name == "sqlite"
+        insert = (sqlite_insert(table) if sqlite else postgresql_insert(table))
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA synchronous=NORMAL" if sqlite
+                                       else "SET LOCAL synchronous_commit TO OFF")
+            added = set(connection.execute(
+                insert.on_conflict_do_nothing().returning(table.c.melding_id), [
+                    {"melding_id": melding_id, "wrapped": key, "created_at": _utc(at)}
+                    for melding_id, key in wrapped.items()]).scalars())
+            kept = [melding_id for melding_id in wrapped if melding_id not in added]
             rows = connection.execute(table.select().where(
-                table.c.melding_id.in_(list(wrapped)))).all()
-        return {row.melding_id: self._key_of(row.melding_id, row) for row in rows}
+                table.c.melding_id.in_(kept))).all() if kept else []
+            connection.commit()
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA synchronous=FULL")
+                connection.commit()
+        found = {row.melding_id: self._key_of(row.melding_id, row) for row in rows}
+        return {melding_id: found.get(melding_id, key) for melding_id, key in wrapped.items()}
 
     def get(self, melding_id: str) -> bytes:
         with self.engine.connect() as connection:
@@ -181,5 +193,7 @@ def _utc(moment: datetime) -> datetime:
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")  # as the event store's, in the same file
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()

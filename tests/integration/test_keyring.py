@@ -102,6 +102,30 @@ def test_after_destruction_every_use_answers_shredded_with_the_date(
     assert again.shredding("m-2") is None
 
 
+def test_a_batch_of_new_keys_keeps_those_kept_already_and_refuses_shredded_ones(
+        settings: Settings) -> None:
+    intake = Keyring.for_service(settings, "intake")
+    first = intake.create("m-1")
+    intake.create_many(["m-1", "m-2"])
+    assert intake.for_new("m-1").secret == first.secret
+    assert intake.key("m-1").secret == first.secret
+    made = intake.key("m-2")
+    intake.store.dispose()
+    assert Keyring.for_service(settings, "intake").key("m-2").secret == made.secret
+
+    intake.destroy("m-3", SHREDDED_ON, "referred")
+    with pytest.raises(Shredded):
+        intake.create_many(["m-3"])
+
+
+def test_a_key_just_made_is_gone_from_memory_once_destroyed(settings: Settings) -> None:
+    intake = Keyring.for_service(settings, "intake")
+    intake.create_many(["m-1"])
+    intake.destroy("m-1", SHREDDED_ON, "referred")
+    with pytest.raises(Shredded):
+        intake.key("m-1")
+
+
 def test_other_meldingen_stay_readable_after_one_is_shredded(settings: Settings) -> None:
     intake = Keyring.for_service(settings, "intake")
     kept = intake.create("m-keep").encrypt("description", "blijft")
