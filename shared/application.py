@@ -76,9 +76,14 @@ class ServiceApplication(ProcessApplication[UUID]):
         outbox relay wakes up, on it)."""
         self._on_recorded.append(callback)
 
-    def feed(self, apply: Callable[[Any], object]) -> None:
-        """Feed a view every stored domain event, then each new commit's as it happens
-        (subscribed first, so nothing falls between; a view's apply is idempotent)."""
+    def feed(self, *views: Callable[[Any], object]) -> None:
+        """Feed views every stored domain event (in one sweep), then each new commit's
+        as it happens (subscribed first, so nothing falls between; a view's apply is
+        idempotent)."""
+        def apply(event: Any) -> None:
+            for view in views:
+                view(event)
+
         def apply_all(recordings: list[Recording[UUID]]) -> None:
             for recording in recordings:
                 apply(recording.domain_event)

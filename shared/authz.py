@@ -2,14 +2,19 @@
 route declares its action (`shared.deps.authorized`), every finer check in a route or
 an application asks `is_allowed`/`require`, and the authorization test walks both.
 
-Per-melding rules (a concerned staff member, an investigator not assigned) come on top
-of the table, in the application; the table alone says what a role may do at all."""
+Per-melding rules come on top of the table, and live here too (`may_see`,
+`acts_as_competent_authority`), for every service alike: a staff member concerned in a
+melding or recused from it does not see it at all; the competent authority role sees
+only the meldingen assigned to its holder; an investigator only their own cases."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
 from shared.errors import Forbidden
+from shared.names import normalised
 
 PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     # intake
@@ -34,10 +39,19 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
+    # hand a melding to another competent authority, with a motivation
+    "melding.reassign": frozenset({"meldpunt"}),
+    # declare a conflict of interest: every staff role may
+    "melding.recuse": frozenset({"manager", "confidential_adviser", "meldpunt",
+                                 "competent_authority", "investigator", "auditor"}),
+    # every melding, not only those assigned to oneself as competent authority
+    "melding.read_all": frozenset({"meldpunt"}),
     # investigation
-    "case.read": frozenset({"investigator", "competent_authority"}),
-    # every case, not only those one is assigned to
-    "case.read_all": frozenset({"competent_authority"}),
+    "case.read": frozenset({"investigator", "competent_authority", "meldpunt"}),
+    # what a case holds beyond its status and steps (minutes, plan, evidence, reports)
+    "case.read_content": frozenset({"investigator", "competent_authority"}),
+    # every case (its status and steps), not only those one is assigned to
+    "case.read_all": frozenset({"meldpunt"}),
     "case.assign_investigators": frozenset({"competent_authority"}),
     "case.record_conversation": frozenset({"competent_authority"}),
     "case.investigate": frozenset({"investigator"}),
@@ -65,7 +79,47 @@ def is_allowed(role: str, action: str) -> bool:
     return role in PERMISSIONS[action]
 
 
+def is_allowed_role(roles: Iterable[str], action: str) -> bool:
+    """Whether any of a staff member's roles (in the directory) may do `action`."""
+    return any(is_allowed(role, action) for role in roles)
+
+
 def require(role: str, action: str) -> None:
     """Forbidden (403) unless `role` may do `action`."""
     if not is_allowed(role, action):
         raise Forbidden(f"The role {role!r} may not do {action!r}.", action=action)
+
+
+@dataclass(frozen=True)
+class MeldingParties:
+    """Who a melding's per-melding rules name: its assigned competent authority (None
+    before assessment, or when flagged), its concerned staff and recused subs, and the
+    investigators of its case."""
+
+    competent_authority: str | None
+    excluded: Iterable[str] = ()
+    investigators: Iterable[str] = ()
+
+    def names(self, sub: str, among: Iterable[str]) -> bool:
+        wanted = normalised(sub)
+        return any(normalised(other) == wanted for other in among)
+
+
+def acts_as_competent_authority(role: str, sub: str, melding: MeldingParties) -> bool:
+    """Whether this caller is the melding's assigned competent authority."""
+    return (is_allowed(role, "melding.decide") and melding.competent_authority is not None
+            and not melding.names(sub, melding.excluded)
+            and melding.names(sub, (melding.competent_authority,)))
+
+
+def may_see(role: str, sub: str, melding: MeldingParties) -> bool:
+    """Whether this caller may see the melding at all (the need-to-know rule): never
+    when concerned or recused; the meldpunt always otherwise; the competent authority
+    when assigned; an investigator when on its case. Anyone else answers 404."""
+    if melding.names(sub, melding.excluded):
+        return False
+    if is_allowed(role, "melding.read_all") or is_allowed(role, "case.read_all"):
+        return True
+    if is_allowed(role, "case.investigate"):
+        return melding.names(sub, melding.investigators)
+    return acts_as_competent_authority(role, sub, melding)

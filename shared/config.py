@@ -191,6 +191,12 @@ class Settings(BaseSettings):
     # replica) leaves it alone; longer than an SMTP try may take (30 s).
     notify_claim_seconds: float = Field(default=120.0, gt=0)
 
+    # Routing (services/triage/domain/routing.py): who acts as the competent authority
+    # for a melding about an employee or an unknown person (a sub), and a TOML file
+    # that replaces the shipped rules it names.
+    default_competent_authority: str | None = None
+    routing_file: Path | None = None
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         """No default secret in production: name everything missing, at start, at once."""

@@ -35,6 +35,13 @@ Language = Literal["nl", "en"]
 #: How staff received a melding they register: `oral` is a phone call or voice message.
 ReceivedHow = Literal["written", "oral", "in_person"]
 
+#: The position of the person a melding concerns, in the directory's terms: routing
+#: picks the melding's competent authority from it (services/triage/domain/routing.py).
+Concerns = Literal[
+    "employee", "manager", "director", "secretary", "board_member", "mayor",
+    "council_member", "confidential_adviser", "meldpunt", "unknown",
+]
+
 
 class IntegrationEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -72,6 +79,8 @@ class MeldingReceived(IntegrationEvent):
     acknowledged_at: datetime
     # Defaulted: events published before it was carried were all written meldingen.
     received_how: ReceivedHow = "written"
+    #: As the reporter gave it; the meldpunt confirms or corrects it at assessment.
+    concerns: Concerns = "unknown"
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]
@@ -139,7 +148,9 @@ class ContactMomentRecorded(IntegrationEvent):
 
 
 class MeldingAssessed(IntegrationEvent):
-    """triage -> reporting: the meldpunt's admissibility assessment."""
+    """triage -> reporting: the meldpunt's admissibility assessment, and the melding's
+    parties it set (`shared.authz.MeldingParties`): for whoever tells the competent
+    authority that a melding waits for them. Assessments from before routing lack them."""
 
     type: ClassVar[str] = "melding_assessed"
 
@@ -152,13 +163,19 @@ class MeldingAssessed(IntegrationEvent):
     advice: Outcome
     assessed_by: str
     at: datetime
+    #: None while the melding waits for the meldpunt to assign one (flagged).
+    competent_authority: str | None = None
+    #: Concerned staff and those who recused themselves (subs).
+    excluded: list[str] = []
 
 
 class MeldingDecided(IntegrationEvent):
     """triage -> investigation, reporting: the competent authority's decision.
 
     `involved`, `assessed_by` and `decided_by` travel so that investigation can refuse
-    a conflicted investigator."""
+    a conflicted investigator; the melding's parties (`shared.authz.MeldingParties`)
+    so that it applies the per-melding rules; the description for the investigators,
+    only when a case follows. Decisions made before routing lack the last three."""
 
     type: ClassVar[str] = "melding_decided"
 
@@ -169,6 +186,32 @@ class MeldingDecided(IntegrationEvent):
     assessed_by: str
     decided_by: str
     police_report_on: date | None
+    at: datetime
+    description: str = ""
+    competent_authority: str | None = None
+    #: Concerned staff and those who recused themselves (subs).
+    excluded: list[str] = []
+
+
+class CompetentAuthorityAssigned(IntegrationEvent):
+    """triage -> investigation: the meldpunt handed a melding to another competent
+    authority (after the decision, the case follows)."""
+
+    type: ClassVar[str] = "competent_authority_assigned"
+
+    melding_id: str
+    sub: str
+    at: datetime
+
+
+class MeldingRecused(IntegrationEvent):
+    """triage -> investigation: a staff member declared a conflict of interest (the
+    reason stays in triage)."""
+
+    type: ClassVar[str] = "melding_recused"
+
+    melding_id: str
+    sub: str
     at: datetime
 
 
@@ -272,8 +315,8 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
         MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
-        MeldingAssessed,
-        MeldingDecided, ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
+        MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
+        ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )

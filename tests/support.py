@@ -33,6 +33,7 @@ from shared.auth import issue_token
 from shared.clock import Clock
 from shared.config import Settings
 from shared.contracts import Envelope
+from shared.directory import StaffEntry
 from shared.messaging.credentials import development_authorization
 from shared.messaging.nats import open_stream, setup_stream
 from shared.messaging.permissions import ADMIN
@@ -137,13 +138,20 @@ def drop_postgres_database(url: str) -> None:
     engine.dispose()
 
 
+#: The organisation's default competent authority in the tests: whom `token` signs
+#: for unless told otherwise, so a competent authority's token acts on the meldingen
+#: routing gives the default.
+DEFAULT_AUTHORITY = "tester"
+
+
 def make_settings(var_dir: Path, nats_url: str, database_url: str | None = None,
                   **overrides: Any) -> Settings:
+    overrides.setdefault("default_competent_authority", DEFAULT_AUTHORITY)
     return Settings(var_dir=var_dir, nats_url=nats_url, database_url=database_url,
                     **overrides)
 
 
-def token(settings: Settings, role: str, sub: str = "tester") -> dict[str, str]:
+def token(settings: Settings, role: str, sub: str = DEFAULT_AUTHORITY) -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_token(settings, sub=sub, role=role)}"}
 
 
@@ -156,6 +164,17 @@ class RunningService:
     @property
     def application(self) -> Any:
         return self.app.state.parts.application
+
+
+def listed(service: RunningService, sub: str, *roles: str, name: str | None = None,
+           function: str | None = None, reports_to: str | None = None) -> None:
+    """Lists a staff member in a service's own view of the directory, as the console's
+    `staff_member_added` would (for tests about something else than the console)."""
+    if service.application.directory.find(sub) is not None:
+        return
+    service.application.save(StaffEntry(
+        sub=sub, name=name or sub.title(), email=f"{sub}@example.org", roles=list(roles),
+        function=function, reports_to=reports_to))
 
 
 @asynccontextmanager

@@ -19,11 +19,10 @@ from services.console.adapters.sessions import SessionStore
 from services.console.adapters.signing import TokenSigner, load_signing_key
 from services.console.api.deps import ConsoleParts
 from services.console.api.routes import router
-from services.console.application import ConsoleApplication
+from services.console.application import ConsoleApplication, Enrolment, SignIn
 from services.console.notifications.adapters.transports import FileTransport, transport_for
 from services.console.notifications.application import Notifier
 from services.console.notifications.postman import Postman
-from services.console.signin import Enrolment, SignIn
 from services.console.web import cookie_policy
 from services.console.web import install as install_web
 from shared.clock import Clock, SystemClock

@@ -76,6 +76,7 @@ class Submission:
     meeting_requested: bool = False
     #: The reporter's language: intake writes to them in it.
     language: Language = "nl"
+    concerns: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class IntakeApplication(ServiceApplication):
             registered_at=now,
             reception=self._reception(submission, now),
             language=submission.language,
+            concerns=submission.concerns,
         )
         report.acknowledge(at=now, body=ACKNOWLEDGEMENT[submission.language])
         if submission.meeting_requested:
@@ -370,6 +372,8 @@ class IntakeApplication(ServiceApplication):
                 received_how=filed.received_how,
                 # Intake acknowledges in the same transaction as it files.
                 acknowledged_at=filed.registered_at or filed.received_at,
+                # Meldingen filed before `concerns` existed concern someone unknown.
+                concerns=getattr(filed, "concerns", "unknown"),
             )
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),

@@ -16,24 +16,28 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.investigation.domain.case import Case
+from services.investigation.domain.conflicts import Investigator
 from services.investigation.domain.feedback import final_feedback
 from services.investigation.domain.measures import any_taken
-from shared import contracts
+from shared import authz, contracts
 from shared.application import ServiceApplication
 from shared.auth import Principal
-from shared.authz import is_allowed
+from shared.authz import MeldingParties, is_allowed_role
 from shared.clock import Clock, SystemClock
-from shared.errors import Forbidden, NotFound
+from shared.directory import Directory, StaffEvent, record_staff_event
+from shared.errors import Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger("meldingen.investigation")
 T = TypeVar("T")
 
 
+def parties(case: Case) -> MeldingParties:
+    return MeldingParties(case.competent_authority, case.excluded, case.investigators)
+
+
 def may_see(case: Case, principal: Principal) -> bool:
-    """Investigators see the cases they are assigned to; the competent authority all."""
-    if is_allowed(principal.role, "case.read_all"):
-        return True
-    return is_allowed(principal.role, "case.investigate") and case.is_assigned(principal.sub)
+    """The per-melding rule (`shared.authz.may_see`) for this case."""
+    return authz.may_see(principal.role, principal.sub, parties(case))
 
 
 class InvestigationApplication(ServiceApplication):
@@ -42,6 +46,8 @@ class InvestigationApplication(ServiceApplication):
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: The local view of the console's staff directory (fed by the bootstrap).
+        self.directory = Directory()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -51,19 +57,44 @@ class InvestigationApplication(ServiceApplication):
         except AggregateNotFoundError:
             raise NotFound(f"No case with id {case_id}.") from None
         if not may_see(case, principal):
-            raise Forbidden("This case is not assigned to you.")
+            # As for a case that does not exist: whether it does is not theirs to know.
+            raise NotFound(f"No case with id {case_id}.")
         return case
 
     # -- commands ---------------------------------------------------------------------------
 
     def record_conversation(self, case_id: UUID, minutes: str, principal: Principal) -> Case:
-        return self._change(case_id, principal, lambda case, by, at: case.record_conversation(
-            minutes=minutes, by=by, at=at))[0]
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.record_conversation(minutes=minutes, by=by, at=at))
 
-    def assign_investigators(self, case_id: UUID, investigators: list[str],
+    def assign_investigators(self, case_id: UUID, subs: list[str],
                              principal: Principal) -> Case:
-        return self._change(case_id, principal, lambda case, by, at: case.assign_investigators(
-            investigators=investigators, by=by, at=at))[0]
+        """The first team: staff members with the investigator role (422 naming one
+        the directory lacks)."""
+        def assign(case: Case, by: str, at: Any) -> None:
+            case.check_step("assign_investigators")
+            investigators = [self._investigator(sub) for sub in subs]
+            case.assign_investigators(investigators=investigators, by=by, at=at)
+
+        return self._as_authority(case_id, principal, assign)
+
+    def add_investigator(self, case_id: UUID, sub: str, principal: Principal) -> Case:
+        def add(case: Case, by: str, at: Any) -> None:
+            case.check_step("change_investigators")
+            case.add_investigator(investigator=self._investigator(sub), by=by, at=at)
+
+        return self._as_authority(case_id, principal, add)
+
+    def remove_investigator(self, case_id: UUID, sub: str, principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.remove_investigator(sub=sub, by=by, at=at))
+
+    def _investigator(self, sub: str) -> Investigator:
+        member = self.directory.find(sub)
+        if member is None or not is_allowed_role(member.roles, "case.investigate"):
+            raise InvalidInput(f"{sub!r} is not an investigator in the staff directory.",
+                               field="investigators", investigator=sub)
+        return Investigator(sub=member.sub, name=member.name)
 
     def record_plan(self, case_id: UUID, text: str, principal: Principal) -> Case:
         return self._change(case_id, principal, lambda case, by, at: case.record_plan(
@@ -107,7 +138,18 @@ class InvestigationApplication(ServiceApplication):
             text = feedback or final_feedback(case.path, any_taken(measures))
             case.take_measures(measures=measures, feedback=text, by=by, at=at)
 
-        return self._change(case_id, principal, take)[0]
+        return self._as_authority(case_id, principal, take)
+
+    def _as_authority(self, case_id: UUID, principal: Principal,
+                      command: Callable[[Case, str, Any], object]) -> Case:
+        """A command only the case's assigned competent authority gives."""
+        def checked(case: Case, by: str, at: Any) -> object:
+            if not authz.acts_as_competent_authority(principal.role, principal.sub,
+                                                     parties(case)):
+                raise Forbidden("Only the melding's assigned competent authority does this.")
+            return command(case, by, at)
+
+        return self._change(case_id, principal, checked)[0]
 
     def _change(self, case_id: UUID, principal: Principal,
                 command: Callable[[Case, str, Any], T]) -> tuple[Case, T]:
@@ -136,7 +178,30 @@ class InvestigationApplication(ServiceApplication):
         case = Case(melding_id=melding_id, outcome=list(event.outcome), theme=event.theme,
                     involved=list(event.involved), assessed_by=event.assessed_by,
                     decided_by=event.decided_by, at=self.clock.now())
+        case.note_melding(description=event.description,
+                          competent_authority=event.competent_authority,
+                          excluded=list(event.excluded))
         processing_event.collect_events(case)
+
+    @policy.register
+    def _(self, event: contracts.CompetentAuthorityAssigned,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        case = self.find(UUID(event.melding_id), processing_event)
+        if case is not None:  # before a decision there is no case: it opens with it
+            case.assign_authority(sub=event.sub, at=event.at)
+            processing_event.collect_events(case)
+
+    @policy.register
+    def _(self, event: contracts.MeldingRecused,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        case = self.find(UUID(event.melding_id), processing_event)
+        if case is not None:
+            case.recuse(sub=event.sub, at=event.at)
+            processing_event.collect_events(case)
+
+    @policy.register
+    def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:
+        record_staff_event(self.find, event, processing_event)
 
     # -- what leaves the service ----------------------------------------------------------
 

@@ -14,7 +14,7 @@ from shared.eventstore import store_environment
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
-SOURCES = ("triage",)
+SOURCES = ("triage", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> InvestigationApplication:
@@ -24,7 +24,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Investi
 def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:
     application = build_application(settings, clock)
     cases = CaseIndex()
-    application.feed(cases.apply)
+    application.feed(cases.apply, application.directory.apply)
     runtime = MessagingRuntime(application, settings, SOURCES)
     return InvestigationParts(application, runtime, cases)
 

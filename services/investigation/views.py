@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from services.investigation.domain.case import TRANSITIONS, Case, first_status, path_of
+from shared.authz import MeldingParties, may_see
 
 #: domain event -> the command whose transition it records
 _COMMANDS = {
@@ -33,7 +34,13 @@ class CaseSummary:
     theme: str
     status: str
     opened_at: datetime
+    competent_authority: str
     investigators: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def parties(self) -> MeldingParties:
+        return MeldingParties(self.competent_authority, self.excluded, self.investigators)
 
 
 class CaseIndex:
@@ -47,19 +54,35 @@ class CaseIndex:
                 path = path_of(event.outcome)
                 self._cases.setdefault(event.originator_id, CaseSummary(
                     id=event.originator_id, path=path, theme=event.theme, opened_at=event.at,
-                    status=first_status(path)))
+                    status=first_status(path), competent_authority=event.decided_by))
                 return
             summary = self._cases.get(event.originator_id)
+            if summary is None:
+                return
+            self._parties_changed(summary, event)
             command = _COMMANDS.get(type(event))
-            if summary is None or command is None:
+            if command is None:
                 return
             if isinstance(event, Case.InvestigatorsAssigned):
                 summary.investigators = list(event.investigators)
             summary.status = TRANSITIONS[command].get(summary.status, summary.status)
 
-    def visible(self, *, investigator: str | None) -> list[CaseSummary]:
-        """All cases, oldest first; or only those assigned to `investigator`."""
+    @staticmethod
+    def _parties_changed(summary: CaseSummary, event: Any) -> None:
+        if isinstance(event, Case.MeldingNoted):
+            summary.competent_authority = event.competent_authority
+            summary.excluded = list(event.excluded)
+        elif isinstance(event, Case.InvestigatorAdded):
+            summary.investigators = [*summary.investigators, event.sub]
+        elif isinstance(event, Case.InvestigatorRemoved):
+            summary.investigators = [i for i in summary.investigators if i != event.sub]
+        elif isinstance(event, Case.AuthorityAssigned):
+            summary.competent_authority = event.sub
+        elif isinstance(event, Case.Recused):
+            summary.excluded = [*summary.excluded, event.sub]
+
+    def visible(self, *, role: str, sub: str) -> list[CaseSummary]:
+        """The cases this reader may see (`shared.authz.may_see`), oldest first."""
         with self._lock:
-            cases = [c for c in self._cases.values()
-                     if investigator is None or investigator in c.investigators]
+            cases = [c for c in self._cases.values() if may_see(role, sub, c.parties)]
         return sorted(cases, key=lambda c: (c.opened_at, c.id))

@@ -20,25 +20,35 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.triage.domain.feedback import CLOSING_FEEDBACK
 from services.triage.domain.report import Report, closing_reason
+from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
+from shared.auth import Principal
+from shared.authz import MeldingParties, acts_as_competent_authority, may_see
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     CaseClosed,
+    CompetentAuthorityAssigned,
     IntegrationEvent,
     MeldingAssessed,
     MeldingClosed,
     MeldingDecided,
     MeldingReceived,
+    MeldingRecused,
     ReporterMessaged,
     ReporterReplied,
+    opens_case,
 )
-from shared.errors import InvalidTransition, NotFound
+from shared.directory import Directory, StaffEvent, record_staff_event
+from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 
 log = logging.getLogger("meldingen.triage")
 
 
 @dataclass(frozen=True)
 class Assessment:
+    """The meldpunt's assessment, with who is concerned (`concerns` None keeps what
+    the reporter gave)."""
+
     admissible: bool
     reasonable_grounds: bool
     code_violation: bool
@@ -48,6 +58,8 @@ class Assessment:
     motivation: str
     #: What an inadmissible melding's reporter is told; a general text by default.
     feedback: str | None = None
+    concerns: str | None = None
+    concerned_staff: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,43 +74,125 @@ class Decision:
 class TriageApplication(ServiceApplication):
     name = "triage"
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
+                 routing: RoutingTable = DEFAULT_TABLE) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: The local view of the console's staff directory (fed by the bootstrap).
+        self.directory = Directory()
+        self.routing = routing
 
     # -- commands -------------------------------------------------------------------------
 
-    def assess(self, melding_id: UUID, assessment: Assessment, *, by: str) -> Report:
-        return self._update(melding_id, lambda report: report.assess(
-            admissible=assessment.admissible, reasonable_grounds=assessment.reasonable_grounds,
-            code_violation=assessment.code_violation, severity=assessment.severity,
-            theme=assessment.theme, advice=assessment.advice, motivation=assessment.motivation,
-            feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
-            by=by, at=self.clock.now(),
-        ))
+    def assess(self, melding_id: UUID, assessment: Assessment, principal: Principal) -> Report:
+        concerned = self._staff(assessment.concerned_staff)
 
-    def decide(self, melding_id: UUID, decision: Decision, *, by: str) -> Report:
+        def assess(report: Report) -> None:
+            concerns = assessment.concerns or report.concerns
+            routing = self.routing.route(concerns, concerned, self.directory,
+                                         recused=[r["sub"] for r in report.recusals])
+            report.assess(
+                admissible=assessment.admissible,
+                reasonable_grounds=assessment.reasonable_grounds,
+                code_violation=assessment.code_violation, severity=assessment.severity,
+                theme=assessment.theme, advice=assessment.advice,
+                motivation=assessment.motivation,
+                feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
+                concerns=concerns, concerned_staff=concerned, routing=routing,
+                by=principal.sub, at=self.clock.now())
+
+        return self._update(melding_id, principal, assess)
+
+    def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
         reason = closing_reason(list(decision.outcome))
         default = CLOSING_FEEDBACK.get(reason or "", "")
-        return self._update(melding_id, lambda report: report.decide(
-            outcome=list(decision.outcome), motivation=decision.motivation,
-            police_report_on=decision.police_report_on, feedback=decision.feedback or default,
-            by=by, at=self.clock.now(),
-        ))
 
-    def message_reporter(self, melding_id: UUID, body: str, *, purpose: str, by: str) -> Report:
-        return self._update(melding_id, lambda report: report.message_reporter(
-            body=body, purpose=purpose, by=by, at=self.clock.now()))
+        def decide(report: Report) -> None:
+            if not acts_as_competent_authority(principal.role, principal.sub,
+                                               self.parties(report)):
+                raise Forbidden("Only the melding's assigned competent authority decides.",
+                                action="melding.decide")
+            report.decide(
+                outcome=list(decision.outcome), motivation=decision.motivation,
+                police_report_on=decision.police_report_on,
+                feedback=decision.feedback or default, by=principal.sub,
+                at=self.clock.now())
 
-    def _update(self, melding_id: UUID, change: Callable[[Report], object]) -> Report:
-        return self.update(lambda: self.get_report(melding_id), change,
+        return self._update(melding_id, principal, decide)
+
+    def message_reporter(self, melding_id: UUID, body: str, *, purpose: str,
+                         principal: Principal) -> Report:
+        return self._update(melding_id, principal, lambda report: report.message_reporter(
+            body=body, purpose=purpose, by=principal.sub, at=self.clock.now()))
+
+    def reassign(self, melding_id: UUID, sub: str, motivation: str,
+                 principal: Principal) -> Report:
+        """The meldpunt hands the melding to another competent authority."""
+        return self._update(melding_id, principal, lambda report: report.reassign(
+            sub=sub, motivation=motivation, table=self.routing, people=self.directory,
+            by=principal.sub, at=self.clock.now()))
+
+    def recuse(self, melding_id: UUID, reason: str, principal: Principal) -> None:
+        """`principal` declares a conflict of interest. Whoever the melding excludes
+        already gets 404, as for a melding that does not exist."""
+        def recuse(report: Report) -> None:
+            if report.excludes(principal.sub):
+                raise self._not_found(melding_id)
+            report.recuse(reason=reason, by=principal.sub, at=self.clock.now())
+
+        self.update(lambda: self._stored(melding_id), recuse,
+                    conflict="The melding was changed at the same time; try again.")
+
+    def _staff(self, subs: tuple[str, ...]) -> list[str]:
+        """The concerned staff as the directory names them; 422 naming an unknown one."""
+        found = []
+        for sub in subs:
+            member = self.directory.find(sub)
+            if member is None:
+                raise InvalidInput(f"{sub!r} is not in the staff directory.",
+                                   field="concerned_staff")
+            found.append(member.sub)
+        return list(dict.fromkeys(found))
+
+    def _update(self, melding_id: UUID, principal: Principal,
+                change: Callable[[Report], object]) -> Report:
+        return self.update(lambda: self.get_report(melding_id, principal), change,
                            conflict="The melding was changed at the same time; try again.")
 
-    def get_report(self, melding_id: UUID) -> Report:
+    # -- reading ----------------------------------------------------------------------------
+
+    def get_report(self, melding_id: UUID, principal: Principal) -> Report:
+        """The melding, if `principal` may see it (`shared.authz.may_see`); 404 alike
+        for one that does not exist and one that is not theirs to see."""
+        report = self._stored(melding_id)
+        if not may_see(principal.role, principal.sub, self.parties(report)):
+            raise self._not_found(melding_id)
+        return report
+
+    def competent_authority(self, report: Report) -> dict[str, Any] | None:
+        """`{sub, rule, source, flagged}`; a melding assessed before routing existed
+        has the organisation's default competent authority."""
+        if report.competent_authority is not None or report.status == "received":
+            return report.competent_authority
+        return {"sub": self.routing.default, "rule": "assessed before routing: default",
+                "source": "MELDINGEN_DEFAULT_COMPETENT_AUTHORITY",
+                "flagged": None if self.routing.default else "no default configured"}
+
+    def parties(self, report: Report) -> MeldingParties:
+        authority = self.competent_authority(report)
+        return MeldingParties(
+            competent_authority=authority["sub"] if authority else None,
+            excluded=(*report.concerned_staff, *(r["sub"] for r in report.recusals)))
+
+    def _stored(self, melding_id: UUID) -> Report:
         try:
             return self.repository.get(melding_id)
         except AggregateNotFoundError:
-            raise NotFound(f"No melding with id {melding_id}.") from None
+            raise self._not_found(melding_id) from None
+
+    @staticmethod
+    def _not_found(melding_id: UUID) -> NotFound:
+        return NotFound(f"No melding with id {melding_id}.")
 
     # -- policies: other services' events -----------------------------------------------
 
@@ -123,6 +217,7 @@ class TriageApplication(ServiceApplication):
             received_at=event.received_at,
             acknowledged_at=event.acknowledged_at,
         )
+        report.note_concerns(event.concerns)
         processing_event.collect_events(report)
 
     @policy.register
@@ -147,19 +242,34 @@ class TriageApplication(ServiceApplication):
             return
         processing_event.collect_events(report)
 
+    @policy.register
+    def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:
+        record_staff_event(self.find, event, processing_event)
+
     # -- what leaves the service ----------------------------------------------------------
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         melding_id = str(domain_event.originator_id)
         if isinstance(domain_event, Report.Assessed):
             e = domain_event
+            # The melding as the assessment left it: its parties then.
+            parties = self.parties(self.repository.get(e.originator_id,
+                                                       version=e.originator_version))
             return MeldingAssessed(
                 melding_id=melding_id, admissible=e.admissible,
                 reasonable_grounds=e.reasonable_grounds, code_violation=e.code_violation,
                 severity=e.severity, theme=e.theme, advice=e.advice, assessed_by=e.by, at=e.at,
+                competent_authority=parties.competent_authority,
+                excluded=list(parties.excluded),
             )
         if isinstance(domain_event, Report.Decided):
             return self._decided(domain_event)
+        if isinstance(domain_event, Report.Reassigned):
+            return CompetentAuthorityAssigned(melding_id=melding_id, sub=domain_event.sub,
+                                              at=domain_event.at)
+        if isinstance(domain_event, Report.Recused):
+            return MeldingRecused(melding_id=melding_id, sub=domain_event.by,
+                                  at=domain_event.at)
         if isinstance(domain_event, Report.MessageSent):
             return ReporterMessaged(melding_id=melding_id, body=domain_event.body,
                                     purpose=domain_event.purpose, at=domain_event.at)
@@ -168,10 +278,16 @@ class TriageApplication(ServiceApplication):
                                  at=domain_event.at)
         return None
 
-    @staticmethod
-    def _decided(decided: Any) -> MeldingDecided:
+    def _decided(self, decided: Any) -> MeldingDecided:
+        # The melding as it stood at the decision: its parties then, for investigation.
+        report: Report = self.repository.get(decided.originator_id,
+                                             version=decided.originator_version)
+        parties = self.parties(report)
         return MeldingDecided(
             melding_id=str(decided.originator_id), outcome=decided.outcome,
             theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
             decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
+            description=report.description if opens_case(decided.outcome) else "",
+            competent_authority=parties.competent_authority,
+            excluded=list(parties.excluded),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.triage.adapters.routing_file import routing_table
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
@@ -14,17 +15,18 @@ from shared.eventstore import store_environment
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
-SOURCES = ("intake", "investigation")
+SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
-    return TriageApplication(store_environment(settings, "triage"), clock=clock)
+    return TriageApplication(store_environment(settings, "triage"), clock=clock,
+                             routing=routing_table(settings))
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = Queue()
-    application.feed(queue.apply)
+    queue = Queue(default_authority=application.routing.default)
+    application.feed(queue.apply, application.directory.apply)
     return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue)
 
 

@@ -4,7 +4,10 @@ store at start and kept current from each commit, so listing reads no events.
 It stays fast at 100,000 meldingen: every combination of the `status` and `theme`
 filters has its own index kept in order of receipt, so a page is a slice; with
 `overdue`, the total is counted in a sorted list of the moments each melding turns
-overdue, and the page is read from the nearer end until it is full.
+overdue, and the page is read from the nearer end until it is full. Each competent
+authority has such indexes of the meldingen assigned to them. Who sees which
+melding is `shared.authz.may_see`; the few a reader is concerned in or recused from
+are left out of their pages by that rule (a slower walk, only for those readers).
 """
 
 from __future__ import annotations
@@ -12,16 +15,22 @@ from __future__ import annotations
 import math
 import threading
 from bisect import bisect_left, insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from services.triage.domain.report import TRANSITIONS, Report, Status
+from shared.authz import MeldingParties, is_allowed, may_see
+from shared.names import normalised
 from shared.terms import Deadlines, deadlines, overdue_from
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
+#: (competent authority or None for all, status or None, theme or None)
+IndexName = tuple[str | None, str | None, str | None]
+Keep = Literal["keep"]
 
 
 @dataclass(slots=True)  # 100,000 of them live in memory
@@ -39,6 +48,14 @@ class QueueEntry:
     overdue_from: datetime | None = None
     #: `overdue_from` as a number (infinity for never), for the fast `overdue` filter
     overdue_ts: float = math.inf
+    authority: str | None = None  # the assigned competent authority
+    routed: bool = False
+    flagged: bool = False  # for the meldpunt to assign a competent authority by hand
+    excluded: tuple[str, ...] = ()  # concerned and recused, normalised
+
+    @property
+    def parties(self) -> MeldingParties:
+        return MeldingParties(self.authority, self.excluded)
 
     @property
     def key(self) -> Key:
@@ -90,7 +107,12 @@ class _Index:
         if position < len(self.overdue_moments) and self.overdue_moments[position] == moment:
             del self.overdue_moments[position]
 
-    def page(self, overdue: bool | None, moment: float, offset: int, limit: int) -> Page:
+    def page(self, overdue: bool | None, moment: float, offset: int, limit: int,
+             visible: Callable[[QueueEntry], bool] | None = None) -> Page:
+        if visible is not None:  # the slow walk, for a reader some meldingen exclude
+            seen = [e for e in self.entries if visible(e)
+                    and (overdue is None or (e.overdue_ts < moment) is overdue)]
+            return Page(seen[offset : offset + limit], len(seen))
         if overdue is None:
             return Page(self.entries[offset : offset + limit], len(self.entries))
         late = bisect_left(self.overdue_moments, moment)  # how many are overdue by now
@@ -108,9 +130,13 @@ class _Index:
 
 
 class Queue:
-    def __init__(self) -> None:
+    def __init__(self, default_authority: str | None = None) -> None:
+        #: The competent authority of a melding assessed before routing existed.
+        self._default_authority = default_authority
         self._entries: dict[UUID, QueueEntry] = {}
-        self._indexes: dict[tuple[str | None, str | None], _Index] = {}
+        self._indexes: dict[IndexName, _Index] = {}
+        #: normalised sub -> how many meldingen exclude them
+        self._exclusions: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def apply(self, event: Any) -> None:
@@ -122,13 +148,24 @@ class Queue:
             if entry is None:
                 return
             if isinstance(event, Report.Assessed):
-                self._move(entry, status=entry.status, theme=event.theme)
+                # Routing comes first in the same commit; without it, the default.
+                self._move(entry, theme=event.theme,
+                           authority="keep" if entry.routed else self._default_authority)
+            elif isinstance(event, Report.Routed):
+                self._exclude(entry, event.concerned_staff)
+                entry.routed, entry.flagged = True, event.sub is None
+                self._move(entry, authority=event.sub)
+            elif isinstance(event, Report.Reassigned):
+                entry.flagged = False
+                self._move(entry, authority=event.sub)
+            elif isinstance(event, Report.Recused):
+                self._exclude(entry, [event.by])
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:
-                self._move(entry, status=status, theme=entry.theme)
+                self._move(entry, status=status)
 
     @staticmethod
     def _status_after(event: Any, status: Status) -> Status:
@@ -149,7 +186,7 @@ class Queue:
         )
         entry.refresh()
         self._entries[entry.id] = entry
-        for name in self._names(entry.status, entry.theme):
+        for name in self._names(entry.status, entry.theme, entry.authority):
             self._indexes.setdefault(name, _Index()).insert(entry)
 
     def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
@@ -157,33 +194,65 @@ class Queue:
         entry.feedback_at = entry.feedback_at or at
         entry.refresh()
         if entry.overdue_ts != before:
-            for name in self._names(entry.status, entry.theme):
+            for name in self._names(entry.status, entry.theme, entry.authority):
                 index = self._indexes[name]
                 index.forget_moment(before)
                 insort(index.overdue_moments, entry.overdue_ts)
 
-    def _move(self, entry: QueueEntry, *, status: Status, theme: str) -> None:
-        old = set(self._names(entry.status, entry.theme))
-        new = set(self._names(status, theme))
+    def _move(self, entry: QueueEntry, *, status: Status | None = None,
+              theme: str | None = None, authority: str | Keep | None = "keep") -> None:
+        status, theme = status or entry.status, theme or entry.theme
+        if authority == "keep":
+            authority = entry.authority
+        old = set(self._names(entry.status, entry.theme, entry.authority))
+        new = set(self._names(status, theme, authority))
         for name in old - new:
             self._indexes[name].remove(entry)
         for name in new - old:
             self._indexes.setdefault(name, _Index()).insert(entry)
-        entry.status, entry.theme = status, theme
+        entry.status, entry.theme, entry.authority = status, theme, authority
+
+    def _exclude(self, entry: QueueEntry, subs: list[str]) -> None:
+        for sub in {normalised(s) for s in subs} - set(entry.excluded):
+            entry.excluded = (*entry.excluded, sub)
+            self._exclusions[sub] = self._exclusions.get(sub, 0) + 1
 
     @staticmethod
-    def _names(status: str, theme: str) -> list[tuple[str | None, str | None]]:
-        return [(None, None), (status, None), (None, theme), (status, theme)]
+    def _names(status: str, theme: str, authority: str | None) -> list[IndexName]:
+        scopes = (None,) if authority is None else (None, normalised(authority))
+        return [(scope, s, t) for scope in scopes
+                for s, t in ((None, None), (status, None), (None, theme), (status, theme))]
 
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
-             limit: int = 50) -> Page:
-        """One page of the queue, oldest first, and how many match in all."""
+             limit: int = 50, reader: tuple[str, str] | None = None,
+             flagged: bool | None = None) -> Page:
+        """One page of the queue, oldest first, and how many match in all: of the
+        meldingen `reader` (role, sub) may see, or of all; `flagged`: only those that
+        wait (or do not wait) for the meldpunt to assign a competent authority."""
         with self._lock:
-            index = self._indexes.get((status, theme))
+            scope, may_see_entry = self._scope(reader)
+            visible = may_see_entry
+            if flagged is not None:
+                def visible(entry: QueueEntry) -> bool:
+                    return entry.flagged is flagged and (
+                        may_see_entry is None or may_see_entry(entry))
+            index = self._indexes.get((scope, status, theme))
             if index is None:
                 return Page([], 0)
-            return index.page(overdue, now.timestamp(), offset, limit)
+            return index.page(overdue, now.timestamp(), offset, limit, visible)
+
+    def _scope(self, reader: tuple[str, str] | None
+               ) -> tuple[str | None, Callable[[QueueEntry], bool] | None]:
+        """The index a reader's page comes from, and the rule's check where the index
+        alone does not settle it (a reader some meldingen exclude)."""
+        if reader is None:
+            return None, None
+        role, sub = reader
+        scope = None if is_allowed(role, "melding.read_all") else normalised(sub)
+        if self._exclusions.get(normalised(sub)):
+            return scope, lambda entry: may_see(role, sub, entry.parties)
+        return scope, None
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from shared import natsserver
@@ -33,7 +34,7 @@ from tests.browser.helpers import fill_melding, receipt_on
 from tests.browser.helpers import serious_axe_violations as _axe
 from tests.browser.test_console import enrol, sign_in
 from tests.consoleflows import add
-from tests.support import NatsServer, make_settings
+from tests.support import NatsServer, make_settings, token
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -138,6 +139,22 @@ def submit(page: Page, form: str) -> None:
     page.click(f"#{form} button[type=submit]")
 
 
+def hand_to(live: Live, melding_url: str, sub: str) -> None:
+    """The meldpunt hands the melding (routed to the default competent authority) to
+    `sub`, over triage's API, once triage's view of the directory lists them."""
+    melding_id = melding_url.rstrip("/").rsplit("/", 1)[1]
+    headers = token(live.settings, "meldpunt", "mia-hands")
+    deadline = time.monotonic() + 15
+    while True:
+        answer = httpx.post(
+            f"{live.urls['triage']}/api/meldingen/{melding_id}/competent-authority",
+            headers=headers, json={"competent_authority": sub, "motivation": "De walk."})
+        if answer.status_code == 200:
+            return
+        assert answer.status_code == 422 and time.monotonic() < deadline, answer.text
+        time.sleep(0.1)
+
+
 def walk(w: Walker, tag: str) -> None:
     # The reporter files an anonymous melding and writes down the receipt code.
     reporter = w.open("intake")
@@ -168,6 +185,7 @@ def walk(w: Walker, tag: str) -> None:
 
     # The competent authority decides on an investigation and assigns an investigator.
     authority = w.staff(f"bert-{tag}", "competent_authority")
+    hand_to(w.live, melding_url, f"bert-{tag}")
     authority.goto(melding_url)
     w.check(authority, "decision")
     authority.check("#outcome-investigation")
@@ -312,6 +330,7 @@ def test_the_conversation_branch_and_an_inadmissible_melding(
         # The competent authority decides on a conversation, records it, and closes it
         # without a measure.
         authority = w.staff("bert-talk", "competent_authority")
+        hand_to(w.live, first_url, "bert-talk")
         authority.goto(first_url)
         authority.check("#outcome-conversation")
         authority.fill("#motivation", "Een gesprek met het afdelingshoofd.")

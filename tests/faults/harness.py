@@ -176,6 +176,8 @@ class Deployment:
             "MELDINGEN_VAR_DIR": str(self.settings.var_dir),
             "MELDINGEN_NATS_URL": self.nats_url,
             "MELDINGEN_STREAM_REPLICAS": str(self.replicas),
+            # The procedure's competent authority (tests/faults/procedure.py) decides.
+            "MELDINGEN_DEFAULT_COMPETENT_AUTHORITY": "fault-competent_authority",
         }
         if self.database_url:
             env["MELDINGEN_DATABASE_URL"] = self.database_url

@@ -126,7 +126,8 @@ def test_a_flipped_bit_in_each_services_store_costs_only_its_melding(
             assert {i["id"] for i in queue["items"]} == set(load.accepted) - {triage_victim}
 
             # Investigation: the damaged case is a problem, the other cases are served.
-            investigator = staff(deployment, "competent_authority")
+            # The meldpunt follows every case (a competent authority only its own).
+            investigator = staff(deployment, "meldpunt")
             answer = client.get(f"{deployment['investigation'].url}/api/cases/{case_victim}",
                                 headers=investigator)
             assert answer.status_code == 500 and answer.json()["type"] == DAMAGED

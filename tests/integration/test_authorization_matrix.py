@@ -22,11 +22,21 @@ from shared.auth import STAFF_ROLES
 from shared.authz import PERMISSIONS, is_allowed
 from shared.config import Settings
 from shared.deps import Declared
-from tests.support import MELDING, RunningService, assessment, eventually, running, token
+from tests.support import (
+    DEFAULT_AUTHORITY,
+    MELDING,
+    RunningService,
+    assessment,
+    eventually,
+    listed,
+    running,
+    token,
+)
 
 SERVICES = ("intake", "triage", "investigation", "reporting")
 OWN = ("triage", "investigation")  # the services whose every API route must be guarded
-SUBS = {"investigator": "ivan"}   # ivan is assigned to the case below
+#: ivan is assigned to the case below; the melding's competent authority is the default
+SUBS = {"investigator": "ivan", "competent_authority": DEFAULT_AUTHORITY}
 
 #: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
 BODIES: dict[str, dict[str, Any]] = {
@@ -40,6 +50,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/meldingen/{melding_id}/adviser-messages": {"body": "Een bericht."},
     "/api/meldingen/{melding_id}/meetings": {"held_at": "2026-01-05T10:00:00Z"},
     "/api/cases/{case_id}/investigators": {"investigators": ["ivan"]},
+    "/api/meldingen/{melding_id}/competent-authority": {
+        "competent_authority": DEFAULT_AUTHORITY, "motivation": "Zo."},
+    "/api/meldingen/{melding_id}/recusal": {"reason": "Mijn zwager."},
     "/api/cases/{case_id}/conversation": {"minutes": "m"},
     "/api/cases/{case_id}/plan": {"text": "t"},
     "/api/cases/{case_id}/interviews": {"interviewee": "x", "minutes": "m"},
@@ -78,7 +91,8 @@ async def everything(settings: Settings) -> AsyncIterator[tuple[dict[str, Runnin
              for name in SERVICES}
         melding_id = (await s["intake"].client.post("/api/meldingen", json=MELDING)).json()["id"]
         meldpunt = token(settings, "meldpunt", "mia")
-        authority = token(settings, "competent_authority", "bert")
+        authority = token(settings, "competent_authority")
+        listed(s["investigation"], "ivan", "investigator")
 
         async def in_triage() -> bool:
             return (await s["triage"].client.get(f"/api/meldingen/{melding_id}",
@@ -138,7 +152,7 @@ async def test_every_route_answers_every_role_as_the_table_says(
         wrong = []
         for route, action in guarded_routes(service):
             path = route.path.format(melding_id=melding_id, case_id=melding_id, id=melding_id,
-                                     interview_id="1", part="activities")
+                                     interview_id="1", sub="ivan", part="activities")
             body = BODIES.get(route.path, {})
             for method in sorted(route.methods or ()):
                 calls: list[tuple[str, dict[str, str]]] = [
@@ -174,7 +188,8 @@ async def test_every_route_answers_every_role_as_the_table_says(
 
 #: the actions checked inside routes and applications rather than declared by a route
 #: ("staff.manage": the console's pages, walked for every role in test_console.py)
-FINER = {"melding.read_identity", "case.read_all", "staff.manage", "record.handle_any"}
+FINER = {"melding.read_identity", "melding.read_all", "case.read_all", "case.read_content",
+         "staff.manage", "record.handle_any"}
 
 
 async def test_the_finer_checks_follow_the_table_and_every_action_is_used(
@@ -188,16 +203,75 @@ async def test_the_finer_checks_follow_the_table_and_every_action_is_used(
                                                     headers=token(settings, role))).json()
             shown = melding["identity"] is not None
             assert shown == is_allowed(role, "melding.read_identity"), role
-        # Every case for the roles allowed all; an investigator only the assigned ones.
+        # Every case for the roles allowed all; an investigator only the assigned ones,
+        # a competent authority only the meldingen assigned to them.
         for role in sorted(PERMISSIONS["case.read"]):
-            for sub in ("ivan", "stranger"):
+            for sub in ("ivan", DEFAULT_AUTHORITY, "stranger"):
                 cases = (await s["investigation"].client.get(
                     "/api/cases", headers=token(settings, role, sub))).json()
                 seen = [item["id"] for item in cases["items"]] == [melding_id]
                 expected = is_allowed(role, "case.read_all") or (
-                    sub == "ivan" and is_allowed(role, "case.investigate"))
+                    sub == "ivan" and is_allowed(role, "case.investigate")) or (
+                    sub == DEFAULT_AUTHORITY and is_allowed(role, "melding.decide"))
                 assert seen == expected, (role, sub)
+                # What the case holds beyond its steps, for the roles allowed it.
+                case = await s["investigation"].client.get(
+                    f"/api/cases/{melding_id}", headers=token(settings, role, sub))
+                if expected:
+                    withheld = not is_allowed(role, "case.read_content")
+                    assert case.json()["content_withheld"] == withheld, (role, sub)
         declared = {action for service in s.values()
                     for _, action in guarded_routes(service)}
     assert declared.isdisjoint(FINER)
     assert declared | FINER == set(PERMISSIONS)
+
+
+async def test_per_melding_rules_answer_404_to_whoever_is_not_a_party(
+    sqlite_settings: Settings,
+) -> None:
+    """On top of the table: a competent authority who is not the melding's, an
+    investigator not on its case, and anyone who recused themselves get 404 for it
+    in triage and investigation, as for a melding that does not exist, and an empty
+    list; whoever is its party keeps seeing it."""
+    settings = sqlite_settings
+    async with everything(settings) as (s, melding_id):
+        triage, cases = s["triage"].client, s["investigation"].client
+
+        async def visible(headers: dict[str, str]) -> tuple[int, int, int, int]:
+            return ((await triage.get(f"/api/meldingen/{melding_id}", headers=headers))
+                    .status_code,
+                    (await cases.get(f"/api/cases/{melding_id}", headers=headers)).status_code,
+                    len((await triage.get("/api/meldingen", headers=headers)).json().get(
+                        "items", [])),
+                    len((await cases.get("/api/cases", headers=headers)).json()["items"]))
+
+        other_authority = token(settings, "competent_authority", "carla")
+        assert await visible(other_authority) == (404, 404, 0, 0)
+        decided = await triage.post(f"/api/meldingen/{melding_id}/decision",
+                                    headers=other_authority,
+                                    json={"outcome": ["no_action"], "motivation": "Niets."})
+        assert decided.status_code == 404
+        stranger = token(settings, "investigator", "olga")
+        assert (await cases.get(f"/api/cases/{melding_id}", headers=stranger)).status_code == 404
+        assert (await cases.post(f"/api/cases/{melding_id}/plan", headers=stranger,
+                                 json={"text": "t"})).status_code == 404
+
+        # The parties see it: the meldpunt (every melding), its competent authority.
+        assert (await visible(token(settings, "meldpunt", "mia")))[:2] == (200, 200)
+        authority = token(settings, "competent_authority")
+        assert await visible(authority) == (200, 200, 1, 1)
+
+        # The competent authority recuses: gone for them in both services, at once in
+        # triage and as soon as investigation hears of it.
+        recused = await triage.post(f"/api/meldingen/{melding_id}/recusal", headers=authority,
+                                    json={"reason": "Familie van de betrokkene."})
+        assert recused.status_code == 204, recused.text
+
+        async def gone() -> bool:
+            return await visible(authority) == (404, 404, 0, 0)
+
+        await eventually(gone)
+        # A second recusal, like any request about it, answers as for no melding.
+        again = await triage.post(f"/api/meldingen/{melding_id}/recusal", headers=authority,
+                                  json={"reason": "Nogmaals."})
+        assert again.status_code == 404

@@ -33,7 +33,9 @@ class Procedure:
 
 @pytest.fixture
 def settings(tmp_path: Path, nats_server: NatsServer) -> Settings:
+    # bert decides: the default competent authority the meldingen here are routed to.
     return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
+                         default_competent_authority="bert",
                          console_failure_delay_seconds=0.05)
 
 
@@ -77,7 +79,8 @@ async def test_an_investigation_through_the_case_pages(procedure: Procedure) -> 
     case = f"/cases/{melding_id}"
     ivo = add(p.console.application, "ivo", "investigator")  # in the directory, to choose
     authority = p.console.client
-    await signed_in(p, authority, "bert", "competent_authority", "meldpunt")
+    # As meldpunt first: a competent authority sees a melding only once it is routed.
+    await signed_in(p, authority, "bert", "meldpunt", "competent_authority")
 
     async def arrived() -> bool:
         return 'id="assessment-form"' in (await authority.get(melding)).text

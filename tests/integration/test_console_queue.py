@@ -38,7 +38,9 @@ class Procedure:
 
 @pytest.fixture
 def settings(tmp_path: Path, nats_server: NatsServer) -> Settings:
+    # bert decides: the default competent authority the meldingen here are routed to.
     return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
+                         default_competent_authority="bert",
                          console_failure_delay_seconds=0.05)
 
 

@@ -32,6 +32,7 @@ from tests.support import (
     assessment,
     eventually,
     in_thread,
+    listed,
     make_settings,
     running,
     token,
@@ -55,7 +56,8 @@ def embedded(tmp_path: Path) -> Iterator[EmbeddedRun]:
     store (encrypted with the key `meldingen run` gives it) and the logs."""
     var = tmp_path / "var"
     port = natsserver.free_port()
-    settings = make_settings(var, f"nats://127.0.0.1:{port}")
+    settings = make_settings(var, f"nats://127.0.0.1:{port}",
+                             default_competent_authority="competent_authority-1")
     (var / "logs").mkdir(parents=True)
     run = EmbeddedRun(settings, natsserver.start(
         port, var / "nats", log_file=var / "logs" / "nats.log",
@@ -168,6 +170,7 @@ async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
                 return answer.status_code == 200
 
             await eventually(case_opened)
+            listed(investigation, "investigator-1", "investigator")
             await as_role(investigation, "competent_authority", "POST",
                           f"/api/cases/{melding_id}/investigators",
                           json={"investigators": ["investigator-1"]})

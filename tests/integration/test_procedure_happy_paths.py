@@ -8,7 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from shared.config import Settings
-from tests.support import MELDING, RunningService, assessment, eventually, ok, running, token
+from tests.support import (
+    MELDING,
+    RunningService,
+    assessment,
+    eventually,
+    listed,
+    ok,
+    running,
+    token,
+)
 
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
@@ -36,7 +45,7 @@ async def file_and_decide(s: dict[str, RunningService], settings: Settings,
                                json=assessment(severity="high", advice=outcome[0])))
     await ok(await triage.post(f"/api/meldingen/{melding_id}/messages", headers=meldpunt,
                                json={"body": "We gaan uw melding behandelen."}), 201)
-    authority = token(settings, "competent_authority", "bert")
+    authority = token(settings, "competent_authority")
     decided = await ok(await triage.post(
         f"/api/meldingen/{melding_id}/decision", headers=authority,
         json={"outcome": outcome, "motivation": "Het vermoeden is ernstig genoeg."}))
@@ -66,7 +75,8 @@ async def closed_with_feedback(s: dict[str, RunningService], settings: Settings,
     assert melding["closing"]["reason"] == "case_closed"
     assert melding["feedback_at"] is not None
     whats = [h["what"] for h in melding["history"]]
-    assert whats[:3] == ["received", "acknowledged", "assessed"]
+    assert whats[:4] == ["received", "acknowledged",
+                         "competent authority: tester (unknown: default)", "assessed"]
     assert whats[-2:] == ["feedback_sent", "closed (case_closed)"]
 
     login = await ok(await s["intake"].client.post("/api/mailbox/login",
@@ -86,7 +96,7 @@ async def closed_with_feedback(s: dict[str, RunningService], settings: Settings,
 async def test_conversation_branch_ends_closed_with_feedback(settings: Settings) -> None:
     async with procedure(settings) as s:
         melding_id, receipt = await file_and_decide(s, settings, ["conversation"])
-        authority = token(settings, "competent_authority", "bert")
+        authority = token(settings, "competent_authority")
         cases = s["investigation"].client
 
         # The competent authority talks with the person concerned, then decides measures.
@@ -106,21 +116,39 @@ async def test_conversation_branch_ends_closed_with_feedback(settings: Settings)
 async def test_investigation_branch_ends_closed_with_feedback(settings: Settings) -> None:
     async with procedure(settings) as s:
         melding_id, receipt = await file_and_decide(s, settings, ["investigation"])
-        authority = token(settings, "competent_authority", "bert")
+        authority = token(settings, "competent_authority")
         ivan = token(settings, "investigator", "ivan")
         cases = s["investigation"].client
         url = f"/api/cases/{melding_id}"
+        # Investigators come from the directory; so do those below who may not be one.
+        for sub, name in (("ivan", "Ivan Petrov"), ("olga", "Olga"), ("mia", "Mia"),
+                          ("tester", "Tester"), ("piet", "Afdelingshoofd Inkoop")):
+            listed(s["investigation"], sub, "investigator", name=name)
 
-        # Nobody who assessed, decided or is concerned may investigate.
-        for conflicted in ("mia", "bert", "Afdelingshoofd Inkoop"):
+        # Nobody who assessed, decided or is concerned (by name) may investigate.
+        for conflicted in ("mia", "tester", "piet"):
             refused = await cases.post(f"{url}/investigators", headers=authority,
                                        json={"investigators": [conflicted]})
             assert refused.status_code == 409, refused.text
             assert refused.json()["reason"]
-        # Before assignment the investigator cannot see the case.
-        assert (await cases.get(url, headers=ivan)).status_code == 403
+        # Before assignment the investigator cannot see the case: as if there were none.
+        assert (await cases.get(url, headers=ivan)).status_code == 404
         await ok(await cases.post(f"{url}/investigators", headers=authority,
                                   json={"investigators": ["ivan"]}))
+        # They read the allegation they investigate.
+        case = await ok(await cases.get(url, headers=ivan))
+        assert case["description"] == MELDING["description"]
+
+        # The competent authority adds olga and takes her off again, both recorded.
+        case = await ok(await cases.post(f"{url}/investigators/OLGA", headers=authority))
+        assert case["investigators"] == ["ivan", "olga"]
+        olga = token(settings, "investigator", "olga")
+        assert (await cases.get(url, headers=olga)).is_success
+        case = await ok(await cases.delete(f"{url}/investigators/olga", headers=authority))
+        assert case["investigators"] == ["ivan"]
+        assert [h["what"] for h in case["history"]][-2:] == [
+            "investigator added: olga", "investigator removed: olga"]
+        assert (await cases.get(url, headers=olga)).status_code == 404
 
         # The protocol, in order.
         await ok(await cases.post(f"{url}/plan", headers=ivan, json={"text": "Plan."}))
@@ -140,9 +168,15 @@ async def test_investigation_branch_ends_closed_with_feedback(settings: Settings
 
         # Another investigator sees neither the case nor it in the list.
         olga = token(settings, "investigator", "olga")
-        assert (await cases.get(url, headers=olga)).status_code == 403
+        assert (await cases.get(url, headers=olga)).status_code == 404
         assert (await ok(await cases.get("/api/cases", headers=olga)))["total"] == 0
         assert (await ok(await cases.get("/api/cases", headers=ivan)))["total"] == 1
+
+        # The meldpunt follows the case's steps, not what the minutes say.
+        followed = await ok(await cases.get(url, headers=token(settings, "meldpunt", "mia")))
+        assert followed["status"] == "final_reported" and followed["content_withheld"]
+        assert followed["interviews"] == [] and followed["description"] is None
+        assert "Verslag." not in str(followed)
 
         case = await ok(await cases.post(f"{url}/measures", headers=authority, json={
             "measures": [{"target": "person", "kind": "written_reprimand",

@@ -33,7 +33,7 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
     settings = sqlite_settings
     clock = MovableClock(JAN_31)
     meldpunt = token(settings, "meldpunt", "mia")
-    authority = token(settings, "competent_authority", "bert")
+    authority = token(settings, "competent_authority")  # the default competent authority
     async with running("intake", settings, clock) as intake, \
             running("triage", settings, clock) as triage:
         # Three meldingen on three days: named (gifts), anonymous (conduct), named (gifts).
@@ -60,8 +60,9 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
 
         # Identity: a named reporter's for the meldpunt only; an anonymous one's never.
         assert melding["identity"]["name"] == "Jan Jansen"
-        as_authority = (await triage.client.get(f"/api/meldingen/{a}", headers=authority))
-        assert as_authority.json()["identity"] is None
+        # Before the assessment routes it, no competent authority sees the melding.
+        as_authority = await triage.client.get(f"/api/meldingen/{a}", headers=authority)
+        assert as_authority.status_code == 404
         anonymous = await triage.client.get(f"/api/meldingen/{b}", headers=meldpunt)
         assert anonymous.json()["identity"] is None and anonymous.json()["anonymous"]
 
@@ -86,6 +87,9 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
                                             json=assessment(severity="low", theme="interests",
                                                             advice="conversation"))
         assert response.status_code == 200, response.text
+        as_authority = await triage.client.get(f"/api/meldingen/{a}", headers=authority)
+        assert as_authority.json()["identity"] is None
+        assert await ids(triage, authority) == [a]
         assert await ids(triage, meldpunt, theme="gifts") == [c]
         assert await ids(triage, meldpunt, theme="interests") == [a]
         assert await ids(triage, meldpunt, status="assessed") == [a]
@@ -115,7 +119,7 @@ async def test_queue_filters_deadlines_and_identity(sqlite_settings: Settings) -
         assert melding["messages"][-1] == {"from": "reporter", "body": "Ik heb nog een foto.",
                                            "purpose": "reply", "at": melding["history"][-1]["at"]}
         assert [h["who"] for h in melding["history"]] == [
-            "intake (web)", "intake", "mia", "reporter"]
+            "intake (web)", "intake", "mia", "mia", "reporter"]
 
 
 async def test_a_late_acknowledgement_makes_a_melding_overdue(sqlite_settings: Settings) -> None:

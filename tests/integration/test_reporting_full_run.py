@@ -9,7 +9,16 @@ from datetime import datetime
 
 from shared.config import Settings
 from shared.terms import LOCAL
-from tests.support import MELDING, RunningService, assessment, eventually, ok, running, token
+from tests.support import (
+    MELDING,
+    RunningService,
+    assessment,
+    eventually,
+    listed,
+    ok,
+    running,
+    token,
+)
 
 
 async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Settings) -> None:
@@ -20,6 +29,7 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         s: dict[str, RunningService] = {
             name: await stack.enter_async_context(running(name, settings))
             for name in ("intake", "triage", "investigation", "reporting")}
+        listed(s["investigation"], "ivan", "investigator")
 
         async def file(theme: str) -> str:
             filed = await ok(s["intake"].client.post("/api/meldingen",

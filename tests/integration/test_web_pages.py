@@ -8,7 +8,9 @@ import re
 
 import httpx
 
+from services.intake.domain.report import Report
 from shared.config import Settings
+from shared.recorders import all_notifications
 from tests.support import RunningService, running
 
 FORM = {"lang": "nl", "kind": "wrongdoing", "theme": "resources",
@@ -77,3 +79,33 @@ async def test_mailbox_reply_needs_a_valid_mailbox_token(sqlite_settings: Settin
             data={"mailbox_token": "forged", "body": "hallo", "form_token": token})
         assert answer.status_code == 401
         assert 'id="receipt"' in answer.text  # back to entering the code
+
+
+async def test_the_form_and_the_api_take_whom_a_melding_concerns(
+    sqlite_settings: Settings,
+) -> None:
+    async with running("intake", sqlite_settings) as intake:
+        client = intake.client
+        page = await client.get("/")
+        assert 'name="concerns" id="concerns-unknown" value="unknown" checked' in page.text
+        # A value no radio button offers is named beside its field; nothing is filed.
+        before = await _stored(intake)
+        refused = await client.post("/", data={**FORM, "concerns": "king",
+                                               "form_token": _token(page)})
+        assert refused.status_code == 422
+        assert 'id="concerns-error"' in refused.text and 'href="#concerns-unknown"' in refused.text
+        assert await _stored(intake) == before
+
+        filed = await client.post("/", data={**FORM, "concerns": "manager",
+                                             "form_token": _token(refused)})
+        assert filed.status_code == 200 and "receipt-code" in filed.text
+        body = {"kind": "wrongdoing", "theme": "resources", "anonymous": True,
+                "description": "Er verdwijnt geld uit de kas."}
+        api = await client.post("/api/meldingen", json={**body, "concerns": "mayor"})
+        assert api.status_code == 201, api.text
+        bad = await client.post("/api/meldingen", json={**body, "concerns": "king"})
+        assert bad.status_code == 422 and "concerns" in bad.text
+        app = intake.application
+        events = [app.mapper.to_domain_event(n) for n in all_notifications(app.recorder)]
+        sent = [app.integration_event(e) for e in events if isinstance(e, Report.Filed)]
+        assert sorted(e.concerns for e in sent) == ["manager", "mayor"]

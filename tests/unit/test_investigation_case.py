@@ -8,11 +8,12 @@ from uuid import uuid4
 import pytest
 
 from services.investigation.domain.case import RESPONSE_TERM, Case
-from services.investigation.domain.conflicts import conflict_of
+from services.investigation.domain.conflicts import Investigator, conflict_of
 from services.investigation.domain.feedback import final_feedback
 from services.investigation.domain.measures import check_measures
 from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 
+IVAN = Investigator("ivan", "Ivan Petrov")
 NOW = datetime(2025, 5, 1, 10, tzinfo=UTC)
 
 
@@ -24,7 +25,7 @@ def opened(outcome: str = "investigation") -> Case:
 
 def drafted() -> Case:
     case = opened()
-    case.assign_investigators(investigators=["ivan"], by="bert", at=NOW)
+    case.assign_investigators(investigators=[IVAN], by="bert", at=NOW)
     case.record_plan(text="Plan", by="ivan", at=NOW)
     case.record_interview(interviewee="Piet de Vries", minutes="m", by="ivan", at=NOW)
     case.add_evidence(description="factuur", sha256="AB" * 32, by="ivan", at=NOW)
@@ -50,8 +51,10 @@ def test_an_unrelated_investigator_is_not_conflicted() -> None:
 def test_assigning_a_conflicted_investigator_is_refused_and_records_nothing() -> None:
     case = opened()
     with pytest.raises(Conflict) as refused:
-        case.assign_investigators(investigators=["ivan", "Piet de Vries"], by="bert", at=NOW)
-    assert refused.value.extra["investigator"] == "Piet de Vries"
+        # piet's name in the directory is among the persons concerned
+        case.assign_investigators(investigators=[IVAN, Investigator("piet", "Piet de Vries")],
+                                  by="bert", at=NOW)
+    assert refused.value.extra["investigator"] == "piet"
     assert "persons concerned" in refused.value.extra["reason"]
     assert (case.version, case.status, case.investigators) == (1, "awaiting_investigators", [])
 
@@ -59,7 +62,7 @@ def test_assigning_a_conflicted_investigator_is_refused_and_records_nothing() ->
 def test_a_conversation_case_does_not_take_investigators() -> None:
     case = opened("conversation")
     with pytest.raises(InvalidTransition) as refused:
-        case.assign_investigators(investigators=["ivan"], by="bert", at=NOW)
+        case.assign_investigators(investigators=[IVAN], by="bert", at=NOW)
     assert refused.value.state == "awaiting_conversation"
 
 
@@ -79,7 +82,7 @@ def test_plan_before_investigators_is_refused() -> None:
 
 def test_interviews_take_comments_and_get_their_own_ids() -> None:
     case = opened()
-    case.assign_investigators(investigators=["ivan"], by="bert", at=NOW)
+    case.assign_investigators(investigators=[IVAN], by="bert", at=NOW)
     case.record_plan(text="Plan", by="ivan", at=NOW)
     first = case.record_interview(interviewee="a", minutes="m", by="ivan", at=NOW)
     second = case.record_interview(interviewee="b", minutes="m", by="ivan", at=NOW)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.investigation.domain.conflicts import conflict_of, normalised
+from services.investigation.domain.conflicts import conflict_of
+from shared.names import normalised
 
 
 @pytest.mark.parametrize("written", [

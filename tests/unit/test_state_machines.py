@@ -14,9 +14,13 @@ from hypothesis import strategies as st
 
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
 from services.investigation.domain.case import Case
+from services.investigation.domain.conflicts import Investigator
 from services.triage.domain.report import TRANSITIONS as REPORT_TRANSITIONS
 from services.triage.domain.report import Report, closing_reason
+from services.triage.domain.routing import Routing
 from shared.errors import DomainError, InvalidTransition
+
+ROUTED = Routing("bert", "unknown: default", "the default competent authority")
 
 START = datetime(2024, 1, 31, 9, tzinfo=UTC)
 OUTCOMES = [["no_action"], ["conversation"], ["investigation"], ["referral"],
@@ -75,7 +79,8 @@ def test_melding_follows_its_transition_table(commands: list[tuple[str, Any]]) -
             def run(arg: Any = arg, at: datetime = at) -> None:
                 report.assess(admissible=arg, reasonable_grounds=arg, code_violation=arg,
                               severity="low", theme="conduct", advice="no_action",
-                              motivation="m", feedback="f", by="mia", at=at)
+                              motivation="m", feedback="f", by="mia", at=at,
+                              routing=ROUTED)
 
             def expected(s: str, arg: Any = arg) -> str:
                 after = t["assess"][s]
@@ -116,6 +121,7 @@ CASE_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "assign_investigators": st.sampled_from(["ivan", "mia", "P. de Vries"]),
     "comment_on_interview": st.sampled_from(["1", "2", "9"]),
     "record_response_lapse": st.sampled_from([1, 20]),  # days after the draft report
+    "change_investigators": st.sampled_from(["jan", "P. de Vries"]),
 }
 
 
@@ -124,7 +130,11 @@ def case_command(case: Case, command: str, arg: Any, at: datetime) -> None:
     if command == "record_conversation":
         case.record_conversation(minutes="m", by="bert", at=at)
     elif command == "assign_investigators":
-        case.assign_investigators(investigators=[arg], by="bert", at=at)
+        case.assign_investigators(investigators=[Investigator(arg, arg)], by="bert", at=at)
+    elif command == "change_investigators":
+        # One not yet on the case (adding someone twice records nothing).
+        sub = arg if arg == "P. de Vries" else f"{arg}-{len(case.history)}"
+        case.add_investigator(investigator=Investigator(sub, sub), by="bert", at=at)
     elif command == "record_plan":
         case.record_plan(text="p", by=by, at=at)
     elif command == "record_interview":

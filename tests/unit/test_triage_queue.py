@@ -11,9 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.triage.domain.report import Report
+from services.triage.domain.routing import Routing
 from services.triage.views import Queue
 from shared.errors import DomainError
 from shared.terms import deadlines, is_overdue
+
+ROUTED = Routing("bert", "unknown: default", "the default competent authority")
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 THEMES = ["gifts", "conduct", "interests"]
@@ -30,7 +33,8 @@ def step(report: Report, command: str, theme: str, at: datetime) -> None:
     if command == "assess":
         report.assess(admissible=theme != "conduct", reasonable_grounds=True,
                       code_violation=True, severity="low", theme=theme, advice="conversation",
-                      motivation="m", feedback="f", by="mia", at=at)
+                      motivation="m", feedback="f", by="mia", at=at,
+                      routing=ROUTED)
     elif command == "decide":
         report.decide(outcome=["conversation"], motivation="m", police_report_on=None,
                       feedback="f", by="bert", at=at)

@@ -9,7 +9,10 @@ from uuid import uuid4
 import pytest
 
 from services.triage.domain.report import Report
+from services.triage.domain.routing import Routing
 from shared.errors import InvalidInput, InvalidTransition
+
+ROUTED = Routing("bert", "unknown: default", "the default competent authority")
 
 NOW = datetime(2025, 3, 3, 9, tzinfo=UTC)
 
@@ -28,7 +31,8 @@ def assess(report: Report, *, admissible: bool = True, theme: str = "interests")
     report.assess(admissible=admissible, reasonable_grounds=admissible,
                   code_violation=admissible, severity="high", theme=theme,
                   advice="investigation", motivation="Ernstig vermoeden.", feedback="Afgewezen.",
-                  by="mia", at=NOW)
+                  by="mia", at=NOW,
+                  routing=ROUTED)
 
 
 def decide(report: Report, outcome: list[str], police_report_on: date | None = None) -> None:
@@ -42,7 +46,8 @@ def test_assessment_records_the_advice_and_confirms_the_theme() -> None:
     assert report.status == "assessed"
     assert report.theme == "interests"
     assert report.assessment is not None and report.assessment["advice"] == "investigation"
-    assert [h["what"] for h in report.history] == ["received", "acknowledged", "assessed"]
+    assert [h["what"] for h in report.history] == [
+        "received", "acknowledged", "competent authority: bert (unknown: default)", "assessed"]
     assert report.history[-1]["who"] == "mia"
 
 

@@ -11,11 +11,10 @@ from services.console.adapters.oidc import OidcClient
 from services.console.adapters.services import Services
 from services.console.adapters.sessions import SessionStore
 from services.console.adapters.signing import TokenSigner
-from services.console.application import ConsoleApplication
+from services.console.application import ConsoleApplication, Enrolment, SignIn
 from services.console.notifications.adapters.transports import FileTransport
 from services.console.notifications.application import Notifier
 from services.console.notifications.postman import Postman
-from services.console.signin import Enrolment, SignIn
 from shared.config import Settings
 from shared.runtime import MessagingRuntime
 from shared.service import parts_of

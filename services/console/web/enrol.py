@@ -9,8 +9,8 @@ from markupsafe import Markup
 from services.console.adapters import links, totp
 from services.console.adapters.sessions import Session
 from services.console.api.deps import parts
+from services.console.application import Enrolment, EnrolmentProblem
 from services.console.domain.staff import EnrolmentLinkInvalid, StaffMember
-from services.console.signin import Enrolment, EnrolmentProblem
 from services.console.web import browser
 from services.console.web.rendering import first, posted_fields, render
 from services.console.web.texts import TEXTS

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.console.adapters.oidc import OidcClient, OidcFailed
 from services.console.adapters.sessions import Session
 from services.console.api.deps import parts
-from services.console.signin import PENDING_FOR, SignIn, SignInFailed
+from services.console.application import PENDING_FOR, SignIn, SignInFailed
 from services.console.web import browser
 from services.console.web.access import console, signed_in
 from services.console.web.rendering import first, posted_fields, render

@@ -18,7 +18,7 @@ from pydantic import (
 from services.intake.application import Submission
 from services.intake.domain.report import MeetingVia, RecordStatus, Status
 from shared.auth import Principal
-from shared.contracts import Adviser, Channel, Kind, Language, ReceivedHow, Theme
+from shared.contracts import Adviser, Channel, Concerns, Kind, Language, ReceivedHow, Theme
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -57,6 +57,9 @@ class MeldingIn(BaseModel):
     received_reason: Short | None = Field(
         default=None, description="why a melding received more than 3 days ago is "
         "registered only now (required then)")
+    concerns: Concerns = Field(
+        "unknown", description="the position of the person the melding is about, if the "
+                               "reporter knows it; the meldpunt confirms it")
 
     meeting_requested: StrictBool = Field(
         default=False, description="the reporter asks to meet in person; the request "
@@ -85,6 +88,7 @@ class MeldingIn(BaseModel):
             registered_as=registrar.role if registrar else None, received_at=self.received_at,
             received_how=self.received_how or "written", received_reason=self.received_reason,
             meeting_requested=self.meeting_requested, language=self.language,
+            concerns=self.concerns,
         )
 
 

@@ -53,7 +53,7 @@ class Report(Aggregate):
              occurred: date | None, channel: str, anonymous: bool,
              identity: dict[str, Any] | None, sealed_identity: dict[str, str] | None,
              registered_at: datetime, reception: Reception | None = None,
-             language: str = "nl") -> Report:
+             language: str = "nl", concerns: str = "unknown") -> Report:
         """A new melding, if `refusals` finds nothing. The rules are checked here and
         not when the event is applied, so a stored melding always loads again. A
         `reception` is a staff member's, for a melding registered on a reporter's behalf;
@@ -76,7 +76,8 @@ class Report(Aggregate):
                    received_how=reception.how if reception else "written",
                    received_by=reception.by if reception else None,
                    received_reason=reception.reason if reception else None,
-                   registered_at=registered_at, language=language)
+                   registered_at=registered_at, language=language,
+                   concerns=concerns)
 
     @event("Filed")
     def __init__(
@@ -99,6 +100,7 @@ class Report(Aggregate):
         received_reason: str | None = None,
         registered_at: datetime | None = None,
         language: str = "nl",
+        concerns: str = "unknown",
     ) -> None:
         if anonymous and identity is not None:
             raise InvalidInput("An anonymous melding carries no identity in the clear.",
@@ -118,6 +120,7 @@ class Report(Aggregate):
         self.received_reason = received_reason
         self.registered_at = registered_at or received_at
         self.language = language
+        self.concerns = concerns
         self.acknowledged_at: datetime | None = None
         self.status: Status = "received"
         self.messages: list[dict[str, Any]] = []

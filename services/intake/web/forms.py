@@ -19,8 +19,8 @@ from services.intake.application import Submission
 from services.intake.domain.report import refusals
 from shared.errors import InvalidInput
 
-FIELDS = ("kind", "theme", "description", "occurred", "involved", "anonymous",
-          "name", "email", "phone", "meeting")
+FIELDS = ("kind", "theme", "description", "occurred", "involved", "concerns",
+          "anonymous", "name", "email", "phone", "meeting")
 IDENTITY_FIELDS = ("name", "email", "phone")
 Sealing = Literal["browser", "server", "none", "named"]
 
@@ -62,6 +62,7 @@ def parse_melding(posted: dict[str, str], today: date, lang: str = "nl") -> Meld
         "kind": values["kind"], "theme": values["theme"],
         "description": values["description"], "anonymous": bool(anonymous),
         "involved": [line.strip() for line in values["involved"].splitlines() if line.strip()],
+        "concerns": values["concerns"] or "unknown",
         "occurred": occurred,
         "identity": identity or None,
         "identity_sealed": sealed or None,

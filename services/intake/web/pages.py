@@ -35,6 +35,7 @@ router = APIRouter(include_in_schema=False)
 ANCHORS = {
     "kind": "kind-integrity_violation",
     "theme": "theme-interests",
+    "concerns": "concerns-unknown",
     "anonymous": "anonymous-false",
     "identity_sealed": "name",
 }

@@ -102,6 +102,14 @@ NL: dict[str, Any] = {
                      "niet, laat het dan leeg.",
     "involved_label": "Wie zijn erbij betrokken?",
     "involved_hint": "Personen of afdelingen, één per regel.",
+    "concerns_legend": "Wie is de betrokkene in de organisatie?",
+    "concerns_hint": "Zo komt uw melding bij wie erover mag beslissen. Het meldpunt kijkt het na.",
+    "concerns": {"unknown": "Weet ik niet", "employee": "Een medewerker", "manager":
+                 "Een leidinggevende", "director": "Een directeur", "secretary":
+                 "De gemeentesecretaris", "board_member": "Een lid van het college",
+                 "mayor": "De burgemeester", "council_member": "Een raadslid",
+                 "confidential_adviser": "Een vertrouwenspersoon", "meldpunt":
+                 "Iemand van het meldpunt"},
     "anonymous_legend": "Wilt u anoniem melden?",
     "anonymous_no": "Nee, ik meld met mijn naam",
     "anonymous_yes": "Ja, ik meld anoniem",
@@ -137,6 +145,7 @@ NL: dict[str, Any] = {
         "occurred": "Vul een datum in als dag-maand-jaar (15-03-2024) die niet in de "
                     "toekomst ligt, of laat het leeg.",
         "involved": "Noem hoogstens 50 personen of afdelingen, elk in hoogstens 200 tekens.",
+        "concerns": "Kies wie de betrokkene is, of 'Weet ik niet'.",
         "anonymous": "Kies of u anoniem meldt of met uw naam.",
         "name": "Vul uw naam in (hoogstens 200 tekens), of kies voor anoniem melden.",
         "email": "Vul een geldig e-mailadres in, of laat dit veld leeg.",
@@ -256,6 +265,14 @@ EN: dict[str, Any] = {
     "occurred_hint": "The date, or roughly. If you do not know, leave it empty.",
     "involved_label": "Who is involved?",
     "involved_hint": "People or departments, one per line.",
+    "concerns_legend": "Who is the person concerned in the organisation?",
+    "concerns_hint": "So that your report reaches who may decide on it. The office checks it.",
+    "concerns": {"unknown": "I do not know", "employee": "An employee", "manager":
+                 "A manager", "director": "A director", "secretary":
+                 "The municipal secretary", "board_member": "A member of the executive",
+                 "mayor": "The mayor", "council_member": "A council member",
+                 "confidential_adviser": "A confidential adviser", "meldpunt":
+                 "Someone at the reporting office"},
     "anonymous_legend": "Do you want to report anonymously?",
     "anonymous_no": "No, I report with my name",
     "anonymous_yes": "Yes, I report anonymously",
@@ -290,6 +307,7 @@ EN: dict[str, Any] = {
         "description": "Describe what happened (at most 20,000 characters).",
         "occurred": "Enter a date that is not in the future, or leave it empty.",
         "involved": "Name at most 50 people or departments, each in at most 200 characters.",
+        "concerns": "Choose who the person concerned is, or 'I do not know'.",
         "anonymous": "Choose whether you report anonymously or with your name.",
         "name": "Enter your name (at most 200 characters), or choose to report anonymously.",
         "email": "Enter a valid email address, or leave this field empty.",

@@ -41,9 +41,10 @@ def list_cases(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseList:
-    """The cases, oldest first: an investigator's own, or all for the competent authority."""
-    own = None if is_allowed(principal.role, "case.read_all") else principal.sub
-    visible = cases.visible(investigator=own)
+    """The cases, oldest first, that the caller may see: an investigator's own, the
+    competent authority's assigned ones, all for the meldpunt; never one the caller is
+    concerned in or recused from."""
+    visible = cases.visible(role=principal.role, sub=principal.sub)
     return CaseList(
         items=[CaseSummaryOut(id=str(c.id), path=c.path, theme=c.theme, status=c.status,
                               opened_at=c.opened_at, investigators=c.investigators)
@@ -54,8 +55,9 @@ def list_cases(
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
 def get_case(case_id: UUID, app: Investigation, principal: Reader) -> CaseOut:
-    """The case, its status and history."""
-    return _case(app.get_case(case_id, principal))
+    """The case, its status and history (for the meldpunt without its content); 404
+    for a case the caller may not see, as for one that does not exist."""
+    return _case(app.get_case(case_id, principal), principal)
 
 
 @router.post("/cases/{case_id}/investigators", response_model=CaseOut)
@@ -63,8 +65,28 @@ def assign_investigators(
     case_id: UUID, body: InvestigatorsIn, app: Investigation,
     principal: Annotated[Principal, authorized("case.assign_investigators")],
 ) -> CaseOut:
-    """Assign investigators; a conflicted one is refused (409) with the reason."""
-    return _case(app.assign_investigators(case_id, body.investigators, principal))
+    """Assign the investigators, from the staff directory; a conflicted one is refused
+    (409) with the reason, one the directory lacks as investigator with 422."""
+    return _case(app.assign_investigators(case_id, body.investigators, principal),
+                 principal)
+
+
+@router.post("/cases/{case_id}/investigators/{sub}", response_model=CaseOut)
+def add_investigator(
+    case_id: UUID, sub: str, app: Investigation,
+    principal: Annotated[Principal, authorized("case.assign_investigators")],
+) -> CaseOut:
+    """Add an investigator to an open investigation (checked as at the assignment)."""
+    return _case(app.add_investigator(case_id, sub, principal), principal)
+
+
+@router.delete("/cases/{case_id}/investigators/{sub}", response_model=CaseOut)
+def remove_investigator(
+    case_id: UUID, sub: str, app: Investigation,
+    principal: Annotated[Principal, authorized("case.assign_investigators")],
+) -> CaseOut:
+    """Take an investigator off an open investigation (at least one stays)."""
+    return _case(app.remove_investigator(case_id, sub, principal), principal)
 
 
 @router.post("/cases/{case_id}/conversation", response_model=CaseOut)
@@ -73,14 +95,14 @@ def record_conversation(
     principal: Annotated[Principal, authorized("case.record_conversation")],
 ) -> CaseOut:
     """The minutes of the conversation with the person concerned."""
-    return _case(app.record_conversation(case_id, body.minutes, principal))
+    return _case(app.record_conversation(case_id, body.minutes, principal), principal)
 
 
 @router.post("/cases/{case_id}/plan", response_model=CaseOut)
 def record_plan(case_id: UUID, body: TextIn, app: Investigation,
                 principal: Investigator) -> CaseOut:
     """The investigation plan."""
-    return _case(app.record_plan(case_id, body.text, principal))
+    return _case(app.record_plan(case_id, body.text, principal), principal)
 
 
 @router.post("/cases/{case_id}/interviews", status_code=201, response_model=InterviewCreated)
@@ -95,42 +117,42 @@ def record_interview(case_id: UUID, body: InterviewIn, app: Investigation,
 def comment_on_interview(case_id: UUID, interview_id: str, body: TextIn, app: Investigation,
                          principal: Investigator) -> CaseOut:
     """The interviewee's comments on the minutes."""
-    return _case(app.comment_on_interview(case_id, interview_id, body.text, principal))
+    return _case(app.comment_on_interview(case_id, interview_id, body.text, principal), principal)
 
 
 @router.post("/cases/{case_id}/evidence", response_model=CaseOut)
 def add_evidence(case_id: UUID, body: EvidenceIn, app: Investigation,
                  principal: Investigator) -> CaseOut:
     """A piece of evidence: its description and the SHA-256 of the file kept outside."""
-    return _case(app.add_evidence(case_id, body.description, body.sha256, principal))
+    return _case(app.add_evidence(case_id, body.description, body.sha256, principal), principal)
 
 
 @router.post("/cases/{case_id}/draft-report", response_model=CaseOut)
 def issue_draft_report(case_id: UUID, body: TextIn, app: Investigation,
                        principal: Investigator) -> CaseOut:
     """The draft report, on which the person concerned may respond."""
-    return _case(app.issue_draft_report(case_id, body.text, principal))
+    return _case(app.issue_draft_report(case_id, body.text, principal), principal)
 
 
 @router.post("/cases/{case_id}/response", response_model=CaseOut)
 def record_response(case_id: UUID, body: TextIn, app: Investigation,
                     principal: Investigator) -> CaseOut:
     """The person concerned's response (zienswijze) to the draft report."""
-    return _case(app.record_response(case_id, body.text, principal))
+    return _case(app.record_response(case_id, body.text, principal), principal)
 
 
 @router.post("/cases/{case_id}/response-term-lapsed", response_model=CaseOut)
 def record_response_lapse(case_id: UUID, app: Investigation,
                           principal: Investigator) -> CaseOut:
     """Record that the term for a response passed without one (409 before it ends)."""
-    return _case(app.record_response_lapse(case_id, principal))
+    return _case(app.record_response_lapse(case_id, principal), principal)
 
 
 @router.post("/cases/{case_id}/final-report", response_model=CaseOut)
 def issue_final_report(case_id: UUID, body: FinalReportIn, app: Investigation,
                        principal: Investigator) -> CaseOut:
     """The final report and its conclusion, after the response or its term."""
-    return _case(app.issue_final_report(case_id, body.text, body.conclusion, principal))
+    return _case(app.issue_final_report(case_id, body.text, body.conclusion, principal), principal)
 
 
 @router.post("/cases/{case_id}/measures", response_model=CaseOut)
@@ -140,17 +162,24 @@ def take_measures(
 ) -> CaseOut:
     """The competent authority's measures (or 'none'); they close the case."""
     measures = [m.model_dump() for m in body.measures]
-    return _case(app.take_measures(case_id, measures, body.feedback, principal))
+    return _case(app.take_measures(case_id, measures, body.feedback, principal), principal)
 
 
-def _case(case: Case) -> CaseOut:
-    return CaseOut(
+def _case(case: Case, principal: Principal) -> CaseOut:
+    summary = CaseOut(
         id=str(case.id), path=case.path,
         status=case.status, outcome=case.outcome,
         theme=case.theme, involved=case.involved, opened_at=case.opened_at,
-        investigators=case.investigators, conversation=case.conversation, plan=case.plan,
-        interviews=case.interviews, evidence=case.evidence, draft_report=case.draft_report,
-        response=case.response, final_report=case.final_report, measures=case.measures,
-        history=[HistoryEntry(**h) for h in case.history],
+        investigators=case.investigators, competent_authority=case.competent_authority,
+        content_withheld=True, description=None, conversation=None, plan=None,
+        interviews=[], evidence=[], draft_report=None, response=None, final_report=None,
+        measures=case.measures, history=[HistoryEntry(**h) for h in case.history],
         response_term_ends=case.response_term_ends, steps=case.steps,
     )
+    if not is_allowed(principal.role, "case.read_content"):
+        return summary
+    return summary.model_copy(update=dict(
+        content_withheld=False, description=case.description,
+        conversation=case.conversation, plan=case.plan, interviews=case.interviews,
+        evidence=case.evidence, draft_report=case.draft_report, response=case.response,
+        final_report=case.final_report))

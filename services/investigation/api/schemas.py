@@ -90,6 +90,13 @@ class CaseOut(BaseModel):
     involved: list[str]
     opened_at: datetime
     investigators: list[str]
+    competent_authority: str = Field(description="the melding's assigned competent "
+                                                 "authority, who alone acts on the case")
+    content_withheld: bool = Field(
+        description="true for the meldpunt, who follows the case's status and steps: "
+                    "the allegation, minutes, plan, evidence and reports are left out")
+    description: str | None = Field(description="the melding's description (the "
+                                                "allegation), for those on the case")
     conversation: dict[str, Any] | None
     plan: dict[str, Any] | None
     interviews: list[dict[str, Any]]

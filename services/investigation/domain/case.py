@@ -15,10 +15,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.investigation.domain.conflicts import conflict_of
+from services.investigation.domain.conflicts import Investigator, conflict_of
 from services.investigation.domain.measures import check_measures
 from shared.contracts import CasePath
 from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from shared.names import same
 
 #: command -> {status it is allowed in: status it leads to}
 TRANSITIONS: Final[dict[str, dict[str, str]]] = {
@@ -26,6 +27,10 @@ TRANSITIONS: Final[dict[str, dict[str, str]]] = {
     "record_conversation": {"awaiting_conversation": "conversation_held"},
     # investigation path, in the protocol's order
     "assign_investigators": {"awaiting_investigators": "investigators_assigned"},
+    # once assigned, the team may change while the investigation is open
+    "change_investigators": {s: s for s in (
+        "investigators_assigned", "planned", "interviewing", "gathering_evidence",
+        "draft_reported", "heard")},
     "record_plan": {"investigators_assigned": "planned"},
     "record_interview": {"planned": "interviewing", "interviewing": "interviewing"},
     "comment_on_interview": {"interviewing": "interviewing",
@@ -69,6 +74,11 @@ class Case(Aggregate):
         ResponseTermLapsed: ClassVar[type[Any]]
         FinalReportIssued: ClassVar[type[Any]]
         MeasuresTaken: ClassVar[type[Any]]
+        InvestigatorAdded: ClassVar[type[Any]]
+        InvestigatorRemoved: ClassVar[type[Any]]
+        MeldingNoted: ClassVar[type[Any]]
+        AuthorityAssigned: ClassVar[type[Any]]
+        Recused: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -79,6 +89,12 @@ class Case(Aggregate):
                  involved: list[str], assessed_by: str, decided_by: str,
                  at: datetime) -> None:
         self.path = path_of(outcome)
+        # The allegation, for the investigators, and the melding's parties for the
+        # per-melding rules, as `note_melding` records them (a case opened before
+        # routing existed keeps these: whoever decided is its competent authority).
+        self.description = ""
+        self.competent_authority = decided_by
+        self.excluded: list[str] = []
         self.outcome = outcome
         self.theme = theme
         self.involved = involved
@@ -100,7 +116,7 @@ class Case(Aggregate):
             {"what": f"opened ({self.path})", "who": decided_by, "at": at}]
 
     def is_assigned(self, sub: str) -> bool:
-        return sub in self.investigators
+        return any(same(sub, investigator) for investigator in self.investigators)
 
     # -- commands: check, then record -------------------------------------------------
 
@@ -108,18 +124,58 @@ class Case(Aggregate):
         self._check("record_conversation")
         self._conversation_recorded(minutes=minutes, by=by, at=at)
 
-    def assign_investigators(self, *, investigators: list[str], by: str, at: datetime) -> None:
+    def assign_investigators(self, *, investigators: list[Investigator], by: str,
+                             at: datetime) -> None:
+        """The first team; `investigators` as the directory names them."""
         self._check("assign_investigators")
         if not investigators:
             raise InvalidInput("Assign at least one investigator.", field="investigators")
         for investigator in investigators:
-            reason = conflict_of(investigator, involved=self.involved,
-                                 assessed_by=self.assessed_by, decided_by=self.decided_by)
-            if reason is not None:
-                raise Conflict(f"{investigator} may not investigate this case: {reason}",
-                               investigator=investigator, reason=reason)
-        self._investigators_assigned(investigators=list(dict.fromkeys(investigators)),
-                                     by=by, at=at)
+            self._check_conflict(investigator)
+        subs = list(dict.fromkeys(i.sub for i in investigators))
+        self._investigators_assigned(investigators=subs, by=by, at=at)
+
+    def add_investigator(self, *, investigator: Investigator, by: str, at: datetime) -> None:
+        """One more investigator on an open investigation (none for one already on it)."""
+        self._check("change_investigators")
+        self._check_conflict(investigator)
+        if not self.is_assigned(investigator.sub):
+            self._investigator_added(sub=investigator.sub, by=by, at=at)
+
+    def remove_investigator(self, *, sub: str, by: str, at: datetime) -> None:
+        self._check("change_investigators")
+        if not self.is_assigned(sub):
+            raise InvalidInput(f"{sub!r} is not on this case.", field="investigators")
+        if len(self.investigators) == 1:
+            raise InvalidInput("A case keeps at least one investigator.",
+                               field="investigators")
+        self._investigator_removed(sub=next(i for i in self.investigators if same(i, sub)),
+                                   by=by, at=at)
+
+    def note_melding(self, *, description: str, competent_authority: str | None,
+                     excluded: list[str]) -> None:
+        """What the decision tells of the melding beyond the case's opening."""
+        self._melding_noted(description=description,
+                            competent_authority=competent_authority or self.decided_by,
+                            excluded=list(excluded))
+
+    def assign_authority(self, *, sub: str, at: datetime) -> None:
+        """The meldpunt handed the melding to another competent authority (in triage)."""
+        if not same(sub, self.competent_authority):
+            self._authority_assigned(sub=sub, at=at)
+
+    def recuse(self, *, sub: str, at: datetime) -> None:
+        """`sub` declared a conflict of interest on the melding (in triage)."""
+        if not any(same(sub, other) for other in self.excluded):
+            self._recused(sub=sub, at=at)
+
+    def _check_conflict(self, investigator: Investigator) -> None:
+        reason = conflict_of(investigator.sub, investigator.name, involved=self.involved,
+                             assessed_by=self.assessed_by, decided_by=self.decided_by,
+                             excluded=self.excluded)
+        if reason is not None:
+            raise Conflict(f"{investigator.sub} may not investigate this case: {reason}",
+                           investigator=investigator.sub, reason=reason)
 
     def record_plan(self, *, text: str, by: str, at: datetime) -> None:
         self._check("record_plan")
@@ -174,6 +230,11 @@ class Case(Aggregate):
         self._measures_taken(measures=measures, path=self.path, feedback=feedback, by=by,
                              at=at)
 
+    def check_step(self, command: str) -> None:
+        """409 unless `command` is possible now: for an application that checks this
+        before it asks the outside world (the directory) about the command's input."""
+        self._check(command)
+
     @property
     def response_term_ends(self) -> datetime | None:
         """When the person concerned's term to respond to the draft report ends (None
@@ -211,6 +272,33 @@ class Case(Aggregate):
         self.investigators = investigators
         self._advance("assign_investigators",
                       f"investigators assigned: {', '.join(investigators)}", by, at)
+
+    @event("InvestigatorAdded")
+    def _investigator_added(self, *, sub: str, by: str, at: datetime) -> None:
+        self.investigators = [*self.investigators, sub]
+        self.history.append({"what": f"investigator added: {sub}", "who": by, "at": at})
+
+    @event("InvestigatorRemoved")
+    def _investigator_removed(self, *, sub: str, by: str, at: datetime) -> None:
+        self.investigators = [i for i in self.investigators if i != sub]
+        self.history.append({"what": f"investigator removed: {sub}", "who": by, "at": at})
+
+    @event("MeldingNoted")
+    def _melding_noted(self, *, description: str, competent_authority: str,
+                       excluded: list[str]) -> None:
+        self.description = description
+        self.competent_authority = competent_authority
+        self.excluded = excluded
+
+    @event("AuthorityAssigned")
+    def _authority_assigned(self, *, sub: str, at: datetime) -> None:
+        self.competent_authority = sub
+        self.history.append({"what": f"competent authority now {sub}", "who": "meldpunt",
+                             "at": at})
+
+    @event("Recused")
+    def _recused(self, *, sub: str, at: datetime) -> None:
+        self.excluded = [*self.excluded, sub]
 
     @event("PlanRecorded")
     def _plan_recorded(self, *, text: str, by: str, at: datetime) -> None:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from services.triage.api.deps import QueueView, Triage
 from services.triage.api.schemas import (
     AssessmentIn,
+    CompetentAuthorityOut,
     DeadlinesOut,
     DecisionIn,
     HistoryEntry,
@@ -19,6 +20,8 @@ from services.triage.api.schemas import (
     MessageOut,
     QueueItem,
     QueuePage,
+    ReassignmentIn,
+    RecusalIn,
 )
 from services.triage.application import Assessment, Decision
 from services.triage.domain.report import Report, Status
@@ -35,23 +38,30 @@ router = APIRouter(prefix="/api", tags=["meldingen"])
 def list_meldingen(
     queue: QueueView,
     triage: Triage,
-    _: Annotated[Principal, authorized("melding.list")],
+    principal: Annotated[Principal, authorized("melding.list")],
     status: Status | None = None,
     theme: Theme | None = None,
     overdue: bool | None = None,
+    flagged: Annotated[bool | None, Query(
+        description="only meldingen that wait for the meldpunt to assign a competent "
+                    "authority (true), or only the others (false)")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> QueuePage:
-    """The queue, oldest first, filtered by status, theme and missed terms."""
+    """The queue, oldest first, filtered by status, theme and missed terms: every
+    melding for the meldpunt, the assigned ones for a competent authority, never one
+    the caller is concerned in or recused from."""
     now = triage.clock.now()
     page = queue.page(status=status, theme=theme, overdue=overdue, now=now,
-                      offset=offset, limit=limit)
+                      offset=offset, limit=limit, reader=(principal.role, principal.sub),
+                      flagged=flagged)
     items = [
         QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
                   anonymous=e.anonymous, status=e.status, received_at=e.received_at,
                   deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
                                          feedback_by=e.deadlines.feedback_by),
-                  overdue=e.overdue(now))
+                  overdue=e.overdue(now), competent_authority=e.authority,
+                  flagged=e.flagged)
         for e in page.entries
     ]
     return QueuePage(items=items, total=page.total, offset=offset, limit=limit)
@@ -63,8 +73,8 @@ def get_melding(
     triage: Triage,
     principal: Annotated[Principal, authorized("melding.read")],
 ) -> MeldingOut:
-    """The melding, its status, deadlines and history."""
-    return _melding(triage.get_report(melding_id), principal, triage)
+    """The melding, its status, deadlines, competent authority and history."""
+    return _melding(triage.get_report(melding_id, principal), principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/assessment", response_model=MeldingOut)
@@ -74,8 +84,11 @@ def assess(
     triage: Triage,
     principal: Annotated[Principal, authorized("melding.assess")],
 ) -> MeldingOut:
-    """The meldpunt's assessment and advice; an inadmissible melding is closed."""
-    report = triage.assess(melding_id, Assessment(**body.model_dump()), by=principal.sub)
+    """The meldpunt's assessment and advice, and who is concerned, from which the
+    routing table picks the competent authority; an inadmissible melding is closed."""
+    fields = body.model_dump()
+    fields["concerned_staff"] = tuple(fields["concerned_staff"])
+    report = triage.assess(melding_id, Assessment(**fields), principal)
     return _melding(report, principal, triage)
 
 
@@ -86,10 +99,10 @@ def decide(
     triage: Triage,
     principal: Annotated[Principal, authorized("melding.decide")],
 ) -> MeldingOut:
-    """The competent authority's decision, only after an assessment."""
+    """The assigned competent authority's decision, only after an assessment."""
     decision = Decision(outcome=tuple(body.outcome), motivation=body.motivation,
                         police_report_on=body.police_report_on, feedback=body.feedback)
-    report = triage.decide(melding_id, decision, by=principal.sub)
+    report = triage.decide(melding_id, decision, principal)
     return _melding(report, principal, triage)
 
 
@@ -102,8 +115,34 @@ def message_reporter(
 ) -> MeldingOut:
     """A message to the reporter's mailbox."""
     report = triage.message_reporter(melding_id, body.body, purpose=body.purpose,
-                                     by=principal.sub)
+                                     principal=principal)
     return _melding(report, principal, triage)
+
+
+@router.post("/meldingen/{melding_id}/competent-authority", response_model=MeldingOut)
+def reassign(
+    melding_id: UUID,
+    body: ReassignmentIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.reassign")],
+) -> MeldingOut:
+    """The meldpunt assigns another competent authority, with a motivation (also for a
+    melding routing flagged)."""
+    report = triage.reassign(melding_id, body.competent_authority, body.motivation,
+                             principal)
+    return _melding(report, principal, triage)
+
+
+@router.post("/meldingen/{melding_id}/recusal", status_code=204)
+def recuse(
+    melding_id: UUID,
+    body: RecusalIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.recuse")],
+) -> None:
+    """Declare a conflict of interest: from now on the melding is not yours to see
+    (in every service)."""
+    triage.recuse(melding_id, body.reason, principal)
 
 
 def visible_identity(report: Report, principal: Principal) -> NamedIdentity | None:
@@ -130,6 +169,9 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
                            triage.clock.now()),
         feedback_at=report.feedback_at,
         assessment=report.assessment, decision=report.decision, closing=report.closure,
+        concerns=report.concerns, concerned_staff=report.concerned_staff,
+        competent_authority=(CompetentAuthorityOut(**authority)
+                             if (authority := triage.competent_authority(report)) else None),
         messages=[MessageOut(sender=m["from"], body=m["body"], purpose=m["purpose"],
                              at=m["at"]) for m in report.messages],
         history=[HistoryEntry(**h) for h in report.history],

@@ -15,9 +15,17 @@ from pydantic import (
 )
 
 from services.triage.domain.report import Status
-from shared.contracts import MessagePurpose, NamedIdentity, Outcome, Severity, Theme
+from shared.contracts import (
+    Concerns,
+    MessagePurpose,
+    NamedIdentity,
+    Outcome,
+    Severity,
+    Theme,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Sub = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -38,6 +46,27 @@ class AssessmentIn(BaseModel):
     feedback: Text | None = Field(
         None, description="what an inadmissible melding's reporter is told (a general "
                           "text by default)")
+    concerns: Concerns | None = Field(
+        None, description="the position of the person concerned; routing picks the "
+                          "competent authority from it (unset: as the reporter gave it)")
+    concerned_staff: Annotated[list[Sub], Field(max_length=20)] = Field(
+        [], description="the login names of the staff members concerned (from the "
+                        "directory; 422 for an unknown one): they do not see the melding, "
+                        "and none of them becomes its competent authority")
+
+
+class ReassignmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    competent_authority: Sub = Field(description="the login name of the new competent "
+                                                 "authority (role competent_authority)")
+    motivation: Text = Field(description="why; recorded in the history")
+
+
+class RecusalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(description="the conflict of interest; kept with the melding")
 
 
 class DecisionIn(BaseModel):
@@ -75,6 +104,9 @@ class QueueItem(BaseModel):
     received_at: datetime
     deadlines: DeadlinesOut
     overdue: bool
+    competent_authority: str | None = Field(description="the melding's competent authority")
+    flagged: bool = Field(description="waits for the meldpunt to assign a competent "
+                                      "authority by hand")
 
 
 class QueuePage(BaseModel):
@@ -88,6 +120,15 @@ class HistoryEntry(BaseModel):
     what: str
     who: str
     at: datetime
+    motivation: str | None = Field(None, description="a reassignment's motivation")
+
+
+class CompetentAuthorityOut(BaseModel):
+    sub: str | None = Field(description="who acts as the competent authority; null while "
+                                        "flagged for the meldpunt")
+    rule: str = Field(description="the routing rule that chose them (concerns: target)")
+    source: str = Field(description="where the rule comes from")
+    flagged: str | None = Field(description="why the meldpunt must assign one by hand")
 
 
 class MessageOut(BaseModel):
@@ -119,6 +160,11 @@ class MeldingOut(BaseModel):
     assessment: dict[str, Any] | None
     decision: dict[str, Any] | None
     closing: dict[str, Any] | None
+    concerns: str = Field(description="the position of the person concerned (as in the "
+                                      "assessment's `concerns`)")
+    concerned_staff: list[str] = Field(description="the staff members concerned")
+    competent_authority: CompetentAuthorityOut | None = Field(
+        description="chosen at the assessment by the routing table, or by the meldpunt")
     messages: list[MessageOut]
     history: list[HistoryEntry]
     steps: list[str] = Field(

@@ -14,8 +14,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, MeldingStatus, opens_case
-from shared.errors import InvalidInput, InvalidTransition
+from shared.errors import Conflict, InvalidInput, InvalidTransition
+from shared.names import normalised
 
 Status = MeldingStatus
 
@@ -26,6 +28,10 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "message_reporter": {s: s for s in ("received", "assessed", "decided")},
     "record_reply": {s: s for s in ("received", "assessed", "decided", "closed")},
     "close": {"assessed": "closed", "decided": "closed"},
+    # the meldpunt hands the melding to another competent authority, until it is closed
+    "reassign": {"assessed": "assessed", "decided": "decided"},
+    # anyone may declare a conflict of interest on a melding, at any time
+    "recuse": {s: s for s in ("received", "assessed", "decided", "closed")},
 }
 
 def closing_reason(outcome: list[str]) -> ClosingReason | None:
@@ -60,6 +66,10 @@ class Report(Aggregate):
         Decided: ClassVar[type[Any]]
         MessageSent: ClassVar[type[Any]]
         Closed: ClassVar[type[Any]]
+        Routed: ClassVar[type[Any]]
+        Reassigned: ClassVar[type[Any]]
+        Recused: ClassVar[type[Any]]
+        ConcernsNoted: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -98,6 +108,12 @@ class Report(Aggregate):
         self.closure: dict[str, Any] | None = None
         self.messages: list[dict[str, Any]] = []
         self.feedback_at: datetime | None = None
+        # Who is concerned, who acts as the competent authority (`{sub, rule, source,
+        # flagged}`, set at assessment), and who declared a conflict of interest.
+        self.concerns = "unknown"  # until the reporter or the meldpunt says otherwise
+        self.concerned_staff: list[str] = []
+        self.competent_authority: dict[str, Any] | None = None
+        self.recusals: list[dict[str, Any]] = []
         self.history: list[dict[str, Any]] = [
             {"what": "received", "who": f"intake ({channel})", "at": received_at},
             {"what": "acknowledged", "who": "intake", "at": acknowledged_at},
@@ -107,9 +123,19 @@ class Report(Aggregate):
 
     def assess(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                severity: str, theme: str, advice: str, motivation: str, feedback: str,
-               by: str, at: datetime) -> None:
-        """The meldpunt's assessment; an inadmissible melding is closed at once."""
+               routing: Routing, by: str, at: datetime, concerns: str | None = None,
+               concerned_staff: list[str] | None = None) -> None:
+        """The meldpunt's assessment, with who is concerned and the competent authority
+        routing chose for them; an inadmissible melding is closed at once. A meldpunt
+        officer who is concerned leaves it to another."""
         self._check("assess")
+        concerned_staff = list(concerned_staff or [])
+        if normalised(by) in {normalised(sub) for sub in concerned_staff}:
+            raise Conflict("You are concerned in this melding: another meldpunt officer "
+                           "assesses it.", field="concerned_staff")
+        self._routed(concerns=concerns or self.concerns, concerned_staff=concerned_staff,
+                     sub=routing.sub, rule=routing.rule, source=routing.source,
+                     flagged=routing.flagged, by=by, at=at)
         self._assessed(admissible=admissible, reasonable_grounds=reasonable_grounds,
                        code_violation=code_violation, severity=severity, theme=theme,
                        advice=advice, motivation=motivation, by=by, at=at)
@@ -132,6 +158,38 @@ class Report(Aggregate):
         reason = closing_reason(outcome)
         if reason is not None:
             self.close(reason=reason, feedback=feedback, by=by, at=at)
+
+    def note_concerns(self, concerns: str) -> None:
+        """Whom the melding concerns, as the reporter gave it."""
+        if concerns != self.concerns:
+            self._concerns_noted(concerns=concerns)
+
+    def reassign(self, *, sub: str, motivation: str, table: RoutingTable, people: People,
+                 by: str, at: datetime) -> None:
+        """The meldpunt assigns another competent authority (or the first, for a
+        flagged melding), with a motivation kept in the history: one the directory
+        knows with that role, not concerned and not recused."""
+        self._check("reassign")
+        excluded = {normalised(s) for s in
+                    (*self.concerned_staff, *(r["sub"] for r in self.recusals))}
+        if not table.assignable(sub, excluded, people):
+            raise InvalidInput(f"{sub!r} cannot be this melding's competent authority: not "
+                               "in the directory with that role, concerned or recused.",
+                               field="competent_authority")
+        self._reassigned(sub=sub, motivation=motivation, by=by, at=at)
+
+    def recuse(self, *, reason: str, by: str, at: datetime) -> None:
+        """`by` declares a conflict of interest: from now on the melding is not theirs."""
+        self._check("recuse")
+        if any(normalised(r["sub"]) == normalised(by) for r in self.recusals):
+            return
+        self._recused(reason=reason, by=by, at=at)
+
+    def excludes(self, sub: str) -> bool:
+        """Whether `sub` is concerned in this melding or recused from it."""
+        wanted = normalised(sub)
+        return any(normalised(other) == wanted for other in
+                   (*self.concerned_staff, *(r["sub"] for r in self.recusals)))
 
     def message_reporter(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
         self._check("message_reporter")
@@ -189,6 +247,33 @@ class Report(Aggregate):
                          "police_report_on": police_report_on, "decided_by": by, "at": at}
         self._advance("decide")
         self.history.append({"what": "decided", "who": by, "at": at})
+
+    @event("ConcernsNoted")
+    def _concerns_noted(self, *, concerns: str) -> None:
+        self.concerns = concerns
+
+    @event("Routed")
+    def _routed(self, *, concerns: str, concerned_staff: list[str], sub: str | None,
+                rule: str, source: str, flagged: str | None, by: str, at: datetime) -> None:
+        self.concerns = concerns
+        self.concerned_staff = concerned_staff
+        self.competent_authority = {"sub": sub, "rule": rule, "source": source,
+                                    "flagged": flagged}
+        what = (f"competent authority: {sub} ({rule})" if sub is not None
+                else f"flagged for the meldpunt: {flagged} ({rule})")
+        self.history.append({"what": what, "who": by, "at": at})
+
+    @event("Reassigned")
+    def _reassigned(self, *, sub: str, motivation: str, by: str, at: datetime) -> None:
+        self.competent_authority = {"sub": sub, "rule": "assigned by the meldpunt",
+                                    "source": "the meldpunt's motivation", "flagged": None}
+        self.history.append({"what": f"competent authority reassigned to {sub}", "who": by,
+                             "at": at, "motivation": motivation})
+
+    @event("Recused")
+    def _recused(self, *, reason: str, by: str, at: datetime) -> None:
+        self.recusals.append({"sub": by, "reason": reason, "at": at})
+        self.history.append({"what": "conflict of interest declared", "who": by, "at": at})
 
     @event("MessageSent")
     def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
