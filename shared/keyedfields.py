@@ -5,7 +5,7 @@ relay see plaintext while the store holds only what shredding ends.
 
 An event stored before a field was encrypted still has it in the clear, and is read
 as it is. Once the melding's key is destroyed, reading such an event raises
-`Shredded`.
+`Shredded`. A service's application is a `KeyedApplication`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from shared.application import ServiceApplication
 from shared.damage import DamageAwareMapper
 from shared.datakeys import DataKey, KeyringError, is_encrypted
 from shared.errors import DamagedRecord
@@ -74,3 +75,26 @@ class KeyedFieldsMapper(DamageAwareMapper):
 def _set(domain_event: Any, name: str, value: str) -> None:
     """Events are frozen; this one is a fresh copy nobody else holds."""
     object.__setattr__(domain_event, name, value)
+
+
+class KeyedApplication(ServiceApplication):
+    """A service application whose store keeps `fields` under each melding's key."""
+
+    mapper_class = KeyedFieldsMapper
+
+    def use_keyring(self, keyring: Keyring, fields: Mapping[type[Any], tuple[str, ...]],
+                    creating: Iterable[type[Any]]) -> None:
+        """`fields`: per event class, the fields to encrypt; `creating`: the event
+        classes that begin a melding (its key is made for them)."""
+        assert isinstance(self.mapper, KeyedFieldsMapper)
+        self.keyring = keyring
+        self._creating = tuple(creating)
+        self.mapper.use(keyring, {get_topic(cls): names for cls, names in fields.items()},
+                        {get_topic(cls) for cls in self._creating})
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """First the keys of the meldingen a batch of events begins (intake's `Filing`
+        saves events), in one transaction for the batch."""
+        self.keyring.create_many(str(o.originator_id) for o in objs
+                                 if isinstance(o, self._creating))
+        return super().save(*objs, **kwargs)

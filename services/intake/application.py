@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.utils import get_topic
 
 from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
@@ -19,7 +18,6 @@ from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import Receipt, Report
 from shared import authz
-from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
@@ -36,12 +34,12 @@ from shared.contracts import (
     ReporterReplied,
 )
 from shared.errors import InvalidInput, NotFound
-from shared.keyedfields import KeyedFieldsMapper
+from shared.keyedfields import KeyedApplication
 from shared.keyring import Keyring
 from shared.terms import meeting_due
 
 #: Encrypted with the melding's own key in the store (docs/privacy.md); more follow.
-ENCRYPTED_FIELDS: dict[str, tuple[str, ...]] = {get_topic(Report.Filed): ("description",)}
+ENCRYPTED_FIELDS: dict[type[Any], tuple[str, ...]] = {Report.Filed: ("description",)}
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
 #: The acknowledgement, in the language the reporter filed in (and only that one).
 ACKNOWLEDGEMENT: dict[str, str] = {
@@ -94,9 +92,8 @@ class Draft:
     aggregates: tuple[Report, Receipt]
 
 
-class IntakeApplication(ServiceApplication):
+class IntakeApplication(KeyedApplication):
     name = "intake"
-    mapper_class = KeyedFieldsMapper
 
     def __init__(
         self,
@@ -109,8 +106,7 @@ class IntakeApplication(ServiceApplication):
         meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
-        assert isinstance(self.mapper, KeyedFieldsMapper)
-        self.keyring = self.mapper.use(keyring, ENCRYPTED_FIELDS, {get_topic(Report.Filed)})
+        self.use_keyring(keyring, ENCRYPTED_FIELDS, creating=[Report.Filed])
         self.receipts = receipts
         self.sealers = sealers
         self.clock = clock or SystemClock()
@@ -152,12 +148,6 @@ class IntakeApplication(ServiceApplication):
         digest = self.receipts.digest(code)
         receipt = Receipt(digest=digest, report_id=report.id)
         return Draft(Filed(id=report.id, receipt=code, acknowledged_at=now), (report, receipt))
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """First the keys of a batch's filed meldingen (`Filing`), in one transaction."""
-        self.keyring.create_many(str(o.originator_id) for o in objs
-                                 if isinstance(o, Report.Filed))
-        return super().save(*objs, **kwargs)
 
     def find_by_receipt(self, code: str) -> UUID | None:
         """The melding a receipt code opens: one read by the code's keyed hash, then a
