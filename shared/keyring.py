@@ -17,7 +17,8 @@ from shared.clock import Clock, SystemClock
 from shared.config import SERVICES, ConfigurationError, Settings
 from shared.crypto import b64, unb64
 from shared.datakeys import DataKey, KeyringError, ServiceKeys, seal_to
-from shared.keystore import KeyStore, MissingKey, Shredded, Shredding
+from shared.errors import Shredded
+from shared.keystore import KeyStore, MissingKey, Shredding
 from shared.messaging.signing import parse_public_keys
 
 #: How many just-made keys wait for their first reading at most.

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from shared.config import Settings
+from shared.errors import Shredded
 from shared.eventstore import SQLITE_BUSY_TIMEOUT_MS, ensure_schema, schema_of, with_password
 
 
@@ -30,16 +31,6 @@ class MissingKey(LookupError):
     def __init__(self, melding_id: str) -> None:
         super().__init__(f"no key for melding {melding_id}")
         self.melding_id = melding_id
-
-
-class Shredded(Exception):
-    """The melding's key was destroyed: its content can no longer be read, anywhere."""
-
-    def __init__(self, melding_id: str, shredded_at: datetime, term: str | None) -> None:
-        super().__init__(f"melding {melding_id} was shredded on {shredded_at.date()}")
-        self.melding_id = melding_id
-        self.shredded_at = shredded_at
-        self.term = term
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import Tracking
 
 from shared.config import Settings
+from shared.contracts import ReporterMessaged
 from shared.keyring import Shredded
-from tests.support import MELDING, eventually, running, token
+from tests.support import MELDING, eventually, ok, running, token
 
+SHREDDED_AT = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)
 DISTINCTIVE = "Wethouder Zwanenburg liet het zwembad van Lent op kosten bouwen"
 
 
@@ -59,3 +62,35 @@ async def test_the_store_holds_the_description_only_under_the_meldings_key(
         with pytest.raises(Shredded):
             application.get_report(melding_id)
         assert application.get_report(other_id).description == MELDING["description"]
+
+
+async def test_a_shredded_melding_answers_410_and_stops_nothing(settings: Settings) -> None:
+    meldpunt = token(settings, "meldpunt")
+    async with running("intake", settings) as intake:
+        gone = await ok(intake.client.post(
+            "/api/meldingen", json={**MELDING, "description": DISTINCTIVE}), 201)
+        kept = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+        intake.application.keyring.destroy(gone["id"], SHREDDED_AT, "no_follow_up")
+
+    # A restart reads the whole store (its views' sweep): the shredded melding is left
+    # out, the service starts.
+    async with running("intake", settings) as intake:
+        answer = await intake.client.get(f"/api/meldingen/{gone['id']}/record",
+                                         headers=meldpunt)
+        assert answer.status_code == 410, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        problem = answer.json()
+        assert problem["shredded_on"] == "2031-03-04"
+        assert problem["type"] == "urn:meldingen:problem:shredded"
+        assert "Zwanenburg" not in answer.text
+        assert (await intake.client.get(f"/api/meldingen/{kept['id']}/record",
+                                        headers=meldpunt)).status_code == 200
+
+        # A message for the shredded melding changes nothing and is tracked, so the
+        # inbox goes on with the next one.
+        application = intake.application
+        tracking = Tracking("triage", 1)
+        application.process_event(ReporterMessaged(
+            melding_id=gone["id"], body="Nog een vraag", purpose="message",
+            at=SHREDDED_AT), tracking)
+        assert application.recorder.max_tracking_id("triage") == 1
