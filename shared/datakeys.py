@@ -54,22 +54,29 @@ class DataKey:
         return f"DataKey(melding_id={self.melding_id!r})"
 
     def encrypt(self, field: str, plaintext: str) -> str:
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        box = crypto_aead_xchacha20poly1305_ietf_encrypt(
-            plaintext.encode(), self._associated(field), nonce, self.secret)
-        return FIELD_PREFIX + b64(nonce + box)
+        return self.encrypt_bytes(field, plaintext.encode())
 
     def decrypt(self, field: str, ciphertext: str) -> str:
+        return self.decrypt_bytes(field, ciphertext).decode()
+
+    def encrypt_bytes(self, field: str, plaintext: bytes) -> str:
+        """`field` names what is encrypted (a field, or an event's set of fields): it
+        is bound to the ciphertext with the melding id."""
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        box = crypto_aead_xchacha20poly1305_ietf_encrypt(
+            plaintext, self._associated(field), nonce, self.secret)
+        return FIELD_PREFIX + b64(nonce + box)
+
+    def decrypt_bytes(self, field: str, ciphertext: str) -> bytes:
         if not is_encrypted(ciphertext):
             raise KeyringError(f"{field} is not an encrypted field")
         try:
             raw = unb64(ciphertext[len(FIELD_PREFIX):])
-            plaintext = crypto_aead_xchacha20poly1305_ietf_decrypt(
+            return crypto_aead_xchacha20poly1305_ietf_decrypt(
                 raw[NONCE_BYTES:], self._associated(field), raw[:NONCE_BYTES], self.secret)
         except (CryptoError, ValueError):
             raise KeyringError(
                 f"{field} does not open with melding {self.melding_id}'s key") from None
-        return plaintext.decode()
 
     def _associated(self, field: str) -> bytes:
         return f"{self.melding_id}\x00{field}".encode()

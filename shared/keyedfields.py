@@ -1,7 +1,9 @@
 """Fields of stored events encrypted with their melding's own key (docs/privacy.md,
 "Retention and crypto-shredding"): the event store's mapper encrypts them as an
-event is stored and decrypts them as it is read, so aggregates, policies and the
-relay see plaintext while the store holds only what shredding ends.
+event is stored (together: one ciphertext, bound to the melding and the event's
+topic, in the stored state's `keyed` in their place) and decrypts them as it is
+read, so aggregates, policies and the relay see plaintext while the store holds
+only what shredding ends.
 
 An event stored before a field was encrypted still has it in the clear, and is read
 as it is. Once the melding's key is destroyed, reading such an event raises
@@ -20,9 +22,12 @@ from eventsourcing.utils import get_topic
 
 from shared.application import ServiceApplication
 from shared.damage import DamageAwareMapper
-from shared.datakeys import DataKey, KeyringError, is_encrypted
+from shared.datakeys import KeyringError
 from shared.errors import DamagedRecord
 from shared.keyring import Keyring, MissingKey
+
+#: Where a stored event keeps its keyed fields, all in one ciphertext.
+KEYED = "keyed"
 
 
 class KeyedFieldsMapper(DamageAwareMapper):
@@ -46,35 +51,28 @@ class KeyedFieldsMapper(DamageAwareMapper):
         melding_id = str(domain_event.originator_id)
         key = (self.keyring.for_new(melding_id) if topic in self.creating
                else self.keyring.key(melding_id))
-        # A copy, so the caller's event keeps its plaintext (copy.copy is slower).
-        encrypted = object.__new__(type(domain_event))
-        encrypted.__dict__.update(vars(domain_event))
-        for name in names:
-            _set(encrypted, name, key.encrypt(name, getattr(domain_event, name)))
+        state = dict(vars(domain_event))
+        keyed = {name: state.pop(name) for name in names if name in state}
+        # One ciphertext for the event's keyed fields: one encryption per event.
+        state[KEYED] = key.encrypt_bytes(topic, self.transcoder.encode(keyed))
+        encrypted = object.__new__(type(domain_event))  # the caller's keeps its plaintext
+        object.__setattr__(encrypted, "__dict__", state)
         return super().to_stored_event(encrypted)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         domain_event = super().to_domain_event(stored_event)
-        names = self.fields.get(stored_event.topic)
-        if not names or self.keyring is None:
+        state = vars(domain_event)  # a fresh event: nobody else holds it yet
+        if KEYED not in state or self.keyring is None:
             return domain_event
-        key: DataKey | None = None
-        for name in names:
-            value = getattr(domain_event, name)
-            if isinstance(value, str) and is_encrypted(value):
-                try:
-                    key = key or self.keyring.key(str(stored_event.originator_id))
-                    _set(domain_event, name, key.decrypt(name, value))
-                except (KeyringError, MissingKey):  # altered, or its key lost: damaged
-                    damaged = self.register.note(stored_event.originator_id,
-                                                 stored_event.originator_version)
-                    raise DamagedRecord(damaged.originator_id, damaged.version) from None
+        try:
+            key = self.keyring.key(str(stored_event.originator_id))
+            state.update(self.transcoder.decode(
+                key.decrypt_bytes(stored_event.topic, state.pop(KEYED))))
+        except (KeyringError, MissingKey):  # altered, or its key lost: damaged
+            damaged = self.register.note(stored_event.originator_id,
+                                         stored_event.originator_version)
+            raise DamagedRecord(damaged.originator_id, damaged.version) from None
         return domain_event
-
-
-def _set(domain_event: Any, name: str, value: str) -> None:
-    """Events are frozen; this one is a fresh copy nobody else holds."""
-    object.__setattr__(domain_event, name, value)
 
 
 class KeyedApplication(ServiceApplication):

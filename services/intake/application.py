@@ -39,7 +39,8 @@ from shared.keyring import Keyring
 from shared.terms import meeting_due
 
 #: Encrypted with the melding's own key in the store (docs/privacy.md); more follow.
-ENCRYPTED_FIELDS: dict[type[Any], tuple[str, ...]] = {Report.Filed: ("description",)}
+ENCRYPTED_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Report.Filed: ("description", "involved", "identity", "sealed_identity")}
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
 #: The acknowledgement, in the language the reporter filed in (and only that one).
 ACKNOWLEDGEMENT: dict[str, str] = {

@@ -1,6 +1,7 @@
-"""Intake keeps a melding's description encrypted with the melding's own key: its
-store holds no trace of it (even decrypted with the store's cipher key), the meldpunt
-still reads it, and destroying the key ends it in intake's store."""
+"""Intake keeps a melding's description, involved persons and identity (named, or
+sealed to the adviser) encrypted with the melding's own key: its store holds no
+trace of them (even decrypted with the store's cipher key), the meldpunt still reads
+them, and destroying the key ends them in intake's store."""
 
 from __future__ import annotations
 
@@ -30,16 +31,29 @@ def stored_states(application: Any, melding_id: UUID) -> list[bytes]:
 async def test_the_store_holds_the_description_only_under_the_meldings_key(
         settings: Settings) -> None:
     async with running("intake", settings) as intake, running("triage", settings) as triage:
-        response = await intake.client.post(
-            "/api/meldingen", json={**MELDING, "description": DISTINCTIVE})
+        response = await intake.client.post("/api/meldingen", json={
+            **MELDING, "description": DISTINCTIVE, "involved": ["Wethouder Zwanenburg"],
+            "identity": {"name": "Hendrika Terpstra", "email": "h.terpstra@example.org"}})
         assert response.status_code == 201, response.text
         melding_id = UUID(response.json()["id"])
         application = intake.application
 
         states = stored_states(application, melding_id)
         assert states, "the melding was stored"
-        assert not any(b"Zwanenburg" in state for state in states)
+        for distinctive in (b"Zwanenburg", b"Terpstra", b"terpstra@"):
+            assert not any(distinctive in state for state in states), distinctive
         assert any(b'"mk1:' in state for state in states)
+        report = application.get_report(melding_id)
+        assert (report.involved, report.identity["name"]) == (
+            ["Wethouder Zwanenburg"], "Hendrika Terpstra")
+
+        # An anonymous reporter's identity, sealed to the adviser, is kept under the
+        # melding's key too.
+        anonymous = await ok(intake.client.post("/api/meldingen", json={
+            **MELDING, "anonymous": True, "identity": {"name": "Hendrika Terpstra"}}), 201)
+        sealed = application.get_report(UUID(anonymous["id"])).sealed_identity["sealed"]
+        assert not any(sealed.encode() in state
+                       for state in stored_states(application, UUID(anonymous["id"])))
         assert application.keyring.key(str(melding_id))  # its key is in the key table
 
         # Read back through the store, the melding has its description, and the
