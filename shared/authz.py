@@ -36,6 +36,9 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.read": frozenset({"meldpunt", "competent_authority"}),
     # a named reporter's identity; an anonymous one's is sealed for the adviser alone
     "melding.read_identity": frozenset({"meldpunt"}),
+    # ... and, once the reporter consents, whoever of these the melding is for
+    # (its competent authority, its case's investigators: `may_read_identity`)
+    "melding.read_identity_with_consent": frozenset({"competent_authority", "investigator"}),
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
@@ -123,3 +126,16 @@ def may_see(role: str, sub: str, melding: MeldingParties) -> bool:
     if is_allowed(role, "case.investigate"):
         return melding.names(sub, melding.investigators)
     return acts_as_competent_authority(role, sub, melding)
+
+
+def may_read_identity(role: str, sub: str, melding: MeldingParties, *,
+                      consent: bool | None) -> bool:
+    """Whether this caller may read the melding's named reporter's identity: whoever
+    may see the melding and holds `melding.read_identity` (the meldpunt); with the
+    reporter's consent (no answer counts as no) also the others `may_see` lets see it
+    who hold `melding.read_identity_with_consent`."""
+    if not may_see(role, sub, melding):
+        return False
+    if is_allowed(role, "melding.read_identity"):
+        return True
+    return consent is True and is_allowed(role, "melding.read_identity_with_consent")

@@ -81,6 +81,8 @@ class MeldingReceived(IntegrationEvent):
     received_how: ReceivedHow = "written"
     #: As the reporter gave it; the meldpunt confirms or corrects it at assessment.
     concerns: Concerns = "unknown"
+    #: The reporter's language, in which triage offers its feedback templates.
+    language: Language = "nl"
 
 
 Outcome = Literal["no_action", "conversation", "investigation", "police_report", "referral"]
@@ -100,6 +102,10 @@ MessagePurpose = Literal["message", "feedback"]
 MeldingStatus = Literal["received", "assessed", "decided", "closed"]
 # "police_report": a decision for a police report only, with no case to follow.
 ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
+#: What a feedback template of triage's is for: the 3-month feedback on the follow-up, or
+#: the closing feedback of a melding triage closes itself.
+FeedbackOccasion = Literal["three_months", "inadmissible", "no_action", "referral",
+                           "police_report"]
 
 
 #: What a closed melding's retention term depends on (shared/retention.py): how it
@@ -134,6 +140,32 @@ class IdentityConsentRecorded(IntegrationEvent):
 
     melding_id: str
     given: bool
+    at: datetime
+
+
+#: Where the record (verslag) of an oral or in-person melding stands with the reporter.
+RecordStatus = Literal["awaiting_reporter", "corrections_sent", "approved"]
+
+
+class RecordStatusChanged(IntegrationEvent):
+    """intake -> triage: the record of an oral or in-person melding has a new version
+    for the reporter, or the reporter's answer to it (its status only, never its text)."""
+
+    type: ClassVar[str] = "record_status_changed"
+
+    melding_id: str
+    status: RecordStatus
+    at: datetime
+
+
+class MeetingRequestChanged(IntegrationEvent):
+    """intake -> triage: the reporter asked to meet (`due_by`: the request's term), or
+    a meeting took place and answered it (`due_by` null)."""
+
+    type: ClassVar[str] = "meeting_request_changed"
+
+    melding_id: str
+    due_by: datetime | None
     at: datetime
 
 
@@ -315,6 +347,7 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
         MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,

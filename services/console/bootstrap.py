@@ -31,8 +31,8 @@ from shared.eventstore import store_environment
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
-# What the notifier hears of: meldingen and replies (intake), feedback and closing
-# (triage).
+# What the notifier hears of: meldingen and replies (intake), routing, feedback and
+# closing (triage).
 SOURCES: tuple[str, ...] = ("intake", "triage")
 
 

@@ -15,6 +15,7 @@ from services.intake.adapters.group_commit import GroupCommit
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
+from services.intake.domain.outgoing import record_or_meeting_event
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import Receipt, Report
 from shared import authz
@@ -365,6 +366,7 @@ class IntakeApplication(KeyedApplication):
                 acknowledged_at=filed.registered_at or filed.received_at,
                 # Meldingen filed before `concerns` existed concern someone unknown.
                 concerns=getattr(filed, "concerns", "unknown"),
+                language=getattr(filed, "language", "nl"),
             )
         if isinstance(domain_event, Report.ReporterWrote):
             return ReporterReplied(melding_id=str(domain_event.originator_id),
@@ -375,7 +377,7 @@ class IntakeApplication(KeyedApplication):
         if isinstance(domain_event, ContactMoment.Recorded):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)
-        return None
+        return record_or_meeting_event(domain_event)
 
 
 class Filing:

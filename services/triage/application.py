@@ -13,27 +13,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.triage.domain.feedback import CLOSING_FEEDBACK
+from services.triage.domain.feedback import check_written, template, templates_language
 from services.triage.domain.report import Report, closing_reason
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
 from shared.auth import Principal
-from shared.authz import MeldingParties, acts_as_competent_authority, may_see
+from shared.authz import (
+    MeldingParties,
+    acts_as_competent_authority,
+    may_read_identity,
+    may_see,
+)
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     CaseClosed,
     CompetentAuthorityAssigned,
+    FeedbackOccasion,
+    IdentityConsentRecorded,
     IntegrationEvent,
+    Language,
+    MeetingRequestChanged,
     MeldingAssessed,
     MeldingClosed,
     MeldingDecided,
     MeldingReceived,
     MeldingRecused,
+    RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
     opens_case,
@@ -86,6 +96,8 @@ class TriageApplication(ServiceApplication):
 
     def assess(self, melding_id: UUID, assessment: Assessment, principal: Principal) -> Report:
         concerned = self._staff(assessment.concerned_staff)
+        if assessment.feedback:
+            check_written(assessment.feedback, "feedback")
 
         def assess(report: Report) -> None:
             concerns = assessment.concerns or report.concerns
@@ -97,7 +109,7 @@ class TriageApplication(ServiceApplication):
                 code_violation=assessment.code_violation, severity=assessment.severity,
                 theme=assessment.theme, advice=assessment.advice,
                 motivation=assessment.motivation,
-                feedback=assessment.feedback or CLOSING_FEEDBACK["inadmissible"],
+                feedback=assessment.feedback or template("inadmissible", report.language),
                 concerns=concerns, concerned_staff=concerned, routing=routing,
                 by=principal.sub, at=self.clock.now())
 
@@ -105,7 +117,8 @@ class TriageApplication(ServiceApplication):
 
     def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
         reason = closing_reason(list(decision.outcome))
-        default = CLOSING_FEEDBACK.get(reason or "", "")
+        if decision.feedback:
+            check_written(decision.feedback, "feedback")
 
         def decide(report: Report) -> None:
             if not acts_as_competent_authority(principal.role, principal.sub,
@@ -115,13 +128,18 @@ class TriageApplication(ServiceApplication):
             report.decide(
                 outcome=list(decision.outcome), motivation=decision.motivation,
                 police_report_on=decision.police_report_on,
-                feedback=decision.feedback or default, by=principal.sub,
+                feedback=decision.feedback or (
+                    template(reason, report.language)
+                    if reason is not None and reason != "case_closed" else ""),
+                by=principal.sub,
                 at=self.clock.now())
 
         return self._update(melding_id, principal, decide)
 
     def message_reporter(self, melding_id: UUID, body: str, *, purpose: str,
                          principal: Principal) -> Report:
+        """A message, or feedback, in the meldpunt's own words (a template's gap filled)."""
+        check_written(body, "body")
         return self._update(melding_id, principal, lambda report: report.message_reporter(
             body=body, purpose=purpose, by=principal.sub, at=self.clock.now()))
 
@@ -168,6 +186,30 @@ class TriageApplication(ServiceApplication):
         if not may_see(principal.role, principal.sub, self.parties(report)):
             raise self._not_found(melding_id)
         return report
+
+    def read(self, melding_id: UUID, principal: Principal
+             ) -> tuple[Report, dict[str, Any] | None]:
+        """The melding and, for whom `shared.authz.may_read_identity` allows it, its
+        named reporter's identity; that read is recorded (who, when) before it is shown."""
+        shown: list[dict[str, Any]] = []
+
+        def read(report: Report) -> None:
+            shown.clear()
+            if report.identity and may_read_identity(
+                    principal.role, principal.sub, self.parties(report),
+                    consent=report.identity_consent):
+                report.record_identity_read(by=principal.sub, at=self.clock.now())
+                shown.append(report.identity)
+
+        report = self._update(melding_id, principal, read)
+        return report, shown[0] if shown else None
+
+    def feedback_templates(self, melding_id: UUID, principal: Principal
+                           ) -> tuple[Language, dict[FeedbackOccasion, str]]:
+        """The reporter's language and the feedback templates in it, to start from."""
+        language = templates_language(self.get_report(melding_id, principal).language)
+        return language, {occasion: template(occasion, language)
+                          for occasion in get_args(FeedbackOccasion)}
 
     def competent_authority(self, report: Report) -> dict[str, Any] | None:
         """`{sub, rule, source, flagged}`; a melding assessed before routing existed
@@ -218,6 +260,7 @@ class TriageApplication(ServiceApplication):
             acknowledged_at=event.acknowledged_at,
         )
         report.note_concerns(event.concerns)
+        report.note_language(event.language)
         processing_event.collect_events(report)
 
     @policy.register
@@ -227,6 +270,29 @@ class TriageApplication(ServiceApplication):
             log.warning("reply for an unknown melding passed over")
             return
         if report.record_reply(body=event.body, at=event.at):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: IdentityConsentRecorded,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is None:
+            log.warning("identity consent for an unknown melding passed over")
+            return
+        if report.note_identity_consent(given=event.given, at=event.at):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: RecordStatusChanged, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is not None and report.note_record_status(event.status):
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: MeetingRequestChanged,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.find(UUID(event.melding_id), processing_event)
+        if report is not None and report.note_meeting_request(event.due_by):
             processing_event.collect_events(report)
 
     @policy.register

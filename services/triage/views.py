@@ -24,6 +24,7 @@ from uuid import UUID
 
 from services.triage.domain.report import TRANSITIONS, Report, Status
 from shared.authz import MeldingParties, is_allowed, may_see
+from shared.contracts import RecordStatus
 from shared.names import normalised
 from shared.terms import Deadlines, deadlines, overdue_from
 
@@ -52,6 +53,8 @@ class QueueEntry:
     routed: bool = False
     flagged: bool = False  # for the meldpunt to assign a competent authority by hand
     excluded: tuple[str, ...] = ()  # concerned and recused, normalised
+    record_status: RecordStatus | None = None  # of an oral or in-person melding's record
+    meeting_due_by: datetime | None = None  # the term of an open request to meet
 
     @property
     def parties(self) -> MeldingParties:
@@ -160,6 +163,10 @@ class Queue:
                 self._move(entry, authority=event.sub)
             elif isinstance(event, Report.Recused):
                 self._exclude(entry, [event.by])
+            elif isinstance(event, Report.RecordStatusNoted):
+                entry.record_status = event.status
+            elif isinstance(event, Report.MeetingRequestNoted):
+                entry.meeting_due_by = event.due_by
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
             # The status follows the aggregate's own transition table.

@@ -78,6 +78,7 @@ async def test_an_investigation_through_the_case_pages(procedure: Procedure) -> 
     melding = f"/meldingen/{melding_id}"
     case = f"/cases/{melding_id}"
     ivo = add(p.console.application, "ivo", "investigator")  # in the directory, to choose
+    add(p.console.application, "ivy", "investigator")
     authority = p.console.client
     # As meldpunt first: a competent authority sees a melding only once it is routed.
     await signed_in(p, authority, "bert", "meldpunt", "competent_authority")
@@ -104,7 +105,19 @@ async def test_an_investigation_through_the_case_pages(procedure: Procedure) -> 
     none = await post(authority, f"{case}/assign_investigators", page)
     assert none.status_code == 422 and 'id="investigators-error"' in none.text
     page = await step(authority, case, "assign_investigators", investigators="ivo")
-    assert offered(page) == [] and "ivo" in page
+    assert offered(page) == ["change_investigators"] and "ivo" in page
+    # While the investigation is open, one more is added and taken off again.
+    unchosen = await post(authority, f"{case}/change_investigators", page, change="add")
+    assert unchosen.status_code == 422 and 'id="investigator-error"' in unchosen.text
+    page = await step(authority, case, "change_investigators", investigator="ivy",
+                      change="add")
+    assert "ivo, ivy" in page.split('id="investigators">', 1)[1].split("</dd>", 1)[0]
+    page = await step(authority, case, "change_investigators", investigator="ivy",
+                      change="remove")
+    assert page.split('id="investigators">', 1)[1].startswith("ivo<")
+    last = await post(authority, f"{case}/change_investigators", page, investigator="ivo",
+                      change="remove")  # one stays
+    assert last.status_code == 422 and 'id="investigator-error"' in last.text
 
     async with second_browser(p.console) as investigator:
         secret = await enrol(investigator, ivo, p.clock)

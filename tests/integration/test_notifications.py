@@ -4,7 +4,6 @@ inbox deciding notices, and mails arriving at a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 import subprocess
@@ -12,28 +11,35 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from uuid import uuid4
 
 import pytest
 
-from services.console.application import NewStaffMember
 from services.console.bootstrap import build_application, build_parts
 from services.console.notifications.domain.mails import short_reference
 from services.console.notifications.domain.notices import Notice
 from shared.clock import MovableClock
 from shared.config import Settings
-from shared.contracts import Envelope, IntegrationEvent, MeldingReceived, ReporterReplied
+from shared.contracts import (
+    CompetentAuthorityAssigned,
+    MeldingRecused,
+    ReporterReplied,
+)
 from shared.terms import LOCAL, add_months
 from tests.consoleflows import ORIGIN
 from tests.mailserver import SmtpServer, free_port
-from tests.support import NatsServer, eventually, jetstream, make_settings, running, signed
-
-DESCRIPTION = "Een leverancier gaf Karel Klaassen van inkoop een elektrische fiets."
-SECRETS = ("leverancier", "Klaassen", "Karel", "fiets", "gifts", "geschenk",
-           "Jan Jansen", "jan@example.org", "afdelingshoofd")
-STAFF = [("mia", "meldpunt"), ("bert", "competent_authority"), ("ivan", "investigator"),
-         ("ada", "administrator"), ("olga", "auditor")]
+from tests.notifyflows import (
+    MORE_STAFF,
+    STAFF,
+    Intake,
+    Triage,
+    add_staff,
+    address,
+    assert_no_content,
+    notify_settings,
+    quiet,
+    texts,
+)
+from tests.support import NatsServer, eventually, running
 
 
 @pytest.fixture
@@ -46,60 +52,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def settings(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer) -> Settings:
-    return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
-                         smtp_url=smtp.url, smtp_from="meldingen@example.org",
-                         notify_check_seconds=0.05, notify_retry_max_seconds=0.5,
-                         notify_claim_seconds=1.0)
-
-
-def address(sub: str) -> str:
-    return f"{sub}@example.org"
-
-
-def add_staff(console: Any, people: list[tuple[str, str]] = STAFF) -> None:
-    for sub, role in people:
-        console.add_staff(NewStaffMember(sub=sub, name=sub.title(), email=address(sub),
-                                         roles=[role]), enrolment_digest="-", by="test")
-
-
-class Intake:
-    """Publishes what intake would, signed with intake's key, in intake's order."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.positions = itertools.count(1)
-
-    async def publish(self, event: IntegrationEvent) -> None:
-        envelope = Envelope.wrap(event, source="intake", position=next(self.positions))
-        async with jetstream(self.settings) as js:
-            await js.publish(envelope.subject, envelope.encode(),
-                             headers=signed(self.settings, envelope))
-
-    async def melding(self, at: datetime | None = None) -> str:
-        at = at or datetime.now(UTC)
-        melding_id = str(uuid4())
-        await self.publish(MeldingReceived(
-            melding_id=melding_id, kind="integrity_violation", theme="gifts", channel="web",
-            description=DESCRIPTION, involved=["Karel Klaassen", "afdelingshoofd inkoop"],
-            occurred=None, anonymous=False,
-            identity={"name": "Jan Jansen", "email": "jan@example.org"},  # type: ignore[arg-type]
-            received_at=at, acknowledged_at=at))
-        return melding_id
-
-
-def assert_no_content(texts: list[str]) -> None:
-    """Not a word of the melding's description, theme, names or reporter in a mail."""
-    for text in texts:
-        assert not [word for word in SECRETS if word.casefold() in text.casefold()], text
-
-
-def texts(smtp: SmtpServer) -> list[str]:
-    return [f"{mail.subject}\n{mail.body}" for mail in smtp.mails]
-
-
-async def quiet(seconds: float = 0.5) -> None:
-    """Give a wrongly sent extra mail the time to arrive."""
-    await asyncio.sleep(seconds)
+    return notify_settings(tmp_path, nats_server, smtp)
 
 
 async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(
@@ -116,6 +69,57 @@ async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(
     assert f"{ORIGIN}/meldingen/{melding_id}" in mail.body
     assert "geen veilige plek" in mail.body and "not a safe place" in mail.body
     assert_no_content(texts(smtp))
+
+
+async def test_a_melding_routed_to_a_competent_authority_mails_them_and_the_meldpunt(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """And nobody else: not the other competent authority, not the meldpunt officer
+    concerned in it, who hears nothing of it after the assessment either."""
+    intake, triage = Intake(settings), Triage(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application, STAFF + MORE_STAFF)
+        melding_id = await intake.melding()
+        await eventually(lambda: len(smtp.mails) == 2)  # mia and nora, at receipt
+        await triage.assessed(melding_id, "bert", excluded=["NORA"])
+        await eventually(lambda: len(smtp.mails) == 3)
+        await intake.publish(ReporterReplied(melding_id=melding_id, body="Nog iets.",
+                                             at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) == 4)
+        await quiet()
+    received, routed, replied = smtp.mails[:2], smtp.mails[2], smtp.mails[3]
+    assert sorted(m.to[0] for m in received) == [address("mia"), address("nora")]
+    assert routed.to == [address("bert")] and "bevoegd gezag" in routed.subject
+    assert short_reference(melding_id) in routed.subject
+    assert f"{ORIGIN}/meldingen/{melding_id}" in routed.body
+    assert replied.to == [address("mia")]
+    assert len(smtp.mails) == 4
+    assert_no_content(texts(smtp))
+
+
+async def test_a_reassignment_mails_the_new_authority_and_a_recused_one_hears_no_more(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    intake, triage = Intake(settings), Triage(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application, STAFF + MORE_STAFF)
+        melding_id = await intake.melding()
+        await triage.assessed(melding_id, None, excluded=[])  # flagged: nobody decides
+        await eventually(lambda: len(smtp.mails) == 2)
+        await quiet()
+        assert len(smtp.mails) == 2
+        await triage.publish(CompetentAuthorityAssigned(melding_id=melding_id, sub="carl",
+                                                        at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) == 3)
+        await triage.publish(MeldingRecused(melding_id=melding_id, sub="mia",
+                                            at=datetime.now(UTC)))
+        await intake.publish(ReporterReplied(melding_id=melding_id, body="Nog iets.",
+                                             at=datetime.now(UTC)))
+        await eventually(lambda: len(smtp.mails) == 4)
+        await quiet()
+    assert smtp.mails[2].to == [address("carl")]
+    assert smtp.mails[3].to == [address("nora")]
+    assert len(smtp.mails) == 4
 
 
 async def test_a_reporter_reply_mails_the_meldpunt(settings: Settings, smtp: SmtpServer

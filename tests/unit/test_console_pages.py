@@ -54,8 +54,7 @@ def test_every_value_shown_has_a_label_in_both_languages() -> None:
 
 
 def test_each_case_step_is_a_command_of_investigation_with_a_message_per_field() -> None:
-    # Adding and removing investigators of an open case has no page yet (API only).
-    assert set(STEPS) == set(CASE_TRANSITIONS) - {"change_investigators"}
+    assert set(STEPS) == set(CASE_TRANSITIONS)
     assert {"assess", "decide", "message_reporter"} <= set(MELDING_TRANSITIONS)
     for t in TEXTS.values():
         assert set(STEPS) == set(t["steps"])

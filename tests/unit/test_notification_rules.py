@@ -34,7 +34,8 @@ class Person:
 
 STAFF = [Person("mia", ["meldpunt"]), Person("max", ["meldpunt"], disabled=True),
          Person("bert", ["competent_authority"]), Person("ivan", ["investigator"]),
-         Person("ada", ["administrator"]), Person("kees", ["meldpunt", "manager"])]
+         Person("ada", ["administrator"]), Person("kees", ["meldpunt", "manager"]),
+         Person("cora", ["competent_authority", "meldpunt"])]
 
 
 def subs(people: list[Person]) -> list[str]:
@@ -43,11 +44,27 @@ def subs(people: list[Person]) -> list[str]:
 
 def test_only_active_meldpunt_staff_hear_of_a_new_melding_and_routing_comes_in_one_place(
 ) -> None:
-    assert subs(recipients("melding_received", STAFF)) == ["mia", "kees"]
-    assert subs(recipients("reporter_replied", STAFF)) == ["mia", "kees"]
-    assert subs(recipients("feedback_due_soon", STAFF)) == ["mia", "kees"]
-    routed = recipients("melding_received", STAFF, routed={"bert"}, excluded={"kees"})
-    assert subs(routed) == ["mia", "bert"]
+    assert subs(recipients("melding_received", STAFF)) == ["mia", "kees", "cora"]
+    assert subs(recipients("reporter_replied", STAFF)) == ["mia", "kees", "cora"]
+    assert subs(recipients("feedback_due_soon", STAFF)) == ["mia", "kees", "cora"]
+    excluded = recipients("reporter_replied", STAFF, routed="bert", excluded={"kees"})
+    assert subs(excluded) == ["mia", "cora"]
+
+
+def test_a_routed_melding_is_told_to_its_competent_authority_alone() -> None:
+    assert subs(recipients("melding_routed", STAFF, routed="bert")) == ["bert"]
+    # Holding the role is not being routed to; flagged, nobody is told.
+    assert subs(recipients("melding_routed", STAFF, routed="cora")) == ["cora"]
+    assert subs(recipients("melding_routed", STAFF)) == []
+
+
+def test_the_excluded_are_compared_in_the_names_normal_form() -> None:
+    # A recusal or a concerned sub spelt another way still keeps the person out.
+    assert subs(recipients("melding_received", STAFF, excluded={" MIA\u200b"})) == [
+        "kees", "cora"]
+    assert subs(recipients("melding_routed", STAFF, routed="BERT",
+                           excluded={"bert"})) == []
+    assert subs(recipients("melding_routed", STAFF, routed="Bert")) == ["bert"]
 
 
 def term(feedback_by: datetime) -> FeedbackTerm:

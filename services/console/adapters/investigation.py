@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from services.console.adapters.calls import Acting, ServiceCaller, segment
+from services.console.adapters.calls import Acting, Refusal, ServiceCaller, segment
 
 
 class _Answer(BaseModel):
@@ -54,6 +54,8 @@ class Case(_Answer):
     measures: list[dict[str, Any]] | None
     history: list[CaseEntry]
     response_term_ends: datetime | None = None
+    #: The melding's assigned competent authority (who takes the case's decisions).
+    competent_authority: str | None = None
     #: What the case's status allows now (investigation's state machine says).
     steps: list[str] = []
 
@@ -83,6 +85,9 @@ class InvestigationClient:
     async def step(self, acting: Acting, case_id: str, command: str,
                    body: dict[str, Any]) -> None:
         """One step of the case; an interview's comments go to that interview."""
+        if command == "change_investigators":
+            await self._change_investigator(acting, case_id, body)
+            return
         if command == "comment_on_interview":
             interview = body.pop("interview_id", "")
             path = f"/api/cases/{segment(case_id)}/interviews/{segment(interview)}/comments"
@@ -90,3 +95,15 @@ class InvestigationClient:
             path = f"/api/cases/{segment(case_id)}/{STEP_PATHS[command]}"
         await self.caller.call(acting, "POST", path,
                                json=None if command == "record_response_lapse" else body)
+
+    async def _change_investigator(self, acting: Acting, case_id: str,
+                                   body: dict[str, Any]) -> None:
+        """Adds (`change` "add") or removes ("remove") the one investigator named."""
+        sub, change = body.get("investigators", ""), body.get("change", "")
+        missing = {name: "required" for name, value in
+                   (("investigators", sub), ("change", change)) if not value}
+        if missing or change not in ("add", "remove"):
+            raise Refusal(422, "Choose an investigator and whether to add or remove them.",
+                          fields=missing or {"change": "add or remove"})
+        await self.caller.call(acting, "POST" if change == "add" else "DELETE",
+                               f"/api/cases/{segment(case_id)}/investigators/{segment(sub)}")

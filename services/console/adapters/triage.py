@@ -1,5 +1,6 @@
 """Triage's API as the console's pages use it: the queue, a melding, the assessment,
-the decision and messages to the reporter's mailbox (see ../shared/API.md)."""
+the decision, reassignment, recusal and messages to the reporter's mailbox (see
+../shared/API.md)."""
 
 from __future__ import annotations
 
@@ -60,8 +61,10 @@ class Identity(_Answer):
 
 
 class Routing(_Answer):
-    sub: str
+    #: None while flagged for the meldpunt (`flagged` says why).
+    sub: str | None = None
     rule: str | None = None
+    flagged: str | None = None
 
 
 class Melding(_Answer):
@@ -87,6 +90,8 @@ class Melding(_Answer):
     history: list[HistoryEntry]
     #: Present once triage routes per melding.
     competent_authority: Routing | None = None
+    concerns: str = "unknown"
+    concerned_staff: list[str] = []
     #: What the melding's status allows now (triage's state machine says).
     steps: list[str] = []
 
@@ -112,6 +117,16 @@ class TriageClient:
     async def decide(self, acting: Acting, melding_id: str, body: dict[str, Any]) -> Melding:
         return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/decision",
                                       body, Melding)
+
+    async def reassign(self, acting: Acting, melding_id: str, *, competent_authority: str,
+                       motivation: str) -> Melding:
+        return await self.caller.post(
+            acting, f"/api/meldingen/{segment(melding_id)}/competent-authority",
+            {"competent_authority": competent_authority, "motivation": motivation}, Melding)
+
+    async def recuse(self, acting: Acting, melding_id: str, *, reason: str) -> None:
+        await self.caller.call(acting, "POST", f"/api/meldingen/{segment(melding_id)}/recusal",
+                               json={"reason": reason})
 
     async def message(self, acting: Acting, melding_id: str, *, body: str,
                       purpose: str) -> Melding:

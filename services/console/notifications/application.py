@@ -24,6 +24,7 @@ from services.console.notifications.domain.notices import (
     MailPreference,
     Notice,
     Occasion,
+    Routing,
     digest_item,
 )
 from services.console.notifications.domain.rules import (
@@ -33,12 +34,25 @@ from services.console.notifications.domain.rules import (
     still_news,
 )
 from services.console.notifications.views import NoticeBoard
+from shared.authz import MeldingParties
 from shared.clock import Clock
-from shared.contracts import MeldingClosed, MeldingReceived, ReporterMessaged, ReporterReplied
+from shared.contracts import (
+    CompetentAuthorityAssigned,
+    MeldingAssessed,
+    MeldingClosed,
+    MeldingReceived,
+    MeldingRecused,
+    RecordStatusChanged,
+    ReporterMessaged,
+    ReporterReplied,
+)
 from shared.errors import InvalidInput
 from shared.terms import LOCAL, deadlines, local_date
 
 Find = Callable[[UUID], Any]
+#: The reporter's answers to the record of an oral report that staff are told of.
+RECORD_ANSWERS: dict[str, Occasion] = {"approved": "record_approved",
+                                       "corrections_sent": "record_corrected"}
 
 
 class Notifier:
@@ -67,8 +81,14 @@ class Notifier:
                 collect(FeedbackTerm(melding_id=event.melding_id, feedback_by=feedback_by))
             collect(*self._notices("melding_received", event.melding_id, find,
                                    key=event.melding_id, at=event.received_at))
+        elif isinstance(event, MeldingAssessed | CompetentAuthorityAssigned | MeldingRecused):
+            self._route(event, find, collect)
         elif isinstance(event, ReporterReplied):
             collect(*self._notices("reporter_replied", event.melding_id, find,
+                                   key=f"{event.melding_id}/{event.at.isoformat()}",
+                                   at=event.at))
+        elif isinstance(event, RecordStatusChanged) and event.status in RECORD_ANSWERS:
+            collect(*self._notices(RECORD_ANSWERS[event.status], event.melding_id, find,
                                    key=f"{event.melding_id}/{event.at.isoformat()}",
                                    at=event.at))
         elif ((isinstance(event, ReporterMessaged) and event.purpose == "feedback")
@@ -78,15 +98,36 @@ class Notifier:
                 term.end(at=event.at)
                 collect(term)
 
+    def _route(self, event: MeldingAssessed | CompetentAuthorityAssigned | MeldingRecused,
+               find: Find, collect: Callable[..., None]) -> None:
+        """Keep the melding's parties; tell a competent authority it was routed to."""
+        routing: Routing = (find(Routing.create_id(event.melding_id))
+                            or Routing(melding_id=event.melding_id))
+        if isinstance(event, MeldingRecused):
+            routing.recuse(event.sub)
+            collect(routing)
+            return
+        if isinstance(event, MeldingAssessed):
+            routing.route(event.competent_authority, event.excluded)
+        else:
+            routing.route(event.sub, [])
+        collect(routing, *self._notices("melding_routed", event.melding_id, find,
+                                        key=event.melding_id, at=event.at, routing=routing))
+
     def _notices(self, occasion: Occasion, melding_id: str, find: Find, *, key: str,
-                 at: datetime, due: date | None = None) -> list[Notice]:
+                 at: datetime, due: date | None = None,
+                 routing: Routing | None = None) -> list[Notice]:
         if not still_news(at, self.clock.now()):
             return []
+        routing = routing or find(Routing.create_id(melding_id))
+        parties = routing.parties() if routing is not None else MeldingParties(None)
         key = f"{occasion}/{key}"
         return [Notice(key=key, sub=person.sub, email=person.email, occasion=occasion,
                        melding_id=melding_id, due=due, delivery=self.delivery_of(person.sub),
                        at=at)
-                for person in recipients(occasion, self.console.staff())
+                for person in recipients(occasion, self.console.staff(),
+                                         routed=parties.competent_authority,
+                                         excluded=list(parties.excluded))
                 if find(Notice.create_id(key, person.sub)) is None]
 
     # -- what the clock decides ------------------------------------------------------

@@ -14,7 +14,7 @@ from services.console.api.deps import parts
 from services.console.application import ConsoleApplication
 from services.console.domain.staff import StaffMember
 from services.console.web import browser
-from shared.authz import is_allowed
+from shared.authz import MeldingParties, acts_as_competent_authority, is_allowed, may_see
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,26 @@ class SignedIn:
     def may(self, action: str) -> bool:
         return any(is_allowed(role, action) for role in self.member.roles)
 
-    def acting(self, action: str) -> Acting | None:
-        """The person in the first of their roles the table allows `action` for (the
-        service that owns the rule checks again, per melding), or None."""
-        role = next((r for r in self.member.roles if is_allowed(r, action)), None)
-        return None if role is None else Acting(self.member.sub, role)
+    def acting(self, action: str, melding: MeldingParties | None = None) -> Acting | None:
+        """The person in a role the table allows `action` for, or None. On a melding
+        whose parties are known, only a role in which they may see it, its assigned
+        competent authority or investigator first (they see a case's content); else,
+        or otherwise, the role that sees every melding. So someone who is both
+        meldpunt and competent authority acts as whichever the step needs. The
+        service that owns the per-melding rules checks again."""
+        sub = self.member.sub
+        parties = melding or MeldingParties(competent_authority=None)
+
+        def rank(role: str) -> int:
+            if acts_as_competent_authority(role, sub, parties) or (
+                    is_allowed(role, "case.investigate")
+                    and parties.names(sub, parties.investigators)):
+                return 0
+            return 1 if is_allowed(role, "melding.read_all") else 2
+
+        allowed = sorted((r for r in self.member.roles if is_allowed(r, action)
+                          and (melding is None or may_see(r, sub, melding))), key=rank)
+        return Acting(sub, allowed[0]) if allowed else None
 
 
 def console(request: Request) -> ConsoleApplication:

@@ -18,6 +18,7 @@ from services.console.web.access import SignedIn, console
 from services.console.web.case_steps import MEASURE_ROWS, STEPS, body_of, errors_of
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import render
+from shared.authz import MeldingParties
 from shared.contracts import Conclusion, MeasureKind, MeasureTarget
 
 router = APIRouter(include_in_schema=False)
@@ -67,17 +68,25 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
                 status_code: int = 200, form: str | None = None,
                 errors: dict[str, str] | None = None, values: dict[str, list[str]] | None = None,
                 refusal: Refusal | None = None, failure: str | None = None) -> Response:
+    investigation = services(request).investigation
     try:
-        case = await services(request).investigation.case(acting, case_id)
+        case = await investigation.case(acting, case_id)
+        parties = MeldingParties(case.competent_authority, investigators=case.investigators)
+        # Read first in the role that sees every case; its own investigator or
+        # competent authority reads it again in the role that sees its content.
+        reader = person.acting("case.read", parties)
+        if reader is not None and reader != acting:
+            case = await investigation.case(reader, case_id)
     except Refusal as failed:
         return refused(request, person, failed)
     offered = [command for command in case.steps
-               if command in STEPS and person.may(STEPS[command].action)]
+               if command in STEPS and person.acting(STEPS[command].action, parties)]
     return render(
         request, person.session, "case.html", status_code=status_code,
         switch=f"/cases/{case_id}", member=person.member, case=case, offered=offered,
         may_read_melding=person.may("melding.read"),
-        investigators=_investigators(request) if "assign_investigators" in offered else [],
+        investigators=_investigators(request) if {
+            "assign_investigators", "change_investigators"} & set(offered) else [],
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure, done=request.query_params.get("done"), rows=range(MEASURE_ROWS),
         vocab={"conclusions": get_args(Conclusion), "kinds": get_args(MeasureKind),

@@ -26,6 +26,9 @@ class Step:
 STEPS: dict[str, Step] = {step.command: step for step in (
     Step("assign_investigators", "case.assign_investigators",
          {"investigators": "investigators"}),
+    # One investigator added to, or removed from, an open investigation.
+    Step("change_investigators", "case.assign_investigators",
+         {"change": "change", "investigator": "investigators"}),
     Step("record_conversation", "case.record_conversation", {"minutes": "minutes"}),
     Step("record_plan", "case.investigate", {"plan_text": "text"}),
     Step("record_interview", "case.investigate",

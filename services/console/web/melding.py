@@ -1,9 +1,11 @@
 """A melding's page (`/meldingen/{id}`): what triage shows of it (description, persons
 concerned, a named reporter's identity for whom it may see it, the routing), its
 history, the mailbox conversation with a reply box, and the form of the step it is at:
-the meldpunt's assessment, then the competent authority's decision. Each form posts
-to triage as the signed-in person; what triage refuses is shown on the same page, the
-fields it named marked."""
+the meldpunt's assessment (with who is concerned, chosen from the directory), then the
+competent authority's decision; beside them the meldpunt's reassignment with a
+motivation and, for every staff role, a recusal with a reason. Each form posts to
+triage as the signed-in person, in a role that may see this melding; what triage
+refuses is shown on the same page, the fields it named marked."""
 
 from __future__ import annotations
 
@@ -14,21 +16,31 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.console.adapters.calls import Acting, Refusal
 from services.console.adapters.investigation import Case
+from services.console.adapters.triage import Melding
 from services.console.web import browser
-from services.console.web.access import SignedIn
+from services.console.web.access import SignedIn, console
 from services.console.web.pages import form_errors, person_for, refused, services
 from services.console.web.rendering import first, posted_fields, render
-from shared.contracts import MessagePurpose, Outcome, Severity, Theme
+from shared.authz import MeldingParties
+from shared.contracts import Concerns, MessagePurpose, Outcome, Severity, Theme
 
 router = APIRouter(include_in_schema=False)
 
 ASSESSMENT: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violation",
-                               "severity", "theme", "advice", "motivation", "feedback")
+                               "severity", "theme", "advice", "motivation", "feedback",
+                               "concerns", "concerned_staff")
 DECISION: tuple[str, ...] = ("outcome", "motivation", "feedback")
 MESSAGE: tuple[str, ...] = ("body", "purpose")
+#: Its motivation has a name of its own: the decision's form may be on the same page.
+REASSIGNMENT: tuple[str, ...] = ("competent_authority", "reassignment_motivation")
+RECUSAL: tuple[str, ...] = ("reason",)
 #: The forms of triage's steps, offered when triage says the step is allowed now and
-#: the person's roles may take it.
+#: the person may take it on this melding.
 STEPS = (("assess", "melding.assess"), ("decide", "melding.decide"))
+#: Each form's path under the melding -> its action.
+POSTS = {"assessment": "melding.assess", "decision": "melding.decide",
+         "messages": "melding.message_reporter", "competent-authority": "melding.reassign",
+         "recusal": "melding.recuse"}
 
 
 @router.get("/meldingen/{melding_id}", response_class=HTMLResponse)
@@ -48,35 +60,55 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         melding = await services(request).triage.melding(acting, melding_id)
     except Refusal as failed:
         return refused(request, person, failed)
-    case = await _case_of(request, person, melding_id) if melding.status in (
+    case = await _case_of(request, person, melding) if melding.status in (
         "decided", "closed") else None
     # By time only: entries at the same moment keep the order the services gave them.
     history = sorted([(e.at, e.what, e.who) for e in melding.history]
                      + [(e.at, e.what, e.who) for e in (case.history if case else [])],
                      key=lambda entry: entry[0])
-    step = next((name for name, action in STEPS
-                 if name in melding.steps and person.may(action)), None)
+    parties = parties_of(melding)
+
+    def offered(step: str, action: str) -> bool:
+        return step in melding.steps and person.acting(action, parties) is not None
+
+    step = next((name for name, action in STEPS if offered(name, action)), None)
+    may_reassign = offered("reassign", "melding.reassign")
     return render(
         request, person.session, "melding.html", status_code=status_code,
         switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
         case=case, history=history,
-        step=step,
-        may_message="message_reporter" in melding.steps
-        and person.may("melding.message_reporter"),
+        step=step, staff=_directory(request) if step == "assess" else [],
+        authorities=_directory(request, "competent_authority") if may_reassign else [],
+        may_reassign=may_reassign, may_recuse=offered("recuse", "melding.recuse"),
+        may_message=offered("message_reporter", "melding.message_reporter"),
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure,
         done=request.query_params.get("done"),
         vocab={"themes": get_args(Theme), "severities": get_args(Severity),
-               "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose)})
+               "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose),
+               "concerns": get_args(Concerns)})
 
 
-async def _case_of(request: Request, person: SignedIn, melding_id: str) -> Case | None:
+def parties_of(melding: Melding) -> MeldingParties:
+    """The melding's parties as far as triage shows them to this reader (whoever is
+    excluded is not shown the melding at all)."""
+    routed = melding.competent_authority
+    return MeldingParties(competent_authority=routed.sub if routed else None)
+
+
+def _directory(request: Request, role: str | None = None) -> list[tuple[str, str]]:
+    """The active staff (with `role`) to choose from, as (login name, "name (login)")."""
+    return [(m.sub, f"{m.name} ({m.sub})") for m in console(request).staff()
+            if not m.disabled and (role is None or role in m.roles)]
+
+
+async def _case_of(request: Request, person: SignedIn, melding: Melding) -> Case | None:
     """The case that followed the decision, where there is one the person may see."""
-    acting = person.acting("case.read")
+    acting = person.acting("case.read", parties_of(melding))
     if acting is None:
         return None
     try:
-        return await services(request).investigation.case(acting, melding_id)
+        return await services(request).investigation.case(acting, melding.id)
     except Refusal:
         return None  # no case (yet), or not one of the person's
 
@@ -87,8 +119,9 @@ def _verdict(value: str) -> bool | str:
 
 
 def _assessment(posted: dict[str, list[str]]) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for name in ASSESSMENT:
+    body: dict[str, Any] = {"concerned_staff": [v for v in posted.get("concerned_staff", [])
+                                                if v]}
+    for name in ASSESSMENT[:-1]:
         value = first(posted, name).strip()
         if value:
             body[name] = _verdict(value) if name in ASSESSMENT[:3] else value
@@ -104,11 +137,19 @@ def _decision(posted: dict[str, list[str]]) -> dict[str, Any]:
     return body
 
 
+def _errors(refusal: Refusal, fields: tuple[str, ...]) -> dict[str, str]:
+    """The fields triage named, as this page's forms call them."""
+    if fields != REASSIGNMENT:
+        return form_errors(refusal, fields)
+    named = form_errors(refusal, ("competent_authority", "motivation"))
+    return {("reassignment_motivation" if name == "motivation" else name): key
+            for name, key in named.items()}
+
+
 @router.post("/meldingen/{melding_id}/{step}", response_class=HTMLResponse)
 async def melding_step(request: Request, melding_id: str, step: str) -> Response:
     posted = await posted_fields(request)
-    action = {"assessment": "melding.assess", "decision": "melding.decide",
-              "messages": "melding.message_reporter"}.get(step)
+    action = POSTS.get(step)
     if action is None:
         return Response(status_code=404)
     found = person_for(request, action)
@@ -119,9 +160,20 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
         return await _page(request, person, acting, melding_id, status_code=403,
                            failure="form_expired")
     triage = services(request).triage
-    values = {name: posted.get(name, []) for name in ASSESSMENT + DECISION + MESSAGE}
+    values = {name: posted.get(name, [])
+              for name in ASSESSMENT + DECISION + MESSAGE + REASSIGNMENT + RECUSAL}
     try:
-        if step == "assessment":
+        if step == "recusal":
+            fields = RECUSAL
+            await triage.recuse(acting, melding_id, reason=first(posted, "reason").strip())
+            # From now on the melding is not the person's to see.
+            return RedirectResponse("/queue?done=recusal", 303)
+        if step == "competent-authority":
+            fields = REASSIGNMENT
+            await triage.reassign(acting, melding_id,
+                                  competent_authority=first(posted, "competent_authority"),
+                                  motivation=first(posted, "reassignment_motivation").strip())
+        elif step == "assessment":
             fields = ASSESSMENT
             await triage.assess(acting, melding_id, _assessment(posted))
         elif step == "decision":
@@ -135,6 +187,6 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
         # The melding page itself with the posted form as typed and triage's reasons.
         read = person.acting("melding.read") or acting
         return await _page(request, person, read, melding_id, status_code=refusal.status,
-                           form=step, errors=form_errors(refusal, fields), values=values,
+                           form=step, errors=_errors(refusal, fields), values=values,
                            refusal=refusal)
     return RedirectResponse(f"/meldingen/{melding_id}?done={step}", 303)

@@ -50,4 +50,4 @@ async def queue(request: Request) -> Response:
                       switch="/queue", **context)
     switch = f"/queue?{own_query}&page={page}" if own_query else f"/queue?page={page}"
     return render(request, person.session, "queue.html", member=person.member,
-                  listing=listing, switch=switch, **context)
+                  listing=listing, switch=switch, done=query.get("done"), **context)

@@ -84,6 +84,8 @@ NL: dict[str, Any] = {
     "purposes": {"message": "Bericht", "feedback": "Terugkoppeling over de opvolging"},
     "send": "Versturen",
     "done": {"messages": "Het bericht staat in de berichtenbox van de melder.",
+             "competent-authority": "Het bevoegd gezag is aangewezen.",
+             "recusal": "Uw belangenconflict is vastgelegd; u ziet die melding niet meer.",
              "assessment": "De beoordeling is vastgelegd.",
              "decision": "Het besluit is vastgelegd."},
     "assessment": "Beoordeling",
@@ -240,6 +242,9 @@ EN: dict[str, Any] = {
     "purposes": {"message": "Message", "feedback": "Feedback on the follow-up"},
     "send": "Send",
     "done": {"messages": "The message is in the reporter's mailbox.",
+             "competent-authority": "The competent authority has been assigned.",
+             "recusal": "Your conflict of interest is recorded; you no longer see that "
+                        "melding.",
              "assessment": "The assessment is recorded.",
              "decision": "The decision is recorded."},
     "assessment": "Assessment",

@@ -11,6 +11,9 @@ NL: dict[str, Any] = {
     "paths": {"conversation": "Gesprek", "investigation": "Onderzoek"},
     "opened_at": "Geopend",
     "investigators": "Onderzoekers",
+    "investigator": "Onderzoeker",
+    "change": "Wat wilt u?",
+    "changes": {"add": "Aan het onderzoek toevoegen", "remove": "Van het onderzoek afhalen"},
     "case_states": {
         "awaiting_conversation": "Wacht op het gesprek",
         "conversation_held": "Gesprek gevoerd", "awaiting_investigators":
@@ -52,6 +55,7 @@ NL: dict[str, Any] = {
     "file": "Bestand",
     "steps": {
         "assign_investigators": "Onderzoekers aanwijzen",
+        "change_investigators": "Een onderzoeker toevoegen of afhalen",
         "record_conversation": "Verslag van het gesprek vastleggen",
         "record_plan": "Plan van aanpak vastleggen",
         "record_interview": "Interview vastleggen",
@@ -100,6 +104,8 @@ NL: dict[str, Any] = {
                 "pending": "Nog open", "share_within": "Aandeel op tijd"},
     "field_errors": {
         "investigators": "Kies minstens één onderzoeker die niet betrokken is",
+        "investigator": "Kies een onderzoeker die niet betrokken is (er blijft er één)",
+        "change": "Kies toevoegen of afhalen",
         "minutes": "Vul het verslag in",
         "plan_text": "Vul het plan van aanpak in",
         "interviewee": "Vul in wie is geïnterviewd",
@@ -126,6 +132,9 @@ EN: dict[str, Any] = {
     "paths": {"conversation": "Conversation", "investigation": "Investigation"},
     "opened_at": "Opened",
     "investigators": "Investigators",
+    "investigator": "Investigator",
+    "change": "What do you want?",
+    "changes": {"add": "Add to the investigation", "remove": "Remove from the investigation"},
     "case_states": {
         "awaiting_conversation": "Awaiting the conversation",
         "conversation_held": "Conversation held", "awaiting_investigators":
@@ -167,6 +176,7 @@ EN: dict[str, Any] = {
     "file": "File",
     "steps": {
         "assign_investigators": "Assign investigators",
+        "change_investigators": "Add or remove an investigator",
         "record_conversation": "Record the conversation's minutes",
         "record_plan": "Record the investigation plan",
         "record_interview": "Record an interview",
@@ -215,6 +225,8 @@ EN: dict[str, Any] = {
                 "pending": "Still open", "share_within": "Share in time"},
     "field_errors": {
         "investigators": "Choose at least one investigator who is not concerned",
+        "investigator": "Choose an investigator who is not concerned (one stays)",
+        "change": "Choose add or remove",
         "minutes": "Enter the minutes",
         "plan_text": "Enter the investigation plan",
         "interviewee": "Enter who was interviewed",

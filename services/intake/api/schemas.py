@@ -16,9 +16,18 @@ from pydantic import (
 )
 
 from services.intake.application import Submission
-from services.intake.domain.report import MeetingVia, RecordStatus, Status
+from services.intake.domain.report import MeetingVia, Status
 from shared.auth import Principal
-from shared.contracts import Adviser, Channel, Concerns, Kind, Language, ReceivedHow, Theme
+from shared.contracts import (
+    Adviser,
+    Channel,
+    Concerns,
+    Kind,
+    Language,
+    ReceivedHow,
+    RecordStatus,
+    Theme,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -11,14 +11,13 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from services.intake.domain.reception import CHANNELS_OF_ROLE, Reception, reception_refusals
+from shared.contracts import RecordStatus
 from shared.errors import InvalidInput, InvalidTransition, NotFound
 from shared.terms import local_date
 
 RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
 #: What the reporter's mailbox shows of the melding's handling.
 Status = Literal["received", "acknowledged", "feedback_given", "closed"]
-#: Where the record (verslag) of an oral or in-person melding stands with the reporter.
-RecordStatus = Literal["awaiting_reporter", "corrections_sent", "approved"]
 #: Where a reporter asked to meet.
 MeetingVia = Literal["form", "mailbox"]
 
@@ -46,6 +45,9 @@ class Report(Aggregate):
         MeetingRequested: ClassVar[type[Any]]
         IdentityConsentRecorded: ClassVar[type[Any]]
         MeetingRecorded: ClassVar[type[Any]]
+        RecordWritten: ClassVar[type[Any]]
+        RecordApproved: ClassVar[type[Any]]
+        RecordCorrected: ClassVar[type[Any]]
         Closed: ClassVar[type[Any]]
 
     @classmethod

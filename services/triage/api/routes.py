@@ -3,7 +3,7 @@ requests into commands and the melding into JSON."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -14,7 +14,9 @@ from services.triage.api.schemas import (
     CompetentAuthorityOut,
     DeadlinesOut,
     DecisionIn,
+    FeedbackTemplatesOut,
     HistoryEntry,
+    IdentityReadOut,
     MeldingOut,
     MessageIn,
     MessageOut,
@@ -61,7 +63,9 @@ def list_meldingen(
                   deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
                                          feedback_by=e.deadlines.feedback_by),
                   overdue=e.overdue(now), competent_authority=e.authority,
-                  flagged=e.flagged)
+                  flagged=e.flagged, record_status=e.record_status,
+                  meeting_due_by=e.meeting_due_by,
+                  meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now)
         for e in page.entries
     ]
     return QueuePage(items=items, total=page.total, offset=offset, limit=limit)
@@ -73,8 +77,10 @@ def get_melding(
     triage: Triage,
     principal: Annotated[Principal, authorized("melding.read")],
 ) -> MeldingOut:
-    """The melding, its status, deadlines, competent authority and history."""
-    return _melding(triage.get_report(melding_id, principal), principal, triage)
+    """The melding, its status, deadlines, competent authority and history; a named
+    reporter's identity for whom it may be shown (each such read is recorded)."""
+    report, identity = triage.read(melding_id, principal)
+    return _melding(report, principal, triage, identity)
 
 
 @router.post("/meldingen/{melding_id}/assessment", response_model=MeldingOut)
@@ -119,6 +125,18 @@ def message_reporter(
     return _melding(report, principal, triage)
 
 
+@router.get("/meldingen/{melding_id}/feedback-templates", response_model=FeedbackTemplatesOut)
+def feedback_templates(
+    melding_id: UUID,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.message_reporter")],
+) -> FeedbackTemplatesOut:
+    """The feedback templates in the reporter's language, for the meldpunt to start its
+    own text from (the 3-month feedback, the closing feedback)."""
+    language, templates = triage.feedback_templates(melding_id, principal)
+    return FeedbackTemplatesOut(language=language, templates=templates)
+
+
 @router.post("/meldingen/{melding_id}/competent-authority", response_model=MeldingOut)
 def reassign(
     melding_id: UUID,
@@ -145,22 +163,19 @@ def recuse(
     triage.recuse(melding_id, body.reason, principal)
 
 
-def visible_identity(report: Report, principal: Principal) -> NamedIdentity | None:
-    """A named reporter's identity, for whom the table allows it; an anonymous one's is
-    for nobody here."""
-    if not is_allowed(principal.role, "melding.read_identity"):
-        return None
-    if report.anonymous or not report.identity:
-        return None
-    return NamedIdentity(**report.identity)
-
-
-def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut:
+def _melding(report: Report, principal: Principal, triage: Triage,
+             identity: dict[str, Any] | None = None) -> MeldingOut:
+    """The melding as JSON; the identity only as `Triage.read` handed it out, and the
+    log of identity reads for the meldpunt."""
     terms = deadlines(report.received_at, report.acknowledged_at)
     return MeldingOut(
         id=str(report.id), kind=report.kind, theme=report.theme, channel=report.channel,
         description=report.description, involved=report.involved, occurred=report.occurred,
-        anonymous=report.anonymous, identity=visible_identity(report, principal),
+        anonymous=report.anonymous,
+        identity=NamedIdentity(**identity) if identity else None,
+        identity_consent=None if report.anonymous else report.identity_consent,
+        identity_reads=([IdentityReadOut(**r) for r in report.identity_reads]
+                        if is_allowed(principal.role, "melding.read_all") else None),
         status=report.status,
         received_at=report.received_at, acknowledged_at=report.acknowledged_at,
         deadlines=DeadlinesOut(acknowledge_by=terms.acknowledge_by,
@@ -175,5 +190,6 @@ def _melding(report: Report, principal: Principal, triage: Triage) -> MeldingOut
         messages=[MessageOut(sender=m["from"], body=m["body"], purpose=m["purpose"],
                              at=m["at"]) for m in report.messages],
         history=[HistoryEntry(**h) for h in report.history],
+        record_status=report.record_status, meeting_due_by=report.meeting_due_by,
         steps=report.steps,
     )

@@ -17,9 +17,12 @@ from pydantic import (
 from services.triage.domain.report import Status
 from shared.contracts import (
     Concerns,
+    FeedbackOccasion,
+    Language,
     MessagePurpose,
     NamedIdentity,
     Outcome,
+    RecordStatus,
     Severity,
     Theme,
 )
@@ -107,6 +110,15 @@ class QueueItem(BaseModel):
     competent_authority: str | None = Field(description="the melding's competent authority")
     flagged: bool = Field(description="waits for the meldpunt to assign a competent "
                                       "authority by hand")
+    record_status: RecordStatus | None = Field(
+        None, description="the record (verslag) of an oral or in-person melding with the "
+                          "reporter: awaiting_reporter, corrections_sent or approved "
+                          "(null: no record)")
+    meeting_due_by: datetime | None = Field(
+        None, description="the term of the reporter's open request to meet (null: none "
+                          "open; a recorded meeting clears it)")
+    meeting_overdue: bool = Field(False, description="the open request to meet is past "
+                                                     "its term")
 
 
 class QueuePage(BaseModel):
@@ -140,6 +152,19 @@ class MessageOut(BaseModel):
     at: datetime
 
 
+class FeedbackTemplatesOut(BaseModel):
+    language: Language = Field(description="the reporter's language, the templates' too")
+    templates: dict[FeedbackOccasion, str] = Field(
+        description="a start for the meldpunt's own text: `three_months` (the 3-month "
+                    "feedback, with a gap […] to fill: feedback that still holds it is "
+                    "refused) and the closing feedback per closing reason")
+
+
+class IdentityReadOut(BaseModel):
+    by: str = Field(description="the login name of the staff member who read it")
+    at: datetime
+
+
 class MeldingOut(BaseModel):
     id: str
     kind: str
@@ -150,7 +175,15 @@ class MeldingOut(BaseModel):
     occurred: date | None
     anonymous: bool
     identity: NamedIdentity | None = Field(
-        description="a named reporter's identity, for the meldpunt only")
+        description="a named reporter's identity: for the meldpunt, and with the "
+                    "reporter's consent for the melding's competent authority; only in "
+                    "the answer to GET, and every such read is recorded")
+    identity_consent: bool | None = Field(
+        None, description="whether the named reporter consents to passing their identity "
+                          "on beyond the meldpunt (null: not answered, which counts as no)")
+    identity_reads: list[IdentityReadOut] | None = Field(
+        None, description="every time staff read the named reporter's identity (who, "
+                          "when), for the meldpunt only")
     status: Status
     received_at: datetime
     acknowledged_at: datetime | None
@@ -167,6 +200,13 @@ class MeldingOut(BaseModel):
         description="chosen at the assessment by the routing table, or by the meldpunt")
     messages: list[MessageOut]
     history: list[HistoryEntry]
+    record_status: RecordStatus | None = Field(
+        None, description="the record (verslag) of an oral or in-person melding with the "
+                          "reporter: awaiting_reporter, corrections_sent or approved "
+                          "(null: no record)")
+    meeting_due_by: datetime | None = Field(
+        None, description="the term of the reporter's open request to meet (null: none "
+                          "open; a recorded meeting clears it)")
     steps: list[str] = Field(
         default_factory=list,
         description="the commands the melding's current status allows (assess, decide, "

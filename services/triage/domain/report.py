@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import ClosingReason, MeldingStatus, opens_case
+from shared.contracts import ClosingReason, MeldingStatus, RecordStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
 
@@ -70,6 +70,11 @@ class Report(Aggregate):
         Reassigned: ClassVar[type[Any]]
         Recused: ClassVar[type[Any]]
         ConcernsNoted: ClassVar[type[Any]]
+        LanguageNoted: ClassVar[type[Any]]
+        IdentityConsentNoted: ClassVar[type[Any]]
+        IdentityRead: ClassVar[type[Any]]
+        RecordStatusNoted: ClassVar[type[Any]]
+        MeetingRequestNoted: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -102,6 +107,16 @@ class Report(Aggregate):
         self.identity = None if anonymous else identity
         self.received_at = received_at
         self.acknowledged_at = acknowledged_at
+        self.language = "nl"  # until intake says otherwise: it was the only one
+        # A named reporter's say on passing the identity on (None: not asked or not
+        # answered, which counts as no), and every time staff read it.
+        self.identity_consent: bool | None = None
+        self.identity_consent_at: datetime | None = None
+        self.identity_reads: list[dict[str, Any]] = []
+        # As intake reports them: the record (verslag) of an oral or in-person melding
+        # with the reporter, and the term of an open request to meet.
+        self.record_status: RecordStatus | None = None
+        self.meeting_due_by: datetime | None = None
         self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
         self.decision: dict[str, Any] | None = None
@@ -164,6 +179,11 @@ class Report(Aggregate):
         if concerns != self.concerns:
             self._concerns_noted(concerns=concerns)
 
+    def note_language(self, language: str) -> None:
+        """The reporter's language, in which their feedback templates are offered."""
+        if language != self.language:
+            self._language_noted(language=language)
+
     def reassign(self, *, sub: str, motivation: str, table: RoutingTable, people: People,
                  by: str, at: datetime) -> None:
         """The meldpunt assigns another competent authority (or the first, for a
@@ -190,6 +210,35 @@ class Report(Aggregate):
         wanted = normalised(sub)
         return any(normalised(other) == wanted for other in
                    (*self.concerned_staff, *(r["sub"] for r in self.recusals)))
+
+    def note_identity_consent(self, *, given: bool, at: datetime) -> bool:
+        """The reporter's answer from the mailbox; the latest one stands. False for a
+        copy already noted or an answer older than the one that stands."""
+        if self.anonymous or (self.identity_consent_at is not None
+                              and at <= self.identity_consent_at):
+            return False
+        self._identity_consent_noted(given=given, at=at)
+        return True
+
+    def record_identity_read(self, *, by: str, at: datetime) -> None:
+        """`by` read the named reporter's identity: every read is on the log."""
+        if self.anonymous or not self.identity:
+            raise InvalidInput("This melding has no named reporter's identity.",
+                               field="identity")
+        self._identity_read(by=by, at=at)
+
+    def note_record_status(self, status: RecordStatus) -> bool:
+        if status == self.record_status:
+            return False
+        self._record_status_noted(status=status)
+        return True
+
+    def note_meeting_request(self, due_by: datetime | None) -> bool:
+        """An open request to meet (its term), or None once a meeting answered it."""
+        if due_by == self.meeting_due_by:
+            return False
+        self._meeting_request_noted(due_by=due_by)
+        return True
 
     def message_reporter(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
         self._check("message_reporter")
@@ -252,6 +301,10 @@ class Report(Aggregate):
     def _concerns_noted(self, *, concerns: str) -> None:
         self.concerns = concerns
 
+    @event("LanguageNoted")
+    def _language_noted(self, *, language: str) -> None:
+        self.language = language
+
     @event("Routed")
     def _routed(self, *, concerns: str, concerned_staff: list[str], sub: str | None,
                 rule: str, source: str, flagged: str | None, by: str, at: datetime) -> None:
@@ -274,6 +327,24 @@ class Report(Aggregate):
     def _recused(self, *, reason: str, by: str, at: datetime) -> None:
         self.recusals.append({"sub": by, "reason": reason, "at": at})
         self.history.append({"what": "conflict of interest declared", "who": by, "at": at})
+
+    @event("IdentityConsentNoted")
+    def _identity_consent_noted(self, *, given: bool, at: datetime) -> None:
+        self.identity_consent, self.identity_consent_at = given, at
+        what = "identity consent given" if given else "identity consent withheld"
+        self.history.append({"what": what, "who": "reporter", "at": at})
+
+    @event("IdentityRead")
+    def _identity_read(self, *, by: str, at: datetime) -> None:
+        self.identity_reads.append({"by": by, "at": at})
+
+    @event("RecordStatusNoted")
+    def _record_status_noted(self, *, status: RecordStatus) -> None:
+        self.record_status = status
+
+    @event("MeetingRequestNoted")
+    def _meeting_request_noted(self, *, due_by: datetime | None) -> None:
+        self.meeting_due_by = due_by
 
     @event("MessageSent")
     def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:

@@ -13,8 +13,14 @@ from services.console.notifications.domain.notices import Digest, Notice
 
 SUBJECTS: dict[str, tuple[str, str]] = {
     "melding_received": ("Nieuwe melding {ref}", "New melding {ref}"),
+    "melding_routed": ("Melding {ref} is aan u toegewezen als bevoegd gezag",
+                       "Melding {ref} is routed to you as competent authority"),
     "reporter_replied": ("De melder heeft gereageerd op melding {ref}",
                          "The reporter replied on melding {ref}"),
+    "record_approved": ("De melder keurde het verslag van melding {ref} goed",
+                        "The reporter approved the record of melding {ref}"),
+    "record_corrected": ("De melder stuurde correcties op het verslag van melding {ref}",
+                         "The reporter sent corrections to the record of melding {ref}"),
     "feedback_due_soon": ("Terugkoppeling op melding {ref} uiterlijk {due}",
                           "Feedback on melding {ref} is due on {due}"),
     "feedback_due_today": ("Terugkoppeling op melding {ref} vandaag uiterlijk {due}",

@@ -1,7 +1,8 @@
 """What the notifier decides, as event-sourced outcomes: a `Notice` (one person to be
 told one thing), a `Digest` (a day's notices for one person, in one mail), a
-`FeedbackTerm` (which reminders of a melding's feedback term were decided) and a
-person's `MailPreference`.
+`FeedbackTerm` (which reminders of a melding's feedback term were decided), a
+melding's `Routing` (whom triage routed it to, and who is excluded) and a person's
+`MailPreference`.
 
 Each has a natural id, so deciding the same thing twice (a redelivery, a second
 clock check) cannot make a twin: the store refuses the second version 1.
@@ -16,10 +17,13 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.authz import MeldingParties
+
 NOTICE_NAMESPACE: Final = UUID("5d0f7c1e-2b8a-4f3e-9c61-7e4a2d9b0c18")
 
-Occasion = Literal["melding_received", "reporter_replied", "feedback_due_soon",
-                   "feedback_due_today"]
+Occasion = Literal["melding_received", "melding_routed", "reporter_replied",
+                   "record_approved", "record_corrected",
+                   "feedback_due_soon", "feedback_due_today"]
 Delivery = Literal["immediate", "digest"]
 DELIVERIES: Final[tuple[str, ...]] = get_args(Delivery)
 
@@ -135,6 +139,40 @@ class FeedbackTerm(Aggregate):
     @event("Ended")
     def end(self, at: datetime) -> None:
         self.ended = True
+
+
+class Routing(Aggregate):
+    """A melding's parties as triage publishes them (`shared.authz.MeldingParties`):
+    its competent authority, and the staff concerned or recused, whom no notice of
+    it reaches. Kept from the first routing fact on; before it, nobody is excluded."""
+
+    if TYPE_CHECKING:
+        Started: ClassVar[type[Any]]
+        Routed: ClassVar[type[Any]]
+        Recused: ClassVar[type[Any]]
+
+    @staticmethod
+    def create_id(melding_id: str) -> UUID:
+        return uuid5(NOTICE_NAMESPACE, f"routing/{melding_id}")
+
+    @event("Started")
+    def __init__(self, *, melding_id: str) -> None:
+        self.melding_id = melding_id
+        self.competent_authority: str | None = None
+        self.excluded: list[str] = []
+
+    @event("Routed")
+    def route(self, competent_authority: str | None, excluded: list[str]) -> None:
+        self.competent_authority = competent_authority
+        self.excluded = sorted({*self.excluded, *excluded})
+
+    @event("Recused")
+    def recuse(self, sub: str) -> None:
+        self.excluded = sorted({*self.excluded, sub})
+
+    def parties(self) -> MeldingParties:
+        return MeldingParties(competent_authority=self.competent_authority,
+                              excluded=self.excluded)
 
 
 class MailPreference(Aggregate):

@@ -1,11 +1,11 @@
 """Who is told what, when a feedback term is reminded of, and who may send a mail:
 the notifier's rules, each stated here once.
 
-Recipients follow the authorization table: a notice goes to whoever may act on it
-(a new melding to those who assess, a reply and a feedback term to those who write
-to the reporter), never to a disabled account. Per-melding routing (the competent
-authority a melding is routed to; persons concerned and recused left out) is to come
-in through `routed` and `excluded`, here and nowhere else.
+Recipients follow the authorization table and its per-melding rules: a notice goes
+to whoever may act on it (a new melding to those who assess, a melding routed to a
+competent authority to that one alone, a reply and a feedback term to those who write
+to the reporter) and may see the melding (`shared.authz.may_see`: never a person
+concerned in it or recused from it), never to a disabled account.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ from datetime import datetime, timedelta
 from typing import Final, Literal, Protocol, TypeVar
 
 from services.console.notifications.domain.notices import Occasion
-from shared.authz import is_allowed
+from shared.authz import MeldingParties, is_allowed, may_see
 from shared.terms import local_date
 
 #: The action whose holders act on each occasion (shared/authz.py decides the roles).
 ACTS_ON: Final[dict[str, str]] = {
     "melding_received": "melding.assess",
+    "melding_routed": "melding.decide",
     "reporter_replied": "melding.message_reporter",
+    "record_approved": "melding.message_reporter",
+    "record_corrected": "melding.message_reporter",
     "feedback_due_soon": "melding.message_reporter",
     "feedback_due_today": "melding.message_reporter",
 }
@@ -47,15 +50,17 @@ class Person(Protocol):
 P = TypeVar("P", bound=Person)
 
 
-def recipients(occasion: Occasion, staff: Iterable[P], *,
-                          routed: Collection[str] = (),
-                          excluded: Collection[str] = ()) -> list[P]:
-    """Who gets a notice of `occasion` on one melding: those who may act on it, plus
-    those it is `routed` to (login names), minus the `excluded` (concerned, recused)."""
+def recipients(occasion: Occasion, staff: Iterable[P], *, routed: str | None = None,
+               excluded: Collection[str] = ()) -> list[P]:
+    """Who gets a notice of `occasion` on one melding: those who hold a role that may
+    act on it and, in that role, may see the melding routed to the competent authority
+    `routed` (a login name) with the `excluded` (concerned, recused) left out."""
     action = ACTS_ON[occasion]
+    parties = MeldingParties(competent_authority=routed, excluded=excluded)
     return [person for person in staff
-            if not person.disabled and person.sub not in excluded
-            and (person.sub in routed or any(is_allowed(r, action) for r in person.roles))]
+            if not person.disabled
+            and any(is_allowed(role, action) and may_see(role, person.sub, parties)
+                    for role in person.roles)]
 
 
 def still_news(happened: datetime, now: datetime) -> bool:
