@@ -106,14 +106,9 @@ ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report"
 #: the closing feedback of a melding triage closes itself.
 FeedbackOccasion = Literal["three_months", "inadmissible", "no_action", "referral",
                            "police_report"]
-
-
-#: What a closed melding's retention term depends on (shared/retention.py): how it
-#: ended, from triage's closing reason and, for a case, its path and measures.
-RetentionOutcome = Literal[
-    "inadmissible", "no_follow_up", "conversation", "investigation_without_measures",
-    "investigation_with_measures", "referred",
-]
+#: How a closed melding ended, for its retention term (shared/retention.py).
+RetentionOutcome = Literal["inadmissible", "no_follow_up", "conversation", "referred",
+                           "investigation_without_measures", "investigation_with_measures"]
 RETENTION_OUTCOMES: Final[tuple[RetentionOutcome, ...]] = get_args(RetentionOutcome)
 
 
