@@ -89,6 +89,12 @@ Outcome = Literal["no_action", "conversation", "investigation", "police_report",
 CasePath = Literal["conversation", "investigation"]
 #: The outcomes of a decision that open a case in investigation (the case's path).
 CASE_OUTCOMES: Final[frozenset[str]] = frozenset(get_args(CasePath))
+#: Where a referral sends the melding: the Huis voor Klokkenluiders, the LKOG
+#: (Landelijke Klachtencommissie Ongewenst Gedrag voor Decentrale Overheden), the
+#: Meldpunt Ondermijning, the CISO (a data breach), or another body (named in the
+#: decision's motivation).
+ReferralTarget = Literal["huis_voor_klokkenluiders", "lkog", "meldpunt_ondermijning", "ciso",
+                         "other"]
 Conclusion = Literal["founded", "partly_founded", "unfounded", "not_established"]
 MeasureKind = Literal[
     "none", "written_reprimand", "suspension", "dismissal", "summary_dismissal",
@@ -242,6 +248,27 @@ class MeldingRecused(IntegrationEvent):
     at: datetime
 
 
+class PoliceReportRecorded(IntegrationEvent):
+    """triage -> reporting: a police report (aangifte) about the melding was filed, at
+    any stage; its registration number stays in triage."""
+
+    type: ClassVar[str] = "police_report_recorded"
+
+    melding_id: str
+    filed_on: date
+    at: datetime
+
+
+class MeldingReopened(IntegrationEvent):
+    """triage -> intake, reporting: its competent authority reopened the closed
+    melding (the motivation stays in triage)."""
+
+    type: ClassVar[str] = "melding_reopened"
+
+    melding_id: str
+    at: datetime
+
+
 class ReporterMessaged(IntegrationEvent):
     """triage -> intake (the mailbox), reporting: a message or the feedback to the reporter."""
 
@@ -344,7 +371,8 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
-        ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
+        ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
+        MeldingReopened,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )

@@ -22,7 +22,8 @@ from itertools import islice
 from typing import Any, Literal
 from uuid import UUID
 
-from services.triage.domain.report import TRANSITIONS, Report, Status
+from services.triage.domain.procedure import TRANSITIONS, Status
+from services.triage.domain.report import Report
 from shared.authz import MeldingParties, is_allowed, may_see
 from shared.contracts import RecordStatus
 from shared.names import normalised
@@ -169,6 +170,8 @@ class Queue:
                 entry.meeting_due_by = event.due_by
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
+            elif isinstance(event, Report.Reopened):
+                self._terms_restarted(entry, event.at)
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:
@@ -177,7 +180,7 @@ class Queue:
     @staticmethod
     def _status_after(event: Any, status: Status) -> Status:
         command = {Report.Assessed: "assess", Report.Decided: "decide",
-                   Report.Closed: "close"}.get(type(event))
+                   Report.Closed: "close", Report.Reopened: "reopen"}.get(type(event))
         if command is None:
             return status
         return TRANSITIONS[command].get(status, status)
@@ -196,9 +199,18 @@ class Queue:
         for name in self._names(entry.status, entry.theme, entry.authority):
             self._indexes.setdefault(name, _Index()).insert(entry)
 
+    def _terms_restarted(self, entry: QueueEntry, at: datetime) -> None:
+        """A reopening: the feedback term runs from `at`, and no feedback is given yet."""
+        before = entry.overdue_ts
+        entry.deadlines, entry.feedback_at = deadlines(entry.received_at, at), None
+        self._overdue_moved(entry, before)
+
     def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
         before = entry.overdue_ts
         entry.feedback_at = entry.feedback_at or at
+        self._overdue_moved(entry, before)
+
+    def _overdue_moved(self, entry: QueueEntry, before: float) -> None:
         entry.refresh()
         if entry.overdue_ts != before:
             for name in self._names(entry.status, entry.theme, entry.authority):
