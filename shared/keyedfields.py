@@ -79,6 +79,9 @@ class KeyedApplication(ServiceApplication):
     """A service application whose store keeps `fields` under each melding's key."""
 
     mapper_class = KeyedFieldsMapper
+    #: None until `use_keyring` (the composition root's): then nothing is encrypted.
+    keyring: Keyring | None = None
+    _creating: tuple[type[Any], ...] = ()
 
     def use_keyring(self, keyring: Keyring, fields: Mapping[type[Any], tuple[str, ...]],
                     creating: Iterable[type[Any]]) -> None:
@@ -93,6 +96,7 @@ class KeyedApplication(ServiceApplication):
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """First the keys of the meldingen a batch of events begins (intake's `Filing`
         saves events), in one transaction for the batch."""
-        self.keyring.create_many(str(o.originator_id) for o in objs
-                                 if isinstance(o, self._creating))
+        if self.keyring is not None:
+            self.keyring.create_many(str(o.originator_id) for o in objs
+                                     if isinstance(o, self._creating))
         return super().save(*objs, **kwargs)

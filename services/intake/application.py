@@ -37,12 +37,8 @@ from shared.contracts import (
 )
 from shared.errors import InvalidInput, NotFound
 from shared.keyedfields import KeyedApplication
-from shared.keyring import Keyring
 from shared.terms import meeting_due
 
-#: Encrypted with the melding's own key in the store (docs/privacy.md); more follow.
-ENCRYPTED_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    Report.Filed: ("description", "involved", "identity", "sealed_identity")}
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
 #: The acknowledgement, in the language the reporter filed in (and only that one).
 ACKNOWLEDGEMENT: dict[str, str] = {
@@ -104,12 +100,10 @@ class IntakeApplication(KeyedApplication):
         *,
         receipts: ReceiptKeys,
         sealers: Mapping[Adviser, IdentitySealer],
-        keyring: Keyring,
         clock: Clock | None = None,
         meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
-        self.use_keyring(keyring, ENCRYPTED_FIELDS, creating=[Report.Filed])
         self.receipts = receipts
         self.sealers = sealers
         self.clock = clock or SystemClock()
