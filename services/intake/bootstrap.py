@@ -15,12 +15,14 @@ from services.intake.api import adviser, mailbox, records, staff_log
 from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
 from services.intake.application import Filing, IntakeApplication
+from services.intake.domain.report import CONTENT_FIELDS, Report
 from services.intake.views import MeetingRequests, StaffLog
 from services.intake.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
+from shared.keyring import Keyring
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
@@ -28,13 +30,16 @@ SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> IntakeApplication:
-    return IntakeApplication(
+    application = IntakeApplication(
         store_environment(settings, "intake"),
         receipts=ReceiptKeys(settings.receipt_key_b64),
         sealers=load_sealers(settings),
         clock=clock,
         meeting_within_days=settings.meeting_request_term_days,
     )
+    application.use_keyring(Keyring.for_service(settings, "intake", clock), CONTENT_FIELDS,
+                            creating=[Report.Filed])
+    return application
 
 
 def build_mailbox_login(settings: Settings, application: IntakeApplication) -> MailboxLogin:
