@@ -109,9 +109,9 @@ MeldingStatus = Literal["received", "assessed", "decided", "closed"]
 # "police_report": a decision for a police report only, with no case to follow.
 ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
 #: What a feedback template of triage's is for: the 3-month feedback on the follow-up, or
-#: the closing feedback of a melding triage closes itself.
+#: the closing feedback of a melding triage closes itself or that a closed case ends.
 FeedbackOccasion = Literal["three_months", "inadmissible", "no_action", "referral",
-                           "police_report"]
+                           "police_report", "case_closed", "case_closed_with_measures"]
 #: How a closed melding ended, for its retention term (shared/retention.py).
 RetentionOutcome = Literal["inadmissible", "no_follow_up", "conversation", "referred",
                            "investigation_without_measures", "investigation_with_measures"]
@@ -310,7 +310,9 @@ class CaseClosed(IntegrationEvent):
     path: CasePath
     measure_kinds: list[MeasureKind]
     measure_targets: list[MeasureTarget]
-    feedback: str
+    #: The competent authority's own words to the reporter; None: triage sends its
+    #: closing template, in the reporter's language.
+    feedback: str | None = None
     at: datetime
 
 

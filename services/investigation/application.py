@@ -17,8 +17,6 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.investigation.domain.case import Case
 from services.investigation.domain.conflicts import Investigator
-from services.investigation.domain.feedback import final_feedback
-from services.investigation.domain.measures import any_taken
 from shared import authz, contracts
 from shared.application import ServiceApplication
 from shared.auth import Principal
@@ -135,8 +133,7 @@ class InvestigationApplication(ServiceApplication):
     def take_measures(self, case_id: UUID, measures: list[dict[str, Any]],
                       feedback: str | None, principal: Principal) -> Case:
         def take(case: Case, by: str, at: Any) -> None:
-            text = feedback or final_feedback(case.path, any_taken(measures))
-            case.take_measures(measures=measures, feedback=text, by=by, at=at)
+            case.take_measures(measures=measures, feedback=feedback or None, by=by, at=at)
 
         return self._as_authority(case_id, principal, take)
 

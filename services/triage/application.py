@@ -18,7 +18,12 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.triage.domain.feedback import check_written, template, templates_language
+from services.triage.domain.feedback import (
+    case_closing,
+    check_written,
+    template,
+    templates_language,
+)
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
@@ -337,8 +342,10 @@ class TriageApplication(ServiceApplication):
         if report is None or report.status == "closed":
             return  # unknown, or a copy of a closing already applied
         try:
-            report.close(reason="case_closed", feedback=event.feedback, by="investigation",
-                         at=self.clock.now())
+            report.close(reason="case_closed",
+                         feedback=event.feedback or case_closing(event.measure_kinds,
+                                                                 report.language),
+                         by="investigation", at=self.clock.now())
         except InvalidTransition as refused:
             log.warning("case closing passed over", extra={"state": refused.state})
             return

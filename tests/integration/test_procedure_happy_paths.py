@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+from services.triage.domain.feedback import TEMPLATES
 from shared.config import Settings
 from tests.support import (
     MELDING,
@@ -91,6 +92,10 @@ async def closed_with_feedback(s: dict[str, RunningService], settings: Settings,
     mailbox = await ok(await s["intake"].client.get("/api/mailbox", headers=reporter))
     # the acknowledgement, the meldpunt's message and the final feedback
     assert len(mailbox["messages"]) >= 3, mailbox
+    # Without the authority's own words: triage's closing text, in the reporter's
+    # language only, saying that measures were taken and nothing of which.
+    final = [m for m in mailbox["messages"] if m.get("purpose") == "feedback"][-1]
+    assert final["body"] == TEMPLATES["nl"]["case_closed_with_measures"]
 
 
 async def test_conversation_branch_ends_closed_with_feedback(settings: Settings) -> None:

@@ -9,7 +9,6 @@ import pytest
 
 from services.investigation.domain.case import RESPONSE_TERM, Case
 from services.investigation.domain.conflicts import Investigator, conflict_of
-from services.investigation.domain.feedback import final_feedback
 from services.investigation.domain.measures import check_measures
 from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 
@@ -134,12 +133,6 @@ def test_measures_close_the_case() -> None:
 def test_measures_that_do_not_go_together_are_refused(measures: list[dict[str, str]]) -> None:
     with pytest.raises(InvalidInput):
         check_measures(measures)
-
-
-def test_final_feedback_says_nothing_about_persons() -> None:
-    text = final_feedback("investigation", measures_taken=True)
-    assert "onderzoek" in text and "measures" in text.lower()
-    assert "Piet" not in text
 
 
 def test_a_revised_draft_keeps_every_version_and_restarts_the_response_term() -> None:

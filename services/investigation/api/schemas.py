@@ -54,7 +54,8 @@ class MeasureIn(_In):
 class MeasuresIn(_In):
     measures: Annotated[list[MeasureIn], Field(min_length=1, max_length=50)]
     feedback: Text | None = Field(
-        None, description="the final feedback to the reporter (a general text by default)")
+        None, description="the final feedback to the reporter; without it triage sends a "
+                    "general text in the reporter's language")
 
 
 class InterviewCreated(BaseModel):

@@ -226,7 +226,7 @@ class Case(Aggregate):
         self._check("issue_final_report")
         self._final_report_issued(text=text, conclusion=conclusion, by=by, at=at)
 
-    def take_measures(self, *, measures: list[dict[str, Any]], feedback: str, by: str,
+    def take_measures(self, *, measures: list[dict[str, Any]], feedback: str | None, by: str,
                       at: datetime) -> None:
         """The competent authority's measures (or 'none') close the case."""
         self._check("take_measures")
@@ -355,8 +355,8 @@ class Case(Aggregate):
         self._advance("issue_final_report", f"final report issued ({conclusion})", by, at)
 
     @event("MeasuresTaken")
-    def _measures_taken(self, *, measures: list[dict[str, Any]], path: str, feedback: str,
-                        by: str, at: datetime) -> None:
+    def _measures_taken(self, *, measures: list[dict[str, Any]], path: str,
+                        feedback: str | None, by: str, at: datetime) -> None:
         self.measures = measures
         self.feedback = feedback
         self._advance("take_measures", "measures taken; case closed", by, at)

@@ -25,7 +25,3 @@ def check_measures(measures: list[dict[str, Any]]) -> None:
         ):
             raise InvalidInput(f"A {kind} is not a measure on a {target}.",
                                field=f"measures.{index}.kind")
-
-
-def any_taken(measures: list[dict[str, Any]]) -> bool:
-    return any(m["kind"] != "none" for m in measures)

@@ -10,6 +10,7 @@ a reporter unfinished."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from shared.contracts import FeedbackOccasion, Language
@@ -37,6 +38,14 @@ TEMPLATES: Final[dict[Language, dict[FeedbackOccasion, str]]] = {
             "Naar aanleiding van uw melding is aangifte gedaan; de verdere afhandeling "
             "ligt bij politie en justitie."
         ),
+        "case_closed": (
+            "De afhandeling van uw melding is afgerond. Het bevoegd gezag heeft besloten "
+            "geen maatregelen te nemen."
+        ),
+        "case_closed_with_measures": (
+            "De afhandeling van uw melding is afgerond. Naar aanleiding daarvan zijn "
+            "maatregelen genomen."
+        ),
     },
     "en": {
         "three_months": (
@@ -56,6 +65,14 @@ TEMPLATES: Final[dict[Language, dict[FeedbackOccasion, str]]] = {
             "A police report has been filed following your report; the police and the "
             "public prosecutor handle it from here."
         ),
+        "case_closed": (
+            "The handling of your report has been completed. The competent authority "
+            "decided not to take measures."
+        ),
+        "case_closed_with_measures": (
+            "The handling of your report has been completed. Measures have been taken "
+            "as a result."
+        ),
     },
 }
 
@@ -68,6 +85,13 @@ def templates_language(language: str) -> Language:
 def template(occasion: FeedbackOccasion, language: str) -> str:
     """The template for `occasion` in the reporter's `language`."""
     return TEMPLATES[templates_language(language)][occasion]
+
+
+def case_closing(measure_kinds: Iterable[str], language: str) -> str:
+    """The closing feedback of a case that came without the authority's own words: it
+    says whether measures were taken, never which or on whom."""
+    taken = any(kind != "none" for kind in measure_kinds)
+    return template("case_closed_with_measures" if taken else "case_closed", language)
 
 
 def check_written(body: str, field: str) -> None:
