@@ -42,6 +42,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
+    # opening a melding marks the reporter's replies read: only the meldpunt's opening
+    "melding.mark_replies_read": frozenset({"meldpunt"}),
     # hand a melding to another competent authority, with a motivation
     "melding.reassign": frozenset({"meldpunt"}),
     # declare a conflict of interest: every staff role may

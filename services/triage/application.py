@@ -26,6 +26,7 @@ from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
     acts_as_competent_authority,
+    is_allowed,
     may_read_identity,
     may_see,
 )
@@ -190,7 +191,8 @@ class TriageApplication(ServiceApplication):
     def read(self, melding_id: UUID, principal: Principal
              ) -> tuple[Report, dict[str, Any] | None]:
         """The melding and, for whom `shared.authz.may_read_identity` allows it, its
-        named reporter's identity; that read is recorded (who, when) before it is shown."""
+        named reporter's identity; that read is recorded (who, when) before it is shown.
+        The meldpunt's opening marks the reporter's replies read."""
         shown: list[dict[str, Any]] = []
 
         def read(report: Report) -> None:
@@ -200,6 +202,8 @@ class TriageApplication(ServiceApplication):
                     consent=report.identity_consent):
                 report.record_identity_read(by=principal.sub, at=self.clock.now())
                 shown.append(report.identity)
+            if is_allowed(principal.role, "melding.mark_replies_read"):
+                report.mark_replies_read(by=principal.sub, at=self.clock.now())
 
         report = self._update(melding_id, principal, read)
         return report, shown[0] if shown else None

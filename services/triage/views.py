@@ -8,15 +8,19 @@ overdue, and the page is read from the nearer end until it is full. Each compete
 authority has such indexes of the meldingen assigned to them. Who sees which
 melding is `shared.authz.may_see`; the few a reader is concerned in or recused from
 are left out of their pages by that rule (a slower walk, only for those readers).
+The narrower filters (kind, channel, severity, an unread reply, words of the
+description) and the order by nearest deadline walk the chosen index once.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
@@ -24,7 +28,7 @@ from uuid import UUID
 
 from services.triage.domain.report import TRANSITIONS, Report, Status
 from shared.authz import MeldingParties, is_allowed, may_see
-from shared.contracts import RecordStatus
+from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
 from shared.terms import Deadlines, deadlines, overdue_from
 
@@ -55,6 +59,10 @@ class QueueEntry:
     excluded: tuple[str, ...] = ()  # concerned and recused, normalised
     record_status: RecordStatus | None = None  # of an oral or in-person melding's record
     meeting_due_by: datetime | None = None  # the term of an open request to meet
+    severity: Severity | None = None  # from the assessment
+    reply_unread: bool = False  # a reporter's reply the meldpunt has not opened since
+    #: the description's words, case-folded, for the search (kept in this process only)
+    words: frozenset[str] = frozenset()
 
     @property
     def parties(self) -> MeldingParties:
@@ -70,6 +78,33 @@ class QueueEntry:
     def refresh(self) -> None:
         self.overdue_from = overdue_from(self.deadlines, self.acknowledged_at, self.feedback_at)
         self.overdue_ts = self.overdue_from.timestamp() if self.overdue_from else math.inf
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words a search matches: case-folded runs of letters and digits."""
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """The filters no index holds: each one set must match; `words` must all occur in
+    the description."""
+
+    kind: str | None = None
+    channel: str | None = None
+    severity: str | None = None
+    reply_unread: bool | None = None
+    flagged: bool | None = None
+    words: frozenset[str] = frozenset()
+
+    def matches(self, entry: QueueEntry) -> bool:
+        return (all(value is None or getattr(entry, name) == value for name, value in (
+            ("kind", self.kind), ("channel", self.channel), ("severity", self.severity),
+            ("reply_unread", self.reply_unread), ("flagged", self.flagged)))
+            and self.words <= entry.words)
+
+    def __bool__(self) -> bool:
+        return self != Narrowing()
 
 
 @dataclass(frozen=True)
@@ -131,6 +166,16 @@ class _Index:
         matching = (e for e in reversed(self.entries) if (e.overdue_ts < moment) is overdue)
         return Page(list(islice(matching, behind, behind + wanted))[::-1], total)
 
+    def nearest_deadline_first(self, overdue: bool | None, moment: float, offset: int,
+                               limit: int, visible: Callable[[QueueEntry], bool] | None
+                               ) -> Page:
+        """The page in order of the moment each melding turns (or turned) overdue,
+        those with every term met last; ties in order of receipt."""
+        seen = [e for e in self.entries if (visible is None or visible(e))
+                and (overdue is None or (e.overdue_ts < moment) is overdue)]
+        nearest = heapq.nsmallest(offset + limit, seen, key=lambda e: (e.overdue_ts, e.key))
+        return Page(nearest[offset:], len(seen))
+
 
 class Queue:
     def __init__(self, default_authority: str | None = None) -> None:
@@ -152,6 +197,7 @@ class Queue:
                 return
             if isinstance(event, Report.Assessed):
                 # Routing comes first in the same commit; without it, the default.
+                entry.severity = event.severity
                 self._move(entry, theme=event.theme,
                            authority="keep" if entry.routed else self._default_authority)
             elif isinstance(event, Report.Routed):
@@ -167,6 +213,10 @@ class Queue:
                 entry.record_status = event.status
             elif isinstance(event, Report.MeetingRequestNoted):
                 entry.meeting_due_by = event.due_by
+            elif isinstance(event, Report.ReplyReceived):
+                entry.reply_unread = True
+            elif isinstance(event, Report.RepliesRead):
+                entry.reply_unread = False
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
             # The status follows the aggregate's own transition table.
@@ -190,6 +240,7 @@ class Queue:
             anonymous=event.anonymous, status="received", received_at=event.received_at,
             acknowledged_at=event.acknowledged_at,
             deadlines=deadlines(event.received_at, event.acknowledged_at),
+            words=words_of(event.description),
         )
         entry.refresh()
         self._entries[entry.id] = entry
@@ -233,20 +284,27 @@ class Queue:
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
              limit: int = 50, reader: tuple[str, str] | None = None,
-             flagged: bool | None = None) -> Page:
-        """One page of the queue, oldest first, and how many match in all: of the
-        meldingen `reader` (role, sub) may see, or of all; `flagged`: only those that
-        wait (or do not wait) for the meldpunt to assign a competent authority."""
+             flagged: bool | None = None, narrowing: Narrowing = Narrowing(),
+             sort: QueueSort = "received") -> Page:
+        """One page of the queue, oldest first (or nearest deadline first), and how
+        many match in all: of the meldingen `reader` (role, sub) may see, or of all;
+        `flagged`: only those that wait (or do not wait) for the meldpunt to assign a
+        competent authority."""
+        if flagged is not None:
+            narrowing = replace(narrowing, flagged=flagged)
         with self._lock:
             scope, may_see_entry = self._scope(reader)
             visible = may_see_entry
-            if flagged is not None:
+            if narrowing:
                 def visible(entry: QueueEntry) -> bool:
-                    return entry.flagged is flagged and (
+                    return narrowing.matches(entry) and (
                         may_see_entry is None or may_see_entry(entry))
             index = self._indexes.get((scope, status, theme))
             if index is None:
                 return Page([], 0)
+            if sort == "deadline":
+                return index.nearest_deadline_first(overdue, now.timestamp(), offset, limit,
+                                                    visible)
             return index.page(overdue, now.timestamp(), offset, limit, visible)
 
     def _scope(self, reader: tuple[str, str] | None

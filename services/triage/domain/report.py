@@ -75,6 +75,8 @@ class Report(Aggregate):
         IdentityRead: ClassVar[type[Any]]
         RecordStatusNoted: ClassVar[type[Any]]
         MeetingRequestNoted: ClassVar[type[Any]]
+        ReplyReceived: ClassVar[type[Any]]
+        RepliesRead: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -253,6 +255,19 @@ class Report(Aggregate):
         self._replied(body=body, at=at)
         return True
 
+    @property
+    def reply_unread(self) -> bool:
+        """A reply of the reporter's the meldpunt has not opened the melding since."""
+        return any(m["from"] == "reporter" and not m.get("read", True) for m in self.messages)
+
+    def mark_replies_read(self, *, by: str, at: datetime) -> bool:
+        """The meldpunt opened the melding: the replies so far are read; False if none
+        was unread."""
+        if not self.reply_unread:
+            return False
+        self._replies_read(by=by, at=at)
+        return True
+
     def close(self, *, reason: ClosingReason, feedback: str, by: str, at: datetime) -> None:
         """Close with the final feedback to the reporter, sent in the same commit."""
         self._check("close")
@@ -355,8 +370,14 @@ class Report(Aggregate):
 
     @event("ReplyReceived")
     def _replied(self, *, body: str, at: datetime) -> None:
-        self.messages.append({"from": "reporter", "body": body, "purpose": "reply", "at": at})
+        self.messages.append({"from": "reporter", "body": body, "purpose": "reply", "at": at,
+                              "read": False})
         self.history.append({"what": "reporter_replied", "who": "reporter", "at": at})
+
+    @event("RepliesRead")
+    def _replies_read(self, *, by: str, at: datetime) -> None:
+        for message in self.messages:
+            message["read"] = True
 
     @event("Closed")
     def _closed(self, *, reason: ClosingReason, by: str, at: datetime) -> None:
