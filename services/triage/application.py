@@ -19,6 +19,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.triage.domain.feedback import check_written, template, templates_language
+from services.triage.domain.notes import Notes
 from services.triage.domain.report import Report, closing_reason
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
@@ -239,6 +240,29 @@ class TriageApplication(ServiceApplication):
     @staticmethod
     def _not_found(melding_id: UUID) -> NotFound:
         return NotFound(f"No melding with id {melding_id}.")
+
+    # -- internal notes: for the staff who may see the melding, never the reporter -------
+
+    def notes(self, melding_id: UUID, principal: Principal) -> list[dict[str, Any]]:
+        """The notes, oldest first; 404 alike for no melding and one not theirs."""
+        self.get_report(melding_id, principal)
+        return self._notes(melding_id).notes
+
+    def write_note(self, melding_id: UUID, body: str, principal: Principal
+                   ) -> list[dict[str, Any]]:
+        """A note by the meldpunt or, since it must see the melding, its own
+        competent authority (the route's `melding.write_note`)."""
+        self.get_report(melding_id, principal)
+        return self.update(lambda: self._notes(melding_id), lambda notes: notes.write(
+            body=body, by=principal.sub, at=self.clock.now()),
+            conflict="A note was written at the same time; try again.").notes
+
+    def _notes(self, melding_id: UUID) -> Notes:
+        try:
+            stored: Notes = self.repository.get(Notes.create_id(melding_id))
+        except AggregateNotFoundError:
+            return Notes(melding_id)
+        return stored
 
     # -- policies: other services' events -----------------------------------------------
 
