@@ -16,7 +16,6 @@ from shared.config import SERVICES, Settings
 from shared.contracts import (
     CaseClosed,
     ContactMomentRecorded,
-    Envelope,
     FinalReportIssued,
     IntegrationEvent,
     MeldingAssessed,
@@ -26,6 +25,7 @@ from shared.contracts import (
     NamedIdentity,
     ReporterMessaged,
 )
+from shared.messaging.envelope import Envelope
 from shared.messaging.nats import open_stream
 from shared.messaging.permissions import ADMIN
 from shared.messaging.signing import HEADER, signer_for

@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.payloads import DESCRIPTION
-from shared.contracts import Envelope, MeldingReceived, NamedIdentity
+from shared.contracts import MeldingReceived, NamedIdentity
 from shared.messaging.admission import Admitted, admit
+from shared.messaging.envelope import Envelope
 from shared.messaging.signing import HEADER, EventSigner, EventVerifier
 
 

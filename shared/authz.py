@@ -41,6 +41,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.read_identity_with_consent": frozenset({"competent_authority", "investigator"}),
     "melding.assess": frozenset({"meldpunt"}),
     "melding.decide": frozenset({"competent_authority"}),
+    "melding.reopen": frozenset({"competent_authority"}),
+    "melding.record_police_report": frozenset({"meldpunt", "competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
     # opening a melding marks the reporter's replies read: only the meldpunt's opening
     "melding.mark_replies_read": frozenset({"meldpunt"}),

@@ -177,6 +177,10 @@ class Settings(BaseSettings):
     # that replaces the shipped rules it names.
     default_competent_authority: str | None = None
     routing_file: Path | None = None
+    # The competent authority decides on every melding, "not admissible" advice
+    # included; an organisation that mandates the meldpunt to close those itself
+    # turns this on (docs/routing.md).
+    meldpunt_closes_inadmissible: bool = False
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

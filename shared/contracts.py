@@ -2,7 +2,8 @@
 
 They are distinct from each service's internal domain events, carry only what a
 consumer needs, and never an anonymous reporter's identity (sealed or not).
-On the wire each is wrapped in an envelope naming its source and position:
+On the wire each is wrapped in an envelope (`shared/messaging/envelope.py`) naming its
+source and position:
 
     {"type": ..., "schema_version": ..., "source": "intake", "position": 17,
      "data": {...}}
@@ -16,7 +17,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, Final, Literal, get_args
 
-import orjson
 from pydantic import BaseModel, ConfigDict
 
 from shared.roles import Role
@@ -89,6 +89,12 @@ Outcome = Literal["no_action", "conversation", "investigation", "police_report",
 CasePath = Literal["conversation", "investigation"]
 #: The outcomes of a decision that open a case in investigation (the case's path).
 CASE_OUTCOMES: Final[frozenset[str]] = frozenset(get_args(CasePath))
+#: Where a referral sends the melding: the Huis voor Klokkenluiders, the LKOG
+#: (Landelijke Klachtencommissie Ongewenst Gedrag voor Decentrale Overheden), the
+#: Meldpunt Ondermijning, the CISO (a data breach), or another body (named in the
+#: decision's motivation).
+ReferralTarget = Literal["huis_voor_klokkenluiders", "lkog", "meldpunt_ondermijning", "ciso",
+                         "other"]
 Conclusion = Literal["founded", "partly_founded", "unfounded", "not_established"]
 MeasureKind = Literal[
     "none", "written_reprimand", "suspension", "dismissal", "summary_dismissal",
@@ -240,6 +246,27 @@ class MeldingRecused(IntegrationEvent):
     at: datetime
 
 
+class PoliceReportRecorded(IntegrationEvent):
+    """triage -> reporting: a police report (aangifte) about the melding was filed, at
+    any stage; its registration number stays in triage."""
+
+    type: ClassVar[str] = "police_report_recorded"
+
+    melding_id: str
+    filed_on: date
+    at: datetime
+
+
+class MeldingReopened(IntegrationEvent):
+    """triage -> intake, reporting: its competent authority reopened the closed
+    melding (the motivation stays in triage)."""
+
+    type: ClassVar[str] = "melding_reopened"
+
+    melding_id: str
+    at: datetime
+
+
 class ReporterMessaged(IntegrationEvent):
     """triage -> intake (the mailbox), reporting: a message or the feedback to the reporter."""
 
@@ -342,54 +369,9 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
-        ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed,
+        ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
+        MeldingReopened,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
 }
-
-
-class Envelope(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    type: str
-    schema_version: int
-    source: str
-    position: int
-    data: dict[str, Any]
-    #: The hash chain (shared.chain): SHA-256 of this source's previous envelope,
-    #: and this event's link in the source's store chain. Absent before the chain.
-    prev: str | None = None
-    stored: str | None = None
-
-    @property
-    def message_id(self) -> str:
-        return f"{self.source}:{self.position}"
-
-    @property
-    def subject(self) -> str:
-        return f"meldingen.{self.source}.{self.type}"
-
-    def event(self) -> IntegrationEvent:
-        contract = CONTRACTS[self.type]
-        if self.schema_version != contract.schema_version:
-            raise ValueError(f"{self.type} v{self.schema_version} is not supported")
-        return contract.model_validate(self.data)
-
-    def encode(self) -> bytes:
-        body = self.model_dump(mode="json")
-        for name in ("prev", "stored"):
-            if body[name] is None:
-                del body[name]
-        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-
-    @classmethod
-    def decode(cls, payload: bytes) -> Envelope:
-        return cls.model_validate(orjson.loads(payload))
-
-    @classmethod
-    def wrap(cls, event: IntegrationEvent, *, source: str, position: int,
-             prev: str | None = None, stored: str | None = None) -> Envelope:
-        return cls(type=event.type, schema_version=event.schema_version, source=source,
-                   position=position, data=event.model_dump(mode="json"), prev=prev,
-                   stored=stored)

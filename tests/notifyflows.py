@@ -12,7 +12,8 @@ from uuid import uuid4
 
 from services.console.application import NewStaffMember
 from shared.config import Settings
-from shared.contracts import Envelope, IntegrationEvent, MeldingAssessed, MeldingReceived
+from shared.contracts import IntegrationEvent, MeldingAssessed, MeldingReceived
+from shared.messaging.envelope import Envelope
 from tests.consoleflows import ORIGIN
 from tests.mailserver import SmtpServer
 from tests.support import NatsServer, jetstream, make_settings, signed

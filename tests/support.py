@@ -32,9 +32,9 @@ from shared import natsserver
 from shared.auth import issue_token
 from shared.clock import Clock
 from shared.config import Settings
-from shared.contracts import Envelope
 from shared.directory import StaffEntry
 from shared.messaging.credentials import development_authorization
+from shared.messaging.envelope import Envelope
 from shared.messaging.nats import open_stream, setup_stream
 from shared.messaging.permissions import ADMIN
 from shared.messaging.signing import HEADER, signer_for

@@ -30,6 +30,7 @@ from shared.contracts import (
     Language,
     MeldingClosed,
     MeldingReceived,
+    MeldingReopened,
     NamedIdentity,
     ReceivedHow,
     ReporterMessaged,
@@ -293,6 +294,14 @@ class IntakeApplication(ServiceApplication):
         report = self._known(event.melding_id, processing_event)
         if report is not None and report.status != "closed":
             report.close(reason=event.reason, at=event.at)
+            processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: MeldingReopened, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self._known(event.melding_id, processing_event)
+        # A copy of an earlier reopening, after the next closing, changes nothing.
+        if report is not None and report.closed_at and report.closed_at < event.at:
+            report.reopen(at=event.at)
             processing_event.collect_events(report)
 
     def _known(self, melding_id: str, processing_event: ProcessingEvent[UUID]) -> Report | None:

@@ -19,15 +19,13 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.triage.domain.feedback import check_written, template, templates_language
-from services.triage.domain.notes import Notes
-from services.triage.domain.report import Report, closing_reason
+from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
     acts_as_competent_authority,
-    is_allowed,
     may_read_identity,
     may_see,
 )
@@ -45,6 +43,8 @@ from shared.contracts import (
     MeldingDecided,
     MeldingReceived,
     MeldingRecused,
+    MeldingReopened,
+    PoliceReportRecorded,
     RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
@@ -68,9 +68,13 @@ class Assessment:
     theme: str
     advice: str
     motivation: str
-    #: What an inadmissible melding's reporter is told; a general text by default.
+    #: What an inadmissible melding's reporter is told when it is closed on this
+    #: advice; a general text by default.
     feedback: str | None = None
     concerns: str | None = None
+    #: The melding may concern an official crime (art. 162 Sv): the decision must
+    #: then say, motivated, whether a police report is made.
+    official_crime: bool = False
     concerned_staff: tuple[str, ...] = ()
 
 
@@ -81,18 +85,30 @@ class Decision:
     police_report_on: date | None = None
     #: What the reporter is told when the decision closes the melding.
     feedback: str | None = None
+    referral_to: str | None = None
+    police_report_motivation: str | None = None
+
+
+@dataclass(frozen=True)
+class PoliceReport:
+    filed_on: date
+    registration_number: str
 
 
 class TriageApplication(ServiceApplication):
     name = "triage"
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
-                 routing: RoutingTable = DEFAULT_TABLE) -> None:
+                 routing: RoutingTable = DEFAULT_TABLE,
+                 meldpunt_closes_inadmissible: bool = False) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
         self.routing = routing
+        #: The organisation mandated the meldpunt to close an inadmissible melding
+        #: itself; otherwise its competent authority decides on that advice too.
+        self.meldpunt_closes_inadmissible = meldpunt_closes_inadmissible
 
     # -- commands -------------------------------------------------------------------------
 
@@ -113,30 +129,48 @@ class TriageApplication(ServiceApplication):
                 motivation=assessment.motivation,
                 feedback=assessment.feedback or template("inadmissible", report.language),
                 concerns=concerns, concerned_staff=concerned, routing=routing,
+                closes_inadmissible=self.meldpunt_closes_inadmissible,
+                official_crime=assessment.official_crime,
                 by=principal.sub, at=self.clock.now())
 
         return self._update(melding_id, principal, assess)
 
     def decide(self, melding_id: UUID, decision: Decision, principal: Principal) -> Report:
-        reason = closing_reason(list(decision.outcome))
         if decision.feedback:
             check_written(decision.feedback, "feedback")
 
         def decide(report: Report) -> None:
-            if not acts_as_competent_authority(principal.role, principal.sub,
-                                               self.parties(report)):
-                raise Forbidden("Only the melding's assigned competent authority decides.",
-                                action="melding.decide")
+            self._as_competent_authority(report, principal, "melding.decide")
             report.decide(
                 outcome=list(decision.outcome), motivation=decision.motivation,
                 police_report_on=decision.police_report_on,
-                feedback=decision.feedback or (
-                    template(reason, report.language)
-                    if reason is not None and reason != "case_closed" else ""),
-                by=principal.sub,
+                feedback=decision.feedback, referral_to=decision.referral_to,
+                police_report_motivation=decision.police_report_motivation, by=principal.sub,
                 at=self.clock.now())
 
         return self._update(melding_id, principal, decide)
+
+    def record_police_report(self, melding_id: UUID, police_report: PoliceReport,
+                             principal: Principal) -> Report:
+        """A police report filed about the melding, at any stage."""
+        return self._update(melding_id, principal, lambda report: report.record_police_report(
+            filed_on=police_report.filed_on,
+            registration_number=police_report.registration_number, by=principal.sub,
+            at=self.clock.now()))
+
+    def reopen(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
+        def reopen(report: Report) -> None:
+            self._as_competent_authority(report, principal, "melding.reopen")
+            report.reopen(motivation=motivation, by=principal.sub, at=self.clock.now())
+
+        return self._update(melding_id, principal, reopen)
+
+    def _as_competent_authority(self, report: Report, principal: Principal,
+                                action: str) -> None:
+        if not acts_as_competent_authority(principal.role, principal.sub,
+                                           self.parties(report)):
+            raise Forbidden("Only the melding's assigned competent authority does this.",
+                            action=action)
 
     def message_reporter(self, melding_id: UUID, body: str, *, purpose: str,
                          principal: Principal) -> Report:
@@ -192,8 +226,7 @@ class TriageApplication(ServiceApplication):
     def read(self, melding_id: UUID, principal: Principal
              ) -> tuple[Report, dict[str, Any] | None]:
         """The melding and, for whom `shared.authz.may_read_identity` allows it, its
-        named reporter's identity; that read is recorded (who, when) before it is shown.
-        The meldpunt's opening marks the reporter's replies read."""
+        named reporter's identity; that read is recorded (who, when) before it is shown."""
         shown: list[dict[str, Any]] = []
 
         def read(report: Report) -> None:
@@ -203,8 +236,6 @@ class TriageApplication(ServiceApplication):
                     consent=report.identity_consent):
                 report.record_identity_read(by=principal.sub, at=self.clock.now())
                 shown.append(report.identity)
-            if is_allowed(principal.role, "melding.mark_replies_read"):
-                report.mark_replies_read(by=principal.sub, at=self.clock.now())
 
         report = self._update(melding_id, principal, read)
         return report, shown[0] if shown else None
@@ -240,29 +271,6 @@ class TriageApplication(ServiceApplication):
     @staticmethod
     def _not_found(melding_id: UUID) -> NotFound:
         return NotFound(f"No melding with id {melding_id}.")
-
-    # -- internal notes: for the staff who may see the melding, never the reporter -------
-
-    def notes(self, melding_id: UUID, principal: Principal) -> list[dict[str, Any]]:
-        """The notes, oldest first; 404 alike for no melding and one not theirs."""
-        self.get_report(melding_id, principal)
-        return self._notes(melding_id).notes
-
-    def write_note(self, melding_id: UUID, body: str, principal: Principal
-                   ) -> list[dict[str, Any]]:
-        """A note by the meldpunt or, since it must see the melding, its own
-        competent authority (the route's `melding.write_note`)."""
-        self.get_report(melding_id, principal)
-        return self.update(lambda: self._notes(melding_id), lambda notes: notes.write(
-            body=body, by=principal.sub, at=self.clock.now()),
-            conflict="A note was written at the same time; try again.").notes
-
-    def _notes(self, melding_id: UUID) -> Notes:
-        try:
-            stored: Notes = self.repository.get(Notes.create_id(melding_id))
-        except AggregateNotFoundError:
-            return Notes(melding_id)
-        return stored
 
     # -- policies: other services' events -----------------------------------------------
 
@@ -361,6 +369,11 @@ class TriageApplication(ServiceApplication):
         if isinstance(domain_event, Report.Reassigned):
             return CompetentAuthorityAssigned(melding_id=melding_id, sub=domain_event.sub,
                                               at=domain_event.at)
+        if isinstance(domain_event, Report.Reopened):
+            return MeldingReopened(melding_id=melding_id, at=domain_event.at)
+        if isinstance(domain_event, Report.PoliceReportRecorded):
+            return PoliceReportRecorded(melding_id=melding_id, filed_on=domain_event.filed_on,
+                                        at=domain_event.at)
         if isinstance(domain_event, Report.Recused):
             return MeldingRecused(melding_id=melding_id, sub=domain_event.by,
                                   at=domain_event.at)

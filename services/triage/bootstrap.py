@@ -21,7 +21,8 @@ SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
     return TriageApplication(store_environment(settings, "triage"), clock=clock,
-                             routing=routing_table(settings))
+                             routing=routing_table(settings),
+                             meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:

@@ -26,7 +26,9 @@ from itertools import islice
 from typing import Any, Literal
 from uuid import UUID
 
-from services.triage.domain.report import TRANSITIONS, Report, Status
+from services.triage.desk.domain.desk import Desk
+from services.triage.domain.procedure import TRANSITIONS, Status
+from services.triage.domain.report import Report
 from shared.authz import MeldingParties, is_allowed, may_see
 from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
@@ -61,6 +63,8 @@ class QueueEntry:
     meeting_due_by: datetime | None = None  # the term of an open request to meet
     severity: Severity | None = None  # from the assessment
     reply_unread: bool = False  # a reporter's reply the meldpunt has not opened since
+    last_reply_at: datetime | None = None
+    read_up_to: datetime | None = None  # the latest reply the meldpunt has opened since
     #: the description's words, case-folded, for the search (kept in this process only)
     words: frozenset[str] = frozenset()
 
@@ -182,6 +186,8 @@ class Queue:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
         self._entries: dict[UUID, QueueEntry] = {}
+        #: a melding's desk (`Desk.create_id`) -> the melding
+        self._desks: dict[UUID, UUID] = {}
         self._indexes: dict[IndexName, _Index] = {}
         #: normalised sub -> how many meldingen exclude them
         self._exclusions: dict[str, int] = {}
@@ -191,6 +197,9 @@ class Queue:
         with self._lock:
             if isinstance(event, Report.Received):
                 self._received(event)
+                return
+            if isinstance(event, Desk.RepliesRead):
+                self._replies_read(event.originator_id, event.up_to)
                 return
             entry = self._entries.get(event.originator_id)
             if entry is None:
@@ -214,11 +223,12 @@ class Queue:
             elif isinstance(event, Report.MeetingRequestNoted):
                 entry.meeting_due_by = event.due_by
             elif isinstance(event, Report.ReplyReceived):
-                entry.reply_unread = True
-            elif isinstance(event, Report.RepliesRead):
-                entry.reply_unread = False
+                entry.last_reply_at = max(entry.last_reply_at or event.at, event.at)
+                entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
+            elif isinstance(event, Report.Reopened):
+                self._terms_restarted(entry, event.at)
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:
@@ -227,7 +237,7 @@ class Queue:
     @staticmethod
     def _status_after(event: Any, status: Status) -> Status:
         command = {Report.Assessed: "assess", Report.Decided: "decide",
-                   Report.Closed: "close"}.get(type(event))
+                   Report.Closed: "close", Report.Reopened: "reopen"}.get(type(event))
         if command is None:
             return status
         return TRANSITIONS[command].get(status, status)
@@ -244,12 +254,29 @@ class Queue:
         )
         entry.refresh()
         self._entries[entry.id] = entry
+        self._desks[Desk.create_id(entry.id)] = entry.id
         for name in self._names(entry.status, entry.theme, entry.authority):
             self._indexes.setdefault(name, _Index()).insert(entry)
+
+    def _terms_restarted(self, entry: QueueEntry, at: datetime) -> None:
+        """A reopening: the feedback term runs from `at`, and no feedback is given yet."""
+        before = entry.overdue_ts
+        entry.deadlines, entry.feedback_at = deadlines(entry.received_at, at), None
+        self._overdue_moved(entry, before)
+
+    def _replies_read(self, desk_id: UUID, up_to: datetime) -> None:
+        entry = self._entries.get(self._desks.get(desk_id, desk_id))
+        if entry is not None:
+            entry.read_up_to = max(entry.read_up_to or up_to, up_to)
+            entry.reply_unread = (entry.last_reply_at is not None
+                                  and entry.last_reply_at > entry.read_up_to)
 
     def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
         before = entry.overdue_ts
         entry.feedback_at = entry.feedback_at or at
+        self._overdue_moved(entry, before)
+
+    def _overdue_moved(self, entry: QueueEntry, before: float) -> None:
         entry.refresh()
         if entry.overdue_ts != before:
             for name in self._names(entry.status, entry.theme, entry.authority):

@@ -11,7 +11,8 @@ from typing import Any
 
 import orjson
 
-from shared.contracts import Envelope, IntegrationEvent
+from shared.contracts import IntegrationEvent
+from shared.messaging.envelope import Envelope
 from shared.messaging.signing import HEADER, EventVerifier
 
 

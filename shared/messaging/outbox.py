@@ -17,8 +17,8 @@ from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
-from shared.contracts import Envelope
 from shared.errors import DamagedRecord
+from shared.messaging.envelope import Envelope
 from shared.messaging.signing import HEADER, EventSigner
 
 log = logging.getLogger("meldingen.outbox")

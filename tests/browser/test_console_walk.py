@@ -60,6 +60,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
     settings = make_settings(base / "var", nats.url, console_url=urls["console"],
                              console_failure_delay_seconds=0.05,
+                             # the walk's organisation mandates its meldpunt to close
+                             # an inadmissible melding itself
+                             meldpunt_closes_inadmissible=True,
                              **{f"{service}_port": port for service, port in ports.items()})
     clock = MovableClock(datetime.now(UTC))
     apps = {service: importlib.import_module(f"services.{service}.bootstrap").create_app(
@@ -314,7 +317,7 @@ def test_the_conversation_branch_and_an_inadmissible_melding(
         meldpunt.fill("#motivation", "Een gesprek volstaat.")
         submit(meldpunt, "assessment-form")
 
-        # The second is inadmissible: triage closes it and tells the reporter.
+        # The second is inadmissible: the mandated meldpunt closes it, tells the reporter.
         meldpunt.goto(second_url)
         for choice in ("admissible-false", "reasonable_grounds-false",
                        "code_violation-false", "severity-low", "advice-no_action"):

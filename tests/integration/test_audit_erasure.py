@@ -19,7 +19,8 @@ from nacl.signing import SigningKey
 
 from services.reporting.domain.checkpoint import signed_bytes
 from shared.config import Settings
-from shared.contracts import CheckpointSigned, Envelope
+from shared.contracts import CheckpointSigned
+from shared.messaging.envelope import Envelope
 from tests.integration.test_audit_chain import (
     a_run,
     file_meldingen,

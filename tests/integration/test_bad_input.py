@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from shared.config import Settings
-from shared.contracts import Envelope
+from shared.messaging.envelope import Envelope
 from shared.messaging.nats import connect
 from shared.messaging.permissions import ADMIN
 from tests.support import MELDING, RunningService, eventually, running

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.clock import MovableClock
 from shared.config import Settings
-from shared.contracts import Envelope
+from shared.messaging.envelope import Envelope
 from tests.consoleflows import ORIGIN, add, enrol, sign_in
 from tests.support import NatsServer, eventually, jetstream, make_settings, running
 

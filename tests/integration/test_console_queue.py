@@ -143,7 +143,8 @@ async def test_assessment_message_and_decision_through_the_pages(
                       motivation="Voldoende aanwijzingen voor een onderzoek.")
     assert (done.status_code, done.headers["location"]) == (303, f"{path}?done=assessment")
     page = (await meldpunt.get(done.headers["location"])).text
-    assert "De beoordeling is vastgelegd." in page and 'id="assessment-form"' not in page
+    assert "De beoordeling is vastgelegd." in page
+    assert 'id="assessment-form"' in page  # a re-assessment, until the decision
     assert 'id="decision-form"' not in page
 
     # A message to the reporter's mailbox, in the conversation.
@@ -164,6 +165,10 @@ async def test_assessment_message_and_decision_through_the_pages(
         assert 'id="decision-form"' in page and "Jan Jansen" not in page
         empty = await post(authority, f"{path}/decision", page, motivation="")
         assert empty.status_code == 422 and 'id="outcome-error"' in empty.text
+        # A referral names where it goes: triage's refusal names the field.
+        untargeted = await post(authority, f"{path}/decision", page, outcome="referral",
+                                motivation="Elders.")
+        assert untargeted.status_code == 422 and 'id="referral_to-error"' in untargeted.text
         decided = await post(authority, f"{path}/decision", page, outcome="investigation",
                              motivation="Onderzoek is nodig.")
         assert decided.status_code == 303

@@ -73,9 +73,13 @@ async def test_the_meldpunts_feedback_reaches_the_mailbox_in_the_reporters_langu
         await eventually(delivered)
 
         # An inadmissible melding closed without a text of the meldpunt's gets the
-        # closing template in the reporter's language only, not "NL / EN".
+        # closing template in the reporter's language only, not "NL / EN", once its
+        # competent authority follows the advice.
         await ok(triage.client.post(f"/api/meldingen/{dutch}/assessment", headers=meldpunt,
                                     json=assessment(admissible=False)))
+        await ok(triage.client.post(f"/api/meldingen/{dutch}/decision",
+                                    headers=token(settings, "competent_authority"),
+                                    json={"outcome": ["no_action"], "motivation": "Eens."}))
 
         async def closed() -> bool:
             return await mailbox_bodies(intake, dutch_reporter) == [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.config import Settings
-from shared.contracts import Envelope
+from shared.messaging.envelope import Envelope
 from tests.support import MELDING, RunningService, eventually, jetstream, ok, running
 
 

@@ -18,8 +18,9 @@ from services.triage.bootstrap import build_application as build_triage
 from services.triage.domain.report import Report
 from shared.application import ServiceApplication
 from shared.config import Settings
-from shared.contracts import Envelope, MeldingReceived
+from shared.contracts import MeldingReceived
 from shared.messaging import consumer as consumer_module
+from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import Inbox
 from shared.messaging.signing import verifier_for
 from tests.support import MELDING, eventually, jetstream, running, signed

@@ -160,13 +160,27 @@ async def test_final_feedback_closes_the_mailbox_for_replies(sqlite_settings: Se
             return melding.status_code == 200
 
         await eventually(in_triage)
-        # The meldpunt finds it inadmissible: triage closes it with the final feedback.
+        # The meldpunt advises that it is inadmissible; the competent authority follows
+        # the advice (with a motivation), which closes it with the meldpunt's feedback.
         assessed = await triage.client.post(
             f"/api/meldingen/{filed['id']}/assessment", headers=meldpunt, json=assessment(
                 admissible=False, reasonable_grounds=False, code_violation=False,
                 severity="low", advice="no_action", motivation="Buiten de reikwijdte.",
                 feedback="Wij behandelen dit niet."))
         assert assessed.status_code == 200, assessed.text
+        assert assessed.json()["status"] == "assessed"
+        authority = token(settings, "competent_authority")
+        decision = f"/api/meldingen/{filed['id']}/decision"
+        unmotivated = await triage.client.post(decision, headers=authority,
+                                               json={"outcome": ["no_action"]})
+        assert unmotivated.status_code == 422
+        assert "motivation" in unmotivated.text
+        by_meldpunt = await triage.client.post(decision, headers=meldpunt, json={
+            "outcome": ["no_action"], "motivation": "Buiten de reikwijdte."})
+        assert by_meldpunt.status_code == 403
+        decided = await triage.client.post(decision, headers=authority, json={
+            "outcome": ["no_action"], "motivation": "Buiten de reikwijdte."})
+        assert decided.json()["closing"]["reason"] == "inadmissible", decided.text
 
         async def closed() -> bool:
             body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
@@ -182,3 +196,18 @@ async def test_final_feedback_closes_the_mailbox_for_replies(sqlite_settings: Se
                                         json={"body": "Nog iets."})
         assert late.status_code == 409
         assert late.json()["state"] == "closed"
+
+        # Its competent authority reopens it (new facts): the mailbox takes replies again.
+        reopened = await triage.client.post(f"/api/meldingen/{filed['id']}/reopening",
+                                            headers=authority,
+                                            json={"motivation": "Nieuwe feiten."})
+        assert reopened.json()["status"] == "assessed", reopened.text
+
+        async def open_again() -> bool:
+            body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
+            return bool(body["status"] != "closed")
+
+        await eventually(open_again)
+        reply = await intake.client.post("/api/mailbox/messages", headers=mailbox,
+                                         json={"body": "Nog iets."})
+        assert reply.is_success, reply.text

@@ -16,9 +16,9 @@ from nats.js.api import ConsumerConfig
 
 from services.reporting.adapters.stream import read_stream
 from shared.config import Settings
-from shared.contracts import Envelope
 from shared.devsecrets import MAKERS
 from shared.messaging.credentials import public_key
+from shared.messaging.envelope import Envelope
 from shared.messaging.permissions import inbox_prefix
 from tests.integration.test_inbox import melding_received
 from tests.support import NatsServer, eventually, jetstream, signed

@@ -12,8 +12,8 @@ from uuid import UUID
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from shared.config import Settings
-from shared.contracts import Envelope
 from shared.crypto import key_id_of
+from shared.messaging.envelope import Envelope
 from shared.messaging.nats import connect
 from shared.messaging.permissions import ADMIN
 from tests.support import MELDING, eventually, running, token

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
-from services.triage.domain.report import TRANSITIONS as REPORT_TRANSITIONS
+from services.triage.domain.procedure import TRANSITIONS as REPORT_TRANSITIONS
 from shared.config import Settings
 from tests.support import (
     MELDING,
@@ -31,6 +31,7 @@ TRIAGE_STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "message_reporter": ("meldpunt", "messages", {"body": "Een bericht."}),
     "reassign": ("meldpunt", "competent-authority",
                  {"competent_authority": "tester", "motivation": "Afwezig."}),
+    "reopen": ("competent_authority", "reopening", {"motivation": "Nieuwe feiten."}),
 }
 
 #: case command -> (who, path after /api/cases/{id}, body)
@@ -98,7 +99,8 @@ async def assert_refused_in(service: RunningService, aggregate_id: str, status: 
 
 
 async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+    # Mandated, the meldpunt closes an inadmissible melding itself (below).
+    settings = sqlite_settings.model_copy(update={"meldpunt_closes_inadmissible": True})
     headers = {role: token(settings, role) for role in ("meldpunt", "competent_authority")}
     async with services(settings) as s:
         triage = s["triage"]
@@ -108,7 +110,7 @@ async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings)
             status = (await triage.client.get(f"/api/meldingen/{melding_id}",
                                               headers=headers["meldpunt"])).json()["status"]
             # Until the assessment routes it, no competent authority sees the melding.
-            hidden = frozenset({"decide"} if status == "received" else ())
+            hidden = frozenset({"decide", "reopen"} if status == "received" else ())
             tried += await assert_refused_in(triage, melding_id, status, REPORT_TRANSITIONS,
                                              TRIAGE_STEPS, headers, "/api/meldingen", hidden)
             role, path, body = TRIAGE_STEPS[step]
@@ -118,7 +120,7 @@ async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings)
         tried += await assert_refused_in(triage, melding_id, "decided", REPORT_TRANSITIONS,
                                          TRIAGE_STEPS, headers, "/api/meldingen")
 
-        # An inadmissible melding is closed: nothing more can happen to it.
+        # The mandated meldpunt closes an inadmissible one: nothing more can happen.
         closed_id = await new_melding(s, settings)
         response = await triage.client.post(
             f"/api/meldingen/{closed_id}/assessment", headers=headers["meldpunt"],
@@ -126,7 +128,17 @@ async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings)
         assert response.json()["status"] == "closed"
         tried += await assert_refused_in(triage, closed_id, "closed", REPORT_TRANSITIONS,
                                          TRIAGE_STEPS, headers, "/api/meldingen")
-        assert tried == 8  # received: 1 (and decide: 404), assessed: 1, decided: 2, closed: 4
+        # received: 1 (decide, reopen: 404), assessed: 1, decided: 3, closed: 4
+        assert tried == 9
+        # Its competent authority reopens it, but only with a motivation.
+        reopening = f"/api/meldingen/{closed_id}/reopening"
+        unmotivated = await triage.client.post(reopening, headers=headers["competent_authority"],
+                                               json={})
+        assert unmotivated.status_code == 422 and "motivation" in unmotivated.text
+        reopened = await triage.client.post(reopening, headers=headers["competent_authority"],
+                                            json={"motivation": "Nieuwe feiten."})
+        assert reopened.json()["status"] == "assessed", reopened.text
+        assert reopened.json()["reopened_at"] is not None
 
 
 async def walk_case(s: dict[str, RunningService], settings: Settings, outcome: str,

@@ -58,6 +58,10 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
                         f"/api/cases/{melding}", headers=board)).status_code == 200
 
                 await eventually(case_open)
+            else:  # the competent authority follows the inadmissible advice
+                await ok(s["triage"].client.post(f"/api/meldingen/{melding}/decision",
+                                                 headers=board, json={
+                    "outcome": ["no_action"], "motivation": "Buiten de regeling."}))
 
         investigated, talked, refused = (await file("gifts"), await file("conduct"),
                                          await file("other"))
@@ -65,6 +69,10 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         await assess_and_decide(talked, True, "conversation")
         await assess_and_decide(refused, False, "no_action")
 
+        await ok(s["triage"].client.post(
+            f"/api/meldingen/{investigated}/police-reports", headers=meldpunt,
+            json={"filed_on": datetime.now(LOCAL).date().isoformat(),
+                  "registration_number": "PL0900-1"}))
         case = f"/api/cases/{investigated}"
         inv = s["investigation"].client
         await ok(inv.post(f"{case}/investigators", headers=board,
@@ -93,6 +101,8 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
             figures = (await reporting.get(f"/api/reports/annual?year={year}",
                                            headers=auditor)).json()
             return bool(figures["closed"]["by_reason"]["case_closed"] == 2
+                        and figures["closed"]["by_reason"]["inadmissible"] == 1
+                        and figures["police_reports"] == 1
                         and figures["terms"]["feedback"]["within"] >= 2)
 
         await eventually(counted, timeout=30)

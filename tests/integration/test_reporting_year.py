@@ -15,7 +15,8 @@ from services.reporting.adapters.replay import rebuild
 from services.reporting.domain.publication import rows, suppress
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
-from shared.contracts import Envelope, IntegrationEvent
+from shared.contracts import IntegrationEvent
+from shared.messaging.envelope import Envelope
 from shared.messaging.signing import verifier_for
 from tests.support import eventually, jetstream, running, signed, token
 from tests.unit.test_annual_report import EXPECTED_2025, SOURCE, scripted_year

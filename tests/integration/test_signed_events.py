@@ -17,7 +17,8 @@ from nats.js import JetStreamContext
 from services.reporting.adapters.replay import rebuild
 from shared.application import ServiceApplication
 from shared.config import Settings
-from shared.contracts import Envelope, ReporterMessaged
+from shared.contracts import ReporterMessaged
+from shared.messaging.envelope import Envelope
 from shared.messaging.signing import HEADER, EventSigner, verifier_for
 from shared.parking import PARKED_TOPIC
 from tests.integration.test_inbox import melding_received, received_ids

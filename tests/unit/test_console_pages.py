@@ -15,7 +15,7 @@ from services.console.web.case_steps import STEPS, body_of, errors_of
 from services.console.web.report import sections
 from services.console.web.texts import TEXTS
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
-from services.triage.domain.report import TRANSITIONS as MELDING_TRANSITIONS
+from services.triage.domain.procedure import TRANSITIONS as MELDING_TRANSITIONS
 from shared.contracts import (
     Adviser,
     Channel,

@@ -140,3 +140,33 @@ def test_final_feedback_says_nothing_about_persons() -> None:
     text = final_feedback("investigation", measures_taken=True)
     assert "onderzoek" in text and "measures" in text.lower()
     assert "Piet" not in text
+
+
+def test_a_revised_draft_keeps_every_version_and_restarts_the_response_term() -> None:
+    case = drafted()
+    later = NOW + timedelta(days=10)
+    case.issue_draft_report(text="concept, herzien", by="ivan", at=later)
+    assert [d["text"] for d in case.draft_reports] == ["concept", "concept, herzien"]
+    assert case.draft_report is not None and case.draft_report["version"] == 2
+    assert case.response_term_ends == later + RESPONSE_TERM
+    with pytest.raises(Conflict):  # the first draft's term no longer counts
+        case.record_response_lapse(by="ivan", at=NOW + RESPONSE_TERM)
+    case.record_response(text="Zienswijze", by="ivan", at=later)
+    # After the response, a third version sends it back for a new response.
+    case.issue_draft_report(text="concept 3", by="ivan", at=later)
+    assert case.status == "draft_reported" and len(case.draft_reports) == 3
+    assert case.history[-1]["what"] == "draft report revised (version 3)"
+
+
+def test_an_interview_may_follow_evidence_but_not_the_draft() -> None:
+    case = drafted()
+    with pytest.raises(InvalidTransition) as refused:
+        case.record_interview(interviewee="getuige", minutes="m", by="ivan", at=NOW)
+    assert refused.value.state == "draft_reported"
+    case = opened()
+    case.assign_investigators(investigators=[IVAN], by="bert", at=NOW)
+    case.record_plan(text="Plan", by="ivan", at=NOW)
+    case.record_interview(interviewee="Piet de Vries", minutes="m", by="ivan", at=NOW)
+    case.add_evidence(description="factuur", sha256="AB" * 32, by="ivan", at=NOW)
+    assert case.record_interview(interviewee="getuige", minutes="n", by="ivan", at=NOW) == "2"
+    assert case.status == "gathering_evidence"

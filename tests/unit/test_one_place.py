@@ -18,7 +18,7 @@ from services.investigation.domain.case import Case
 from services.investigation.views import CaseIndex
 from services.reporting.domain.figures import AnnualFigures
 from services.triage.api.schemas import MeldingOut
-from services.triage.domain.report import TRANSITIONS, Status, closing_reason
+from services.triage.domain.procedure import TRANSITIONS, Status, closing_reason
 from shared.contracts import Outcome, opens_case
 from shared.terms import LOCAL, deadlines, is_overdue
 

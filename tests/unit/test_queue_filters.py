@@ -10,6 +10,7 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.triage.desk.domain.desk import Desk
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
 from services.triage.views import Narrowing, Queue, words_of
@@ -29,7 +30,8 @@ filed = st.lists(st.tuples(st.integers(0, 200), st.sampled_from(KINDS),
                  min_size=1, max_size=20)
 
 
-def melding(n: int, fields: tuple[Any, ...]) -> Report:
+def melding(n: int, fields: tuple[Any, ...]) -> tuple[Report, list[Any]]:
+    """The melding and its desk's events (replies read or not)."""
     day, kind, channel, word, acknowledged, severity, reply, feedback = fields
     moment = START + timedelta(days=day)
     report = Report(melding_id=UUID(int=n + 1), kind=kind, theme="gifts", channel=channel,
@@ -43,12 +45,13 @@ def melding(n: int, fields: tuple[Any, ...]) -> Report:
     if feedback is not None and severity:
         report.message_reporter(body="b", purpose="feedback", by="mia",
                                 at=moment + timedelta(days=feedback))
+    desk = Desk(report.id)
     if reply != "none":
         report.record_reply(body="antwoord", at=moment + timedelta(days=1))
     if reply == "read":
-        assert report.mark_replies_read(by="mia", at=moment + timedelta(days=2))
-        assert not report.mark_replies_read(by="mia", at=moment + timedelta(days=3))
-    return report
+        desk.read_replies(up_to=moment + timedelta(days=1), by="mia",
+                          at=moment + timedelta(days=2))
+    return report, list(desk.collect_events())
 
 
 def nearest(report: Report) -> tuple[float, datetime, UUID]:
@@ -66,16 +69,20 @@ def test_a_narrowed_page_is_what_filtering_everything_gives(
     fields: list[tuple[Any, ...]], kind: Any, channel: Any, severity: Any, unread: Any,
     query: str | None, sort: Any, offset: int, limit: int,
 ) -> None:
-    reports = [melding(n, f) for n, f in enumerate(fields)]
+    made = [melding(n, f) for n, f in enumerate(fields)]
+    reports = [report for report, _ in made]
+    unread_ones = {report.id for report, desk in made
+                   if any(m["from"] == "reporter" for m in report.messages)
+                   and not any(e.__class__.__name__ == "RepliesRead" for e in desk)}
     queue = Queue()
-    for report in reports:
-        for domain_event in report.collect_events():
+    for report, desk in made:
+        for domain_event in [*report.collect_events(), *desk]:
             queue.apply(domain_event)
     words = words_of(query or "")
     expected = [r for r in reports
                 if (kind is None or r.kind == kind) and (channel is None or r.channel == channel)
                 and (severity is None or (r.assessment or {}).get("severity") == severity)
-                and (unread is None or r.reply_unread == unread)
+                and (unread is None or (r.id in unread_ones) == unread)
                 and all(w in r.description.casefold().replace(",", " ").replace(".", " ")
                         .split() for w in words)]
     expected.sort(key=nearest if sort == "deadline" else lambda r: (r.received_at, r.id))
@@ -87,14 +94,18 @@ def test_a_narrowed_page_is_what_filtering_everything_gives(
 
 
 def test_the_meldpunt_opening_a_melding_clears_the_unread_mark() -> None:
-    report = melding(0, (0, "wrongdoing", "web", "gift", True, "low", "unread", None))
+    report, desk_events = melding(0, (0, "wrongdoing", "web", "gift", True, "low", "unread",
+                                      None))
     queue = Queue()
-    for domain_event in report.collect_events():
+    for domain_event in [*report.collect_events(), *desk_events]:
         queue.apply(domain_event)
     unread = Narrowing(reply_unread=True)
     assert queue.page(now=START, narrowing=unread).total == 1
-    report.mark_replies_read(by="mia", at=START + timedelta(days=3))
-    for domain_event in report.collect_events():
+    desk = Desk(report.id)
+    assert desk.unread(START + timedelta(days=1))
+    desk.read_replies(up_to=START + timedelta(days=1), by="mia", at=START + timedelta(days=3))
+    assert not desk.unread(START + timedelta(days=1))
+    for domain_event in desk.collect_events():
         queue.apply(domain_event)
     assert queue.page(now=START, narrowing=unread).total == 0
     report.record_reply(body="nog iets", at=START + timedelta(days=4))

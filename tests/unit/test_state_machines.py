@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from services.investigation.domain.case import TRANSITIONS as CASE_TRANSITIONS
 from services.investigation.domain.case import Case
 from services.investigation.domain.conflicts import Investigator
-from services.triage.domain.report import TRANSITIONS as REPORT_TRANSITIONS
-from services.triage.domain.report import Report, closing_reason
+from services.triage.domain.procedure import TRANSITIONS as REPORT_TRANSITIONS
+from services.triage.domain.procedure import closing_reason
+from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
 from shared.errors import DomainError, InvalidTransition
 
@@ -83,16 +84,17 @@ def test_melding_follows_its_transition_table(commands: list[tuple[str, Any]]) -
                               routing=ROUTED)
 
             def expected(s: str, arg: Any = arg) -> str:
-                after = t["assess"][s]
-                return after if arg else t["close"][after]
+                return t["assess"][s]  # "not admissible" is advice: no mandate here
         elif command == "decide":
             def run(arg: Any = arg, at: datetime = at) -> None:
                 report.decide(outcome=arg, motivation="m", police_report_on=None,
-                              feedback="f", by="bert", at=at)
+                              feedback="f", by="bert", at=at,
+                              referral_to="other" if "referral" in arg else None)
 
             def expected(s: str, arg: Any = arg) -> str:
                 after = t["decide"][s]
-                return after if closing_reason(arg) is None else t["close"][after]
+                reason = closing_reason(arg, report.admissible)
+                return after if reason is None else t["close"][after]
         elif command == "message_reporter":
             def run(arg: Any = arg, at: datetime = at) -> None:
                 report.message_reporter(body="b", purpose=arg, by="mia", at=at)

@@ -10,7 +10,7 @@ import pytest
 
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
-from shared.errors import InvalidInput, InvalidTransition
+from shared.errors import Conflict, InvalidInput, InvalidTransition
 
 ROUTED = Routing("bert", "unknown: default", "the default competent authority")
 
@@ -27,17 +27,19 @@ def received(**overrides: Any) -> Report:
     return Report(**fields)
 
 
-def assess(report: Report, *, admissible: bool = True, theme: str = "interests") -> None:
+def assess(report: Report, *, admissible: bool = True, theme: str = "interests",
+           mandated: bool = False) -> None:
     report.assess(admissible=admissible, reasonable_grounds=admissible,
                   code_violation=admissible, severity="high", theme=theme,
-                  advice="investigation", motivation="Ernstig vermoeden.", feedback="Afgewezen.",
-                  by="mia", at=NOW,
-                  routing=ROUTED)
+                  advice="investigation" if admissible else "no_action",
+                  motivation="Ernstig vermoeden.", feedback="Afgewezen.", by="mia", at=NOW,
+                  routing=ROUTED, closes_inadmissible=mandated)
 
 
 def decide(report: Report, outcome: list[str], police_report_on: date | None = None) -> None:
     report.decide(outcome=outcome, motivation="Zo besloten.", police_report_on=police_report_on,
-                  feedback="Afgehandeld.", by="bert", at=NOW)
+                  feedback="Afgehandeld.", by="bert", at=NOW,
+                  referral_to="lkog" if "referral" in outcome else None)
 
 
 def test_assessment_records_the_advice_and_confirms_the_theme() -> None:
@@ -51,9 +53,29 @@ def test_assessment_records_the_advice_and_confirms_the_theme() -> None:
     assert report.history[-1]["who"] == "mia"
 
 
-def test_an_inadmissible_melding_is_closed_with_feedback_to_the_reporter() -> None:
+def test_not_admissible_is_advice_the_competent_authority_decides_on() -> None:
     report = received()
     assess(report, admissible=False)
+    assert report.status == "assessed" and report.closure is None
+    assert "decide" in report.steps
+    # Following the advice closes it as inadmissible, with the meldpunt's feedback.
+    report.decide(outcome=["no_action"], motivation="Buiten de regeling.",
+                  police_report_on=None, feedback=None, by="bert", at=NOW)
+    assert report.decision is not None and report.decision["motivation"]
+    assert report.closure is not None and report.closure["reason"] == "inadmissible"
+    assert report.messages[-1]["body"] == "Afgewezen."
+
+
+def test_the_competent_authority_may_decide_against_inadmissible_advice() -> None:
+    report = received()
+    assess(report, admissible=False)
+    decide(report, ["conversation"])
+    assert report.status == "decided"
+
+
+def test_a_mandated_meldpunt_closes_an_inadmissible_melding_itself() -> None:
+    report = received()
+    assess(report, admissible=False, mandated=True)
     assert report.status == "closed"
     assert report.closure is not None and report.closure["reason"] == "inadmissible"
     assert report.messages[-1] == {"from": "meldpunt", "body": "Afgewezen.",
@@ -115,7 +137,7 @@ def test_the_decision_carries_who_may_not_investigate() -> None:
 
 def test_a_closed_melding_takes_no_messages_but_records_replies() -> None:
     report = received()
-    assess(report, admissible=False)
+    assess(report, admissible=False, mandated=True)
     with pytest.raises(InvalidTransition):
         report.message_reporter(body="Nog iets", purpose="message", by="mia", at=NOW)
     assert report.record_reply(body="Jammer.", at=NOW)
@@ -126,3 +148,97 @@ def test_a_closed_melding_takes_no_messages_but_records_replies() -> None:
 def test_an_anonymous_melding_never_holds_an_identity() -> None:
     report = received(anonymous=True, identity={"name": "Should not be here"})
     assert report.identity is None
+
+
+def test_a_re_assessment_before_the_decision_keeps_the_first_in_the_history() -> None:
+    report = received()
+    assess(report, admissible=False)
+    assess(report, admissible=True, theme="gifts")
+    assert report.assessment is not None and report.assessment["admissible"]
+    assert [a["admissible"] for a in report.earlier_assessments] == [False]
+    assert [h["what"] for h in report.history][-1] == "re-assessed"
+    decide(report, ["investigation"])
+    with pytest.raises(InvalidTransition) as refused:  # decided: too late
+        assess(report)
+    assert refused.value.state == "decided"
+    assert len(report.earlier_assessments) == 1
+
+
+def test_reopening_a_closed_melding_restarts_the_feedback_term() -> None:
+    report = received()
+    assess(report)
+    with pytest.raises(InvalidTransition):  # not closed yet
+        report.reopen(motivation="Nieuwe feiten.", by="bert", at=NOW)
+    decide(report, ["no_action"])
+    assert report.status == "closed" and report.feedback_at == NOW
+    later = datetime(2025, 9, 1, 9, tzinfo=UTC)
+    report.reopen(motivation="Nieuwe feiten.", by="bert", at=later)
+    assert report.status == "assessed" and report.closure is None
+    assert report.feedback_at is None and report.term_start == later
+    assert report.history[-1] == {"what": "reopened", "who": "bert", "at": later,
+                                  "motivation": "Nieuwe feiten."}
+    decide(report, ["conversation"])
+    assert [d["outcome"] for d in report.earlier_decisions] == [["no_action"]]
+
+
+def test_a_melding_whose_case_closed_cannot_open_a_second_case() -> None:
+    report = received()
+    assess(report)
+    decide(report, ["investigation"])
+    report.close(reason="case_closed", feedback="Klaar.", by="investigation", at=NOW)
+    report.reopen(motivation="Nieuwe feiten.", by="bert", at=NOW)
+    with pytest.raises(Conflict):
+        decide(report, ["investigation"])
+    decide(report, ["referral"])
+    assert report.status == "closed"
+
+
+def test_a_possible_official_crime_needs_a_motivated_police_report_decision() -> None:
+    report = received()
+    report.assess(admissible=True, reasonable_grounds=True, code_violation=True,
+                  severity="high", theme="interests",
+                  advice="investigation", motivation="Omkoping?", feedback="", by="mia",
+                  at=NOW, routing=ROUTED, official_crime=True)
+    version = report.version
+    with pytest.raises(InvalidInput) as refused:
+        decide(report, ["investigation"])
+    assert refused.value.field == "police_report_motivation"
+    assert report.version == version and report.status == "assessed"
+    report.decide(outcome=["investigation", "police_report"], motivation="Onderzoek.",
+                  police_report_on=None, feedback=None, by="bert", at=NOW,
+                  police_report_motivation="Ambtsmisdrijf: aangifte (art. 162 Sv).")
+    assert report.decision is not None
+    assert report.decision["police_report_motivation"].startswith("Ambtsmisdrijf")
+
+
+def test_a_referral_names_its_target_and_only_a_referral_does() -> None:
+    report = received()
+    assess(report)
+    for outcome, target in ((["referral"], None), (["no_action"], "lkog")):
+        with pytest.raises(InvalidInput) as refused:
+            report.decide(outcome=outcome, motivation="m", police_report_on=None,
+                          feedback=None, by="bert", at=NOW, referral_to=target)
+        assert refused.value.field == "referral_to"
+    report.decide(outcome=["referral"], motivation="Datalek.", police_report_on=None,
+                  feedback=None, by="bert", at=NOW, referral_to="ciso")
+    assert report.decision is not None and report.decision["referral_to"] == "ciso"
+
+
+def test_a_police_report_is_recorded_at_any_stage_once() -> None:
+    report = received()
+    report.record_police_report(filed_on=date(2025, 3, 1), registration_number="PL0900-1",
+                                by="mia", at=NOW)
+    assess(report)
+    decide(report, ["no_action"])
+    report.record_police_report(filed_on=date(2025, 3, 3), registration_number="PL0900-2",
+                                by="bert", at=NOW)  # after the closing too
+    assert [p["registration_number"] for p in report.police_reports] == [
+        "PL0900-1", "PL0900-2"]
+    with pytest.raises(Conflict):
+        report.record_police_report(filed_on=date(2025, 3, 3),
+                                    registration_number="PL0900-2", by="bert", at=NOW)
+    with pytest.raises(InvalidInput) as refused:
+        report.record_police_report(filed_on=date(2025, 3, 4),
+                                    registration_number="PL0900-3", by="bert", at=NOW)
+    assert refused.value.field == "filed_on"
+    assert len(report.police_reports) == 2

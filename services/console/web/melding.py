@@ -22,14 +22,17 @@ from services.console.web.access import SignedIn, console
 from services.console.web.pages import form_errors, person_for, refused, services
 from services.console.web.rendering import first, posted_fields, render
 from shared.authz import MeldingParties
-from shared.contracts import Concerns, MessagePurpose, Outcome, Severity, Theme
+from shared.contracts import Concerns, MessagePurpose, Outcome, ReferralTarget, Severity, Theme
 
 router = APIRouter(include_in_schema=False)
 
-ASSESSMENT: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violation",
-                               "severity", "theme", "advice", "motivation", "feedback",
-                               "concerns", "concerned_staff")
-DECISION: tuple[str, ...] = ("outcome", "motivation", "feedback")
+#: The assessment's yes/no questions, then its other fields.
+VERDICTS: tuple[str, ...] = ("admissible", "reasonable_grounds", "code_violation",
+                             "official_crime")
+ASSESSMENT: tuple[str, ...] = (*VERDICTS, "severity", "theme", "advice", "motivation",
+                               "feedback", "concerns", "concerned_staff")
+DECISION: tuple[str, ...] = ("outcome", "motivation", "referral_to",
+                             "police_report_motivation", "feedback")
 MESSAGE: tuple[str, ...] = ("body", "purpose")
 #: Its motivation has a name of its own: the decision's form may be on the same page.
 REASSIGNMENT: tuple[str, ...] = ("competent_authority", "reassignment_motivation")
@@ -37,8 +40,9 @@ RECUSAL: tuple[str, ...] = ("reason",)
 #: Named apart from the message's `body`: both forms are on the same page.
 NOTE: tuple[str, ...] = ("note",)
 #: The forms of triage's steps, offered when triage says the step is allowed now and
-#: the person may take it on this melding.
-STEPS = (("assess", "melding.assess"), ("decide", "melding.decide"))
+#: the person may take it on this melding: the decision first, since an assessed
+#: melding also takes a re-assessment, which is the meldpunt's alone.
+STEPS = (("decide", "melding.decide"), ("assess", "melding.assess"))
 #: Each form's path under the melding -> its action.
 POSTS = {"assessment": "melding.assess", "decision": "melding.decide",
          "messages": "melding.message_reporter", "competent-authority": "melding.reassign",
@@ -90,7 +94,8 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         done=request.query_params.get("done"),
         vocab={"themes": get_args(Theme), "severities": get_args(Severity),
                "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose),
-               "concerns": get_args(Concerns)})
+               "concerns": get_args(Concerns),
+               "referral_targets": get_args(ReferralTarget)})
 
 
 def parties_of(melding: Melding) -> MeldingParties:
@@ -128,7 +133,7 @@ def _assessment(posted: dict[str, list[str]]) -> dict[str, Any]:
     for name in ASSESSMENT[:-1]:
         value = first(posted, name).strip()
         if value:
-            body[name] = _verdict(value) if name in ASSESSMENT[:3] else value
+            body[name] = _verdict(value) if name in VERDICTS else value
     return body
 
 

@@ -125,6 +125,7 @@ class Report(Aggregate):
         self.concerns = concerns
         self.acknowledged_at: datetime | None = None
         self.status: Status = "received"
+        self.closed_at: datetime | None = None
         self.messages: list[dict[str, Any]] = []
         self.identity_reads: list[dict[str, Any]] = []
         self.record_versions: list[dict[str, Any]] = []
@@ -261,6 +262,12 @@ class Report(Aggregate):
         self.status = "closed"
         self.closed_at = at
         self.closed_reason = reason
+
+    @event("Reopened")
+    def reopen(self, at: datetime) -> None:
+        """Triage reopened it: the mailbox takes replies again until the next closing."""
+        self.status = "acknowledged"
+        self.closed_at = None
 
 
 class Receipt(Aggregate):

@@ -181,5 +181,6 @@ def _case(case: Case, principal: Principal) -> CaseOut:
     return summary.model_copy(update=dict(
         content_withheld=False, description=case.description,
         conversation=case.conversation, plan=case.plan, interviews=case.interviews,
-        evidence=case.evidence, draft_report=case.draft_report, response=case.response,
+        evidence=case.evidence, draft_report=case.draft_report,
+        draft_reports=case.draft_reports, response=case.response,
         final_report=case.final_report))

@@ -101,7 +101,11 @@ class CaseOut(BaseModel):
     plan: dict[str, Any] | None
     interviews: list[dict[str, Any]]
     evidence: list[dict[str, Any]]
-    draft_report: dict[str, Any] | None
+    draft_report: dict[str, Any] | None = Field(description="the latest version of the "
+                                                             "draft report")
+    draft_reports: list[dict[str, Any]] = Field(
+        default_factory=list, description="every version of the draft report, oldest first "
+                                          "(each with its `version`)")
     response: dict[str, Any] | None
     final_report: dict[str, Any] | None
     measures: list[dict[str, Any]] | None

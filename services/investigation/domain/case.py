@@ -32,12 +32,16 @@ TRANSITIONS: Final[dict[str, dict[str, str]]] = {
         "investigators_assigned", "planned", "interviewing", "gathering_evidence",
         "draft_reported", "heard")},
     "record_plan": {"investigators_assigned": "planned"},
-    "record_interview": {"planned": "interviewing", "interviewing": "interviewing"},
+    # an interview may also follow evidence (it may raise new questions)
+    "record_interview": {"planned": "interviewing", "interviewing": "interviewing",
+                         "gathering_evidence": "gathering_evidence"},
     "comment_on_interview": {"interviewing": "interviewing",
                              "gathering_evidence": "gathering_evidence"},
     "add_evidence": {"interviewing": "gathering_evidence",
                      "gathering_evidence": "gathering_evidence"},
-    "issue_draft_report": {"gathering_evidence": "draft_reported"},
+    # a revised draft (before or after the response) restarts the response term
+    "issue_draft_report": {"gathering_evidence": "draft_reported",
+                           "draft_reported": "draft_reported", "heard": "draft_reported"},
     "record_response": {"draft_reported": "heard"},
     "record_response_lapse": {"draft_reported": "heard"},
     "issue_final_report": {"heard": "final_reported"},
@@ -107,7 +111,8 @@ class Case(Aggregate):
         self.plan: dict[str, Any] | None = None
         self.interviews: list[dict[str, Any]] = []
         self.evidence: list[dict[str, Any]] = []
-        self.draft_report: dict[str, Any] | None = None
+        self.draft_report: dict[str, Any] | None = None  # the latest version
+        self.draft_reports: list[dict[str, Any]] = []  # every version, oldest first
         self.response: dict[str, Any] | None = None
         self.final_report: dict[str, Any] | None = None
         self.measures: list[dict[str, Any]] | None = None
@@ -327,8 +332,11 @@ class Case(Aggregate):
 
     @event("DraftReportIssued")
     def _draft_report_issued(self, *, text: str, by: str, at: datetime) -> None:
-        self.draft_report = {"text": text, "by": by, "at": at}
-        self._advance("issue_draft_report", "draft report issued", by, at)
+        version = len(self.draft_reports) + 1
+        self.draft_report = {"text": text, "version": version, "by": by, "at": at}
+        self.draft_reports.append(self.draft_report)
+        self._advance("issue_draft_report", "draft report issued" if version == 1
+                      else f"draft report revised (version {version})", by, at)
 
     @event("ResponseRecorded")
     def _response_recorded(self, *, text: str, by: str, at: datetime) -> None:

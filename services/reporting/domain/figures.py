@@ -47,10 +47,16 @@ ADVISERS: tuple[str, ...] = get_args(Adviser)
 OPEN_AGES = ("under_3_months", "3_to_6_months", "6_to_12_months", "over_12_months")
 
 # The per-melding state kept in memory: a short list, not an object, for speed.
-YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED, RECEIVED, CLOSED = range(7)
+YEAR, FEEDBACK_DUE, FEEDBACK_GIVEN, ADMISSIBLE, COUNTED, RECEIVED, CLOSED, REOPENED = range(8)
 # Steps that happen once per melding: a copy of one (a message re-published after
 # the de-duplication window) must not count twice, here or in a replay.
-ONCE = {"melding_decided": 1, "melding_closed": 2, "final_report_issued": 4, "case_closed": 8}
+ONCE = {"melding_decided": 1, "final_report_issued": 4, "case_closed": 8}
+#: A melding's closing counts once (its first reason), though a reopened one closes
+#: again: its latest closing says whether it is open at a year's end.
+CLOSING = 2
+#: A melding's police report counts once, whether a decision named it or it was
+#: recorded (or both, or recorded twice).
+POLICE_REPORT = 16
 
 
 #: A figure's place in `AnnualFigures.figures`: ("meldingen", "by_theme", "gifts").
@@ -103,8 +109,10 @@ class AnnualFigures:
             "contact_moment_recorded": self._contact_moment,
             "melding_assessed": self._assessed,
             "melding_decided": self._decided,
+            "police_report_recorded": self._police_report,
             "reporter_messaged": self._messaged,
             "melding_closed": self._closed,
+            "melding_reopened": self._reopened,
             "final_report_issued": self._final_report,
             "case_closed": self._case_closed,
         }
@@ -144,7 +152,7 @@ class AnnualFigures:
         met = in_time(acknowledged, terms.acknowledge_by)
         self._count(year, "acknowledgement", "within" if met else "late")
         self.meldingen[data["melding_id"]] = [year, terms.feedback_by, False, None, 0,
-                                              received, None]
+                                              received, None, None]
 
     def _contact_moment(self, data: dict[str, Any]) -> None:
         self._count(int(data["date"][:4]), f"contact_{data['adviser']}", data["theme"])
@@ -164,7 +172,15 @@ class AnnualFigures:
         for outcome in data["outcome"]:
             self._count(year, "decision", outcome)
         if "police_report" in data["outcome"] or data.get("police_report_on"):
-            self._count(year, "police_report", "made")
+            self._police_report(data)
+
+    def _police_report(self, data: dict[str, Any]) -> None:
+        state = self.meldingen.get(data["melding_id"])
+        if state is not None:
+            if state[COUNTED] & POLICE_REPORT:
+                return
+            state[COUNTED] |= POLICE_REPORT
+        self._count(self._year_of(data), "police_report", "made")
 
     def _messaged(self, data: dict[str, Any]) -> None:
         if data["purpose"] != "feedback":
@@ -177,10 +193,23 @@ class AnnualFigures:
         self._count(state[YEAR], "feedback", "within" if met else "late")
 
     def _closed(self, data: dict[str, Any]) -> None:
-        self._count(self._year_of(data), "closed", data["reason"])
         state = self.meldingen.get(data["melding_id"])
-        if state is not None:
-            state[CLOSED] = moment(data["at"])
+        if state is None:
+            self._count(local_year(data["at"]), "closed", data["reason"])
+            return
+        closed = moment(data["at"])
+        if state[REOPENED] is not None and closed < state[REOPENED]:
+            return  # a copy of the closing before the reopening
+        state[CLOSED] = closed
+        if not state[COUNTED] & CLOSING:
+            state[COUNTED] |= CLOSING
+            self._count(state[YEAR], "closed", data["reason"])
+
+    def _reopened(self, data: dict[str, Any]) -> None:
+        state = self.meldingen.get(data["melding_id"])
+        reopened = moment(data["at"])
+        if state is not None and state[CLOSED] is not None and state[CLOSED] < reopened:
+            state[CLOSED], state[REOPENED] = None, reopened
 
     def _final_report(self, data: dict[str, Any]) -> None:
         self._count(self._year_of(data), "conclusion", data["conclusion"])

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.triage.api.deps import Triage
 from services.triage.api.schemas import Text
+from services.triage.desk.application import notes, write_note
 from shared.auth import Principal
 from shared.deps import authorized
 
@@ -40,7 +41,7 @@ def read_notes(
     principal: Annotated[Principal, authorized("melding.read")],
 ) -> NotesOut:
     """The staff's internal notes on the melding, for whoever may see it."""
-    return _out(triage.notes(melding_id, principal))
+    return _out(notes(triage, melding_id, principal))
 
 
 @router.post("/meldingen/{melding_id}/notes", status_code=201, response_model=NotesOut)
@@ -52,7 +53,7 @@ def add_note(
 ) -> NotesOut:
     """An internal note by the meldpunt or the melding's competent authority; it stays
     in triage (no event carries it), and the reporter never sees it."""
-    return _out(triage.write_note(melding_id, body.body, principal))
+    return _out(write_note(triage, melding_id, body.body, principal))
 
 
 def _out(stored: list[dict[str, Any]]) -> NotesOut:

@@ -20,10 +20,13 @@ from services.triage.api.schemas import (
     MeldingOut,
     MessageIn,
     MessageOut,
+    PoliceReportIn,
     ReassignmentIn,
     RecusalIn,
+    ReopeningIn,
 )
-from services.triage.application import Assessment, Decision
+from services.triage.application import Assessment, Decision, PoliceReport
+from services.triage.desk.application import opened
 from services.triage.domain.report import Report
 from shared.auth import Principal
 from shared.authz import is_allowed
@@ -41,8 +44,10 @@ def get_melding(
     principal: Annotated[Principal, authorized("melding.read")],
 ) -> MeldingOut:
     """The melding, its status, deadlines, competent authority and history; a named
-    reporter's identity for whom it may be shown (each such read is recorded)."""
+    reporter's identity for whom it may be shown (each such read is recorded); the
+    meldpunt's opening marks the reporter's replies read."""
     report, identity = triage.read(melding_id, principal)
+    opened(triage, report, principal)
     return _melding(report, principal, triage, identity)
 
 
@@ -70,9 +75,38 @@ def decide(
 ) -> MeldingOut:
     """The assigned competent authority's decision, only after an assessment."""
     decision = Decision(outcome=tuple(body.outcome), motivation=body.motivation,
-                        police_report_on=body.police_report_on, feedback=body.feedback)
+                        police_report_on=body.police_report_on, feedback=body.feedback,
+                        referral_to=body.referral_to,
+                        police_report_motivation=body.police_report_motivation)
     report = triage.decide(melding_id, decision, principal)
     return _melding(report, principal, triage)
+
+
+@router.post("/meldingen/{melding_id}/police-reports", status_code=201,
+             response_model=MeldingOut)
+def record_police_report(
+    melding_id: UUID,
+    body: PoliceReportIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.record_police_report")],
+) -> MeldingOut:
+    """A police report (aangifte) filed about the melding, at any stage."""
+    report = triage.record_police_report(
+        melding_id, PoliceReport(filed_on=body.filed_on,
+                                 registration_number=body.registration_number), principal)
+    return _melding(report, principal, triage)
+
+
+@router.post("/meldingen/{melding_id}/reopening", response_model=MeldingOut)
+def reopen(
+    melding_id: UUID,
+    body: ReopeningIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.reopen")],
+) -> MeldingOut:
+    """The assigned competent authority reopens a closed melding, with a motivation: it
+    awaits a new decision, and the feedback term runs anew."""
+    return _melding(triage.reopen(melding_id, body.motivation, principal), principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/messages", status_code=201, response_model=MeldingOut)
@@ -130,7 +164,7 @@ def _melding(report: Report, principal: Principal, triage: Triage,
              identity: dict[str, Any] | None = None) -> MeldingOut:
     """The melding as JSON; the identity only as `Triage.read` handed it out, and the
     log of identity reads for the meldpunt."""
-    terms = deadlines(report.received_at, report.acknowledged_at)
+    terms = deadlines(report.received_at, report.term_start)
     return MeldingOut(
         id=str(report.id), kind=report.kind, theme=report.theme, channel=report.channel,
         description=report.description, involved=report.involved, occurred=report.occurred,
@@ -147,6 +181,9 @@ def _melding(report: Report, principal: Principal, triage: Triage,
                            triage.clock.now()),
         feedback_at=report.feedback_at,
         assessment=report.assessment, decision=report.decision, closing=report.closure,
+        earlier_assessments=report.earlier_assessments,
+        earlier_decisions=report.earlier_decisions, reopened_at=report.reopened_at,
+        police_reports=report.police_reports,
         concerns=report.concerns, concerned_staff=report.concerned_staff,
         competent_authority=(CompetentAuthorityOut(**authority)
                              if (authority := triage.competent_authority(report)) else None),

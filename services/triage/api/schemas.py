@@ -14,7 +14,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from services.triage.domain.report import Status
+from services.triage.domain.procedure import Status
 from shared.contracts import (
     Concerns,
     FeedbackOccasion,
@@ -23,6 +23,7 @@ from shared.contracts import (
     NamedIdentity,
     Outcome,
     RecordStatus,
+    ReferralTarget,
     Severity,
     Theme,
 )
@@ -49,6 +50,9 @@ class AssessmentIn(BaseModel):
     feedback: Text | None = Field(
         None, description="what an inadmissible melding's reporter is told (a general "
                           "text by default)")
+    official_crime: StrictBool = Field(
+        False, description="the melding may concern an official crime (art. 162 Sv): the "
+                           "decision must then give `police_report_motivation`")
     concerns: Concerns | None = Field(
         None, description="the position of the person concerned; routing picks the "
                           "competent authority from it (unset: as the reporter gave it)")
@@ -66,6 +70,13 @@ class ReassignmentIn(BaseModel):
     motivation: Text = Field(description="why; recorded in the history")
 
 
+class ReopeningIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    motivation: Text = Field(description="why the closed melding is reopened (new facts, "
+                                         "say); recorded in the history")
+
+
 class RecusalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -80,8 +91,24 @@ class DecisionIn(BaseModel):
     motivation: Text
     police_report_on: date | None = Field(
         None, description="the date of the police report (today by default)")
+    referral_to: ReferralTarget | None = Field(
+        None, description="where a 'referral' goes (required with it, refused without): "
+                          "huis_voor_klokkenluiders, lkog, meldpunt_ondermijning, ciso (a "
+                          "data breach) or other")
+    police_report_motivation: Text | None = Field(
+        None, description="whether a police report is made and why; required when the "
+                          "assessment names a possible official crime")
     feedback: Text | None = Field(
         None, description="what the reporter is told when the decision closes the melding")
+
+
+class PoliceReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    filed_on: date = Field(description="the day the police report (aangifte) was filed")
+    registration_number: Annotated[str, StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64)] = Field(
+        description="the police's registration number of the report")
 
 
 class MessageIn(BaseModel):
@@ -136,7 +163,8 @@ class HistoryEntry(BaseModel):
     what: str
     who: str
     at: datetime
-    motivation: str | None = Field(None, description="a reassignment's motivation")
+    motivation: str | None = Field(None, description="a reassignment's or a reopening's "
+                                                     "motivation")
 
 
 class CompetentAuthorityOut(BaseModel):
@@ -197,6 +225,17 @@ class MeldingOut(BaseModel):
     assessment: dict[str, Any] | None
     decision: dict[str, Any] | None
     closing: dict[str, Any] | None
+    earlier_assessments: list[dict[str, Any]] = Field(
+        default_factory=list, description="assessments a re-assessment replaced, oldest "
+                                          "first")
+    earlier_decisions: list[dict[str, Any]] = Field(
+        default_factory=list, description="decisions taken before a reopening, oldest first")
+    police_reports: list[dict[str, Any]] = Field(
+        default_factory=list, description="police reports filed about the melding "
+                                          "(`filed_on`, `registration_number`)")
+    reopened_at: datetime | None = Field(
+        None, description="when its competent authority last reopened the melding; the "
+                          "feedback term runs from then")
     concerns: str = Field(description="the position of the person concerned (as in the "
                                       "assessment's `concerns`)")
     concerned_staff: list[str] = Field(description="the staff members concerned")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from services.triage.domain.report import Status
+from services.triage.domain.procedure import Status
 from shared.contracts import Channel, Kind, QueueSort, Severity, Theme
 
 

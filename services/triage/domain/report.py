@@ -1,59 +1,32 @@
 """The melding as triage handles it: received, assessed, decided, closed.
 
 Every step is an event on the `Report` aggregate and an entry in its history (who,
-what, when). Which step is allowed in which status is the table `TRANSITIONS`, and
-nowhere else: each command checks it before it records anything, and each event
-takes its new status from it, so a refused command leaves no event behind.
+what, when). Which step is allowed in which status is the table `TRANSITIONS`
+(`procedure.py`), and nowhere else: each command checks it before it records
+anything, and each event takes its new status from it, so a refused command leaves
+no event behind.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.triage.domain.feedback import template
+from services.triage.domain.procedure import (
+    TRANSITIONS,
+    Status,
+    check_decision,
+    check_police_report,
+    closing_reason,
+)
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import ClosingReason, MeldingStatus, RecordStatus, opens_case
+from shared.contracts import ClosingReason, RecordStatus, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
-
-Status = MeldingStatus
-
-#: command -> {status it is allowed in: status it leads to}
-TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
-    "assess": {"received": "assessed"},
-    "decide": {"assessed": "decided"},
-    "message_reporter": {s: s for s in ("received", "assessed", "decided")},
-    "record_reply": {s: s for s in ("received", "assessed", "decided", "closed")},
-    "close": {"assessed": "closed", "decided": "closed"},
-    # the meldpunt hands the melding to another competent authority, until it is closed
-    "reassign": {"assessed": "assessed", "decided": "decided"},
-    # anyone may declare a conflict of interest on a melding, at any time
-    "recuse": {s: s for s in ("received", "assessed", "decided", "closed")},
-}
-
-def closing_reason(outcome: list[str]) -> ClosingReason | None:
-    """Why a decision ends the melding at once, or None when a case follows."""
-    if opens_case(outcome):
-        return None
-    if "referral" in outcome:
-        return "referral"
-    if "no_action" in outcome:
-        return "no_action"
-    return "police_report"
-
-
-def check_outcome(outcome: list[str], police_report_on: date | None) -> None:
-    if not outcome:
-        raise InvalidInput("A decision names at least one outcome.", field="outcome")
-    if "no_action" in outcome and len(outcome) > 1:
-        raise InvalidInput("'no_action' cannot be combined with another outcome.",
-                           field="outcome")
-    if police_report_on is not None and "police_report" not in outcome:
-        raise InvalidInput("A police report date belongs to a 'police_report' outcome.",
-                           field="police_report_on")
 
 
 class Report(Aggregate):
@@ -61,6 +34,7 @@ class Report(Aggregate):
     redelivered `melding_received` cannot create a twin."""
 
     if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        ReplyReceived: ClassVar[type[Any]]
         Received: ClassVar[type[Any]]
         Assessed: ClassVar[type[Any]]
         Decided: ClassVar[type[Any]]
@@ -69,35 +43,24 @@ class Report(Aggregate):
         Routed: ClassVar[type[Any]]
         Reassigned: ClassVar[type[Any]]
         Recused: ClassVar[type[Any]]
+        Reopened: ClassVar[type[Any]]
+        PoliceReportRecorded: ClassVar[type[Any]]
         ConcernsNoted: ClassVar[type[Any]]
         LanguageNoted: ClassVar[type[Any]]
         IdentityConsentNoted: ClassVar[type[Any]]
         IdentityRead: ClassVar[type[Any]]
         RecordStatusNoted: ClassVar[type[Any]]
         MeetingRequestNoted: ClassVar[type[Any]]
-        ReplyReceived: ClassVar[type[Any]]
-        RepliesRead: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
         return melding_id
 
     @event("Received")
-    def __init__(
-        self,
-        *,
-        melding_id: UUID,
-        kind: str,
-        theme: str,
-        channel: str,
-        description: str,
-        involved: list[str],
-        occurred: date | None,
-        anonymous: bool,
-        identity: dict[str, Any] | None,
-        received_at: datetime,
-        acknowledged_at: datetime,
-    ) -> None:
+    def __init__(self, *, melding_id: UUID, kind: str, theme: str, channel: str,
+                 description: str, involved: list[str], occurred: date | None,
+                 anonymous: bool, identity: dict[str, Any] | None, received_at: datetime,
+                 acknowledged_at: datetime) -> None:
         self.kind = kind
         self.theme = theme
         self.channel = channel
@@ -121,7 +84,13 @@ class Report(Aggregate):
         self.meeting_due_by: datetime | None = None
         self.status: Status = "received"
         self.assessment: dict[str, Any] | None = None
+        self.earlier_assessments: list[dict[str, Any]] = []  # replaced by a re-assessment
+        self.earlier_decisions: list[dict[str, Any]] = []  # before a reopening
+        self.reopened_at: datetime | None = None
+        self.had_case = False
+        self.police_reports: list[dict[str, Any]] = []
         self.decision: dict[str, Any] | None = None
+        self.proposed_feedback = ""
         self.closure: dict[str, Any] | None = None
         self.messages: list[dict[str, Any]] = []
         self.feedback_at: datetime | None = None
@@ -141,10 +110,11 @@ class Report(Aggregate):
     def assess(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                severity: str, theme: str, advice: str, motivation: str, feedback: str,
                routing: Routing, by: str, at: datetime, concerns: str | None = None,
-               concerned_staff: list[str] | None = None) -> None:
-        """The meldpunt's assessment, with who is concerned and the competent authority
-        routing chose for them; an inadmissible melding is closed at once. A meldpunt
-        officer who is concerned leaves it to another."""
+               concerned_staff: list[str] | None = None,
+               closes_inadmissible: bool = False, official_crime: bool = False) -> None:
+        """The meldpunt's assessment and advice (also "not admissible", unless the meldpunt
+        is mandated to close those: `closes_inadmissible`), with who is concerned and the
+        competent authority routing chose. A concerned meldpunt officer leaves it."""
         self._check("assess")
         concerned_staff = list(concerned_staff or [])
         if normalised(by) in {normalised(sub) for sub in concerned_staff}:
@@ -155,26 +125,34 @@ class Report(Aggregate):
                      flagged=routing.flagged, by=by, at=at)
         self._assessed(admissible=admissible, reasonable_grounds=reasonable_grounds,
                        code_violation=code_violation, severity=severity, theme=theme,
-                       advice=advice, motivation=motivation, by=by, at=at)
-        if not admissible:
+                       advice=advice, motivation=motivation, feedback=feedback,
+                       official_crime=official_crime, by=by, at=at)
+        if not admissible and closes_inadmissible:
             self.close(reason="inadmissible", feedback=feedback, by=by, at=at)
 
     def decide(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
-               feedback: str, by: str, at: datetime) -> None:
-        """The competent authority's decision; without a case to follow, it closes."""
+               feedback: str | None, by: str, at: datetime, referral_to: str | None = None,
+               police_report_motivation: str | None = None) -> None:
+        """The competent authority's decision on the advice; without a case it closes."""
         self._check("decide")
-        check_outcome(outcome, police_report_on)
+        check_decision(outcome, police_report_on, referral_to, police_report_motivation,
+                       official_crime=bool(self.assessment
+                                           and self.assessment.get("official_crime")),
+                       had_case=self.had_case)
         if "police_report" in outcome and police_report_on is None:
             police_report_on = at.date()
         # The decision carries the persons concerned and who assessed, so that
         # investigation can refuse a conflicted investigator.
         self._decided(outcome=list(outcome), motivation=motivation,
-                      police_report_on=police_report_on, theme=self.theme,
+                      police_report_on=police_report_on, referral_to=referral_to,
+                      police_report_motivation=police_report_motivation, theme=self.theme,
                       involved=list(self.involved), assessed_by=self.assessed_by or "",
                       by=by, at=at)
-        reason = closing_reason(outcome)
+        reason = closing_reason(outcome, self.admissible)
         if reason is not None:
-            self.close(reason=reason, feedback=feedback, by=by, at=at)
+            proposed = self.proposed_feedback if reason == "inadmissible" else ""
+            default = template(reason, self.language) if reason != "case_closed" else ""
+            self.close(reason=reason, by=by, at=at, feedback=feedback or proposed or default)
 
     def note_concerns(self, concerns: str) -> None:
         """Whom the melding concerns, as the reporter gave it."""
@@ -212,6 +190,25 @@ class Report(Aggregate):
         wanted = normalised(sub)
         return any(normalised(other) == wanted for other in
                    (*self.concerned_staff, *(r["sub"] for r in self.recusals)))
+
+    def record_police_report(self, *, filed_on: date, registration_number: str, by: str,
+                             at: datetime) -> None:
+        """A police report (aangifte) filed about the melding, at any stage."""
+        self._check("record_police_report")
+        check_police_report(filed_on, registration_number, at, self.police_reports)
+        self._police_report_recorded(filed_on=filed_on,
+                                     registration_number=registration_number, by=by, at=at)
+
+    def reopen(self, *, motivation: str, by: str, at: datetime) -> None:
+        """Its competent authority reopens the closed melding: it awaits a new decision,
+        and the feedback term runs anew from now."""
+        self._check("reopen")
+        self._reopened(motivation=motivation, by=by, at=at)
+
+    @property
+    def term_start(self) -> datetime | None:
+        """Where the feedback term runs from: the acknowledgement, or the reopening."""
+        return self.reopened_at or self.acknowledged_at
 
     def note_identity_consent(self, *, given: bool, at: datetime) -> bool:
         """The reporter's answer from the mailbox; the latest one stands. False for a
@@ -255,19 +252,6 @@ class Report(Aggregate):
         self._replied(body=body, at=at)
         return True
 
-    @property
-    def reply_unread(self) -> bool:
-        """A reply of the reporter's the meldpunt has not opened the melding since."""
-        return any(m["from"] == "reporter" and not m.get("read", True) for m in self.messages)
-
-    def mark_replies_read(self, *, by: str, at: datetime) -> bool:
-        """The meldpunt opened the melding: the replies so far are read; False if none
-        was unread."""
-        if not self.reply_unread:
-            return False
-        self._replies_read(by=by, at=at)
-        return True
-
     def close(self, *, reason: ClosingReason, feedback: str, by: str, at: datetime) -> None:
         """Close with the final feedback to the reporter, sent in the same commit."""
         self._check("close")
@@ -293,22 +277,32 @@ class Report(Aggregate):
     @event("Assessed")
     def _assessed(self, *, admissible: bool, reasonable_grounds: bool, code_violation: bool,
                   severity: str, theme: str, advice: str, motivation: str, by: str,
-                  at: datetime) -> None:
+                  at: datetime, feedback: str = "", official_crime: bool = False) -> None:
+        if self.assessment is not None:
+            self.earlier_assessments.append(self.assessment)
         self.assessment = {
             "admissible": admissible, "reasonable_grounds": reasonable_grounds,
             "code_violation": code_violation, "severity": severity, "theme": theme,
-            "advice": advice, "motivation": motivation, "assessed_by": by, "at": at,
+            "advice": advice, "motivation": motivation, "official_crime": official_crime,
+            "assessed_by": by, "at": at,
         }
+        # What the reporter is told if the competent authority follows the advice.
+        self.proposed_feedback = feedback
         self.theme = theme  # the confirmed theme is the one that counts from now on
         self._advance("assess")
-        self.history.append({"what": "assessed", "who": by, "at": at})
+        self.history.append({"what": "re-assessed" if self.earlier_assessments
+                             else "assessed", "who": by, "at": at})
 
     @event("Decided")
     def _decided(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
                  theme: str, involved: list[str], assessed_by: str, by: str,
-                 at: datetime) -> None:
+                 at: datetime, referral_to: str | None = None,
+                 police_report_motivation: str | None = None) -> None:
+        self.had_case = self.had_case or opens_case(outcome)
         self.decision = {"outcome": outcome, "motivation": motivation,
-                         "police_report_on": police_report_on, "decided_by": by, "at": at}
+                         "police_report_on": police_report_on, "referral_to": referral_to,
+                         "police_report_motivation": police_report_motivation,
+                         "decided_by": by, "at": at}
         self._advance("decide")
         self.history.append({"what": "decided", "who": by, "at": at})
 
@@ -337,6 +331,24 @@ class Report(Aggregate):
                                     "source": "the meldpunt's motivation", "flagged": None}
         self.history.append({"what": f"competent authority reassigned to {sub}", "who": by,
                              "at": at, "motivation": motivation})
+
+    @event("Reopened")
+    def _reopened(self, *, motivation: str, by: str, at: datetime) -> None:
+        if self.decision is not None:
+            self.earlier_decisions.append(self.decision)
+        self.decision, self.closure = None, None
+        self.reopened_at, self.feedback_at = at, None
+        self._advance("reopen")
+        self.history.append({"what": "reopened", "who": by, "at": at,
+                             "motivation": motivation})
+
+    @event("PoliceReportRecorded")
+    def _police_report_recorded(self, *, filed_on: date, registration_number: str, by: str,
+                                at: datetime) -> None:
+        self.police_reports.append({"filed_on": filed_on,
+                                    "registration_number": registration_number,
+                                    "by": by, "at": at})
+        self.history.append({"what": "police report recorded", "who": by, "at": at})
 
     @event("Recused")
     def _recused(self, *, reason: str, by: str, at: datetime) -> None:
@@ -370,20 +382,18 @@ class Report(Aggregate):
 
     @event("ReplyReceived")
     def _replied(self, *, body: str, at: datetime) -> None:
-        self.messages.append({"from": "reporter", "body": body, "purpose": "reply", "at": at,
-                              "read": False})
+        self.messages.append({"from": "reporter", "body": body, "purpose": "reply", "at": at})
         self.history.append({"what": "reporter_replied", "who": "reporter", "at": at})
-
-    @event("RepliesRead")
-    def _replies_read(self, *, by: str, at: datetime) -> None:
-        for message in self.messages:
-            message["read"] = True
 
     @event("Closed")
     def _closed(self, *, reason: ClosingReason, by: str, at: datetime) -> None:
         self.closure = {"reason": reason, "at": at}
         self._advance("close")
         self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
+
+    @property
+    def admissible(self) -> bool:
+        return bool(self.assessment["admissible"]) if self.assessment else True
 
     @property
     def assessed_by(self) -> str | None:
