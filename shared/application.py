@@ -25,7 +25,7 @@ from eventsourcing.system import ProcessApplication
 
 from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper, DamageRegister
-from shared.errors import Conflict, DamagedRecord
+from shared.errors import Conflict, DamagedRecord, Shredded
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
 from shared.recorders import all_notifications
@@ -56,9 +56,13 @@ class ServiceApplication(ProcessApplication[UUID]):
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
 
+    #: A service whose events carry fields encrypted per melding uses a subclass
+    #: (`shared.keyedfields`).
+    mapper_class: type[DamageAwareMapper] = DamageAwareMapper
+
     def construct_mapper(self) -> Mapper[UUID]:
         mapper = self.factory.mapper(transcoder=self.construct_transcoder(),
-                                     mapper_class=DamageAwareMapper)
+                                     mapper_class=self.mapper_class)
         assert isinstance(mapper, DamageAwareMapper)
         mapper.register = self.damage
         return mapper
@@ -96,7 +100,7 @@ class ServiceApplication(ProcessApplication[UUID]):
                 return
             try:
                 event = self.mapper.to_domain_event(notification)
-            except DamagedRecord:
+            except (DamagedRecord, Shredded):  # a shredded melding has nothing to show
                 continue
             apply(event)
         self.swept = True
@@ -132,7 +136,8 @@ class ServiceApplication(ProcessApplication[UUID]):
         """The policy for one integration event. One whose aggregate's record is damaged
         changes nothing (the mapper raised before any change was collected) and is
         tracked like the others: retrying it would stop the inbox for every melding.
-        Its stream position is logged, for the operator to redo once it is restored."""
+        Its stream position is logged, for the operator to redo once it is restored.
+        One for a shredded melding is tracked the same way, for good."""
         try:
             self.policy(event, processing_event)
         except DamagedRecord as damaged:
@@ -140,6 +145,12 @@ class ServiceApplication(ProcessApplication[UUID]):
             log.error("integration event not applied: its aggregate's record is damaged",
                       extra={"store": self.name, "originator_id": damaged.originator_id,
                              "position": tracking.notification_id if tracking else None})
+        except Shredded as shredded:
+            # Its content is gone for good: the event has nothing left to change.
+            tracking = processing_event.tracking
+            log.info("integration event not applied: its melding was shredded",
+                     extra={"store": self.name, "melding_id": shredded.melding_id,
+                            "position": tracking.notification_id if tracking else None})
 
     def find(self, aggregate_id: UUID, processing_event: ProcessingEvent[UUID]) -> Any | None:
         """For a policy: the aggregate as this batch left it, else as stored; None if

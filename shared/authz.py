@@ -29,6 +29,10 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "meeting.list": frozenset({"meldpunt"}),
     "meeting.record": frozenset({"meldpunt"}),
     "contact_moment.record": frozenset({"confidential_adviser"}),
+    # the meldingen one registered oneself (ids and dates)
+    "registration.list_own": frozenset({"manager", "confidential_adviser", "meldpunt"}),
+    # every fetch of a sealed identity: who, which melding, when
+    "identity.list_reveals": frozenset({"confidential_adviser", "auditor"}),
     # the mailbox of a reporter whose melding the adviser registered (checked per melding)
     "mailbox.adviser": frozenset({"confidential_adviser"}),
     # triage

@@ -120,6 +120,25 @@ class Settings(BaseSettings):
     conduct_adviser_public_key: str | None = None
     conduct_adviser_public_key_file: Path | None = None
 
+    # Per-melding data keys (docs/privacy.md, "Retention and crypto-shredding"): this
+    # service's keyring secret (base64, 32 bytes; in development one per service under
+    # var/secrets/), and every service's keyring public key, "intake=KEY,triage=KEY"
+    # or a file of "intake KEY" lines (in development they follow from the secrets).
+    keyring_key: SecretStr | None = None
+    keyring_key_file: Path | None = None
+    keyring_public_keys: str | None = None
+    keyring_public_keys_file: Path | None = None
+
+    # Retention terms in days after closing (shared/retention.py has the defaults and
+    # their reasons): one for every outcome, and per outcome, which wins over it.
+    retention_days: int | None = Field(default=None, ge=0)
+    retention_days_inadmissible: int | None = Field(default=None, ge=0)
+    retention_days_no_follow_up: int | None = Field(default=None, ge=0)
+    retention_days_conversation: int | None = Field(default=None, ge=0)
+    retention_days_investigation_without_measures: int | None = Field(default=None, ge=0)
+    retention_days_investigation_with_measures: int | None = Field(default=None, ge=0)
+    retention_days_referred: int | None = Field(default=None, ge=0)
+
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,
     # concurrent requests contend for the GIL and the slowest wait much longer
@@ -261,6 +280,22 @@ class Settings(BaseSettings):
             return _read(self.event_public_keys_file, "MELDINGEN_EVENT_PUBLIC_KEYS_FILE")
         if self.env == "production":
             raise ConfigurationError("production needs MELDINGEN_EVENT_PUBLIC_KEYS(_FILE)")
+        return None
+
+    def keyring_secret_of(self, service: str) -> str:
+        """The keyring secret (base64) `service` wraps and receives data keys with."""
+        return self.secret(self.keyring_key, self.keyring_key_file, "keyring_key", "key32",
+                           dev_file=f"keyring_{service}")
+
+    def keyring_public_keys_text(self) -> str | None:
+        """The configured keyring public keys of every service; None in development
+        without them (then they follow from the generated secrets)."""
+        if self.keyring_public_keys is not None:
+            return self.keyring_public_keys
+        if self.keyring_public_keys_file is not None:
+            return _read(self.keyring_public_keys_file, "MELDINGEN_KEYRING_PUBLIC_KEYS_FILE")
+        if self.env == "production":
+            raise ConfigurationError("production needs MELDINGEN_KEYRING_PUBLIC_KEYS(_FILE)")
         return None
 
     @property

@@ -114,6 +114,10 @@ ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report"
 #: the closing feedback of a melding triage closes itself.
 FeedbackOccasion = Literal["three_months", "inadmissible", "no_action", "referral",
                            "police_report"]
+#: How a closed melding ended, for its retention term (shared/retention.py).
+RetentionOutcome = Literal["inadmissible", "no_follow_up", "conversation", "referred",
+                           "investigation_without_measures", "investigation_with_measures"]
+RETENTION_OUTCOMES: Final[tuple[RetentionOutcome, ...]] = get_args(RetentionOutcome)
 
 
 def opens_case(outcome: Iterable[str]) -> bool:

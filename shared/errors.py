@@ -5,6 +5,10 @@ Plain Python on purpose: domain modules import these and nothing else from outsi
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from shared.terms import local_date
+
 
 class DomainError(Exception):
     """A command the domain refuses. `detail` is safe to show to the caller."""
@@ -78,3 +82,20 @@ class DamagedRecord(DomainError):
                          "restore it. Nothing was changed.")
         self.originator_id = originator_id
         self.version = version
+
+
+class Shredded(DomainError):
+    """The melding's key was destroyed when its retention term ended: its content can
+    no longer be read, anywhere. The answer says when, and nothing of the content."""
+
+    status = 410
+    title = "Shredded after its retention term"
+    type = "urn:meldingen:problem:shredded"
+
+    def __init__(self, melding_id: str, shredded_at: datetime, term: str | None) -> None:
+        day = local_date(shredded_at).isoformat()
+        super().__init__(f"This melding's content was destroyed on {day}, when its "
+                         "retention term ended.", shredded_on=day)
+        self.melding_id = melding_id
+        self.shredded_at = shredded_at
+        self.term = term

@@ -68,14 +68,22 @@ def store_environment(settings: Settings, service: str) -> dict[str, str]:
         "COMPRESSOR_TOPIC": "zlib",
         "SQLITE_SYNCHRONOUS": settings.sqlite_synchronous,
     }
-    if url.startswith("postgresql"):
-        own = getattr(settings, f"{service}_database_url")
-        if not own:  # a shared server: one schema per service
-            env["SQLALCHEMY_SCHEMA"] = service
-            ensure_schema(url, service)
-    else:
+    schema = schema_of(settings, service)
+    if schema is not None:
+        env["SQLALCHEMY_SCHEMA"] = schema
+        ensure_schema(url, schema)
+    elif not url.startswith("postgresql"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
     return env
+
+
+def schema_of(settings: Settings, service: str) -> str | None:
+    """A service's PostgreSQL schema on a shared server (its event store and its other
+    tables); None when it has a database of its own, or SQLite."""
+    url = settings.database_url_of(service)
+    if url.startswith("postgresql") and not getattr(settings, f"{service}_database_url"):
+        return service
+    return None
 
 
 def ensure_schema(url: str, schema: str) -> None:

@@ -19,7 +19,6 @@ from services.intake.domain.outgoing import record_or_meeting_event
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import Receipt, Report
 from shared import authz
-from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
@@ -37,6 +36,7 @@ from shared.contracts import (
     ReporterReplied,
 )
 from shared.errors import InvalidInput, NotFound
+from shared.keyedfields import KeyedApplication
 from shared.terms import meeting_due
 
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
@@ -91,7 +91,7 @@ class Draft:
     aggregates: tuple[Report, Receipt]
 
 
-class IntakeApplication(ServiceApplication):
+class IntakeApplication(KeyedApplication):
     name = "intake"
 
     def __init__(

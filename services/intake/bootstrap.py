@@ -11,16 +11,18 @@ from services.intake.adapters.mailbox_tokens import MailboxTokens
 from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.adapters.receipts import ReceiptKeys
-from services.intake.api import adviser, mailbox, records
+from services.intake.api import adviser, mailbox, records, staff_log
 from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
 from services.intake.application import Filing, IntakeApplication
-from services.intake.views import MeetingRequests
+from services.intake.domain.report import CONTENT_FIELDS, Report
+from services.intake.views import MeetingRequests, StaffLog
 from services.intake.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
+from shared.keyring import Keyring
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
@@ -28,13 +30,16 @@ SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> IntakeApplication:
-    return IntakeApplication(
+    application = IntakeApplication(
         store_environment(settings, "intake"),
         receipts=ReceiptKeys(settings.receipt_key_b64),
         sealers=load_sealers(settings),
         clock=clock,
         meeting_within_days=settings.meeting_request_term_days,
     )
+    application.use_keyring(Keyring.for_service(settings, "intake", clock), CONTENT_FIELDS,
+                            creating=[Report.Filed])
+    return application
 
 
 def build_mailbox_login(settings: Settings, application: IntakeApplication) -> MailboxLogin:
@@ -65,7 +70,8 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
 def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
     application = build_application(settings, clock or SystemClock())
     meeting_requests = MeetingRequests()
-    application.feed(meeting_requests.apply)
+    staff_log = StaffLog()
+    application.feed(meeting_requests.apply, staff_log.apply)
     return IntakeParts(
         application,
         MessagingRuntime(application, settings, SOURCES),
@@ -73,12 +79,14 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
         login=build_mailbox_login(settings, application),
         form_tokens=FormTokens(settings.receipt_key_b64),
         meeting_requests=meeting_requests,
+        staff_log=staff_log,
     )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = service_app(build_parts(settings, clock), settings,
-                      routers=[router, mailbox.router, adviser.router, records.router])
+                      routers=[router, mailbox.router, adviser.router, records.router,
+                               staff_log.router])
     install_web(app)
     return app

@@ -1,8 +1,10 @@
 """The bus's secrets for a deployment (`meldingen nats secrets deploy/secrets`): each
 NATS user's nkey seed, the servers' authorization block naming their public keys,
-each service's event-signing key, every source's public key, and the JetStream
-store key. Files that exist are kept (a second run rotates nothing); what follows
-from them (the authorization block, the public keys) is written again."""
+each service's event-signing key, every source's public key, the JetStream store
+key, and each service's keyring secret with every service's keyring public key
+(per-melding data keys: docs/privacy.md). Files that exist are kept (a second run
+rotates nothing); what follows from them (the authorization block, the public keys)
+is written again."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import secrets
 from pathlib import Path
 
 from shared.config import SERVICES
+from shared.crypto import b64
+from shared.datakeys import ServiceKeys
 from shared.devsecrets import MAKERS
 from shared.messaging.credentials import public_key
 from shared.messaging.permissions import authorization, users
@@ -30,11 +34,14 @@ def write(directory: Path, stream: str) -> list[Path]:
 
     seeds = {user: keep(f"nats_seed_{user}", "nkey") for user in users()}
     signers = {s: EventSigner(keep(f"event_signing_key_{s}", "key32")) for s in SERVICES}
+    keyrings = {s: ServiceKeys(keep(f"keyring_key_{s}", "key32")) for s in SERVICES}
     derived = {
         "nats_authorization.conf":
             authorization({user: public_key(seed) for user, seed in seeds.items()}, stream),
         "event_public_keys": "".join(f"{s} {signer.public_key}\n"
                                      for s, signer in signers.items()),
+        "keyring_public_keys": "".join(f"{s} {b64(keys.public_key)}\n"
+                                       for s, keys in keyrings.items()),
     }
     for name, text in derived.items():
         _write(directory / name, text)

@@ -17,7 +17,7 @@ from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
-from shared.errors import DamagedRecord
+from shared.errors import DamagedRecord, Shredded
 from shared.messaging.envelope import Envelope
 from shared.messaging.signing import HEADER, EventSigner
 
@@ -147,6 +147,11 @@ class OutboxRelay:
             # event of the service; chained already, so the audit names it.
             log.error("stored event damaged: not published",
                       extra={"notification_id": notification.id})
+            return
+        except Shredded:
+            # Its melding's content is gone: nothing of it may leave the service now.
+            log.info("stored event of a shredded melding: not published",
+                     extra={"notification_id": notification.id})
             return
         event = self.app.integration_event(domain_event)
         if event is None:

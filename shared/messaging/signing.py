@@ -54,8 +54,10 @@ class EventVerifier:
         return False
 
 
-def parse_public_keys(text: str) -> dict[str, list[str]]:
-    """`intake=KEY,triage=KEY` or lines `intake KEY`; a source may appear more than once."""
+def parse_public_keys(text: str, variable: str = "MELDINGEN_EVENT_PUBLIC_KEYS",
+                      ) -> dict[str, list[str]]:
+    """`intake=KEY,triage=KEY` or lines `intake KEY`; a source may appear more than once.
+    `variable` names the setting in the error (the keyring's keys have the same form)."""
     keys: dict[str, list[str]] = {}
     for item in text.replace(",", "\n").splitlines():
         item = item.strip()
@@ -63,8 +65,7 @@ def parse_public_keys(text: str) -> dict[str, list[str]]:
             continue
         entry = _ENTRY.fullmatch(item)  # base64 ends in "=": split at the first one only
         if entry is None:
-            raise ConfigurationError(
-                "MELDINGEN_EVENT_PUBLIC_KEYS: each entry is a service and its key")
+            raise ConfigurationError(f"{variable}: each entry is a service and its key")
         keys.setdefault(entry["source"], []).append(entry["key"])
     return keys
 

@@ -97,14 +97,15 @@ async def test_uvicorn_as_serve_runs_it_believes_no_forwarded_address(
 
 async def test_parallel_wrong_codes_never_exceed_the_limit(intake: RunningService) -> None:
     checked = 0
-    find = intake.application.find_by_receipt
+    login = intake.app.state.parts.login
+    find = login.find_by_receipt
 
     def counting(code: str) -> Any:
         nonlocal checked
         checked += 1
         return find(code)
 
-    intake.application.find_by_receipt = counting
+    login.find_by_receipt = counting
     answers = await asyncio.gather(*(
         intake.client.post("/api/mailbox/login", json={"receipt": f"{n:016d}"})
         for n in range(200)))

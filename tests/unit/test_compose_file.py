@@ -30,7 +30,8 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
 SECRET_SETTINGS = ("cipher_key", "receipt_key", "database_password",
                    "checkpoint_key", "adviser_passphrase", "console_signing_key",
-                   "console_oidc_client_secret", "nats_seed", "event_signing_key")
+                   "console_oidc_client_secret", "nats_seed", "event_signing_key",
+                   "keyring_key")
 
 
 def service(name: str) -> dict[str, Any]:
@@ -141,6 +142,9 @@ def test_secrets_come_from_docker_secrets_never_from_the_file(name: str) -> None
 def test_service_specific_secrets_are_given_where_needed() -> None:
     assert "MELDINGEN_ADVISER_PUBLIC_KEY_FILE" in environment("intake")
     assert "MELDINGEN_CONDUCT_ADVISER_PUBLIC_KEY_FILE" in environment("intake")
+    assert environment("intake")["MELDINGEN_KEYRING_KEY_FILE"] == \
+        "/run/secrets/keyring_key_intake"
+    assert "MELDINGEN_KEYRING_PUBLIC_KEYS_FILE" in environment("intake")
     assert "MELDINGEN_CHECKPOINT_KEY_FILE" in environment("reporting")
     assert "MELDINGEN_CONSOLE_SIGNING_KEY_FILE" in environment("console")
     assert environment("console")["MELDINGEN_CONSOLE_URL"].startswith("https://")

@@ -71,6 +71,17 @@ class Identity(_Answer):
     phone: str | None = None
 
 
+class IdentityRead(_Answer):
+    by: str
+    at: datetime
+
+
+class FeedbackTemplates(_Answer):
+    language: str
+    #: occasion (three_months, inadmissible, ...) -> a start for the meldpunt's text.
+    templates: dict[str, str]
+
+
 class Routing(_Answer):
     #: None while flagged for the meldpunt (`flagged` says why).
     sub: str | None = None
@@ -103,6 +114,14 @@ class Melding(_Answer):
     competent_authority: Routing | None = None
     concerns: str = "unknown"
     concerned_staff: list[str] = []
+    #: A named reporter's consent to pass their identity on (None: not answered).
+    identity_consent: bool | None = None
+    #: Who read a named reporter's identity when: for the meldpunt only, else None.
+    identity_reads: list[IdentityRead] | None = None
+    #: The record (verslag) of an oral or in-person melding: None while there is none.
+    record_status: str | None = None
+    #: The term of the reporter's open request to meet (None: none open).
+    meeting_due_by: datetime | None = None
     #: What the melding's status allows now (triage's state machine says).
     steps: list[str] = []
 
@@ -156,3 +175,8 @@ class TriageClient:
                       purpose: str) -> Melding:
         return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/messages",
                                       {"body": body, "purpose": purpose}, Melding)
+
+    async def feedback_templates(self, acting: Acting, melding_id: str) -> FeedbackTemplates:
+        return await self.caller.get(
+            acting, f"/api/meldingen/{segment(melding_id)}/feedback-templates",
+            FeedbackTemplates)

@@ -12,8 +12,10 @@ from services.console.web import (
     enrol,
     home,
     melding,
+    melding_intake,
     queue,
     register,
+    registered,
     report,
     signin,
 )
@@ -31,7 +33,8 @@ def cookie_policy(settings: Settings) -> CookiePolicy:
 
 def install(app: FastAPI) -> None:
     for pages in (signin.router, enrol.router, home.router, queue.router, melding.router,
-                  case.router, register.router, report.router, notification_pages.router):
+                  case.router, register.router, report.router, notification_pages.router,
+                  melding_intake.router, registered.router):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)

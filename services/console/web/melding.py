@@ -19,6 +19,7 @@ from services.console.adapters.investigation import Case
 from services.console.adapters.triage import Melding
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
+from services.console.web.intake_part import melding_context
 from services.console.web.pages import form_errors, person_for, refused, services
 from services.console.web.rendering import first, posted_fields, render
 from shared.authz import MeldingParties
@@ -80,6 +81,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
 
     step = next((name for name, action in STEPS if offered(name, action)), None)
     may_reassign = offered("reassign", "melding.reassign")
+    intake_part = await melding_context(request, person, melding, parties)
     return render(
         request, person.session, "melding.html", status_code=status_code,
         switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
@@ -95,7 +97,8 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         vocab={"themes": get_args(Theme), "severities": get_args(Severity),
                "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose),
                "concerns": get_args(Concerns),
-               "referral_targets": get_args(ReferralTarget)})
+               "referral_targets": get_args(ReferralTarget)},
+        **intake_part)
 
 
 def parties_of(melding: Melding) -> MeldingParties:

@@ -5,7 +5,6 @@ address: the person hands it on to the reporter."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, get_args
 
 from fastapi import APIRouter, Request
@@ -15,9 +14,8 @@ from services.console.adapters.calls import Acting, Refusal
 from services.console.web import browser
 from services.console.web.access import SignedIn
 from services.console.web.pages import form_errors, person_for, services
-from services.console.web.rendering import first, posted_fields, render
+from services.console.web.rendering import first, local_moment, posted_fields, render
 from shared.contracts import Adviser, Kind, ReceivedHow, Theme
-from shared.terms import LOCAL
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,7 +59,7 @@ def _melding(posted: dict[str, list[str]]) -> dict[str, Any]:
                             if first(posted, name).strip()}
     received = first(posted, "received_at").strip()
     if received:
-        body["received_at"] = _local(received)
+        body["received_at"] = local_moment(received)
     body["anonymous"] = {"true": True, "false": False}.get(first(posted, "anonymous"),
                                                            first(posted, "anonymous"))
     body["involved"] = [line.strip() for line in first(posted, "involved").splitlines()
@@ -72,15 +70,6 @@ def _melding(posted: dict[str, list[str]]) -> dict[str, Any]:
     if identity and body["anonymous"] is False:
         body["identity"] = identity
     return body
-
-
-def _local(moment: str) -> str:
-    """A browser's date and time (no zone) as the organisation's local time; anything
-    else as typed, for intake to refuse."""
-    try:
-        return datetime.fromisoformat(moment).replace(tzinfo=LOCAL).isoformat()
-    except ValueError:
-        return moment
 
 
 @router.post("/register", response_class=HTMLResponse)

@@ -43,6 +43,9 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("queue", "/queue", "melding.list"),
     ("cases", "/cases", "case.read"),
     ("register", "/register", "melding.register_for_reporter"),
+    ("registered", "/registered", "registration.list_own"),
+    ("reveals", "/identity-reveals", "identity.list_reveals"),
+    ("meetings", "/meeting-requests", "meeting.list"),
     ("report", "/report", "report.read"),
     ("staff", "/staff", "staff.manage"),
 )
@@ -94,6 +97,15 @@ async def posted_fields(request: Request) -> dict[str, list[str]]:
         if isinstance(value, str):
             fields.setdefault(name, []).append(value)
     return fields
+
+
+def local_moment(moment: str) -> str:
+    """A browser's date and time (no zone) as the organisation's local time; anything
+    else as typed, for the service to refuse."""
+    try:
+        return datetime.fromisoformat(moment).replace(tzinfo=LOCAL).isoformat()
+    except ValueError:
+        return moment
 
 
 def first(fields: dict[str, list[str]], name: str) -> str:

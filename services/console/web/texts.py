@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.web import words, words_cases, words_routing
+from services.console.web import words, words_cases, words_intake, words_routing
 
 LANGUAGES = ("nl", "en")
 
@@ -241,8 +241,10 @@ def _with_procedure(own: dict[str, Any], *pages: dict[str, Any]) -> dict[str, An
 
 
 TEXTS: dict[str, dict[str, Any]] = {
-    "nl": _with_procedure(NL, words.NL, words_cases.NL, words_routing.NL),
-    "en": _with_procedure(EN, words.EN, words_cases.EN, words_routing.EN)}
+    "nl": _with_procedure(NL, words.NL, words_cases.NL, words_routing.NL,
+                           words_intake.NL),
+    "en": _with_procedure(EN, words.EN, words_cases.EN, words_routing.EN,
+                           words_intake.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:

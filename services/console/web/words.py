@@ -7,7 +7,9 @@ from typing import Any
 
 NL: dict[str, Any] = {
     "nav": {"queue": "Meldingen", "cases": "Zaken", "register": "Melding registreren",
-            "report": "Jaarverslag", "staff": "Personeel"},
+            "report": "Jaarverslag", "staff": "Personeel",
+            "meetings": "Gespreksverzoeken", "registered": "Mijn registraties",
+            "reveals": "Geopende identiteiten"},
     "page_of": "Pagina {page} van {pages}",
     "paging": "Paginering",
     "previous": "Vorige",
@@ -88,7 +90,8 @@ NL: dict[str, Any] = {
                  "opened": "Zaak geopend"},
     "by": "door {who}",
     "mailbox": "Berichten met de melder",
-    "from": {"reporter": "Melder", "meldpunt": "Meldpunt", "system": "Systeem"},
+    "from": {"reporter": "Melder", "meldpunt": "Meldpunt", "system": "Systeem",
+             "confidential_adviser": "Vertrouwenspersoon"},
     "no_messages": "Nog geen berichten.",
     "reply": "Bericht aan de melder",
     "reply_body": "Bericht",
@@ -193,7 +196,9 @@ NL: dict[str, Any] = {
 
 EN: dict[str, Any] = {
     "nav": {"queue": "Meldingen", "cases": "Cases", "register": "Register a melding",
-            "report": "Annual report", "staff": "Staff"},
+            "report": "Annual report", "staff": "Staff",
+            "meetings": "Requests to meet", "registered": "My registrations",
+            "reveals": "Identities opened"},
     "page_of": "Page {page} of {pages}",
     "paging": "Pages",
     "previous": "Previous",
@@ -274,7 +279,8 @@ EN: dict[str, Any] = {
                  "opened": "Case opened"},
     "by": "by {who}",
     "mailbox": "Messages with the reporter",
-    "from": {"reporter": "Reporter", "meldpunt": "Meldpunt", "system": "System"},
+    "from": {"reporter": "Reporter", "meldpunt": "Meldpunt", "system": "System",
+             "confidential_adviser": "Confidential adviser"},
     "no_messages": "No messages yet.",
     "reply": "Message to the reporter",
     "reply_body": "Message",

@@ -44,7 +44,7 @@ class MailboxLogin:
         failures_per_client: AttemptCounter,
         logins_per_melding: AttemptCounter,
     ) -> None:
-        self._find_by_receipt = find_by_receipt
+        self.find_by_receipt = find_by_receipt
         self.tokens = tokens
         self.proof_of_work = proof_of_work
         self._failures = failures_per_client
@@ -57,7 +57,7 @@ class MailboxLogin:
         # Taken before the code is checked, so parallel attempts cannot pass the limit.
         if not proven and not self._failures.acquire(client):
             raise TooManyAttempts(SLOW_DOWN)
-        melding_id = self._find_by_receipt(code)
+        melding_id = self.find_by_receipt(code)
         if melding_id is None:
             raise ReceiptRefused(REFUSED)
         if not proven:

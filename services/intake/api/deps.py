@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_login import MailboxLogin
 from services.intake.application import Filing, IntakeApplication
-from services.intake.views import MeetingRequests
+from services.intake.views import MeetingRequests, StaffLog
 from shared.auth import InvalidToken
 from shared.deps import Unauthorized
 from shared.errors import NotFound
@@ -29,6 +29,7 @@ class IntakeParts:
     login: MailboxLogin
     form_tokens: FormTokens
     meeting_requests: MeetingRequests
+    staff_log: StaffLog
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -51,6 +52,10 @@ async def filing(parts: Parts) -> Filing:
 
 async def meeting_requests(parts: Parts) -> MeetingRequests:
     return parts.meeting_requests
+
+
+async def staff_log(parts: Parts) -> StaffLog:
+    return parts.staff_log
 
 
 async def mailbox_melding(
@@ -85,3 +90,4 @@ Login = Annotated[MailboxLogin, Depends(mailbox_login)]
 MailboxHolder = Annotated[UUID, Depends(mailbox_melding)]
 MeldingId = Annotated[UUID, Depends(melding_id)]
 MeetingRequestsView = Annotated[MeetingRequests, Depends(meeting_requests)]
+StaffLogView = Annotated[StaffLog, Depends(staff_log)]

@@ -74,3 +74,4 @@ def record_meeting(
 ) -> None:
     """A meeting with the reporter took place (it answers their request)."""
     intake.record_meeting(melding_id, body.held_at, by=principal.sub)
+

@@ -239,6 +239,31 @@ class MeetingRequestsOut(BaseModel):
     items: list[WaitingMeeting]
 
 
+class RegistrationOut(BaseModel):
+    melding_id: str
+    channel: Channel
+    received_how: ReceivedHow
+    received_at: datetime
+    registered_at: datetime
+
+
+class RegistrationsOut(BaseModel):
+    items: list[RegistrationOut] = Field(description="the caller's own, latest first")
+    total: int
+
+
+class RevealOut(BaseModel):
+    melding_id: str
+    by: str
+    at: datetime
+
+
+class RevealsOut(BaseModel):
+    items: list[RevealOut] = Field(description="every fetch of a sealed identity, "
+                                               "latest first")
+    total: int
+
+
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -1,0 +1,102 @@
+"""Fields of stored events encrypted with their melding's own key (docs/privacy.md,
+"Retention and crypto-shredding"): the event store's mapper encrypts them as an
+event is stored (together: one ciphertext, bound to the melding and the event's
+topic, in the stored state's `keyed` in their place) and decrypts them as it is
+read, so aggregates, policies and the relay see plaintext while the store holds
+only what shredding ends.
+
+An event stored before a field was encrypted still has it in the clear, and is read
+as it is. Once the melding's key is destroyed, reading such an event raises
+`Shredded`. A service's application is a `KeyedApplication`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from shared.application import ServiceApplication
+from shared.damage import DamageAwareMapper
+from shared.datakeys import KeyringError
+from shared.errors import DamagedRecord
+from shared.keyring import Keyring, MissingKey
+
+#: Where a stored event keeps its keyed fields, all in one ciphertext.
+KEYED = "keyed"
+
+
+class KeyedFieldsMapper(DamageAwareMapper):
+    """`use` a keyring for `fields` (event topic -> the fields to encrypt); `creating`
+    are the topics whose event is a melding's first: its key is made for it."""
+
+    keyring: Keyring | None = None
+    fields: Mapping[str, tuple[str, ...]] = {}
+    creating: frozenset[str] = frozenset()
+
+    def use(self, keyring: Keyring, fields: Mapping[str, tuple[str, ...]],
+            creating: Iterable[str]) -> Keyring:
+        self.keyring, self.fields, self.creating = keyring, dict(fields), frozenset(creating)
+        return keyring
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        topic = get_topic(type(domain_event))
+        names = self.fields.get(topic)
+        if not names or self.keyring is None:
+            return super().to_stored_event(domain_event)
+        melding_id = str(domain_event.originator_id)
+        key = (self.keyring.for_new(melding_id) if topic in self.creating
+               else self.keyring.key(melding_id))
+        state = dict(vars(domain_event))
+        keyed = {name: state.pop(name) for name in names if name in state}
+        # One ciphertext for the event's keyed fields: one encryption per event.
+        state[KEYED] = key.encrypt_bytes(topic, self.transcoder.encode(keyed))
+        encrypted = object.__new__(type(domain_event))  # the caller's keeps its plaintext
+        object.__setattr__(encrypted, "__dict__", state)
+        return super().to_stored_event(encrypted)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        domain_event = super().to_domain_event(stored_event)
+        state = vars(domain_event)  # a fresh event: nobody else holds it yet
+        if KEYED not in state or self.keyring is None:
+            return domain_event
+        try:
+            key = self.keyring.key(str(stored_event.originator_id))
+            state.update(self.transcoder.decode(
+                key.decrypt_bytes(stored_event.topic, state.pop(KEYED))))
+        except (KeyringError, MissingKey):  # altered, or its key lost: damaged
+            damaged = self.register.note(stored_event.originator_id,
+                                         stored_event.originator_version)
+            raise DamagedRecord(damaged.originator_id, damaged.version) from None
+        return domain_event
+
+
+class KeyedApplication(ServiceApplication):
+    """A service application whose store keeps `fields` under each melding's key."""
+
+    mapper_class = KeyedFieldsMapper
+    #: None until `use_keyring` (the composition root's): then nothing is encrypted.
+    keyring: Keyring | None = None
+    _creating: tuple[type[Any], ...] = ()
+
+    def use_keyring(self, keyring: Keyring, fields: Mapping[type[Any], tuple[str, ...]],
+                    creating: Iterable[type[Any]]) -> None:
+        """`fields`: per event class, the fields to encrypt; `creating`: the event
+        classes that begin a melding (its key is made for them)."""
+        assert isinstance(self.mapper, KeyedFieldsMapper)
+        self.keyring = keyring
+        self._creating = tuple(creating)
+        self.mapper.use(keyring, {get_topic(cls): names for cls, names in fields.items()},
+                        {get_topic(cls) for cls in self._creating})
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """First the keys of the meldingen a batch of events begins (intake's `Filing`
+        saves events), in one transaction for the batch."""
+        if self.keyring is not None:
+            self.keyring.create_many(str(o.originator_id) for o in objs
+                                     if isinstance(o, self._creating))
+        return super().save(*objs, **kwargs)

@@ -1,0 +1,121 @@
+"""One service's keys of every melding: made or received, kept wrapped in its key
+table, used to encrypt and decrypt the melding's fields, and destroyed when its
+retention term ends (docs/privacy.md, "Retention and crypto-shredding").
+
+Once destroyed, every use raises `Shredded` with the date: the one answer a caller
+turns into `410 Gone`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from shared.clock import Clock, SystemClock
+from shared.config import SERVICES, ConfigurationError, Settings
+from shared.crypto import b64, unb64
+from shared.datakeys import DataKey, KeyringError, ServiceKeys, seal_to
+from shared.errors import Shredded
+from shared.keystore import KeyStore, MissingKey, Shredding
+from shared.messaging.signing import parse_public_keys
+
+#: How many just-made keys wait for their first reading at most.
+FRESH_KEYS = 4096
+
+__all__ = ["Keyring", "KeyringError", "MissingKey", "Shredded", "Shredding", "public_keys_of"]
+
+
+class Keyring:
+    def __init__(self, service: str, keys: ServiceKeys, store: KeyStore,
+                 public_keys: Mapping[str, bytes], clock: Clock | None = None) -> None:
+        self.service = service
+        self.keys = keys
+        self.store = store
+        self.public_keys = dict(public_keys)
+        self.clock = clock or SystemClock()
+        # Keys just made for a batch of filings, until their first reading (the
+        # relay's): so neither storing nor relaying a new melding reads its key back.
+        # Bounded, for when the relay is stopped; destroying a key drops it here too.
+        self._fresh: OrderedDict[str, DataKey] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_service(cls, settings: Settings, service: str,
+                    clock: Clock | None = None) -> Keyring:
+        return cls(service, ServiceKeys(settings.keyring_secret_of(service)),
+                   KeyStore.for_service(settings, service), public_keys_of(settings), clock)
+
+    def create(self, melding_id: str) -> DataKey:
+        """A new melding's key (where it is filed). Asked again, the same key."""
+        key = DataKey.generate(melding_id)
+        kept = self.store.add(melding_id, self.keys.wrap(key), self.clock.now())
+        return self.keys.unwrap(melding_id, kept)
+
+    def create_many(self, melding_ids: Iterable[str]) -> None:
+        """New meldingen's keys in one transaction (see `KeyStore.add_many`), held for
+        `for_new` and the first `key`."""
+        keys = {melding_id: DataKey.generate(melding_id) for melding_id in melding_ids}
+        wrapped = {melding_id: self.keys.wrap(key) for melding_id, key in keys.items()}
+        kept = self.store.add_many(wrapped, self.clock.now())
+        with self._lock:
+            for melding_id, key in kept.items():
+                self._fresh[melding_id] = (keys[melding_id] if key == wrapped[melding_id]
+                                           else self.keys.unwrap(melding_id, key))
+            while len(self._fresh) > FRESH_KEYS:
+                self._fresh.popitem(last=False)
+
+    def for_new(self, melding_id: str) -> DataKey:
+        """The key of a melding whose first event is being stored: made by
+        `create_many` just before, or else now."""
+        with self._lock:
+            fresh = self._fresh.get(melding_id)
+        return fresh or self.create(melding_id)
+
+    def adopt(self, melding_id: str, sealed_b64: str) -> DataKey:
+        """A key another service sealed to this one on the stream, kept from now on.
+        A redelivery keeps the first copy; a shredded melding stays shredded."""
+        key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
+        kept = self.store.add(melding_id, self.keys.wrap(key), self.clock.now())
+        return self.keys.unwrap(melding_id, kept)
+
+    def key(self, melding_id: str) -> DataKey:
+        """Raises `Shredded` after destruction, `MissingKey` if none ever came."""
+        with self._lock:
+            fresh = self._fresh.pop(melding_id, None)
+        return fresh or self.keys.unwrap(melding_id, self.store.get(melding_id))
+
+    def encrypt(self, melding_id: str, field: str, plaintext: str) -> str:
+        return self.key(melding_id).encrypt(field, plaintext)
+
+    def decrypt(self, melding_id: str, field: str, ciphertext: str) -> str:
+        return self.key(melding_id).decrypt(field, ciphertext)
+
+    def sealed_for(self, key: DataKey, services: Iterable[str]) -> dict[str, str]:
+        """The key sealed to each consuming service (base64), for an integration event."""
+        sealed: dict[str, str] = {}
+        for service in services:
+            if service not in self.public_keys:
+                raise ConfigurationError(f"no keyring public key for {service}")
+            sealed[service] = b64(seal_to(self.public_keys[service], key))
+        return sealed
+
+    def destroy(self, melding_id: str, at: datetime, term: str | None) -> Shredding:
+        with self._lock:
+            self._fresh.pop(melding_id, None)
+        return self.store.destroy(melding_id, at, term)
+
+    def shredding(self, melding_id: str) -> Shredding | None:
+        return self.store.shredding(melding_id)
+
+
+def public_keys_of(settings: Settings) -> dict[str, bytes]:
+    """Every service's current keyring public key: the last one configured for it,
+    or in development the public half of its generated secret."""
+    text = settings.keyring_public_keys_text()
+    if text is None:
+        return {service: ServiceKeys(settings.keyring_secret_of(service)).public_key
+                for service in SERVICES}
+    configured = parse_public_keys(text, "MELDINGEN_KEYRING_PUBLIC_KEYS")
+    return {service: unb64(keys[-1]) for service, keys in configured.items()}
