@@ -48,6 +48,10 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.reopen": frozenset({"competent_authority"}),
     "melding.record_police_report": frozenset({"meldpunt", "competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
+    # opening a melding marks the reporter's replies read: only the meldpunt's opening
+    "melding.mark_replies_read": frozenset({"meldpunt"}),
+    # internal notes on a melding, for staff only (the competent authority: its own)
+    "melding.write_note": frozenset({"meldpunt", "competent_authority"}),
     # hand a melding to another competent authority, with a motivation
     "melding.reassign": frozenset({"meldpunt"}),
     # declare a conflict of interest: every staff role may

@@ -106,6 +106,8 @@ Adviser = Literal["integrity", "conduct"]
 MessagePurpose = Literal["message", "feedback"]
 #: Where a melding stands in triage (its queue's status filter).
 MeldingStatus = Literal["received", "assessed", "decided", "closed"]
+#: The queue's orders: oldest received first, or the nearest unmet deadline first.
+QueueSort = Literal["received", "deadline"]
 # "police_report": a decision for a police report only, with no case to follow.
 ClosingReason = Literal["inadmissible", "no_action", "referral", "police_report", "case_closed"]
 #: What a feedback template of triage's is for: the 3-month feedback on the follow-up, or

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.triage.adapters.routing_file import routing_table
+from services.triage.api import notes_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
@@ -33,4 +34,5 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    return service_app(build_parts(settings, clock), settings, routers=[router])
+    return service_app(build_parts(settings, clock), settings,
+                       routers=[queue_routes.router, notes_routes.router, router])

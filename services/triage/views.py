@@ -8,24 +8,29 @@ overdue, and the page is read from the nearer end until it is full. Each compete
 authority has such indexes of the meldingen assigned to them. Who sees which
 melding is `shared.authz.may_see`; the few a reader is concerned in or recused from
 are left out of their pages by that rule (a slower walk, only for those readers).
+The narrower filters (kind, channel, severity, an unread reply, words of the
+description) and the order by nearest deadline walk the chosen index once.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
 from uuid import UUID
 
+from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
 from shared.authz import MeldingParties, is_allowed, may_see
-from shared.contracts import RecordStatus
+from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
 from shared.terms import Deadlines, deadlines, overdue_from
 
@@ -56,6 +61,12 @@ class QueueEntry:
     excluded: tuple[str, ...] = ()  # concerned and recused, normalised
     record_status: RecordStatus | None = None  # of an oral or in-person melding's record
     meeting_due_by: datetime | None = None  # the term of an open request to meet
+    severity: Severity | None = None  # from the assessment
+    reply_unread: bool = False  # a reporter's reply the meldpunt has not opened since
+    last_reply_at: datetime | None = None
+    read_up_to: datetime | None = None  # the latest reply the meldpunt has opened since
+    #: the description's words, case-folded, for the search (kept in this process only)
+    words: frozenset[str] = frozenset()
 
     @property
     def parties(self) -> MeldingParties:
@@ -71,6 +82,33 @@ class QueueEntry:
     def refresh(self) -> None:
         self.overdue_from = overdue_from(self.deadlines, self.acknowledged_at, self.feedback_at)
         self.overdue_ts = self.overdue_from.timestamp() if self.overdue_from else math.inf
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words a search matches: case-folded runs of letters and digits."""
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """The filters no index holds: each one set must match; `words` must all occur in
+    the description."""
+
+    kind: str | None = None
+    channel: str | None = None
+    severity: str | None = None
+    reply_unread: bool | None = None
+    flagged: bool | None = None
+    words: frozenset[str] = frozenset()
+
+    def matches(self, entry: QueueEntry) -> bool:
+        return (all(value is None or getattr(entry, name) == value for name, value in (
+            ("kind", self.kind), ("channel", self.channel), ("severity", self.severity),
+            ("reply_unread", self.reply_unread), ("flagged", self.flagged)))
+            and self.words <= entry.words)
+
+    def __bool__(self) -> bool:
+        return self != Narrowing()
 
 
 @dataclass(frozen=True)
@@ -132,12 +170,24 @@ class _Index:
         matching = (e for e in reversed(self.entries) if (e.overdue_ts < moment) is overdue)
         return Page(list(islice(matching, behind, behind + wanted))[::-1], total)
 
+    def nearest_deadline_first(self, overdue: bool | None, moment: float, offset: int,
+                               limit: int, visible: Callable[[QueueEntry], bool] | None
+                               ) -> Page:
+        """The page in order of the moment each melding turns (or turned) overdue,
+        those with every term met last; ties in order of receipt."""
+        seen = [e for e in self.entries if (visible is None or visible(e))
+                and (overdue is None or (e.overdue_ts < moment) is overdue)]
+        nearest = heapq.nsmallest(offset + limit, seen, key=lambda e: (e.overdue_ts, e.key))
+        return Page(nearest[offset:], len(seen))
+
 
 class Queue:
     def __init__(self, default_authority: str | None = None) -> None:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
         self._entries: dict[UUID, QueueEntry] = {}
+        #: a melding's desk (`Desk.create_id`) -> the melding
+        self._desks: dict[UUID, UUID] = {}
         self._indexes: dict[IndexName, _Index] = {}
         #: normalised sub -> how many meldingen exclude them
         self._exclusions: dict[str, int] = {}
@@ -148,11 +198,15 @@ class Queue:
             if isinstance(event, Report.Received):
                 self._received(event)
                 return
+            if isinstance(event, Desk.RepliesRead):
+                self._replies_read(event.originator_id, event.up_to)
+                return
             entry = self._entries.get(event.originator_id)
             if entry is None:
                 return
             if isinstance(event, Report.Assessed):
                 # Routing comes first in the same commit; without it, the default.
+                entry.severity = event.severity
                 self._move(entry, theme=event.theme,
                            authority="keep" if entry.routed else self._default_authority)
             elif isinstance(event, Report.Routed):
@@ -168,6 +222,9 @@ class Queue:
                 entry.record_status = event.status
             elif isinstance(event, Report.MeetingRequestNoted):
                 entry.meeting_due_by = event.due_by
+            elif isinstance(event, Report.ReplyReceived):
+                entry.last_reply_at = max(entry.last_reply_at or event.at, event.at)
+                entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
             elif isinstance(event, Report.Reopened):
@@ -193,9 +250,11 @@ class Queue:
             anonymous=event.anonymous, status="received", received_at=event.received_at,
             acknowledged_at=event.acknowledged_at,
             deadlines=deadlines(event.received_at, event.acknowledged_at),
+            words=words_of(event.description),
         )
         entry.refresh()
         self._entries[entry.id] = entry
+        self._desks[Desk.create_id(entry.id)] = entry.id
         for name in self._names(entry.status, entry.theme, entry.authority):
             self._indexes.setdefault(name, _Index()).insert(entry)
 
@@ -204,6 +263,13 @@ class Queue:
         before = entry.overdue_ts
         entry.deadlines, entry.feedback_at = deadlines(entry.received_at, at), None
         self._overdue_moved(entry, before)
+
+    def _replies_read(self, desk_id: UUID, up_to: datetime) -> None:
+        entry = self._entries.get(self._desks.get(desk_id, desk_id))
+        if entry is not None:
+            entry.read_up_to = max(entry.read_up_to or up_to, up_to)
+            entry.reply_unread = (entry.last_reply_at is not None
+                                  and entry.last_reply_at > entry.read_up_to)
 
     def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
         before = entry.overdue_ts
@@ -245,20 +311,27 @@ class Queue:
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
              limit: int = 50, reader: tuple[str, str] | None = None,
-             flagged: bool | None = None) -> Page:
-        """One page of the queue, oldest first, and how many match in all: of the
-        meldingen `reader` (role, sub) may see, or of all; `flagged`: only those that
-        wait (or do not wait) for the meldpunt to assign a competent authority."""
+             flagged: bool | None = None, narrowing: Narrowing = Narrowing(),
+             sort: QueueSort = "received") -> Page:
+        """One page of the queue, oldest first (or nearest deadline first), and how
+        many match in all: of the meldingen `reader` (role, sub) may see, or of all;
+        `flagged`: only those that wait (or do not wait) for the meldpunt to assign a
+        competent authority."""
+        if flagged is not None:
+            narrowing = replace(narrowing, flagged=flagged)
         with self._lock:
             scope, may_see_entry = self._scope(reader)
             visible = may_see_entry
-            if flagged is not None:
+            if narrowing:
                 def visible(entry: QueueEntry) -> bool:
-                    return entry.flagged is flagged and (
+                    return narrowing.matches(entry) and (
                         may_see_entry is None or may_see_entry(entry))
             index = self._indexes.get((scope, status, theme))
             if index is None:
                 return Page([], 0)
+            if sort == "deadline":
+                return index.nearest_deadline_first(overdue, now.timestamp(), offset, limit,
+                                                    visible)
             return index.page(overdue, now.timestamp(), offset, limit, visible)
 
     def _scope(self, reader: tuple[str, str] | None

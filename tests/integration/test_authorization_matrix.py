@@ -189,7 +189,8 @@ async def test_every_route_answers_every_role_as_the_table_says(
 #: the actions checked inside routes and applications rather than declared by a route
 #: ("staff.manage": the console's pages, walked for every role in test_console.py)
 FINER = {"melding.read_identity", "melding.read_identity_with_consent", "melding.read_all",
-         "case.read_all", "case.read_content", "staff.manage", "record.handle_any"}
+         "case.read_all", "case.read_content", "staff.manage", "record.handle_any",
+         "melding.mark_replies_read"}
 
 
 async def test_the_finer_checks_follow_the_table_and_every_action_is_used(

@@ -200,3 +200,61 @@ async def test_an_id_from_the_address_bar_reaches_only_that_melding(
         answer = await p.console.client.get(f"/meldingen/{hostile}")
         assert answer.status_code in (404, 422), (hostile, answer.status_code)
         assert "Dat kan niet" in answer.text
+
+
+async def test_the_new_filters_the_unread_mark_the_search_and_notes(
+    procedure: Procedure
+) -> None:
+    p = procedure
+    bike = await file(p)
+    p.clock.advance(timedelta(minutes=1))
+    laptop = await file(p, kind="wrongdoing",
+                        description="Een collega nam een laptop mee naar huis.")
+    client = p.console.client
+    await signed_in(p, client, "mia", "meldpunt")
+
+    async def both_arrived() -> bool:
+        return len(rows((await client.get("/queue")).text)) == 2
+
+    await eventually(both_arrived)
+    assert rows((await client.get("/queue", params={"kind": "wrongdoing"})).text) == [laptop]
+    by_deadline = await client.get("/queue", params={"sort": "deadline"})
+    assert rows(by_deadline.text) == [bike, laptop]
+    bogus = await client.get("/queue", params={"sort": "name"})
+    assert bogus.status_code == 422 and 'id="sort-error"' in bogus.text
+
+    # A reporter's reply shows as unread until the meldpunt opens the melding.
+    receipt = (await p.intake.client.post("/api/meldingen", json=MELDING)).json()
+    login = (await p.intake.client.post("/api/mailbox/login",
+                                        json={"receipt": receipt["receipt"]})).json()
+    await p.intake.client.post("/api/mailbox/messages", json={"body": "Nog iets."},
+                               headers={"Authorization": f"Bearer {login['token']}"})
+
+    async def unread() -> bool:
+        page = await client.get("/queue", params={"reply_unread": "true"})
+        return rows(page.text) == [receipt["id"]] and "Ongelezen reactie</strong>" in page.text
+
+    await eventually(unread)
+    await client.get(f"/meldingen/{receipt['id']}")
+    assert rows((await client.get("/queue", params={"reply_unread": "true"})).text) == []
+
+    # The search is a posted form: the words are in no address, the filters still apply.
+    page = (await client.get("/queue", params={"kind": "wrongdoing"})).text
+    found = await post(client, "/queue/search", page, text="LAPTOP", kind="wrongdoing")
+    assert found.status_code == 200 and rows(found.text) == [laptop]
+    assert "LAPTOP" not in str(found.url) and 'value="LAPTOP"' in found.text
+    empty = await post(client, "/queue/search", page, text="")
+    assert empty.status_code == 422 and 'id="text-error"' in empty.text
+    forged = await client.post("/queue/search", data={"text": "laptop"},
+                               headers={"origin": ORIGIN})
+    assert forged.status_code == 403 and rows(forged.text) == []
+
+    # Notes on the melding page: shown to staff, refused empty, naming the field.
+    melding = (await client.get(f"/meldingen/{bike}")).text
+    assert 'id="note-form"' in melding and "Nog geen notities." in melding
+    added = await post(client, f"/meldingen/{bike}/notes", melding, note="Bel de leverancier.")
+    assert added.status_code == 303
+    shown = (await client.get(added.headers["location"])).text
+    assert "Bel de leverancier." in shown and "De notitie is toegevoegd." in shown
+    blank = await post(client, f"/meldingen/{bike}/notes", shown, note="  ")
+    assert blank.status_code == 422 and 'id="note-error"' in blank.text

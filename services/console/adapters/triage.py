@@ -32,6 +32,7 @@ class QueueItem(_Answer):
     received_at: datetime
     deadlines: Deadlines
     overdue: bool
+    reply_unread: bool = False
 
 
 class QueuePage(_Answer):
@@ -39,6 +40,16 @@ class QueuePage(_Answer):
     total: int
     offset: int
     limit: int
+
+
+class Note(_Answer):
+    body: str
+    by: str
+    at: datetime
+
+
+class Notes(_Answer):
+    notes: list[Note]
 
 
 class HistoryEntry(_Answer):
@@ -119,12 +130,25 @@ class TriageClient:
     def __init__(self, caller: ServiceCaller) -> None:
         self.caller = caller
 
-    async def queue(self, acting: Acting, *, status: str | None, theme: str | None,
-                    overdue: bool | None, offset: int, limit: int) -> QueuePage:
-        return await self.caller.get(
-            acting, "/api/meldingen", QueuePage, status=status, theme=theme,
-            overdue=None if overdue is None else str(overdue).lower(),
-            offset=offset, limit=limit)
+    async def queue(self, acting: Acting, filters: dict[str, str], *, offset: int,
+                    limit: int) -> QueuePage:
+        """The queue with triage's filters as query parameters, triage checking them."""
+        return await self.caller.get(acting, "/api/meldingen", QueuePage, **filters,
+                                     offset=offset, limit=limit)
+
+    async def search(self, acting: Acting, text: str, filters: dict[str, str], *,
+                     offset: int, limit: int) -> QueuePage:
+        """The search, its words in the body: never in an address."""
+        return await self.caller.post(acting, "/api/meldingen/search", {
+            "text": text, **filters, "offset": offset, "limit": limit}, QueuePage)
+
+    async def notes(self, acting: Acting, melding_id: str) -> Notes:
+        return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}/notes",
+                                     Notes)
+
+    async def note(self, acting: Acting, melding_id: str, body: str) -> Notes:
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/notes",
+                                      {"body": body}, Notes)
 
     async def melding(self, acting: Acting, melding_id: str) -> Melding:
         return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}", Melding)

@@ -38,6 +38,8 @@ MESSAGE: tuple[str, ...] = ("body", "purpose")
 #: Its motivation has a name of its own: the decision's form may be on the same page.
 REASSIGNMENT: tuple[str, ...] = ("competent_authority", "reassignment_motivation")
 RECUSAL: tuple[str, ...] = ("reason",)
+#: Named apart from the message's `body`: both forms are on the same page.
+NOTE: tuple[str, ...] = ("note",)
 #: The forms of triage's steps, offered when triage says the step is allowed now and
 #: the person may take it on this melding: the decision first, since an assessed
 #: melding also takes a re-assessment, which is the meldpunt's alone.
@@ -45,7 +47,7 @@ STEPS = (("decide", "melding.decide"), ("assess", "melding.assess"))
 #: Each form's path under the melding -> its action.
 POSTS = {"assessment": "melding.assess", "decision": "melding.decide",
          "messages": "melding.message_reporter", "competent-authority": "melding.reassign",
-         "recusal": "melding.recuse"}
+         "recusal": "melding.recuse", "notes": "melding.write_note"}
 
 
 @router.get("/meldingen/{melding_id}", response_class=HTMLResponse)
@@ -63,6 +65,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
                 refusal: Refusal | None = None, failure: str | None = None) -> Response:
     try:
         melding = await services(request).triage.melding(acting, melding_id)
+        notes = (await services(request).triage.notes(acting, melding_id)).notes
     except Refusal as failed:
         return refused(request, person, failed)
     case = await _case_of(request, person, melding) if melding.status in (
@@ -87,6 +90,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         authorities=_directory(request, "competent_authority") if may_reassign else [],
         may_reassign=may_reassign, may_recuse=offered("recuse", "melding.recuse"),
         may_message=offered("message_reporter", "melding.message_reporter"),
+        notes=notes, may_note=person.acting("melding.write_note", parties) is not None,
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure,
         done=request.query_params.get("done"),
@@ -147,6 +151,8 @@ def _decision(posted: dict[str, list[str]]) -> dict[str, Any]:
 
 def _errors(refusal: Refusal, fields: tuple[str, ...]) -> dict[str, str]:
     """The fields triage named, as this page's forms call them."""
+    if fields == NOTE:
+        return {"note": "note"} if form_errors(refusal, ("body",)) else {}
     if fields != REASSIGNMENT:
         return form_errors(refusal, fields)
     named = form_errors(refusal, ("competent_authority", "motivation"))
@@ -169,7 +175,7 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
                            failure="form_expired")
     triage = services(request).triage
     values = {name: posted.get(name, [])
-              for name in ASSESSMENT + DECISION + MESSAGE + REASSIGNMENT + RECUSAL}
+              for name in ASSESSMENT + DECISION + MESSAGE + REASSIGNMENT + RECUSAL + NOTE}
     try:
         if step == "recusal":
             fields = RECUSAL
@@ -181,6 +187,9 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
             await triage.reassign(acting, melding_id,
                                   competent_authority=first(posted, "competent_authority"),
                                   motivation=first(posted, "reassignment_motivation").strip())
+        elif step == "notes":
+            fields = NOTE
+            await triage.note(acting, melding_id, first(posted, "note").strip())
         elif step == "assessment":
             fields = ASSESSMENT
             await triage.assess(acting, melding_id, _assessment(posted))

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from services.triage.api.deps import QueueView, Triage
+from services.triage.api.deps import Triage
 from services.triage.api.schemas import (
     AssessmentIn,
     CompetentAuthorityOut,
@@ -21,57 +21,20 @@ from services.triage.api.schemas import (
     MessageIn,
     MessageOut,
     PoliceReportIn,
-    QueueItem,
-    QueuePage,
     ReassignmentIn,
     RecusalIn,
     ReopeningIn,
 )
 from services.triage.application import Assessment, Decision, PoliceReport
-from services.triage.domain.procedure import Status
+from services.triage.desk.application import opened
 from services.triage.domain.report import Report
 from shared.auth import Principal
 from shared.authz import is_allowed
-from shared.contracts import NamedIdentity, Theme
+from shared.contracts import NamedIdentity
 from shared.deps import authorized
 from shared.terms import deadlines, is_overdue
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
-
-
-@router.get("/meldingen", response_model=QueuePage)
-def list_meldingen(
-    queue: QueueView,
-    triage: Triage,
-    principal: Annotated[Principal, authorized("melding.list")],
-    status: Status | None = None,
-    theme: Theme | None = None,
-    overdue: bool | None = None,
-    flagged: Annotated[bool | None, Query(
-        description="only meldingen that wait for the meldpunt to assign a competent "
-                    "authority (true), or only the others (false)")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> QueuePage:
-    """The queue, oldest first, filtered by status, theme and missed terms: every
-    melding for the meldpunt, the assigned ones for a competent authority, never one
-    the caller is concerned in or recused from."""
-    now = triage.clock.now()
-    page = queue.page(status=status, theme=theme, overdue=overdue, now=now,
-                      offset=offset, limit=limit, reader=(principal.role, principal.sub),
-                      flagged=flagged)
-    items = [
-        QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
-                  anonymous=e.anonymous, status=e.status, received_at=e.received_at,
-                  deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
-                                         feedback_by=e.deadlines.feedback_by),
-                  overdue=e.overdue(now), competent_authority=e.authority,
-                  flagged=e.flagged, record_status=e.record_status,
-                  meeting_due_by=e.meeting_due_by,
-                  meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now)
-        for e in page.entries
-    ]
-    return QueuePage(items=items, total=page.total, offset=offset, limit=limit)
 
 
 @router.get("/meldingen/{melding_id}", response_model=MeldingOut)
@@ -81,8 +44,10 @@ def get_melding(
     principal: Annotated[Principal, authorized("melding.read")],
 ) -> MeldingOut:
     """The melding, its status, deadlines, competent authority and history; a named
-    reporter's identity for whom it may be shown (each such read is recorded)."""
+    reporter's identity for whom it may be shown (each such read is recorded); the
+    meldpunt's opening marks the reporter's replies read."""
     report, identity = triage.read(melding_id, principal)
+    opened(triage, report, principal)
     return _melding(report, principal, triage, identity)
 
 

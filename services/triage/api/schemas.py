@@ -146,6 +146,10 @@ class QueueItem(BaseModel):
                           "open; a recorded meeting clears it)")
     meeting_overdue: bool = Field(False, description="the open request to meet is past "
                                                      "its term")
+    severity: Severity | None = Field(None, description="the assessment's severity (null "
+                                                        "before the assessment)")
+    reply_unread: bool = Field(False, description="a reporter's reply the meldpunt has not "
+                                                  "opened the melding since")
 
 
 class QueuePage(BaseModel):

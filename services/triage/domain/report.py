@@ -34,6 +34,7 @@ class Report(Aggregate):
     redelivered `melding_received` cannot create a twin."""
 
     if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
+        ReplyReceived: ClassVar[type[Any]]
         Received: ClassVar[type[Any]]
         Assessed: ClassVar[type[Any]]
         Decided: ClassVar[type[Any]]

@@ -1,0 +1,70 @@
+"""Triage's queue routes: the filtered, sorted list of meldingen and the search over
+their descriptions, both of the meldingen the caller may see."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.triage.api.deps import QueueView, Triage
+from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
+from services.triage.api.search_schemas import QueueFilters, SearchIn
+from services.triage.views import Narrowing, words_of
+from shared.auth import Principal
+from shared.deps import authorized
+
+router = APIRouter(prefix="/api", tags=["meldingen"])
+
+
+@router.get("/meldingen", response_model=QueuePage)
+def list_meldingen(
+    queue: QueueView,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.list")],
+    filters: Annotated[QueueFilters, Query()],
+) -> QueuePage:
+    """The queue, oldest first or nearest deadline first, filtered by status, kind,
+    theme, channel, severity, missed terms and unread replies: every melding for the
+    meldpunt, the assigned ones for a competent authority, never one the caller is
+    concerned in or recused from."""
+    return _page(queue, triage, principal, filters, Narrowing())
+
+
+@router.post("/meldingen/search", response_model=QueuePage)
+def search_meldingen(
+    body: SearchIn,
+    queue: QueueView,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.list")],
+) -> QueuePage:
+    """The queue's meldingen whose description holds every word of `text` (any case),
+    with the same filters, order and need-to-know rule as the queue. A POST, so that
+    the words never land in an address or an access log."""
+    return _page(queue, triage, principal, body, Narrowing(words=words_of(body.text)))
+
+
+def _page(queue: QueueView, triage: Triage, principal: Principal, filters: QueueFilters,
+          narrowing: Narrowing) -> QueuePage:
+    now = triage.clock.now()
+    page = queue.page(
+        status=filters.status, theme=filters.theme, overdue=filters.overdue, now=now,
+        offset=filters.offset, limit=filters.limit, reader=(principal.role, principal.sub),
+        flagged=filters.flagged, sort=filters.sort,
+        narrowing=Narrowing(kind=filters.kind, channel=filters.channel,
+                            severity=filters.severity, reply_unread=filters.reply_unread,
+                            words=narrowing.words))
+    items = [
+        QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
+                  anonymous=e.anonymous, status=e.status, received_at=e.received_at,
+                  deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
+                                         feedback_by=e.deadlines.feedback_by),
+                  overdue=e.overdue(now), competent_authority=e.authority,
+                  flagged=e.flagged, record_status=e.record_status,
+                  meeting_due_by=e.meeting_due_by,
+                  meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now,
+                  severity=e.severity, reply_unread=e.reply_unread)
+        for e in page.entries
+    ]
+    return QueuePage(items=items, total=page.total, offset=filters.offset,
+                     limit=filters.limit)

@@ -1,0 +1,2 @@
+"""The desk keeps to triage's event store through `TriageApplication`: no adapter of its
+own."""
