@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from functools import singledispatchmethod
 from typing import Any, get_args
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from services.triage.domain.commands import Assessment, Decision, PoliceReport
 from services.triage.domain.feedback import (
     case_closing,
     check_written,
@@ -59,45 +58,6 @@ from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 
 log = logging.getLogger("meldingen.triage")
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The meldpunt's assessment, with who is concerned (`concerns` None keeps what
-    the reporter gave)."""
-
-    admissible: bool
-    reasonable_grounds: bool
-    code_violation: bool
-    severity: str
-    theme: str
-    advice: str
-    motivation: str
-    #: What an inadmissible melding's reporter is told when it is closed on this
-    #: advice; a general text by default.
-    feedback: str | None = None
-    concerns: str | None = None
-    #: The melding may concern an official crime (art. 162 Sv): the decision must
-    #: then say, motivated, whether a police report is made.
-    official_crime: bool = False
-    concerned_staff: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Decision:
-    outcome: tuple[str, ...]
-    motivation: str
-    police_report_on: date | None = None
-    #: What the reporter is told when the decision closes the melding.
-    feedback: str | None = None
-    referral_to: str | None = None
-    police_report_motivation: str | None = None
-
-
-@dataclass(frozen=True)
-class PoliceReport:
-    filed_on: date
-    registration_number: str
 
 
 class TriageApplication(ServiceApplication):

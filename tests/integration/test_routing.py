@@ -204,7 +204,7 @@ async def test_a_melding_assessed_before_routing_has_the_default_authority(
         report = app.repository.get(UUID(received.melding_id))
         report._assessed(admissible=True, reasonable_grounds=True, code_violation=True,
                          severity="low", theme="gifts", advice="no_action", motivation="m",
-                         by="mia", at=now)
+                         by="mia", at=now, feedback="", official_crime=False)
         app.save(report)
 
         dora = token(settings, "competent_authority", "dora")

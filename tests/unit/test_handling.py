@@ -10,7 +10,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.reporting.domain.figures import AnnualFigures
-from services.triage.application import Assessment, Decision, PoliceReport, TriageApplication
+from services.triage.application import TriageApplication
+from services.triage.domain.commands import Assessment, Decision, PoliceReport
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_RULES, RoutingTable
 from shared.auth import Principal

@@ -25,8 +25,8 @@ from services.triage.api.schemas import (
     RecusalIn,
     ReopeningIn,
 )
-from services.triage.application import Assessment, Decision, PoliceReport
 from services.triage.desk.application import opened
+from services.triage.domain.commands import Assessment, Decision, PoliceReport
 from services.triage.domain.report import Report
 from shared.auth import Principal
 from shared.authz import is_allowed
