@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.config import Settings
+from tests.mailserver import SmtpServer
 from tests.support import (
     NatsServer,
     create_postgres_database,
@@ -16,6 +17,15 @@ from tests.support import (
     postgres_reachable,
     unavailable,
 )
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

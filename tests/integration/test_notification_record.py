@@ -3,7 +3,6 @@ mail through a real SMTP server (aiosmtpd), never with the record's content."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,14 +21,6 @@ from tests.notifyflows import (
     texts,
 )
 from tests.support import NatsServer, eventually, running
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
