@@ -5,7 +5,9 @@ investigation and assigns an investigator from the directory, the investigator
 completes the protocol, the competent authority takes measures, the reporter reads
 the feedback in the mailbox, and the auditor sees the melding counted and verify say
 the log is intact. With JavaScript on, axe checks every console page and each page is
-photographed into test-artifacts/; the same walk then completes with JavaScript off.
+photographed into test-artifacts/; the same walk then completes with JavaScript off,
+and again by keyboard alone, each control reached with Tab and showing its focus
+(`tests/browser/keyboard.py`).
 A second walks the conversation branch (a message to the reporter and the answer, a
 conversation and no measure) and an inadmissible melding, closed with its feedback.
 
@@ -32,6 +34,7 @@ from shared.config import Settings
 from tests.browser.conftest import Watched, browsing, serving
 from tests.browser.helpers import fill_melding, receipt_on
 from tests.browser.helpers import serious_axe_violations as _axe
+from tests.browser.keyboard import KeyboardPage
 from tests.browser.test_console import enrol, sign_in
 from tests.consoleflows import add
 from tests.support import NatsServer, make_settings, token
@@ -81,9 +84,10 @@ class Walker:
     """Opens a browser of its own per person; checks and photographs each page."""
 
     def __init__(self, browser: Browser, live: Live, watched: Watched, artifacts: Path,
-                 stack: ExitStack, *, javascript: bool) -> None:
+                 stack: ExitStack, *, javascript: bool, keyboard: bool = False) -> None:
         self.browser, self.live, self.watched = browser, live, watched
         self.artifacts, self.stack, self.javascript = artifacts, stack, javascript
+        self.keyboard = keyboard
         self.violations: dict[str, list[dict[str, Any]]] = {}
 
     def open(self, service: str) -> Page:
@@ -103,7 +107,7 @@ class Walker:
         secret = enrol(page, self.live.urls["console"] + add(application, sub, *roles), clock)
         sign_in(page, sub, secret, clock)
         page.wait_for_url(self.live.urls["console"] + "/")
-        return page
+        return KeyboardPage(page) if self.keyboard else page  # type: ignore[return-value]
 
     def check(self, page: Page, name: str) -> None:
         if not self.javascript:
@@ -269,6 +273,15 @@ def test_the_same_walk_with_javascript_off(
 ) -> None:
     with ExitStack() as stack:
         walk(Walker(browser, live, watched, artifacts, stack, javascript=False), "nojs")
+
+
+def test_the_same_walk_by_keyboard_alone(
+    browser: Browser, live: Live, watched: Watched, artifacts: Path
+) -> None:
+    """Every staff step reached with Tab and done with Enter, Space, arrows and typing."""
+    with ExitStack() as stack:
+        walk(Walker(browser, live, watched, artifacts, stack, javascript=False,
+                    keyboard=True), "keys")
 
 
 def test_the_conversation_branch_and_an_inadmissible_melding(
