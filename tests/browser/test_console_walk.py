@@ -175,6 +175,10 @@ def walk(w: Walker, tag: str) -> None:
     meldpunt.click("nav >> text=Meldingen")
     until(meldpunt, "/queue", lambda p: p.locator("#queue tbody tr").count() > 0)
     w.check(meldpunt, "queue")
+    meldpunt.fill("#text", "fiets")  # the search is posted: its words are in no address
+    submit(meldpunt, "search")
+    assert "fiets" not in meldpunt.url and meldpunt.locator("#queue tbody tr").count() > 0
+    w.check(meldpunt, "queue-search")
     meldpunt.locator("#queue tbody tr a").last.click()
     melding_url = meldpunt.url
     melding_id = melding_url.rsplit("/", 1)[1]
