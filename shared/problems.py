@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -120,4 +121,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(OperationalError, _store_unavailable)
     app.add_exception_handler(PersistenceError, _store_unavailable)
+    # The same, raised by a store of the service's own beside the event store (the
+    # per-melding key table, shared/keystore.py).
+    app.add_exception_handler(sqlalchemy.exc.OperationalError, _store_unavailable)
     app.add_exception_handler(Exception, _unexpected)
