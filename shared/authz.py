@@ -54,6 +54,10 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.write_note": frozenset({"meldpunt", "competent_authority"}),
     # hand a melding to another competent authority, with a motivation
     "melding.reassign": frozenset({"meldpunt"}),
+    # place and lift a legal hold (a court case, a complaint): never shredded meanwhile
+    "melding.hold": frozenset({"meldpunt"}),
+    # shred now what the daily check would (`meldingen retention run`): ids and dates only
+    "retention.run": frozenset({"meldpunt"}),
     # declare a conflict of interest: every staff role may
     "melding.recuse": frozenset({"manager", "confidential_adviser", "meldpunt",
                                  "competent_authority", "investigator", "auditor"}),

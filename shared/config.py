@@ -138,6 +138,8 @@ class Settings(BaseSettings):
     retention_days_investigation_without_measures: int | None = Field(default=None, ge=0)
     retention_days_investigation_with_measures: int | None = Field(default=None, ge=0)
     retention_days_referred: int | None = Field(default=None, ge=0)
+    # How often triage checks which meldingen are due for shredding.
+    retention_check_seconds: float = Field(default=3600.0, gt=0)
 
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,

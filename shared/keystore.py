@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table
@@ -40,6 +40,13 @@ class Shredding:
     melding_id: str
     shredded_at: datetime
     term: str | None
+
+
+class KeyDestroyer(Protocol):
+    """What shredding asks of a service's keys (a `KeyStore`, or a `Keyring` over one):
+    destroy the melding's, leaving a tombstone, harmlessly twice."""
+
+    def destroy(self, melding_id: str, at: datetime, term: str | None) -> Shredding: ...
 
 
 class KeyStore:

@@ -49,7 +49,12 @@ MIN_HOLD_MOTIVATION = 10
 
 
 class RetentionError(ValueError):
-    """A legal hold that cannot be placed or lifted as asked."""
+    """A legal hold that cannot be placed or lifted as asked; `field` names the input
+    at fault, None when the melding's state refuses it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def retention_outcome(reason: ClosingReason, path: CasePath | None = None,
@@ -113,18 +118,17 @@ class MeldingRetention:
     shredded_at: datetime | None = None
 
     def held(self, motivation: str, by: str, at: datetime) -> MeldingRetention:
-        motivation = motivation.strip()
-        if len(motivation) < MIN_HOLD_MOTIVATION:
-            raise RetentionError(
-                f"motivation: say why the melding must be kept, in at least "
-                f"{MIN_HOLD_MOTIVATION} characters")
+        _check_motivation(motivation, "say why the melding must be kept")
         if self.shredded_at is not None:
             raise RetentionError("the melding was shredded already: there is nothing to hold")
         if self.hold is not None:
             raise RetentionError("the melding is under a legal hold already")
         return replace(self, hold=LegalHold(motivation, by, at))
 
-    def released(self) -> MeldingRetention:
+    def released(self, motivation: str | None = None) -> MeldingRetention:
+        """Lifted (with why, when a person lifts it)."""
+        if motivation is not None:
+            _check_motivation(motivation, "say why the hold ends")
         if self.hold is None:
             raise RetentionError("the melding is under no legal hold")
         return replace(self, hold=None)
@@ -136,6 +140,12 @@ class MeldingRetention:
         if self.hold is not None or self.shredded_at is not None:
             return False
         return terms.shred_on(self.closed_at, self.outcome) <= day
+
+
+def _check_motivation(motivation: str, ask: str) -> None:
+    if len(motivation.strip()) < MIN_HOLD_MOTIVATION:
+        raise RetentionError(f"motivation: {ask}, in at least {MIN_HOLD_MOTIVATION} "
+                             "characters", field="motivation")
 
 
 def due_for_shredding(meldingen: Iterable[MeldingRetention], day: date,

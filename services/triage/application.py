@@ -1,10 +1,7 @@
-"""The triage application: the meldpunt's queue and the procedure's first steps.
-
-Commands come from the API (assessment, decision, messages); policies react to other
-services' events (a new melding, a reporter's reply, a closed case). Policies never
-raise for a step the melding's state refuses: the inbox would retry it forever, so
-such an event is logged and passed over.
-"""
+"""The triage application: the meldpunt's queue, the procedure's first steps, and
+retention's holds and shredding. Commands come from the API; policies react to other
+services' events, and never raise for a step the melding's state refuses (the inbox
+would retry it forever): such an event is logged and passed over."""
 
 from __future__ import annotations
 
@@ -48,6 +45,7 @@ from shared.contracts import (
     MeldingReceived,
     MeldingRecused,
     MeldingReopened,
+    MeldingShredded,
     PoliceReportRecorded,
     RecordStatusChanged,
     ReporterMessaged,
@@ -56,6 +54,9 @@ from shared.contracts import (
 )
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from shared.keystore import KeyDestroyer, Shredding
+from shared.retention import RetentionTerms, retention_outcome
+from shared.terms import local_date
 
 log = logging.getLogger("meldingen.triage")
 
@@ -64,10 +65,12 @@ class TriageApplication(ServiceApplication):
     name = "triage"
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
-                 routing: RoutingTable = DEFAULT_TABLE,
+                 routing: RoutingTable = DEFAULT_TABLE, keys: KeyDestroyer | None = None,
                  meldpunt_closes_inadmissible: bool = False) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: Triage's copies of the meldingen's keys, destroyed when one is shredded.
+        self.keys = keys
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
         self.routing = routing
@@ -152,8 +155,7 @@ class TriageApplication(ServiceApplication):
             by=principal.sub, at=self.clock.now()))
 
     def recuse(self, melding_id: UUID, reason: str, principal: Principal) -> None:
-        """`principal` declares a conflict of interest. Whoever the melding excludes
-        already gets 404, as for a melding that does not exist."""
+        """A conflict of interest; whom the melding excludes already gets 404."""
         def recuse(report: Report) -> None:
             if report.excludes(principal.sub):
                 raise self._not_found(melding_id)
@@ -161,6 +163,33 @@ class TriageApplication(ServiceApplication):
 
         self.update(lambda: self._stored(melding_id), recuse,
                     conflict="The melding was changed at the same time; try again.")
+
+    # -- retention: the legal hold and shredding (docs/privacy.md) -------------------------
+
+    def place_hold(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
+        return self._update(melding_id, principal, lambda report: report.place_hold(
+            motivation=motivation, by=principal.sub, at=self.clock.now()))
+
+    def lift_hold(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
+        return self._update(melding_id, principal, lambda report: report.lift_hold(
+            motivation=motivation, by=principal.sub, at=self.clock.now()))
+
+    def shred(self, melding_id: UUID, terms: RetentionTerms) -> Shredding | None:
+        """Shred it if due today (else None): triage's key first, then the event (a
+        crash between finds it due again; a second destroy keeps the first date)."""
+        done: list[Shredding] = []
+
+        def shred(report: Report) -> None:
+            done.clear()
+            now = self.clock.now()
+            term = report.due_on(local_date(now), terms)
+            if term is not None and self.keys is not None:
+                done.append(self.keys.destroy(str(report.id), now, term))
+                report.shred(term=term, at=done[0].shredded_at)
+
+        self.update(lambda: self._stored(melding_id), shred,
+                    conflict="The melding was changed at the same time; try again.")
+        return done[0] if done else None
 
     def _staff(self, subs: tuple[str, ...]) -> list[str]:
         """The concerned staff as the directory names them; 422 naming an unknown one."""
@@ -186,6 +215,7 @@ class TriageApplication(ServiceApplication):
         report = self._stored(melding_id)
         if not may_see(principal.role, principal.sub, self.parties(report)):
             raise self._not_found(melding_id)
+        report.check_unshredded()  # 410, with the day
         return report
 
     def read(self, melding_id: UUID, principal: Principal
@@ -207,7 +237,6 @@ class TriageApplication(ServiceApplication):
 
     def feedback_templates(self, melding_id: UUID, principal: Principal
                            ) -> tuple[Language, dict[FeedbackOccasion, str]]:
-        """The reporter's language and the feedback templates in it, to start from."""
         language = templates_language(self.get_report(melding_id, principal).language)
         return language, {occasion: template(occasion, language)
                           for occasion in get_args(FeedbackOccasion)}
@@ -290,8 +319,7 @@ class TriageApplication(ServiceApplication):
             processing_event.collect_events(report)
 
     @policy.register
-    def _(self, event: MeetingRequestChanged,
-          processing_event: ProcessingEvent[UUID]) -> None:
+    def _(self, event: MeetingRequestChanged, processing_event: ProcessingEvent[UUID]) -> None:
         report = self.find(UUID(event.melding_id), processing_event)
         if report is not None and report.note_meeting_request(event.due_by):
             processing_event.collect_events(report)
@@ -305,7 +333,9 @@ class TriageApplication(ServiceApplication):
             report.close(reason="case_closed",
                          feedback=event.feedback or case_closing(event.measure_kinds,
                                                                  report.language),
-                         by="investigation", at=self.clock.now())
+                         by="investigation", at=self.clock.now(),
+                         outcome=retention_outcome("case_closed", event.path,
+                                                   event.measure_kinds))
         except InvalidTransition as refused:
             log.warning("case closing passed over", extra={"state": refused.state})
             return
@@ -347,6 +377,9 @@ class TriageApplication(ServiceApplication):
         if isinstance(domain_event, Report.MessageSent):
             return ReporterMessaged(melding_id=melding_id, body=domain_event.body,
                                     purpose=domain_event.purpose, at=domain_event.at)
+        if isinstance(domain_event, Report.Shredded):
+            return MeldingShredded(melding_id=melding_id, shredded_at=domain_event.at,
+                                   term=domain_event.term)
         if isinstance(domain_event, Report.Closed):
             return MeldingClosed(melding_id=melding_id, reason=domain_event.reason,
                                  at=domain_event.at)

@@ -21,7 +21,7 @@ import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any, Literal
 from uuid import UUID
@@ -29,9 +29,11 @@ from uuid import UUID
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
+from services.triage.domain.retention import closing_outcome
 from shared.authz import MeldingParties, is_allowed, may_see
 from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
+from shared.retention import MeldingRetention, RetentionTerms, due_for_shredding
 from shared.terms import Deadlines, deadlines, overdue_from
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
@@ -67,6 +69,7 @@ class QueueEntry:
     read_up_to: datetime | None = None  # the latest reply the meldpunt has opened since
     #: the description's words, case-folded, for the search (kept in this process only)
     words: frozenset[str] = frozenset()
+    shredded_at: datetime | None = None  # when its retention term ended: no words then
 
     @property
     def parties(self) -> MeldingParties:
@@ -229,6 +232,8 @@ class Queue:
                 self._feedback_given(entry, event.at)
             elif isinstance(event, Report.Reopened):
                 self._terms_restarted(entry, event.at)
+            elif isinstance(event, Report.Shredded):
+                entry.shredded_at, entry.words = event.at, frozenset()
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:
@@ -348,3 +353,34 @@ class Queue:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class ClosedMeldingen:
+    """What the daily shredding check walks: every closed melding not shredded yet,
+    with when and how it closed, and the meldingen under a legal hold (open or not).
+    Whether one is due is `shared.retention`'s rule; the aggregate checks it again."""
+
+    def __init__(self) -> None:
+        self._closed: dict[UUID, tuple[datetime, Any]] = {}
+        self._held: set[UUID] = set()
+        self._lock = threading.Lock()
+
+    def apply(self, event: Any) -> None:
+        with self._lock:
+            melding_id = event.originator_id
+            if isinstance(event, Report.Closed):
+                self._closed[melding_id] = (event.at, getattr(event, "outcome", None)
+                                            or closing_outcome(event.reason))
+            elif isinstance(event, (Report.Reopened, Report.Shredded)):
+                self._closed.pop(melding_id, None)
+            elif isinstance(event, Report.HoldPlaced):
+                self._held.add(melding_id)
+            elif isinstance(event, Report.HoldLifted):
+                self._held.discard(melding_id)
+
+    def due(self, day: date, terms: RetentionTerms) -> list[UUID]:
+        with self._lock:
+            meldingen = [MeldingRetention(str(melding_id), closed_at=at, outcome=outcome)
+                         for melding_id, (at, outcome) in self._closed.items()
+                         if melding_id not in self._held]
+        return [UUID(m.melding_id) for m in due_for_shredding(meldingen, day, terms)]

@@ -32,6 +32,7 @@ from shared.contracts.triage import (
     MeldingDecided,
     MeldingRecused,
     MeldingReopened,
+    MeldingShredded,
     PoliceReportRecorded,
     ReporterMessaged,
 )
@@ -69,7 +70,7 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
-        MeldingReopened,
+        MeldingReopened, MeldingShredded,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
@@ -104,6 +105,7 @@ __all__ = [
     "MeldingReceived",
     "MeldingRecused",
     "MeldingReopened",
+    "MeldingShredded",
     "MeldingStatus",
     "MessagePurpose",
     "NamedIdentity",

@@ -1,4 +1,5 @@
-"""Integration events triage publishes: assessment, decision, routing, closing."""
+"""Integration events triage publishes: assessment, decision, routing, closing,
+shredding."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from shared.contracts.base import IntegrationEvent
-from shared.contracts.vocabulary import ClosingReason, MessagePurpose, Outcome, Severity, Theme
+from shared.contracts.vocabulary import (
+    ClosingReason,
+    MessagePurpose,
+    Outcome,
+    RetentionOutcome,
+    Severity,
+    Theme,
+)
 
 
 class MeldingAssessed(IntegrationEvent):
@@ -118,3 +126,16 @@ class MeldingClosed(IntegrationEvent):
     melding_id: str
     reason: ClosingReason
     at: datetime
+
+
+class MeldingShredded(IntegrationEvent):
+    """triage -> intake, investigation, reporting: the melding's retention term has
+    passed and no legal hold kept it; every service destroys its copy of the melding's
+    key (docs/privacy.md). Nothing of the content travels: the day and which term."""
+
+    type: ClassVar[str] = "melding_shredded"
+
+    melding_id: str
+    shredded_at: datetime
+    #: the outcome whose term ended (shared/retention.py)
+    term: RetentionOutcome

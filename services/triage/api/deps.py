@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from services.triage.adapters.retention import RetentionCheck
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
 from shared.runtime import MessagingRuntime
@@ -18,6 +19,7 @@ class TriageParts:
     application: TriageApplication
     runtime: MessagingRuntime
     queue: Queue
+    retention: RetentionCheck
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]

@@ -13,6 +13,7 @@ from services.triage.api.search_schemas import QueueFilters, SearchIn
 from services.triage.views import Narrowing, words_of
 from shared.auth import Principal
 from shared.deps import authorized
+from shared.terms import local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 
@@ -63,7 +64,8 @@ def _page(queue: QueueView, triage: Triage, principal: Principal, filters: Queue
                   flagged=e.flagged, record_status=e.record_status,
                   meeting_due_by=e.meeting_due_by,
                   meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now,
-                  severity=e.severity, reply_unread=e.reply_unread)
+                  severity=e.severity, reply_unread=e.reply_unread,
+                  shredded_on=local_date(e.shredded_at) if e.shredded_at else None)
         for e in page.entries
     ]
     return QueuePage(items=items, total=page.total, offset=filters.offset,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from services.triage.api.deps import Triage
+from services.triage.api.deps import Parts, Triage
 from services.triage.api.schemas import (
     AssessmentIn,
     CompetentAuthorityOut,
@@ -16,6 +16,8 @@ from services.triage.api.schemas import (
     DecisionIn,
     FeedbackTemplatesOut,
     HistoryEntry,
+    HoldIn,
+    HoldOut,
     IdentityReadOut,
     MeldingOut,
     MessageIn,
@@ -24,6 +26,8 @@ from services.triage.api.schemas import (
     ReassignmentIn,
     RecusalIn,
     ReopeningIn,
+    RetentionRunOut,
+    ShreddedOut,
 )
 from services.triage.desk.application import opened
 from services.triage.domain.commands import Assessment, Decision, PoliceReport
@@ -32,7 +36,7 @@ from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.contracts import NamedIdentity
 from shared.deps import authorized
-from shared.terms import deadlines, is_overdue
+from shared.terms import deadlines, is_overdue, local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 
@@ -148,6 +152,45 @@ def reassign(
     return _melding(report, principal, triage)
 
 
+@router.post("/meldingen/{melding_id}/legal-hold", status_code=201, response_model=MeldingOut)
+def place_hold(
+    melding_id: UUID,
+    body: HoldIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.hold")],
+) -> MeldingOut:
+    """A legal hold (a court case, a complaint), with its motivation: the melding is not
+    shredded while it lasts, whatever its term. 409 if one is placed already."""
+    return _melding(triage.place_hold(melding_id, body.motivation, principal), principal,
+                    triage)
+
+
+@router.post("/meldingen/{melding_id}/legal-hold/lifting", response_model=MeldingOut)
+def lift_hold(
+    melding_id: UUID,
+    body: HoldIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.hold")],
+) -> MeldingOut:
+    """Lift the legal hold, with a motivation: from now on its term counts again (a
+    melding past it is shredded at the next check). 409 if none is placed."""
+    return _melding(triage.lift_hold(melding_id, body.motivation, principal), principal,
+                    triage)
+
+
+@router.post("/retention/run", response_model=RetentionRunOut)
+def run_retention(
+    parts: Parts,
+    principal: Annotated[Principal, authorized("retention.run")],
+) -> RetentionRunOut:
+    """Shred now every melding due today and not held, as the daily check does; what
+    was shredded (ids, term, day; nothing of the content)."""
+    return RetentionRunOut(shredded=[
+        ShreddedOut(melding_id=s.melding_id, term=s.term or "",
+                    shredded_on=local_date(s.shredded_at))
+        for s in parts.retention.run()])
+
+
 @router.post("/meldingen/{melding_id}/recusal", status_code=204)
 def recuse(
     melding_id: UUID,
@@ -192,4 +235,5 @@ def _melding(report: Report, principal: Principal, triage: Triage,
         history=[HistoryEntry(**h) for h in report.history],
         record_status=report.record_status, meeting_due_by=report.meeting_due_by,
         steps=report.steps,
+        legal_hold=HoldOut(**report.hold) if report.hold else None,
     )

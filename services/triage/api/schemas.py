@@ -119,6 +119,31 @@ class MessageIn(BaseModel):
         "message", description="'feedback' counts as the statutory feedback on the follow-up")
 
 
+class HoldIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    motivation: Text = Field(description="why the melding must be kept (a court case, a "
+                                         "complaint), or why no longer; at least 10 "
+                                         "characters, recorded in the history")
+
+
+class HoldOut(BaseModel):
+    motivation: str
+    placed_by: str = Field(description="the login name of the meldpunt officer")
+    placed_at: datetime
+
+
+class ShreddedOut(BaseModel):
+    melding_id: str
+    term: str = Field(description="the outcome whose retention term ended")
+    shredded_on: date
+
+
+class RetentionRunOut(BaseModel):
+    shredded: list[ShreddedOut] = Field(description="what this run shredded, oldest "
+                                                    "closing first")
+
+
 class DeadlinesOut(BaseModel):
     acknowledge_by: datetime
     feedback_by: datetime | None
@@ -150,6 +175,8 @@ class QueueItem(BaseModel):
                                                         "before the assessment)")
     reply_unread: bool = Field(False, description="a reporter's reply the meldpunt has not "
                                                   "opened the melding since")
+    shredded_on: date | None = Field(None, description="the day its retention term ended "
+                                                       "and its content was destroyed")
 
 
 class QueuePage(BaseModel):
@@ -163,8 +190,8 @@ class HistoryEntry(BaseModel):
     what: str
     who: str
     at: datetime
-    motivation: str | None = Field(None, description="a reassignment's or a reopening's "
-                                                     "motivation")
+    motivation: str | None = Field(None, description="a reassignment's, a reopening's or a "
+                                                     "legal hold's motivation")
 
 
 class CompetentAuthorityOut(BaseModel):
@@ -254,3 +281,5 @@ class MeldingOut(BaseModel):
         default_factory=list,
         description="the commands the melding's current status allows (assess, decide, "
                     "message_reporter, ...)")
+    legal_hold: HoldOut | None = Field(None, description="the legal hold that keeps it "
+                                                         "from being shredded (null: none)")

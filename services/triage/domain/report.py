@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.triage.domain.feedback import template
 from services.triage.domain.procedure import (
@@ -23,15 +23,16 @@ from services.triage.domain.procedure import (
     check_police_report,
     closing_reason,
 )
+from services.triage.domain.retention import Retained, closing_outcome
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import ClosingReason, RecordStatus, opens_case
+from shared.contracts import ClosingReason, RecordStatus, RetentionOutcome, opens_case
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.names import normalised
 
 
-class Report(Aggregate):
-    """A melding in the meldpunt's queue. Its id is the id intake gave it, so a
-    redelivered `melding_received` cannot create a twin."""
+class Report(Retained):
+    """A melding in the meldpunt's queue (its hold and shredding: `Retained`). Its id
+    is the id intake gave it, so a redelivered `melding_received` cannot create a twin."""
 
     if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
         ReplyReceived: ClassVar[type[Any]]
@@ -154,13 +155,11 @@ class Report(Aggregate):
             default = template(reason, self.language) if reason != "case_closed" else ""
             self.close(reason=reason, by=by, at=at, feedback=feedback or proposed or default)
 
-    def note_concerns(self, concerns: str) -> None:
-        """Whom the melding concerns, as the reporter gave it."""
+    def note_concerns(self, concerns: str) -> None:  # as the reporter gave it
         if concerns != self.concerns:
             self._concerns_noted(concerns=concerns)
 
-    def note_language(self, language: str) -> None:
-        """The reporter's language, in which their feedback templates are offered."""
+    def note_language(self, language: str) -> None:  # the feedback templates' language
         if language != self.language:
             self._language_noted(language=language)
 
@@ -200,8 +199,7 @@ class Report(Aggregate):
                                      registration_number=registration_number, by=by, at=at)
 
     def reopen(self, *, motivation: str, by: str, at: datetime) -> None:
-        """Its competent authority reopens the closed melding: it awaits a new decision,
-        and the feedback term runs anew from now."""
+        """Its competent authority reopens it: decided anew, the feedback term anew."""
         self._check("reopen")
         self._reopened(motivation=motivation, by=by, at=at)
 
@@ -252,11 +250,12 @@ class Report(Aggregate):
         self._replied(body=body, at=at)
         return True
 
-    def close(self, *, reason: ClosingReason, feedback: str, by: str, at: datetime) -> None:
-        """Close with the final feedback to the reporter, sent in the same commit."""
+    def close(self, *, reason: ClosingReason, feedback: str, by: str, at: datetime,
+              outcome: RetentionOutcome | None = None) -> None:
+        """Close, sending the final feedback in the same commit; `outcome`: its term's."""
         self._check("close")
         self._messaged(body=feedback, purpose="feedback", by=by, at=at)
-        self._closed(reason=reason, by=by, at=at)
+        self._closed(reason=reason, by=by, at=at, outcome=closing_outcome(reason, outcome))
 
     @property
     def steps(self) -> list[str]:
@@ -386,8 +385,9 @@ class Report(Aggregate):
         self.history.append({"what": "reporter_replied", "who": "reporter", "at": at})
 
     @event("Closed")
-    def _closed(self, *, reason: ClosingReason, by: str, at: datetime) -> None:
-        self.closure = {"reason": reason, "at": at}
+    def _closed(self, *, reason: ClosingReason, by: str, at: datetime,
+                outcome: RetentionOutcome | None = None) -> None:
+        self.closure = {"reason": reason, "at": at, "outcome": closing_outcome(reason, outcome)}
         self._advance("close")
         self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
 

@@ -1,0 +1,48 @@
+"""`meldingen retention run`: shred now every melding whose retention term has passed
+and that no legal hold keeps, as triage's own check does every hour. Registered by the
+`meldingen` command (`shared.cli`).
+
+It asks the running triage service (`POST /api/retention/run`) rather than writing to
+the stores itself: triage alone decides (it knows the closing and, from investigation,
+a case's path and measures), there is one writer of its store, and what it records
+leaves through its outbox to the other services as any event does. Without the service
+nothing is shredded, and the command says so."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import httpx
+import typer
+
+from shared.auth import issue_token
+from shared.config import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    retention = typer.Typer(no_args_is_help=True, help="Shred what is past its term.")
+    app.add_typer(retention, name="retention")
+
+    @retention.command()
+    def run(
+        url: Annotated[str | None, typer.Option(help="the triage service")] = None,
+        token: Annotated[str | None, typer.Option(help="a meldpunt bearer token")] = None,
+    ) -> None:
+        """Shred every melding due today and not held; print each (id, term, day)."""
+        settings = get_settings()
+        url = url or f"http://{settings.host}:{settings.triage_port}"
+        token = token or issue_token(settings, sub="meldingen-retention", role="meldpunt")
+        try:
+            response = httpx.post(f"{url}/api/retention/run", timeout=300,
+                                  headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as exc:
+            typer.echo(f"triage not reachable ({type(exc).__name__}): nothing shredded",
+                       err=True)
+            raise typer.Exit(1) from None
+        if response.status_code != 200:
+            typer.echo(f"triage answered {response.status_code}: nothing shredded", err=True)
+            raise typer.Exit(1)
+        shredded = response.json()["shredded"]
+        for item in shredded:
+            typer.echo(f"{item['melding_id']}  {item['term']}  {item['shredded_on']}")
+        typer.echo(f"{len(shredded)} shredded")
