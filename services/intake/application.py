@@ -17,7 +17,7 @@ from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.outgoing import record_or_meeting_event
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
-from services.intake.domain.report import Receipt, Report
+from services.intake.domain.report import ACKNOWLEDGEMENT, Receipt, Report
 from shared import authz
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
@@ -30,6 +30,7 @@ from shared.contracts import (
     MeldingClosed,
     MeldingReceived,
     MeldingReopened,
+    MeldingShredded,
     NamedIdentity,
     ReceivedHow,
     ReporterMessaged,
@@ -40,13 +41,6 @@ from shared.keyedfields import KeyedApplication
 from shared.terms import meeting_due
 
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
-#: The acknowledgement, in the language the reporter filed in (and only that one).
-ACKNOWLEDGEMENT: dict[str, str] = {
-    "nl": "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
-          "hoort u wat er met uw melding gebeurt.",
-    "en": "We have received your report. Within three months of this acknowledgement "
-          "you will hear what is being done with it.",
-}
 
 
 @dataclass(frozen=True)
@@ -123,18 +117,11 @@ class IntakeApplication(KeyedApplication):
             submission, self.sealers[adviser_for(submission.kind, channel)])
         now = self.clock.now()
         report = Report.file(
-            kind=submission.kind,
-            theme=submission.theme,
-            description=submission.description,
-            involved=list(submission.involved),
-            occurred=submission.occurred,
-            channel=channel,
-            anonymous=submission.anonymous,
-            identity=identity,
-            sealed_identity=sealed,
-            registered_at=now,
-            reception=self._reception(submission, now),
-            language=submission.language,
+            kind=submission.kind, theme=submission.theme,
+            description=submission.description, involved=list(submission.involved),
+            occurred=submission.occurred, channel=channel, anonymous=submission.anonymous,
+            identity=identity, sealed_identity=sealed, registered_at=now,
+            reception=self._reception(submission, now), language=submission.language,
             concerns=submission.concerns,
         )
         report.acknowledge(at=now, body=ACKNOWLEDGEMENT[submission.language])
@@ -157,6 +144,8 @@ class IntakeApplication(KeyedApplication):
         if not self.receipts.matches(receipt.digest if receipt else None, digest):
             return None
         assert receipt is not None
+        if self.keyring is not None and self.keyring.shredding(str(receipt.report_id)):
+            return None  # shredded: the receipt opens nothing, as a wrong code
         return receipt.report_id
 
     def get_report(self, melding_id: UUID) -> Report:
@@ -171,7 +160,6 @@ class IntakeApplication(KeyedApplication):
 
     def read_sealed_identity(self, melding_id: UUID, *, by: str) -> dict[str, str]:
         """The ciphertext for the confidential adviser; the access itself is recorded."""
-
         report = self.update(
             lambda: self.get_report(melding_id),
             lambda report: report.record_identity_read(by=by, at=self.clock.now()),
@@ -303,6 +291,13 @@ class IntakeApplication(KeyedApplication):
         if report is not None and report.closed_at and report.closed_at < event.at:
             report.reopen(at=event.at)
             processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: MeldingShredded, processing_event: ProcessingEvent[UUID]) -> None:
+        """Its term has passed: intake's key goes (a tombstone, harmlessly twice), and
+        with it the melding, its mailbox and what its receipt opens."""
+        if self.keyring is not None:
+            self.keyring.destroy(event.melding_id, event.shredded_at, event.term)
 
     def _known(self, melding_id: str, processing_event: ProcessingEvent[UUID]) -> Report | None:
         """None for a melding intake never filed (nothing to show in a mailbox)."""

@@ -24,6 +24,7 @@ from shared.authz import MeldingParties, is_allowed_role
 from shared.clock import Clock, SystemClock
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.keystore import KeyDestroyer
 
 log = logging.getLogger("meldingen.investigation")
 T = TypeVar("T")
@@ -41,9 +42,12 @@ def may_see(case: Case, principal: Principal) -> bool:
 class InvestigationApplication(ServiceApplication):
     name = "investigation"
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
+                 keys: KeyDestroyer | None = None) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: Investigation's copies of the meldingen's keys, destroyed when one is shredded.
+        self.keys = keys
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
 
@@ -57,6 +61,7 @@ class InvestigationApplication(ServiceApplication):
         if not may_see(case, principal):
             # As for a case that does not exist: whether it does is not theirs to know.
             raise NotFound(f"No case with id {case_id}.")
+        case.check_unshredded()
         return case
 
     # -- commands ---------------------------------------------------------------------------
@@ -194,6 +199,19 @@ class InvestigationApplication(ServiceApplication):
         case = self.find(UUID(event.melding_id), processing_event)
         if case is not None:
             case.recuse(sub=event.sub, at=event.at)
+            processing_event.collect_events(case)
+
+    @policy.register
+    def _(self, event: contracts.MeldingShredded,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        """Its term has passed: investigation's key goes first (a tombstone, also for a
+        melding without a case; harmlessly twice, on a redelivery after a crash), then
+        the case records it, tracked in the same commit."""
+        if self.keys is not None:
+            self.keys.destroy(event.melding_id, event.shredded_at, event.term)
+        case = self.find(UUID(event.melding_id), processing_event)
+        if case is not None:
+            case.shred(term=event.term, at=event.shredded_at)
             processing_event.collect_events(case)
 
     @policy.register

@@ -11,6 +11,7 @@ from services.investigation.views import CaseIndex
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
+from shared.keystore import KeyStore
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
@@ -18,7 +19,8 @@ SOURCES = ("triage", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> InvestigationApplication:
-    return InvestigationApplication(store_environment(settings, "investigation"), clock=clock)
+    return InvestigationApplication(store_environment(settings, "investigation"), clock=clock,
+                                    keys=KeyStore.for_service(settings, "investigation"))
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:

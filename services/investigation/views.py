@@ -37,6 +37,7 @@ class CaseSummary:
     competent_authority: str
     investigators: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    shredded_at: datetime | None = None  # its melding's term passed: no content
 
     @property
     def parties(self) -> MeldingParties:
@@ -80,6 +81,8 @@ class CaseIndex:
             summary.competent_authority = event.sub
         elif isinstance(event, Case.Recused):
             summary.excluded = [*summary.excluded, event.sub]
+        elif isinstance(event, Case.Shredded):
+            summary.shredded_at = event.at
 
     def visible(self, *, role: str, sub: str) -> list[CaseSummary]:
         """The cases this reader may see (`shared.authz.may_see`), oldest first."""

@@ -21,6 +21,7 @@ from services.triage.domain.feedback import (
     templates_language,
 )
 from services.triage.domain.report import Report
+from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from shared.application import ServiceApplication
 from shared.auth import Principal
@@ -59,6 +60,7 @@ from shared.retention import RetentionTerms, retention_outcome
 from shared.terms import local_date
 
 log = logging.getLogger("meldingen.triage")
+CHANGED = "The melding was changed at the same time; try again."
 
 
 class TriageApplication(ServiceApplication):
@@ -161,8 +163,7 @@ class TriageApplication(ServiceApplication):
                 raise self._not_found(melding_id)
             report.recuse(reason=reason, by=principal.sub, at=self.clock.now())
 
-        self.update(lambda: self._stored(melding_id), recuse,
-                    conflict="The melding was changed at the same time; try again.")
+        self.update(lambda: self._stored(melding_id), recuse, conflict=CHANGED)
 
     # -- retention: the legal hold and shredding (docs/privacy.md) -------------------------
 
@@ -187,8 +188,7 @@ class TriageApplication(ServiceApplication):
                 done.append(self.keys.destroy(str(report.id), now, term))
                 report.shred(term=term, at=done[0].shredded_at)
 
-        self.update(lambda: self._stored(melding_id), shred,
-                    conflict="The melding was changed at the same time; try again.")
+        self.update(lambda: self._stored(melding_id), shred, conflict=CHANGED)
         return done[0] if done else None
 
     def _staff(self, subs: tuple[str, ...]) -> list[str]:
@@ -204,8 +204,7 @@ class TriageApplication(ServiceApplication):
 
     def _update(self, melding_id: UUID, principal: Principal,
                 change: Callable[[Report], object]) -> Report:
-        return self.update(lambda: self.get_report(melding_id, principal), change,
-                           conflict="The melding was changed at the same time; try again.")
+        return self.update(lambda: self.get_report(melding_id, principal), change, conflict=CHANGED)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -377,7 +376,7 @@ class TriageApplication(ServiceApplication):
         if isinstance(domain_event, Report.MessageSent):
             return ReporterMessaged(melding_id=melding_id, body=domain_event.body,
                                     purpose=domain_event.purpose, at=domain_event.at)
-        if isinstance(domain_event, Report.Shredded):
+        if isinstance(domain_event, Retained.Shredded):
             return MeldingShredded(melding_id=melding_id, shredded_at=domain_event.at,
                                    term=domain_event.term)
         if isinstance(domain_event, Report.Closed):

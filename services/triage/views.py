@@ -29,7 +29,7 @@ from uuid import UUID
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
-from services.triage.domain.retention import closing_outcome
+from services.triage.domain.retention import Retained, closing_outcome
 from shared.authz import MeldingParties, is_allowed, may_see
 from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
@@ -232,7 +232,7 @@ class Queue:
                 self._feedback_given(entry, event.at)
             elif isinstance(event, Report.Reopened):
                 self._terms_restarted(entry, event.at)
-            elif isinstance(event, Report.Shredded):
+            elif isinstance(event, Retained.Shredded):
                 entry.shredded_at, entry.words = event.at, frozenset()
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
@@ -371,11 +371,11 @@ class ClosedMeldingen:
             if isinstance(event, Report.Closed):
                 self._closed[melding_id] = (event.at, getattr(event, "outcome", None)
                                             or closing_outcome(event.reason))
-            elif isinstance(event, (Report.Reopened, Report.Shredded)):
+            elif isinstance(event, (Report.Reopened, Retained.Shredded)):
                 self._closed.pop(melding_id, None)
-            elif isinstance(event, Report.HoldPlaced):
+            elif isinstance(event, Retained.HoldPlaced):
                 self._held.add(melding_id)
-            elif isinstance(event, Report.HoldLifted):
+            elif isinstance(event, Retained.HoldLifted):
                 self._held.discard(melding_id)
 
     def due(self, day: date, terms: RetentionTerms) -> list[UUID]:

@@ -20,6 +20,13 @@ RECEIPT_NAMESPACE = UUID("6f1c8c6e-5b7e-4d0e-9f3e-6c1f2b7a9d41")
 Status = Literal["received", "acknowledged", "feedback_given", "closed"]
 #: Where a reporter asked to meet.
 MeetingVia = Literal["form", "mailbox"]
+#: The acknowledgement, in the language the reporter filed in (and only that one).
+ACKNOWLEDGEMENT: dict[str, str] = {
+    "nl": "Wij hebben uw melding ontvangen. Binnen drie maanden na deze bevestiging "
+          "hoort u wat er met uw melding gebeurt.",
+    "en": "We have received your report. Within three months of this acknowledgement "
+          "you will hear what is being done with it.",
+}
 
 
 def refusals(*, anonymous: bool, identity: Mapping[str, Any] | None, occurred: date | None,

@@ -28,6 +28,7 @@ from services.investigation.domain.case import Case
 from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.deps import authorized
+from shared.terms import local_date
 
 router = APIRouter(prefix="/api", tags=["cases"])
 Reader = Annotated[Principal, authorized("case.read")]
@@ -47,7 +48,8 @@ def list_cases(
     visible = cases.visible(role=principal.role, sub=principal.sub)
     return CaseList(
         items=[CaseSummaryOut(id=str(c.id), path=c.path, theme=c.theme, status=c.status,
-                              opened_at=c.opened_at, investigators=c.investigators)
+                              opened_at=c.opened_at, investigators=c.investigators,
+                              shredded_on=local_date(c.shredded_at) if c.shredded_at else None)
                for c in visible[offset : offset + limit]],
         total=len(visible),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -75,6 +75,9 @@ class CaseSummaryOut(BaseModel):
     status: str
     opened_at: datetime
     investigators: list[str]
+    shredded_on: date | None = Field(None, description="the day its melding's retention "
+                                                       "term ended and its content was "
+                                                       "destroyed")
 
 
 class CaseList(BaseModel):

@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate, event
 from services.investigation.domain.conflicts import Investigator, conflict_of
 from services.investigation.domain.measures import check_measures
 from shared.contracts import CasePath
-from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Shredded
 from shared.names import same
 
 #: command -> {status it is allowed in: status it leads to}
@@ -83,10 +83,31 @@ class Case(Aggregate):
         MeldingNoted: ClassVar[type[Any]]
         AuthorityAssigned: ClassVar[type[Any]]
         Recused: ClassVar[type[Any]]
+        Shredded: ClassVar[type[Any]]
+        shredded: dict[str, Any] | None
+
+    # `{at, term}` once the melding's term passed (docs/privacy.md); a class default,
+    # unannotated (else an argument of the created event), for older cases.
+    shredded = None
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
         return melding_id
+
+    def shred(self, *, term: str, at: datetime) -> None:
+        """Record the shredding (investigation's key is destroyed already)."""
+        if self.shredded is None:
+            self._shredded(term=term, at=at)
+
+    def check_unshredded(self) -> None:
+        """`Shredded` (410 with the day) once shredded: nothing of it is shown."""
+        if self.shredded is not None:
+            raise Shredded(str(self.id), self.shredded["at"], self.shredded["term"])
+
+    @event("Shredded")
+    def _shredded(self, *, term: str, at: datetime) -> None:
+        self.shredded = {"at": at, "term": term}
+        self.history.append({"what": f"shredded ({term})", "who": "retention", "at": at})
 
     @event("Opened")
     def __init__(self, *, melding_id: UUID, outcome: list[str], theme: str,

@@ -42,10 +42,13 @@ class Retained(Aggregate):
         Shredded: ClassVar[type[Any]]
         history: list[dict[str, Any]]
         closure: dict[str, Any] | None
+        hold: dict[str, Any] | None
+        shredded: dict[str, Any] | None
 
-    #: Class defaults: a melding stored before holds existed has neither.
-    hold: dict[str, Any] | None = None
-    shredded: dict[str, Any] | None = None
+    # Class defaults, unannotated (an annotation would make them arguments of the
+    # created event): a melding stored before holds existed has neither.
+    hold = None
+    shredded = None
 
     def retention(self) -> MeldingRetention:
         closure = self.closure
