@@ -38,6 +38,8 @@ class Refusal(Exception):
     fields: dict[str, str] = field(default_factory=dict)
     #: The melding's or case's state named in a 409.
     state: str | None = None
+    #: The day a 410's melding was shredded (its retention term ended).
+    shredded_on: str | None = None
 
     @classmethod
     def of(cls, response: httpx.Response) -> Refusal:
@@ -49,9 +51,10 @@ class Refusal(Exception):
             body = {}
         fields = {str(e.get("field", "")): str(e.get("message", ""))
                   for e in body.get("errors") or [] if isinstance(e, dict)}
-        state = body.get("state")
+        state, shredded = body.get("state"), body.get("shredded_on")
         return cls(status=response.status_code, detail=str(body.get("detail", "")),
-                   fields=fields, state=str(state) if state else None)
+                   fields=fields, state=str(state) if state else None,
+                   shredded_on=str(shredded) if shredded else None)
 
 
 def segment(value: str) -> str:

@@ -33,6 +33,8 @@ class QueueItem(_Answer):
     deadlines: Deadlines
     overdue: bool
     reply_unread: bool = False
+    #: The day its retention term ended and its content was destroyed.
+    shredded_on: date | None = None
 
 
 class QueuePage(_Answer):
@@ -124,6 +126,8 @@ class Melding(_Answer):
     meeting_due_by: datetime | None = None
     #: What the melding's status allows now (triage's state machine says).
     steps: list[str] = []
+    #: The legal hold that keeps it from being shredded: motivation, placed_by, placed_at.
+    legal_hold: dict[str, Any] | None = None
 
 
 class TriageClient:
@@ -166,6 +170,13 @@ class TriageClient:
         return await self.caller.post(
             acting, f"/api/meldingen/{segment(melding_id)}/competent-authority",
             {"competent_authority": competent_authority, "motivation": motivation}, Melding)
+
+    async def hold(self, acting: Acting, melding_id: str, motivation: str, *,
+                   lift: bool = False) -> Melding:
+        """Place the legal hold, or lift it (`lift`), with a motivation."""
+        path = f"/api/meldingen/{segment(melding_id)}/legal-hold"
+        return await self.caller.post(acting, f"{path}/lifting" if lift else path,
+                                      {"motivation": motivation}, Melding)
 
     async def recuse(self, acting: Acting, melding_id: str, *, reason: str) -> None:
         await self.caller.call(acting, "POST", f"/api/meldingen/{segment(melding_id)}/recusal",

@@ -3,7 +3,8 @@ concerned, a named reporter's identity for whom it may see it, the routing), its
 history, the mailbox conversation with a reply box, and the form of the step it is at:
 the meldpunt's assessment (with who is concerned, chosen from the directory), then the
 competent authority's decision; beside them the meldpunt's reassignment with a
-motivation and, for every staff role, a recusal with a reason. Each form posts to
+motivation, the meldpunt's legal hold (placed or lifted with a motivation) and, for
+every staff role, a recusal with a reason. Each form posts to
 triage as the signed-in person, in a role that may see this melding; what triage
 refuses is shown on the same page, the fields it named marked."""
 
@@ -40,6 +41,8 @@ REASSIGNMENT: tuple[str, ...] = ("competent_authority", "reassignment_motivation
 RECUSAL: tuple[str, ...] = ("reason",)
 #: Named apart from the message's `body`: both forms are on the same page.
 NOTE: tuple[str, ...] = ("note",)
+#: The legal hold's motivation, placing or lifting it.
+HOLD: tuple[str, ...] = ("hold_motivation",)
 #: The forms of triage's steps, offered when triage says the step is allowed now and
 #: the person may take it on this melding: the decision first, since an assessed
 #: melding also takes a re-assessment, which is the meldpunt's alone.
@@ -47,7 +50,8 @@ STEPS = (("decide", "melding.decide"), ("assess", "melding.assess"))
 #: Each form's path under the melding -> its action.
 POSTS = {"assessment": "melding.assess", "decision": "melding.decide",
          "messages": "melding.message_reporter", "competent-authority": "melding.reassign",
-         "recusal": "melding.recuse", "notes": "melding.write_note"}
+         "recusal": "melding.recuse", "notes": "melding.write_note",
+         "legal-hold": "melding.hold", "legal-hold-lifting": "melding.hold"}
 
 
 @router.get("/meldingen/{melding_id}", response_class=HTMLResponse)
@@ -91,6 +95,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         may_reassign=may_reassign, may_recuse=offered("recuse", "melding.recuse"),
         may_message=offered("message_reporter", "melding.message_reporter"),
         notes=notes, may_note=person.acting("melding.write_note", parties) is not None,
+        may_hold=person.acting("melding.hold", parties) is not None,
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure,
         done=request.query_params.get("done"),
@@ -153,6 +158,8 @@ def _errors(refusal: Refusal, fields: tuple[str, ...]) -> dict[str, str]:
     """The fields triage named, as this page's forms call them."""
     if fields == NOTE:
         return {"note": "note"} if form_errors(refusal, ("body",)) else {}
+    if fields == HOLD:
+        return {"hold_motivation": "hold_motivation"} if refusal.fields else {}
     if fields != REASSIGNMENT:
         return form_errors(refusal, fields)
     named = form_errors(refusal, ("competent_authority", "motivation"))
@@ -175,7 +182,8 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
                            failure="form_expired")
     triage = services(request).triage
     values = {name: posted.get(name, [])
-              for name in ASSESSMENT + DECISION + MESSAGE + REASSIGNMENT + RECUSAL + NOTE}
+              for name in ASSESSMENT + DECISION + MESSAGE + REASSIGNMENT + RECUSAL + NOTE
+              + HOLD}
     try:
         if step == "recusal":
             fields = RECUSAL
@@ -187,6 +195,10 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
             await triage.reassign(acting, melding_id,
                                   competent_authority=first(posted, "competent_authority"),
                                   motivation=first(posted, "reassignment_motivation").strip())
+        elif step in ("legal-hold", "legal-hold-lifting"):
+            fields = HOLD
+            await triage.hold(acting, melding_id, first(posted, "hold_motivation").strip(),
+                              lift=step == "legal-hold-lifting")
         elif step == "notes":
             fields = NOTE
             await triage.note(acting, melding_id, first(posted, "note").strip())

@@ -21,6 +21,14 @@ NL: dict[str, Any] = {
     "recuse": "Ik heb een belangenconflict",
     "recuse_note": "Daarna ziet u deze melding niet meer en neemt u er geen deel aan.",
     "recusal_reason": "Waarom?",
+    "legal_hold": "Bewaarplicht (juridische blokkade)",
+    "legal_hold_note": "Een rechtszaak of klacht heeft het dossier nodig: zolang de "
+                       "blokkade geldt, wordt de melding niet vernietigd, ook niet na "
+                       "de bewaartermijn.",
+    "legal_hold_placed": "Geblokkeerd door {who} op {when}:",
+    "legal_hold_hint": "Minstens 10 tekens; komt in de geschiedenis.",
+    "place_hold": "Blokkade plaatsen",
+    "lift_hold": "Blokkade opheffen",
     "field_errors": {
         "concerns": "Kies over wie de melding gaat",
         "concerned_staff": "Kies personeelsleden uit het overzicht",
@@ -45,6 +53,13 @@ EN: dict[str, Any] = {
     "recuse": "I have a conflict of interest",
     "recuse_note": "From then on you no longer see this melding nor take part in it.",
     "recusal_reason": "Why?",
+    "legal_hold": "Legal hold",
+    "legal_hold_note": "A court case or a complaint needs the file: while the hold lasts, "
+                       "the melding is not destroyed, not even after its retention term.",
+    "legal_hold_placed": "Held by {who} on {when}:",
+    "legal_hold_hint": "At least 10 characters; kept in the history.",
+    "place_hold": "Place the hold",
+    "lift_hold": "Lift the hold",
     "field_errors": {
         "concerns": "Choose whom the melding is about",
         "concerned_staff": "Choose staff members from the directory",
