@@ -1,11 +1,14 @@
 """kill -9 in the middle of shredding (docs/privacy.md, "Retention and crypto-shredding"):
 no melding stays half shredded. Triage dies after destroying its key and before
 recording the shredding; intake and investigation are down when it is published;
-triage dies again right after answering a run, its event perhaps not yet relayed.
+triage dies again right after `meldingen retention run` is answered, its event
+perhaps not yet relayed.
 After the restarts every service has shredded both meldingen, once."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,6 +19,7 @@ import pytest
 
 from shared.auth import issue_token
 from shared.keystore import KeyStore
+from shared.terms import local_date
 from tests.faults.harness import Deployment, nats_single, run, stream_counts
 from tests.support import MELDING, assessment
 
@@ -38,6 +42,13 @@ def answers(client: httpx.Client, method: str, path: str, **kwargs: object) -> i
         return client.request(method, path, **kwargs).status_code  # type: ignore[arg-type]
     except httpx.HTTPError:
         return 0
+
+
+def retention_run(deployment: Deployment) -> subprocess.CompletedProcess[str]:
+    """The operator's command, as a process of its own, with the deployment's settings."""
+    return subprocess.run([sys.executable, "-m", "shared.cli", "retention", "run"],
+                          env=deployment["triage"].env, capture_output=True, text=True,
+                          timeout=60, check=False)
 
 
 def test_kill_9_mid_shredding_finishes_on_restart(tmp_path: Path) -> None:
@@ -81,12 +92,17 @@ def test_kill_9_mid_shredding_finishes_on_restart(tmp_path: Path) -> None:
                               headers=meldpunt) == 410, "first shredded in triage")
         assert answers(triage, "GET", f"/api/meldingen/{second}", headers=meldpunt) == 200
 
-        # The hold lifted, a run shreds the second; triage dies as it answers.
+        # The hold lifted, `meldingen retention run` shreds the second; triage dies as
+        # it answers.
         triage.post(f"/api/meldingen/{second}/legal-hold/lifting", headers=meldpunt,
                     json=LIFT).raise_for_status()
-        shredded = triage.post("/api/retention/run", headers=meldpunt).json()["shredded"]
+        printed = retention_run(deployment)
         deployment["triage"].kill()
-        assert [s["melding_id"] for s in shredded] == [second]
+        assert printed.returncode == 0, printed.stderr
+        lines = printed.stdout.splitlines()
+        assert lines[-1] == "1 shredded"
+        assert lines[0].split() == [second, "no_follow_up",
+                                    local_date(datetime.now(UTC)).isoformat()]
         for name in ("triage", "intake", "investigation"):
             deployment.restart(name)
 
@@ -104,5 +120,8 @@ def test_kill_9_mid_shredding_finishes_on_restart(tmp_path: Path) -> None:
         published, _ = run(stream_counts(settings, settings.stream,
                                          "meldingen.triage.melding_shredded"))
         assert published == 2
+        deployment["triage"].kill()
+        away = retention_run(deployment)
+        assert away.returncode == 1 and "nothing shredded" in away.stderr
     finally:
         deployment.stop()
