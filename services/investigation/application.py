@@ -18,12 +18,12 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from services.investigation.domain.case import Case
 from services.investigation.domain.conflicts import Investigator
 from shared import authz, contracts
-from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.authz import MeldingParties, is_allowed_role
 from shared.clock import Clock, SystemClock
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.keyedfields import KeyedApplication
 
 log = logging.getLogger("meldingen.investigation")
 T = TypeVar("T")
@@ -38,7 +38,7 @@ def may_see(case: Case, principal: Principal) -> bool:
     return authz.may_see(principal.role, principal.sub, parties(case))
 
 
-class InvestigationApplication(ServiceApplication):
+class InvestigationApplication(KeyedApplication):
     name = "investigation"
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:

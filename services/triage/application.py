@@ -25,7 +25,6 @@ from services.triage.domain.feedback import (
 )
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
-from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
@@ -56,11 +55,12 @@ from shared.contracts import (
 )
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from shared.keyedfields import KeyedApplication
 
 log = logging.getLogger("meldingen.triage")
 
 
-class TriageApplication(ServiceApplication):
+class TriageApplication(KeyedApplication):
     name = "triage"
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
