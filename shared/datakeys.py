@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from hashlib import blake2b
 
 from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_decrypt,
@@ -31,9 +32,7 @@ from nacl.bindings import (
     crypto_box_easy,
     crypto_scalarmult_base,
 )
-from nacl.encoding import RawEncoder
 from nacl.exceptions import CryptoError
-from nacl.hash import blake2b
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from shared.crypto import b64, derive_key, unb64
@@ -76,8 +75,7 @@ class DataKey:
         same call gives the same ciphertext."""
         nonce = (secrets.token_bytes(NONCE_BYTES) if derived_from is None else
                  blake2b(derived_from + b"\x00" + self._associated(field) + b"\x00"
-                         + plaintext, digest_size=NONCE_BYTES, key=self.secret,
-                         encoder=RawEncoder))
+                         + plaintext, digest_size=NONCE_BYTES, key=self.secret).digest())
         box = crypto_aead_xchacha20poly1305_ietf_encrypt(
             plaintext, self._associated(field), nonce, self.secret)
         return FIELD_PREFIX + b64(nonce + box)
@@ -150,8 +148,9 @@ def seal_to(public_key: bytes, key: DataKey) -> bytes:
     the same box. The ephemeral secret is as secret as the data key it comes from."""
     recipient = bytes(PublicKey(public_key))
     ephemeral = blake2b(b"meldingen:keyring:seal\x00" + recipient + key.melding_id.encode(),
-                        digest_size=32, key=key.secret, encoder=RawEncoder)
+                        digest_size=32, key=key.secret).digest()
     ephemeral_public = crypto_scalarmult_base(ephemeral)
-    nonce = blake2b(ephemeral_public + recipient, digest_size=24, encoder=RawEncoder)
+    # libsodium's generichash is unkeyed BLAKE2b: the nonce crypto_box_seal_open derives.
+    nonce = blake2b(ephemeral_public + recipient, digest_size=24).digest()
     return ephemeral_public + crypto_box_easy(key.secret + key.melding_id.encode(), nonce,
                                               recipient, ephemeral)
