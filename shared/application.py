@@ -22,10 +22,12 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.system import ProcessApplication
+from eventsourcing.utils import get_topic
 
 from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper, DamageRegister
 from shared.errors import Conflict, DamagedRecord, Shredded
+from shared.keystore import MissingKey
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
 from shared.recorders import all_notifications
@@ -137,9 +139,10 @@ class ServiceApplication(ProcessApplication[UUID]):
         changes nothing (the mapper raised before any change was collected) and is
         tracked like the others: retrying it would stop the inbox for every melding.
         Its stream position is logged, for the operator to redo once it is restored.
-        One for a shredded melding is tracked the same way, for good."""
+        One for a shredded melding is tracked the same way, for good; so is one whose
+        content this service holds no key of (the melding is not its to hold)."""
         try:
-            self.policy(event, processing_event)
+            self.policy(self.incoming(event), processing_event)
         except DamagedRecord as damaged:
             tracking = processing_event.tracking
             log.error("integration event not applied: its aggregate's record is damaged",
@@ -151,6 +154,33 @@ class ServiceApplication(ProcessApplication[UUID]):
             log.info("integration event not applied: its melding was shredded",
                      extra={"store": self.name, "melding_id": shredded.melding_id,
                             "position": tracking.notification_id if tracking else None})
+        except MissingKey as missing:
+            tracking = processing_event.tracking
+            log.info("integration event passed over: no key for its melding's content",
+                     extra={"store": self.name, "melding_id": missing.melding_id,
+                            "position": tracking.notification_id if tracking else None})
+
+    def incoming(self, event: Any) -> Any:
+        """An integration event as the policy reads it (`shared.keyedfields` opens
+        its content)."""
+        return event
+
+    def outgoing(self, event: IntegrationEvent, message_id: str) -> IntegrationEvent:
+        """An integration event as it goes on the stream (`shared.keyedfields` seals
+        its content)."""
+        return event
+
+    def unread_event(self, aggregate_id: UUID, event_class: type[Any], **fields: Any
+                     ) -> Any | None:
+        """An `event_class` event for an aggregate that no longer reads (its melding's
+        key is gone: shredding's last step, after a crash), after its last stored
+        version; None for no aggregate, or one whose last event is of that class."""
+        last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+        if not last or last[0].topic == get_topic(event_class):
+            return None
+        return event_class(originator_id=aggregate_id,
+                           originator_version=last[0].originator_version + 1,
+                           timestamp=event_class.create_timestamp(), **fields)
 
     def find(self, aggregate_id: UUID, processing_event: ProcessingEvent[UUID]) -> Any | None:
         """For a policy: the aggregate as this batch left it, else as stored; None if

@@ -11,6 +11,11 @@ to another service for the stream.
   Curve25519 key pair others seal data keys to.
 - A sealed data key carries its melding id inside the box, because a sealed box has
   no associated data: a box meant for one melding is refused for another.
+- What goes on the stream is deterministic: the relay may publish an event again
+  after a crash, and the copy must hash as the first did (the stream's hash chain,
+  JetStream's de-duplication keeps the first). So a sealed key's ephemeral key pair,
+  and a stream field's nonce, are derived from the data key and what is encrypted
+  (as a synthetic IV: the same nonce only ever for the same plaintext).
 """
 
 from __future__ import annotations
@@ -18,11 +23,14 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from hashlib import blake2b
 
 from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_decrypt,
     crypto_aead_xchacha20poly1305_ietf_encrypt,
     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+    crypto_box_easy,
+    crypto_scalarmult_base,
 )
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
@@ -59,10 +67,15 @@ class DataKey:
     def decrypt(self, field: str, ciphertext: str) -> str:
         return self.decrypt_bytes(field, ciphertext).decode()
 
-    def encrypt_bytes(self, field: str, plaintext: bytes) -> str:
+    def encrypt_bytes(self, field: str, plaintext: bytes, *, derived_from: bytes | None = None
+                      ) -> str:
         """`field` names what is encrypted (a field, or an event's set of fields): it
-        is bound to the ciphertext with the melding id."""
-        nonce = secrets.token_bytes(NONCE_BYTES)
+        is bound to the ciphertext with the melding id. With `derived_from` (what makes
+        this encryption unique, e.g. a message id) the nonce is derived, not drawn: the
+        same call gives the same ciphertext."""
+        nonce = (secrets.token_bytes(NONCE_BYTES) if derived_from is None else
+                 blake2b(derived_from + b"\x00" + self._associated(field) + b"\x00"
+                         + plaintext, digest_size=NONCE_BYTES, key=self.secret).digest())
         box = crypto_aead_xchacha20poly1305_ietf_encrypt(
             plaintext, self._associated(field), nonce, self.secret)
         return FIELD_PREFIX + b64(nonce + box)
@@ -129,5 +142,15 @@ class ServiceKeys:
 
 
 def seal_to(public_key: bytes, key: DataKey) -> bytes:
-    """The data key for the service whose keyring public key this is (for the stream)."""
-    return SealedBox(PublicKey(public_key)).encrypt(key.secret + key.melding_id.encode())
+    """The data key for the service whose keyring public key this is (for the stream):
+    libsodium's sealed box (`crypto_box_seal`, which `SealedBox` opens), with its
+    ephemeral key derived from the data key and the recipient, so sealing again gives
+    the same box. The ephemeral secret is as secret as the data key it comes from."""
+    recipient = bytes(PublicKey(public_key))
+    ephemeral = blake2b(b"meldingen:keyring:seal\x00" + recipient + key.melding_id.encode(),
+                        digest_size=32, key=key.secret).digest()
+    ephemeral_public = crypto_scalarmult_base(ephemeral)
+    # libsodium's generichash is unkeyed BLAKE2b: the nonce crypto_box_seal_open derives.
+    nonce = blake2b(ephemeral_public + recipient, digest_size=24).digest()
+    return ephemeral_public + crypto_box_easy(key.secret + key.melding_id.encode(), nonce,
+                                              recipient, ephemeral)

@@ -21,10 +21,12 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from shared.application import ServiceApplication
+from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper
 from shared.datakeys import KeyringError
 from shared.errors import DamagedRecord
 from shared.keyring import Keyring, MissingKey
+from shared.messaging.keyed import open_event, seal
 
 #: Where a stored event keeps its keyed fields, all in one ciphertext.
 KEYED = "keyed"
@@ -48,9 +50,12 @@ class KeyedFieldsMapper(DamageAwareMapper):
         names = self.fields.get(topic)
         if not names or self.keyring is None:
             return super().to_stored_event(domain_event)
-        melding_id = str(domain_event.originator_id)
-        key = (self.keyring.for_new(melding_id) if topic in self.creating
-               else self.keyring.key(melding_id))
+        melding_id = _melding_of(domain_event.originator_id, vars(domain_event))
+        try:
+            key = (self.keyring.for_new(melding_id) if topic in self.creating
+                   else self.keyring.key(melding_id))
+        except MissingKey:  # a melding from before keys: kept as its first events were
+            return super().to_stored_event(domain_event)
         state = dict(vars(domain_event))
         keyed = {name: state.pop(name) for name in names if name in state}
         # One ciphertext for the event's keyed fields: one encryption per event.
@@ -65,7 +70,7 @@ class KeyedFieldsMapper(DamageAwareMapper):
         if KEYED not in state or self.keyring is None:
             return domain_event
         try:
-            key = self.keyring.key(str(stored_event.originator_id))
+            key = self.keyring.key(_melding_of(stored_event.originator_id, state))
             state.update(self.transcoder.decode(
                 key.decrypt_bytes(stored_event.topic, state.pop(KEYED))))
         except (KeyringError, MissingKey):  # altered, or its key lost: damaged
@@ -75,8 +80,16 @@ class KeyedFieldsMapper(DamageAwareMapper):
         return domain_event
 
 
+def _melding_of(originator_id: UUID | str, state: Mapping[str, Any]) -> str:
+    """Whose key: the melding's that the event names (an aggregate beside the melding,
+    as triage's desk), else its aggregate's, whose id is the melding's."""
+    named = state.get("melding_id")
+    return str(named if named is not None else originator_id)
+
+
 class KeyedApplication(ServiceApplication):
-    """A service application whose store keeps `fields` under each melding's key."""
+    """A service application whose store keeps `fields` under each melding's key, and
+    whose integration events carry their content sealed (`shared.messaging.keyed`)."""
 
     mapper_class = KeyedFieldsMapper
     #: None until `use_keyring` (the composition root's): then nothing is encrypted.
@@ -92,6 +105,14 @@ class KeyedApplication(ServiceApplication):
         self._creating = tuple(creating)
         self.mapper.use(keyring, {get_topic(cls): names for cls, names in fields.items()},
                         {get_topic(cls) for cls in self._creating})
+
+    def incoming(self, event: Any) -> Any:
+        if self.keyring is None or not isinstance(event, IntegrationEvent):
+            return event
+        return open_event(event, self.keyring)
+
+    def outgoing(self, event: IntegrationEvent, message_id: str) -> IntegrationEvent:
+        return event if self.keyring is None else seal(event, self.keyring, message_id)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """First the keys of the meldingen a batch of events begins (intake's `Filing`

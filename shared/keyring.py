@@ -75,9 +75,12 @@ class Keyring:
 
     def adopt(self, melding_id: str, sealed_b64: str) -> DataKey:
         """A key another service sealed to this one on the stream, kept from now on.
-        A redelivery keeps the first copy; a shredded melding stays shredded."""
+        A redelivery keeps the first copy; a shredded melding stays shredded. Called as
+        an event is applied: the event's tracked commit, next in the same database,
+        makes the key durable too (`KeyStore.add`)."""
         key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
-        kept = self.store.add(melding_id, self.keys.wrap(key), self.clock.now())
+        kept = self.store.add(melding_id, self.keys.wrap(key), self.clock.now(),
+                              flushed_by_next=True)
         return self.keys.unwrap(melding_id, kept)
 
     def key(self, melding_id: str) -> DataKey:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table
@@ -40,13 +40,6 @@ class Shredding:
     melding_id: str
     shredded_at: datetime
     term: str | None
-
-
-class KeyDestroyer(Protocol):
-    """What shredding asks of a service's keys (a `KeyStore`, or a `Keyring` over one):
-    destroy the melding's, leaving a tombstone, harmlessly twice."""
-
-    def destroy(self, melding_id: str, at: datetime, term: str | None) -> Shredding: ...
 
 
 class KeyStore:
@@ -82,16 +75,38 @@ class KeyStore:
             ensure_schema(url, schema)
         return cls(engine, service, schema)
 
-    def add(self, melding_id: str, wrapped: bytes, at: datetime) -> bytes:
+    def add(self, melding_id: str, wrapped: bytes, at: datetime, *,
+            flushed_by_next: bool = False) -> bytes:
         """Keep a wrapped key; if one is kept already (a redelivery, a race), that
-        one stays and is returned. A shredded melding raises `Shredded`."""
+        one stays and is returned. A shredded melding raises `Shredded`.
+        `flushed_by_next`: a commit in the same database follows (the inbox's tracked
+        transaction), so this one need not wait for the disk, as in `add_many`: if
+        that commit never comes, the event is delivered again and brings the key."""
         try:
-            with self.engine.begin() as connection:
+            with self.engine.connect() as connection:
+                if flushed_by_next:
+                    self._lazy(connection)
                 connection.execute(self.table.insert().values(
                     melding_id=melding_id, wrapped=wrapped, created_at=_utc(at)))
+                connection.commit()
+                if flushed_by_next:
+                    self._eager(connection)
         except IntegrityError:
             return self.get(melding_id)
         return wrapped
+
+    def _lazy(self, connection: sqlalchemy.Connection) -> None:
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL" if self._sqlite
+                                   else "SET LOCAL synchronous_commit TO OFF")
+
+    def _eager(self, connection: sqlalchemy.Connection) -> None:
+        if self._sqlite:
+            connection.exec_driver_sql("PRAGMA synchronous=FULL")
+            connection.commit()
+
+    @property
+    def _sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
     def add_many(self, wrapped: Mapping[str, bytes], at: datetime) -> dict[str, bytes]:
         """`add` for several meldingen in one transaction: the kept wrapped key of each
@@ -102,11 +117,9 @@ class KeyStore:
         if not wrapped:
             return {}
         table = self.table
-        sqlite = self.engine.dialect.name == "sqlite"
-        insert = (sqlite_insert(table) if sqlite else postgresql_insert(table))
+        insert = (sqlite_insert(table) if self._sqlite else postgresql_insert(table))
         with self.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA synchronous=NORMAL" if sqlite
-                                       else "SET LOCAL synchronous_commit TO OFF")
+            self._lazy(connection)
             added = set(connection.execute(
                 insert.on_conflict_do_nothing().returning(table.c.melding_id), [
                     {"melding_id": melding_id, "wrapped": key, "created_at": _utc(at)}
@@ -115,9 +128,7 @@ class KeyStore:
             rows = connection.execute(table.select().where(
                 table.c.melding_id.in_(kept))).all() if kept else []
             connection.commit()
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA synchronous=FULL")
-                connection.commit()
+            self._eager(connection)
         found = {row.melding_id: self._key_of(row.melding_id, row) for row in rows}
         return {melding_id: found.get(melding_id, key) for melding_id, key in wrapped.items()}
 

@@ -18,13 +18,12 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from services.investigation.domain.case import Case
 from services.investigation.domain.conflicts import Investigator
 from shared import authz, contracts
-from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.authz import MeldingParties, is_allowed_role
 from shared.clock import Clock, SystemClock
 from shared.directory import Directory, StaffEvent, record_staff_event
-from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.keystore import KeyDestroyer
+from shared.errors import Forbidden, InvalidInput, NotFound, Shredded
+from shared.keyedfields import KeyedApplication
 
 log = logging.getLogger("meldingen.investigation")
 T = TypeVar("T")
@@ -39,15 +38,12 @@ def may_see(case: Case, principal: Principal) -> bool:
     return authz.may_see(principal.role, principal.sub, parties(case))
 
 
-class InvestigationApplication(ServiceApplication):
+class InvestigationApplication(KeyedApplication):
     name = "investigation"
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
-                 keys: KeyDestroyer | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
-        #: Investigation's copies of the meldingen's keys, destroyed when one is shredded.
-        self.keys = keys
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
 
@@ -204,15 +200,22 @@ class InvestigationApplication(ServiceApplication):
     @policy.register
     def _(self, event: contracts.MeldingShredded,
           processing_event: ProcessingEvent[UUID]) -> None:
-        """Its term has passed: investigation's key goes first (a tombstone, also for a
-        melding without a case; harmlessly twice, on a redelivery after a crash), then
-        the case records it, tracked in the same commit."""
-        if self.keys is not None:
-            self.keys.destroy(event.melding_id, event.shredded_at, event.term)
-        case = self.find(UUID(event.melding_id), processing_event)
+        """Its term has passed: the case records it, and investigation's key goes (a
+        tombstone, also for a melding without a case), tracked in one commit. After a
+        crash between the key and the commit the case no longer reads: its event
+        follows unread; destroying again is harmless."""
+        melding_id = UUID(event.melding_id)
+        try:
+            case = self.find(melding_id, processing_event)
+        except Shredded:
+            processing_event.collect_events(self.unread_event(
+                melding_id, Case.Shredded, term=event.term, at=event.shredded_at))
+            case = None
         if case is not None:
             case.shred(term=event.term, at=event.shredded_at)
             processing_event.collect_events(case)
+        if self.keyring is not None:
+            self.keyring.destroy(event.melding_id, event.shredded_at, event.term)
 
     @policy.register
     def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:

@@ -7,11 +7,12 @@ from fastapi import FastAPI
 from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
+from services.investigation.domain.case import CONTENT_FIELDS
 from services.investigation.views import CaseIndex
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
-from shared.keystore import KeyStore
+from shared.keyring import Keyring
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
@@ -19,8 +20,12 @@ SOURCES = ("triage", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> InvestigationApplication:
-    return InvestigationApplication(store_environment(settings, "investigation"), clock=clock,
-                                    keys=KeyStore.for_service(settings, "investigation"))
+    application = InvestigationApplication(store_environment(settings, "investigation"),
+                                           clock=clock)
+    # Its keys come from triage, sealed onward in the melding_decided that opens a case.
+    application.use_keyring(Keyring.for_service(settings, "investigation", clock),
+                            CONTENT_FIELDS, creating=[])
+    return application
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:

@@ -23,7 +23,6 @@ from services.triage.domain.feedback import (
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
-from shared.application import ServiceApplication
 from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
@@ -55,24 +54,21 @@ from shared.contracts import (
 )
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from shared.keystore import KeyDestroyer, Shredding
-from shared.retention import RetentionTerms, retention_outcome
-from shared.terms import local_date
+from shared.keyedfields import KeyedApplication
+from shared.retention import retention_outcome
 
 log = logging.getLogger("meldingen.triage")
 CHANGED = "The melding was changed at the same time; try again."
 
 
-class TriageApplication(ServiceApplication):
+class TriageApplication(KeyedApplication):
     name = "triage"
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
-                 routing: RoutingTable = DEFAULT_TABLE, keys: KeyDestroyer | None = None,
+                 routing: RoutingTable = DEFAULT_TABLE,
                  meldpunt_closes_inadmissible: bool = False) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
-        #: Triage's copies of the meldingen's keys, destroyed when one is shredded.
-        self.keys = keys
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
         self.routing = routing
@@ -165,7 +161,7 @@ class TriageApplication(ServiceApplication):
 
         self.update(lambda: self._stored(melding_id), recuse, conflict=CHANGED)
 
-    # -- retention: the legal hold and shredding (docs/privacy.md) -------------------------
+    # -- retention: the legal hold (shredding: adapters/retention.py) ----------------------
 
     def place_hold(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
         return self._update(melding_id, principal, lambda report: report.place_hold(
@@ -174,22 +170,6 @@ class TriageApplication(ServiceApplication):
     def lift_hold(self, melding_id: UUID, motivation: str, principal: Principal) -> Report:
         return self._update(melding_id, principal, lambda report: report.lift_hold(
             motivation=motivation, by=principal.sub, at=self.clock.now()))
-
-    def shred(self, melding_id: UUID, terms: RetentionTerms) -> Shredding | None:
-        """Shred it if due today (else None): triage's key first, then the event (a
-        crash between finds it due again; a second destroy keeps the first date)."""
-        done: list[Shredding] = []
-
-        def shred(report: Report) -> None:
-            done.clear()
-            now = self.clock.now()
-            term = report.due_on(local_date(now), terms)
-            if term is not None and self.keys is not None:
-                done.append(self.keys.destroy(str(report.id), now, term))
-                report.shred(term=term, at=done[0].shredded_at)
-
-        self.update(lambda: self._stored(melding_id), shred, conflict=CHANGED)
-        return done[0] if done else None
 
     def _staff(self, subs: tuple[str, ...]) -> list[str]:
         """The concerned staff as the directory names them; 422 naming an unknown one."""

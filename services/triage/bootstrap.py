@@ -15,11 +15,12 @@ from services.triage.api import notes_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
+from services.triage.domain.content import CONTENT_FIELDS
 from services.triage.views import ClosedMeldingen, Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
-from shared.keystore import KeyStore
+from shared.keyring import Keyring
 from shared.retention import RetentionTerms
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
@@ -28,10 +29,13 @@ SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
-    return TriageApplication(store_environment(settings, "triage"), clock=clock,
-                             routing=routing_table(settings),
-                             keys=KeyStore.for_service(settings, "triage"),
-                             meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
+    application = TriageApplication(
+        store_environment(settings, "triage"), clock=clock, routing=routing_table(settings),
+        meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
+    # Its keys come from intake, sealed in melding_received: nothing is made here.
+    application.use_keyring(Keyring.for_service(settings, "triage", clock), CONTENT_FIELDS,
+                            creating=[])
+    return application
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:

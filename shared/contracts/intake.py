@@ -22,17 +22,18 @@ class MeldingReceived(IntegrationEvent):
     """intake -> triage, reporting: a melding was filed and acknowledged."""
 
     type: ClassVar[str] = "melding_received"
+    keyed_fields: ClassVar[tuple[str, ...]] = ("description", "involved", "identity")
 
     melding_id: str
     kind: Kind
     theme: Theme
     channel: Channel
-    description: str
-    involved: list[str]
     occurred: date | None
     anonymous: bool
+    description: str = ""
+    involved: list[str] = []
     # Only for a named reporter; an anonymous reporter's identity stays sealed in intake.
-    identity: NamedIdentity | None
+    identity: NamedIdentity | None = None
     #: When the melding reached the organisation (for a registration on a reporter's
     #: behalf: when the staff member received it): the terms run from here.
     received_at: datetime
@@ -44,15 +45,19 @@ class MeldingReceived(IntegrationEvent):
     #: The reporter's language, in which triage offers its feedback templates.
     language: Language = "nl"
 
+    def key_recipients(self) -> tuple[str, ...]:
+        return ("triage",)  # the meldpunt; investigation gets it from triage, with a case
+
 
 class ReporterReplied(IntegrationEvent):
     """intake -> triage: the reporter wrote in the mailbox."""
 
     type: ClassVar[str] = "reporter_replied"
+    keyed_fields: ClassVar[tuple[str, ...]] = ("body",)
 
     melding_id: str
-    body: str
     at: datetime
+    body: str = ""
 
 
 class IdentityConsentRecorded(IntegrationEvent):

@@ -23,6 +23,7 @@ class CaseClosed(IntegrationEvent):
     """investigation -> triage (closes the melding, sends the feedback), reporting."""
 
     type: ClassVar[str] = "case_closed"
+    keyed_fields: ClassVar[tuple[str, ...]] = ("feedback",)
 
     melding_id: str
     path: CasePath

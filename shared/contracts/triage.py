@@ -14,6 +14,7 @@ from shared.contracts.vocabulary import (
     RetentionOutcome,
     Severity,
     Theme,
+    opens_case,
 )
 
 
@@ -48,19 +49,24 @@ class MeldingDecided(IntegrationEvent):
     only when a case follows. Decisions made before routing lack the last three."""
 
     type: ClassVar[str] = "melding_decided"
+    keyed_fields: ClassVar[tuple[str, ...]] = ("involved", "description")
 
     melding_id: str
     outcome: list[Outcome]
     theme: Theme
-    involved: list[str]
     assessed_by: str
     decided_by: str
     police_report_on: date | None
     at: datetime
+    involved: list[str] = []
     description: str = ""
     competent_authority: str | None = None
     #: Concerned staff and those who recused themselves (subs).
     excluded: list[str] = []
+
+    def key_recipients(self) -> tuple[str, ...]:
+        # Triage seals its copy of the key onward to investigation, where a case opens.
+        return ("investigation",) if opens_case(self.outcome) else ()
 
 
 class CompetentAuthorityAssigned(IntegrationEvent):
@@ -110,12 +116,13 @@ class ReporterMessaged(IntegrationEvent):
     """triage -> intake (the mailbox), reporting: a message or the feedback to the reporter."""
 
     type: ClassVar[str] = "reporter_messaged"
+    keyed_fields: ClassVar[tuple[str, ...]] = ("body",)
 
     melding_id: str
-    body: str
     #: "message" from the meldpunt; "feedback" on the follow-up (the statutory term).
     purpose: MessagePurpose
     at: datetime
+    body: str = ""
 
 
 class MeldingClosed(IntegrationEvent):

@@ -53,5 +53,14 @@ class Envelope(BaseModel):
     def wrap(cls, event: IntegrationEvent, *, source: str, position: int,
              prev: str | None = None, stored: str | None = None) -> Envelope:
         return cls(type=event.type, schema_version=event.schema_version, source=source,
-                   position=position, data=event.model_dump(mode="json"), prev=prev,
-                   stored=stored)
+                   position=position, data=wire_data(event), prev=prev, stored=stored)
+
+
+def wire_data(event: IntegrationEvent) -> dict[str, Any]:
+    """The event's data as it travels: once its keyed fields are sealed into `keyed`
+    they are left out (a consumer without the key reads their defaults); `keyed` and
+    `keys` only when set, so an event without content reads as it always did."""
+    left_out = {name for name in ("keyed", "keys") if getattr(event, name) is None}
+    if event.keyed is not None:
+        left_out |= set(event.keyed_fields)
+    return event.model_dump(mode="json", exclude=left_out)

@@ -153,8 +153,14 @@ class OutboxRelay:
             log.info("stored event of a shredded melding: not published",
                      extra={"notification_id": notification.id})
             return
-        event = self.app.integration_event(domain_event)
-        if event is None:
+        try:
+            event = self.app.integration_event(domain_event)
+            if event is None:
+                return
+            event = self.app.outgoing(event, f"{self.app.name}:{notification.id}")
+        except Shredded:  # shredded after it was stored: its content may not leave
+            log.info("integration event of a shredded melding: not published",
+                     extra={"notification_id": notification.id})
             return
         envelope = Envelope.wrap(event, source=self.app.name, position=notification.id,
                                  prev=batch.heads.stream_head, stored=stored)

@@ -13,7 +13,9 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from shared.config import Settings
 from shared.crypto import key_id_of
+from shared.keyring import Keyring
 from shared.messaging.envelope import Envelope
+from shared.messaging.keyed import open_event
 from shared.messaging.nats import connect
 from shared.messaging.permissions import ADMIN
 from tests.support import MELDING, eventually, running, token
@@ -180,8 +182,11 @@ async def test_integration_events_carry_no_anonymous_identity(sqlite_settings: S
         await eventually(published)
         events = {e.type: e for e in await stream_events(sqlite_settings, "intake")}
         received = events["melding_received"].data
-        assert received["melding_id"] == filed["id"] and received["identity"] is None
+        assert received["melding_id"] == filed["id"] and "identity" not in received
         assert "sealed" not in json.dumps(received)
+        # Opened by the meldpunt's service, it carries no identity either.
+        triage = Keyring.for_service(sqlite_settings, "triage")
+        assert open_event(events["melding_received"].event(), triage).identity is None
         assert events["contact_moment_recorded"].data == {
             "adviser": "conduct", "theme": "conduct", "date": today()}
 

@@ -57,6 +57,8 @@ class Report(Aggregate):
         RecordCorrected: ClassVar[type[Any]]
         Closed: ClassVar[type[Any]]
         SealedIdentityRead: ClassVar[type[Any]]
+        MeldpuntWrote: ClassVar[type[Any]]
+        AdviserWrote: ClassVar[type[Any]]
 
     @classmethod
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
@@ -279,9 +281,17 @@ class Report(Aggregate):
 
 
 #: The fields that carry a melding's content or personal data, per event: the store
-#: keeps them under the melding's own key (docs/privacy.md). More follow.
+#: keeps them under the melding's own key (docs/privacy.md). The acknowledgement is
+#: intake's own template, and stays readable.
 CONTENT_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    Report.Filed: ("description", "involved", "identity", "sealed_identity")}
+    Report.Filed: ("description", "involved", "identity", "sealed_identity",
+                   "received_reason"),
+    Report.MeldpuntWrote: ("body",),
+    Report.AdviserWrote: ("body",),
+    Report.ReporterWrote: ("body",),
+    Report.RecordWritten: ("text",),
+    Report.RecordCorrected: ("corrections",),
+}
 
 
 class Receipt(Aggregate):

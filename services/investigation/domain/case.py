@@ -381,3 +381,23 @@ class Case(Aggregate):
         self.measures = measures
         self.feedback = feedback
         self._advance("take_measures", "measures taken; case closed", by, at)
+
+
+#: What of a case's events carries the melding's content or personal data: the store
+#: keeps these fields under the melding's own key (`shared.keyedfields`). Statuses,
+#: dates, conclusions, investigators' ids and evidence hashes stay readable.
+CONTENT_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    getattr(Case, name): fields for name, fields in {
+        "Opened": ("involved",),
+        "MeldingNoted": ("description",),
+        "ConversationRecorded": ("minutes",),
+        "PlanRecorded": ("text",),
+        "InterviewRecorded": ("interviewee", "minutes"),
+        "InterviewCommented": ("text",),
+        "EvidenceAdded": ("description",),
+        "DraftReportIssued": ("text",),
+        "ResponseRecorded": ("text",),
+        "FinalReportIssued": ("text",),
+        # Who a measure concerns, and the words to the reporter; kinds travel readable.
+        "MeasuresTaken": ("measures", "feedback"),
+    }.items()}

@@ -10,9 +10,13 @@ import asyncio
 import contextlib
 import logging
 import threading
+from uuid import UUID
 
-from services.triage.application import TriageApplication
+from services.triage.application import CHANGED, TriageApplication
+from services.triage.domain.report import Report
+from services.triage.domain.retention import Retained
 from services.triage.views import ClosedMeldingen
+from shared.errors import Shredded
 from shared.keystore import Shredding
 from shared.retention import RetentionTerms
 from shared.terms import local_date
@@ -35,10 +39,38 @@ class RetentionCheck:
         with self._one_at_a_time:
             day = local_date(self.triage.clock.now())
             done = [shredding for melding_id in self.closed.due(day, self.terms)
-                    if (shredding := self.triage.shred(melding_id, self.terms)) is not None]
+                    if (shredding := self.shred(melding_id)) is not None]
         if done:
             log.info("meldingen shredded", extra={"count": len(done)})
         return done
+
+    def shred(self, melding_id: UUID) -> Shredding | None:
+        """Shred it if due today (else None): triage's key first, then the event on the
+        melding, which the outbox publishes as `melding_shredded`. After a crash between
+        the two the melding no longer reads: the event follows unread, with the date
+        the key was destroyed."""
+        triage = self.triage
+        done: list[Shredding] = []
+
+        def shred(report: Report) -> None:
+            done.clear()
+            now = triage.clock.now()
+            term = report.due_on(local_date(now), self.terms)
+            if term is not None and triage.keyring is not None:
+                done.append(triage.keyring.destroy(str(report.id), now, term))
+                report.shred(term=term, at=done[0].shredded_at)
+
+        try:
+            triage.update(lambda: triage.repository.get(melding_id), shred, conflict=CHANGED)
+        except Shredded:
+            gone = triage.keyring.shredding(str(melding_id)) if triage.keyring else None
+            unread = gone and triage.unread_event(melding_id, Retained.Shredded,
+                                                  term=gone.term, at=gone.shredded_at)
+            if not unread:
+                return None
+            triage.save(unread)
+            return gone
+        return done[0] if done else None
 
     async def loop(self) -> None:
         while not self._stop.is_set():

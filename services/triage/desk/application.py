@@ -30,7 +30,8 @@ def write_note(triage: TriageApplication, melding_id: UUID, body: str,
                principal: Principal) -> list[dict[str, Any]]:
     triage.get_report(melding_id, principal)
     desk = triage.update(lambda: _desk(triage, melding_id), lambda d: d.write_note(
-        body=body, by=principal.sub, at=triage.clock.now()), conflict=CONFLICT)
+        body=body, by=principal.sub, at=triage.clock.now(), melding_id=melding_id),
+        conflict=CONFLICT)
     return desk.notes
 
 

@@ -16,8 +16,9 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "urn:meldingen:triage:desk")
 class Desk(Aggregate):
     """Its id follows from the melding's, so two first writers cannot make two."""
 
-    if TYPE_CHECKING:  # the event class `@event` creates, as the checker sees it
+    if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
         RepliesRead: ClassVar[type[Any]]
+        NoteWritten: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -31,7 +32,9 @@ class Desk(Aggregate):
         self.read_up_to: datetime | None = None
 
     @event("NoteWritten")
-    def write_note(self, *, body: str, by: str, at: datetime) -> None:
+    def write_note(self, *, body: str, by: str, at: datetime,
+                   melding_id: UUID | None = None) -> None:
+        """`melding_id`: whose key keeps the note (notes from before it was kept, none)."""
         self.notes.append({"body": body, "by": by, "at": at})
 
     def unread(self, latest_reply: datetime | None) -> bool:
