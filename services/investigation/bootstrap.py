@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
+from services.investigation.adapters.terms import ResponseTermWatch
 from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
@@ -18,14 +21,17 @@ SOURCES = ("triage", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> InvestigationApplication:
-    return InvestigationApplication(store_environment(settings, "investigation"), clock=clock)
+    return InvestigationApplication(store_environment(settings, "investigation"), clock=clock,
+                                    response_term=timedelta(days=settings.response_term_days))
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:
     application = build_application(settings, clock)
     cases = CaseIndex()
     application.feed(cases.apply, application.directory.apply)
-    runtime = MessagingRuntime(application, settings, SOURCES)
+    # The response terms are watched beside the inbox: a lapse leaves by the outbox.
+    watch = ResponseTermWatch(application, cases, every=settings.response_term_check_seconds)
+    runtime = MessagingRuntime(application, settings, SOURCES, companions=[watch])
     return InvestigationParts(application, runtime, cases)
 
 

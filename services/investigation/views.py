@@ -15,6 +15,7 @@ from shared.authz import MeldingParties, may_see
 #: domain event -> the command whose transition it records
 _COMMANDS = {
     Case.ConversationRecorded: "record_conversation",
+    Case.Escalated: "escalate",
     Case.InvestigatorsAssigned: "assign_investigators",
     Case.PlanRecorded: "record_plan",
     Case.InterviewRecorded: "record_interview",
@@ -65,6 +66,8 @@ class CaseIndex:
                 return
             if isinstance(event, Case.InvestigatorsAssigned):
                 summary.investigators = list(event.investigators)
+            elif isinstance(event, Case.Escalated):
+                summary.path = "investigation"
             summary.status = TRANSITIONS[command].get(summary.status, summary.status)
 
     @staticmethod
@@ -86,3 +89,10 @@ class CaseIndex:
         with self._lock:
             cases = [c for c in self._cases.values() if may_see(role, sub, c.parties)]
         return sorted(cases, key=lambda c: (c.opened_at, c.id))
+
+    def awaiting_response(self) -> list[UUID]:
+        """The cases whose person concerned may still respond to a draft report: those
+        whose response term may have passed (the case itself says whether it has)."""
+        statuses = TRANSITIONS["record_response"]
+        with self._lock:
+            return [c.id for c in self._cases.values() if c.status in statuses]

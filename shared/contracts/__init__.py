@@ -23,7 +23,7 @@ from shared.contracts.intake import (
     RecordStatusChanged,
     ReporterReplied,
 )
-from shared.contracts.investigation import CaseClosed, FinalReportIssued
+from shared.contracts.investigation import CaseClosed, FinalReportIssued, ResponseTermLapsed
 from shared.contracts.staff import StaffMemberAdded, StaffMemberDisabled, StaffRolesChanged
 from shared.contracts.triage import (
     CompetentAuthorityAssigned,
@@ -45,6 +45,7 @@ from shared.contracts.vocabulary import (
     Concerns,
     Conclusion,
     FeedbackOccasion,
+    InterimMeasureKind,
     Kind,
     Language,
     MeasureKind,
@@ -69,7 +70,7 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
-        MeldingReopened,
+        MeldingReopened, ResponseTermLapsed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
@@ -93,6 +94,7 @@ __all__ = [
     "FinalReportIssued",
     "IdentityConsentRecorded",
     "IntegrationEvent",
+    "InterimMeasureKind",
     "Kind",
     "Language",
     "MeasureKind",
@@ -116,6 +118,7 @@ __all__ = [
     "ReferralTarget",
     "ReporterMessaged",
     "ReporterReplied",
+    "ResponseTermLapsed",
     "RetentionOutcome",
     "Severity",
     "StaffMemberAdded",

@@ -209,7 +209,10 @@ class Case(PersonConcerned, InterimMeasures):
         version = self.draft_report["version"] if self.draft_report else None
         if not running or ends is None or at < ends or self.lapse_noticed_for == version:
             return False
-        self._response_term_passed(version=version, ends=ends, at=at)
+        # Whom it concerns travels with it: the console mails them.
+        self._response_term_passed(version=version, ends=ends,
+                                   investigators=list(self.investigators),
+                                   competent_authority=self.competent_authority, at=at)
         return True
 
     def record_response(self, *, text: str, by: str, at: datetime) -> None:
@@ -340,6 +343,7 @@ class Case(PersonConcerned, InterimMeasures):
 
     @event("ResponseTermPassed")
     def _response_term_passed(self, *, version: int | None, ends: datetime,
+                              investigators: list[str], competent_authority: str,
                               at: datetime) -> None:
         self.lapse_noticed_for = version
         self.history.append({"what": "response term passed without a response",
