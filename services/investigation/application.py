@@ -25,7 +25,7 @@ from shared.auth import Principal
 from shared.authz import MeldingParties, is_allowed_role
 from shared.clock import Clock, SystemClock
 from shared.directory import Directory, StaffEvent, record_staff_event
-from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.errors import DamagedRecord, Forbidden, InvalidInput, NotFound, Shredded
 
 log = logging.getLogger("meldingen.investigation")
 T = TypeVar("T")
@@ -210,7 +210,10 @@ class InvestigationApplication(ServiceApplication):
         noticed = 0
         now = self.clock.now()
         for case_id in candidates:
-            case: Case = self.repository.get(case_id)
+            try:
+                case: Case = self.repository.get(case_id)
+            except (AggregateNotFoundError, DamagedRecord, Shredded):
+                continue  # nothing to notice on a case that cannot be read (logged)
             if case.notice_response_term_lapse(at=now):
                 try:
                     self.save(case)

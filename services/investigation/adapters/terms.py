@@ -34,6 +34,8 @@ class ResponseTermWatch:
                 await asyncio.to_thread(self.app.notice_lapses, self.cases.awaiting_response())
             except PersistenceError as error:  # the store away: the next check tries again
                 log.warning("response term check failed", extra={"error": type(error).__name__})
+            except Exception as error:  # noqa: BLE001 - never take the relay and inbox down
+                log.error("response term check failed", extra={"error": type(error).__name__})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=self.every)
 
