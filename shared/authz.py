@@ -73,6 +73,11 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "case.record_conversation": frozenset({"competent_authority"}),
     "case.investigate": frozenset({"investigator"}),
     "case.take_measures": frozenset({"competent_authority"}),
+    # turn a conversation into an investigation; interim measures while it runs
+    "case.escalate": frozenset({"competent_authority"}),
+    "case.interim_measures": frozenset({"competent_authority"}),
+    # the person concerned: informed or not yet, heard, their file requests, the outcome
+    "case.person_concerned": frozenset({"competent_authority"}),
     # reporting
     "report.read": frozenset({"auditor", "competent_authority"}),
     # the meldpunt's written account of a year (activities, analysis, intended actions)

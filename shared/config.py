@@ -193,6 +193,12 @@ class Settings(BaseSettings):
     # replica) leaves it alone; longer than an SMTP try may take (30 s).
     notify_claim_seconds: float = Field(default=120.0, gt=0)
 
+    # Investigation: the person concerned's term to respond to the draft report
+    # (zienswijze; the local investigation protocol's choice, no seed fixes it), and
+    # how often investigation checks for terms that passed without a response.
+    response_term_days: int = Field(default=14, ge=1, le=365)
+    response_term_check_seconds: float = Field(default=60.0, gt=0)
+
     # Routing (services/triage/domain/routing.py): who acts as the competent authority
     # for a melding about an employee or an unknown person (a sub), and a TOML file
     # that replaces the shipped rules it names.

@@ -32,8 +32,8 @@ from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
 # What the notifier hears of: meldingen and replies (intake), routing, feedback and
-# closing (triage).
-SOURCES: tuple[str, ...] = ("intake", "triage")
+# closing (triage), a case's lapsed response term (investigation).
+SOURCES: tuple[str, ...] = ("intake", "triage", "investigation")
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> ConsoleApplication:

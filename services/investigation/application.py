@@ -8,21 +8,24 @@ triage, which closes the melding and sends the final feedback to the reporter.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from functools import singledispatchmethod
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import IntegrityError
 
-from services.investigation.domain.case import Case
+from services.investigation.domain.case import DEFAULT_RESPONSE_TERM, Case
 from services.investigation.domain.conflicts import Investigator
+from services.investigation.domain.shredding import Shreddable
 from shared import authz, contracts
 from shared.auth import Principal
 from shared.authz import MeldingParties, is_allowed_role
 from shared.clock import Clock, SystemClock
 from shared.directory import Directory, StaffEvent, record_staff_event
-from shared.errors import Forbidden, InvalidInput, NotFound, Shredded
+from shared.errors import DamagedRecord, Forbidden, InvalidInput, NotFound, Shredded
 from shared.keyedfields import KeyedApplication
 
 log = logging.getLogger("meldingen.investigation")
@@ -41,9 +44,12 @@ def may_see(case: Case, principal: Principal) -> bool:
 class InvestigationApplication(KeyedApplication):
     name = "investigation"
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
+                 response_term: timedelta = DEFAULT_RESPONSE_TERM) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        #: The person concerned's term to respond to a draft (MELDINGEN_RESPONSE_TERM_DAYS).
+        self.response_term = response_term
         #: The local view of the console's staff directory (fed by the bootstrap).
         self.directory = Directory()
 
@@ -116,7 +122,7 @@ class InvestigationApplication(KeyedApplication):
 
     def issue_draft_report(self, case_id: UUID, text: str, principal: Principal) -> Case:
         return self._change(case_id, principal, lambda case, by, at: case.issue_draft_report(
-            text=text, by=by, at=at))[0]
+            text=text, by=by, at=at, term=self.response_term))[0]
 
     def record_response(self, case_id: UUID, text: str, principal: Principal) -> Case:
         return self._change(case_id, principal, lambda case, by, at: case.record_response(
@@ -132,11 +138,91 @@ class InvestigationApplication(KeyedApplication):
             text=text, conclusion=conclusion, by=by, at=at))[0]
 
     def take_measures(self, case_id: UUID, measures: list[dict[str, Any]],
-                      feedback: str | None, principal: Principal) -> Case:
+                      feedback: str | None, principal: Principal, *,
+                      interim_ending: Sequence[str] = (), interim_kept: Sequence[str] = ()) -> Case:
         def take(case: Case, by: str, at: Any) -> None:
-            case.take_measures(measures=measures, feedback=feedback or None, by=by, at=at)
+            case.take_measures(measures=measures, feedback=feedback or None, by=by, at=at,
+                               interim_ending=list(interim_ending),
+                               interim_kept=list(interim_kept))
 
         return self._as_authority(case_id, principal, take)
+
+    # -- the competent authority: escalation, interim measures, the person concerned --
+
+    def escalate(self, case_id: UUID, motivation: str, principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at: case.escalate(
+            motivation=motivation, by=by, at=at))
+
+    def take_interim_measure(self, case_id: UUID, kind: str, motivation: str,
+                             principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.take_interim_measure(kind=kind, motivation=motivation,
+                                                            by=by, at=at))
+
+    def lift_interim_measure(self, case_id: UUID, measure_id: str, motivation: str,
+                             principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.lift_interim_measure(measure_id=measure_id,
+                                                            motivation=motivation, by=by, at=at))
+
+    def inform_person_concerned(self, case_id: UUID, informed_on: date,
+                                informed_by: str | None, principal: Principal) -> Case:
+        """`informed_by`: who told them (the one recording it when not given)."""
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.inform_person_concerned(
+                                      informed_on=informed_on, informed_by=informed_by or by,
+                                      by=by, at=at))
+
+    def postpone_informing(self, case_id: UUID, reason: str, until: date,
+                           principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.postpone_informing(reason=reason, until=until, by=by,
+                                                          at=at))
+
+    def record_hearing(self, case_id: UUID, held_on: date, minutes: str,
+                       principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.record_hearing(held_on=held_on, minutes=minutes, by=by,
+                                                      at=at))
+
+    def record_file_request(self, case_id: UUID, requested_on: date,
+                            principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.record_file_request(requested_on=requested_on, by=by,
+                                                           at=at))
+
+    def answer_file_request(self, case_id: UUID, request_id: str, granted: bool, answer: str,
+                            principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.answer_file_request(request_id=request_id,
+                                                           granted=granted, answer=answer,
+                                                           by=by, at=at))
+
+    def tell_outcome(self, case_id: UUID, told_on: date, principal: Principal) -> Case:
+        return self._as_authority(case_id, principal, lambda case, by, at:
+                                  case.tell_outcome(told_on=told_on, by=by, at=at))
+
+    # -- what the clock decides ----------------------------------------------------------
+
+    def notice_lapses(self, candidates: list[UUID]) -> int:
+        """Record, for each of these cases whose response term has passed without a
+        response, that it did: once per draft, whatever the restarts or replicas (the
+        case says whether it was noticed; of two noticing at once the store lets one
+        win). Its integration event leaves through the outbox. How many it noticed."""
+        noticed = 0
+        now = self.clock.now()
+        for case_id in candidates:
+            try:
+                case: Case = self.repository.get(case_id)
+            except (AggregateNotFoundError, DamagedRecord, Shredded):
+                continue  # nothing to notice on a case that cannot be read (logged)
+            if case.notice_response_term_lapse(at=now):
+                try:
+                    self.save(case)
+                except IntegrityError:
+                    continue  # changed meanwhile (or noticed elsewhere): the next check
+                noticed += 1
+        return noticed
 
     def _as_authority(self, case_id: UUID, principal: Principal,
                       command: Callable[[Case, str, Any], object]) -> Case:
@@ -209,7 +295,7 @@ class InvestigationApplication(KeyedApplication):
             case = self.find(melding_id, processing_event)
         except Shredded:
             processing_event.collect_events(self.unread_event(
-                melding_id, Case.Shredded, term=event.term, at=event.shredded_at))
+                melding_id, Shreddable.Shredded, term=event.term, at=event.shredded_at))
             case = None
         if case is not None:
             case.shred(term=event.term, at=event.shredded_at)
@@ -225,6 +311,11 @@ class InvestigationApplication(KeyedApplication):
 
     def integration_event(self, domain_event: Any) -> contracts.IntegrationEvent | None:
         melding_id = str(domain_event.originator_id)
+        if isinstance(domain_event, Case.ResponseTermPassed):
+            return contracts.ResponseTermLapsed(
+                melding_id=melding_id, draft_version=domain_event.version or 1,
+                term_ended=domain_event.ends, investigators=domain_event.investigators,
+                competent_authority=domain_event.competent_authority, at=domain_event.at)
         if isinstance(domain_event, Case.FinalReportIssued):
             return contracts.FinalReportIssued(
                 melding_id=melding_id, conclusion=domain_event.conclusion, at=domain_event.at)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
+from services.investigation.adapters.terms import ResponseTermWatch
 from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
@@ -20,8 +23,9 @@ SOURCES = ("triage", "console")  # console: the staff directory
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> InvestigationApplication:
-    application = InvestigationApplication(store_environment(settings, "investigation"),
-                                           clock=clock)
+    application = InvestigationApplication(
+        store_environment(settings, "investigation"), clock=clock,
+        response_term=timedelta(days=settings.response_term_days))
     # Its keys come from triage, sealed onward in the melding_decided that opens a case.
     application.use_keyring(Keyring.for_service(settings, "investigation", clock),
                             CONTENT_FIELDS, creating=[])
@@ -32,7 +36,9 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> Investigation
     application = build_application(settings, clock)
     cases = CaseIndex()
     application.feed(cases.apply, application.directory.apply)
-    runtime = MessagingRuntime(application, settings, SOURCES)
+    # The response terms are watched beside the inbox: a lapse leaves by the outbox.
+    watch = ResponseTermWatch(application, cases, every=settings.response_term_check_seconds)
+    runtime = MessagingRuntime(application, settings, SOURCES, companions=[watch])
     return InvestigationParts(application, runtime, cases)
 
 

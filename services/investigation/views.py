@@ -10,11 +10,13 @@ from typing import Any
 from uuid import UUID
 
 from services.investigation.domain.case import TRANSITIONS, Case, first_status, path_of
+from services.investigation.domain.shredding import Shreddable
 from shared.authz import MeldingParties, may_see
 
 #: domain event -> the command whose transition it records
 _COMMANDS = {
     Case.ConversationRecorded: "record_conversation",
+    Case.Escalated: "escalate",
     Case.InvestigatorsAssigned: "assign_investigators",
     Case.PlanRecorded: "record_plan",
     Case.InterviewRecorded: "record_interview",
@@ -66,6 +68,8 @@ class CaseIndex:
                 return
             if isinstance(event, Case.InvestigatorsAssigned):
                 summary.investigators = list(event.investigators)
+            elif isinstance(event, Case.Escalated):
+                summary.path = "investigation"
             summary.status = TRANSITIONS[command].get(summary.status, summary.status)
 
     @staticmethod
@@ -81,7 +85,7 @@ class CaseIndex:
             summary.competent_authority = event.sub
         elif isinstance(event, Case.Recused):
             summary.excluded = [*summary.excluded, event.sub]
-        elif isinstance(event, Case.Shredded):
+        elif isinstance(event, Shreddable.Shredded):
             summary.shredded_at = event.at
 
     def visible(self, *, role: str, sub: str) -> list[CaseSummary]:
@@ -89,3 +93,10 @@ class CaseIndex:
         with self._lock:
             cases = [c for c in self._cases.values() if may_see(role, sub, c.parties)]
         return sorted(cases, key=lambda c: (c.opened_at, c.id))
+
+    def awaiting_response(self) -> list[UUID]:
+        """The cases whose person concerned may still respond to a draft report: those
+        whose response term may have passed (the case itself says whether it has)."""
+        statuses = TRANSITIONS["record_response"]
+        with self._lock:
+            return [c.id for c in self._cases.values() if c.status in statuses]

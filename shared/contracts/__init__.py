@@ -23,7 +23,7 @@ from shared.contracts.intake import (
     RecordStatusChanged,
     ReporterReplied,
 )
-from shared.contracts.investigation import CaseClosed, FinalReportIssued
+from shared.contracts.investigation import CaseClosed, FinalReportIssued, ResponseTermLapsed
 from shared.contracts.staff import StaffMemberAdded, StaffMemberDisabled, StaffRolesChanged
 from shared.contracts.triage import (
     CompetentAuthorityAssigned,
@@ -46,6 +46,7 @@ from shared.contracts.vocabulary import (
     Concerns,
     Conclusion,
     FeedbackOccasion,
+    InterimMeasureKind,
     Kind,
     Language,
     MeasureKind,
@@ -70,7 +71,7 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
-        MeldingReopened, MeldingShredded,
+        MeldingReopened, MeldingShredded, ResponseTermLapsed,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
@@ -94,6 +95,7 @@ __all__ = [
     "FinalReportIssued",
     "IdentityConsentRecorded",
     "IntegrationEvent",
+    "InterimMeasureKind",
     "Kind",
     "Language",
     "MeasureKind",
@@ -118,6 +120,7 @@ __all__ = [
     "ReferralTarget",
     "ReporterMessaged",
     "ReporterReplied",
+    "ResponseTermLapsed",
     "RetentionOutcome",
     "Severity",
     "StaffMemberAdded",

@@ -1,4 +1,5 @@
-"""Integration events investigation publishes: the report and the case's end."""
+"""Integration events investigation publishes: the report, a lapsed response term and
+the case's end."""
 
 from __future__ import annotations
 
@@ -32,4 +33,20 @@ class CaseClosed(IntegrationEvent):
     #: The competent authority's own words to the reporter; None: triage sends its
     #: closing template, in the reporter's language.
     feedback: str | None = None
+    at: datetime
+
+
+class ResponseTermLapsed(IntegrationEvent):
+    """investigation -> console (mails the case's investigators and its competent
+    authority): the person concerned's term to respond to a draft report passed with no
+    response. Once per draft version; nothing of the case's content."""
+
+    type: ClassVar[str] = "response_term_lapsed"
+
+    melding_id: str
+    draft_version: int
+    term_ended: datetime
+    #: Whom the console mails (login names): the case's team and its authority.
+    investigators: list[str]
+    competent_authority: str
     at: datetime

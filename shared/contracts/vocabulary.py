@@ -42,6 +42,8 @@ MeasureKind = Literal[
     "process_change", "training", "other",
 ]
 MeasureTarget = Literal["person", "process"]
+#: Interim measures during an investigation: schorsing, non-actiefstelling, other duties.
+InterimMeasureKind = Literal["suspension", "non_active", "change_of_duties"]
 Severity = Literal["low", "medium", "high"]
 Adviser = Literal["integrity", "conduct"]
 MessagePurpose = Literal["message", "feedback"]

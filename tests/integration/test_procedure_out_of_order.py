@@ -50,6 +50,21 @@ CASE_STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
                                                     "conclusion": "partly_founded"}),
     "take_measures": ("authority", "measures", {"measures": [
         {"target": "process", "kind": "process_change", "description": "Nieuwe regels."}]}),
+    "escalate": ("authority", "escalation", {"motivation": "Meer nodig."}),
+    "take_interim_measure": ("authority", "interim-measures",
+                             {"kind": "suspension", "motivation": "Bewijs."}),
+    "lift_interim_measure": ("authority", "interim-measures/1/lifting", {"motivation": "Zo."}),
+    "inform_person_concerned": ("authority", "person-concerned/informed",
+                                {"informed_on": "2026-01-05"}),
+    "postpone_informing": ("authority", "person-concerned/postponement",
+                           {"reason": "Bewijs.", "until": "2099-01-01"}),
+    "record_hearing": ("authority", "person-concerned/hearing",
+                       {"held_on": "2026-01-05", "minutes": "Gehoord."}),
+    "record_file_request": ("authority", "person-concerned/file-requests",
+                            {"requested_on": "2026-01-05"}),
+    "answer_file_request": ("authority", "person-concerned/file-requests/1/answer",
+                            {"granted": True, "answer": "Ja."}),
+    "tell_outcome": ("authority", "person-concerned/outcome", {"told_on": "2026-01-05"}),
 }
 
 
@@ -187,4 +202,6 @@ async def test_investigation_refuses_every_step_out_of_order(sqlite_settings: Se
         assert tried > 60
         tried = await walk_case(s, sqlite_settings, "conversation",
                                 ["record_conversation", "take_measures"])
-        assert tried == 3 + 3 + 4  # awaiting_conversation, conversation_held, closed
+        # awaiting_conversation, conversation_held, closed (the protocol's steps, then
+        # the interim measures' and the person concerned's)
+        assert tried == (3 + 4) + (3 + 4) + (4 + 5)

@@ -42,6 +42,15 @@ def subs(people: list[Person]) -> list[str]:
     return [p.sub for p in people]
 
 
+def test_a_lapsed_response_term_goes_to_the_cases_team_and_its_authority_alone() -> None:
+    staff = [*STAFF, Person("ivy", ["investigator"])]
+    assert subs(recipients("response_term_lapsed", staff, routed="bert",
+                           investigators=["IVAN"])) == ["bert", "ivan"]
+    # The meldpunt never hears of it (cora as authority does); an excluded one does not.
+    assert subs(recipients("response_term_lapsed", staff, routed="cora",
+                           investigators=["ivan"], excluded=["ivan"])) == ["cora"]
+
+
 def test_only_active_meldpunt_staff_hear_of_a_new_melding_and_routing_comes_in_one_place(
 ) -> None:
     assert subs(recipients("melding_received", STAFF)) == ["mia", "kees", "cora"]

@@ -124,6 +124,9 @@ CASE_ARGS: dict[str, st.SearchStrategy[Any]] = {
     "comment_on_interview": st.sampled_from(["1", "2", "9"]),
     "record_response_lapse": st.sampled_from([1, 20]),  # days after the draft report
     "change_investigators": st.sampled_from(["jan", "P. de Vries"]),
+    "lift_interim_measure": st.sampled_from(["1", "2"]),
+    "answer_file_request": st.sampled_from(["1", "9"]),
+    "take_measures": st.sampled_from([(), ("1",)]),  # the interim measures it ends
 }
 
 
@@ -153,9 +156,33 @@ def case_command(case: Case, command: str, arg: Any, at: datetime) -> None:
         case.record_response_lapse(by=by, at=at + timedelta(days=arg))
     elif command == "issue_final_report":
         case.issue_final_report(text="f", conclusion="unfounded", by=by, at=at)
+    elif command == "escalate":
+        case.escalate(motivation="Meer nodig.", by="bert", at=at)
+    elif command == "take_interim_measure":
+        case.take_interim_measure(kind="suspension", motivation="m", by="bert", at=at)
+    elif command == "lift_interim_measure":
+        case.lift_interim_measure(measure_id=arg, motivation="m", by="bert", at=at)
+    elif command in CONCERNED:
+        CONCERNED[command](case, arg, at)
     else:
         case.take_measures(measures=[{"target": "person", "kind": "none", "description": "-"}],
-                           feedback="f", by="bert", at=at)
+                           feedback="f", by="bert", at=at, interim_ending=list(arg or ()))
+
+
+CONCERNED: dict[str, Any] = {
+    "inform_person_concerned": lambda case, arg, at: case.inform_person_concerned(
+        informed_on=at.date(), informed_by="bert", by="bert", at=at),
+    "postpone_informing": lambda case, arg, at: case.postpone_informing(
+        reason="r", until=(at + timedelta(days=9)).date(), by="bert", at=at),
+    "record_hearing": lambda case, arg, at: case.record_hearing(
+        held_on=at.date(), minutes="m", by="bert", at=at),
+    "record_file_request": lambda case, arg, at: case.record_file_request(
+        requested_on=at.date(), by="bert", at=at),
+    "answer_file_request": lambda case, arg, at: case.answer_file_request(
+        request_id=arg, granted=True, answer="a", by="bert", at=at),
+    "tell_outcome": lambda case, arg, at: case.tell_outcome(
+        told_on=at.date(), by="bert", at=at),
+}
 
 
 @settings(max_examples=300, deadline=None)

@@ -58,6 +58,10 @@ class Case(_Answer):
     competent_authority: str | None = None
     #: What the case's status allows now (investigation's state machine says).
     steps: list[str] = []
+    escalation: dict[str, Any] | None = None
+    interim_measures: list[dict[str, Any]] = []
+    #: None for a reader who sees the case's steps, not what it holds (the meldpunt).
+    person_concerned: dict[str, Any] | None = None
 
 
 #: Each step's command (as `Case.steps` names it) -> its path under the case.
@@ -67,7 +71,19 @@ STEP_PATHS = {
     "comment_on_interview": "comments", "add_evidence": "evidence",
     "issue_draft_report": "draft-report", "record_response": "response",
     "record_response_lapse": "response-term-lapsed", "issue_final_report": "final-report",
-    "take_measures": "measures",
+    "take_measures": "measures", "escalate": "escalation",
+    "take_interim_measure": "interim-measures",
+    "inform_person_concerned": "person-concerned/informed",
+    "postpone_informing": "person-concerned/postponement",
+    "record_hearing": "person-concerned/hearing",
+    "record_file_request": "person-concerned/file-requests",
+    "tell_outcome": "person-concerned/outcome",
+}
+#: Steps on one part of the case: the body's field naming it -> the path around it.
+PART_PATHS = {
+    "comment_on_interview": ("interview_id", "interviews/{}/comments"),
+    "lift_interim_measure": ("measure_id", "interim-measures/{}/lifting"),
+    "answer_file_request": ("request_id", "person-concerned/file-requests/{}/answer"),
 }
 
 
@@ -88,9 +104,12 @@ class InvestigationClient:
         if command == "change_investigators":
             await self._change_investigator(acting, case_id, body)
             return
-        if command == "comment_on_interview":
-            interview = body.pop("interview_id", "")
-            path = f"/api/cases/{segment(case_id)}/interviews/{segment(interview)}/comments"
+        if command in PART_PATHS:
+            field, template = PART_PATHS[command]
+            part = body.pop(field, "")
+            if not part:
+                raise Refusal(422, "Choose which one.", fields={field: "required"})
+            path = f"/api/cases/{segment(case_id)}/{template.format(segment(part))}"
         else:
             path = f"/api/cases/{segment(case_id)}/{STEP_PATHS[command]}"
         await self.caller.call(acting, "POST", path,

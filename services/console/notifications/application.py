@@ -45,6 +45,7 @@ from shared.contracts import (
     RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
+    ResponseTermLapsed,
 )
 from shared.errors import InvalidInput
 from shared.terms import LOCAL, deadlines, local_date
@@ -91,6 +92,18 @@ class Notifier:
             collect(*self._notices(RECORD_ANSWERS[event.status], event.melding_id, find,
                                    key=f"{event.melding_id}/{event.at.isoformat()}",
                                    at=event.at))
+        elif isinstance(event, ResponseTermLapsed):
+            # Routed as the case says (its competent authority and team), leaving out
+            # whom the melding's routing excludes.
+            routing = find(Routing.create_id(event.melding_id))
+            parties = MeldingParties(
+                event.competent_authority,
+                excluded=routing.excluded if routing is not None else (),
+                investigators=event.investigators)
+            collect(*self._notices("response_term_lapsed", event.melding_id, find,
+                                   key=f"{event.melding_id}/{event.draft_version}",
+                                   at=event.at, due=local_date(event.term_ended),
+                                   parties=parties))
         elif ((isinstance(event, ReporterMessaged) and event.purpose == "feedback")
               or isinstance(event, MeldingClosed)):
             term = find(FeedbackTerm.create_id(event.melding_id))
@@ -115,19 +128,21 @@ class Notifier:
                                         key=event.melding_id, at=event.at, routing=routing))
 
     def _notices(self, occasion: Occasion, melding_id: str, find: Find, *, key: str,
-                 at: datetime, due: date | None = None,
-                 routing: Routing | None = None) -> list[Notice]:
+                 at: datetime, due: date | None = None, routing: Routing | None = None,
+                 parties: MeldingParties | None = None) -> list[Notice]:
         if not still_news(at, self.clock.now()):
             return []
-        routing = routing or find(Routing.create_id(melding_id))
-        parties = routing.parties() if routing is not None else MeldingParties(None)
+        if parties is None:
+            routing = routing or find(Routing.create_id(melding_id))
+            parties = routing.parties() if routing is not None else MeldingParties(None)
         key = f"{occasion}/{key}"
         return [Notice(key=key, sub=person.sub, email=person.email, occasion=occasion,
                        melding_id=melding_id, due=due, delivery=self.delivery_of(person.sub),
                        at=at)
                 for person in recipients(occasion, self.console.staff(),
                                          routed=parties.competent_authority,
-                                         excluded=list(parties.excluded))
+                                         excluded=list(parties.excluded),
+                                         investigators=list(parties.investigators))
                 if find(Notice.create_id(key, person.sub)) is None]
 
     # -- what the clock decides ------------------------------------------------------

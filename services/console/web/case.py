@@ -15,11 +15,11 @@ from starlette.datastructures import UploadFile
 from services.console.adapters.calls import Acting, Refusal
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
-from services.console.web.case_steps import MEASURE_ROWS, STEPS, body_of, errors_of
+from services.console.web.case_steps import MEASURE_ROWS, STEPS, applies, body_of, errors_of
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import render
 from shared.authz import MeldingParties
-from shared.contracts import Conclusion, MeasureKind, MeasureTarget
+from shared.contracts import Conclusion, InterimMeasureKind, MeasureKind, MeasureTarget
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,7 +80,8 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
     except Refusal as failed:
         return refused(request, person, failed)
     offered = [command for command in case.steps
-               if command in STEPS and person.acting(STEPS[command].action, parties)]
+               if command in STEPS and person.acting(STEPS[command].action, parties)
+               and applies(command, case)]
     return render(
         request, person.session, "case.html", status_code=status_code,
         switch=f"/cases/{case_id}", member=person.member, case=case, offered=offered,
@@ -90,7 +91,8 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure, done=request.query_params.get("done"), rows=range(MEASURE_ROWS),
         vocab={"conclusions": get_args(Conclusion), "kinds": get_args(MeasureKind),
-               "targets": get_args(MeasureTarget)})
+               "targets": get_args(MeasureTarget),
+               "interim_kinds": get_args(InterimMeasureKind)})
 
 
 @router.post("/cases/{case_id}/{command}", response_class=HTMLResponse)

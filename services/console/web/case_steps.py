@@ -44,9 +44,25 @@ STEPS: dict[str, Step] = {step.command: step for step in (
          {"final_text": "text", "conclusion": "conclusion"}),
     Step("take_measures", "case.take_measures",
          {"target": "target", "kind": "kind", "measure_description": "description",
-          "feedback": "feedback"}),
+          "feedback": "feedback", "interim_ending": "interim_ending",
+          "interim_kept": "interim_kept"}),
+    Step("escalate", "case.escalate", {"escalation_motivation": "motivation"}),
+    Step("take_interim_measure", "case.interim_measures",
+         {"interim_kind": "kind", "interim_motivation": "motivation"}),
+    Step("lift_interim_measure", "case.interim_measures",
+         {"measure_id": "measure_id", "lift_motivation": "motivation"}),
+    Step("inform_person_concerned", "case.person_concerned",
+         {"informed_on": "informed_on", "informed_by": "informed_by"}),
+    Step("postpone_informing", "case.person_concerned",
+         {"postpone_reason": "reason", "postpone_until": "until"}),
+    Step("record_hearing", "case.person_concerned",
+         {"held_on": "held_on", "hearing_minutes": "minutes"}),
+    Step("record_file_request", "case.person_concerned", {"requested_on": "requested_on"}),
+    Step("answer_file_request", "case.person_concerned",
+         {"request_id": "request_id", "granted": "granted", "file_answer": "answer"}),
+    Step("tell_outcome", "case.person_concerned", {"told_on": "told_on"}),
 )}
-LISTS = frozenset({"investigators"})
+LISTS = frozenset({"investigators", "interim_ending", "interim_kept"})
 MEASURE_ROWS = 3
 
 
@@ -73,10 +89,32 @@ def _measures(posted: Fields) -> dict[str, Any]:
     measures = [{"target": target, "kind": kind, "description": description.strip()}
                 for target, kind, description in rows if kind or description.strip()]
     body: dict[str, Any] = {"measures": measures}
+    for name in ("interim_ending", "interim_kept"):
+        if chosen := [v for v in posted.get(name, []) if v]:
+            body[name] = chosen
     feedback = (posted.get("feedback") or [""])[0].strip()
     if feedback:
         body["feedback"] = feedback
     return body
+
+
+def applies(command: str, case: Any) -> bool:
+    """Whether a step the case's status allows has anything to act on now: the
+    person concerned's steps follow one another, a measure is lifted only while in
+    force, a request answered only while open. (Investigation refuses them anyway.)"""
+    concerned = case.person_concerned or {}
+    informed = concerned.get("informed") is not None
+    if command in ("inform_person_concerned", "postpone_informing"):
+        return not informed
+    if command in ("record_hearing", "record_file_request"):
+        return informed
+    if command == "tell_outcome":
+        return informed and concerned.get("outcome_told") is None
+    if command == "answer_file_request":
+        return any(r["answer"] is None for r in concerned.get("file_requests", []))
+    if command == "lift_interim_measure":
+        return any(m["lifted"] is None for m in case.interim_measures)
+    return True
 
 
 def errors_of(step: Step, refused_fields: dict[str, str]) -> dict[str, str]:

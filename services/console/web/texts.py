@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.web import words, words_cases, words_intake, words_routing
+from services.console.web import (
+    words,
+    words_cases,
+    words_concerned,
+    words_intake,
+    words_routing,
+)
 
 LANGUAGES = ("nl", "en")
 
@@ -235,16 +241,18 @@ EN: dict[str, Any] = {
 def _with_procedure(own: dict[str, Any], *pages: dict[str, Any]) -> dict[str, Any]:
     merged = dict(own)
     for words_of_pages in pages:
-        merged |= {**words_of_pages,
-                   "field_errors": {**merged["field_errors"], **words_of_pages["field_errors"]}}
+        # The pages' own step names and field messages add to the others'.
+        added: dict[str, Any] = {key: {**merged.get(key, {}), **words_of_pages[key]}
+                                 for key in ("field_errors", "steps") if key in words_of_pages}
+        merged |= {**words_of_pages, **added}
     return merged
 
 
 TEXTS: dict[str, dict[str, Any]] = {
-    "nl": _with_procedure(NL, words.NL, words_cases.NL, words_routing.NL,
-                           words_intake.NL),
-    "en": _with_procedure(EN, words.EN, words_cases.EN, words_routing.EN,
-                           words_intake.EN)}
+    "nl": _with_procedure(NL, words.NL, words_cases.NL, words_concerned.NL,
+                           words_routing.NL, words_intake.NL),
+    "en": _with_procedure(EN, words.EN, words_cases.EN, words_concerned.EN,
+                           words_routing.EN, words_intake.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:

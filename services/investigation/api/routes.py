@@ -16,12 +16,20 @@ from services.investigation.api.schemas import (
     CaseSummaryOut,
     ConversationIn,
     EvidenceIn,
+    FileAnswerIn,
+    FileRequestIn,
     FinalReportIn,
+    HearingIn,
     HistoryEntry,
+    InformedIn,
+    InterimMeasureIn,
     InterviewCreated,
     InterviewIn,
     InvestigatorsIn,
     MeasuresIn,
+    MotivationIn,
+    OutcomeToldIn,
+    PostponementIn,
     TextIn,
 )
 from services.investigation.domain.case import Case
@@ -33,6 +41,9 @@ from shared.terms import local_date
 router = APIRouter(prefix="/api", tags=["cases"])
 Reader = Annotated[Principal, authorized("case.read")]
 Investigator = Annotated[Principal, authorized("case.investigate")]
+Escalating = Annotated[Principal, authorized("case.escalate")]
+Interim = Annotated[Principal, authorized("case.interim_measures")]
+Concerned = Annotated[Principal, authorized("case.person_concerned")]
 
 
 @router.get("/cases", response_model=CaseList)
@@ -164,7 +175,80 @@ def take_measures(
 ) -> CaseOut:
     """The competent authority's measures (or 'none'); they close the case."""
     measures = [m.model_dump() for m in body.measures]
-    return _case(app.take_measures(case_id, measures, body.feedback, principal), principal)
+    return _case(app.take_measures(case_id, measures, body.feedback, principal,
+                                   interim_ending=body.interim_ending,
+                                   interim_kept=body.interim_kept), principal)
+
+
+@router.post("/cases/{case_id}/escalation", response_model=CaseOut)
+def escalate(case_id: UUID, body: MotivationIn, app: Investigation,
+             principal: Escalating) -> CaseOut:
+    """Turn the conversation into an investigation, with a motivation."""
+    return _case(app.escalate(case_id, body.motivation, principal), principal)
+
+
+@router.post("/cases/{case_id}/interim-measures", response_model=CaseOut)
+def take_interim_measure(case_id: UUID, body: InterimMeasureIn, app: Investigation,
+                         principal: Interim) -> CaseOut:
+    """An interim measure (suspension, non-active duty, a change of duties) while the
+    investigation runs, with a motivation."""
+    return _case(app.take_interim_measure(case_id, body.kind, body.motivation, principal),
+                 principal)
+
+
+@router.post("/cases/{case_id}/interim-measures/{measure_id}/lifting", response_model=CaseOut)
+def lift_interim_measure(case_id: UUID, measure_id: str, body: MotivationIn,
+                         app: Investigation, principal: Interim) -> CaseOut:
+    """Lift an interim measure, with a motivation (409 for one lifted already)."""
+    return _case(app.lift_interim_measure(case_id, measure_id, body.motivation, principal),
+                 principal)
+
+
+@router.post("/cases/{case_id}/person-concerned/informed", response_model=CaseOut)
+def inform_person_concerned(case_id: UUID, body: InformedIn, app: Investigation,
+                            principal: Concerned) -> CaseOut:
+    """When, and by whom, the person concerned was informed of the melding."""
+    return _case(app.inform_person_concerned(case_id, body.informed_on, body.informed_by,
+                                             principal), principal)
+
+
+@router.post("/cases/{case_id}/person-concerned/postponement", response_model=CaseOut)
+def postpone_informing(case_id: UUID, body: PostponementIn, app: Investigation,
+                       principal: Concerned) -> CaseOut:
+    """Not informing them yet, in the investigation's interest: why, and until when."""
+    return _case(app.postpone_informing(case_id, body.reason, body.until, principal),
+                 principal)
+
+
+@router.post("/cases/{case_id}/person-concerned/hearing", response_model=CaseOut)
+def record_hearing(case_id: UUID, body: HearingIn, app: Investigation,
+                   principal: Concerned) -> CaseOut:
+    """Their hearing before the decision (409 before they are informed)."""
+    return _case(app.record_hearing(case_id, body.held_on, body.minutes, principal),
+                 principal)
+
+
+@router.post("/cases/{case_id}/person-concerned/file-requests", response_model=CaseOut)
+def record_file_request(case_id: UUID, body: FileRequestIn, app: Investigation,
+                        principal: Concerned) -> CaseOut:
+    """Their request to see the file."""
+    return _case(app.record_file_request(case_id, body.requested_on, principal), principal)
+
+
+@router.post("/cases/{case_id}/person-concerned/file-requests/{request_id}/answer",
+             response_model=CaseOut)
+def answer_file_request(case_id: UUID, request_id: str, body: FileAnswerIn,
+                        app: Investigation, principal: Concerned) -> CaseOut:
+    """The answer to a request to see the file: granted or not, and why."""
+    return _case(app.answer_file_request(case_id, request_id, body.granted, body.answer,
+                                         principal), principal)
+
+
+@router.post("/cases/{case_id}/person-concerned/outcome", response_model=CaseOut)
+def tell_outcome(case_id: UUID, body: OutcomeToldIn, app: Investigation,
+                 principal: Concerned) -> CaseOut:
+    """When they were told the outcome (once the case is closed)."""
+    return _case(app.tell_outcome(case_id, body.told_on, principal), principal)
 
 
 def _case(case: Case, principal: Principal) -> CaseOut:
@@ -185,4 +269,8 @@ def _case(case: Case, principal: Principal) -> CaseOut:
         conversation=case.conversation, plan=case.plan, interviews=case.interviews,
         evidence=case.evidence, draft_report=case.draft_report,
         draft_reports=case.draft_reports, response=case.response,
-        final_report=case.final_report))
+        final_report=case.final_report, escalation=case.escalation,
+        interim_measures=case.interim_measures, person_concerned={
+            "informed": case.informed, "postponements": case.postponements,
+            "postponed_until": case.informing_postponed_until, "hearings": case.hearings,
+            "file_requests": case.file_requests, "outcome_told": case.outcome_told}))

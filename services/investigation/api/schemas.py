@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.contracts import CasePath, Conclusion, MeasureKind, MeasureTarget
+from shared.contracts import CasePath, Conclusion, InterimMeasureKind, MeasureKind, MeasureTarget
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -53,9 +53,54 @@ class MeasureIn(_In):
 
 class MeasuresIn(_In):
     measures: Annotated[list[MeasureIn], Field(min_length=1, max_length=50)]
+    interim_ending: Annotated[list[Short], Field(max_length=50)] = Field(
+        default_factory=list, description="the interim measures (their `measure_id`) "
+                                          "these measures end")
+    interim_kept: Annotated[list[Short], Field(max_length=50)] = Field(
+        default_factory=list, description="the interim measures these measures keep in "
+                                          "force; each one in force is named here or in "
+                                          "`interim_ending`")
     feedback: Text | None = Field(
         None, description="the final feedback to the reporter; without it triage sends a "
                     "general text in the reporter's language")
+
+
+class MotivationIn(_In):
+    motivation: Text
+
+
+class InterimMeasureIn(_In):
+    kind: InterimMeasureKind
+    motivation: Text
+
+
+class InformedIn(_In):
+    informed_on: date
+    informed_by: Short | None = Field(None, description="who informed them; the one "
+                                                        "recording it when left out")
+
+
+class PostponementIn(_In):
+    reason: Text = Field(description="why informing them now would harm the investigation")
+    until: date
+
+
+class HearingIn(_In):
+    held_on: date
+    minutes: Text
+
+
+class FileRequestIn(_In):
+    requested_on: date
+
+
+class FileAnswerIn(_In):
+    granted: bool
+    answer: Text
+
+
+class OutcomeToldIn(_In):
+    told_on: date
 
 
 class InterviewCreated(BaseModel):
@@ -117,6 +162,17 @@ class CaseOut(BaseModel):
     response_term_ends: datetime | None = Field(
         None, description="when the person concerned's term to respond to the draft "
                           "report ends (once there is a draft)")
+    escalation: dict[str, Any] | None = Field(
+        None, description="the competent authority's motivation when a conversation "
+                          "was turned into an investigation")
+    interim_measures: list[dict[str, Any]] = Field(
+        default_factory=list, description="interim measures, each with its "
+                                          "`measure_id`, `kind`, `motivation`, `lifted` "
+                                          "and `kept` (by the final measures)")
+    person_concerned: dict[str, Any] | None = Field(
+        None, description="informed (when, by whom), the postponements of informing, "
+                          "hearings, requests to see the file and their answers, and "
+                          "when they were told the outcome")
     steps: list[str] = Field(
         default_factory=list,
         description="the commands the case's current status allows, in the protocol's "

@@ -1,69 +1,41 @@
 """A case: the conversation or the investigation that follows a decision, then measures.
 
-Which step is allowed in which status is the table `TRANSITIONS`, and nowhere else:
-each command checks it before it records anything, and each event takes its new
-status from it, so a refused command leaves no event behind. The two paths start in
-different statuses, so the table alone keeps a conversation off the investigation
-path and the other way around.
+Which step is allowed in which status is the table `TRANSITIONS`
+(`procedure.py`), and nowhere else. The case's parts each keep their own steps: the
+interim measures (`interim.py`) and the person concerned (`concerned.py`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from services.investigation.domain.concerned import PersonConcerned
 from services.investigation.domain.conflicts import Investigator, conflict_of
+from services.investigation.domain.interim import InterimMeasures
 from services.investigation.domain.measures import check_measures
-from shared.contracts import CasePath
-from shared.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Shredded
+from services.investigation.domain.procedure import (
+    DEFAULT_RESPONSE_TERM,
+    TRANSITIONS,
+    first_status,
+    path_of,
+    required,
+)
+from services.investigation.domain.shredding import Shreddable
+from shared.errors import Conflict, InvalidInput, NotFound
 from shared.names import same
 
-#: command -> {status it is allowed in: status it leads to}
-TRANSITIONS: Final[dict[str, dict[str, str]]] = {
-    # conversation path
-    "record_conversation": {"awaiting_conversation": "conversation_held"},
-    # investigation path, in the protocol's order
-    "assign_investigators": {"awaiting_investigators": "investigators_assigned"},
-    # once assigned, the team may change while the investigation is open
-    "change_investigators": {s: s for s in (
-        "investigators_assigned", "planned", "interviewing", "gathering_evidence",
-        "draft_reported", "heard")},
-    "record_plan": {"investigators_assigned": "planned"},
-    # an interview may also follow evidence (it may raise new questions)
-    "record_interview": {"planned": "interviewing", "interviewing": "interviewing",
-                         "gathering_evidence": "gathering_evidence"},
-    "comment_on_interview": {"interviewing": "interviewing",
-                             "gathering_evidence": "gathering_evidence"},
-    "add_evidence": {"interviewing": "gathering_evidence",
-                     "gathering_evidence": "gathering_evidence"},
-    # a revised draft (before or after the response) restarts the response term
-    "issue_draft_report": {"gathering_evidence": "draft_reported",
-                           "draft_reported": "draft_reported", "heard": "draft_reported"},
-    "record_response": {"draft_reported": "heard"},
-    "record_response_lapse": {"draft_reported": "heard"},
-    "issue_final_report": {"heard": "final_reported"},
-    # both paths end in measures (possibly 'none')
-    "take_measures": {"conversation_held": "closed", "final_reported": "closed"},
-}
+__all__ = ["DEFAULT_RESPONSE_TERM", "RESPONSE_TERM", "TRANSITIONS", "Case", "first_status",
+           "path_of"]
 
-#: The person concerned's term to respond to the draft report (hoor en wederhoor).
-RESPONSE_TERM: Final = timedelta(days=14)
+#: The default term, under its older name.
+RESPONSE_TERM = DEFAULT_RESPONSE_TERM
 
 
-def path_of(outcome: list[str]) -> CasePath:
-    """An investigation when decided on (it may include talks); otherwise a conversation."""
-    return "investigation" if "investigation" in outcome else "conversation"
-
-
-def first_status(path: CasePath) -> str:
-    """Where each path starts: the table above takes it from there."""
-    return "awaiting_investigators" if path == "investigation" else "awaiting_conversation"
-
-
-class Case(Aggregate):
+class Case(PersonConcerned, InterimMeasures, Shreddable):
     """Its id is the melding's id, so a redelivered decision cannot open a twin."""
 
     if TYPE_CHECKING:  # the event classes `@event` creates, as the checker sees them
@@ -83,31 +55,13 @@ class Case(Aggregate):
         MeldingNoted: ClassVar[type[Any]]
         AuthorityAssigned: ClassVar[type[Any]]
         Recused: ClassVar[type[Any]]
-        Shredded: ClassVar[type[Any]]
-        shredded: dict[str, Any] | None
-
-    # `{at, term}` once the melding's term passed (docs/privacy.md); a class default,
-    # unannotated (else an argument of the created event), for older cases.
-    shredded = None
+        Escalated: ClassVar[type[Any]]
+        ResponseTermStarted: ClassVar[type[Any]]
+        ResponseTermPassed: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
         return melding_id
-
-    def shred(self, *, term: str, at: datetime) -> None:
-        """Record the shredding (investigation's key is destroyed already)."""
-        if self.shredded is None:
-            self._shredded(term=term, at=at)
-
-    def check_unshredded(self) -> None:
-        """`Shredded` (410 with the day) once shredded: nothing of it is shown."""
-        if self.shredded is not None:
-            raise Shredded(str(self.id), self.shredded["at"], self.shredded["term"])
-
-    @event("Shredded")
-    def _shredded(self, *, term: str, at: datetime) -> None:
-        self.shredded = {"at": at, "term": term}
-        self.history.append({"what": f"shredded ({term})", "who": "retention", "at": at})
 
     @event("Opened")
     def __init__(self, *, melding_id: UUID, outcome: list[str], theme: str,
@@ -140,6 +94,14 @@ class Case(Aggregate):
         self.feedback: str | None = None  # what the reporter was told at the close
         self.history: list[dict[str, Any]] = [
             {"what": f"opened ({self.path})", "who": decided_by, "at": at}]
+        self.escalation: dict[str, Any] | None = None
+        #: When the latest draft's response term ends, as recorded with it (None for a
+        #: draft issued before terms were recorded: the default term applies).
+        self.response_term_end: datetime | None = None
+        #: The draft version whose lapsed term was noticed (and published), if any.
+        self.lapse_noticed_for: int | None = None
+        self._init_interim()
+        self._init_concerned()
 
     def is_assigned(self, sub: str) -> bool:
         return any(same(sub, investigator) for investigator in self.investigators)
@@ -149,6 +111,11 @@ class Case(Aggregate):
     def record_conversation(self, *, minutes: str, by: str, at: datetime) -> None:
         self._check("record_conversation")
         self._conversation_recorded(minutes=minutes, by=by, at=at)
+
+    def escalate(self, *, motivation: str, by: str, at: datetime) -> None:
+        """The competent authority turns the conversation into an investigation."""
+        self._check("escalate")
+        self._escalated(motivation=required(motivation, "motivation"), by=by, at=at)
 
     def assign_investigators(self, *, investigators: list[Investigator], by: str,
                              at: datetime) -> None:
@@ -226,9 +193,28 @@ class Case(Aggregate):
         self._check("add_evidence")
         self._evidence_added(description=description, sha256=sha256.lower(), by=by, at=at)
 
-    def issue_draft_report(self, *, text: str, by: str, at: datetime) -> None:
+    def issue_draft_report(self, *, text: str, by: str, at: datetime,
+                           term: timedelta = DEFAULT_RESPONSE_TERM) -> None:
+        """The draft, and the person concerned's term to respond to it, which runs
+        from it (`term`, the organisation's setting when it was issued)."""
         self._check("issue_draft_report")
         self._draft_report_issued(text=text, by=by, at=at)
+        self._response_term_started(ends=at + term)
+
+    def notice_response_term_lapse(self, *, at: datetime) -> bool:
+        """Record, once per draft, that its response term passed with no response
+        (the clock's fact, not a step: the investigators still record the lapse, or a
+        late response). Whether it recorded anything now."""
+        ends = self.response_term_ends
+        running = self.status in TRANSITIONS["record_response"]
+        version = self.draft_report["version"] if self.draft_report else None
+        if not running or ends is None or at < ends or self.lapse_noticed_for == version:
+            return False
+        # Whom it concerns travels with it: the console mails them.
+        self._response_term_passed(version=version, ends=ends,
+                                   investigators=list(self.investigators),
+                                   competent_authority=self.competent_authority, at=at)
+        return True
 
     def record_response(self, *, text: str, by: str, at: datetime) -> None:
         self._check("record_response")
@@ -248,18 +234,17 @@ class Case(Aggregate):
         self._final_report_issued(text=text, conclusion=conclusion, by=by, at=at)
 
     def take_measures(self, *, measures: list[dict[str, Any]], feedback: str | None, by: str,
-                      at: datetime) -> None:
-        """The competent authority's measures (or 'none') close the case."""
+                      at: datetime, interim_ending: list[str] | None = None,
+                      interim_kept: list[str] | None = None) -> None:
+        """The competent authority's measures (or 'none') close the case; they end or
+        keep each interim measure still in force."""
         self._check("take_measures")
         check_measures(measures)
+        self._settle_interim(ending=list(interim_ending or ()), kept=list(interim_kept or ()),
+                             by=by, at=at)
         # The path travels with the closing: triage and reporting count by it.
         self._measures_taken(measures=measures, path=self.path, feedback=feedback, by=by,
                              at=at)
-
-    def check_step(self, command: str) -> None:
-        """409 unless `command` is possible now: for an application that checks this
-        before it asks the outside world (the directory) about the command's input."""
-        self._check(command)
 
     @property
     def response_term_ends(self) -> datetime | None:
@@ -267,23 +252,10 @@ class Case(Aggregate):
         before there is a draft)."""
         if self.draft_report is None:
             return None
-        ends: datetime = self.draft_report["at"] + RESPONSE_TERM
+        if self.response_term_end is not None:
+            return self.response_term_end
+        ends: datetime = self.draft_report["at"] + DEFAULT_RESPONSE_TERM
         return ends
-
-    @property
-    def steps(self) -> list[str]:
-        """The commands the table allows in the current status (what a page offers)."""
-        return [command for command, moves in TRANSITIONS.items() if self.status in moves]
-
-    def _check(self, command: str) -> None:
-        if self.status not in TRANSITIONS[command]:
-            raise InvalidTransition(
-                f"'{command}' is not possible while the case is {self.status}.",
-                state=self.status)
-
-    def _advance(self, command: str, what: str, by: str, at: datetime) -> None:
-        self.status = TRANSITIONS[command][self.status]
-        self.history.append({"what": what, "who": by, "at": at})
 
     # -- events: what happened -----------------------------------------------------------
 
@@ -291,6 +263,12 @@ class Case(Aggregate):
     def _conversation_recorded(self, *, minutes: str, by: str, at: datetime) -> None:
         self.conversation = {"minutes": minutes, "by": by, "at": at}
         self._advance("record_conversation", "conversation recorded", by, at)
+
+    @event("Escalated")
+    def _escalated(self, *, motivation: str, by: str, at: datetime) -> None:
+        self.escalation = {"motivation": motivation, "by": by, "at": at}
+        self.path = "investigation"
+        self._advance("escalate", "conversation turned into an investigation", by, at)
 
     @event("InvestigatorsAssigned")
     def _investigators_assigned(self, *, investigators: list[str], by: str,
@@ -356,8 +334,21 @@ class Case(Aggregate):
         version = len(self.draft_reports) + 1
         self.draft_report = {"text": text, "version": version, "by": by, "at": at}
         self.draft_reports.append(self.draft_report)
+        self.response_term_end = None  # until the term that runs from it is recorded
         self._advance("issue_draft_report", "draft report issued" if version == 1
                       else f"draft report revised (version {version})", by, at)
+
+    @event("ResponseTermStarted")
+    def _response_term_started(self, *, ends: datetime) -> None:
+        self.response_term_end = ends
+
+    @event("ResponseTermPassed")
+    def _response_term_passed(self, *, version: int | None, ends: datetime,
+                              investigators: list[str], competent_authority: str,
+                              at: datetime) -> None:
+        self.lapse_noticed_for = version
+        self.history.append({"what": "response term passed without a response",
+                             "who": "investigation", "at": at})
 
     @event("ResponseRecorded")
     def _response_recorded(self, *, text: str, by: str, at: datetime) -> None:

@@ -25,7 +25,14 @@ SUBJECTS: dict[str, tuple[str, str]] = {
                           "Feedback on melding {ref} is due on {due}"),
     "feedback_due_today": ("Terugkoppeling op melding {ref} vandaag uiterlijk {due}",
                            "Feedback on melding {ref} is due today, {due}"),
+    "response_term_lapsed": ("De termijn voor een zienswijze in het onderzoek van melding "
+                             "{ref} is verstreken ({due})",
+                             "An investigation's response term lapsed: melding {ref} "
+                             "({due})"),
 }
+#: Where a mail's link goes: the melding's page, or for a case's news the case's (an
+#: investigator may see the case and not the melding).
+CASE_OCCASIONS = frozenset({"response_term_lapsed"})
 NO_CONTENT = ("Deze e-mail bevat met opzet niets van de inhoud van de melding: een "
               "mailbox is geen veilige plek. Lees de melding in de console.\n"
               "This mail deliberately holds nothing of the melding's content: a mailbox "
@@ -49,7 +56,8 @@ def short_reference(melding_id: str) -> str:
 def _lines(occasion: str, melding_id: str, due: str, console_url: str) -> list[str]:
     values = {"ref": short_reference(melding_id), "due": due}
     dutch, english = (text.format(**values) for text in SUBJECTS[occasion])
-    return [f"{dutch}\n{english}", f"{console_url.rstrip('/')}/meldingen/{melding_id}"]
+    page = "cases" if occasion in CASE_OCCASIONS else "meldingen"
+    return [f"{dutch}\n{english}", f"{console_url.rstrip('/')}/{page}/{melding_id}"]
 
 
 def _message_id(aggregate_id: UUID, console_url: str) -> str:

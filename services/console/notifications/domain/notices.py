@@ -23,7 +23,7 @@ NOTICE_NAMESPACE: Final = UUID("5d0f7c1e-2b8a-4f3e-9c61-7e4a2d9b0c18")
 
 Occasion = Literal["melding_received", "melding_routed", "reporter_replied",
                    "record_approved", "record_corrected",
-                   "feedback_due_soon", "feedback_due_today"]
+                   "feedback_due_soon", "feedback_due_today", "response_term_lapsed"]
 Delivery = Literal["immediate", "digest"]
 DELIVERIES: Final[tuple[str, ...]] = get_args(Delivery)
 

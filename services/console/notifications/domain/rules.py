@@ -27,6 +27,8 @@ ACTS_ON: Final[dict[str, str]] = {
     "record_corrected": "melding.message_reporter",
     "feedback_due_soon": "melding.message_reporter",
     "feedback_due_today": "melding.message_reporter",
+    # the case's team and its competent authority: those who see what the case holds
+    "response_term_lapsed": "case.read_content",
 }
 #: The first reminder of a feedback term: this long before the day it ends.
 REMIND_BEFORE: Final = timedelta(days=7)
@@ -51,12 +53,15 @@ P = TypeVar("P", bound=Person)
 
 
 def recipients(occasion: Occasion, staff: Iterable[P], *, routed: str | None = None,
-               excluded: Collection[str] = ()) -> list[P]:
+               excluded: Collection[str] = (), investigators: Collection[str] = ()
+               ) -> list[P]:
     """Who gets a notice of `occasion` on one melding: those who hold a role that may
     act on it and, in that role, may see the melding routed to the competent authority
-    `routed` (a login name) with the `excluded` (concerned, recused) left out."""
+    `routed` (a login name), with the `investigators` of its case, with the `excluded`
+    (concerned, recused) left out."""
     action = ACTS_ON[occasion]
-    parties = MeldingParties(competent_authority=routed, excluded=excluded)
+    parties = MeldingParties(competent_authority=routed, excluded=excluded,
+                             investigators=investigators)
     return [person for person in staff
             if not person.disabled
             and any(is_allowed(role, action) and may_see(role, person.sub, parties)
