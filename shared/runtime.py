@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from nats.aio.client import Client
@@ -130,6 +130,29 @@ def messaging_lifespan(
             runtime.app.close()
 
     return lifespan
+
+
+def run_beside(app: FastAPI, run: Callable[[], Coroutine[Any, Any, None]],
+               stop: Callable[[], None], name: str) -> None:
+    """Run `run()` beside the messaging runtime, not on it: it goes on while NATS is
+    away, and stops before the store closes."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with inner(app):
+            task = asyncio.create_task(run(), name=name)
+            try:
+                yield
+            finally:
+                stop()
+                done, _ = await asyncio.wait({task}, timeout=5)
+                if not done:
+                    task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    app.router.lifespan_context = lifespan
 
 
 def readiness_checks(runtime: MessagingRuntime) -> list[ReadinessCheck]:

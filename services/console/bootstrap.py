@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from datetime import timedelta
 
 import httpx
@@ -28,7 +25,7 @@ from services.console.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
-from shared.runtime import MessagingRuntime
+from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
 
 # What the notifier hears of: meldingen and replies (intake), routing, feedback and
@@ -79,27 +76,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     parts = build_parts(settings, clock, transports)
     app = service_app(parts, settings, routers=[router])
     install_web(app)
-    with_postman(app, parts.postman)
+    run_beside(app, parts.postman.run, parts.postman.stop, "console-postman")
     return app
 
-
-def with_postman(app: FastAPI, postman: Postman) -> None:
-    """The postman runs beside the messaging runtime, not on it: mail goes out (and
-    reminders are decided) while NATS is away, too. It stops before the store closes."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with inner(app):
-            task = asyncio.create_task(postman.run(), name="console-postman")
-            try:
-                yield
-            finally:
-                postman.stop()
-                done, _ = await asyncio.wait({task}, timeout=5)
-                if not done:
-                    task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-
-    app.router.lifespan_context = lifespan

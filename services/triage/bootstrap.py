@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from services.triage.adapters.retention import RetentionCheck
@@ -22,7 +17,7 @@ from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
 from shared.keyring import Keyring
 from shared.retention import RetentionTerms
-from shared.runtime import MessagingRuntime
+from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
 
 SOURCES = ("intake", "investigation", "console")  # console: the staff directory
@@ -54,27 +49,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     parts = build_parts(settings, clock)
     app = service_app(parts, settings,
                       routers=[queue_routes.router, notes_routes.router, router])
-    with_retention_check(app, parts.retention)
+    run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     return app
 
-
-def with_retention_check(app: FastAPI, check: RetentionCheck) -> None:
-    """The check runs beside the messaging runtime: what it shreds waits in the outbox
-    while NATS is away. It stops before the store closes."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with inner(app):
-            task = asyncio.create_task(check.loop(), name="triage-retention")
-            try:
-                yield
-            finally:
-                check.stop()
-                done, _ = await asyncio.wait({task}, timeout=5)
-                if not done:
-                    task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-
-    app.router.lifespan_context = lifespan
