@@ -30,6 +30,7 @@ from shared.contracts import (
 SOURCE = {"melding_received": "intake", "contact_moment_recorded": "intake",
           "melding_assessed": "triage", "melding_decided": "triage",
           "reporter_messaged": "triage", "melding_closed": "triage",
+          "melding_reopened": "triage", "police_report_recorded": "triage",
           "final_report_issued": "investigation", "case_closed": "investigation"}
 
 # (theme, kind, channel, acknowledged late, admissible, outcome, conclusion, measures,
