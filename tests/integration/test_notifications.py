@@ -20,7 +20,9 @@ from shared.clock import MovableClock
 from shared.config import Settings
 from shared.contracts import (
     CompetentAuthorityAssigned,
+    MeldingClosed,
     MeldingRecused,
+    MeldingReopened,
     ReporterReplied,
 )
 from shared.terms import LOCAL, add_months
@@ -179,6 +181,42 @@ async def test_feedback_given_ends_the_reminders(settings: Settings, smtp: SmtpS
         clock.advance(timedelta(days=5))
         await quiet()
     assert len(smtp.mails) == 1
+
+
+async def test_a_reopened_melding_is_reminded_of_its_new_term(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """Closed, the term ends; reopened, it runs anew from the reopening (as triage's),
+    and its reminders come again, with the new last day."""
+    acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    reopened = datetime(2026, 4, 15, 10, tzinfo=UTC)
+    clock = MovableClock(acknowledged)
+    triage = Triage(settings)
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        melding_id = await Intake(settings).melding(at=acknowledged)
+        await eventually(lambda: len(smtp.mails) == 1)
+        await triage.publish(MeldingClosed(melding_id=melding_id, reason="no_action",
+                                           at=acknowledged + timedelta(days=14)))
+        board = console.app.state.parts.notifier.board
+        await eventually(lambda: board.open_terms() == {})
+        clock.set(reopened)
+        for _ in range(2):  # the second a copy of the first
+            await triage.publish(MeldingReopened(melding_id=melding_id, at=reopened))
+        await eventually(lambda: len(board.open_terms()) == 1)
+        clock.set(add_months(acknowledged, 3) - timedelta(days=1))  # the old term: nothing
+        await quiet()
+        assert len(smtp.mails) == 1
+        clock.set(add_months(reopened, 3) - timedelta(days=7))
+        await eventually(lambda: len(smtp.mails) == 2)
+        clock.set(add_months(reopened, 3) - timedelta(hours=2))
+        await eventually(lambda: len(smtp.mails) == 3)
+        await quiet()
+    soon, today = smtp.mails[1], smtp.mails[2]
+    assert "uiterlijk 2026-07-15" in soon.subject and "vandaag" not in soon.subject
+    assert "vandaag uiterlijk 2026-07-15" in today.subject
+    assert soon.to == today.to == [address("mia")]
+    assert len(smtp.mails) == 3
 
 
 async def test_old_news_is_not_mailed_but_its_term_is_reminded_of(

@@ -16,6 +16,9 @@ from uuid import UUID
 
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
 
+TERM_EVENTS = (FeedbackTerm.Opened, FeedbackTerm.Reminded, FeedbackTerm.Ended,
+               FeedbackTerm.Restarted)
+
 
 @dataclass
 class OpenTerm:
@@ -35,6 +38,7 @@ class NoticeBoard:
         self._open: dict[UUID, OpenTerm] = {}
         self._ended: set[UUID] = set()
         self._term_of: dict[UUID, str] = {}  # term -> its melding
+        self._term_version: dict[UUID, int] = {}  # term -> its last event applied
         # sub -> melding -> the last day of its feedback term, once reminded of it
         self._reminded: dict[str, dict[str, str]] = {}
         self.on_waiting: Callable[[], None] = lambda: None
@@ -60,6 +64,8 @@ class NoticeBoard:
                 self._gathered.add(aggregate_id)
                 for notices in self._to_gather.values():
                     notices.pop(aggregate_id, None)
+            elif isinstance(event, TERM_EVENTS) and not self._newer(event):
+                pass  # handed again: a term's later events (a restart) stand
             elif isinstance(event, FeedbackTerm.Opened):
                 self._term_of[aggregate_id] = event.melding_id
                 if aggregate_id not in self._ended:
@@ -71,8 +77,19 @@ class NoticeBoard:
             elif isinstance(event, FeedbackTerm.Ended):
                 self._ended.add(aggregate_id)
                 self._open.pop(aggregate_id, None)
+            elif isinstance(event, FeedbackTerm.Restarted):
+                self._ended.discard(aggregate_id)
+                self._open[aggregate_id] = OpenTerm(event.feedback_by)
         if woken:
             self.on_waiting()
+
+    def _newer(self, event: Any) -> bool:
+        """Whether `event` is the next of its term's (and mark it seen)."""
+        version: int = event.originator_version
+        if version <= self._term_version.get(event.originator_id, 0):
+            return False
+        self._term_version[event.originator_id] = version
+        return True
 
     def _wait(self, mail_id: UUID) -> bool:
         if mail_id in self._sent or mail_id in self._waiting:
