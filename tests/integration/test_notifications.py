@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
@@ -21,6 +22,7 @@ from shared.config import Settings
 from shared.contracts import (
     CompetentAuthorityAssigned,
     MeldingClosed,
+    MeldingReceived,
     MeldingRecused,
     MeldingReopened,
     ReporterReplied,
@@ -62,6 +64,27 @@ async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(
     assert f"{ORIGIN}/meldingen/{melding_id}" in mail.body
     assert "geen veilige plek" in mail.body and "not a safe place" in mail.body
     assert_no_content(texts(smtp))
+
+
+async def test_a_copy_of_an_event_mails_nobody_twice(settings: Settings, smtp: SmtpServer
+                                                     ) -> None:
+    """Intake's event published again (as a relay re-publishes after the stream's
+    de-duplication window): the notice's natural id makes no twin."""
+    intake = Intake(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application)
+        melding = MeldingReceived(
+            melding_id=str(uuid4()), kind="integrity_violation", theme="gifts",
+            channel="web", description="Iets.", involved=[], occurred=None, anonymous=True,
+            identity=None, received_at=datetime.now(UTC), acknowledged_at=datetime.now(UTC))
+        for _ in range(2):
+            await intake.publish(melding)
+        recorder = console.application.recorder
+        await eventually(lambda: (recorder.max_tracking_id(f"{settings.stream}.intake")
+                                  or 0) >= 2)  # both copies taken in
+        await eventually(lambda: len(smtp.mails) >= 1)
+        await quiet()
+    assert [m.to for m in smtp.mails] == [[address("mia")]]
 
 
 async def test_a_melding_routed_to_a_competent_authority_mails_them_and_the_meldpunt(
