@@ -17,13 +17,12 @@ from services.console.web import browser
 from services.console.web.access import SignedIn, console
 from services.console.web.case_steps import MEASURE_ROWS, STEPS, applies, body_of, errors_of
 from services.console.web.pages import person_for, refused, services
-from services.console.web.rendering import render
+from services.console.web.rendering import PAGE_SIZE, page_offset, render
 from shared.authz import MeldingParties
 from shared.contracts import Conclusion, InterimMeasureKind, MeasureKind, MeasureTarget
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_SIZE = 25
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -32,12 +31,11 @@ async def cases(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     person, acting = found
-    page = request.query_params.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    offset = page_offset(request)
+    if offset is None:
         return render(request, person.session, "cases.html", member=person.member,
                       status_code=422, errors={"page": "page"}, listing=None, offset=0,
                       switch="/cases")
-    offset = (int(page) - 1) * PAGE_SIZE
     try:
         listing = await services(request).investigation.cases(acting, offset=offset,
                                                               limit=PAGE_SIZE)
@@ -45,7 +43,7 @@ async def cases(request: Request) -> Response:
         return refused(request, person, refusal)
     return render(request, person.session, "cases.html", member=person.member,
                   listing=listing, offset=offset, limit=PAGE_SIZE,
-                  switch=f"/cases?page={page}")
+                  switch=f"/cases?page={offset // PAGE_SIZE + 1}")
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)

@@ -14,7 +14,7 @@ from services.console.domain.staff import StaffMember
 from services.console.notifications.web import home_summary
 from services.console.web import browser
 from services.console.web.access import SignedIn, console, signed_in
-from services.console.web.rendering import first, posted_fields, render
+from services.console.web.rendering import first, page_offset, posted_fields, render
 from shared.errors import Conflict, DomainError, InvalidInput
 from shared.roles import STAFF_ROLES
 
@@ -54,14 +54,12 @@ def _admin(request: Request) -> SignedIn | Response:
 def _staff_page(request: Request, person: SignedIn, *, status_code: int = 200,
                 **context: object) -> Response:
     everyone = console(request).staff()
-    page = request.query_params.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) >= 1 else None
-    if number is None:
-        status_code, number = 422, 1
+    offset = page_offset(request, STAFF_PAGE)
+    if offset is None:
+        status_code, offset = 422, 0
         context["page_error"] = True
-    offset = (number - 1) * STAFF_PAGE
     return render(request, person.session, "staff.html", status_code=status_code,
-                  switch=f"/staff?page={number}", member=person.member,
+                  switch=f"/staff?page={offset // STAFF_PAGE + 1}", member=person.member,
                   staff=everyone[offset:offset + STAFF_PAGE], total=len(everyone),
                   offset=offset, limit=STAFF_PAGE, all_roles=STAFF_ROLES, **context)
 

@@ -6,53 +6,46 @@ refuses is shown on the melding page with the field it named."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from typing import Any
 
-from services.console.adapters.calls import Refusal
-from services.console.web import browser
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from services.console.adapters.calls import Acting, Refusal
+from services.console.web.access import SignedIn
+from services.console.web.forms import Form, submit
 from services.console.web.melding import _page as page_of_melding
 from services.console.web.pages import person_for, refused, services
-from services.console.web.rendering import first, local_moment, posted_fields, render
+from services.console.web.rendering import PAGE_SIZE, first, local_moment, page_offset, render
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_SIZE = 25
-#: Each form's path under the melding -> its action, and the fields intake names ->
-#: this page's (the record's `text` has a name of its own beside the other forms).
-POSTS = {"record": ("record.write", {"text": "record_text"}),
-         "meeting": ("meeting.record", {"held_at": "held_at"})}
+#: Each form's path under the melding, its action, and the fields intake names -> this
+#: page's (the record's `text` has a name of its own beside the other forms).
+FORMS = {
+    "record": Form("record.write", {"text": "record_text"},
+                   lambda services, acting, melding_id, posted: services.intake.write_record(
+                       acting, melding_id, first(posted, "record_text").strip()),
+                   done="record"),
+    "meeting": Form("meeting.record", {"held_at": "held_at"},
+                    lambda services, acting, melding_id, posted: services.intake.record_meeting(
+                        acting, melding_id, local_moment(first(posted, "held_at").strip())),
+                    done="meeting"),
+}
 
 
 @router.post("/meldingen/{melding_id}/intake/{part}", response_class=HTMLResponse)
 async def intake_step(request: Request, melding_id: str, part: str) -> Response:
-    posted = await posted_fields(request)
-    if part not in POSTS:
+    if part not in FORMS:
         return Response(status_code=404)
-    action, names = POSTS[part]
-    found = person_for(request, action)
-    if isinstance(found, Response):
-        return found
-    person, acting = found
-    read = person.acting("melding.read") or acting
-    values = {name: posted.get(name, []) for name in names.values()}
-    if not browser.post_is_ours(request, person.session, first(posted, "csrf")):
-        return await page_of_melding(request, person, read, melding_id, status_code=403,
-                                     failure="form_expired")
-    intake = services(request).intake
-    try:
-        if part == "record":
-            await intake.write_record(acting, melding_id, first(posted, "record_text").strip())
-        else:
-            await intake.record_meeting(acting, melding_id,
-                                        local_moment(first(posted, "held_at").strip()))
-    except Refusal as refusal:
-        errors = {names[name.split(".")[0]]: names[name.split(".")[0]]
-                  for name in refusal.fields if name.split(".")[0] in names}
-        return await page_of_melding(request, person, read, melding_id,
-                                     status_code=refusal.status, form=part, errors=errors,
-                                     values=values, refusal=refusal)
-    return RedirectResponse(f"/meldingen/{melding_id}?done={part}#intake", 303)
+    form = FORMS[part]
+
+    async def again(person: SignedIn, acting: Acting, **shown: Any) -> Response:
+        read = person.acting("melding.read") or acting
+        return await page_of_melding(request, person, read, melding_id, **shown)
+
+    return await submit(request, melding_id, part, form, again,
+                        f"/meldingen/{melding_id}?done={form.done}#intake")
 
 
 @router.get("/meeting-requests", response_class=HTMLResponse)
@@ -61,8 +54,8 @@ async def meeting_requests(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     person, acting = found
-    page = request.query_params.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    offset = page_offset(request)
+    if offset is None:
         return render(request, person.session, "meeting_requests.html", member=person.member,
                       status_code=422, errors={"page": "page"}, items=[], offset=0,
                       limit=PAGE_SIZE, total=0, switch="/meeting-requests")
@@ -71,7 +64,6 @@ async def meeting_requests(request: Request) -> Response:
     except Refusal as refusal:
         return refused(request, person, refusal)
     # Intake answers every open request; the page shows them 25 at a time.
-    offset = (int(page) - 1) * PAGE_SIZE
     return render(request, person.session, "meeting_requests.html", member=person.member,
                   items=waiting[offset:offset + PAGE_SIZE], offset=offset, limit=PAGE_SIZE,
-                  total=len(waiting), switch=f"/meeting-requests?page={page}")
+                  total=len(waiting), switch=f"/meeting-requests?page={offset // PAGE_SIZE + 1}")

@@ -15,20 +15,27 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from services.console.adapters.calls import Refusal
+from services.console.adapters.calls import Acting, Refusal
 from services.console.adapters.intake import AdviserMailbox
-from services.console.web import browser
 from services.console.web.access import SignedIn
+from services.console.web.forms import Form, submit
 from services.console.web.intake_part import record_part
-from services.console.web.melding_intake import PAGE_SIZE
 from services.console.web.pages import person_for, refused, services
-from services.console.web.rendering import first, posted_fields, render
+from services.console.web.rendering import PAGE_SIZE, first, page_offset, render
 
 router = APIRouter(include_in_schema=False)
 
-#: Each form's path -> its action, and the field intake names -> this page's.
-POSTS = {"record": ("record.write", {"text": "record_text"}),
-         "messages": ("mailbox.adviser", {"body": "adviser_body"})}
+#: Each form's path, its action, and the field intake names -> this page's.
+FORMS = {
+    "record": Form("record.write", {"text": "record_text"},
+                   lambda services, acting, melding_id, posted: services.intake.write_record(
+                       acting, melding_id, first(posted, "record_text").strip()),
+                   done="record"),
+    "messages": Form("mailbox.adviser", {"body": "adviser_body"},
+                     lambda services, acting, melding_id, posted: services.intake.adviser_writes(
+                         acting, melding_id, first(posted, "adviser_body").strip()),
+                     done="adviser_message"),
+}
 
 
 @router.get("/registered", response_class=HTMLResponse)
@@ -81,12 +88,6 @@ async def identity_reveals(request: Request) -> Response:
                   switch=f"/identity-reveals?page={offset // PAGE_SIZE + 1}")
 
 
-def page_offset(request: Request) -> int | None:
-    """The first row of the page asked for (`?page=`, from 1), or None if it is no page."""
-    page = request.query_params.get("page", "1")
-    return (int(page) - 1) * PAGE_SIZE if page.isdigit() and int(page) >= 1 else None
-
-
 @router.get("/registered/{melding_id}", response_class=HTMLResponse)
 async def registered_page(request: Request, melding_id: str) -> Response:
     found = person_for(request, "melding.register_for_reporter")
@@ -127,27 +128,12 @@ async def _conversation(request: Request, person: SignedIn, melding_id: str
 
 @router.post("/registered/{melding_id}/{part}", response_class=HTMLResponse)
 async def registered_step(request: Request, melding_id: str, part: str) -> Response:
-    posted = await posted_fields(request)
-    if part not in POSTS:
+    if part not in FORMS:
         return Response(status_code=404)
-    action, names = POSTS[part]
-    found = person_for(request, action)
-    if isinstance(found, Response):
-        return found
-    person, acting = found
-    values = {name: posted.get(name, []) for name in names.values()}
-    if not browser.post_is_ours(request, person.session, first(posted, "csrf")):
-        return await _page(request, person, melding_id, status_code=403,
-                           failure="form_expired")
-    intake = services(request).intake
-    try:
-        if part == "record":
-            await intake.write_record(acting, melding_id, first(posted, "record_text").strip())
-        else:
-            await intake.adviser_writes(acting, melding_id, first(posted, "adviser_body").strip())
-    except Refusal as refusal:
-        errors = {names[name]: names[name] for name in refusal.fields if name in names}
-        return await _page(request, person, melding_id, status_code=refusal.status, form=part,
-                           errors=errors, values=values, refusal=refusal)
-    done = "record" if part == "record" else "adviser_message"
-    return RedirectResponse(f"/registered/{melding_id}?done={done}", 303)
+    form = FORMS[part]
+
+    async def again(person: SignedIn, acting: Acting, **shown: Any) -> Response:
+        return await _page(request, person, melding_id, **shown)
+
+    return await submit(request, melding_id, part, form, again,
+                        f"/registered/{melding_id}?done={form.done}")

@@ -18,6 +18,8 @@ from shared.terms import LOCAL, local_date
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+#: Rows on a page of every list the console pages.
+PAGE_SIZE = 25
 
 
 def _day(moment: datetime | date) -> str:
@@ -106,6 +108,12 @@ def local_moment(moment: str) -> str:
         return datetime.fromisoformat(moment).replace(tzinfo=LOCAL).isoformat()
     except ValueError:
         return moment
+
+
+def page_offset(request: Request, size: int = PAGE_SIZE) -> int | None:
+    """The first row of the page asked for (`?page=`, from 1), or None if it is no page."""
+    page = request.query_params.get("page", "1")
+    return (int(page) - 1) * size if page.isdigit() and int(page) >= 1 else None
 
 
 def first(fields: dict[str, list[str]], name: str) -> str:
