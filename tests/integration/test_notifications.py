@@ -210,7 +210,7 @@ async def test_a_reopened_melding_is_reminded_of_its_new_term(
     settings: Settings, smtp: SmtpServer,
 ) -> None:
     """Closed, the term ends; reopened, it runs anew from the reopening (as triage's),
-    and its reminders come again, with the new last day."""
+    and its reminders come again, with the new last day, after a restart too."""
     acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
     reopened = datetime(2026, 4, 15, 10, tzinfo=UTC)
     clock = MovableClock(acknowledged)
@@ -227,6 +227,8 @@ async def test_a_reopened_melding_is_reminded_of_its_new_term(
         for _ in range(2):  # the second a copy of the first
             await triage.publish(MeldingReopened(melding_id=melding_id, at=reopened))
         await eventually(lambda: len(board.open_terms()) == 1)
+    # A restart reads the restarted term back from the console's store.
+    async with running("console", settings, clock):
         clock.set(add_months(acknowledged, 3) - timedelta(days=1))  # the old term: nothing
         await quiet()
         assert len(smtp.mails) == 1
