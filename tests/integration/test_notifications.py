@@ -206,11 +206,19 @@ async def test_feedback_given_ends_the_reminders(settings: Settings, smtp: SmtpS
     assert len(smtp.mails) == 1
 
 
+@pytest.fixture
+def any_store(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer,
+              database_url: str | None) -> Settings:
+    """The settings on SQLite, and on PostgreSQL."""
+    return notify_settings(tmp_path, nats_server, smtp, database_url)
+
+
 async def test_a_reopened_melding_is_reminded_of_its_new_term(
-    settings: Settings, smtp: SmtpServer,
+    any_store: Settings, smtp: SmtpServer,
 ) -> None:
     """Closed, the term ends; reopened, it runs anew from the reopening (as triage's),
     and its reminders come again, with the new last day, after a restart too."""
+    settings = any_store
     acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
     reopened = datetime(2026, 4, 15, 10, tzinfo=UTC)
     clock = MovableClock(acknowledged)
