@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
+from shared.terms import local_date
 
 TERM_EVENTS = (FeedbackTerm.Opened, FeedbackTerm.Reminded, FeedbackTerm.Ended,
                FeedbackTerm.Restarted)
@@ -36,7 +37,6 @@ class NoticeBoard:
         self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
         self._gathered: set[UUID] = set()
         self._open: dict[UUID, OpenTerm] = {}
-        self._ended: set[UUID] = set()
         self._term_of: dict[UUID, str] = {}  # term -> its melding
         self._term_version: dict[UUID, int] = {}  # term -> its last event applied
         # sub -> melding -> the last day of its feedback term, once reminded of it
@@ -68,17 +68,14 @@ class NoticeBoard:
                 pass  # handed again: a term's later events (a restart) stand
             elif isinstance(event, FeedbackTerm.Opened):
                 self._term_of[aggregate_id] = event.melding_id
-                if aggregate_id not in self._ended:
-                    self._open.setdefault(aggregate_id, OpenTerm(event.feedback_by))
+                self._open[aggregate_id] = OpenTerm(event.feedback_by)
             elif isinstance(event, FeedbackTerm.Reminded):
                 term = self._open.get(aggregate_id)
                 if term is not None and event.occasion not in term.reminded:
                     term.reminded.append(event.occasion)
             elif isinstance(event, FeedbackTerm.Ended):
-                self._ended.add(aggregate_id)
                 self._open.pop(aggregate_id, None)
             elif isinstance(event, FeedbackTerm.Restarted):
-                self._ended.discard(aggregate_id)
                 self._open[aggregate_id] = OpenTerm(event.feedback_by)
         if woken:
             self.on_waiting()
@@ -122,9 +119,12 @@ class NoticeBoard:
         """(melding, last day) of the open feedback terms `sub` was reminded of,
         soonest first."""
         with self._lock:
-            ended = {self._term_of.get(term) for term in self._ended}
+            # Only a term still open, and its present round: a reopened melding's first
+            # round named a last day that no longer holds.
+            last_days = {self._term_of.get(term_id): local_date(term.feedback_by).isoformat()
+                         for term_id, term in self._open.items()}
             due = [(melding, day) for melding, day in self._reminded.get(sub, {}).items()
-                   if melding not in ended]
+                   if last_days.get(melding) == day]
         return sorted(due, key=lambda pair: pair[1])
 
     def open_terms(self) -> dict[UUID, OpenTerm]:
