@@ -37,20 +37,13 @@ def suppress(figures: dict[str, Any], threshold: int) -> dict[str, Any]:
     "<threshold", and as many more as "x" as it takes that no hidden count can be
     derived from what is shown."""
     counts = dict(_counts(figures, ()))
-    hidden = Hiding(counts, threshold, _present(RELATIONS, counts),
-                    _present(CEILINGS, counts))
+    hidden = Hiding(counts, threshold, RELATIONS, CEILINGS)
     published = _replace(figures, (), hidden.labels())
     for term in published.get("terms", {}).values():
         if any(isinstance(term[key], str) for key in ("within", "late")):
             term["share_within"] = SECONDARY
     published["threshold"] = threshold
     return published
-
-
-def _present(relations: tuple[Relation, ...], counts: dict[Path, int]
-             ) -> tuple[Relation, ...]:
-    """The relations whose every count is in these figures."""
-    return tuple(r for r in relations if r[0] in counts and all(p in counts for p in r[1]))
 
 
 class Hiding:
@@ -113,7 +106,8 @@ class Hiding:
     def _protect(self, path: Path) -> None:
         """Hide one more count so that `path` may no longer be pinned: in the sums it
         is in, the smallest shown part, else a "<3" widened to "x" (its own first),
-        else a shown total, else a shown zero; else the same one sum further out."""
+        else a shown total, else a shown zero; failing all, the same over every sum
+        (a reader chains them, so the count may be pinned from further away)."""
         near = [(total, parts) for total, parts, _ in self.sums
                 if path == total or path in parts]
         for around in (near, [(t, p) for t, p, _ in self.sums]):
