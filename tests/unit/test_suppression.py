@@ -244,3 +244,13 @@ def test_nothing_more_is_hidden_when_nothing_can_be_derived() -> None:
                       [])
     assert suppress(figures, 3)["meldingen"]["by_theme"]["gifts"] == 4
     assert SECONDARY not in str(suppress(figures, 3))
+
+
+def test_figures_that_break_a_sum_are_still_published() -> None:
+    """A closing of a melding the projection never saw received counts in its year
+    beside a total without it: the reader's sums no longer hold, and suppression
+    must still end."""
+    figures = year_of([("gifts", "wrongdoing", "web", False, None, *ASSESSED)] * 3, [])
+    figures["closed"]["by_reason"]["referral"] = 7
+    published = suppress(figures, 3)
+    assert published["meldingen"]["total"] == 3

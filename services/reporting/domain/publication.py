@@ -87,6 +87,10 @@ class Hiding:
             changed = False
             for total, parts, exact in self.sums:
                 for path, interval in _narrow(known, total, parts, exact).items():
+                    if interval[0] > interval[1]:
+                        # The figures break a sum (events of a melding never received):
+                        # what follows from it is unsound, and would grow for ever.
+                        return known
                     if interval != known[path]:
                         known[path], changed = interval, True
         return known
