@@ -30,6 +30,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A count hidden so that another cannot be derived; it may be any count.
 SECONDARY = "x"
 Relation = tuple[Path, tuple[Path, ...]]
+#: What a reader knows of a count: from the least to the most it can be.
+Interval = tuple[float, float]
+#: (total, parts, whether the parts add up to the total exactly or at most)
+Sum = tuple[Path, tuple[Path, ...], bool]
 
 
 def suppress(figures: dict[str, Any], threshold: int) -> dict[str, Any]:
@@ -58,7 +62,7 @@ class Hiding:
     def __init__(self, counts: dict[Path, int], threshold: int,
                  exact: tuple[Relation, ...], ceilings: tuple[Relation, ...] = ()) -> None:
         self.counts, self.threshold = counts, threshold
-        self.sums = [(total, parts, True) for total, parts in exact] + [
+        self.sums: list[Sum] = [(total, parts, True) for total, parts in exact] + [
             (total, parts, False) for total, parts in ceilings]
         self.primary = {path for path, value in counts.items() if 0 < value < threshold}
         self.secondary: set[Path] = set()
@@ -79,21 +83,18 @@ class Hiding:
         return value, value
 
     def narrowed(self) -> dict[Path, Interval]:
-        """What a reader knows of each count in a sum, from every cell and every sum."""
-        known = {path: self.bounds(path) for total, parts, _ in self.sums
-                 for path in (total, *parts)}
-        changed = True
-        while changed:
-            changed = False
-            for total, parts, exact in self.sums:
-                for path, interval in _narrow(known, total, parts, exact).items():
-                    if interval[0] > interval[1]:
-                        # The figures break a sum (events of a melding never received):
-                        # what follows from it is unsound, and would grow for ever.
-                        return known
-                    if interval != known[path]:
-                        known[path], changed = interval, True
-        return known
+        """What a reader knows of each count in a sum, from every cell and every sum
+        the figures keep. A sum they break (events of a melding never received,
+        counted beside a total without it) is left out: what follows from it is
+        unsound, and its intervals would grow for ever."""
+        sums = list(self.sums)
+        while True:
+            known = {path: self.bounds(path) for total, parts, _ in sums
+                     for path in (total, *parts)}
+            broken = _narrow_all(known, sums)
+            if broken is None:
+                return known
+            sums.remove(broken)
 
     def derivable(self) -> Path | None:
         """A hidden count a reader can work out (the smallest first), or None."""
@@ -140,7 +141,19 @@ class Hiding:
         self.secondary.add(path)
 
 
-Interval = tuple[float, float]
+def _narrow_all(known: dict[Path, Interval], sums: list[Sum]) -> Sum | None:
+    """Narrow `known` by every sum, each through the others, until nothing changes;
+    the sum that left a count no value at all, if any."""
+    changed = True
+    while changed:
+        changed = False
+        for one in sums:
+            for path, interval in _narrow(known, *one).items():
+                if interval[0] > interval[1]:
+                    return one
+                if interval != known[path]:
+                    known[path], changed = interval, True
+    return None
 
 
 def _narrow(known: dict[Path, Interval], total: Path, parts: tuple[Path, ...],
