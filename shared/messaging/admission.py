@@ -67,3 +67,17 @@ def admit(subject: str, headers: Mapping[str, str] | None, payload: bytes,
         return Admitted(envelope, envelope.event())
     except Exception:  # noqa: BLE001 - signed by its source, but no contract we read
         return Refused("unreadable")
+
+
+#: (subject, headers, payload) of a delivered message.
+Delivered = tuple[str, Mapping[str, str] | None, bytes]
+
+
+def signature_holds(delivered: Delivered, verifier: EventVerifier) -> bool:
+    """The verdict `check` takes on a message's signature, against its subject's
+    source (`check` reads it only for an envelope whose source is its subject's)."""
+    subject, headers, payload = delivered
+    signature = (headers or {}).get(HEADER)
+    source = subject.split(".", 2)[1] if subject.count(".") >= 2 else ""
+    return bool(signature) and verifier.knows(source) and verifier.verify(
+        source, payload, signature or "")

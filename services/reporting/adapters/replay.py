@@ -5,6 +5,7 @@ hash chains is `verification`.)"""
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,8 +17,8 @@ from nats.js import JetStreamContext
 from services.reporting.adapters.stream import read_stream
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
-from shared.messaging.admission import Refused, check
-from shared.messaging.signing import HEADER, EventVerifier
+from shared.messaging.admission import Refused, check, signature_holds
+from shared.messaging.signing import EventVerifier
 
 #: The services whose events the figures count (reporting's inbox sources).
 COUNTED = ("intake", "triage", "investigation")
@@ -99,6 +100,11 @@ class Signatures:
         self.pending: deque[tuple[list[Message], Future[list[bool]]]] = deque()
 
     def __enter__(self) -> Signatures:
+        # A thread back from a check waits for the GIL while the read holds it: at
+        # Python's default 5 ms a chunk's checks took as long as in one thread. `serve`
+        # runs at 0.5 ms already (shared/cli/run.py); the CLI's replay gets it here.
+        self.switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.switch, 0.0005))
         return self
 
     def __exit__(self, failed: object, *_: object) -> None:
@@ -109,6 +115,7 @@ class Signatures:
                     self._project_oldest()
         finally:
             self.pool.shutdown(cancel_futures=True)
+            sys.setswitchinterval(self.switch)
 
     def add(self, sequence: int, subject: str, payload: bytes,
             headers: dict[str, str] | None) -> None:
@@ -129,15 +136,8 @@ class Signatures:
             self.project(message, signed)
 
     def _verify(self, chunk: list[Message]) -> list[bool]:
-        """Each signature against its subject's source: `check` reads the verdict
-        only for an envelope whose source is its subject's."""
-        verdicts = []
-        for _, subject, payload, headers in chunk:
-            signature = (headers or {}).get(HEADER)
-            source = subject.split(".", 2)[1] if subject.count(".") >= 2 else ""
-            verdicts.append(bool(signature) and self.verifier.knows(source)
-                            and self.verifier.verify(source, payload, signature or ""))
-        return verdicts
+        return [signature_holds((subject, headers, payload), self.verifier)
+                for _, subject, payload, headers in chunk]
 
 
 async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
