@@ -319,6 +319,10 @@ class InvestigationApplication(KeyedApplication):
         if isinstance(domain_event, Case.FinalReportIssued):
             return contracts.FinalReportIssued(
                 melding_id=melding_id, conclusion=domain_event.conclusion, at=domain_event.at)
+        if isinstance(domain_event, Case.InterimMeasureTaken):
+            # The kind only: the motivation and whom it concerns stay here.
+            return contracts.InterimMeasureTaken(melding_id=melding_id, kind=domain_event.kind,
+                                                 at=domain_event.at)
         if isinstance(domain_event, Case.MeasuresTaken):
             measures = domain_event.measures
             return contracts.CaseClosed(

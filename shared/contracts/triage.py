@@ -102,6 +102,16 @@ class PoliceReportRecorded(IntegrationEvent):
     at: datetime
 
 
+class ReprisalComplaintRecorded(IntegrationEvent):
+    """triage -> reporting: a complaint of reprisal (benadeling) against a person the
+    melding protects was recorded; who complained and what stays in triage."""
+
+    type: ClassVar[str] = "reprisal_complaint_recorded"
+
+    melding_id: str
+    at: datetime
+
+
 class MeldingReopened(IntegrationEvent):
     """triage -> intake, reporting: its competent authority reopened the closed
     melding (the motivation stays in triage)."""
