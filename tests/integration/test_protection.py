@@ -151,12 +151,23 @@ async def test_persons_complaints_handling_and_the_check_in(settings: Settings) 
 
         await eventually(counted)
 
-    # After a restart the closed melding is still off the list; the names and texts
+        # A second melding closed with someone to protect, not yet checked in with.
+        other = await filed(intake, triage, meldpunt)
+        await ok(triage.client.post(f"/api/meldingen/{other}/protected-persons",
+                                    headers=meldpunt, json={"name": "De melder",
+                                                            "role": "reporter"}), 201)
+        await ok(triage.client.post(f"/api/meldingen/{other}/assessment", headers=meldpunt,
+                                    json=assessment(advice="no_action")))
+        await ok(triage.client.post(f"/api/meldingen/{other}/decision", headers=authority,
+                                    json={"outcome": ["no_action"], "motivation": "Nee."}))
+
+    # After a restart the view is rebuilt from the store: the checked-in melding off
+    # the list, the other on it; the names and texts
     # are kept under the melding's key: triage's store, opened with its own cipher key,
     # holds no trace of them.
     async with running("triage", settings, clock) as triage:
-        assert (await ok(triage.client.get("/api/protection-check-ins",
-                                           headers=meldpunt)))["items"] == []
+        listing = await ok(triage.client.get("/api/protection-check-ins", headers=meldpunt))
+        assert [i["melding_id"] for i in listing["items"]] == [other]
         read = await ok(triage.client.get(f"{url}/protection", headers=meldpunt))
         assert read["persons"][0]["name"] == WITNESS
         mapper = triage.application.mapper
