@@ -93,7 +93,7 @@ class Protection(Aggregate):
         check_step("record_protection_check_in", status)
         if not self.persons:
             raise Conflict("This melding marks no person to protect: there is no one to "
-                           "check in with.", state="no persons to protect")
+                           "check in with.")
         self._checked_in(notes=notes, disadvantage=disadvantage, by=by, at=at,
                          melding_id=self.melding_id)
 
