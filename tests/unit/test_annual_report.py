@@ -32,6 +32,7 @@ from shared.contracts import (
 SOURCE = {"melding_received": "intake", "contact_moment_recorded": "intake",
           "melding_assessed": "triage", "melding_decided": "triage",
           "reporter_messaged": "triage", "melding_closed": "triage",
+          "melding_reopened": "triage", "police_report_recorded": "triage",
           "final_report_issued": "investigation", "case_closed": "investigation",
           "interim_measure_taken": "investigation", "reprisal_complaint_recorded": "triage"}
 #: The interim measures taken in the first two investigations, and the meldingen with a

@@ -83,6 +83,20 @@ RELATIONS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
     (("open_at_year_end", "total"), tuple(("open_at_year_end", "by_age", key)
                                           for key in OPEN_AGES)),
 )
+#: The sums that stay at or under a total, (total, parts): each melding is assessed,
+#: closed, investigated, talked about, decided on and reported to the police at most
+#: once in its year's figures, and a measure after an investigation is a measure. A
+#: reader knows these too: total 4, admissible 3 and inadmissible "<3" make it 1.
+CEILINGS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
+    (MELDINGEN_TOTAL, (("admissibility", "admissible"), ("admissibility", "inadmissible"))),
+    (MELDINGEN_TOTAL, tuple(("closed", "by_reason", key) for key in CLOSING_REASONS)),
+    *((MELDINGEN_TOTAL, (path,)) for path in (
+        ("police_reports",), ("conversations",), ("investigations", "held"),
+        *(("decisions", "by_outcome", key) for key in OUTCOMES))),
+    (("police_reports",), (("decisions", "by_outcome", "police_report"),)),
+    *((("measures", "by_kind", key), (("investigations", "measures_after", key),))
+      for key in MEASURES),
+)
 
 
 def moment(iso: str) -> datetime:
