@@ -96,6 +96,9 @@ async def test_persons_complaints_handling_and_the_check_in(settings: Settings) 
         missing = await triage.client.post(f"{url}/reprisal-complaints/9/handling",
                                            headers=authority, json=handling)
         assert missing.status_code == 404, missing.text
+        endless = await triage.client.post(f"{url}/reprisal-complaints/{'9' * 40}/handling",
+                                           headers=authority, json=handling)
+        assert endless.status_code == 422, endless.text
         handled = await ok(triage.client.post(handle, headers=authority, json=handling))
         assert handled["complaints"][0]["handling"]["outcome"] == "measures_taken"
         twice = await triage.client.post(handle, headers=authority, json=handling)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from services.triage.api.deps import Parts, Triage
@@ -124,7 +124,8 @@ def add_complaint(melding_id: UUID, body: ComplaintIn, triage: Triage,
 
 @router.post("/meldingen/{melding_id}/reprisal-complaints/{complaint_id}/handling",
              response_model=ProtectionOut)
-def handle(melding_id: UUID, complaint_id: str, body: HandlingIn, triage: Triage,
+def handle(melding_id: UUID, complaint_id: Annotated[str, Path(max_length=20)],
+           body: HandlingIn, triage: Triage,
            follow_up: FollowUpView,
            principal: Annotated[Principal, authorized("melding.handle_reprisal_complaint")]
            ) -> ProtectionOut:
