@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from services.console.adapters.calls import Acting, segment
 from services.console.adapters.services import Services
 from services.console.web.access import SignedIn
-from services.console.web.forms import Form, submit
+from services.console.web.forms import Form, Send, submit
 from services.console.web.melding import _page as page_of_melding
 from services.console.web.rendering import first
 
@@ -21,18 +21,18 @@ router = APIRouter(include_in_schema=False)
 
 
 def _body(posted: dict[str, list[str]], names: dict[str, str]) -> dict[str, Any]:
-    """Triage's fields from the form's, as typed (triage judges them); a radio group
-    left empty is left out, so that triage names it."""
+    """Triage's fields from the form's, as typed (triage judges them); one left empty is
+    left out, so that triage names it as missing."""
     body: dict[str, Any] = {}
     for theirs, ours in names.items():
-        value = first(posted, ours).strip()
-        if value or theirs in ("name", "description", "motivation", "notes"):
-            body[theirs] = {"true": True, "false": False}.get(value, value) \
-                if theirs == "disadvantage" else value
+        if value := first(posted, ours).strip():
+            # The radio group's values; anything else goes as typed, to be refused.
+            body[theirs] = ({"true": True, "false": False}.get(value, value)
+                            if theirs == "disadvantage" else value)
     return body
 
 
-def _sender(path: str, names: dict[str, str]) -> Any:
+def _sender(path: str, names: dict[str, str]) -> Send:
     async def send(services: Services, acting: Acting, melding_id: str,
                    posted: dict[str, list[str]]) -> object:
         return await services.triage.protect(acting, melding_id, path, _body(posted, names))

@@ -26,7 +26,7 @@ from services.triage.protection.views import FollowUp
 from shared.auth import Principal
 from shared.contracts import ProtectedRole, ReprisalOutcome
 from shared.deps import authorized
-from shared.errors import NotFound
+from shared.errors import DomainError
 
 router = APIRouter(prefix="/api", tags=["protection"])
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -157,8 +157,10 @@ def check_ins_due(triage: Triage, follow_up: FollowUpView,
     for due in follow_up.due():
         try:
             triage.get_report(due.melding_id, principal)
-        except NotFound:
-            continue  # concerned or recused: not theirs to see
+        except DomainError:
+            # Concerned or recused: not theirs to see; damaged (noted for /readyz) or
+            # shredded the moment before: nothing to check in on.
+            continue
         items.append(CheckInDueOut(melding_id=str(due.melding_id), closed_at=due.closed_at,
                                    due_by=due.due_by, overdue=now > due.due_by))
     return CheckInsDueOut(items=items)
