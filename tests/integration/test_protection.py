@@ -123,6 +123,13 @@ async def test_persons_complaints_handling_and_the_check_in(settings: Settings) 
                 for i in listing["items"]] == [(melding, due_by, False)]
         assert (await triage.client.get("/api/protection-check-ins",
                                         headers=authority)).status_code == 403
+        # A meldpunt officer who declared a conflict of interest is not told of it.
+        nora = token(settings, "meldpunt", "nora")
+        recused = await triage.client.post(f"{url}/recusal", headers=nora,
+                                           json={"reason": "Mijn zus."})
+        assert recused.status_code == 204, recused.text
+        assert (await ok(triage.client.get("/api/protection-check-ins",
+                                           headers=nora)))["items"] == []
         clock.advance(timedelta(days=91))
         listing = await ok(triage.client.get("/api/protection-check-ins", headers=meldpunt))
         assert listing["items"][0]["overdue"] is True
