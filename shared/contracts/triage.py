@@ -1,5 +1,5 @@
-"""Integration events triage publishes: assessment, decision, routing, closing,
-shredding."""
+"""Integration events triage publishes: assessment, decision, routing, a complaint of
+reprisal, closing, shredding."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "record_police_report": {s: s for s in ("received", "assessed", "decided", "closed")},
     # its competent authority reopens a closed melding (new facts): decided anew
     "reopen": {"closed": "assessed"},
-    # protection against disadvantage (`protection.py`): persons to protect are marked
+    # protection against disadvantage (`../protection/`): persons to protect are marked
     # while the melding is handled; a complaint of reprisal may come, and be handled, at
     # any stage; the check-in after the closing belongs to a closed melding
     "protect_person": {s: s for s in ("received", "assessed", "decided")},
