@@ -103,9 +103,6 @@ class Protection(Aggregate):
                 return complaint
         raise NotFound(f"No complaint of reprisal {complaint_id!r} on this melding.")
 
-    def checked_in_since(self, moment: datetime) -> bool:
-        return any(c["at"] >= moment for c in self.check_ins)
-
     # -- events: what happened -----------------------------------------------------------
 
     @event("PersonProtected")
