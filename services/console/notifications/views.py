@@ -1,6 +1,6 @@
 """The notifier's read model, fed from the console's store: which mails wait to be
 sent (in the order they were decided), which digest notices wait for the day's
-digest, and which feedback terms are still open.
+digest, which feedback terms are still open, and whose cases' response terms lapsed.
 
 `apply` is idempotent (the feed may hand an event twice at start): a mail once
 sent never waits again."""
@@ -41,6 +41,8 @@ class NoticeBoard:
         self._term_version: dict[UUID, int] = {}  # term -> its last event applied
         # sub -> melding -> the last day of its feedback term, once reminded of it
         self._reminded: dict[str, dict[str, str]] = {}
+        # sub -> the meldingen whose case's response term lapsed, as they were told
+        self._lapsed: dict[str, dict[str, None]] = {}
         self.on_waiting: Callable[[], None] = lambda: None
 
     def apply(self, event: Any) -> None:
@@ -51,6 +53,8 @@ class NoticeBoard:
                 if event.occasion.startswith("feedback_due") and event.due is not None:
                     self._reminded.setdefault(event.sub, {})[event.melding_id] = str(
                         event.due)
+                if event.occasion == "response_term_lapsed":
+                    self._lapsed.setdefault(event.sub, {})[event.melding_id] = None
                 if event.delivery == "immediate":
                     woken = self._wait(aggregate_id)
                 elif aggregate_id not in self._gathered:
@@ -126,6 +130,12 @@ class NoticeBoard:
             due = [(melding, day) for melding, day in self._reminded.get(sub, {}).items()
                    if last_days.get(melding) == day]
         return sorted(due, key=lambda pair: pair[1])
+
+    def lapses_for(self, sub: str) -> list[str]:
+        """The meldingen whose case's response term lapsed that `sub` was told of, in
+        the order they were; whether the case still waits is investigation's to say."""
+        with self._lock:
+            return list(self._lapsed.get(sub, {}))
 
     def open_terms(self) -> dict[UUID, OpenTerm]:
         """The open feedback terms, as far as their reminders go (copies)."""
