@@ -265,7 +265,7 @@ class AnnualFigures:
         datetimes, which keep their instant and offset through ISO text)."""
         return {"events": self.events,
                 "cells": [[*cell, count] for cell, count in self.cells.items()],
-                "meldingen": self.meldingen}
+                "meldingen": self.meldingen, "seen": [list(seen) for seen in self._seen]}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> AnnualFigures:
@@ -275,6 +275,7 @@ class AnnualFigures:
         figures.events = state["events"]
         figures.cells = {(year, section, key): count
                          for year, section, key, count in state["cells"]}
+        figures._seen = {(kind, melding_id, at) for kind, melding_id, at in state["seen"]}
         times = (FEEDBACK_DUE, RECEIVED, CLOSED, REOPENED)
         for melding_id, kept in state["meldingen"].items():
             for index in times:
