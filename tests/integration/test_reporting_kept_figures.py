@@ -60,9 +60,17 @@ async def test_kept_figures_that_do_not_read_are_passed_over(settings: Settings)
             assert await reporting.app.state.parts.companion.keep_figures(at_least=1)
             live = (await reporting.client.get("/api/audit/live", headers=auditor)).json()
         stored = StoredFigures.of(reporting.application.recorder, settings)
-        stored.keep(last, b"not the figures")
-        async with running("reporting", settings) as restarted:
-            await eventually(lambda: restarted.application.live.ready.is_set())
-            again = (await restarted.client.get("/api/audit/live", headers=auditor)).json()
-        assert again["digest"] == live["digest"]
-        assert again["position"] == last
+        loaded = stored.load(last)
+        assert loaded is not None
+        ahead = loaded[0]
+        ahead.cells[(1999, "theme", THEMES[0])] = 7
+        # Unreadable, and ahead of what the inbox tracked (counting events it never had).
+        for position, state in ((last, b"not the figures"),
+                                (last + 1, orjson.dumps(ahead.state()))):
+            stored.keep(position, state)
+            async with running("reporting", settings) as restarted:
+                await eventually(lambda: restarted.application.live.ready.is_set())
+                again = (await restarted.client.get("/api/audit/live",
+                                                    headers=auditor)).json()
+            assert again["digest"] == live["digest"]
+            assert again["position"] == last
