@@ -30,7 +30,7 @@ from shared.errors import Conflict, DamagedRecord, Shredded
 from shared.keystore import MissingKey
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
-from shared.recorders import all_notifications
+from shared.recorders import all_notifications, stored_originators
 
 log = logging.getLogger("meldingen.application")
 
@@ -46,6 +46,15 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class BatchProcessing(ProcessingEvent[UUID]):
+    """An inbox batch's processing, knowing which of the meldingen it names had no
+    stored events when it began: `find` answers those without a read each."""
+
+    def __init__(self, tracking: Tracking | None = None) -> None:
+        super().__init__(tracking=tracking)
+        self.absent: set[UUID] = set()
 
 
 class ServiceApplication(ProcessApplication[UUID]):
@@ -118,8 +127,11 @@ class ServiceApplication(ProcessApplication[UUID]):
         the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
         see the batch's earlier changes through `find`. A `Parking` in place of an
         event is kept as a ParkedMessage, and no policy sees it."""
-        processing_event = ProcessingEvent[UUID](tracking=tracking)
+        processing_event = BatchProcessing(tracking=tracking)
         with self.processing_lock:
+            named = {UUID(melding_id) for event in events
+                     if isinstance(melding_id := getattr(event, "melding_id", None), str)}
+            processing_event.absent = named - stored_originators(self.recorder, named)
             for event in events:
                 if isinstance(event, Parking):
                     processing_event.collect_events(ParkedMessage.of(event))
@@ -187,6 +199,9 @@ class ServiceApplication(ProcessApplication[UUID]):
         there is none."""
         if aggregate_id in processing_event.aggregates:
             return processing_event.aggregates[aggregate_id]
+        if isinstance(processing_event, BatchProcessing) and (
+                aggregate_id in processing_event.absent):
+            return None
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:

@@ -106,6 +106,19 @@ class CoreEvents:
             statement = statement.where(table.c.topic.in_(bindparam("topics", expanding=True)))
         return statement.order_by(table.c.id).limit(bindparam("limit"))
 
+    def stored_originators(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of `originator_ids` have stored events: one query for an inbox batch
+        instead of a read per melding (most of a backlog's meldingen are new)."""
+        if not originator_ids:
+            return set()
+        table = self.events_record_cls.__table__
+        statement = self._statement(("originators",), lambda: select(
+            table.c.originator_id).distinct().where(
+            table.c.originator_id.in_(bindparam("ids", expanding=True))))
+        with self.transaction(commit=False) as session:
+            rows = session.connection().execute(statement, {"ids": list(originator_ids)})
+            return {UUID(str(row[0])) for row in rows}
+
     def max_notification_id(self) -> int | None:
         table = self.events_record_cls.__table__
         statement = self._statement(("max_id",), lambda: select(sqlalchemy.func.max(table.c.id)))
@@ -171,6 +184,14 @@ def all_notifications(recorder: Any, page: int = 1000) -> Iterator[Notification]
         if len(notifications) < page:
             return
         start = notifications[-1].id
+
+
+def stored_originators(recorder: Any, originator_ids: set[UUID]) -> set[UUID]:
+    """Which of `originator_ids` have stored events (all of them, for a recorder
+    without the batch query: `find` then reads each as before)."""
+    if isinstance(recorder, CoreEvents):
+        return recorder.stored_originators(list(originator_ids))
+    return set(originator_ids)
 
 
 def _bytes(state: bytes | memoryview) -> bytes:
