@@ -17,6 +17,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    Notification,
     Recording,
     Tracking,
     Transcoding,
@@ -31,6 +32,7 @@ from shared.keystore import MissingKey
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
 from shared.recorders import all_notifications, stored_originators
+from shared.viewstore import StoredViews
 
 log = logging.getLogger("meldingen.application")
 
@@ -66,6 +68,9 @@ class ServiceApplication(ProcessApplication[UUID]):
         super().__init__(env)
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
+        #: What the background sweep feeds, and calls once it has read everything.
+        self.background_views: list[Callable[[Any], object]] = []
+        self.on_swept: list[Callable[[], object]] = []
 
     #: A service whose events carry fields encrypted per melding uses a subclass
     #: (`shared.keyedfields`).
@@ -102,19 +107,48 @@ class ServiceApplication(ProcessApplication[UUID]):
         self.on_recorded(apply_all)
         self.sweep(apply)
 
-    def sweep(self, apply: Callable[[Any], object] = lambda _: None,
+    def feed_stored(self, stored: StoredViews, *, topical: Callable[[Any], object],
+                    topics: Sequence[str]) -> None:
+        """Feed stored views from their rows and the events after their position, and
+        `topical` (a view of few events: the staff directory) every event of `topics`;
+        then each new commit's. The whole store is still read once, in the background
+        (`swept_at_start`), for the damage check and `background_views`."""
+        position = stored.restore()
+
+        def apply_all(recordings: list[Recording[UUID]]) -> None:
+            stored.recorded(recordings)
+            for recording in recordings:
+                topical(recording.domain_event)
+
+        self.on_recorded(apply_all)
+        for notification in all_notifications(self.recorder, topics=topics):
+            self._read(notification, topical)
+        last = position
+        for notification in all_notifications(self.recorder, after=position):
+            self._read(notification, stored.apply)
+            last = notification.id
+        stored.swept(last)
+
+    def sweep(self, apply: Callable[[Any], object] | None = None,
               stopping: Callable[[], bool] = lambda: False) -> None:
-        """Read every stored event, oldest first, and hand each readable one to `apply`;
-        a damaged one is noted (logged, in /readyz) and left out."""
+        """Read every stored event, oldest first, and hand each readable one to `apply`
+        (by default to `background_views`); a damaged one is noted (logged, in /readyz)
+        and left out."""
+        views = self.background_views
         for notification in all_notifications(self.recorder):
             if stopping():
                 return
-            try:
-                event = self.mapper.to_domain_event(notification)
-            except (DamagedRecord, Shredded):  # a shredded melding has nothing to show
-                continue
-            apply(event)
+            self._read(notification, apply or (lambda e: [view(e) for view in views]))
         self.swept = True
+        for done in self.on_swept:
+            done()
+
+    def _read(self, notification: Notification, apply: Callable[[Any], object]) -> None:
+        try:
+            event = self.mapper.to_domain_event(notification)
+        except (DamagedRecord, Shredded):  # a shredded melding has nothing to show
+            return
+        apply(event)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)

@@ -13,6 +13,7 @@ from services.triage.api.search_schemas import QueueFilters, SearchIn
 from services.triage.views import Narrowing, words_of
 from shared.auth import Principal
 from shared.deps import authorized
+from shared.errors import Unavailable
 from shared.terms import local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
@@ -41,7 +42,11 @@ def search_meldingen(
 ) -> QueuePage:
     """The queue's meldingen whose description holds every word of `text` (any case),
     with the same filters, order and need-to-know rule as the queue. A POST, so that
-    the words never land in an address or an access log."""
+    the words never land in an address or an access log. Just after a start, while
+    the descriptions' words are still being read back, 503."""
+    if not queue.words_complete:
+        raise Unavailable("The search is still reading the meldingen in; try again "
+                          "in a few seconds.")
     return _page(queue, triage, principal, body, Narrowing(words=words_of(body.text)))
 
 
