@@ -107,7 +107,9 @@ def render(name: str, db: dict[str, Any]) -> str:
                      f"({queue['not_taken_in']:,} still in the stream at the time bound) at "
                      f"{queue['triage_consume_per_s']:,.0f}/s through its consumer; "
                      f"mixed c16 {m['throughput_per_s']}/s; peak RSS "
-                     f"{queue['triage_peak_rss_mib']} MiB")
+                     f"{queue['triage_peak_rss_mib']} MiB; restarted, ready in "
+                     f"{queue.get('triage_restart_ready_s', '-')} s at "
+                     f"{queue.get('triage_restart_rss_mib', '-')} MiB")
     console = db.get("console")
     if console:
         rows = [[name, r["ok"], *_lat(r), sum(r["errors"].values())]

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from services.triage.adapters.retention import ClosedMeldingen
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.report import Report
-from services.triage.views import ClosedMeldingen, Queue, QueueEntry, _Index, words_of
+from services.triage.views import Queue, QueueEntry, _Index, words_of
 from shared.terms import Deadlines
 from shared.viewstore import Row
 
