@@ -16,7 +16,7 @@ from uuid import UUID
 from services.triage.adapters.retention import ClosedMeldingen
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.report import Report
-from services.triage.views import Queue, QueueEntry, _Index, words_of
+from services.triage.views import Queue, QueueEntry, _Index, kept_words
 from shared.terms import Deadlines
 from shared.viewstore import Row
 
@@ -105,7 +105,7 @@ class StoredQueue(Queue):
             with self._lock:
                 entry = self._entries.get(event.originator_id)
                 if entry is not None and entry.shredded_at is None and not entry.words:
-                    entry.words = words_of(event.description)
+                    entry.words = kept_words(event.description)
 
 
 class StoredClosed(ClosedMeldingen):
