@@ -18,6 +18,7 @@ from bench.drive import load
 from bench.intake import wait_for_queue
 from bench.procs import Stack
 from bench.sizes import Sizes
+from bench.wrk import wrk
 
 QUERIES = {
     "first page": "/api/meldingen",
@@ -59,6 +60,12 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
         triage.reset_peak_rss()
         result["mixed_c16"] = load(mixed)
         result["triage_peak_rss_mib"] = triage.peak_rss_mib()
+        # The generator against wrk on the first page, same clients and duration.
+        result["crosscheck"] = {
+            "loadgen": load({"base_url": triage.url, "headers": meldpunt, "concurrency": 16,
+                             "paths": ["/api/meldingen"], "warmup": 50, "count": 10**6,
+                             "duration": 10.0}),
+            "wrk": wrk(triage.url + "/api/meldingen", meldpunt, clients=16, seconds=10)}
         # A restart with that history: ready (its /readyz) from the stored views.
         stack.stop("triage")
         restarted = time.perf_counter()

@@ -110,6 +110,15 @@ def render(name: str, db: dict[str, Any]) -> str:
                      f"{queue['triage_peak_rss_mib']} MiB; restarted, ready in "
                      f"{queue.get('triage_restart_ready_s', '-')} s at "
                      f"{queue.get('triage_restart_rss_mib', '-')} MiB")
+        cross = queue.get("crosscheck")
+        if cross:
+            ours, theirs = cross["loadgen"], cross["wrk"]
+            parts.append(
+                f"cross-check, first page at c16 for 10 s: load generator "
+                f"{ours['throughput_per_s']}/s p50/p99 {ours['latency']['p50_ms']}/"
+                f"{ours['latency']['p99_ms']} ms; wrk {theirs.get('throughput_per_s')}/s "
+                f"p50/p99 {theirs.get('p50_ms')}/{theirs.get('p99_ms')} ms"
+                f"{' (' + theirs['error'] + ')' if 'error' in theirs else ''}")
     console = db.get("console")
     if console:
         rows = [[name, r["ok"], *_lat(r), sum(r["errors"].values())]
