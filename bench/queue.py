@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import seed
+from bench import raw, seed
 from bench.drive import load
 from bench.intake import wait_for_queue
 from bench.procs import Stack
@@ -37,6 +37,10 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
         count = sizes.queue_meldingen
         started = time.perf_counter()
         asyncio.run(seed.publish(stack.settings, seed.queue_events(count)))
+        # The raw limit beneath triage's intake: the same messages read by a bare
+        # ordered consumer (no acks, no store).
+        raw_read = asyncio.run(raw.stream_read_rate(
+            stack.settings, stack.settings.stream, expected=count, seconds=60 + count / 5000))
         seeded = time.perf_counter()
         triage = stack.start_service("triage")
         meldpunt = stack.token("meldpunt")
@@ -47,6 +51,7 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
             "meldingen": in_queue, "not_taken_in": count - in_queue,
             "seed_publish_s": round(seeded - started, 1),
             "triage_consume_per_s": round(in_queue / (consumed - seeded), 1),
+            "raw_read": raw_read,
             "queries": {},
         }
         for name, path in QUERIES.items():
