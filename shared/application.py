@@ -125,7 +125,7 @@ class ServiceApplication(ProcessApplication[UUID]):
             self._read(notification, topical)
         last = position
         for notification in all_notifications(self.recorder, after=position):
-            self._read(notification, stored.apply)
+            self._read(notification, stored.apply, shredded_too=True)
             last = notification.id
         stored.swept(last)
 
@@ -143,11 +143,21 @@ class ServiceApplication(ProcessApplication[UUID]):
         for done in self.on_swept:
             done()
 
-    def _read(self, notification: Notification, apply: Callable[[Any], object]) -> None:
+    def _read(self, notification: Notification, apply: Callable[[Any], object], *,
+              shredded_too: bool = False) -> None:
+        """`shredded_too`: a shredded melding's event is applied without its content,
+        so that a stored view rebuilt from the events still lists the melding."""
+        event: Any
         try:
             event = self.mapper.to_domain_event(notification)
-        except (DamagedRecord, Shredded):  # a shredded melding has nothing to show
+        except DamagedRecord:
             return
+        except Shredded:
+            if not shredded_too or not isinstance(self.mapper, DamageAwareMapper):
+                return
+            event = self.mapper.without_content(notification)
+            if event is None:
+                return
         apply(event)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:

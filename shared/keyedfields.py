@@ -80,6 +80,15 @@ class KeyedFieldsMapper(DamageAwareMapper):
         return domain_event
 
 
+    def without_content(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID] | None:
+        domain_event = DamageAwareMapper.to_domain_event(self, stored_event)
+        state = vars(domain_event)
+        if state.pop(KEYED, None) is None:
+            return domain_event
+        state.update(dict.fromkeys(self.fields.get(stored_event.topic, ())))
+        return domain_event
+
+
 def _melding_of(originator_id: UUID | str, state: Mapping[str, Any]) -> str:
     """Whose key: the melding's that the event names (an aggregate beside the melding,
     as triage's desk), else its aggregate's, whose id is the melding's."""

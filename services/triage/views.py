@@ -286,7 +286,7 @@ class Queue:
             anonymous=event.anonymous, status="received", received_at=event.received_at,
             acknowledged_at=event.acknowledged_at,
             deadlines=deadlines(event.received_at, event.acknowledged_at),
-            words=kept_words(event.description),
+            words=kept_words(event.description or ""),  # none once shredded
         )
         entry.refresh()
         self._entries[entry.id] = entry

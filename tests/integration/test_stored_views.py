@@ -66,3 +66,31 @@ async def test_a_restart_keeps_the_lists_and_a_shredded_melding_marked(
             assert found["items"] == []
             gone = await triage.client.get(f"/api/meldingen/{shred_id}", headers=meldpunt)
             assert gone.status_code == 410
+
+
+async def test_views_rebuilt_from_the_events_list_a_shredded_melding_too(
+        settings: Settings) -> None:
+    """No stored rows (the first start with stored views, or rows cleared): the queue is
+    rebuilt from every event, and a shredded melding's, whose content no longer reads,
+    are applied without it."""
+    settings = settings.model_copy(update={"retention_days": 0})
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    meldpunt = MELDPUNT[0]
+    today = local_date(datetime.now(UTC)).isoformat()
+    async with running("intake", settings) as intake:
+        async with running("triage", settings) as triage:
+            s = {"intake": intake, "triage": triage}
+            shred_id, _ = await file(s, "Een leverancier gaf een blauwe bakfiets.")
+            await closed_without_case(s, settings, shred_id)
+            await ok(triage.client.post("/api/retention/run", headers=meldpunt))
+            store = triage.app.state.parts.flusher.views.store
+        with store.engine.begin() as connection:
+            connection.execute(store.positions.delete())
+            connection.execute(store.rows.delete())
+
+        async with running("triage", settings) as triage:
+            assert triage.app.state.parts.flusher.views.position > 0  # read every event
+            listed = await ok(triage.client.get("/api/meldingen?status=closed",
+                                                headers=meldpunt))
+            assert [(i["id"], i["shredded_on"]) for i in listed["items"]] == [
+                (shred_id, today)]
