@@ -36,7 +36,7 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
         stack.start_nats()
         count = sizes.queue_meldingen
         started = time.perf_counter()
-        asyncio.run(seed.publish(stack.settings, seed.queue_events(count)))
+        asyncio.run(seed.publish(stack.settings, seed.queue_events(count), sealed=True))
         # The raw limit beneath triage's intake: the same messages read by a bare
         # ordered consumer (no acks, no store).
         raw_read = asyncio.run(raw.stream_read_rate(
