@@ -107,22 +107,25 @@ class ServiceApplication(ProcessApplication[UUID]):
         self.on_recorded(apply_all)
         self.sweep(apply)
 
-    def feed_stored(self, stored: StoredViews, *, topical: Callable[[Any], object],
-                    topics: Sequence[str]) -> None:
+    def feed_stored(self, stored: StoredViews, *,
+                    topical: Sequence[tuple[Callable[[Any], object], Sequence[str]]] = ()
+                    ) -> None:
         """Feed stored views from their rows and the events after their position, and
-        `topical` (a view of few events: the staff directory) every event of `topics`;
-        then each new commit's. The whole store is still read once, in the background
-        (`swept_at_start`), for the damage check and `background_views`."""
+        each `topical` view (one of few events: the staff directory) every event of its
+        topics; then each new commit's. The whole store is still read once, in the
+        background (`swept_at_start`), for the damage check and `background_views`."""
         position = stored.restore()
 
         def apply_all(recordings: list[Recording[UUID]]) -> None:
             stored.recorded(recordings)
             for recording in recordings:
-                topical(recording.domain_event)
+                for view, _ in topical:
+                    view(recording.domain_event)
 
         self.on_recorded(apply_all)
-        for notification in all_notifications(self.recorder, topics=topics):
-            self._read(notification, topical)
+        for view, topics in topical:
+            for notification in all_notifications(self.recorder, topics=topics):
+                self._read(notification, view)
         last = position
         for notification in all_notifications(self.recorder, after=position):
             self._read(notification, stored.apply, shredded_too=True)

@@ -43,8 +43,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     recorder = core_events(application.recorder)
     stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
                          recorder.notification_ids)
-    application.feed_stored(stored, topical=application.directory.apply,
-                            topics=STAFF_TOPICS)
+    application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS)])
     if not queue.words_complete:  # restored from rows: the words come from the sweep
         application.background_views.append(queue.fill_words)
         application.on_swept.append(queue.words_read)
