@@ -10,6 +10,7 @@ from fastapi import Depends
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.stored_views import StoredQueue
 from services.triage.application import TriageApplication
+from services.triage.protection.views import FollowUp
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
 from shared.viewstore import Flusher
@@ -21,6 +22,7 @@ class TriageParts:
     runtime: MessagingRuntime
     queue: StoredQueue
     retention: RetentionCheck
+    follow_up: FollowUp
     flusher: Flusher
 
 
