@@ -50,7 +50,8 @@ class StoredView(Protocol):
         """Count these rows as changed again (a flush that failed)."""
 
     def restore(self, rows: Iterable[Row]) -> None:
-        """Load the stored rows into an empty view."""
+        """Load the stored rows into an empty view; one that does not read raises
+        before the view keeps any of them."""
 
 
 class ViewStore:
@@ -121,7 +122,15 @@ class StoredViews:
         event a view has seen changes nothing."""
         positions = []
         for view in self.views:
-            positions.append(self.store.load(view.name, view.restore))
+            try:
+                positions.append(self.store.load(view.name, view.restore))
+            except (KeyError, TypeError, ValueError) as exc:
+                # Rows of another shape (a field added since): the view takes nothing of
+                # them (each view reads all its rows before it keeps any), and it is
+                # rebuilt from every event.
+                log.warning("stored view unreadable, rebuilt from the events",
+                            extra={"view": view.name, "error": type(exc).__name__})
+                positions.append(0)
         self.position = min(positions, default=0)
         return self.position
 

@@ -82,3 +82,27 @@ def test_a_gap_left_by_a_rolled_back_commit_does_not_hold_it(tmp_path: Path) -> 
     views.recorded([recording(3)])  # no 2 was ever stored
     views.flush()
     assert views.position == 3
+
+
+class Strict(Seen):
+    """A view whose rows gained a field: older rows do not read."""
+
+    def restore(self, rows: Iterable[Row]) -> None:
+        read = [row["added since"] for row in rows]
+        self.rows.update({key: {"event": key} for key in read})
+
+
+def test_rows_of_another_shape_rebuild_the_view_from_every_event(tmp_path: Path) -> None:
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'views.db'}")
+
+    def ids(after: int, up_to: int) -> list[int]:
+        return [i for i in (1,) if after < i <= up_to]
+
+    views = StoredViews(ViewStore(engine, "test"), [Seen()], ids)
+    views.restore()
+    views.recorded([recording(1)])
+    views.flush()
+    assert views.position == 1
+    strict = Strict()
+    assert StoredViews(ViewStore(engine, "test"), [strict], ids).restore() == 0
+    assert strict.rows == {}

@@ -138,11 +138,11 @@ class StoredClosed(ClosedMeldingen):
             self._dirty.update(UUID(key) for key in keys)
 
     def restore(self, rows: Iterable[Row]) -> None:
+        read = [(UUID(row["id"]), bool(row["held"]),
+                 _time(row["closed_at"]), row["outcome"]) for row in rows]
         with self._lock:
-            for row in rows:
-                melding_id = UUID(row["id"])
-                if row["held"]:
+            for melding_id, held, closed_at, outcome in read:
+                if held:
                     self._held.add(melding_id)
-                if row["closed_at"] is not None:
-                    self._closed[melding_id] = (datetime.fromisoformat(row["closed_at"]),
-                                                row["outcome"])
+                if closed_at is not None:
+                    self._closed[melding_id] = (closed_at, outcome)
