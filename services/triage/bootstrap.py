@@ -6,11 +6,12 @@ from fastapi import FastAPI
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
-from services.triage.api import notes_routes, queue_routes
+from services.triage.api import notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
+from services.triage.protection.views import FollowUp
 from services.triage.views import ClosedMeldingen, Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
@@ -37,18 +38,20 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
     queue = Queue(default_authority=application.routing.default)
     closed = ClosedMeldingen()
-    application.feed(queue.apply, closed.apply, application.directory.apply)
+    follow_up = FollowUp(settings.protection_follow_up_days)
+    application.feed(queue.apply, closed.apply, follow_up.apply, application.directory.apply)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
                                check_every=settings.retention_check_seconds)
     return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue,
-                       retention)
+                       retention, follow_up)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     parts = build_parts(settings, clock)
     app = service_app(parts, settings,
-                      routers=[queue_routes.router, notes_routes.router, router])
+                      routers=[queue_routes.router, notes_routes.router,
+                               protection_routes.router, router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     return app
 

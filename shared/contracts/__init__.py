@@ -23,7 +23,12 @@ from shared.contracts.intake import (
     RecordStatusChanged,
     ReporterReplied,
 )
-from shared.contracts.investigation import CaseClosed, FinalReportIssued, ResponseTermLapsed
+from shared.contracts.investigation import (
+    CaseClosed,
+    FinalReportIssued,
+    InterimMeasureTaken,
+    ResponseTermLapsed,
+)
 from shared.contracts.staff import StaffMemberAdded, StaffMemberDisabled, StaffRolesChanged
 from shared.contracts.triage import (
     CompetentAuthorityAssigned,
@@ -35,6 +40,7 @@ from shared.contracts.triage import (
     MeldingShredded,
     PoliceReportRecorded,
     ReporterMessaged,
+    ReprisalComplaintRecorded,
 )
 from shared.contracts.vocabulary import (
     CASE_OUTCOMES,
@@ -54,10 +60,12 @@ from shared.contracts.vocabulary import (
     MeldingStatus,
     MessagePurpose,
     Outcome,
+    ProtectedRole,
     QueueSort,
     ReceivedHow,
     RecordStatus,
     ReferralTarget,
+    ReprisalOutcome,
     RetentionOutcome,
     Severity,
     Theme,
@@ -71,7 +79,8 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
-        MeldingReopened, MeldingShredded, ResponseTermLapsed,
+        MeldingReopened, MeldingShredded, ResponseTermLapsed, ReprisalComplaintRecorded,
+        InterimMeasureTaken,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
@@ -96,6 +105,7 @@ __all__ = [
     "IdentityConsentRecorded",
     "IntegrationEvent",
     "InterimMeasureKind",
+    "InterimMeasureTaken",
     "Kind",
     "Language",
     "MeasureKind",
@@ -113,6 +123,7 @@ __all__ = [
     "NamedIdentity",
     "Outcome",
     "PoliceReportRecorded",
+    "ProtectedRole",
     "QueueSort",
     "ReceivedHow",
     "RecordStatus",
@@ -120,6 +131,8 @@ __all__ = [
     "ReferralTarget",
     "ReporterMessaged",
     "ReporterReplied",
+    "ReprisalComplaintRecorded",
+    "ReprisalOutcome",
     "ResponseTermLapsed",
     "RetentionOutcome",
     "Severity",
