@@ -18,6 +18,7 @@ from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.outgoing import record_or_meeting_event
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import ACKNOWLEDGEMENT, Receipt, Report
+from services.intake.files.domain.attachments import attachment_event
 from shared import authz
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
@@ -375,7 +376,7 @@ class IntakeApplication(KeyedApplication):
         if isinstance(domain_event, ContactMoment.Recorded):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)
-        return record_or_meeting_event(domain_event)
+        return record_or_meeting_event(domain_event) or attachment_event(domain_event)
 
 
 class Filing:

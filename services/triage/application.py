@@ -23,6 +23,7 @@ from services.triage.domain.feedback import (
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
+from services.triage.files.application import received
 from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
@@ -32,6 +33,7 @@ from shared.authz import (
 )
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
+    AttachmentReceived,
     CaseClosed,
     CompetentAuthorityAssigned,
     FeedbackOccasion,
@@ -319,6 +321,10 @@ class TriageApplication(KeyedApplication):
             log.warning("case closing passed over", extra={"state": refused.state})
             return
         processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: AttachmentReceived, processing_event: ProcessingEvent[UUID]) -> None:
+        received(self, event, processing_event)
 
     @policy.register
     def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:

@@ -6,15 +6,18 @@ from fastapi import FastAPI
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
-from services.triage.api import notes_routes, queue_routes
+from services.triage.api import files_routes, notes_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
+from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
+from services.triage.files.domain.files import MeldingFiles
 from services.triage.views import ClosedMeldingen, Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
+from shared.files.store import FileStore
 from shared.keyring import Keyring
 from shared.retention import RetentionTerms
 from shared.runtime import MessagingRuntime, run_beside
@@ -28,7 +31,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
         store_environment(settings, "triage"), clock=clock, routing=routing_table(settings),
         meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
     # Its keys come from intake, sealed in melding_received: nothing is made here.
-    application.use_keyring(Keyring.for_service(settings, "triage", clock), CONTENT_FIELDS,
+    application.use_keyring(Keyring.for_service(settings, "triage", clock),
+                            {**CONTENT_FIELDS, MeldingFiles.Received: FILE_FIELDS},
                             creating=[])
     return application
 
@@ -38,17 +42,19 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     queue = Queue(default_authority=application.routing.default)
     closed = ClosedMeldingen()
     application.feed(queue.apply, closed.apply, application.directory.apply)
+    runtime = MessagingRuntime(application, settings, SOURCES)
+    files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
-                               check_every=settings.retention_check_seconds)
-    return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue,
-                       retention)
+                               check_every=settings.retention_check_seconds, files=files)
+    return TriageParts(application, runtime, queue, retention, files)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     parts = build_parts(settings, clock)
     app = service_app(parts, settings,
-                      routers=[queue_routes.router, notes_routes.router, router])
+                      routers=[queue_routes.router, notes_routes.router, files_routes.router,
+                               router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     return app
 

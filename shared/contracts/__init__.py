@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from shared.contracts.audit import CheckpointSigned
 from shared.contracts.base import IntegrationEvent, NamedIdentity
+from shared.contracts.files import AttachmentReceived
 from shared.contracts.intake import (
     ContactMomentRecorded,
     IdentityConsentRecorded,
@@ -67,7 +68,8 @@ from shared.contracts.vocabulary import (
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        MeldingReceived, ReporterReplied, AttachmentReceived, IdentityConsentRecorded,
+        ContactMomentRecorded,
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
@@ -82,6 +84,7 @@ __all__ = [
     "CONTRACTS",
     "RETENTION_OUTCOMES",
     "Adviser",
+    "AttachmentReceived",
     "CaseClosed",
     "CasePath",
     "Channel",

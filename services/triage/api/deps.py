@@ -10,6 +10,7 @@ from fastapi import Depends
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
+from shared.files.store import FileStore
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
 
@@ -20,6 +21,7 @@ class TriageParts:
     runtime: MessagingRuntime
     queue: Queue
     retention: RetentionCheck
+    files: FileStore
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]
