@@ -88,7 +88,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
         meeting_requests=meeting_requests,
         staff_log=staff_log,
         files=IntakeFiles(application, FileStore(settings, "intake", lambda: runtime.nc),
-                          Limits.from_settings(settings)),
+                          Limits.from_settings(settings), settings.var_dir),
     )
 
 

@@ -80,9 +80,9 @@ def safe_name(sent: str) -> str:
 
 
 @asynccontextmanager
-async def workdir(settings: Settings, service: str) -> AsyncIterator[Path]:
+async def workdir(var_dir: Path, service: str) -> AsyncIterator[Path]:
     """A private directory for one request's files, removed with everything in it."""
-    root = settings.var_dir / "tmp" / service
+    root = var_dir / "tmp" / service
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = root / secrets.token_hex(8)
     path.mkdir(mode=0o700)

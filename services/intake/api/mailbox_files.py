@@ -7,7 +7,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from services.intake.api.deps import Files, MailboxHolder
-from shared.config import get_settings
 from shared.errors import InvalidInput
 from shared.files.schemas import AttachmentOut
 from shared.files.serving import download
@@ -25,7 +24,7 @@ FILE_FIELD = frozenset({"file"})
 async def send_file(request: Request, melding_id: MailboxHolder, files: Files) -> AttachmentOut:
     """A file for the meldpunt (multipart field `file`): its metadata removed where its
     type allows, then stored; refused with the limit or reason named."""
-    async with workdir(get_settings(), "intake") as directory:
+    async with workdir(files.var_dir, "intake") as directory:
         upload = await receive(request, files.limits, directory, file_fields=FILE_FIELD,
                                already=files.so_far(melding_id))
         if len(upload.files) != 1:

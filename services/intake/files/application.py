@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -40,10 +41,13 @@ class Outcome:
 
 
 class IntakeFiles:
-    def __init__(self, intake: IntakeApplication, store: FileStore, limits: Limits) -> None:
+    def __init__(self, intake: IntakeApplication, store: FileStore, limits: Limits,
+                 var_dir: Path) -> None:
         self.intake = intake
         self.store = store
         self.limits = limits
+        #: Where a request's files wait, private, until they are stored.
+        self.var_dir = var_dir
 
     def attachments(self, melding_id: UUID) -> Attachments:
         try:
