@@ -29,9 +29,10 @@ async def send_file(request: Request, melding_id: MailboxHolder, files: Files) -
                                already=files.so_far(melding_id))
         if len(upload.files) != 1:
             raise InvalidInput("Send one file, in the field `file`.", field="file")
-        outcome = await files.attach(melding_id, upload.files)
-    if outcome.refused:
-        raise outcome.refused[0].error
+        outcome = await files.prepare(upload.files)
+        if outcome.refused:
+            raise outcome.refused[0].error
+        await files.keep(melding_id, outcome.attached)
     return AttachmentOut.model_validate(outcome.attached[0].described())
 
 

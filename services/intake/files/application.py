@@ -61,26 +61,29 @@ class IntakeFiles:
         files = self.attachments(melding_id)
         return len(files.files), files.total_bytes
 
-    async def attach(self, melding_id: UUID, received: list[Received], *,
-                     sender: str = "reporter") -> Outcome:
-        """Clean and store each file not already refused; a refusal of one keeps none
-        of it, and the others still go."""
+    async def prepare(self, received: list[Received]) -> Outcome:
+        """Clean each file not already refused (in a thread: decoding is CPU work); a
+        refusal of one keeps none of it, and the others still go."""
         outcome = Outcome([], [])
-        key = await anyio.to_thread.run_sync(self._key, melding_id)
         for file in received:
             if file.refused is not None:
                 outcome.refused.append(Refused(file.name, file.refused))
                 continue
             try:
-                prepared = await anyio.to_thread.run_sync(cleaned, file, self.limits)
+                outcome.attached.append(await anyio.to_thread.run_sync(cleaned, file,
+                                                                       self.limits))
             except DomainError as refused:
                 outcome.refused.append(Refused(file.name, refused))
-                continue
-            chunks = await self.store.put(key, prepared.id, prepared.path)
-            prepared.path.unlink(missing_ok=True)
-            await anyio.to_thread.run_sync(self._record, melding_id, prepared, chunks, sender)
-            outcome.attached.append(prepared)
         return outcome
+
+    async def keep(self, melding_id: UUID, prepared: list[Prepared], *,
+                   sender: str = "reporter") -> None:
+        """Store the cleaned files under the melding's key, and record each."""
+        key = await anyio.to_thread.run_sync(self._key, melding_id)
+        for file in prepared:
+            chunks = await self.store.put(key, file.id, file.path)
+            file.path.unlink(missing_ok=True)
+            await anyio.to_thread.run_sync(self._record, melding_id, file, chunks, sender)
 
     def _key(self, melding_id: UUID) -> DataKey:
         assert self.intake.keyring is not None, "files are kept only under a melding's key"

@@ -20,7 +20,7 @@ from services.intake.domain.report import refusals
 from shared.errors import InvalidInput
 
 FIELDS = ("kind", "theme", "description", "occurred", "involved", "concerns",
-          "anonymous", "name", "email", "phone", "meeting")
+          "anonymous", "name", "email", "phone", "attachments", "meeting")
 IDENTITY_FIELDS = ("name", "email", "phone")
 Sealing = Literal["browser", "server", "none", "named"]
 
