@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the OOXML parts below are kept as Word writes them, one element a line
 """Files with metadata that could name a reporter, made in the test (Pillow, zipfile)."""
 
 from __future__ import annotations
