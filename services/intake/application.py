@@ -18,12 +18,13 @@ from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.outgoing import record_or_meeting_event
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import ACKNOWLEDGEMENT, Receipt, Report
-from services.intake.files.domain.attachments import attachment_event
+from services.intake.files.domain.attachments import attachment_event, sent_to_mailbox
 from shared import authz
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     Adviser,
+    AttachmentSent,
     ContactMomentRecorded,
     IdentityConsentRecorded,
     IntegrationEvent,
@@ -171,7 +172,6 @@ class IntakeApplication(KeyedApplication):
 
     def reply(self, melding_id: UUID, body: str) -> datetime:
         """The reporter writes in the mailbox; triage receives it as `reporter_replied`."""
-
         at = self.clock.now()
         self.update(
             lambda: self.get_report(melding_id),
@@ -277,6 +277,10 @@ class IntakeApplication(KeyedApplication):
         if report is not None:
             report.receive_message(body=event.body, purpose=event.purpose, at=event.at)
             processing_event.collect_events(report)
+
+    @policy.register
+    def _(self, event: AttachmentSent, processing_event: ProcessingEvent[UUID]) -> None:
+        sent_to_mailbox(self.find, event, processing_event)
 
     @policy.register
     def _(self, event: MeldingClosed, processing_event: ProcessingEvent[UUID]) -> None:

@@ -24,6 +24,7 @@ from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from services.triage.files.application import received
+from services.triage.files.domain.files import sent_event
 from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
@@ -334,6 +335,8 @@ class TriageApplication(KeyedApplication):
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         melding_id = str(domain_event.originator_id)
+        if (sent := sent_event(domain_event)) is not None:
+            return sent
         if isinstance(domain_event, Report.Assessed):
             e = domain_event
             # The melding as the assessment left it: its parties then.

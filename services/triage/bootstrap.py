@@ -18,6 +18,7 @@ from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
 from shared.files.store import FileStore
+from shared.files.upload import Uploads
 from shared.keyring import Keyring
 from shared.retention import RetentionTerms
 from shared.runtime import MessagingRuntime, run_beside
@@ -46,7 +47,8 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
                                check_every=settings.retention_check_seconds, files=files)
-    return TriageParts(application, runtime, queue, retention, files)
+    return TriageParts(application, runtime, queue, retention, files,
+                       Uploads.from_settings(settings))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:

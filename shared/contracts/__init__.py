@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from shared.contracts.audit import CheckpointSigned
 from shared.contracts.base import IntegrationEvent, NamedIdentity
-from shared.contracts.files import AttachmentReceived
+from shared.contracts.files import AttachmentReceived, AttachmentSent
 from shared.contracts.intake import (
     ContactMomentRecorded,
     IdentityConsentRecorded,
@@ -68,7 +68,8 @@ from shared.contracts.vocabulary import (
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, AttachmentReceived, IdentityConsentRecorded,
+        MeldingReceived, ReporterReplied, AttachmentReceived, AttachmentSent,
+        IdentityConsentRecorded,
         ContactMomentRecorded,
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
@@ -85,6 +86,7 @@ __all__ = [
     "RETENTION_OUTCOMES",
     "Adviser",
     "AttachmentReceived",
+    "AttachmentSent",
     "CaseClosed",
     "CasePath",
     "Channel",

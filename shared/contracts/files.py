@@ -9,11 +9,9 @@ from typing import ClassVar
 from shared.contracts.base import IntegrationEvent
 
 
-class AttachmentReceived(IntegrationEvent):
-    """intake -> triage: the reporter sent a file (on the form, the API or the mailbox),
-    stored cleaned of its metadata where its type allows (`cleaned`)."""
+class FileDescribed(IntegrationEvent):
+    """A file as an event tells of it."""
 
-    type: ClassVar[str] = "attachment_received"
     #: The name a reporter gave a file may say who they are.
     keyed_fields: ClassVar[tuple[str, ...]] = ("name",)
 
@@ -28,3 +26,16 @@ class AttachmentReceived(IntegrationEvent):
     stored_by: str
     at: datetime
     name: str = ""
+
+
+class AttachmentReceived(FileDescribed):
+    """intake -> triage: the reporter sent a file (on the form, the API or the mailbox),
+    stored cleaned of its metadata where its type allows (`cleaned`)."""
+
+    type: ClassVar[str] = "attachment_received"
+
+
+class AttachmentSent(FileDescribed):
+    """triage -> intake: the meldpunt sent a file to the reporter's mailbox."""
+
+    type: ClassVar[str] = "attachment_sent"

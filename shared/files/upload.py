@@ -50,6 +50,18 @@ class Limits:
                    settings.attachments_max_count, allowed_types(settings.attachment_types))
 
 
+@dataclass(frozen=True)
+class Uploads:
+    """What a service's file routes need: the limits, and where files wait."""
+
+    limits: Limits
+    var_dir: Path
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Uploads:
+        return cls(Limits.from_settings(settings), settings.var_dir)
+
+
 @dataclass
 class Received:
     """One file part: where it waits, its size, and why it is refused, if it is."""

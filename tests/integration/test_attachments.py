@@ -117,6 +117,23 @@ async def test_files_are_cleaned_served_refused_and_shredded(
                                  headers=other)).status_code == 404
         assert (await triage.get(photo_url, headers=other)).status_code == 404
 
+        # The meldpunt sends a file the other way; the reporter finds it in the mailbox.
+        letter = b"Uitnodiging voor een gesprek op dinsdag.\n"
+        sent = await ok(triage.post(f"/api/meldingen/{melding_id}/attachments",
+                                    headers=meldpunt, files={"file": ("brief.txt", letter)}),
+                        201)
+        assert sent["content_type"] == "text/plain"
+
+        async def in_mailbox() -> bool:
+            box = await ok(intake.client.get("/api/mailbox", headers=mailbox))
+            return [f["from"] for f in box["attachments"]] == ["reporter", "reporter",
+                                                               "meldpunt"]
+
+        await eventually(in_mailbox)
+        got = await intake.client.get(f"/api/mailbox/attachments/{sent['id']}",
+                                      headers=mailbox)
+        assert got.content == letter
+
         # Shredded: the files are gone from the stream, and answer 410.
         await closed_without_case(s, settings, melding_id)
         await ok(triage.post("/api/retention/run", headers=meldpunt))

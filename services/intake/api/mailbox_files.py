@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from services.intake.api.deps import Files, MailboxHolder
 from shared.errors import InvalidInput
-from shared.files.schemas import AttachmentOut
+from shared.files.schemas import FILE_BODY, AttachmentOut
 from shared.files.serving import download
 from shared.files.upload import receive, workdir
 
@@ -17,10 +17,7 @@ FILE_FIELD = frozenset({"file"})
 
 
 @router.post("/attachments", status_code=201, response_model=AttachmentOut,
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "multipart/form-data": {"schema": {
-                     "type": "object", "required": ["file"],
-                     "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+             openapi_extra=FILE_BODY)
 async def send_file(request: Request, melding_id: MailboxHolder, files: Files) -> AttachmentOut:
     """A file for the meldpunt (multipart field `file`): its metadata removed where its
     type allows, then stored; refused with the limit or reason named."""

@@ -11,6 +11,7 @@ from services.triage.adapters.retention import RetentionCheck
 from services.triage.application import TriageApplication
 from services.triage.views import Queue
 from shared.files.store import FileStore
+from shared.files.upload import Uploads
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
 
@@ -22,6 +23,7 @@ class TriageParts:
     queue: Queue
     retention: RetentionCheck
     files: FileStore
+    uploads: Uploads
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]

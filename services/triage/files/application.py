@@ -16,6 +16,7 @@ from services.triage.files.domain.files import MeldingFiles
 from shared.auth import Principal
 from shared.authz import require
 from shared.contracts import AttachmentReceived
+from shared.files.preparing import Prepared
 from shared.files.store import FileStore
 
 if TYPE_CHECKING:  # it builds on this module's `received` for its policy
@@ -43,7 +44,7 @@ def received(triage: TriageApplication, event: AttachmentReceived,
     files.receive(melding_id=melding_id, attachment_id=event.attachment_id, name=event.name,
                   size=event.size, content_type=event.content_type, sha256=event.sha256,
                   cleaned=event.cleaned, chunks=event.chunks, stored_by=event.stored_by,
-                  at=event.at)
+                  at=event.at, sender="reporter")
     processing_event.collect_events(files)
 
 
@@ -79,3 +80,23 @@ async def download(triage: TriageApplication, store: FileStore, melding_id: UUID
     key = await anyio.to_thread.run_sync(triage.keyring.key, str(melding_id))
     return described, store.read(key, described["stored_by"], attachment_id,
                                  described["chunks"])
+
+
+async def send(triage: TriageApplication, store: FileStore, melding_id: UUID,
+               prepared: Prepared, principal: Principal) -> None:
+    """The meldpunt's file to the reporter's mailbox: stored under triage's subjects,
+    then told to intake (`attachment_sent`)."""
+    require(principal.role, "melding.message_reporter")
+    await anyio.to_thread.run_sync(triage.get_report, melding_id, principal)
+    assert triage.keyring is not None
+    key = await anyio.to_thread.run_sync(triage.keyring.key, str(melding_id))
+    chunks = await store.put(key, prepared.id, prepared.path)
+
+    def record() -> None:
+        triage.update(lambda: _files(triage, melding_id), lambda files: files.receive(
+            melding_id=melding_id, attachment_id=prepared.id, name=prepared.name,
+            size=prepared.size, content_type=prepared.content_type, sha256=prepared.sha256,
+            cleaned=prepared.cleaned, chunks=chunks, stored_by=store.service,
+            at=triage.clock.now(), sender="meldpunt"), conflict=CONFLICT)
+
+    await anyio.to_thread.run_sync(record)

@@ -3,13 +3,14 @@ each is (never its bytes, which are in the files stream) and who sent it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.contracts import AttachmentReceived
+from shared.contracts import AttachmentReceived, AttachmentSent
 from shared.errors import NotFound
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:meldingen:intake:attachments")
@@ -63,3 +64,18 @@ def attachment_event(domain_event: Any) -> AttachmentReceived | None:
         melding_id=str(e.melding_id), attachment_id=e.attachment_id, size=e.size,
         content_type=e.content_type, sha256=e.sha256, cleaned=e.cleaned, chunks=e.chunks,
         stored_by=e.stored_by, at=e.at, name=e.name)
+
+
+def sent_to_mailbox(find: Callable[[UUID, Any], Any], event: AttachmentSent,
+                    processing_event: Any) -> None:
+    """The meldpunt's file, in the reporter's mailbox from now on (a copy: no change)."""
+    melding_id = UUID(event.melding_id)
+    files = find(Attachments.create_id(melding_id), processing_event)
+    files = files if isinstance(files, Attachments) else Attachments(melding_id)
+    if any(f["id"] == event.attachment_id for f in files.files):
+        return
+    files.attach(melding_id=melding_id, attachment_id=event.attachment_id, name=event.name,
+                 size=event.size, content_type=event.content_type, sha256=event.sha256,
+                 cleaned=event.cleaned, chunks=event.chunks, stored_by=event.stored_by,
+                 sender="meldpunt", at=event.at)
+    processing_event.collect_events(files)

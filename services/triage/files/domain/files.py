@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.contracts import AttachmentSent
 from shared.errors import NotFound
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:meldingen:triage:attachments")
@@ -36,11 +37,12 @@ class MeldingFiles(Aggregate):
     @event("Received")
     def receive(self, *, melding_id: UUID, attachment_id: str, name: str, size: int,
                 content_type: str, sha256: str, cleaned: bool, chunks: int, stored_by: str,
-                at: datetime) -> None:
+                at: datetime, sender: str) -> None:
+        """`sender`: `reporter` (from intake), or `meldpunt` (sent to the mailbox)."""
         self.files.append({"id": attachment_id, "name": name, "size": size,
                            "content_type": content_type, "sha256": sha256,
                            "cleaned": cleaned, "chunks": chunks, "stored_by": stored_by,
-                           "at": at})
+                           "at": at, "from": sender})
 
     def file(self, attachment_id: str) -> dict[str, Any]:
         for described in self.files:
@@ -56,3 +58,14 @@ class MeldingFiles(Aggregate):
         """The downloads as the melding's history shows them."""
         return [{"what": f"attachment {d['attachment_id']} downloaded", "who": d["by"],
                  "at": d["at"]} for d in self.downloads]
+
+
+def sent_event(domain_event: Any) -> AttachmentSent | None:
+    """What intake learns of a file the meldpunt sent to the reporter's mailbox."""
+    e = domain_event
+    if not isinstance(e, MeldingFiles.Received) or e.sender != "meldpunt":
+        return None
+    return AttachmentSent(
+        melding_id=str(e.melding_id), attachment_id=e.attachment_id, size=e.size,
+        content_type=e.content_type, sha256=e.sha256, cleaned=e.cleaned, chunks=e.chunks,
+        stored_by=e.stored_by, at=e.at, name=e.name)
