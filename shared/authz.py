@@ -57,6 +57,11 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.write_note": frozenset({"meldpunt", "competent_authority"}),
     # hand a melding to another competent authority, with a motivation
     "melding.reassign": frozenset({"meldpunt"}),
+    # protection against disadvantage: mark persons to protect, record complaints of
+    # reprisal and the check-ins after the closing; the melding's competent authority
+    # handles a complaint (`acts_as_competent_authority`)
+    "melding.protect": frozenset({"meldpunt"}),
+    "melding.handle_reprisal_complaint": frozenset({"competent_authority"}),
     # place and lift a legal hold (a court case, a complaint): never shredded meanwhile
     "melding.hold": frozenset({"meldpunt"}),
     # shred now what the daily check would (`meldingen retention run`): ids and dates only

@@ -205,6 +205,10 @@ class Settings(BaseSettings):
     response_term_days: int = Field(default=14, ge=1, le=365)
     response_term_check_seconds: float = Field(default=60.0, gt=0)
 
+    # Triage: days after a melding's closing by which the meldpunt checks in with the
+    # persons it protects (against disadvantage after the closing).
+    protection_follow_up_days: int = Field(default=90, ge=1, le=730)
+
     # Routing (services/triage/domain/routing.py): who acts as the competent authority
     # for a melding about an employee or an unknown person (a sub), and a TOML file
     # that replaces the shipped rules it names.

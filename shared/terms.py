@@ -62,6 +62,12 @@ def meeting_due(requested_at: datetime, within_days: int) -> datetime:
     return requested_at + timedelta(days=within_days)
 
 
+def check_in_due(closed_at: datetime, within_days: int) -> datetime:
+    """When the meldpunt checks in with a closed melding's protected persons, against
+    disadvantage after the closing (a setting: `MELDINGEN_PROTECTION_FOLLOW_UP_DAYS`)."""
+    return closed_at + timedelta(days=within_days)
+
+
 def in_time(done_at: datetime, due: datetime) -> bool:
     """Whether a step done at `done_at` met the term ending at `due` (the last moment
     itself still counts)."""

@@ -27,10 +27,10 @@ STAFF = [("mia", "meldpunt"), ("bert", "competent_authority"), ("ivan", "investi
 MORE_STAFF = [("nora", "meldpunt"), ("carl", "competent_authority")]
 
 
-def notify_settings(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer
-                    ) -> Settings:
+def notify_settings(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer,
+                    database_url: str | None = None) -> Settings:
     """Settings that check the clock and retry quickly, mailing through `smtp`."""
-    return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
+    return make_settings(tmp_path / "var", nats_server.url, database_url, console_url=ORIGIN,
                          smtp_url=smtp.url, smtp_from="meldingen@example.org",
                          notify_check_seconds=0.05, notify_retry_max_seconds=0.5,
                          notify_claim_seconds=1.0)

@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError
 
 from services.investigation.domain.case import DEFAULT_RESPONSE_TERM, Case
 from services.investigation.domain.conflicts import Investigator
+from services.investigation.domain.interim import InterimMeasures
 from services.investigation.domain.shredding import Shreddable
 from shared import authz, contracts
 from shared.auth import Principal
@@ -319,6 +320,10 @@ class InvestigationApplication(KeyedApplication):
         if isinstance(domain_event, Case.FinalReportIssued):
             return contracts.FinalReportIssued(
                 melding_id=melding_id, conclusion=domain_event.conclusion, at=domain_event.at)
+        if isinstance(domain_event, InterimMeasures.InterimMeasureTaken):
+            # The kind only: the motivation and whom it concerns stay here.
+            return contracts.InterimMeasureTaken(melding_id=melding_id, kind=domain_event.kind,
+                                                 at=domain_event.at)
         if isinstance(domain_event, Case.MeasuresTaken):
             measures = domain_event.measures
             return contracts.CaseClosed(

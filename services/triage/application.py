@@ -25,6 +25,7 @@ from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from services.triage.files.application import received
 from services.triage.files.domain.files import sent_event
+from services.triage.protection.domain.protection import Protection
 from shared.auth import Principal
 from shared.authz import (
     MeldingParties,
@@ -53,6 +54,7 @@ from shared.contracts import (
     RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
+    ReprisalComplaintRecorded,
     opens_case,
 )
 from shared.directory import Directory, StaffEvent, record_staff_event
@@ -359,6 +361,9 @@ class TriageApplication(KeyedApplication):
         if isinstance(domain_event, Report.PoliceReportRecorded):
             return PoliceReportRecorded(melding_id=melding_id, filed_on=domain_event.filed_on,
                                         at=domain_event.at)
+        if isinstance(domain_event, Protection.ComplaintRecorded):
+            return ReprisalComplaintRecorded(melding_id=str(domain_event.melding_id),
+                                             at=domain_event.at)
         if isinstance(domain_event, Report.Recused):
             return MeldingRecused(melding_id=melding_id, sub=domain_event.by,
                                   at=domain_event.at)

@@ -6,13 +6,14 @@ from fastapi import FastAPI
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
-from services.triage.api import files_routes, notes_routes, queue_routes
+from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
+from services.triage.protection.views import FollowUp
 from services.triage.views import ClosedMeldingen, Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
@@ -42,12 +43,13 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
     queue = Queue(default_authority=application.routing.default)
     closed = ClosedMeldingen()
-    application.feed(queue.apply, closed.apply, application.directory.apply)
+    follow_up = FollowUp(settings.protection_follow_up_days)
+    application.feed(queue.apply, closed.apply, follow_up.apply, application.directory.apply)
     runtime = MessagingRuntime(application, settings, SOURCES)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
                                check_every=settings.retention_check_seconds, files=files)
-    return TriageParts(application, runtime, queue, retention, files,
+    return TriageParts(application, runtime, queue, retention, follow_up, files,
                        Uploads.from_settings(settings))
 
 
@@ -55,8 +57,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or get_settings()
     parts = build_parts(settings, clock)
     app = service_app(parts, settings,
-                      routers=[queue_routes.router, notes_routes.router, files_routes.router,
-                               router])
+                      routers=[queue_routes.router, notes_routes.router,
+                               protection_routes.router, files_routes.router, router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     return app
 

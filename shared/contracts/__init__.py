@@ -24,7 +24,12 @@ from shared.contracts.intake import (
     RecordStatusChanged,
     ReporterReplied,
 )
-from shared.contracts.investigation import CaseClosed, FinalReportIssued, ResponseTermLapsed
+from shared.contracts.investigation import (
+    CaseClosed,
+    FinalReportIssued,
+    InterimMeasureTaken,
+    ResponseTermLapsed,
+)
 from shared.contracts.staff import StaffMemberAdded, StaffMemberDisabled, StaffRolesChanged
 from shared.contracts.triage import (
     CompetentAuthorityAssigned,
@@ -36,6 +41,7 @@ from shared.contracts.triage import (
     MeldingShredded,
     PoliceReportRecorded,
     ReporterMessaged,
+    ReprisalComplaintRecorded,
 )
 from shared.contracts.vocabulary import (
     CASE_OUTCOMES,
@@ -55,10 +61,12 @@ from shared.contracts.vocabulary import (
     MeldingStatus,
     MessagePurpose,
     Outcome,
+    ProtectedRole,
     QueueSort,
     ReceivedHow,
     RecordStatus,
     ReferralTarget,
+    ReprisalOutcome,
     RetentionOutcome,
     Severity,
     Theme,
@@ -74,7 +82,8 @@ CONTRACTS: dict[str, type[IntegrationEvent]] = {
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
-        MeldingReopened, MeldingShredded, ResponseTermLapsed,
+        MeldingReopened, MeldingShredded, ResponseTermLapsed, ReprisalComplaintRecorded,
+        InterimMeasureTaken,
         StaffMemberAdded, StaffRolesChanged, StaffMemberDisabled,
         CheckpointSigned,
     )
@@ -101,6 +110,7 @@ __all__ = [
     "IdentityConsentRecorded",
     "IntegrationEvent",
     "InterimMeasureKind",
+    "InterimMeasureTaken",
     "Kind",
     "Language",
     "MeasureKind",
@@ -118,6 +128,7 @@ __all__ = [
     "NamedIdentity",
     "Outcome",
     "PoliceReportRecorded",
+    "ProtectedRole",
     "QueueSort",
     "ReceivedHow",
     "RecordStatus",
@@ -125,6 +136,8 @@ __all__ = [
     "ReferralTarget",
     "ReporterMessaged",
     "ReporterReplied",
+    "ReprisalComplaintRecorded",
+    "ReprisalOutcome",
     "ResponseTermLapsed",
     "RetentionOutcome",
     "Severity",

@@ -1,5 +1,5 @@
-"""Integration events investigation publishes: the report, a lapsed response term and
-the case's end."""
+"""Integration events investigation publishes: the report, an interim measure, a lapsed
+response term and the case's end."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import ClassVar
 
 from shared.contracts.base import IntegrationEvent
-from shared.contracts.vocabulary import CasePath, Conclusion, MeasureKind, MeasureTarget
+from shared.contracts.vocabulary import (
+    CasePath,
+    Conclusion,
+    InterimMeasureKind,
+    MeasureKind,
+    MeasureTarget,
+)
 
 
 class FinalReportIssued(IntegrationEvent):
@@ -17,6 +23,17 @@ class FinalReportIssued(IntegrationEvent):
 
     melding_id: str
     conclusion: Conclusion
+    at: datetime
+
+
+class InterimMeasureTaken(IntegrationEvent):
+    """investigation -> reporting: an interim measure (schorsing, non-actiefstelling, a
+    change of duties) during an investigation; its motivation stays in investigation."""
+
+    type: ClassVar[str] = "interim_measure_taken"
+
+    melding_id: str
+    kind: InterimMeasureKind
     at: datetime
 
 

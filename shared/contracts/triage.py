@@ -1,5 +1,5 @@
-"""Integration events triage publishes: assessment, decision, routing, closing,
-shredding."""
+"""Integration events triage publishes: assessment, decision, routing, a complaint of
+reprisal, closing, shredding."""
 
 from __future__ import annotations
 
@@ -99,6 +99,16 @@ class PoliceReportRecorded(IntegrationEvent):
 
     melding_id: str
     filed_on: date
+    at: datetime
+
+
+class ReprisalComplaintRecorded(IntegrationEvent):
+    """triage -> reporting: a complaint of reprisal (benadeling) against a person the
+    melding protects was recorded; who complained and what stays in triage."""
+
+    type: ClassVar[str] = "reprisal_complaint_recorded"
+
+    melding_id: str
     at: datetime
 
 

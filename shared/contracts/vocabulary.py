@@ -44,6 +44,10 @@ MeasureKind = Literal[
 MeasureTarget = Literal["person", "process"]
 #: Interim measures during an investigation: schorsing, non-actiefstelling, other duties.
 InterimMeasureKind = Literal["suspension", "non_active", "change_of_duties"]
+#: Whom a melding marks as a person to protect against disadvantage (benadeling).
+ProtectedRole = Literal["reporter", "helper", "witness"]
+#: How a complaint of reprisal was handled.
+ReprisalOutcome = Literal["measures_taken", "unfounded", "withdrawn", "referred"]
 Severity = Literal["low", "medium", "high"]
 Adviser = Literal["integrity", "conduct"]
 MessagePurpose = Literal["message", "feedback"]

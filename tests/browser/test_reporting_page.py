@@ -133,8 +133,16 @@ def test_the_annual_report_page_renders_in_chromium(
         assert activities.locator("p").all_inner_texts() == ACCOUNT["activities"].split("\n\n")
         assert "nog niet geschreven" in page.locator(
             "section.written", has_text="Samenvatting van de conclusies").inner_text()
-        # Each figure beside the year before's.
-        assert "2024" in themes.locator("thead").inner_text()
+        # Each figure beside the year before's, in every table.
+        tables = page.locator("section table")
+        assert tables.count() >= 13
+        for index in range(tables.count()):
+            assert "2024" in tables.nth(index).locator("thead").inner_text()
+        # The meldingen open at the year's end, by age (all of 2025's were closed).
+        still_open = page.locator("section", has_text="open aan het eind van het jaar")
+        assert "(totaal 0; 2024: 0)" in still_open.locator("h2").inner_text()
+        assert still_open.locator("tr", has_text="12 maanden of langer").locator(
+            "td.n").all_inner_texts() == ["0", "0"]
         # Nothing but counts: no melding's words reach the page.
         assert "Beschrijving" not in page.content()
         page.screenshot(path=str(artifacts / "reporting-annual-2025.png"), full_page=True)

@@ -88,9 +88,9 @@ def on_a_port(settings: Settings, **overrides: object) -> Settings:
     return settings.model_copy(update={"intake_port": natsserver.free_port(), **overrides})
 
 
-async def keygen(settings: Settings, out: Path) -> tuple[str, str]:
+async def keygen(settings: Settings, out: Path, *options: str) -> tuple[str, str]:
     made = await meldingen(settings, "adviser", "keygen", "--out", str(out), "--strength",
-                           "interactive", MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
+                           "interactive", *options, MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
     assert made.code == 0, made.err
     key_id = re.search(r"key_id\s+(\S+)", made.out)
     public_key = re.search(r"public_key\s+(\S+)", made.out)
@@ -169,6 +169,40 @@ async def test_keygen_and_rotation_old_meldingen_still_open(
                                   "--key", str(new_file), MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
         assert missing.code == 1
         assert old_id in missing.err and new_id in missing.err
+
+
+async def test_the_conduct_adviser_rotates_their_own_key(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """VPOO's keys apart from VPI's: intake seals undesirable behaviour to VPOO's newest
+    key, VPOO's key file opens it after the rotation, VPI's does not."""
+    vpi_file = tmp_path / "vpi.key"
+    old_file, new_file = tmp_path / "vpoo-2025.key", tmp_path / "vpoo-2026.key"
+    _, vpi_public = await keygen(sqlite_settings, vpi_file)
+    _, old_public = await keygen(sqlite_settings, old_file, "--adviser", "conduct")
+    new_id, new_public = await keygen(sqlite_settings, new_file, "--adviser", "conduct")
+    hint = await meldingen(sqlite_settings, "adviser", "keygen", "--out",
+                           str(tmp_path / "vpoo-2027.key"), "--strength", "interactive",
+                           "--adviser", "conduct", MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
+    assert "MELDINGEN_CONDUCT_ADVISER_PUBLIC_KEY_FILE" in hint.err
+
+    vpi_keys, vpoo_keys = tmp_path / "vpi.pub", tmp_path / "vpoo.pub"
+    vpi_keys.write_text(f"{vpi_public}\n")
+    vpoo_keys.write_text(f"{old_public}\n{new_public}\n")
+    settings = on_a_port(sqlite_settings, adviser_public_key=None,
+                         conduct_adviser_public_key=None, adviser_public_key_file=vpi_keys,
+                         conduct_adviser_public_key_file=vpoo_keys)
+    async with serving(settings) as intake:
+        conduct = await intake.file({**ANONYMOUS, "kind": "undesirable_behaviour"})
+        by_vpoo = await meldingen(settings, "adviser", "reveal", conduct["id"], "--key",
+                                  str(new_file), MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
+        assert by_vpoo.code == 0, by_vpoo.err
+        assert IDENTITY["email"] in by_vpoo.out
+        by_vpi = await meldingen(settings, "adviser", "reveal", conduct["id"], "--key",
+                                 str(vpi_file), "--key", str(old_file),
+                                 MELDINGEN_ADVISER_PASSPHRASE=PASSPHRASE)
+        assert by_vpi.code == 1 and new_id in by_vpi.err
+        assert IDENTITY["email"] not in by_vpi.out + by_vpi.err
 
 
 async def test_keygen_never_overwrites_a_key(sqlite_settings: Settings, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ SUBS = {"investigator": "ivan", "competent_authority": DEFAULT_AUTHORITY}
 #: A part of a case the walk's case need not hold when its route is walked (it is
 #: closed by then: a measure to lift, a request to answer, found only if made before;
 #: a file, which the walk's melding has none of).
-PARTS = {"measure_id", "request_id", "attachment_id"}
+PARTS = {"measure_id", "request_id", "complaint_id", "attachment_id"}
 
 #: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
 BODIES: dict[str, dict[str, Any]] = {
@@ -74,6 +74,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/cases/{case_id}/person-concerned/file-requests": {"requested_on": "2026-01-05"},
     "/api/cases/{case_id}/person-concerned/file-requests/{request_id}/answer": {
         "granted": True, "answer": "Ja."},
+    # a person to protect, then a complaint naming them, then its handling
+    "/api/meldingen/{melding_id}/protected-persons": {"name": "Getuige", "role": "witness"},
+    "/api/meldingen/{melding_id}/reprisal-complaints": {
+        "person_id": "1", "description": "Overgeplaatst.", "received_on": "2026-01-05"},
+    "/api/meldingen/{melding_id}/reprisal-complaints/{complaint_id}/handling": {
+        "outcome": "unfounded", "motivation": "Geen verband."},
+    "/api/meldingen/{melding_id}/protection-check-ins": {"disadvantage": False,
+                                                         "notes": "Gesproken."},
 }
 
 
@@ -164,7 +172,8 @@ async def test_every_route_answers_every_role_as_the_table_says(
         for route, action in guarded_routes(service):
             path = route.path.format(melding_id=melding_id, case_id=melding_id, id=melding_id,
                                      interview_id="1", sub="ivan", part="activities",
-                                     measure_id="1", request_id="1", attachment_id="1")
+                                     measure_id="1", request_id="1", complaint_id="1",
+                                     attachment_id="1")
             body = BODIES.get(route.path, {})
             for method in sorted(route.methods or ()):
                 calls: list[tuple[str, dict[str, str]]] = [

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
@@ -20,7 +21,10 @@ from shared.clock import MovableClock
 from shared.config import Settings
 from shared.contracts import (
     CompetentAuthorityAssigned,
+    MeldingClosed,
+    MeldingReceived,
     MeldingRecused,
+    MeldingReopened,
     ReporterReplied,
 )
 from shared.terms import LOCAL, add_months
@@ -60,6 +64,27 @@ async def test_a_new_melding_mails_the_meldpunt_and_nobody_else(
     assert f"{ORIGIN}/meldingen/{melding_id}" in mail.body
     assert "geen veilige plek" in mail.body and "not a safe place" in mail.body
     assert_no_content(texts(smtp))
+
+
+async def test_a_copy_of_an_event_mails_nobody_twice(settings: Settings, smtp: SmtpServer
+                                                     ) -> None:
+    """Intake's event published again (as a relay re-publishes after the stream's
+    de-duplication window): the notice's natural id makes no twin."""
+    intake = Intake(settings)
+    async with running("console", settings) as console:
+        add_staff(console.application)
+        melding = MeldingReceived(
+            melding_id=str(uuid4()), kind="integrity_violation", theme="gifts",
+            channel="web", description="Iets.", involved=[], occurred=None, anonymous=True,
+            identity=None, received_at=datetime.now(UTC), acknowledged_at=datetime.now(UTC))
+        for _ in range(2):
+            await intake.publish(melding)
+        recorder = console.application.recorder
+        await eventually(lambda: (recorder.max_tracking_id(f"{settings.stream}.intake")
+                                  or 0) >= 2)  # both copies taken in
+        await eventually(lambda: len(smtp.mails) >= 1)
+        await quiet()
+    assert [m.to for m in smtp.mails] == [[address("mia")]]
 
 
 async def test_a_melding_routed_to_a_competent_authority_mails_them_and_the_meldpunt(
@@ -179,6 +204,52 @@ async def test_feedback_given_ends_the_reminders(settings: Settings, smtp: SmtpS
         clock.advance(timedelta(days=5))
         await quiet()
     assert len(smtp.mails) == 1
+
+
+@pytest.fixture
+def any_store(tmp_path: Path, nats_server: NatsServer, smtp: SmtpServer,
+              database_url: str | None) -> Settings:
+    """The settings on SQLite, and on PostgreSQL."""
+    return notify_settings(tmp_path, nats_server, smtp, database_url)
+
+
+async def test_a_reopened_melding_is_reminded_of_its_new_term(
+    any_store: Settings, smtp: SmtpServer,
+) -> None:
+    """Closed, the term ends; reopened, it runs anew from the reopening (as triage's),
+    and its reminders come again, with the new last day, after a restart too."""
+    settings = any_store
+    acknowledged = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    reopened = datetime(2026, 4, 15, 10, tzinfo=UTC)
+    clock = MovableClock(acknowledged)
+    triage = Triage(settings)
+    async with running("console", settings, clock) as console:
+        add_staff(console.application)
+        melding_id = await Intake(settings).melding(at=acknowledged)
+        await eventually(lambda: len(smtp.mails) == 1)
+        await triage.publish(MeldingClosed(melding_id=melding_id, reason="no_action",
+                                           at=acknowledged + timedelta(days=14)))
+        board = console.app.state.parts.notifier.board
+        await eventually(lambda: board.open_terms() == {})
+        clock.set(reopened)
+        for _ in range(2):  # the second a copy of the first
+            await triage.publish(MeldingReopened(melding_id=melding_id, at=reopened))
+        await eventually(lambda: len(board.open_terms()) == 1)
+    # A restart reads the restarted term back from the console's store.
+    async with running("console", settings, clock):
+        clock.set(add_months(acknowledged, 3) - timedelta(days=1))  # the old term: nothing
+        await quiet()
+        assert len(smtp.mails) == 1
+        clock.set(add_months(reopened, 3) - timedelta(days=7))
+        await eventually(lambda: len(smtp.mails) == 2)
+        clock.set(add_months(reopened, 3) - timedelta(hours=2))
+        await eventually(lambda: len(smtp.mails) == 3)
+        await quiet()
+    soon, today = smtp.mails[1], smtp.mails[2]
+    assert "uiterlijk 2026-07-15" in soon.subject and "vandaag" not in soon.subject
+    assert "vandaag uiterlijk 2026-07-15" in today.subject
+    assert soon.to == today.to == [address("mia")]
+    assert len(smtp.mails) == 3
 
 
 async def test_old_news_is_not_mailed_but_its_term_is_reminded_of(

@@ -32,6 +32,10 @@ TRIAGE_STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "reassign": ("meldpunt", "competent-authority",
                  {"competent_authority": "tester", "motivation": "Afwezig."}),
     "reopen": ("competent_authority", "reopening", {"motivation": "Nieuwe feiten."}),
+    # protection (a complaint and its handling may come at any stage: never refused)
+    "protect_person": ("meldpunt", "protected-persons", {"name": "Getuige", "role": "witness"}),
+    "record_protection_check_in": ("meldpunt", "protection-check-ins",
+                                   {"disadvantage": False, "notes": "Geen nadeel."}),
 }
 
 #: case command -> (who, path after /api/cases/{id}, body)
@@ -143,8 +147,8 @@ async def test_triage_refuses_every_step_out_of_order(sqlite_settings: Settings)
         assert response.json()["status"] == "closed"
         tried += await assert_refused_in(triage, closed_id, "closed", REPORT_TRANSITIONS,
                                          TRIAGE_STEPS, headers, "/api/meldingen")
-        # received: 1 (decide, reopen: 404), assessed: 1, decided: 3, closed: 4
-        assert tried == 9
+        # received: 2 (decide, reopen: 404), assessed: 2, decided: 4, closed: 5
+        assert tried == 13
         # Its competent authority reopens it, but only with a motivation.
         reopening = f"/api/meldingen/{closed_id}/reopening"
         unmotivated = await triage.client.post(reopening, headers=headers["competent_authority"],

@@ -51,12 +51,20 @@ async def test_an_oral_melding_received_three_days_ago_has_its_terms_from_then(
         assert melding["received_at"] == "2026-03-07T09:00:00Z"
         assert melding["deadlines"]["acknowledge_by"] == "2026-03-14T09:00:00Z"
 
-        # Five days after the call the term has not passed; eight days after, a melding
-        # not acknowledged in time would be; this one was acknowledged when registered.
+        # One received ten days ago and registered now was acknowledged late: the
+        # overdue filter reads its receipt, not its registration.
+        late = await ok(intake.client.post("/api/meldingen", headers=manager, json={
+            **MELDING, "channel": "manager", "received_how": "in_person",
+            "received_at": (NOW - timedelta(days=10)).isoformat(),
+            "received_reason": "De melder kwam langs toen ik ziek thuis was."}), 201)
+        assert (await triage_sees(triage, late["id"], meldpunt))["overdue"] is True
+
+        # Eight days after the call, a melding not acknowledged in time would be
+        # overdue; the call was acknowledged when registered, within its term.
         clock.set(THREE_DAYS_AGO + timedelta(days=8))
         overdue = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
                                              params={"overdue": "true"}))
-        assert overdue["items"] == []
+        assert [item["id"] for item in overdue["items"]] == [late["id"]]
 
 
 async def test_a_late_registration_needs_its_reason_and_the_future_is_refused(

@@ -77,6 +77,16 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         inv = s["investigation"].client
         await ok(inv.post(f"{case}/investigators", headers=board,
                           json={"investigators": ["ivan"]}))
+        await ok(inv.post(f"{case}/interim-measures", headers=board,
+                          json={"kind": "suspension", "motivation": "Voor het onderzoek."}))
+        # A witness is protected, and complains of reprisal.
+        await ok(s["triage"].client.post(
+            f"/api/meldingen/{investigated}/protected-persons", headers=meldpunt,
+            json={"name": "Getuige", "role": "witness"}), 201)
+        await ok(s["triage"].client.post(
+            f"/api/meldingen/{investigated}/reprisal-complaints", headers=meldpunt,
+            json={"person_id": "1", "description": "Buitengesloten.",
+                  "received_on": datetime.now(LOCAL).date().isoformat()}), 201)
         await ok(inv.post(f"{case}/plan", headers=ivan, json={"text": "Plan."}))
         await ok(inv.post(f"{case}/interviews", headers=ivan,
                           json={"interviewee": "betrokkene", "minutes": "Verslag."}))
@@ -88,7 +98,8 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
                           json={"text": "Eindrapport.", "conclusion": "founded"}))
         await ok(inv.post(f"{case}/measures", headers=board, json={"measures": [
             {"target": "person", "kind": "written_reprimand", "description": "Berisping."},
-            {"target": "process", "kind": "training", "description": "Training."}]}))
+            {"target": "process", "kind": "training", "description": "Training."}],
+            "interim_ending": ["1"]}))
         await ok(inv.post(f"/api/cases/{talked}/conversation", headers=board,
                           json={"minutes": "Gesprek gevoerd."}))
         await ok(inv.post(f"/api/cases/{talked}/measures", headers=board, json={"measures": [
@@ -103,6 +114,8 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
             return bool(figures["closed"]["by_reason"]["case_closed"] == 2
                         and figures["closed"]["by_reason"]["inadmissible"] == 1
                         and figures["police_reports"] == 1
+                        and figures["reprisal_complaints"] == 1
+                        and figures["interim_measures"]["by_kind"]["suspension"] == 1
                         and figures["terms"]["feedback"]["within"] >= 2)
 
         await eventually(counted, timeout=30)

@@ -116,6 +116,8 @@ async def test_a_closed_melding_is_shredded_everywhere_and_a_held_one_kept(
         assert placed["legal_hold"]["motivation"] == HOLD["motivation"]
         assert placed["legal_hold"]["placed_by"] == "mia"
         assert placed["history"][-1]["what"] == "legal hold placed"
+        await ok(triage.post(f"/api/meldingen/{shred_id}/protected-persons", headers=meldpunt,
+                             json={"name": "Gerrit Getuige", "role": "witness"}), 201)
         await closed_after_conversation(s, settings, shred_id)
         await closed_without_case(s, settings, held_id)
 
@@ -132,6 +134,8 @@ async def test_a_closed_melding_is_shredded_everywhere_and_a_held_one_kept(
         await eventually(counted, timeout=30)
         before = await figures()
 
+        waiting = await ok(triage.get("/api/protection-check-ins", headers=meldpunt))
+        assert [i["melding_id"] for i in waiting["items"]] == [shred_id]
         run = await ok(triage.post("/api/retention/run", headers=meldpunt))
         today = local_date(datetime.now(UTC)).isoformat()
         assert run["shredded"] == [{"melding_id": shred_id, "term": "conversation",
@@ -143,6 +147,10 @@ async def test_a_closed_melding_is_shredded_everywhere_and_a_held_one_kept(
         gone(await triage.get(f"/api/meldingen/{shred_id}", headers=meldpunt), today)
         gone(await triage.get(f"/api/meldingen/{shred_id}", headers=authority), today)
         gone(await triage.get(f"/api/meldingen/{shred_id}/notes", headers=meldpunt), today)
+        gone(await triage.get(f"/api/meldingen/{shred_id}/protection", headers=meldpunt),
+             today)
+        assert (await ok(triage.get("/api/protection-check-ins", headers=meldpunt))
+                )["items"] == []
         queue = await ok(triage.get("/api/meldingen?status=closed", headers=meldpunt))
         marked = {item["id"]: item["shredded_on"] for item in queue["items"]}
         assert marked == {shred_id: today, held_id: None}

@@ -20,17 +20,25 @@ from shared.contracts import (
     ContactMomentRecorded,
     FinalReportIssued,
     IntegrationEvent,
+    InterimMeasureTaken,
     MeldingAssessed,
     MeldingClosed,
     MeldingDecided,
     MeldingReceived,
     ReporterMessaged,
+    ReprisalComplaintRecorded,
 )
 
 SOURCE = {"melding_received": "intake", "contact_moment_recorded": "intake",
           "melding_assessed": "triage", "melding_decided": "triage",
           "reporter_messaged": "triage", "melding_closed": "triage",
-          "final_report_issued": "investigation", "case_closed": "investigation"}
+          "melding_reopened": "triage", "police_report_recorded": "triage",
+          "final_report_issued": "investigation", "case_closed": "investigation",
+          "interim_measure_taken": "investigation", "reprisal_complaint_recorded": "triage"}
+#: The interim measures taken in the first two investigations, and the meldingen with a
+#: complaint of reprisal (two on the first).
+INTERIM = {0: "suspension", 1: "change_of_duties"}
+REPRISALS = {0: 2, 5: 1}
 
 # (theme, kind, channel, acknowledged late, admissible, outcome, conclusion, measures,
 #  feedback: "in time" | "late" | None)
@@ -101,6 +109,12 @@ def scripted_year() -> Iterator[IntegrationEvent]:
                 assessed_by="mp", decided_by="ca",
                 police_report_on=clock.now().date() if "police_report" in outcome else None,
                 at=clock.now())
+            if index in INTERIM:
+                clock.advance(timedelta(days=3))
+                yield InterimMeasureTaken(melding_id=mid, kind=INTERIM[index], at=clock.now())
+            for _ in range(REPRISALS.get(index, 0)):
+                clock.advance(timedelta(days=1))
+                yield ReprisalComplaintRecorded(melding_id=mid, at=clock.now())
             if conclusion is not None:
                 clock.advance(timedelta(days=30))
                 yield FinalReportIssued(melding_id=mid, conclusion=conclusion, at=clock.now())
@@ -175,6 +189,9 @@ EXPECTED_2025: dict[str, Any] = {
                                      "summary_dismissal process_change training other"),
                              "none": 4, "written_reprimand": 2, "dismissal": 1,
                              "process_change": 1, "training": 1}},
+    "interim_measures": {"by_kind": {"suspension": 1, "non_active": 0,
+                                     "change_of_duties": 1}},
+    "reprisal_complaints": 3,
     "closed": {"by_reason": {"inadmissible": 3, "no_action": 2, "referral": 0,
                              "police_report": 0, "case_closed": 8}},
     "open_at_year_end": {"total": 0, "by_age": zeros("under_3_months 3_to_6_months "
@@ -238,7 +255,8 @@ def test_copies_of_once_only_steps_count_once() -> None:
     events = list(scripted_year())
     copies = [e for e in events if e.type in ("melding_decided", "case_closed",
                                               "melding_closed", "final_report_issued",
-                                              "melding_received")]
+                                              "melding_received", "interim_measure_taken",
+                                              "reprisal_complaint_recorded")]
     assert project(iter(events + copies)).figures(2025) == EXPECTED_2025
 
 

@@ -21,6 +21,7 @@ from services.console.notifications.domain.rules import (
     reminders_due,
     sending_turn,
 )
+from services.console.notifications.views import NoticeBoard
 from shared.config import ConfigurationError, Settings
 from shared.terms import LOCAL
 
@@ -93,6 +94,26 @@ def test_a_term_is_reminded_a_week_before_its_last_day_and_on_it_once_each() -> 
     ended = term(due)
     ended.end(at=due)
     assert reminders_due(ended, due) == []
+
+
+def test_a_restarted_term_is_open_again_however_often_the_feed_hands_its_events() -> None:
+    start = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    term = FeedbackTerm(melding_id="m", feedback_by=start + timedelta(days=92))
+    term.remind("feedback_due_soon")
+    term.end(at=start)
+    term.restart(feedback_by=start + timedelta(days=150), at=start)
+    assert (term.key, term.reminded, term.ended) == ("m/1", [], False)
+    events = term.collect_events()
+    reminder = Notice(key="feedback_due_soon/m", sub="mia", email="mia@example.org",
+                      occasion="feedback_due_soon", melding_id="m",
+                      due=date(2026, 6, 2), delivery="immediate", at=start)
+    events.insert(2, *reminder.collect_events())
+    board = NoticeBoard()
+    for event in events + events:  # at a start, the feed may hand an event twice
+        board.apply(event)
+    [open_term] = board.open_terms().values()
+    assert (open_term.feedback_by, open_term.reminded) == (start + timedelta(days=150), [])
+    assert board.reminders_for("mia") == []  # not the first round's last day
 
 
 def test_the_day_is_the_organisations() -> None:

@@ -130,6 +130,27 @@ class Melding(_Answer):
     legal_hold: dict[str, Any] | None = None
 
 
+class Protection(_Answer):
+    """Whom a melding protects against disadvantage, the complaints of reprisal (each
+    with its `handling` or None) and the check-ins after the closing."""
+
+    persons: list[dict[str, Any]]
+    complaints: list[dict[str, Any]]
+    check_ins: list[dict[str, Any]]
+    check_in_due_by: datetime | None = None
+
+
+class CheckInDue(_Answer):
+    melding_id: str
+    closed_at: datetime
+    due_by: datetime
+    overdue: bool
+
+
+class CheckInsDue(_Answer):
+    items: list[CheckInDue]
+
+
 class TriageClient:
     def __init__(self, caller: ServiceCaller) -> None:
         self.caller = caller
@@ -191,3 +212,16 @@ class TriageClient:
         return await self.caller.get(
             acting, f"/api/meldingen/{segment(melding_id)}/feedback-templates",
             FeedbackTemplates)
+
+    async def protection(self, acting: Acting, melding_id: str) -> Protection:
+        return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}/protection",
+                                     Protection)
+
+    async def protect(self, acting: Acting, melding_id: str, part: str,
+                      body: dict[str, Any]) -> Protection:
+        """One of protection's steps (`part`: its path under the melding), as posted."""
+        return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/{part}",
+                                      body, Protection)
+
+    async def check_ins_due(self, acting: Acting) -> CheckInsDue:
+        return await self.caller.get(acting, "/api/protection-check-ins", CheckInsDue)

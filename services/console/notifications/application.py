@@ -42,6 +42,7 @@ from shared.contracts import (
     MeldingClosed,
     MeldingReceived,
     MeldingRecused,
+    MeldingReopened,
     RecordStatusChanged,
     ReporterMessaged,
     ReporterReplied,
@@ -110,6 +111,17 @@ class Notifier:
             if term is not None and not term.ended:
                 term.end(at=event.at)
                 collect(term)
+        elif isinstance(event, MeldingReopened):
+            # Only the feedback term matters here: it runs from the reopening, as
+            # triage's does (the receipt's 7 days are long met).
+            feedback_by = deadlines(event.at, event.at).feedback_by
+            assert feedback_by is not None
+            term = find(FeedbackTerm.create_id(event.melding_id))
+            if term is None:
+                collect(FeedbackTerm(melding_id=event.melding_id, feedback_by=feedback_by))
+            elif term.feedback_by != feedback_by:  # not a copy of the same reopening
+                term.restart(feedback_by=feedback_by, at=event.at)
+                collect(term)
 
     def _route(self, event: MeldingAssessed | CompetentAuthorityAssigned | MeldingRecused,
                find: Find, collect: Callable[..., None]) -> None:
@@ -164,7 +176,7 @@ class Notifier:
             for occasion in due:
                 term.remind(occasion)
                 notices += self._notices(occasion, term.melding_id, self._stored,
-                                         key=term.melding_id, at=now,
+                                         key=term.key, at=now,
                                          due=local_date(term.feedback_by))
             self._save_once(term, *notices)
 

@@ -1,6 +1,6 @@
 """The notifier's read model, fed from the console's store: which mails wait to be
 sent (in the order they were decided), which digest notices wait for the day's
-digest, and which feedback terms are still open.
+digest, which feedback terms are still open, and whose cases' response terms lapsed.
 
 `apply` is idempotent (the feed may hand an event twice at start): a mail once
 sent never waits again."""
@@ -15,6 +15,10 @@ from typing import Any
 from uuid import UUID
 
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
+from shared.terms import local_date
+
+TERM_EVENTS = (FeedbackTerm.Opened, FeedbackTerm.Reminded, FeedbackTerm.Ended,
+               FeedbackTerm.Restarted)
 
 
 @dataclass
@@ -33,10 +37,12 @@ class NoticeBoard:
         self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
         self._gathered: set[UUID] = set()
         self._open: dict[UUID, OpenTerm] = {}
-        self._ended: set[UUID] = set()
         self._term_of: dict[UUID, str] = {}  # term -> its melding
+        self._term_version: dict[UUID, int] = {}  # term -> its last event applied
         # sub -> melding -> the last day of its feedback term, once reminded of it
         self._reminded: dict[str, dict[str, str]] = {}
+        # sub -> the meldingen whose case's response term lapsed, as they were told
+        self._lapsed: dict[str, dict[str, None]] = {}
         self.on_waiting: Callable[[], None] = lambda: None
 
     def apply(self, event: Any) -> None:
@@ -47,6 +53,8 @@ class NoticeBoard:
                 if event.occasion.startswith("feedback_due") and event.due is not None:
                     self._reminded.setdefault(event.sub, {})[event.melding_id] = str(
                         event.due)
+                if event.occasion == "response_term_lapsed":
+                    self._lapsed.setdefault(event.sub, {})[event.melding_id] = None
                 if event.delivery == "immediate":
                     woken = self._wait(aggregate_id)
                 elif aggregate_id not in self._gathered:
@@ -60,19 +68,29 @@ class NoticeBoard:
                 self._gathered.add(aggregate_id)
                 for notices in self._to_gather.values():
                     notices.pop(aggregate_id, None)
+            elif isinstance(event, TERM_EVENTS) and not self._newer(event):
+                pass  # handed again: a term's later events (a restart) stand
             elif isinstance(event, FeedbackTerm.Opened):
                 self._term_of[aggregate_id] = event.melding_id
-                if aggregate_id not in self._ended:
-                    self._open.setdefault(aggregate_id, OpenTerm(event.feedback_by))
+                self._open[aggregate_id] = OpenTerm(event.feedback_by)
             elif isinstance(event, FeedbackTerm.Reminded):
                 term = self._open.get(aggregate_id)
                 if term is not None and event.occasion not in term.reminded:
                     term.reminded.append(event.occasion)
             elif isinstance(event, FeedbackTerm.Ended):
-                self._ended.add(aggregate_id)
                 self._open.pop(aggregate_id, None)
+            elif isinstance(event, FeedbackTerm.Restarted):
+                self._open[aggregate_id] = OpenTerm(event.feedback_by)
         if woken:
             self.on_waiting()
+
+    def _newer(self, event: Any) -> bool:
+        """Whether `event` is the next of its term's (and mark it seen)."""
+        version: int = event.originator_version
+        if version <= self._term_version.get(event.originator_id, 0):
+            return False
+        self._term_version[event.originator_id] = version
+        return True
 
     def _wait(self, mail_id: UUID) -> bool:
         if mail_id in self._sent or mail_id in self._waiting:
@@ -105,10 +123,19 @@ class NoticeBoard:
         """(melding, last day) of the open feedback terms `sub` was reminded of,
         soonest first."""
         with self._lock:
-            ended = {self._term_of.get(term) for term in self._ended}
+            # Only a term still open, and its present round: a reopened melding's first
+            # round named a last day that no longer holds.
+            last_days = {self._term_of.get(term_id): local_date(term.feedback_by).isoformat()
+                         for term_id, term in self._open.items()}
             due = [(melding, day) for melding, day in self._reminded.get(sub, {}).items()
-                   if melding not in ended]
+                   if last_days.get(melding) == day]
         return sorted(due, key=lambda pair: pair[1])
+
+    def lapses_for(self, sub: str) -> list[str]:
+        """The meldingen whose case's response term lapsed that `sub` was told of, in
+        the order they were; whether the case still waits is investigation's to say."""
+        with self._lock:
+            return list(self._lapsed.get(sub, {}))
 
     def open_terms(self) -> dict[UUID, OpenTerm]:
         """The open feedback terms, as far as their reminders go (copies)."""

@@ -13,6 +13,7 @@ from services.console.web import (
     home,
     melding,
     melding_intake,
+    melding_protection,
     queue,
     register,
     registered,
@@ -34,7 +35,7 @@ def cookie_policy(settings: Settings) -> CookiePolicy:
 def install(app: FastAPI) -> None:
     for pages in (signin.router, enrol.router, home.router, queue.router, melding.router,
                   case.router, register.router, report.router, notification_pages.router,
-                  melding_intake.router, registered.router):
+                  melding_intake.router, melding_protection.router, registered.router):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)

@@ -1,5 +1,5 @@
-"""The signed-in pages: home (a section per role), the account, and for an
-administrator the staff directory."""
+"""The signed-in pages: home (a section per role, and what waits for the person), the
+account, and for an administrator the staff directory."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from services.console.domain.staff import StaffMember
 from services.console.notifications.web import home_summary
 from services.console.web import browser
 from services.console.web.access import SignedIn, console, signed_in
+from services.console.web.home_waiting import waiting_for
 from services.console.web.rendering import first, page_offset, posted_fields, render
 from shared.errors import Conflict, DomainError, InvalidInput
 from shared.roles import STAFF_ROLES
@@ -24,12 +25,13 @@ _email = TypeAdapter(EmailStr)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     person = signed_in(request)
     if isinstance(person, Response):
         return person
     return render(request, person.session, "home.html", switch="/", member=person.member,
-                  notifications=home_summary(request, person.member, person.session.lang))
+                  notifications=home_summary(request, person.member, person.session.lang),
+                  waiting=await waiting_for(request, person))
 
 
 @router.get("/account", response_class=HTMLResponse)

@@ -22,6 +22,7 @@ from services.console.web import browser
 from services.console.web.access import SignedIn, console
 from services.console.web.intake_part import melding_context
 from services.console.web.pages import form_errors, person_for, refused, services
+from services.console.web.protection_part import protection_context
 from services.console.web.rendering import first, posted_fields, render
 from shared.authz import MeldingParties
 from shared.contracts import Concerns, MessagePurpose, Outcome, ReferralTarget, Severity, Theme
@@ -86,6 +87,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
     step = next((name for name, action in STEPS if offered(name, action)), None)
     may_reassign = offered("reassign", "melding.reassign")
     intake_part = await melding_context(request, person, melding, parties)
+    protection_part = await protection_context(request, person, melding, parties)
     return render(
         request, person.session, "melding.html", status_code=status_code,
         switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
@@ -103,7 +105,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
                "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose),
                "concerns": get_args(Concerns),
                "referral_targets": get_args(ReferralTarget)},
-        **intake_part)
+        **intake_part, **protection_part)
 
 
 def parties_of(melding: Melding) -> MeldingParties:

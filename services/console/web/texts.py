@@ -9,6 +9,7 @@ from services.console.web import (
     words_cases,
     words_concerned,
     words_intake,
+    words_protection,
     words_routing,
 )
 
@@ -250,9 +251,9 @@ def _with_procedure(own: dict[str, Any], *pages: dict[str, Any]) -> dict[str, An
 
 TEXTS: dict[str, dict[str, Any]] = {
     "nl": _with_procedure(NL, words.NL, words_cases.NL, words_concerned.NL,
-                           words_routing.NL, words_intake.NL),
+                           words_routing.NL, words_intake.NL, words_protection.NL),
     "en": _with_procedure(EN, words.EN, words_cases.EN, words_concerned.EN,
-                           words_routing.EN, words_intake.EN)}
+                           words_routing.EN, words_intake.EN, words_protection.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:

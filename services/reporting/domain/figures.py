@@ -27,6 +27,7 @@ from shared.contracts import (
     Channel,
     ClosingReason,
     Conclusion,
+    InterimMeasureKind,
     Kind,
     MeasureKind,
     Outcome,
@@ -41,6 +42,7 @@ CHANNELS: tuple[str, ...] = get_args(Channel)
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 CONCLUSIONS: tuple[str, ...] = get_args(Conclusion)
 MEASURES: tuple[str, ...] = get_args(MeasureKind)
+INTERIM_MEASURES: tuple[str, ...] = get_args(InterimMeasureKind)
 CLOSING_REASONS: tuple[str, ...] = get_args(ClosingReason)
 ADVISERS: tuple[str, ...] = get_args(Adviser)
 #: How long a melding open at a year's end had been open, from its receipt.
@@ -81,6 +83,20 @@ RELATIONS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
     (("open_at_year_end", "total"), tuple(("open_at_year_end", "by_age", key)
                                           for key in OPEN_AGES)),
 )
+#: The sums that stay at or under a total, (total, parts): each melding is assessed,
+#: closed, investigated, talked about, decided on and reported to the police at most
+#: once in its year's figures, and a measure after an investigation is a measure. A
+#: reader knows these too: total 4, admissible 3 and inadmissible "<3" make it 1.
+CEILINGS: tuple[tuple[Path, tuple[Path, ...]], ...] = (
+    (MELDINGEN_TOTAL, (("admissibility", "admissible"), ("admissibility", "inadmissible"))),
+    (MELDINGEN_TOTAL, tuple(("closed", "by_reason", key) for key in CLOSING_REASONS)),
+    *((MELDINGEN_TOTAL, (path,)) for path in (
+        ("police_reports",), ("conversations",), ("investigations", "held"),
+        *(("decisions", "by_outcome", key) for key in OUTCOMES))),
+    (("police_reports",), (("decisions", "by_outcome", "police_report"),)),
+    *((("measures", "by_kind", key), (("investigations", "measures_after", key),))
+      for key in MEASURES),
+)
 
 
 def moment(iso: str) -> datetime:
@@ -115,7 +131,12 @@ class AnnualFigures:
             "melding_reopened": self._reopened,
             "final_report_issued": self._final_report,
             "case_closed": self._case_closed,
+            "reprisal_complaint_recorded": self._reprisal_complaint,
+            "interim_measure_taken": self._interim_measure,
         }
+        #: (type, melding, at) of the steps a melding may have several of, each once:
+        #: a copy re-published after the de-duplication window counts no second time.
+        self._seen: set[tuple[str, str, str]] = set()
 
     def apply(self, kind: str, data: dict[str, Any]) -> None:
         """Count one integration event (its `type` and `data`)."""
@@ -211,6 +232,21 @@ class AnnualFigures:
         if state is not None and state[CLOSED] is not None and state[CLOSED] < reopened:
             state[CLOSED], state[REOPENED] = None, reopened
 
+    def _first_copy(self, kind: str, data: dict[str, Any]) -> bool:
+        seen = (kind, data["melding_id"], data["at"])
+        if seen in self._seen:
+            return False
+        self._seen.add(seen)
+        return True
+
+    def _reprisal_complaint(self, data: dict[str, Any]) -> None:
+        if self._first_copy("reprisal_complaint", data):
+            self._count(self._year_of(data), "reprisal_complaint", "recorded")
+
+    def _interim_measure(self, data: dict[str, Any]) -> None:
+        if self._first_copy(f"interim_measure:{data['kind']}", data):
+            self._count(self._year_of(data), "interim_measure", data["kind"])
+
     def _final_report(self, data: dict[str, Any]) -> None:
         self._count(self._year_of(data), "conclusion", data["conclusion"])
 
@@ -255,6 +291,8 @@ class AnnualFigures:
             "investigations": {"held": sum(conclusions.values()), "by_conclusion": conclusions,
                                "measures_after": by("measure_after_investigation", MEASURES)},
             "measures": {"by_kind": by("measure", MEASURES)},
+            "interim_measures": {"by_kind": by("interim_measure", INTERIM_MEASURES)},
+            "reprisal_complaints": get("reprisal_complaint", "recorded"),
             "closed": {"by_reason": by("closed", CLOSING_REASONS)},
             "open_at_year_end": self._open_at_end(year),
             "terms": {

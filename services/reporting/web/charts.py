@@ -33,6 +33,8 @@ LABELS = {
     "training": "Training",
     "case_closed": "Na gesprek of onderzoek",
     "conversations": "Gesprekken met betrokkene", "police_reports": "Aangiften",
+    "reprisal_complaints": "Klachten over benadeling",
+    "non_active": "Non-actiefstelling", "change_of_duties": "Andere werkzaamheden",
     "under_3_months": "Korter dan 3 maanden", "3_to_6_months": "3 tot 6 maanden",
     "6_to_12_months": "6 tot 12 maanden", "over_12_months": "12 maanden of langer",
 }
@@ -103,6 +105,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...] | None], ...] = (
      ("investigations", "held")),
     ("Maatregelen na een onderzoek", ("investigations", "measures_after"), None),
     ("Maatregelen", ("measures", "by_kind"), None),
+    ("Voorlopige maatregelen tijdens een onderzoek", ("interim_measures", "by_kind"), None),
     ("Afgesloten meldingen", ("closed", "by_reason"), None),
     ("Meldingen open aan het eind van het jaar, naar hoe lang ze open waren",
      ("open_at_year_end", "by_age"), ("open_at_year_end", "total")),
@@ -121,8 +124,8 @@ def sections(figures: dict[str, Any], before: dict[str, Any]) -> list[Section]:
                     at(figures, total) if total else None,
                     at(before, total) if total else None)
             for title, counts, total in SECTIONS]
-    pairs = ("conversations", "police_reports")
-    made.append(Section("Gesprekken en aangiften", bars(
+    pairs = ("conversations", "police_reports", "reprisal_complaints")
+    made.append(Section("Gesprekken, aangiften en klachten over benadeling", bars(
         {key: figures[key] for key in pairs}, {key: before[key] for key in pairs})))
     return made
 

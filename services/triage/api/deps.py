@@ -9,6 +9,7 @@ from fastapi import Depends
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.application import TriageApplication
+from services.triage.protection.views import FollowUp
 from services.triage.views import Queue
 from shared.files.store import FileStore
 from shared.files.upload import Uploads
@@ -22,6 +23,7 @@ class TriageParts:
     runtime: MessagingRuntime
     queue: Queue
     retention: RetentionCheck
+    follow_up: FollowUp
     files: FileStore
     uploads: Uploads
 

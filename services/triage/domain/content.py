@@ -9,6 +9,7 @@ from typing import Any
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
+from services.triage.protection.domain.protection import Protection
 
 _REPORT: dict[str, tuple[str, ...]] = {
     "Received": ("description", "involved", "identity"),
@@ -30,4 +31,9 @@ CONTENT_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Retained.HoldLifted: ("motivation",),
     # A desk's note names its melding, whose key it is kept under.
     Desk.NoteWritten: ("body",),
+    # Whom a melding protects, and what they complain of, name people: its key keeps them.
+    Protection.PersonProtected: ("name", "note"),
+    Protection.ComplaintRecorded: ("description",),
+    Protection.ComplaintHandled: ("motivation", "measures"),
+    Protection.CheckedIn: ("notes",),
 }

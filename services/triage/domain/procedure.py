@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from shared.contracts import ClosingReason, MeldingStatus, opens_case
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, InvalidInput, InvalidTransition
 from shared.terms import local_date
 
 Status = MeldingStatus
@@ -29,7 +29,21 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "record_police_report": {s: s for s in ("received", "assessed", "decided", "closed")},
     # its competent authority reopens a closed melding (new facts): decided anew
     "reopen": {"closed": "assessed"},
+    # protection against disadvantage (`../protection/`): persons to protect are marked
+    # while the melding is handled; a complaint of reprisal may come, and be handled, at
+    # any stage; the check-in after the closing belongs to a closed melding
+    "protect_person": {s: s for s in ("received", "assessed", "decided")},
+    "record_reprisal_complaint": {s: s for s in ("received", "assessed", "decided", "closed")},
+    "handle_reprisal_complaint": {s: s for s in ("received", "assessed", "decided", "closed")},
+    "record_protection_check_in": {"closed": "closed"},
 }
+
+
+def check_step(command: str, status: Status) -> None:
+    """InvalidTransition (409, naming the status) unless the table allows `command` now."""
+    if status not in TRANSITIONS[command]:
+        raise InvalidTransition(
+            f"'{command}' is not possible while the melding is {status}.", state=status)
 
 
 def closing_reason(outcome: list[str], admissible: bool = True) -> ClosingReason | None:

@@ -21,12 +21,13 @@ from services.triage.domain.procedure import (
     Status,
     check_decision,
     check_police_report,
+    check_step,
     closing_reason,
 )
 from services.triage.domain.retention import Retained, closing_outcome
 from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, RecordStatus, RetentionOutcome, opens_case
-from shared.errors import Conflict, InvalidInput, InvalidTransition
+from shared.errors import Conflict, InvalidInput
 from shared.names import normalised
 
 
@@ -263,10 +264,7 @@ class Report(Retained):
         return [command for command, moves in TRANSITIONS.items() if self.status in moves]
 
     def _check(self, command: str) -> None:
-        if self.status not in TRANSITIONS[command]:
-            raise InvalidTransition(
-                f"'{command}' is not possible while the melding is {self.status}.",
-                state=self.status)
+        check_step(command, self.status)
 
     def _advance(self, command: str) -> None:
         self.status = TRANSITIONS[command][self.status]

@@ -114,12 +114,14 @@ def digest_item(notice: Notice) -> dict[str, str]:
 class FeedbackTerm(Aggregate):
     """A melding's 3-month feedback term as far as reminders go: when it ends, which
     reminders were decided, and whether the feedback was given (or the melding
-    closed), after which nobody is reminded."""
+    closed), after which nobody is reminded. A reopened melding's term runs anew from
+    the reopening, with reminders of its own."""
 
     if TYPE_CHECKING:
         Opened: ClassVar[type[Any]]
         Reminded: ClassVar[type[Any]]
         Ended: ClassVar[type[Any]]
+        Restarted: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: str) -> UUID:
@@ -131,6 +133,12 @@ class FeedbackTerm(Aggregate):
         self.feedback_by = feedback_by
         self.reminded: list[str] = []
         self.ended = False
+        self.round = 0  # how often the term was restarted
+
+    @property
+    def key(self) -> str:
+        """What tells this round's reminders from an earlier round's."""
+        return self.melding_id if not self.round else f"{self.melding_id}/{self.round}"
 
     @event("Reminded")
     def remind(self, occasion: str) -> None:
@@ -139,6 +147,13 @@ class FeedbackTerm(Aggregate):
     @event("Ended")
     def end(self, at: datetime) -> None:
         self.ended = True
+
+    @event("Restarted")
+    def restart(self, feedback_by: datetime, at: datetime) -> None:
+        self.feedback_by = feedback_by
+        self.reminded = []
+        self.ended = False
+        self.round += 1
 
 
 class Routing(Aggregate):

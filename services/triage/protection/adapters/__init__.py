@@ -1,0 +1,2 @@
+"""Protection keeps to triage's event store through `TriageApplication`: no adapter of
+its own."""
