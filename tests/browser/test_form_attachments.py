@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,11 +45,23 @@ def test_files_on_the_form_lose_position_and_author(
     assert browser_page.inner_text("#attachments-cleaned").split("\n") == [
         "tuin.jpg", "notulen.docx"]
 
-    stored = _stored(intake, receipt_on(browser_page))
+    code = receipt_on(browser_page)
+    stored = _stored(intake, code)
     assert gps_of(stored[JPEG]) == {}
     assert no_author_left(stored[DOCX])
     with zipfile.ZipFile(io.BytesIO(stored[DOCX])) as docx:
         assert b"De kas klopt niet." in docx.read("word/document.xml")
+
+    # The mailbox page lists both and hands out the cleaned photo (a plain form post).
+    browser_page.goto("/mailbox")
+    browser_page.fill("#receipt", code)
+    browser_page.click("button[type=submit]")
+    browser_page.wait_for_selector("#files")
+    with browser_page.expect_download() as downloading:
+        browser_page.click("#files button:has-text('tuin.jpg')")
+    saved = downloading.value
+    assert saved.suggested_filename == "tuin.jpg"
+    assert Path(saved.path()).read_bytes() == stored[JPEG]
 
 
 def test_a_refused_file_keeps_what_the_reporter_typed(page_without_js: Any,
