@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
@@ -234,6 +235,8 @@ async def receive(request: Request, limits: Limits, directory: Path, *,
                                limit="MELDINGEN_ATTACHMENTS_MAX_TOTAL_BYTES")
             parser.write(chunk)
         parser.finalize()
+    except MultipartParseError:
+        raise InvalidInput("The multipart body is malformed.", field="body") from None
     finally:
         parts.close()
     return upload

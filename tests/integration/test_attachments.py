@@ -141,3 +141,35 @@ async def test_files_are_cleaned_served_refused_and_shredded(
         async with jetstream(settings) as js:
             info = await js.stream_info(files_stream(settings))
             assert info.state.messages == 0
+
+
+async def test_a_malformed_or_unlimited_upload_changes_nothing(
+        sqlite_settings: Settings) -> None:
+    settings = sqlite_settings.model_copy(update={"attachment_max_bytes": 1000,
+                                                  "attachments_max_total_bytes": 1000,
+                                                  "attachments_max_count": 1})
+    async with running("intake", settings) as intake:
+        filed = await ok(intake.client.post("/api/meldingen", json={
+            "kind": "integrity_violation", "theme": "gifts", "anonymous": True,
+            "description": "Een cadeaubon van een leverancier."}), 201)
+        mailbox = await mailbox_token(intake, filed["receipt"])
+        broken = await intake.client.post(
+            "/api/mailbox/attachments", headers={
+                **mailbox, "content-type": "multipart/form-data; boundary=xyz"},
+            content=b"--xyz\r\nnot a header line at all\r\n\r\n\x00\x01")
+        assert broken.status_code in (400, 422), broken.text
+        endless = await intake.client.post(
+            "/api/mailbox/attachments", headers=mailbox,
+            files={"file": ("groot.txt", b"a" * 50_000)})
+        assert endless.status_code == 413
+        assert endless.json()["limit"] == "MELDINGEN_ATTACHMENT_MAX_BYTES"
+        first = await intake.client.post("/api/mailbox/attachments", headers=mailbox,
+                                         files={"file": ("a.txt", b"een")})
+        assert first.status_code == 201
+        second = await intake.client.post("/api/mailbox/attachments", headers=mailbox,
+                                          files={"file": ("b.txt", b"twee")})
+        assert second.status_code == 413
+        assert second.json()["limit"] == "MELDINGEN_ATTACHMENTS_MAX_COUNT"
+        box = await ok(intake.client.get("/api/mailbox", headers=mailbox))
+        assert [f["name"] for f in box["attachments"]] == ["a.txt"]
+        assert list((settings.var_dir / "tmp" / "intake").iterdir()) == []
