@@ -20,7 +20,8 @@ from nats.js.errors import NotFoundError
 
 from shared.config import Settings
 from shared.datakeys import DataKey
-from shared.errors import Unavailable
+from shared.errors import Conflict, Unavailable
+from shared.keyring import Keyring, MissingKey
 
 CHUNK_BYTES = 256 * 1024
 SUBJECT_ROOT = "meldingen_files"
@@ -37,6 +38,18 @@ def files_stream(settings: Settings) -> str:
 
 def chunks_of(size: int) -> int:
     return max(1, -(-size // CHUNK_BYTES))
+
+
+def key_of(keyring: Keyring | None, melding_id: str) -> DataKey:
+    """The melding's key, which its files are sealed with; a melding filed before keys
+    existed has none, and takes no files (raises `Shredded` after shredding)."""
+    try:
+        if keyring is None:
+            raise MissingKey(melding_id)
+        return keyring.key(melding_id)
+    except MissingKey:
+        raise Conflict("This melding was filed before meldingen had keys of their own; "
+                       "no file can be kept with it.") from None
 
 
 class FileStore:

@@ -18,7 +18,7 @@ from services.intake.files.domain.attachments import Attachments
 from shared.datakeys import DataKey
 from shared.errors import DomainError
 from shared.files.preparing import Prepared, cleaned
-from shared.files.store import FileStore
+from shared.files.store import FileStore, key_of
 from shared.files.upload import Limits, Received
 
 CONFLICT = "The melding's files were changed at the same time; try again."
@@ -86,8 +86,7 @@ class IntakeFiles:
             await anyio.to_thread.run_sync(self._record, melding_id, file, chunks, sender)
 
     def _key(self, melding_id: UUID) -> DataKey:
-        assert self.intake.keyring is not None, "files are kept only under a melding's key"
-        return self.intake.keyring.key(str(melding_id))
+        return key_of(self.intake.keyring, str(melding_id))
 
     def _record(self, melding_id: UUID, prepared: Prepared, chunks: int, sender: str) -> None:
         self.intake.update(

@@ -16,6 +16,7 @@ from services.investigation.api.routes import Investigator, _case
 from services.investigation.api.schemas import CaseOut, EvidenceIn
 from shared.errors import InvalidInput
 from shared.files.preparing import kept
+from shared.files.store import key_of
 from shared.files.upload import receive, workdir
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -57,8 +58,7 @@ async def add_evidence(case_id: UUID, request: Request, parts: Parts,
         evidence = await anyio.to_thread.run_sync(kept, received)
         # The case checks the step and the investigator before the file is stored.
         await anyio.to_thread.run_sync(app.get_case, case_id, principal)
-        assert app.keyring is not None
-        key = await anyio.to_thread.run_sync(app.keyring.key, str(case_id))
+        key = await anyio.to_thread.run_sync(key_of, app.keyring, str(case_id))
         await parts.files.put(key, evidence.id, evidence.path)
         case = await anyio.to_thread.run_sync(app.add_evidence, case_id, description,
                                               evidence.sha256, principal)

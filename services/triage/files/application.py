@@ -17,7 +17,7 @@ from shared.auth import Principal
 from shared.authz import require
 from shared.contracts import AttachmentReceived
 from shared.files.preparing import Prepared
-from shared.files.store import FileStore
+from shared.files.store import FileStore, key_of
 
 if TYPE_CHECKING:  # it builds on this module's `received` for its policy
     from services.triage.application import TriageApplication
@@ -76,8 +76,7 @@ async def download(triage: TriageApplication, store: FileStore, melding_id: UUID
                    ) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
     described = await anyio.to_thread.run_sync(_recorded, triage, melding_id, attachment_id,
                                                principal)
-    assert triage.keyring is not None
-    key = await anyio.to_thread.run_sync(triage.keyring.key, str(melding_id))
+    key = await anyio.to_thread.run_sync(key_of, triage.keyring, str(melding_id))
     return described, store.read(key, described["stored_by"], attachment_id,
                                  described["chunks"])
 
@@ -88,8 +87,7 @@ async def send(triage: TriageApplication, store: FileStore, melding_id: UUID,
     then told to intake (`attachment_sent`)."""
     require(principal.role, "melding.message_reporter")
     await anyio.to_thread.run_sync(triage.get_report, melding_id, principal)
-    assert triage.keyring is not None
-    key = await anyio.to_thread.run_sync(triage.keyring.key, str(melding_id))
+    key = await anyio.to_thread.run_sync(key_of, triage.keyring, str(melding_id))
     chunks = await store.put(key, prepared.id, prepared.path)
 
     def record() -> None:
