@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
+from services.triage.adapters.stored_views import StoredClosed, StoredQueue
 from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
@@ -13,17 +14,19 @@ from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
-from services.triage.protection.views import FollowUp
-from services.triage.views import ClosedMeldingen, Queue
+from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
 from shared.clock import Clock
 from shared.config import Settings, get_settings
+from shared.directory import STAFF_TOPICS
 from shared.eventstore import store_environment
 from shared.files.store import FileStore
 from shared.files.upload import Uploads
 from shared.keyring import Keyring
+from shared.recorders import core_events
 from shared.retention import RetentionTerms
 from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
+from shared.viewstore import Flusher, StoredViews, ViewStore
 
 SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
@@ -41,15 +44,23 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = Queue(default_authority=application.routing.default)
-    closed = ClosedMeldingen()
+    queue = StoredQueue(default_authority=application.routing.default)
+    closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
-    application.feed(queue.apply, closed.apply, follow_up.apply, application.directory.apply)
+    recorder = core_events(application.recorder)
+    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
+                         recorder.notification_ids)
+    application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
+                                             (follow_up.apply, FOLLOW_UP_TOPICS)])
+    if not queue.words_complete:  # restored from rows: the words come from the sweep
+        application.background_views.append(queue.fill_words)
+        application.on_swept.append(queue.words_read)
     runtime = MessagingRuntime(application, settings, SOURCES)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
                                check_every=settings.retention_check_seconds, files=files)
-    return TriageParts(application, runtime, queue, retention, follow_up, files,
+    return TriageParts(application, runtime, queue, retention, follow_up,
+                       Flusher(stored, settings.view_flush_seconds), files,
                        Uploads.from_settings(settings))
 
 
@@ -60,5 +71,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                       routers=[queue_routes.router, notes_routes.router,
                                protection_routes.router, files_routes.router, router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
+    run_beside(app, parts.flusher.loop, parts.flusher.stop, "triage-views")
     return app
 
