@@ -1,6 +1,7 @@
 """`python -m bench [scenario...]` (what `meldingen bench` and `make bench` run).
 
-Scenarios: intake, propagation, queue, mailbox, replay, console (default: all). Each runs on
+Scenarios: intake, propagation, queue, mailbox, replay, console, attachments (default:
+all). Each runs on
 the embedded default (SQLite) and on PostgreSQL when reachable, prints its tables
 and writes bench/results/latest.json (and a copy named by the run's time).
 """
@@ -20,14 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import console_queue, intake, queue, replay
+from bench import attachments, console_queue, intake, queue, replay
 from bench.databases import postgres_reachable, scratch_database
 from bench.procs import REPO
 from bench.report import render
 from bench.sizes import FULL, QUICK, Sizes
 from bench.targets import checks
 
-SCENARIOS = ("intake", "propagation", "queue", "mailbox", "replay", "console")
+SCENARIOS = ("intake", "propagation", "queue", "mailbox", "replay", "console", "attachments")
 RESULTS = REPO / "bench" / "results"
 
 
@@ -86,7 +87,8 @@ def run(scenarios: list[str], databases: list[str], sizes: Sizes, *,
                                                       propagation="propagation" in scenarios)
             for scenario, function in (("queue", queue.queue), ("mailbox", queue.mailbox_login),
                                        ("replay", replay.replay),
-                                       ("console", console_queue.console_queue)):
+                                       ("console", console_queue.console_queue),
+                                       ("attachments", attachments.attachments)):
                 if scenario in scenarios:
                     with scratch_database(name) as url:
                         db[scenario] = function(root / scenario, url, sizes)

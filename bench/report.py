@@ -136,6 +136,16 @@ def render(name: str, db: dict[str, Any]) -> str:
                  sum(mailbox[key]["errors"].values())] for key in ("c1", "c16")]
         parts.append(table(["mailbox login", "n", "/s", "p50 ms", "p95 ms", "p99 ms",
                             "errors"], rows))
+    files = db.get("attachments")
+    if files:
+        upload, raw_store = files["upload_latency"], files["raw_store"]
+        parts.append(
+            f"attachments: {files['clients']} clients each sending a {files['file_mib']} MiB "
+            f"photo (cleaned, sealed, stored): {files['files_per_s']} files/s, upload p50 "
+            f"{upload['p50_ms']} ms, p95 {upload['p95_ms']} ms; intake peak RSS "
+            f"{files['intake_peak_rss_mib']} MiB. Raw limit, the same file sealed and "
+            f"published to the files stream alone: {raw_store['files_per_s']} files/s "
+            f"({raw_store['mib_per_s']} MiB/s)")
     replay = db.get("replay")
     if replay:
         parts.append(render_replay(replay))

@@ -40,6 +40,9 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.read": frozenset({"meldpunt", "competent_authority"}),
     # a named reporter's identity; an anonymous one's is sealed for the adviser alone
     "melding.read_identity": frozenset({"meldpunt"}),
+    # the reporter's files (listed, downloaded: each download recorded), per melding
+    # for whom `may_see` lets see it
+    "melding.read_attachments": frozenset({"meldpunt", "competent_authority"}),
     # ... and, once the reporter consents, whoever of these the melding is for
     # (its competent authority, its case's investigators: `may_read_identity`)
     "melding.read_identity_with_consent": frozenset({"competent_authority", "investigator"}),

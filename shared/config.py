@@ -145,6 +145,12 @@ class Settings(BaseSettings):
     view_flush_seconds: float = Field(default=5.0, gt=0)
 
     max_body_bytes: int = 64 * 1024
+    # Attachments (shared/files/): per file, per melding, how many per melding, and the
+    # types let in (groups image, pdf, office, opendocument, text, audio, or types).
+    attachment_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    attachments_max_total_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    attachments_max_count: int = Field(default=10, ge=1, le=1000)
+    attachment_types: str = "image,pdf,office,opendocument,text,audio"
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,
     # concurrent requests contend for the GIL and the slowest wait much longer
     # (mailbox login p99 at 16 clients: 52-78 ms with 40 threads, 34-44 ms with 8).

@@ -91,6 +91,22 @@ class DataKey:
             raise KeyringError(
                 f"{field} does not open with melding {self.melding_id}'s key") from None
 
+    def seal_blob(self, part: str, data: bytes) -> bytes:
+        """Bytes as bytes (a file's chunk: no base64 on a large payload), bound to the
+        melding and `part` (which file, which chunk) as `encrypt_bytes` binds a field."""
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return nonce + crypto_aead_xchacha20poly1305_ietf_encrypt(
+            data, self._associated(part), nonce, self.secret)
+
+    def open_blob(self, part: str, sealed: bytes) -> bytes:
+        try:
+            return crypto_aead_xchacha20poly1305_ietf_decrypt(
+                sealed[NONCE_BYTES:], self._associated(part), sealed[:NONCE_BYTES],
+                self.secret)
+        except (CryptoError, ValueError):
+            raise KeyringError(
+                f"{part} does not open with melding {self.melding_id}'s key") from None
+
     def _associated(self, field: str) -> bytes:
         return f"{self.melding_id}\x00{field}".encode()
 

@@ -4,6 +4,7 @@ headers on every answer, a body size limit, access logging without bodies."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any, cast
 
@@ -52,6 +53,11 @@ class ResponseHeaders:
         await self.app(scope, receive, with_headers)
 
 
+#: The routes that take files (multipart), whose bodies are not held here.
+UPLOAD_PATHS = re.compile(r"^/(|api/meldingen|api/mailbox/attachments|mailbox/attachments"
+                          r"|api/meldingen/[^/]+/attachments|api/cases/[^/]+/evidence)$")
+
+
 class BodyLimit:
     """413 for a body over the limit, declared or streamed, before the app reads any of it.
 
@@ -67,7 +73,13 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        if (UPLOAD_PATHS.match(scope["path"])
+                and headers.get(b"content-type", b"").startswith(b"multipart/form-data")):
+            # Files: the route streams them to disk and counts them against their own
+            # limits as they come (shared/files/upload.py).
+            return await self.app(scope, receive, send)
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             return await self._refuse(scope, receive, send)
         chunks: list[bytes] = []

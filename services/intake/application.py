@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import singledispatchmethod
 from typing import Any
@@ -18,21 +17,22 @@ from services.intake.domain.contact_moment import ContactMoment
 from services.intake.domain.outgoing import record_or_meeting_event
 from services.intake.domain.reception import Reception, adviser_for, registration_channel
 from services.intake.domain.report import ACKNOWLEDGEMENT, Receipt, Report
+from services.intake.domain.submission import Draft, Filed, Submission
+from services.intake.files.domain.attachments import attachment_event, sent_to_mailbox
 from shared import authz
 from shared.auth import Principal
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     Adviser,
+    AttachmentSent,
     ContactMomentRecorded,
     IdentityConsentRecorded,
     IntegrationEvent,
-    Language,
     MeldingClosed,
     MeldingReceived,
     MeldingReopened,
     MeldingShredded,
     NamedIdentity,
-    ReceivedHow,
     ReporterMessaged,
     ReporterReplied,
 )
@@ -41,48 +41,6 @@ from shared.keyedfields import KeyedApplication
 from shared.terms import meeting_due
 
 CHANGED_MEANWHILE = "The melding was changed at the same time; try again."
-
-
-@dataclass(frozen=True)
-class Submission:
-    kind: str
-    theme: str
-    description: str
-    anonymous: bool
-    #: The channel the request names, if any; the one filed follows from `registered_as`.
-    channel: str | None = None
-    involved: tuple[str, ...] = ()
-    occurred: date | None = None
-    identity: dict[str, Any] | None = None
-    identity_sealed: str | None = None
-    key_id: str | None = None
-    #: On a reporter's behalf: the registering staff member (`sub`, role), when and how
-    #: they received it.
-    received_by: str | None = None
-    registered_as: str | None = None
-    received_at: datetime | None = None
-    received_how: ReceivedHow = "written"
-    received_reason: str | None = None
-    #: The reporter asks to meet in person (a box on the form).
-    meeting_requested: bool = False
-    #: The reporter's language: intake writes to them in it.
-    language: Language = "nl"
-    concerns: str = "unknown"
-
-
-@dataclass(frozen=True)
-class Filed:
-    id: UUID
-    receipt: str
-    acknowledged_at: datetime
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A melding ready to be stored: what to save, and what to answer once it is."""
-
-    filed: Filed
-    aggregates: tuple[Report]
 
 
 class IntakeApplication(KeyedApplication):
@@ -186,7 +144,6 @@ class IntakeApplication(KeyedApplication):
 
     def reply(self, melding_id: UUID, body: str) -> datetime:
         """The reporter writes in the mailbox; triage receives it as `reporter_replied`."""
-
         at = self.clock.now()
         self.update(
             lambda: self.get_report(melding_id),
@@ -294,6 +251,10 @@ class IntakeApplication(KeyedApplication):
             processing_event.collect_events(report)
 
     @policy.register
+    def _(self, event: AttachmentSent, processing_event: ProcessingEvent[UUID]) -> None:
+        sent_to_mailbox(self.find, event, processing_event)
+
+    @policy.register
     def _(self, event: MeldingClosed, processing_event: ProcessingEvent[UUID]) -> None:
         report = self._known(event.melding_id, processing_event)
         if report is not None and report.status != "closed":
@@ -393,5 +354,5 @@ class IntakeApplication(KeyedApplication):
         if isinstance(domain_event, ContactMoment.Recorded):
             return ContactMomentRecorded(adviser=domain_event.adviser,
                                          theme=domain_event.theme, date=domain_event.on)
-        return record_or_meeting_event(domain_event)
+        return record_or_meeting_event(domain_event) or attachment_event(domain_event)
 

@@ -13,17 +13,22 @@ from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
 from services.intake.adapters.receipt_book import ReceiptBook
 from services.intake.adapters.receipts import ReceiptKeys
-from services.intake.api import adviser, mailbox, records, staff_log
+from services.intake.api import adviser, mailbox, mailbox_files, records, staff_log
 from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
 from services.intake.application import IntakeApplication
 from services.intake.domain.report import CONTENT_FIELDS, Report
+from services.intake.files.application import IntakeFiles
+from services.intake.files.domain.attachments import CONTENT_FIELDS as FILE_FIELDS
+from services.intake.files.domain.attachments import Attachments
 from services.intake.views import MeetingRequests, StaffLog
 from services.intake.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.crypto import derive_key
 from shared.eventstore import store_environment
+from shared.files.store import FileStore
+from shared.files.upload import Limits
 from shared.keyring import Keyring
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
@@ -42,7 +47,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> IntakeA
         clock=clock,
         meeting_within_days=settings.meeting_request_term_days,
     )
-    application.use_keyring(keyring, CONTENT_FIELDS,
+    application.use_keyring(keyring, {**CONTENT_FIELDS, Attachments.Attached: FILE_FIELDS},
                             creating=[Report.Filed])
     return application
 
@@ -77,21 +82,24 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
     meeting_requests = MeetingRequests()
     staff_log = StaffLog()
     application.feed(meeting_requests.apply, staff_log.apply)
+    runtime = MessagingRuntime(application, settings, SOURCES)
     return IntakeParts(
         application,
-        MessagingRuntime(application, settings, SOURCES),
+        runtime,
         filing=Filing(application),
         login=build_mailbox_login(settings, application),
         form_tokens=FormTokens(settings.receipt_key_b64),
         meeting_requests=meeting_requests,
         staff_log=staff_log,
+        files=IntakeFiles(application, FileStore(settings, "intake", lambda: runtime.nc),
+                          Limits.from_settings(settings), settings.var_dir),
     )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = service_app(build_parts(settings, clock), settings,
-                      routers=[router, mailbox.router, adviser.router, records.router,
-                               staff_log.router])
+                      routers=[router, mailbox.router, mailbox_files.router, adviser.router,
+                               records.router, staff_log.router])
     install_web(app)
     return app

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from services.investigation.adapters.terms import ResponseTermWatch
+from services.investigation.api import evidence_routes
 from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
@@ -15,6 +16,8 @@ from services.investigation.views import CaseIndex
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
+from shared.files.store import FileStore
+from shared.files.upload import Uploads
 from shared.keyring import Keyring
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
@@ -39,9 +42,12 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> Investigation
     # The response terms are watched beside the inbox: a lapse leaves by the outbox.
     watch = ResponseTermWatch(application, cases, every=settings.response_term_check_seconds)
     runtime = MessagingRuntime(application, settings, SOURCES, companions=[watch])
-    return InvestigationParts(application, runtime, cases)
+    return InvestigationParts(application, runtime, cases,
+                              FileStore(settings, "investigation", lambda: runtime.nc),
+                              Uploads.from_settings(settings))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    return service_app(build_parts(settings, clock), settings, routers=[router])
+    return service_app(build_parts(settings, clock), settings,
+                       routers=[router, evidence_routes.router])

@@ -23,6 +23,8 @@ from services.triage.domain.feedback import (
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
+from services.triage.files.application import received
+from services.triage.files.domain.files import sent_event
 from services.triage.protection.domain.protection import Protection
 from shared.auth import Principal
 from shared.authz import (
@@ -33,6 +35,7 @@ from shared.authz import (
 )
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
+    AttachmentReceived,
     CaseClosed,
     CompetentAuthorityAssigned,
     FeedbackOccasion,
@@ -323,6 +326,10 @@ class TriageApplication(KeyedApplication):
         processing_event.collect_events(report)
 
     @policy.register
+    def _(self, event: AttachmentReceived, processing_event: ProcessingEvent[UUID]) -> None:
+        received(self, event, processing_event)
+
+    @policy.register
     def _(self, event: StaffEvent, processing_event: ProcessingEvent[UUID]) -> None:
         record_staff_event(self.find, event, processing_event)
 
@@ -330,6 +337,8 @@ class TriageApplication(KeyedApplication):
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         melding_id = str(domain_event.originator_id)
+        if (sent := sent_event(domain_event)) is not None:
+            return sent
         if isinstance(domain_event, Report.Assessed):
             e = domain_event
             # The melding as the assessment left it: its parties then.

@@ -7,16 +7,20 @@ from fastapi import FastAPI
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
 from services.triage.adapters.stored_views import StoredClosed, StoredQueue
-from services.triage.api import notes_routes, protection_routes, queue_routes
+from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
+from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
+from services.triage.files.domain.files import MeldingFiles
 from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.directory import STAFF_TOPICS
 from shared.eventstore import store_environment
+from shared.files.store import FileStore
+from shared.files.upload import Uploads
 from shared.keyring import Keyring
 from shared.recorders import core_events
 from shared.retention import RetentionTerms
@@ -32,7 +36,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
         store_environment(settings, "triage"), clock=clock, routing=routing_table(settings),
         meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
     # Its keys come from intake, sealed in melding_received: nothing is made here.
-    application.use_keyring(Keyring.for_service(settings, "triage", clock), CONTENT_FIELDS,
+    application.use_keyring(Keyring.for_service(settings, "triage", clock),
+                            {**CONTENT_FIELDS, MeldingFiles.Received: FILE_FIELDS},
                             creating=[])
     return application
 
@@ -50,10 +55,13 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     if not queue.words_complete:  # restored from rows: the words come from the sweep
         application.background_views.append(queue.fill_words)
         application.on_swept.append(queue.words_read)
+    runtime = MessagingRuntime(application, settings, SOURCES)
+    files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
-                               check_every=settings.retention_check_seconds)
-    return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue,
-                       retention, follow_up, Flusher(stored, settings.view_flush_seconds))
+                               check_every=settings.retention_check_seconds, files=files)
+    return TriageParts(application, runtime, queue, retention, follow_up,
+                       Flusher(stored, settings.view_flush_seconds), files,
+                       Uploads.from_settings(settings))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -61,7 +69,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     parts = build_parts(settings, clock)
     app = service_app(parts, settings,
                       routers=[queue_routes.router, notes_routes.router,
-                               protection_routes.router, router])
+                               protection_routes.router, files_routes.router, router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     run_beside(app, parts.flusher.loop, parts.flusher.stop, "triage-views")
     return app

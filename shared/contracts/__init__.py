@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from shared.contracts.audit import CheckpointSigned
 from shared.contracts.base import IntegrationEvent, NamedIdentity
+from shared.contracts.files import AttachmentReceived, AttachmentSent
 from shared.contracts.intake import (
     ContactMomentRecorded,
     IdentityConsentRecorded,
@@ -75,7 +76,9 @@ from shared.contracts.vocabulary import (
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, IdentityConsentRecorded, ContactMomentRecorded,
+        MeldingReceived, ReporterReplied, AttachmentReceived, AttachmentSent,
+        IdentityConsentRecorded,
+        ContactMomentRecorded,
         RecordStatusChanged, MeetingRequestChanged,
         MeldingAssessed, MeldingDecided, CompetentAuthorityAssigned, MeldingRecused,
         ReporterMessaged, MeldingClosed, FinalReportIssued, CaseClosed, PoliceReportRecorded,
@@ -91,6 +94,8 @@ __all__ = [
     "CONTRACTS",
     "RETENTION_OUTCOMES",
     "Adviser",
+    "AttachmentReceived",
+    "AttachmentSent",
     "CaseClosed",
     "CasePath",
     "Channel",

@@ -13,6 +13,7 @@ from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 from shared.config import Settings
+from shared.files.store import FILE_SUBJECTS, files_stream
 from shared.messaging.credentials import tls_context
 from shared.messaging.permissions import ADMIN, inbox_prefix
 
@@ -59,6 +60,20 @@ def stream_config(settings: Settings) -> StreamConfig:
     )
 
 
+def files_stream_config(settings: Settings) -> StreamConfig:
+    """The files' chunks (shared/files/store.py): kept until shredding purges them;
+    a chunk is read by its subject, so each subject keeps its one message."""
+    return StreamConfig(
+        name=files_stream(settings),
+        subjects=[FILE_SUBJECTS],
+        storage=StorageType.FILE,
+        max_age=0,
+        max_msgs_per_subject=1,
+        duplicate_window=settings.duplicate_window_seconds,
+        num_replicas=settings.stream_replicas,
+    )
+
+
 async def open_stream(settings: Settings, name: str, *,
                       user: str) -> tuple[Client, JetStreamContext]:
     """Connect as `user` and wait until the stream exists (admin's setup makes it)."""
@@ -74,12 +89,13 @@ async def open_stream(settings: Settings, name: str, *,
 
 
 async def ensure_stream(js: JetStreamContext, settings: Settings) -> None:
-    """Create the stream, or bring an existing one to the configured shape (admin)."""
-    config = stream_config(settings)
-    try:
-        await js.add_stream(config)
-    except BadRequestError:
-        await js.update_stream(config)
+    """Create the streams (the events' and the files'), or bring existing ones to the
+    configured shape (admin)."""
+    for config in (stream_config(settings), files_stream_config(settings)):
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)
 
 
 async def setup_stream(settings: Settings, timeout: float = 30) -> None:

@@ -10,6 +10,9 @@ the tests and deploy/ alike (`meldingen nats config`), so the rules live once:
   may also create an ephemeral ordered consumer and answer its flow control;
 - replies come to a per-user inbox `_INBOX.<user>.>`: with one shared `_INBOX.>`
   any user could subscribe to the others' deliveries;
+- the services that keep files (intake, triage, investigation) publish chunks on
+  their own `meldingen_files.<service>.>` and read any chunk of the files stream by
+  its subject; triage, which shreds, may also purge it;
 - only `admin` (used by `meldingen run`, `meldingen nats setup` and the tests, never
   by a service) creates and updates the stream. No anonymous user exists.
 """
@@ -20,11 +23,15 @@ import json
 from collections.abc import Mapping
 
 from shared.config import SERVICES
+from shared.files.store import SUBJECT_ROOT, files_stream_name
 
 ADMIN = "admin"
 AUDITOR = "auditor"
 #: Who reads the whole stream with an ephemeral ordered consumer (replay, verify).
 READERS = ("reporting", AUDITOR)
+#: Who keeps files in the files stream (shared/files/store.py), and who purges them.
+FILE_KEEPERS = ("intake", "triage", "investigation")
+FILE_PURGER = "triage"
 
 
 def users() -> tuple[str, ...]:
@@ -52,6 +59,11 @@ def permissions(user: str, stream: str) -> dict[str, dict[str, list[str]]]:
             f"{api.format('CONSUMER.MSG.NEXT')}.{durable}",
             f"$JS.ACK.{stream}.{durable}.>",
         ]
+    if user in FILE_KEEPERS:
+        files = files_stream_name(stream)
+        publish += [f"{SUBJECT_ROOT}.{user}.>", f"$JS.API.STREAM.MSG.GET.{files}"]
+        if user == FILE_PURGER:
+            publish.append(f"$JS.API.STREAM.PURGE.{files}")
     if user in READERS:
         # No name in the subject: the server refuses a durable name there, and
         # names the ephemeral consumer itself.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from email.parser import BytesParser
+from email.policy import default
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 
@@ -52,3 +55,20 @@ def file_by_api(base_url: str) -> str:
     response = httpx.post(f"{base_url}/api/meldingen", json=MELDING, timeout=10)
     assert response.status_code == 201, response.text
     return re.sub(r"\D", "", response.json()["receipt"])
+
+
+def posted_fields(request: Any) -> dict[str, list[str]]:
+    """A form post's text fields as they left the browser (the form is multipart, for
+    its file input; files are left out)."""
+    content_type = request.headers.get("content-type", "")
+    body = request.post_data_buffer or b""
+    if not content_type.startswith("multipart/"):
+        return parse_qs(body.decode(), keep_blank_values=True)
+    message = BytesParser(policy=default).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    fields: dict[str, list[str]] = {}
+    for part in message.iter_parts():
+        if part.get_filename() is None:
+            name = str(part.get_param("name", header="content-disposition"))
+            fields.setdefault(name, []).append(str(part.get_content()))
+    return fields

@@ -7,14 +7,13 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 from nacl.exceptions import CryptoError
 from nacl.public import SealedBox
 
 from tests.browser.conftest import LiveIntake
-from tests.browser.helpers import REPORTER, fill_melding, receipt_on
+from tests.browser.helpers import REPORTER, fill_melding, posted_fields, receipt_on
 
 
 def _submit(page: Any) -> dict[str, list[str]]:
@@ -22,8 +21,7 @@ def _submit(page: Any) -> dict[str, list[str]]:
     with page.expect_request(lambda r: r.method == "POST") as posted:
         page.click("button[type=submit]")
     page.wait_for_selector("#receipt-code")
-    body = posted.value.post_data or ""
-    return parse_qs(body, keep_blank_values=True)
+    return posted_fields(posted.value)
 
 
 def _plaintext_in(fields: dict[str, list[str]]) -> list[str]:

@@ -35,7 +35,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from services.intake.application import Submission
+from services.intake.domain.submission import Submission
 from shared.auth import STAFF_ROLES, issue_token
 from shared.config import SERVICES
 from shared.contracts import MeldingDecided, MeldingReceived

@@ -38,8 +38,9 @@ OWN = ("triage", "investigation")  # the services whose every API route must be 
 #: ivan is assigned to the case below; the melding's competent authority is the default
 SUBS = {"investigator": "ivan", "competent_authority": DEFAULT_AUTHORITY}
 #: A part of a case the walk's case need not hold when its route is walked (it is
-#: closed by then: a measure to lift, a request to answer, found only if made before).
-PARTS = {"measure_id", "request_id", "complaint_id"}
+#: closed by then: a measure to lift, a request to answer, found only if made before;
+#: a file, which the walk's melding has none of).
+PARTS = {"measure_id", "request_id", "complaint_id", "attachment_id"}
 
 #: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
 BODIES: dict[str, dict[str, Any]] = {
@@ -171,7 +172,8 @@ async def test_every_route_answers_every_role_as_the_table_says(
         for route, action in guarded_routes(service):
             path = route.path.format(melding_id=melding_id, case_id=melding_id, id=melding_id,
                                      interview_id="1", sub="ivan", part="activities",
-                                     measure_id="1", request_id="1", complaint_id="1")
+                                     measure_id="1", request_id="1", complaint_id="1",
+                                     attachment_id="1")
             body = BODIES.get(route.path, {})
             for method in sorted(route.methods or ()):
                 calls: list[tuple[str, dict[str, str]]] = [

@@ -19,8 +19,9 @@ from eventsourcing.persistence import IntegrityError
 
 from services.intake.adapters.filing import Filing
 from services.intake.adapters.group_commit import GroupCommit
-from services.intake.application import Draft, IntakeApplication, Submission
+from services.intake.application import IntakeApplication
 from services.intake.bootstrap import build_application
+from services.intake.domain.submission import Draft, Submission
 from shared.errors import NotFound, Unavailable
 from tests.support import eventually, make_settings
 

@@ -9,8 +9,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 from nats.js import JetStreamContext
 
-from services.intake.application import Submission
 from services.intake.bootstrap import build_application
+from services.intake.domain.submission import Submission
 from shared.config import Settings
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import signer_for

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from services.intake.application import Submission
 from services.intake.bootstrap import build_application
+from services.intake.domain.submission import Submission
 from shared.config import Settings
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import signer_for

@@ -21,7 +21,9 @@ SKELETON = ("domain/__init__.py", "application.py", "adapters/__init__.py",
 #: What a service may have beside the skeleton (docs/architecture.md, "One shape").
 OPTIONAL = frozenset({"__init__.py", "__pycache__", "views.py", "web", "cli.py"})
 #: A service's own sub-context, of the same layered shape inside (docs/architecture.md).
-SUBCONTEXTS = {"console": frozenset({"notifications"}), "triage": frozenset({"desk", "protection"})}
+SUBCONTEXTS = {"console": frozenset({"notifications"}),
+               "triage": frozenset({"desk", "protection", "files"}),
+               "intake": frozenset({"files"})}
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.console.adapters.calls import Acting, ServiceCaller, segment
@@ -48,6 +49,15 @@ class Note(_Answer):
     body: str
     by: str
     at: datetime
+
+
+class Attachment(_Answer):
+    id: str
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    cleaned: bool
 
 
 class Notes(_Answer):
@@ -174,6 +184,18 @@ class TriageClient:
     async def note(self, acting: Acting, melding_id: str, body: str) -> Notes:
         return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/notes",
                                       {"body": body}, Notes)
+
+    async def attachments(self, acting: Acting, melding_id: str) -> list[Attachment]:
+        response = await self.caller.call(
+            acting, "GET", f"/api/meldingen/{segment(melding_id)}/attachments")
+        return [Attachment.model_validate(item) for item in response.json()]
+
+    async def attachment(self, acting: Acting, melding_id: str,
+                         attachment_id: str) -> httpx.Response:
+        """The file as triage serves it (its download recorded there, as this person)."""
+        return await self.caller.call(
+            acting, "GET", f"/api/meldingen/{segment(melding_id)}/attachments/"
+            f"{segment(attachment_id)}", accept="*/*")
 
     async def melding(self, acting: Acting, melding_id: str) -> Melding:
         return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}", Melding)

@@ -10,6 +10,7 @@ from services.console.notifications import web as notification_pages
 from services.console.web import (
     case,
     enrol,
+    files_part,
     home,
     melding,
     melding_intake,
@@ -35,7 +36,8 @@ def cookie_policy(settings: Settings) -> CookiePolicy:
 def install(app: FastAPI) -> None:
     for pages in (signin.router, enrol.router, home.router, queue.router, melding.router,
                   case.router, register.router, report.router, notification_pages.router,
-                  melding_intake.router, melding_protection.router, registered.router):
+                  melding_intake.router, melding_protection.router, registered.router,
+                  files_part.router):
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)

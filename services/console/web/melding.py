@@ -20,6 +20,7 @@ from services.console.adapters.investigation import Case
 from services.console.adapters.triage import Melding
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
+from services.console.web.files_part import files_context
 from services.console.web.intake_part import melding_context
 from services.console.web.pages import form_errors, person_for, refused, services
 from services.console.web.protection_part import protection_context
@@ -88,6 +89,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
     may_reassign = offered("reassign", "melding.reassign")
     intake_part = await melding_context(request, person, melding, parties)
     protection_part = await protection_context(request, person, melding, parties)
+    files_part = await files_context(request, person, melding, parties)
     return render(
         request, person.session, "melding.html", status_code=status_code,
         switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
@@ -105,7 +107,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
                "outcomes": get_args(Outcome), "purposes": get_args(MessagePurpose),
                "concerns": get_args(Concerns),
                "referral_targets": get_args(ReferralTarget)},
-        **intake_part, **protection_part)
+        **intake_part, **protection_part, **files_part)
 
 
 def parties_of(melding: Melding) -> MeldingParties:

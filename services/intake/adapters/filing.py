@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from services.intake.adapters.group_commit import GroupCommit
 
 if TYPE_CHECKING:  # the application is what this adapter drives, not what it needs
-    from services.intake.application import Filed, IntakeApplication, Submission
+    from services.intake.application import IntakeApplication
+    from services.intake.domain.submission import Filed, Submission
 
 
 class Filing:

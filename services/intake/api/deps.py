@@ -14,6 +14,7 @@ from services.intake.adapters.filing import Filing
 from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_login import MailboxLogin
 from services.intake.application import IntakeApplication
+from services.intake.files.application import IntakeFiles
 from services.intake.views import MeetingRequests, StaffLog
 from shared.auth import InvalidToken
 from shared.deps import Unauthorized
@@ -31,6 +32,7 @@ class IntakeParts:
     form_tokens: FormTokens
     meeting_requests: MeetingRequests
     staff_log: StaffLog
+    files: IntakeFiles
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -78,6 +80,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+async def files(parts: Parts) -> IntakeFiles:
+    return parts.files
+
+
 async def melding_id(melding_id: str) -> UUID:
     try:
         return UUID(melding_id)
@@ -91,4 +97,5 @@ Login = Annotated[MailboxLogin, Depends(mailbox_login)]
 MailboxHolder = Annotated[UUID, Depends(mailbox_melding)]
 MeldingId = Annotated[UUID, Depends(melding_id)]
 MeetingRequestsView = Annotated[MeetingRequests, Depends(meeting_requests)]
+Files = Annotated[IntakeFiles, Depends(files)]
 StaffLogView = Annotated[StaffLog, Depends(staff_log)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from services.intake.api.deps import Intake, Login, MailboxHolder, client_address
+from services.intake.api.deps import Files, Intake, Login, MailboxHolder, client_address
 from services.intake.api.schemas import (
     ChallengeOut,
     IdentityConsentIn,
@@ -18,6 +18,7 @@ from services.intake.api.schemas import (
     ReplyIn,
     ReplyOut,
 )
+from shared.files.schemas import MailboxAttachmentOut
 
 # No answer here is cached: shared.middleware.ResponseHeaders adds `no-store` to all.
 router = APIRouter(prefix="/api/mailbox", tags=["mailbox"])
@@ -41,7 +42,7 @@ def login(body: MailboxLoginIn, request: Request, mailbox: Login) -> MailboxToke
 
 
 @router.get("", response_model=MailboxOut)
-def read(melding_id: MailboxHolder, intake: Intake) -> MailboxOut:
+def read(melding_id: MailboxHolder, intake: Intake, files: Files) -> MailboxOut:
     """What the reporter may see: the status, every message either way, the latest
     version of the record of an oral or in-person melding, and an open meeting request."""
     report = intake.get_report(melding_id)
@@ -56,6 +57,8 @@ def read(melding_id: MailboxHolder, intake: Intake) -> MailboxOut:
         else None,
         meeting_requested=report.meeting_request is not None,
         identity_consent=report.identity_consent,
+        attachments=[MailboxAttachmentOut.model_validate(f)
+                     for f in files.attachments(melding_id).files],
     )
 
 

@@ -15,8 +15,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from services.intake.application import Submission
 from services.intake.domain.report import MeetingVia, Status
+from services.intake.domain.submission import Submission
 from shared.auth import Principal
 from shared.contracts import (
     Adviser,
@@ -28,6 +28,7 @@ from shared.contracts import (
     RecordStatus,
     Theme,
 )
+from shared.files.schemas import MailboxAttachmentOut
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -176,6 +177,8 @@ class MailboxOut(BaseModel):
     identity_consent: bool | None = Field(
         default=None, description="a named reporter's answer to whether their identity "
         "may be passed on beyond the meldpunt; null: not answered (which counts as no)")
+    attachments: list[MailboxAttachmentOut] = Field(
+        default=[], description="the files either way, oldest first")
 
 
 class IdentityConsentIn(BaseModel):

@@ -15,12 +15,12 @@ from typing import Literal
 from pydantic import ValidationError
 
 from services.intake.api.schemas import MeldingIn
-from services.intake.application import Submission
 from services.intake.domain.report import refusals
+from services.intake.domain.submission import Submission
 from shared.errors import InvalidInput
 
 FIELDS = ("kind", "theme", "description", "occurred", "involved", "concerns",
-          "anonymous", "name", "email", "phone", "meeting")
+          "anonymous", "name", "email", "phone", "attachments", "meeting")
 IDENTITY_FIELDS = ("name", "email", "phone")
 Sealing = Literal["browser", "server", "none", "named"]
 

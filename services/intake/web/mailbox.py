@@ -162,6 +162,8 @@ async def _mailbox_page(
     **context: Any,
 ) -> HTMLResponse:
     report = await run_in_threadpool(intake.get_report, melding_id)
+    files = await run_in_threadpool(parts_of(request.app, IntakeParts).files.attachments,
+                                    melding_id)
     latest = report.record_versions[-1] if report.record_versions else None
     record = None if latest is None else {
         **latest, "when": _when(latest["at"], lang), "status": report.record_status}
@@ -174,7 +176,7 @@ async def _mailbox_page(
                   mailbox_token=token, status=report.status, messages=shown, record=record,
                   meeting_requested=report.meeting_request is not None,
                   named=not report.anonymous, identity_consent=report.identity_consent,
-                  **context)
+                  attachments=files.files, **context)
 
 
 def _when(at: datetime, lang: str) -> str:

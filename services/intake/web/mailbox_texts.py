@@ -37,6 +37,8 @@ MAILBOX_NL: dict[str, Any] = {
     "status_other": "Uw melding is in behandeling.",
     "messages_title": "Berichten",
     "no_messages": "Er zijn nog geen berichten.",
+    "files_title": "Bestanden",
+    "file_not_cleaned": "niet opgeschoond",
     "from": {"meldpunt": "Meldpunt", "reporter": "U", "confidential_adviser":
              "Vertrouwenspersoon"},
     "reply_label": "Uw antwoord of aanvullende informatie",
@@ -107,6 +109,8 @@ MAILBOX_EN: dict[str, Any] = {
     "status_other": "Your report is being handled.",
     "messages_title": "Messages",
     "no_messages": "There are no messages yet.",
+    "files_title": "Files",
+    "file_not_cleaned": "not cleaned",
     "from": {"meldpunt": "Reporting office", "reporter": "You", "confidential_adviser":
              "Confidential adviser"},
     "reply_label": "Your answer or additional information",

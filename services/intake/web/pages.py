@@ -14,19 +14,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from services.intake.adapters.receipts import grouped
-from services.intake.api.deps import Filer, Intake
+from services.intake.api.deps import Filer, Files, Intake
 from services.intake.application import IntakeApplication
 from services.intake.domain.reception import adviser_for
 from services.intake.web.forms import MeldingForm, error_field, parse_melding
 from services.intake.web.rendering import (
     cross_site,
     form_tokens,
-    posted_fields,
     render,
 )
 from services.intake.web.texts import language
+from services.intake.web.uploads import posted_upload, refusal_key
 from shared.contracts import Kind
 from shared.errors import InvalidInput, Unavailable
+from shared.files.upload import workdir
 from shared.terms import local_date
 
 router = APIRouter(include_in_schema=False)
@@ -48,30 +49,39 @@ def form(request: Request, intake: Intake, lang: str | None = None) -> HTMLRespo
 
 
 @router.post("/", response_class=HTMLResponse)
-async def submit(request: Request, intake: Intake, filing: Filer) -> HTMLResponse:
-    """File the melding and show its receipt, or show the form again with its errors."""
-    posted = await posted_fields(request)
-    lang = language(posted.get("lang"))
-    melding = parse_melding(posted, local_date(intake.clock.now()), lang)
-    if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
-        melding.errors = {"form": "form"}
-        return _form(request, intake, lang, melding, status_code=403)
-    if melding.errors or melding.submission is None:
-        return _form(request, intake, lang, melding, status_code=422)
-    try:
-        filed = await filing.file(melding.submission)
-    except InvalidInput as exc:
-        # Mostly what the form could not check itself: a sealed box that is not one.
-        field = error_field(exc)
-        melding.errors = {field: field}
-        if field == "identity_sealed":
-            melding.values["identity_sealed"] = ""
-        return _form(request, intake, lang, melding, status_code=422)
-    except (Unavailable, PersistenceError):
-        melding.errors = {"unavailable": "unavailable"}
-        return _form(request, intake, lang, melding, status_code=503)
+async def submit(request: Request, intake: Intake, filing: Filer,
+                 files: Files) -> HTMLResponse:
+    """File the melding and show its receipt, or show the form again with its errors
+    (a refused file included: all else the reporter typed stays)."""
+    async with workdir(files.var_dir, "intake") as directory:
+        upload = await posted_upload(request, files, directory)
+        posted = upload.fields
+        lang = language(posted.get("lang"))
+        melding = parse_melding(posted, local_date(intake.clock.now()), lang)
+        if cross_site(request) or not form_tokens(request).valid(posted.get("form_token", "")):
+            melding.errors = {"form": "form"}
+            return _form(request, intake, lang, melding, status_code=403)
+        prepared = await files.prepare(upload.files)
+        if prepared.refused:
+            melding.errors = {**melding.errors,
+                              "attachments": refusal_key(prepared.refused[0].error)}
+        if melding.errors or melding.submission is None:
+            return _form(request, intake, lang, melding, status_code=422)
+        try:
+            filed = await filing.file(melding.submission)
+            await files.keep(filed.id, prepared.attached)
+        except InvalidInput as exc:
+            # Mostly what the form could not check itself: a sealed box that is not one.
+            field = error_field(exc)
+            melding.errors = {field: field}
+            if field == "identity_sealed":
+                melding.values["identity_sealed"] = ""
+            return _form(request, intake, lang, melding, status_code=422)
+        except (Unavailable, PersistenceError):
+            melding.errors = {"unavailable": "unavailable"}
+            return _form(request, intake, lang, melding, status_code=503)
     return render(request, "receipt.html", lang, groups=grouped(filed.receipt).split(),
-                  sealing=melding.sealing)
+                  sealing=melding.sealing, attachments=prepared.attached)
 
 
 #: Whose key the script seals to for each kind (the domain's rule, rendered once).

@@ -133,6 +133,13 @@ NL: dict[str, Any] = {
         "Uw contactgegevens zijn al versleuteld en blijven bewaard. Vult u ze opnieuw in, "
         "dan vervangen ze de versleutelde gegevens."
     ),
+    "attachments_label": "Bestanden (niet verplicht)",
+    "attachments_hint": "Foto's, PDF, Word/Excel/PowerPoint, OpenDocument, tekst of geluid; "
+                        "ten hoogste 20 MB per bestand. Gegevens in het bestand, zoals de "
+                        "plaats van een foto of de auteur van een document, halen wij eraf.",
+    "attachments_cleaned": "Van deze bestanden zijn de verborgen gegevens verwijderd:",
+    "attachments_not_cleaned": "Deze bestanden konden wij niet opschonen; ze zijn "
+                               "bewaard zoals u ze stuurde:",
     "meeting_label": "Ik wil mijn melding graag in een gesprek toelichten",
     "meeting_hint": "Het meldpunt neemt dan contact met u op via uw berichtenbox.",
     "submit": "Melding versturen",
@@ -149,6 +156,13 @@ NL: dict[str, Any] = {
         "anonymous": "Kies of u anoniem meldt of met uw naam.",
         "name": "Vul uw naam in (hoogstens 200 tekens), of kies voor anoniem melden.",
         "email": "Vul een geldig e-mailadres in, of laat dit veld leeg.",
+        "attachments_too_large": "Een bestand is groter dan toegestaan per bestand. Kies "
+                                 "het opnieuw kleiner, of laat het weg.",
+        "attachments_total": "De bestanden samen zijn groter dan toegestaan per melding.",
+        "attachments_count": "U stuurt meer bestanden dan toegestaan per melding.",
+        "attachments_type": "Een bestand is van een soort die wij niet aannemen.",
+        "attachments_empty": "Een bestand is leeg.",
+        "attachments_unreadable": "Een bestand is beschadigd of niet wat het lijkt.",
         "phone": "Gebruik alleen cijfers, spaties en + - ( ), of laat dit veld leeg.",
         "identity_sealed": "Het versleutelen is mislukt. Vul uw contactgegevens opnieuw in.",
         "unavailable": "Het lukt nu niet om uw melding op te slaan. Er is niets bewaard. "
@@ -296,6 +310,13 @@ EN: dict[str, Any] = {
         "Your contact details are already encrypted and kept. If you fill them in again, "
         "they replace the encrypted ones."
     ),
+    "attachments_label": "Files (optional)",
+    "attachments_hint": "Photos, PDF, Word/Excel/PowerPoint, OpenDocument, text or audio; "
+                        "at most 20 MB per file. Data inside a file, such as where a photo "
+                        "was taken or who wrote a document, is removed.",
+    "attachments_cleaned": "Hidden data was removed from these files:",
+    "attachments_not_cleaned": "These files could not be cleaned; they were kept as you "
+                               "sent them:",
     "meeting_label": "I would like to explain my report in a meeting",
     "meeting_hint": "The reporting office will then contact you through your mailbox.",
     "submit": "Send report",
@@ -311,6 +332,13 @@ EN: dict[str, Any] = {
         "anonymous": "Choose whether you report anonymously or with your name.",
         "name": "Enter your name (at most 200 characters), or choose to report anonymously.",
         "email": "Enter a valid email address, or leave this field empty.",
+        "attachments_too_large": "A file is larger than allowed per file. Choose a "
+                                 "smaller one, or leave it out.",
+        "attachments_total": "The files together are larger than allowed per report.",
+        "attachments_count": "You are sending more files than allowed per report.",
+        "attachments_type": "A file is of a kind we do not accept.",
+        "attachments_empty": "A file is empty.",
+        "attachments_unreadable": "A file is damaged or not what it seems.",
         "phone": "Use only digits, spaces and + - ( ), or leave this field empty.",
         "identity_sealed": "Encryption failed. Please fill in your contact details again.",
         "unavailable": "We cannot store your report right now. Nothing was kept. Please "

@@ -9,6 +9,8 @@ from fastapi import Depends
 
 from services.investigation.application import InvestigationApplication
 from services.investigation.views import CaseIndex
+from shared.files.store import FileStore
+from shared.files.upload import Uploads
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
 
@@ -18,6 +20,8 @@ class InvestigationParts:
     application: InvestigationApplication
     runtime: MessagingRuntime
     cases: CaseIndex
+    files: FileStore
+    uploads: Uploads
 
 
 Parts = Annotated[InvestigationParts, Depends(parts_dependency(InvestigationParts))]

@@ -15,7 +15,6 @@ from services.investigation.api.schemas import (
     CaseOut,
     CaseSummaryOut,
     ConversationIn,
-    EvidenceIn,
     FileAnswerIn,
     FileRequestIn,
     FinalReportIn,
@@ -131,13 +130,6 @@ def comment_on_interview(case_id: UUID, interview_id: str, body: TextIn, app: In
                          principal: Investigator) -> CaseOut:
     """The interviewee's comments on the minutes."""
     return _case(app.comment_on_interview(case_id, interview_id, body.text, principal), principal)
-
-
-@router.post("/cases/{case_id}/evidence", response_model=CaseOut)
-def add_evidence(case_id: UUID, body: EvidenceIn, app: Investigation,
-                 principal: Investigator) -> CaseOut:
-    """A piece of evidence: its description and the SHA-256 of the file kept outside."""
-    return _case(app.add_evidence(case_id, body.description, body.sha256, principal), principal)
 
 
 @router.post("/cases/{case_id}/draft-report", response_model=CaseOut)

@@ -18,6 +18,7 @@ from services.triage.application import CHANGED, TriageApplication
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained, closing_outcome
 from shared.errors import Shredded
+from shared.files.store import FileStore
 from shared.keystore import Shredding
 from shared.retention import MeldingRetention, RetentionTerms, due_for_shredding
 from shared.terms import local_date
@@ -58,13 +59,18 @@ class ClosedMeldingen:
 
 class RetentionCheck:
     def __init__(self, triage: TriageApplication, closed: ClosedMeldingen,
-                 terms: RetentionTerms, *, check_every: float) -> None:
+                 terms: RetentionTerms, *, check_every: float,
+                 files: FileStore | None = None) -> None:
         self.triage = triage
         self.closed = closed
         self.terms = terms
         self.check_every = check_every
         self._one_at_a_time = threading.Lock()  # the loop's and a run's
         self._stop = asyncio.Event()
+        self.files = files
+        # The loop the files store's connection runs on: a purge from a worker thread
+        # is handed to it.
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def run(self) -> list[Shredding]:
         """Shred every melding due today; what was shredded (ids, dates, terms)."""
@@ -72,6 +78,8 @@ class RetentionCheck:
             day = local_date(self.triage.clock.now())
             done = [shredding for melding_id in self.closed.due(day, self.terms)
                     if (shredding := self.shred(melding_id)) is not None]
+            for shredding in done:
+                self._purge(shredding.melding_id)
         if done:
             log.info("meldingen shredded", extra={"count": len(done)})
         return done
@@ -104,7 +112,18 @@ class RetentionCheck:
             return gone
         return done[0] if done else None
 
+    def _purge(self, melding_id: str) -> None:
+        """The melding's files go from the files stream (its key is gone already, so
+        they were unreadable since); a purge that fails leaves them, unreadable, and says so."""
+        if self.files is None or self._loop is None:
+            return
+        try:
+            self.files.purge_from_thread(melding_id, self._loop)
+        except Exception as exc:  # noqa: BLE001 - NATS away: the bytes stay unreadable
+            log.warning("purge of files failed", extra={"error": type(exc).__name__})
+
     async def loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
         while not self._stop.is_set():
             try:
                 await asyncio.to_thread(self.run)

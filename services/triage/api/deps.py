@@ -11,6 +11,8 @@ from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.stored_views import StoredQueue
 from services.triage.application import TriageApplication
 from services.triage.protection.views import FollowUp
+from shared.files.store import FileStore
+from shared.files.upload import Uploads
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
 from shared.viewstore import Flusher
@@ -24,6 +26,8 @@ class TriageParts:
     retention: RetentionCheck
     follow_up: FollowUp
     flusher: Flusher
+    files: FileStore
+    uploads: Uploads
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]

@@ -32,6 +32,7 @@ from services.triage.api.schemas import (
 from services.triage.desk.application import opened
 from services.triage.domain.commands import Assessment, Decision, PoliceReport
 from services.triage.domain.report import Report
+from services.triage.files.application import history as file_history
 from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.contracts import NamedIdentity
@@ -232,7 +233,8 @@ def _melding(report: Report, principal: Principal, triage: Triage,
                              if (authority := triage.competent_authority(report)) else None),
         messages=[MessageOut(sender=m["from"], body=m["body"], purpose=m["purpose"],
                              at=m["at"]) for m in report.messages],
-        history=[HistoryEntry(**h) for h in report.history],
+        history=[HistoryEntry(**h) for h in sorted(
+            [*report.history, *file_history(triage, report.id)], key=lambda h: h["at"])],
         record_status=report.record_status, meeting_due_by=report.meeting_due_by,
         steps=report.steps,
         legal_hold=HoldOut(**report.hold) if report.hold else None,

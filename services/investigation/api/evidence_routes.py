@@ -1,0 +1,65 @@
+"""A case's evidence: an investigator's file (multipart: `description` and `file`), kept
+byte for byte under the melding's key with its sha256 computed here; or, as before, a
+description and the sha256 of a file kept outside (JSON)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from services.investigation.api.deps import Parts
+from services.investigation.api.routes import Investigator, _case
+from services.investigation.api.schemas import CaseOut, EvidenceIn
+from shared.errors import InvalidInput
+from shared.files.preparing import kept
+from shared.files.store import key_of
+from shared.files.upload import receive, workdir
+
+router = APIRouter(prefix="/api", tags=["cases"])
+FILE_FIELD = frozenset({"file"})
+BODIES = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": EvidenceIn.model_json_schema()},
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["description", "file"],
+        "properties": {"description": {"type": "string"},
+                       "file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post("/cases/{case_id}/evidence", response_model=CaseOut, openapi_extra=BODIES)
+async def add_evidence(case_id: UUID, request: Request, parts: Parts,
+                       principal: Investigator) -> CaseOut:
+    """A piece of evidence: its description and its file, or the SHA-256 of a file kept
+    outside."""
+    app = parts.application
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        try:
+            body = EvidenceIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+        case = await anyio.to_thread.run_sync(app.add_evidence, case_id, body.description,
+                                              body.sha256, principal)
+        return _case(case, principal)
+    uploads = parts.uploads
+    async with workdir(uploads.var_dir, "investigation") as directory:
+        upload = await receive(request, uploads.limits, directory, file_fields=FILE_FIELD)
+        description = upload.fields.get("description", "").strip()
+        if not description:
+            raise InvalidInput("Describe the evidence.", field="description")
+        if len(upload.files) != 1:
+            raise InvalidInput("Send one file, in the field `file`.", field="file")
+        [received] = upload.files
+        if received.refused is not None:
+            raise received.refused
+        evidence = await anyio.to_thread.run_sync(kept, received)
+        # The case checks the step and the investigator before the file is stored.
+        await anyio.to_thread.run_sync(app.get_case, case_id, principal)
+        key = await anyio.to_thread.run_sync(key_of, app.keyring, str(case_id))
+        await parts.files.put(key, evidence.id, evidence.path)
+        case = await anyio.to_thread.run_sync(app.add_evidence, case_id, description,
+                                              evidence.sha256, principal)
+    return _case(case, principal)
