@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.triage.adapters.retention import RetentionCheck
+from services.triage.adapters.retention import ClosedMeldingen, RetentionCheck
 from services.triage.adapters.routing_file import routing_table
 from services.triage.api import notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
@@ -12,7 +12,7 @@ from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
 from services.triage.protection.views import FollowUp
-from services.triage.views import ClosedMeldingen, Queue
+from services.triage.views import Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
@@ -27,7 +27,8 @@ SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
     application = TriageApplication(
         store_environment(settings, "triage"), clock=clock, routing=routing_table(settings),
-        meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
+        meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible,
+        closing_feedback_days=settings.closing_feedback_days)
     # Its keys come from intake, sealed in melding_received: nothing is made here.
     application.use_keyring(Keyring.for_service(settings, "triage", clock), CONTENT_FIELDS,
                             creating=[])
@@ -36,7 +37,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = Queue(default_authority=application.routing.default)
+    queue = Queue(default_authority=application.routing.default,
+                  closing_feedback_days=settings.closing_feedback_days)
     closed = ClosedMeldingen()
     follow_up = FollowUp(settings.protection_follow_up_days)
     application.feed(queue.apply, closed.apply, follow_up.apply, application.directory.apply)

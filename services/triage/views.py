@@ -21,7 +21,7 @@ import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
 from uuid import UUID
@@ -29,12 +29,11 @@ from uuid import UUID
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
-from services.triage.domain.retention import Retained, closing_outcome
+from services.triage.domain.retention import Retained
 from shared.authz import MeldingParties, is_allowed, may_see
 from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
-from shared.retention import MeldingRetention, RetentionTerms, due_for_shredding
-from shared.terms import Deadlines, deadlines, overdue_from
+from shared.terms import Deadlines, closing_feedback_due, deadlines, overdue_from
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
 #: (competent authority or None for all, status or None, theme or None)
@@ -70,6 +69,12 @@ class QueueEntry:
     #: the description's words, case-folded, for the search (kept in this process only)
     words: frozenset[str] = frozenset()
     shredded_at: datetime | None = None  # when its retention term ended: no words then
+    #: the term of the closing feedback the meldpunt owes (None: none due)
+    closing_feedback_due_by: datetime | None = None
+
+    @property
+    def closing_feedback_due(self) -> bool:
+        return self.closing_feedback_due_by is not None
 
     @property
     def parties(self) -> MeldingParties:
@@ -102,12 +107,14 @@ class Narrowing:
     severity: str | None = None
     reply_unread: bool | None = None
     flagged: bool | None = None
+    closing_feedback_due: bool | None = None
     words: frozenset[str] = frozenset()
 
     def matches(self, entry: QueueEntry) -> bool:
         return (all(value is None or getattr(entry, name) == value for name, value in (
             ("kind", self.kind), ("channel", self.channel), ("severity", self.severity),
-            ("reply_unread", self.reply_unread), ("flagged", self.flagged)))
+            ("reply_unread", self.reply_unread), ("flagged", self.flagged),
+            ("closing_feedback_due", self.closing_feedback_due)))
             and self.words <= entry.words)
 
     def __bool__(self) -> bool:
@@ -185,9 +192,11 @@ class _Index:
 
 
 class Queue:
-    def __init__(self, default_authority: str | None = None) -> None:
+    def __init__(self, default_authority: str | None = None,
+                 closing_feedback_days: int = 5) -> None:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
+        self._closing_feedback_days = closing_feedback_days
         self._entries: dict[UUID, QueueEntry] = {}
         #: a melding's desk (`Desk.create_id`) -> the melding
         self._desks: dict[UUID, UUID] = {}
@@ -230,10 +239,17 @@ class Queue:
                 entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
+                if entry.status == "closed":  # only the closing feedback comes then
+                    entry.closing_feedback_due_by = None
+            elif isinstance(event, Report.Closed) and getattr(event, "start", None):
+                entry.closing_feedback_due_by = closing_feedback_due(
+                    event.at, self._closing_feedback_days)
             elif isinstance(event, Report.Reopened):
                 self._terms_restarted(entry, event.at)
+                entry.closing_feedback_due_by = None
             elif isinstance(event, Retained.Shredded):
                 entry.shredded_at, entry.words = event.at, frozenset()
+                entry.closing_feedback_due_by = None
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:
@@ -354,33 +370,3 @@ class Queue:
     def __len__(self) -> int:
         return len(self._entries)
 
-
-class ClosedMeldingen:
-    """What the daily shredding check walks: every closed melding not shredded yet,
-    with when and how it closed, and the meldingen under a legal hold (open or not).
-    Whether one is due is `shared.retention`'s rule; the aggregate checks it again."""
-
-    def __init__(self) -> None:
-        self._closed: dict[UUID, tuple[datetime, Any]] = {}
-        self._held: set[UUID] = set()
-        self._lock = threading.Lock()
-
-    def apply(self, event: Any) -> None:
-        with self._lock:
-            melding_id = event.originator_id
-            if isinstance(event, Report.Closed):
-                self._closed[melding_id] = (event.at, getattr(event, "outcome", None)
-                                            or closing_outcome(event.reason))
-            elif isinstance(event, (Report.Reopened, Retained.Shredded)):
-                self._closed.pop(melding_id, None)
-            elif isinstance(event, Retained.HoldPlaced):
-                self._held.add(melding_id)
-            elif isinstance(event, Retained.HoldLifted):
-                self._held.discard(melding_id)
-
-    def due(self, day: date, terms: RetentionTerms) -> list[UUID]:
-        with self._lock:
-            meldingen = [MeldingRetention(str(melding_id), closed_at=at, outcome=outcome)
-                         for melding_id, (at, outcome) in self._closed.items()
-                         if melding_id not in self._held]
-        return [UUID(m.melding_id) for m in due_for_shredding(meldingen, day, terms)]
