@@ -8,9 +8,7 @@ text is what reaches the mailbox (`give_closing_feedback`, once)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
-
-from eventsourcing.domain import event
+from typing import TYPE_CHECKING, Any
 
 from services.triage.domain.procedure import TRANSITIONS, Status, check_step
 from services.triage.domain.retention import Retained, closing_outcome
@@ -22,12 +20,17 @@ class Closing(Retained):
     """The closing side of triage's `Report` (its base class)."""
 
     if TYPE_CHECKING:  # the event classes `@event` creates, and Report's own state
-        MessageSent: ClassVar[type[Any]]
-        Closed: ClassVar[type[Any]]
         status: Status
         messages: list[dict[str, Any]]
         feedback_at: datetime | None
         closing_feedback: dict[str, Any] | None
+
+        # Report's own events: defined there, so that they keep Report's topics.
+        def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None: ...
+
+        def _closed(self, *, reason: ClosingReason, by: str, at: datetime,
+                    outcome: RetentionOutcome | None = None, start: str = "",
+                    advice: str | None = None) -> None: ...
 
     @property
     def steps(self) -> list[str]:
@@ -54,25 +57,3 @@ class Closing(Retained):
         if self.closing_feedback is None or self.closing_feedback["given_at"] is not None:
             raise Conflict("This melding's closing feedback was already given.")
         self._messaged(body=body, purpose="feedback", by=by, at=at)
-
-    # -- events: what happened ---------------------------------------------------------
-
-    @event("MessageSent")
-    def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
-        self.messages.append({"from": "meldpunt", "body": body, "purpose": purpose, "at": at})
-        if purpose == "feedback" and self.feedback_at is None:
-            self.feedback_at = at
-        if purpose == "feedback" and self.closing_feedback is not None:
-            self.closing_feedback["given_at"] = at
-        self.history.append({"what": f"{purpose}_sent", "who": by, "at": at})
-
-    @event("Closed")
-    def _closed(self, *, reason: ClosingReason, by: str, at: datetime,
-                outcome: RetentionOutcome | None = None, start: str = "",
-                advice: str | None = None) -> None:
-        self.closure = {"reason": reason, "at": at, "outcome": closing_outcome(reason, outcome)}
-        # A closing from before the meldpunt wrote it sent its feedback itself: no start.
-        self.closing_feedback = {"start": start, "advice": advice, "due_since": at,
-                                 "given_at": None} if start else None
-        self._advance("close")
-        self.history.append({"what": f"closed ({reason})", "who": by, "at": at})

@@ -23,8 +23,9 @@ from services.triage.domain.procedure import (
     check_police_report,
     closing_reason,
 )
+from services.triage.domain.retention import closing_outcome
 from services.triage.domain.routing import People, Routing, RoutingTable
-from shared.contracts import RecordStatus, opens_case
+from shared.contracts import ClosingReason, RecordStatus, RetentionOutcome, opens_case
 from shared.errors import Conflict, InvalidInput
 from shared.names import normalised
 
@@ -353,6 +354,26 @@ class Report(Closing):
     @event("MeetingRequestNoted")
     def _meeting_request_noted(self, *, due_by: datetime | None) -> None:
         self.meeting_due_by = due_by
+
+    @event("MessageSent")
+    def _messaged(self, *, body: str, purpose: str, by: str, at: datetime) -> None:
+        self.messages.append({"from": "meldpunt", "body": body, "purpose": purpose, "at": at})
+        if purpose == "feedback" and self.feedback_at is None:
+            self.feedback_at = at
+        if purpose == "feedback" and self.closing_feedback is not None:
+            self.closing_feedback["given_at"] = at
+        self.history.append({"what": f"{purpose}_sent", "who": by, "at": at})
+
+    @event("Closed")
+    def _closed(self, *, reason: ClosingReason, by: str, at: datetime,
+                outcome: RetentionOutcome | None = None, start: str = "",
+                advice: str | None = None) -> None:
+        self.closure = {"reason": reason, "at": at, "outcome": closing_outcome(reason, outcome)}
+        # A closing from before the meldpunt wrote it sent its feedback itself: no start.
+        self.closing_feedback = {"start": start, "advice": advice, "due_since": at,
+                                 "given_at": None} if start else None
+        self._advance("close")
+        self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
 
     @event("ReplyReceived")
     def _replied(self, *, body: str, at: datetime) -> None:
