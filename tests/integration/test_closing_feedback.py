@@ -7,12 +7,15 @@ lists the due ones until then. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.triage.domain.feedback import GAP, TEMPLATES
+from shared.clock import MovableClock
 from shared.config import Settings
 from tests.support import MELDING, assessment, eventually, ok, running, token
 
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ADVICE = "Het bevoegd gezag ziet na het gesprek met de afdeling geen grond voor actie."
 
 
@@ -91,3 +94,36 @@ async def test_the_meldpunt_writes_the_closing_feedback_once_the_melding_closed(
         assert all(ADVICE not in m["body"] for m in mailbox["messages"])
         after = await ok(triage.client.get(url, headers=meldpunt))
         assert len(after["messages"]) == 1
+
+
+async def test_the_closing_feedback_is_overdue_past_its_term(
+    sqlite_settings: Settings,
+) -> None:
+    settings = sqlite_settings.model_copy(update={"closing_feedback_days": 2})
+    clock = MovableClock(NOW)
+    meldpunt = token(settings, "meldpunt", "mia")
+    async with running("intake", settings, clock) as intake, \
+            running("triage", settings, clock) as triage:
+        filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+        url = f"/api/meldingen/{filed['id']}"
+
+        async def arrived() -> bool:
+            return (await triage.client.get(url, headers=meldpunt)).status_code == 200
+
+        await eventually(arrived)
+        await ok(triage.client.post(f"{url}/assessment", headers=meldpunt,
+                                    json=assessment(advice="no_action")))
+        await ok(triage.client.post(f"{url}/decision",
+                                    headers=token(settings, "competent_authority"),
+                                    json={"outcome": ["no_action"], "motivation": "Geen."}))
+        due = (await ok(triage.client.get(url, headers=meldpunt)))["closing_feedback"]
+        assert due["due_by"] == "2026-03-04T09:00:00Z" and due["overdue"] is False
+
+        # The term is the setting's: a minute past it, the melding is marked overdue.
+        clock.advance(timedelta(days=2, minutes=1))
+        due = (await ok(triage.client.get(url, headers=meldpunt)))["closing_feedback"]
+        assert due["overdue"] is True
+        page = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
+                                          params={"closing_feedback_due": "true"}))
+        assert [(i["id"], i["closing_feedback_overdue"]) for i in page["items"]] == [
+            (filed["id"], True)]
