@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import seed
+from bench import raw, seed
 from bench.drive import load
 from bench.intake import wait_for_queue
 from bench.procs import Stack
 from bench.sizes import Sizes
+from bench.wrk import wrk
 
 QUERIES = {
     "first page": "/api/meldingen",
@@ -35,7 +36,11 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
         stack.start_nats()
         count = sizes.queue_meldingen
         started = time.perf_counter()
-        asyncio.run(seed.publish(stack.settings, seed.queue_events(count)))
+        asyncio.run(seed.publish(stack.settings, seed.queue_events(count), sealed=True))
+        # The raw limit beneath triage's intake: the same messages read by a bare
+        # ordered consumer (no acks, no store).
+        raw_read = asyncio.run(raw.stream_read_rate(
+            stack.settings, stack.settings.stream, expected=count, seconds=60 + count / 5000))
         seeded = time.perf_counter()
         triage = stack.start_service("triage")
         meldpunt = stack.token("meldpunt")
@@ -46,6 +51,7 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
             "meldingen": in_queue, "not_taken_in": count - in_queue,
             "seed_publish_s": round(seeded - started, 1),
             "triage_consume_per_s": round(in_queue / (consumed - seeded), 1),
+            "raw_read": raw_read,
             "queries": {},
         }
         for name, path in QUERIES.items():
@@ -59,6 +65,18 @@ def queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
         triage.reset_peak_rss()
         result["mixed_c16"] = load(mixed)
         result["triage_peak_rss_mib"] = triage.peak_rss_mib()
+        # The generator against wrk on the first page, same clients and duration.
+        result["crosscheck"] = {
+            "loadgen": load({"base_url": triage.url, "headers": meldpunt, "concurrency": 16,
+                             "paths": ["/api/meldingen"], "warmup": 50, "count": 10**6,
+                             "duration": 10.0}),
+            "wrk": wrk(triage.url + "/api/meldingen", meldpunt, clients=16, seconds=10)}
+        # A restart with that history: ready (its /readyz) from the stored views.
+        stack.stop("triage")
+        restarted = time.perf_counter()
+        triage = stack.start_service("triage")
+        result["triage_restart_ready_s"] = round(time.perf_counter() - restarted, 2)
+        result["triage_restart_rss_mib"] = triage.peak_rss_mib()
         return result
     finally:
         stack.stop()

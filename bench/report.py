@@ -105,9 +105,21 @@ def render(name: str, db: dict[str, Any]) -> str:
                             "p95 ms", "p99 ms", "errors"], rows))
         parts.append(f"triage took in {queue['meldingen']:,} meldingen "
                      f"({queue['not_taken_in']:,} still in the stream at the time bound) at "
-                     f"{queue['triage_consume_per_s']:,.0f}/s through its consumer; "
+                     f"{queue['triage_consume_per_s']:,.0f}/s through its consumer "
+                     f"(raw ordered read {queue.get('raw_read', {}).get('rate_per_s', '-')}/s); "
                      f"mixed c16 {m['throughput_per_s']}/s; peak RSS "
-                     f"{queue['triage_peak_rss_mib']} MiB")
+                     f"{queue['triage_peak_rss_mib']} MiB; restarted, ready in "
+                     f"{queue.get('triage_restart_ready_s', '-')} s at "
+                     f"{queue.get('triage_restart_rss_mib', '-')} MiB")
+        cross = queue.get("crosscheck")
+        if cross:
+            ours, theirs = cross["loadgen"], cross["wrk"]
+            parts.append(
+                f"cross-check, first page at c16 for 10 s: load generator "
+                f"{ours['throughput_per_s']}/s p50/p99 {ours['latency']['p50_ms']}/"
+                f"{ours['latency']['p99_ms']} ms; wrk {theirs.get('throughput_per_s')}/s "
+                f"p50/p99 {theirs.get('p50_ms')}/{theirs.get('p99_ms')} ms"
+                f"{' (' + theirs['error'] + ')' if 'error' in theirs else ''}")
     console = db.get("console")
     if console:
         rows = [[name, r["ok"], *_lat(r), sum(r["errors"].values())]

@@ -25,7 +25,9 @@ from shared.contracts import (
     NamedIdentity,
     ReporterMessaged,
 )
+from shared.keyring import Keyring
 from shared.messaging.envelope import Envelope
+from shared.messaging.keyed import seal
 from shared.messaging.nats import open_stream
 from shared.messaging.permissions import ADMIN
 from shared.messaging.signing import HEADER, signer_for
@@ -75,6 +77,16 @@ def procedure(n: int) -> Iterator[tuple[str, IntegrationEvent]]:
                                   at=at + timedelta(days=51))
 
 
+def _keyed(events: Iterator[tuple[str, IntegrationEvent]], keyring: Keyring | None,
+           chunk: int = 1000) -> Iterator[tuple[str, IntegrationEvent]]:
+    """The events, each chunk's new meldingen given their keys first in one go."""
+    while batch := list(itertools.islice(events, chunk)):
+        if keyring is not None:
+            keyring.create_many(e.melding_id for source, e in batch
+                                if source == "intake" and isinstance(e, MeldingReceived))
+        yield from batch
+
+
 def queue_events(count: int) -> Iterator[tuple[str, IntegrationEvent]]:
     return (("intake", received(n)) for n in range(count))
 
@@ -85,20 +97,27 @@ def procedure_events(count: int) -> Iterator[tuple[str, IntegrationEvent]]:
 
 
 async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEvent]],
-                  window: int = 5000) -> int:
+                  window: int = 5000, *, sealed: bool = False) -> int:
     """Publish like the relays, but with up to a window of acknowledgements pending
-    rather than one: the stream is the same."""
+    rather than one: the stream is the same. `sealed`: intake's events carry their
+    content encrypted and their key sealed to the consumers, as intake's relay sends
+    them (keys made in intake's key store of the stack, as intake would)."""
     # As admin, with each source's own signing key: the consumers check both.
     nc, js = await open_stream(settings, "bench-seed", user=ADMIN)
     signers = {source: signer_for(settings, source) for source in SERVICES}
     positions: dict[str, int] = {}
     heads: dict[str, str] = {}
     published = 0
+    keyring = Keyring.for_service(settings, "intake") if sealed else None
     try:
-        for source, event in events:
+        for source, event in _keyed(events, keyring):
             position = positions[source] = positions.get(source, 0) + 1
             envelope = Envelope.wrap(event, source=source, position=position,
                                      prev=heads.get(source, GENESIS))
+            if keyring is not None and source == "intake":
+                event = seal(event, keyring, envelope.message_id)
+                envelope = Envelope.wrap(event, source=source, position=position,
+                                         prev=heads.get(source, GENESIS))
             payload = envelope.encode()
             heads[source] = envelope_hash(payload)
             await js.publish_async(envelope.subject, payload, wait_stall=60.0,
@@ -111,6 +130,8 @@ async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEve
         stored = (await js.stream_info(settings.stream)).state.messages
     finally:
         await nc.close()
+        if keyring is not None:
+            keyring.store.dispose()
     if stored < published:
         raise RuntimeError(f"the stream holds {stored} of {published} seeded events")
     return published

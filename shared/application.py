@@ -17,6 +17,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    Notification,
     Recording,
     Tracking,
     Transcoding,
@@ -30,7 +31,8 @@ from shared.errors import Conflict, DamagedRecord, Shredded
 from shared.keystore import MissingKey
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
-from shared.recorders import all_notifications
+from shared.recorders import all_notifications, stored_originators
+from shared.viewstore import StoredViews
 
 log = logging.getLogger("meldingen.application")
 
@@ -48,6 +50,15 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class BatchProcessing(ProcessingEvent[UUID]):
+    """An inbox batch's processing, knowing which of the meldingen it names had no
+    stored events when it began: `find` answers those without a read each."""
+
+    def __init__(self, tracking: Tracking | None = None) -> None:
+        super().__init__(tracking=tracking)
+        self.absent: set[UUID] = set()
+
+
 class ServiceApplication(ProcessApplication[UUID]):
     #: The service's name: table prefix, NATS subject part and message-id prefix.
     name: str
@@ -57,6 +68,9 @@ class ServiceApplication(ProcessApplication[UUID]):
         super().__init__(env)
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
+        #: What the background sweep feeds, and calls once it has read everything.
+        self.background_views: list[Callable[[Any], object]] = []
+        self.on_swept: list[Callable[[], object]] = []
 
     #: A service whose events carry fields encrypted per melding uses a subclass
     #: (`shared.keyedfields`).
@@ -93,19 +107,61 @@ class ServiceApplication(ProcessApplication[UUID]):
         self.on_recorded(apply_all)
         self.sweep(apply)
 
-    def sweep(self, apply: Callable[[Any], object] = lambda _: None,
+    def feed_stored(self, stored: StoredViews, *,
+                    topical: Sequence[tuple[Callable[[Any], object], Sequence[str]]] = ()
+                    ) -> None:
+        """Feed stored views from their rows and the events after their position, and
+        each `topical` view (one of few events: the staff directory) every event of its
+        topics; then each new commit's. The whole store is still read once, in the
+        background (`swept_at_start`), for the damage check and `background_views`."""
+        position = stored.restore()
+
+        def apply_all(recordings: list[Recording[UUID]]) -> None:
+            stored.recorded(recordings)
+            for recording in recordings:
+                for view, _ in topical:
+                    view(recording.domain_event)
+
+        self.on_recorded(apply_all)
+        for view, topics in topical:
+            for notification in all_notifications(self.recorder, topics=topics):
+                self._read(notification, view)
+        last = position
+        for notification in all_notifications(self.recorder, after=position):
+            self._read(notification, stored.apply, shredded_too=True)
+            last = notification.id
+        stored.swept(last)
+
+    def sweep(self, apply: Callable[[Any], object] | None = None,
               stopping: Callable[[], bool] = lambda: False) -> None:
-        """Read every stored event, oldest first, and hand each readable one to `apply`;
-        a damaged one is noted (logged, in /readyz) and left out."""
+        """Read every stored event, oldest first, and hand each readable one to `apply`
+        (by default to `background_views`); a damaged one is noted (logged, in /readyz)
+        and left out."""
+        views = self.background_views
         for notification in all_notifications(self.recorder):
             if stopping():
                 return
-            try:
-                event = self.mapper.to_domain_event(notification)
-            except (DamagedRecord, Shredded):  # a shredded melding has nothing to show
-                continue
-            apply(event)
+            self._read(notification, apply or (lambda e: [view(e) for view in views]))
         self.swept = True
+        for done in self.on_swept:
+            done()
+
+    def _read(self, notification: Notification, apply: Callable[[Any], object], *,
+              shredded_too: bool = False) -> None:
+        """`shredded_too`: a shredded melding's event is applied without its content,
+        so that a stored view rebuilt from the events still lists the melding."""
+        event: Any
+        try:
+            event = self.mapper.to_domain_event(notification)
+        except DamagedRecord:
+            return
+        except Shredded:
+            if not shredded_too or not isinstance(self.mapper, DamageAwareMapper):
+                return
+            event = self.mapper.without_content(notification)
+            if event is None:
+                return
+        apply(event)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)
@@ -118,8 +174,11 @@ class ServiceApplication(ProcessApplication[UUID]):
         the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
         see the batch's earlier changes through `find`. A `Parking` in place of an
         event is kept as a ParkedMessage, and no policy sees it."""
-        processing_event = ProcessingEvent[UUID](tracking=tracking)
+        processing_event = BatchProcessing(tracking=tracking)
         with self.processing_lock:
+            named = {UUID(melding_id) for event in events
+                     if isinstance(melding_id := getattr(event, "melding_id", None), str)}
+            processing_event.absent = named - stored_originators(self.recorder, named)
             for event in events:
                 if isinstance(event, Parking):
                     processing_event.collect_events(ParkedMessage.of(event))
@@ -187,6 +246,9 @@ class ServiceApplication(ProcessApplication[UUID]):
         there is none."""
         if aggregate_id in processing_event.aggregates:
             return processing_event.aggregates[aggregate_id]
+        if isinstance(processing_event, BatchProcessing) and (
+                aggregate_id in processing_event.absent):
+            return None
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:

@@ -140,6 +140,9 @@ class Settings(BaseSettings):
     retention_days_referred: int | None = Field(default=None, ge=0)
     # How often triage checks which meldingen are due for shredding.
     retention_check_seconds: float = Field(default=3600.0, gt=0)
+    # How often triage stores its views' changed rows (and at shutdown): a start reads
+    # those rows and the events after them, not the whole history.
+    view_flush_seconds: float = Field(default=5.0, gt=0)
 
     max_body_bytes: int = 64 * 1024
     # Threads for blocking work (sync routes, store reads). Few on purpose: with many,

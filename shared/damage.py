@@ -68,3 +68,8 @@ class DamageAwareMapper(Mapper[UUID]):
             damaged = self.register.note(stored_event.originator_id,
                                          stored_event.originator_version)
             raise DamagedRecord(damaged.originator_id, damaged.version) from None
+
+    def without_content(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID] | None:
+        """The event with what it keeps under its melding's key left empty, for a view
+        of a shredded melding; None where nothing is kept so (`shared.keyedfields`)."""
+        return None

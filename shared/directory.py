@@ -18,6 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
 
 from shared.contracts import StaffMemberAdded, StaffMemberDisabled, StaffRolesChanged
 from shared.names import normalised
@@ -75,6 +76,11 @@ def record_staff_event(find: Callable[[UUID, ProcessingEvent[UUID]], Any], event
     elif not entry.disabled:
         entry.disable()
     processing_event.collect_events(entry)
+
+
+#: The topics of `StaffEntry`'s events: what a `Directory` reads from the store.
+STAFF_TOPICS = tuple(get_topic(cls) for cls in (
+    StaffEntry.Listed, StaffEntry.RolesChanged, StaffEntry.Disabled))
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ as it is. Once the melding's key is destroyed, reading such an event raises
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import StoredEvent, Tracking
 from eventsourcing.utils import get_topic
 
 from shared.application import ServiceApplication
@@ -80,6 +80,15 @@ class KeyedFieldsMapper(DamageAwareMapper):
         return domain_event
 
 
+    def without_content(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID] | None:
+        domain_event = DamageAwareMapper.to_domain_event(self, stored_event)
+        state = vars(domain_event)
+        if state.pop(KEYED, None) is None:
+            return domain_event
+        state.update(dict.fromkeys(self.fields.get(stored_event.topic, ())))
+        return domain_event
+
+
 def _melding_of(originator_id: UUID | str, state: Mapping[str, Any]) -> str:
     """Whose key: the melding's that the event names (an aggregate beside the melding,
     as triage's desk), else its aggregate's, whose id is the melding's."""
@@ -105,6 +114,17 @@ class KeyedApplication(ServiceApplication):
         self._creating = tuple(creating)
         self.mapper.use(keyring, {get_topic(cls): names for cls, names in fields.items()},
                         {get_topic(cls) for cls in self._creating})
+
+    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
+        """First the keys the batch's events bring for this service, in one go."""
+        if self.keyring is not None:
+            service = self.keyring.service
+            self.keyring.adopt_many({
+                melding_id: event.keys[service] for event in events
+                if isinstance(event, IntegrationEvent) and event.keys
+                and service in event.keys
+                and isinstance(melding_id := getattr(event, "melding_id", None), str)})
+        super().process_batch(events, tracking)
 
     def incoming(self, event: Any) -> Any:
         if self.keyring is None or not isinstance(event, IntegrationEvent):

@@ -35,8 +35,8 @@ class Keyring:
         self.store = store
         self.public_keys = dict(public_keys)
         self.clock = clock or SystemClock()
-        # Keys just made for a batch of filings, until their first reading (the
-        # relay's): so neither storing nor relaying a new melding reads its key back.
+        # Keys just made for a batch of filings, or adopted from the stream, until their
+        # first reading: so storing a new melding does not read its key back.
         # Bounded, for when the relay is stopped; destroying a key drops it here too.
         self._fresh: OrderedDict[str, DataKey] = OrderedDict()
         self._lock = threading.Lock()
@@ -59,10 +59,13 @@ class Keyring:
         keys = {melding_id: DataKey.generate(melding_id) for melding_id in melding_ids}
         wrapped = {melding_id: self.keys.wrap(key) for melding_id, key in keys.items()}
         kept = self.store.add_many(wrapped, self.clock.now())
+        for melding_id, key in kept.items():
+            self._hold(melding_id, keys[melding_id] if key == wrapped[melding_id]
+                       else self.keys.unwrap(melding_id, key))
+
+    def _hold(self, melding_id: str, key: DataKey) -> None:
         with self._lock:
-            for melding_id, key in kept.items():
-                self._fresh[melding_id] = (keys[melding_id] if key == wrapped[melding_id]
-                                           else self.keys.unwrap(melding_id, key))
+            self._fresh[melding_id] = key
             while len(self._fresh) > FRESH_KEYS:
                 self._fresh.popitem(last=False)
 
@@ -78,10 +81,35 @@ class Keyring:
         A redelivery keeps the first copy; a shredded melding stays shredded. Called as
         an event is applied: the event's tracked commit, next in the same database,
         makes the key durable too (`KeyStore.add`)."""
+        with self._lock:
+            held = self._fresh.get(melding_id)
+        if held is not None:  # adopted with its batch (`adopt_many`)
+            return held
         key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
-        kept = self.store.add(melding_id, self.keys.wrap(key), self.clock.now(),
-                              flushed_by_next=True)
-        return self.keys.unwrap(melding_id, kept)
+        wrapped = self.keys.wrap(key)
+        kept = self.store.add(melding_id, wrapped, self.clock.now(), flushed_by_next=True)
+        adopted = key if kept == wrapped else self.keys.unwrap(melding_id, kept)
+        self._hold(melding_id, adopted)  # storing the event reads it next
+        return adopted
+
+    def adopt_many(self, sealed: Mapping[str, str]) -> None:
+        """`adopt` for an inbox batch's keys, in one transaction (`KeyStore.add_many`)
+        instead of one each. A key that does not open, or a batch with a shredded
+        melding, is left to `adopt`, which raises for it as it would have."""
+        keys: dict[str, DataKey] = {}
+        for melding_id, sealed_b64 in sealed.items():
+            try:
+                keys[melding_id] = self.keys.open_sealed(melding_id, unb64(sealed_b64))
+            except (KeyringError, ValueError):
+                continue
+        wrapped = {melding_id: self.keys.wrap(key) for melding_id, key in keys.items()}
+        try:
+            kept = self.store.add_many(wrapped, self.clock.now())
+        except Shredded:  # nothing of the batch was kept: each is adopted on its own
+            return
+        for melding_id, key in kept.items():
+            self._hold(melding_id, keys[melding_id] if key == wrapped[melding_id]
+                       else self.keys.unwrap(melding_id, key))
 
     def key(self, melding_id: str) -> DataKey:
         """Raises `Shredded` after destruction, `MissingKey` if none ever came."""

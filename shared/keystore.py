@@ -85,21 +85,22 @@ class KeyStore:
         try:
             with self.engine.connect() as connection:
                 if flushed_by_next:
-                    self._lazy(connection)
+                    self.lazy(connection)
                 connection.execute(self.table.insert().values(
                     melding_id=melding_id, wrapped=wrapped, created_at=_utc(at)))
                 connection.commit()
                 if flushed_by_next:
-                    self._eager(connection)
+                    self.eager(connection)
         except IntegrityError:
             return self.get(melding_id)
         return wrapped
 
-    def _lazy(self, connection: sqlalchemy.Connection) -> None:
+    def lazy(self, connection: sqlalchemy.Connection) -> None:
+        """This transaction need not wait for the disk: a commit that does follows."""
         connection.exec_driver_sql("PRAGMA synchronous=NORMAL" if self._sqlite
                                    else "SET LOCAL synchronous_commit TO OFF")
 
-    def _eager(self, connection: sqlalchemy.Connection) -> None:
+    def eager(self, connection: sqlalchemy.Connection) -> None:
         if self._sqlite:
             connection.exec_driver_sql("PRAGMA synchronous=FULL")
             connection.commit()
@@ -119,7 +120,7 @@ class KeyStore:
         table = self.table
         insert = (sqlite_insert(table) if self._sqlite else postgresql_insert(table))
         with self.engine.connect() as connection:
-            self._lazy(connection)
+            self.lazy(connection)
             added = set(connection.execute(
                 insert.on_conflict_do_nothing().returning(table.c.melding_id), [
                     {"melding_id": melding_id, "wrapped": key, "created_at": _utc(at)}
@@ -128,7 +129,7 @@ class KeyStore:
             rows = connection.execute(table.select().where(
                 table.c.melding_id.in_(kept))).all() if kept else []
             connection.commit()
-            self._eager(connection)
+            self.eager(connection)
         found = {row.melding_id: self._key_of(row.melding_id, row) for row in rows}
         return {melding_id: found.get(melding_id, key) for melding_id, key in wrapped.items()}
 
@@ -170,10 +171,10 @@ class KeyStore:
             except IntegrityError:
                 continue
             break
-        self._flush_journal()
+        self.flush_journal()
         return Shredding(melding_id, at, term)
 
-    def _flush_journal(self) -> None:
+    def flush_journal(self) -> None:
         """SQLite in WAL mode (the event store's file) still holds the key's old page
         in its write-ahead log: copy the log into the file, where `secure_delete` has
         zeroed it, and empty it. Best effort: a long reader can keep frames a while."""

@@ -32,6 +32,7 @@ class CoreEvents:
     events_record_cls: Any
     _has_autoincrementing_ids: bool
     transaction: Any
+    datastore: SQLAlchemyDatastore
 
     def _statement(self, key: tuple[Any, ...], build: Any) -> Any:
         """A statement built once per shape: SQLAlchemy caches its compiled form
@@ -106,6 +107,36 @@ class CoreEvents:
             statement = statement.where(table.c.topic.in_(bindparam("topics", expanding=True)))
         return statement.order_by(table.c.id).limit(bindparam("limit"))
 
+    def stored_originators(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of `originator_ids` have stored events: one query for an inbox batch
+        instead of a read per melding (most of a backlog's meldingen are new)."""
+        if not originator_ids:
+            return set()
+        table = self.events_record_cls.__table__
+        statement = self._statement(("originators",), lambda: select(
+            table.c.originator_id).distinct().where(
+            table.c.originator_id.in_(bindparam("ids", expanding=True))))
+        with self.transaction(commit=False) as session:
+            rows = session.connection().execute(statement, {"ids": list(originator_ids)})
+            return {UUID(str(row[0])) for row in rows}
+
+    def notification_ids(self, after: int, up_to: int) -> list[int]:
+        """The ids stored in (after, up_to], in order."""
+        table = self.events_record_cls.__table__
+        statement = self._statement(("ids",), lambda: select(table.c.id).where(
+            table.c.id > bindparam("after"), table.c.id <= bindparam("up_to")).order_by(
+            table.c.id))
+        with self.transaction(commit=False) as session:
+            return list(session.connection().execute(
+                statement, {"after": after, "up_to": up_to}).scalars())
+
+    def engine(self) -> sqlalchemy.Engine:
+        """The store's engine, for a service's own tables beside its events."""
+        engine = self.datastore.engine
+        if not isinstance(engine, sqlalchemy.Engine):
+            raise TypeError("the store is bound to a connection, not an engine")
+        return engine
+
     def max_notification_id(self) -> int | None:
         table = self.events_record_cls.__table__
         statement = self._statement(("max_id",), lambda: select(sqlalchemy.func.max(table.c.id)))
@@ -162,15 +193,33 @@ class CoreTracking:
                                                  notification_id=tracking.notification_id))
 
 
-def all_notifications(recorder: Any, page: int = 1000) -> Iterator[Notification]:
-    """Every notification in the store, oldest first, read a page at a time."""
-    start = None
+def all_notifications(recorder: Any, page: int = 1000, *, after: int | None = None,
+                      topics: Sequence[str] = ()) -> Iterator[Notification]:
+    """Every notification in the store after `after` (of `topics`, if given), oldest
+    first, read a page at a time."""
+    start = after
     while True:
-        notifications = recorder.select_notifications(start, page, inclusive_of_start=False)
+        notifications = recorder.select_notifications(start, page, topics=topics,
+                                                      inclusive_of_start=False)
         yield from notifications
         if len(notifications) < page:
             return
         start = notifications[-1].id
+
+
+def core_events(recorder: Any) -> CoreEvents:
+    """The service's recorder as this module's (every service store is one)."""
+    if not isinstance(recorder, CoreEvents):
+        raise TypeError(f"{type(recorder).__name__} is not a Core events recorder")
+    return recorder
+
+
+def stored_originators(recorder: Any, originator_ids: set[UUID]) -> set[UUID]:
+    """Which of `originator_ids` have stored events (all of them, for a recorder
+    without the batch query: `find` then reads each as before)."""
+    if isinstance(recorder, CoreEvents):
+        return recorder.stored_originators(list(originator_ids))
+    return set(originator_ids)
 
 
 def _bytes(state: bytes | memoryview) -> bytes:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from services.intake.adapters.group_commit import GroupCommit
+from services.intake.adapters.receipt_book import ReceiptBook
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
@@ -82,7 +82,7 @@ class Draft:
     """A melding ready to be stored: what to save, and what to answer once it is."""
 
     filed: Filed
-    aggregates: tuple[Report, Receipt]
+    aggregates: tuple[Report]
 
 
 class IntakeApplication(KeyedApplication):
@@ -93,12 +93,14 @@ class IntakeApplication(KeyedApplication):
         env: dict[str, str] | None = None,
         *,
         receipts: ReceiptKeys,
+        receipt_book: ReceiptBook,
         sealers: Mapping[Adviser, IdentitySealer],
         clock: Clock | None = None,
         meeting_within_days: int = 7,
     ) -> None:
         super().__init__(env)
         self.receipts = receipts
+        self.receipt_book = receipt_book
         self.sealers = sealers
         self.clock = clock or SystemClock()
         self.meeting_within_days = meeting_within_days
@@ -129,14 +131,28 @@ class IntakeApplication(KeyedApplication):
             report.request_meeting(via="form", at=now,
                                    due_by=meeting_due(now, self.meeting_within_days))
         code = self.receipts.new_code()
-        digest = self.receipts.digest(code)
-        receipt = Receipt(digest=digest, report_id=report.id)
-        return Draft(Filed(id=report.id, receipt=code, acknowledged_at=now), (report, receipt))
+        self.receipt_book.expect(str(report.id), self.receipts.digest(code))
+        return Draft(Filed(id=report.id, receipt=code, acknowledged_at=now), (report,))
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Also the receipts of the meldingen saved (a row each in the receipt book,
+        just before the events, as their keys)."""
+        filed = {str(o.id if isinstance(o, Report) else o.originator_id)
+                 for o in objs if isinstance(o, Report | Report.Filed)}
+        self.receipt_book.add_expected(filed)
+        try:
+            return super().save(*objs, **kwargs)
+        finally:
+            self.receipt_book.settle(filed)
 
     def find_by_receipt(self, code: str) -> UUID | None:
         """The melding a receipt code opens: one read by the code's keyed hash, then a
         constant-time comparison (made even when nothing was found)."""
         digest = self.receipts.digest(code)
+        found = self.receipt_book.find(digest)
+        if found is not None:
+            return UUID(found)
+        # A melding filed before the receipt book kept its receipt in the event store.
         try:
             receipt: Receipt | None = self.repository.get(Receipt.create_id(digest))
         except AggregateNotFoundError:
@@ -295,9 +311,11 @@ class IntakeApplication(KeyedApplication):
     @policy.register
     def _(self, event: MeldingShredded, processing_event: ProcessingEvent[UUID]) -> None:
         """Its term has passed: intake's key goes (a tombstone, harmlessly twice), and
-        with it the melding, its mailbox and what its receipt opens."""
+        with it the melding and its mailbox; its receipt's row goes too, so nothing
+        is left that links the receipt to the melding."""
         if self.keyring is not None:
             self.keyring.destroy(event.melding_id, event.shredded_at, event.term)
+        self.receipt_book.forget(event.melding_id)
 
     def _known(self, melding_id: str, processing_event: ProcessingEvent[UUID]) -> Report | None:
         """None for a melding intake never filed (nothing to show in a mailbox)."""
@@ -377,19 +395,3 @@ class IntakeApplication(KeyedApplication):
                                          theme=domain_event.theme, date=domain_event.on)
         return record_or_meeting_event(domain_event)
 
-
-class Filing:
-    """Filing from a request: the melding is sealed and drafted on the event loop, then
-    stored in one transaction with the meldingen of concurrent requests
-    (`adapters.group_commit`), and the request is answered once it is stored. The API and
-    the web form both file this way: one write path for every melding filed over HTTP."""
-
-    def __init__(self, intake: IntakeApplication) -> None:
-        self._intake = intake
-        self._commits = GroupCommit(intake)
-
-    async def file(self, submission: Submission) -> Filed:
-        """As `IntakeApplication.file_report`; raises InvalidInput as that does."""
-        draft = self._intake.draft_report(submission)
-        await self._commits.save(*draft.aggregates)
-        return draft.filed

@@ -5,16 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.intake.adapters.adviser_keys import load_sealers
+from services.intake.adapters.filing import Filing
 from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_login import MailboxLogin
 from services.intake.adapters.mailbox_tokens import MailboxTokens
 from services.intake.adapters.proof_of_work import ProofOfWork
 from services.intake.adapters.rate_limit import AttemptCounter
+from services.intake.adapters.receipt_book import ReceiptBook
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.api import adviser, mailbox, records, staff_log
 from services.intake.api.deps import IntakeParts
 from services.intake.api.routes import router
-from services.intake.application import Filing, IntakeApplication
+from services.intake.application import IntakeApplication
 from services.intake.domain.report import CONTENT_FIELDS, Report
 from services.intake.views import MeetingRequests, StaffLog
 from services.intake.web import install as install_web
@@ -30,14 +32,17 @@ SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> IntakeApplication:
+    sealers = load_sealers(settings)  # the adviser's keys are checked first
+    keyring = Keyring.for_service(settings, "intake", clock)
     application = IntakeApplication(
         store_environment(settings, "intake"),
         receipts=ReceiptKeys(settings.receipt_key_b64),
-        sealers=load_sealers(settings),
+        receipt_book=ReceiptBook(keyring.store),
+        sealers=sealers,
         clock=clock,
         meeting_within_days=settings.meeting_request_term_days,
     )
-    application.use_keyring(Keyring.for_service(settings, "intake", clock), CONTENT_FIELDS,
+    application.use_keyring(keyring, CONTENT_FIELDS,
                             creating=[Report.Filed])
     return application
 

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.triage.adapters.retention import ClosedMeldingen, RetentionCheck
+from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
+from services.triage.adapters.stored_views import StoredClosed, StoredQueue
 from services.triage.api import notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
-from services.triage.protection.views import FollowUp
-from services.triage.views import Queue
+from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
 from shared.clock import Clock
 from shared.config import Settings, get_settings
+from shared.directory import STAFF_TOPICS
 from shared.eventstore import store_environment
 from shared.keyring import Keyring
+from shared.recorders import core_events
 from shared.retention import RetentionTerms
 from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
+from shared.viewstore import Flusher, StoredViews, ViewStore
 
 SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 
@@ -37,15 +40,22 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = Queue(default_authority=application.routing.default,
-                  closing_feedback_days=settings.closing_feedback_days)
-    closed = ClosedMeldingen()
+    queue = StoredQueue(default_authority=application.routing.default,
+                        closing_feedback_days=settings.closing_feedback_days)
+    closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
-    application.feed(queue.apply, closed.apply, follow_up.apply, application.directory.apply)
+    recorder = core_events(application.recorder)
+    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
+                         recorder.notification_ids)
+    application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
+                                             (follow_up.apply, FOLLOW_UP_TOPICS)])
+    if not queue.words_complete:  # restored from rows: the words come from the sweep
+        application.background_views.append(queue.fill_words)
+        application.on_swept.append(queue.words_read)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
                                check_every=settings.retention_check_seconds)
     return TriageParts(application, MessagingRuntime(application, settings, SOURCES), queue,
-                       retention, follow_up)
+                       retention, follow_up, Flusher(stored, settings.view_flush_seconds))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -55,5 +65,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                       routers=[queue_routes.router, notes_routes.router,
                                protection_routes.router, router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
+    run_beside(app, parts.flusher.loop, parts.flusher.stop, "triage-views")
     return app
 

@@ -117,7 +117,9 @@ class PullConsumer(ABC):
             filter_subjects=self.subjects,
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
             opt_start_seq=start,
-            ack_policy=AckPolicy.EXPLICIT,
+            # One ack for a whole applied batch (its last message's) instead of one per
+            # message: the batch is applied in order, in one transaction.
+            ack_policy=AckPolicy.ALL,
             ack_wait=60,
             max_ack_pending=self.batch_size * 2,
         )

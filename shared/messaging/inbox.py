@@ -123,8 +123,8 @@ class Inbox(PullConsumer):
                 log.warning("batch failed, applying one by one",
                             extra={"error": type(exc).__name__})
         else:
-            for message in messages:
-                await ack(message)
+            if messages:  # the consumer acks all up to it (AckPolicy.ALL)
+                await ack(max(messages, key=lambda m: m.metadata.sequence.stream))
             return
         for message in messages:
             if self._stopping:

@@ -30,6 +30,9 @@ def test_every_scenario_runs_with_tiny_counts_and_writes_its_results(tmp_path: P
                for run in open_loop)
     assert all(run["open_loop"]["unsent"] == 0 and "created" not in run for run in open_loop)
     assert sqlite["queue"]["not_taken_in"] == 0
+    assert sqlite["queue"]["raw_read"]["messages"] == sqlite["queue"]["meldingen"]
+    assert sqlite["queue"]["triage_restart_ready_s"] > 0
+    assert sqlite["queue"]["crosscheck"]["loadgen"]["errors"] == {}
     assert all(q["errors"] == {} for q in sqlite["queue"]["queries"].values())
     assert sqlite["mailbox"]["c16"]["errors"] == {}
     assert sqlite["console"]["not_taken_in"] == 0

@@ -100,3 +100,51 @@ async def _has(ids: Any, count: int) -> bool:
 
 async def _equals(ids: Any, expected: list[str]) -> bool:
     return bool(await ids == expected)
+
+
+async def test_keyset_paging_walks_the_queue_and_refuses_a_bad_cursor(
+        sqlite_settings: Settings) -> None:
+    settings = sqlite_settings
+    clock = MovableClock(NOW)
+    meldpunt = token(settings, "meldpunt", "mia")
+    async with running("intake", settings, clock) as intake, \
+            running("triage", settings, clock) as triage:
+        filed = []
+        for _ in range(5):
+            filed.append((await ok(intake.client.post("/api/meldingen", json=MELDING),
+                                   201))["id"])
+            clock.advance(timedelta(minutes=1))
+
+        async def page(**query: Any) -> Any:
+            return await ok(triage.client.get("/api/meldingen", headers=meldpunt,
+                                              params=query))
+
+        async def all_in() -> bool:
+            return bool((await page())["total"] == 5)
+
+        await eventually(all_in)
+        seen, cursor, pages = [], None, 0
+        while True:
+            answer = await page(limit=2, **({"cursor": cursor} if cursor else {}))
+            assert answer["total"] == 5
+            seen += [i["id"] for i in answer["items"]]
+            pages += 1
+            cursor = answer["next_cursor"]
+            if cursor is None:
+                break
+        assert (seen, pages) == (filed, 3)
+        # The offset's pages give the same cursor to go on from.
+        first = await page(limit=2)
+        assert (await page(limit=2, cursor=first["next_cursor"]))["items"] == (
+            await page(limit=2, offset=2))["items"]
+        last = await page(status="received", limit=5)
+        assert last["next_cursor"] is None
+
+        for bad in ({"cursor": "bm90IGEgY3Vyc29y"}, {"cursor": "%%%"},
+                    {"cursor": first["next_cursor"], "sort": "deadline"},
+                    {"cursor": first["next_cursor"], "offset": 2}):
+            refused = await triage.client.get("/api/meldingen", headers=meldpunt,
+                                              params=bad)
+            assert refused.status_code == 422, refused.text
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert refused.json()["errors"][0]["field"] == "cursor"

@@ -11,6 +11,7 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.intake.domain.report import Receipt
 from shared.clock import MovableClock
 from shared.config import Settings
 from shared.keystore import KeyStore
@@ -98,6 +99,24 @@ async def login(intake: RunningService, receipt: str) -> Any:
     return await intake.client.post("/api/mailbox/login", json={"receipt": receipt})
 
 
+def receipt_rows(settings: Settings) -> set[str]:
+    """The meldingen intake's receipt book names (read as an outsider would)."""
+    keys = KeyStore.for_service(settings, "intake")
+    try:
+        with keys.engine.connect() as connection:
+            return {row[0] for row in connection.exec_driver_sql(
+                "SELECT melding_id FROM intake_receipts")}
+    finally:
+        keys.dispose()
+
+
+def intake_holds_receipt(intake: RunningService, receipt: str) -> bool:
+    """Whether intake's event store has an aggregate under the receipt's hash."""
+    application = intake.application
+    digest = application.receipts.digest(receipt)
+    return bool(application.recorder.select_events(Receipt.create_id(digest)))
+
+
 async def test_a_closed_melding_is_shredded_everywhere_and_a_held_one_kept(
         sqlite_settings: Settings) -> None:
     settings = sqlite_settings.model_copy(update={"retention_days": 0, "report_threshold": 1})
@@ -111,6 +130,7 @@ async def test_a_closed_melding_is_shredded_everywhere_and_a_held_one_kept(
                                     s["reporting"].client)
         shred_id, receipt = await file(s, "Een leverancier gaf een blauwe bakfiets.")
         held_id, held_receipt = await file(s, "Een tweede melding over een cadeaubon.")
+        assert receipt_rows(settings) == {shred_id, held_id}
         placed = await ok(triage.post(f"/api/meldingen/{held_id}/legal-hold",
                                       headers=meldpunt, json=HOLD), 201)
         assert placed["legal_hold"]["motivation"] == HOLD["motivation"]
@@ -185,6 +205,10 @@ async def test_a_closed_melding_is_shredded_everywhere_and_a_held_one_kept(
         assert (dead.status_code, dead.json()) == (wrong.status_code, wrong.json())
         assert dead.status_code == 401
         assert (await login(s["intake"], held_receipt)).status_code == 200
+        # Nothing of the receipt links it to the melding any more: its row is gone
+        # from the receipt book, and the event store never held it.
+        assert receipt_rows(settings) == {held_id}
+        assert not intake_holds_receipt(s["intake"], receipt)
 
         # The held melding is untouched, until its hold is lifted.
         kept = await ok(triage.get(f"/api/meldingen/{held_id}", headers=meldpunt))

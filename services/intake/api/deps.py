@@ -10,9 +10,10 @@ from uuid import UUID
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.intake.adapters.filing import Filing
 from services.intake.adapters.form_tokens import FormTokens
 from services.intake.adapters.mailbox_login import MailboxLogin
-from services.intake.application import Filing, IntakeApplication
+from services.intake.application import IntakeApplication
 from services.intake.views import MeetingRequests, StaffLog
 from shared.auth import InvalidToken
 from shared.deps import Unauthorized

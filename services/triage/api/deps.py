@@ -8,20 +8,22 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.triage.adapters.retention import RetentionCheck
+from services.triage.adapters.stored_views import StoredQueue
 from services.triage.application import TriageApplication
 from services.triage.protection.views import FollowUp
-from services.triage.views import Queue
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
+from shared.viewstore import Flusher
 
 
 @dataclass(frozen=True)
 class TriageParts:
     application: TriageApplication
     runtime: MessagingRuntime
-    queue: Queue
+    queue: StoredQueue
     retention: RetentionCheck
     follow_up: FollowUp
+    flusher: Flusher
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]
@@ -31,9 +33,9 @@ async def application(parts: Parts) -> TriageApplication:
     return parts.application
 
 
-async def queue(parts: Parts) -> Queue:
+async def queue(parts: Parts) -> StoredQueue:
     return parts.queue
 
 
 Triage = Annotated[TriageApplication, Depends(application)]
-QueueView = Annotated[Queue, Depends(queue)]
+QueueView = Annotated[StoredQueue, Depends(queue)]

@@ -3,16 +3,20 @@ their descriptions, both of the meldingen the caller may see."""
 
 from __future__ import annotations
 
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from services.triage.api.deps import QueueView, Triage
 from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
 from services.triage.api.search_schemas import QueueFilters, SearchIn
-from services.triage.views import Narrowing, words_of
+from services.triage.views import Key, Narrowing, words_of
 from shared.auth import Principal
 from shared.deps import authorized
+from shared.errors import InvalidInput, Unavailable
 from shared.terms import local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
@@ -41,13 +45,18 @@ def search_meldingen(
 ) -> QueuePage:
     """The queue's meldingen whose description holds every word of `text` (any case),
     with the same filters, order and need-to-know rule as the queue. A POST, so that
-    the words never land in an address or an access log."""
+    the words never land in an address or an access log. Just after a start, while
+    the descriptions' words are still being read back, 503."""
+    if not queue.words_complete:
+        raise Unavailable("The search is still reading the meldingen in; try again "
+                          "in a few seconds.")
     return _page(queue, triage, principal, body, Narrowing(words=words_of(body.text)))
 
 
 def _page(queue: QueueView, triage: Triage, principal: Principal, filters: QueueFilters,
           narrowing: Narrowing) -> QueuePage:
     now = triage.clock.now()
+    after = None if filters.cursor is None else _key(filters)
     page = queue.page(
         status=filters.status, theme=filters.theme, overdue=filters.overdue, now=now,
         offset=filters.offset, limit=filters.limit, reader=(principal.role, principal.sub),
@@ -55,7 +64,7 @@ def _page(queue: QueueView, triage: Triage, principal: Principal, filters: Queue
         narrowing=Narrowing(kind=filters.kind, channel=filters.channel,
                             severity=filters.severity, reply_unread=filters.reply_unread,
                             closing_feedback_due=filters.closing_feedback_due,
-                            words=narrowing.words))
+                            words=narrowing.words), after=after)
     items = [
         QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
                   anonymous=e.anonymous, status=e.status, received_at=e.received_at,
@@ -72,5 +81,30 @@ def _page(queue: QueueView, triage: Triage, principal: Principal, filters: Queue
                   shredded_on=local_date(e.shredded_at) if e.shredded_at else None)
         for e in page.entries
     ]
+    more = page.more if page.more is not None else (
+        filters.offset + len(page.entries) < page.total)
+    last = page.entries[-1] if page.entries and more and filters.sort == "received" else None
     return QueuePage(items=items, total=page.total, offset=filters.offset,
-                     limit=filters.limit)
+                     limit=filters.limit, next_cursor=_cursor(last.key) if last else None)
+
+
+def _cursor(key: Key) -> str:
+    received_at, melding_id = key
+    return urlsafe_b64encode(f"{received_at.isoformat()} {melding_id}".encode()).decode()
+
+
+def _key(filters: QueueFilters) -> Key:
+    """The key a `cursor` names; 422 for one this queue did not give out."""
+    if filters.sort != "received" or filters.offset:
+        raise InvalidInput("A cursor pages in order of receipt, in place of an offset: "
+                           "leave out sort and offset.", field="cursor")
+    try:
+        received_at, melding_id = urlsafe_b64decode(
+            (filters.cursor or "").encode()).decode().split(" ")
+        key = (datetime.fromisoformat(received_at), UUID(melding_id))
+    except ValueError:
+        raise InvalidInput("Not a cursor from this queue's next_cursor.",
+                           field="cursor") from None
+    if key[0].tzinfo is None:
+        raise InvalidInput("Not a cursor from this queue's next_cursor.", field="cursor")
+    return key

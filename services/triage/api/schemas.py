@@ -205,6 +205,8 @@ class QueuePage(BaseModel):
     total: int
     offset: int
     limit: int
+    #: the `cursor` of the next page; None on the last
+    next_cursor: str | None = None
 
 
 class HistoryEntry(BaseModel):

@@ -32,6 +32,10 @@ class QueueFilters(BaseModel):
                                                     "first, those with every term met last")
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=500)
+    cursor: str | None = Field(
+        None, max_length=200,
+        description="a page's `next_cursor`: the page after it, found by its key however "
+                    "deep (keyset paging; in place of `offset`, with `sort=received`)")
 
 
 class SearchIn(QueueFilters):

