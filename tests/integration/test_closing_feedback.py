@@ -127,3 +127,32 @@ async def test_the_closing_feedback_is_overdue_past_its_term(
                                           params={"closing_feedback_due": "true"}))
         assert [(i["id"], i["closing_feedback_overdue"]) for i in page["items"]] == [
             (filed["id"], True)]
+
+
+async def test_a_due_closing_feedback_is_listed_after_a_restart(settings: Settings) -> None:
+    meldpunt = token(settings, "meldpunt", "mia")
+    async with running("intake", settings) as intake:
+        async with running("triage", settings) as triage:
+            filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+            url = f"/api/meldingen/{filed['id']}"
+
+            async def arrived() -> bool:
+                return (await triage.client.get(url, headers=meldpunt)).status_code == 200
+
+            await eventually(arrived)
+            await ok(triage.client.post(f"{url}/assessment", headers=meldpunt,
+                                        json=assessment(advice="no_action")))
+            await ok(triage.client.post(f"{url}/decision",
+                                        headers=token(settings, "competent_authority"),
+                                        json={"outcome": ["no_action"], "motivation": "G."}))
+        # Triage starts again from its stored rows: the closing feedback is still due.
+        async with running("triage", settings) as triage:
+            page = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
+                                              params={"closing_feedback_due": "true"}))
+            assert [item["id"] for item in page["items"]] == [filed["id"]]
+            await ok(triage.client.post(f"{url}/closing-feedback", headers=meldpunt,
+                                        json={"body": "Uw melding is afgehandeld."}), 201)
+        async with running("triage", settings) as triage:
+            page = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
+                                              params={"closing_feedback_due": "true"}))
+            assert page["items"] == []
