@@ -26,6 +26,8 @@ from bench.procs import REPO, Stack
 from bench.sizes import Sizes
 
 LIVE_WINDOW_S = 10.0
+KEEP_EVERY = 10_000  # events between the live figures kept in reporting's store
+KEPT_WITHIN_S = 6.0
 
 
 def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
@@ -41,7 +43,7 @@ def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]
             run["raw_read"] = asyncio.run(raw.stream_read_rate(
                 stack.settings, stack.settings.stream, expected=events, seconds=60 + events / 5000))
             run.update(_worker(stack, events))
-            run["endpoint"] = _endpoint(stack)
+            run["endpoint"] = _endpoint(stack, events)
             runs.append(run)
         finally:
             stack.stop()
@@ -58,9 +60,12 @@ def _worker(stack: Stack, events: int) -> dict[str, Any]:
     return result
 
 
-def _endpoint(stack: Stack) -> dict[str, Any]:
-    """The live figures' intake rate over a window, then one call of the endpoint."""
-    reporting = stack.start_service("reporting")
+def _endpoint(stack: Stack, events: int) -> dict[str, Any]:
+    """The live figures' intake rate over a window, then one call of the endpoint,
+    then a restart from the figures kept on the way (the endpoint's replay from the
+    stream is what a start without them does)."""
+    keep = {"MELDINGEN_FIGURES_KEEP_EVERY": str(KEEP_EVERY)}
+    reporting = stack.start_service("reporting", **keep)
     auditor = stack.token("auditor")
 
     def live() -> dict[str, Any] | None:
@@ -80,7 +85,17 @@ def _endpoint(stack: Stack) -> dict[str, Any]:
     response = httpx.post(reporting.url + "/api/audit/replay", headers=auditor, timeout=600)
     elapsed = time.perf_counter() - called
     body = response.json()
-    return {"live_intake_per_s": round(live_rate, 1), "status": response.status_code,
-            "replayed": body.get("events_replayed"), "elapsed_s": round(elapsed, 2),
-            "matches_live": body.get("matches_live"),
-            "reporting_peak_rss_mib": reporting.peak_rss_mib()}
+    result = {"live_intake_per_s": round(live_rate, 1), "status": response.status_code,
+              "replayed": body.get("events_replayed"), "elapsed_s": round(elapsed, 2),
+              "matches_live": body.get("matches_live"),
+              "reporting_peak_rss_mib": reporting.peak_rss_mib()}
+    while (now := live()) is not None and now["position"] < events and \
+            time.monotonic() < deadline + 600:
+        time.sleep(0.5)
+    time.sleep(KEPT_WITHIN_S)  # the companion looks every 5 s
+    stack.stop("reporting")
+    restarted = time.perf_counter()
+    reporting = stack.start_service("reporting", **keep)
+    result["restart_ready_s"] = round(time.perf_counter() - restarted, 2)
+    result["restart_position"] = (live() or {}).get("position")
+    return result

@@ -157,6 +157,8 @@ def render_replay(replay: dict[str, Any]) -> str:
                      f"{endpoint.get('live_intake_per_s')}/s; POST /api/audit/replay "
                      f"replayed {endpoint.get('replayed')} (the live position) in "
                      f"{endpoint.get('elapsed_s')} s, matches live: "
-                     f"{endpoint.get('matches_live')}")
+                     f"{endpoint.get('matches_live')}; restarted from its kept figures, "
+                     f"ready in {endpoint.get('restart_ready_s')} s at position "
+                     f"{endpoint.get('restart_position')}")
     return "\n\n".join([table(["replay events", "replayed", "s", "events/s", "raw read /s",
                                 "% of raw", "peak RSS MiB"], rows), *notes])

@@ -3,11 +3,11 @@ meldpunt's written account of each year, and the signed checkpoints.
 
 Every integration event from intake, triage and investigation reaches `policy`
 through the inbox with a tracking record (stream, sequence): that record is all
-that is stored per event. The figures themselves live in memory and are rebuilt
-at start from the stream up to the tracked sequence, which the replay speed makes
-cheap (a year of events in well under a second, a million in about half a minute).
-So the store holds no copy of anything the stream already holds, a restart cannot
-count an event twice or miss one, and the stream stays the one record to audit.
+that is stored per event. The figures themselves live in memory, kept in the store
+now and then with their stream sequence (`adapters/stored_figures.py`), and rebuilt
+at start from the kept ones and the stream after them up to the tracked sequence.
+So a restart cannot count an event twice or miss one, and the stream stays the one
+record to audit: the kept figures are a cache of a prefix of it.
 """
 
 from __future__ import annotations

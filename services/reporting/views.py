@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import orjson
+
 from services.reporting.domain.figures import AnnualFigures
 from shared.errors import Unavailable
 
@@ -28,6 +30,12 @@ class LiveFigures:
             if kind is not None:
                 self._figures.apply(kind, data)
             self.position = position
+
+    def kept(self) -> tuple[int, bytes]:
+        """(stream sequence, the figures' state in JSON), taken together."""
+        self._check_ready()
+        with self._lock:
+            return self.position, orjson.dumps(self._figures.state())
 
     def figures(self, year: int) -> dict[str, Any]:
         self._check_ready()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from shared.errors import Unavailable
 
@@ -26,14 +27,15 @@ async def read_stream(
     on_message: OnMessage,
     *,
     upto: int | None = None,
+    after: int = 0,
     subject: str = "meldingen.>",
     idle_timeout: float = 10.0,
 ) -> int:
-    """Feed every message up to `upto` (or the current end) to `on_message`;
-    returns how many were read."""
+    """Feed every message after sequence `after` up to `upto` (or the current end) to
+    `on_message`; returns how many were read."""
     state = (await js.stream_info(stream)).state
     last = state.last_seq if upto is None else min(upto, state.last_seq)
-    if state.messages == 0 or last < state.first_seq:
+    if state.messages == 0 or last < max(state.first_seq, after + 1):
         return 0
     done = asyncio.get_running_loop().create_future()
     count = 0
@@ -55,8 +57,10 @@ async def read_stream(
         if sequence >= last or pending == 0:
             done.set_result(None)
 
+    start = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+                           opt_start_seq=after + 1) if after else None
     subscription = await js.subscribe(subject, stream=stream, ordered_consumer=True,
-                                      cb=deliver, pending_msgs_limit=256 * 1024)
+                                      cb=deliver, pending_msgs_limit=256 * 1024, config=start)
     try:
         progress = -1
         while not done.done():

@@ -258,6 +258,32 @@ class AnnualFigures:
             if data["path"] == "investigation":  # what the conclusions led to
                 self._count(year, "measure_after_investigation", kind)
 
+    # Keeping ----------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Everything the projection holds, as plain JSON-able data (times as
+        datetimes, which keep their instant and offset through ISO text)."""
+        return {"events": self.events,
+                "cells": [[*cell, count] for cell, count in self.cells.items()],
+                "meldingen": self.meldingen, "seen": [list(seen) for seen in self._seen]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> AnnualFigures:
+        """The projection `state` was taken of: fed the same later events, it counts
+        what the original would."""
+        figures = cls()
+        figures.events = state["events"]
+        figures.cells = {(year, section, key): count
+                         for year, section, key, count in state["cells"]}
+        figures._seen = {(kind, melding_id, at) for kind, melding_id, at in state["seen"]}
+        times = (FEEDBACK_DUE, RECEIVED, CLOSED, REOPENED)
+        for melding_id, kept in state["meldingen"].items():
+            for index in times:
+                if kept[index] is not None:
+                    kept[index] = datetime.fromisoformat(kept[index])
+            figures.meldingen[melding_id] = kept
+        return figures
+
     # Reading ----------------------------------------------------------------------
 
     def years(self) -> list[int]:

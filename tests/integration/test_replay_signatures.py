@@ -1,0 +1,68 @@
+"""The full replay checks every signature in worker threads, a chunk at a time, and
+still counts exactly what reporting's inbox applied: forged and unsigned messages
+between the genuine ones, across chunks, change no figure."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+
+import orjson
+import pytest
+from nacl.signing import SigningKey
+
+from services.reporting.adapters import replay
+from services.reporting.domain.figures import AnnualFigures
+from shared.chain import GENESIS, envelope_hash
+from shared.config import Settings
+from shared.messaging.envelope import Envelope
+from shared.messaging.signing import HEADER, EventSigner, verifier_for
+from tests.integration.test_reporting_year import caught_up
+from tests.support import jetstream, running, signed
+from tests.unit.test_annual_report import SOURCE, scripted_year
+
+
+async def test_a_full_replay_counts_what_the_inbox_applied(
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = sqlite_settings
+    monkeypatch.setattr(replay.Signatures, "CHUNK", 16)  # many chunks from one year
+    outsider = EventSigner(base64.b64encode(bytes(SigningKey.generate())).decode())
+    positions: dict[str, int] = {}
+    heads: dict[str, str] = {}
+    genuine = AnnualFigures()
+    bad = last = 0
+    async with jetstream(settings) as js, running("reporting", settings) as reporting:
+        for index, event in enumerate(scripted_year()):
+            source = SOURCE[event.type]
+            positions[source] = positions.get(source, 0) + 1
+            envelope = Envelope.wrap(event, source=source, position=positions[source],
+                                     prev=heads.get(source, GENESIS))
+            payload = envelope.encode()
+            last = (await js.publish(envelope.subject, payload,
+                                     headers=signed(settings, envelope))).seq
+            heads[source] = envelope_hash(payload)
+            body = orjson.loads(payload)
+            genuine.apply(body["type"], body["data"])
+            if event.type != "melding_received" or index % 3:
+                continue
+            # The next position with another melding: counted if its signature were not
+            # checked, or checked against the wrong message.
+            copy = event.model_copy(update={"melding_id": str(uuid.uuid4())})
+            fake = Envelope.wrap(copy, source=source, position=positions[source] + 1,
+                                 prev=heads[source])
+            for headers in ({HEADER: outsider.sign(fake.encode())}, {}):
+                bad += 1
+                last = (await js.publish(fake.subject, fake.encode(), headers={
+                    "Nats-Msg-Id": f"bad-{bad}", **headers})).seq
+        await caught_up(reporting, last)
+        live = reporting.application.live
+        _, _, live_digest = live.snapshot()
+
+        figures, counted, read_to = await replay.rebuild(
+            js, settings.stream, verifier_for(settings))
+
+    assert bad >= 4
+    assert read_to == last
+    assert counted == last  # every message read, the bad ones too
+    assert figures.digest() == live_digest == genuine.digest()
