@@ -51,6 +51,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "melding.reopen": frozenset({"competent_authority"}),
     "melding.record_police_report": frozenset({"meldpunt", "competent_authority"}),
     "melding.message_reporter": frozenset({"meldpunt"}),
+    # the closing feedback is the meldpunt's own words, whoever closed the melding
+    "melding.give_closing_feedback": frozenset({"meldpunt"}),
     # opening a melding marks the reporter's replies read: only the meldpunt's opening
     "melding.mark_replies_read": frozenset({"meldpunt"}),
     # internal notes on a melding, for staff only (the competent authority: its own)

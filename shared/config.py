@@ -214,6 +214,9 @@ class Settings(BaseSettings):
     # Triage: days after a melding's closing by which the meldpunt checks in with the
     # persons it protects (against disadvantage after the closing).
     protection_follow_up_days: int = Field(default=90, ge=1, le=730)
+    # Triage: days after a melding's closing by which the meldpunt writes the closing
+    # feedback (the organisation's choice; past it the melding is marked overdue).
+    closing_feedback_days: int = Field(default=5, ge=1, le=90)
 
     # Routing (services/triage/domain/routing.py): who acts as the competent authority
     # for a melding about an employee or an unknown person (a sub), and a TOML file

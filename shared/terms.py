@@ -68,6 +68,12 @@ def check_in_due(closed_at: datetime, within_days: int) -> datetime:
     return closed_at + timedelta(days=within_days)
 
 
+def closing_feedback_due(closed_at: datetime, within_days: int) -> datetime:
+    """When the meldpunt gives a closed melding's closing feedback (a setting:
+    `MELDINGEN_CLOSING_FEEDBACK_DAYS`)."""
+    return closed_at + timedelta(days=within_days)
+
+
 def in_time(done_at: datetime, due: datetime) -> bool:
     """Whether a step done at `done_at` met the term ending at `due` (the last moment
     itself still counts)."""

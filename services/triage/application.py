@@ -71,7 +71,8 @@ class TriageApplication(KeyedApplication):
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
                  routing: RoutingTable = DEFAULT_TABLE,
-                 meldpunt_closes_inadmissible: bool = False) -> None:
+                 meldpunt_closes_inadmissible: bool = False,
+                 closing_feedback_days: int = 5) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
         #: The local view of the console's staff directory (fed by the bootstrap).
@@ -80,6 +81,8 @@ class TriageApplication(KeyedApplication):
         #: The organisation mandated the meldpunt to close an inadmissible melding
         #: itself; otherwise its competent authority decides on that advice too.
         self.meldpunt_closes_inadmissible = meldpunt_closes_inadmissible
+        #: Days after the closing by which the meldpunt gives the closing feedback.
+        self.closing_feedback_days = closing_feedback_days
 
     # -- commands -------------------------------------------------------------------------
 
@@ -98,7 +101,7 @@ class TriageApplication(KeyedApplication):
                 code_violation=assessment.code_violation, severity=assessment.severity,
                 theme=assessment.theme, advice=assessment.advice,
                 motivation=assessment.motivation,
-                feedback=assessment.feedback or template("inadmissible", report.language),
+                feedback=assessment.feedback or "",
                 concerns=concerns, concerned_staff=concerned, routing=routing,
                 closes_inadmissible=self.meldpunt_closes_inadmissible,
                 official_crime=assessment.official_crime,
@@ -149,6 +152,13 @@ class TriageApplication(KeyedApplication):
         check_written(body, "body")
         return self._update(melding_id, principal, lambda report: report.message_reporter(
             body=body, purpose=purpose, by=principal.sub, at=self.clock.now()))
+
+    def give_closing_feedback(self, melding_id: UUID, body: str,
+                              principal: Principal) -> Report:
+        """The closing feedback in the meldpunt's own words, once the melding closed."""
+        check_written(body, "body")
+        return self._update(melding_id, principal, lambda report: report.give_closing_feedback(
+            body=body, by=principal.sub, at=self.clock.now()))
 
     def reassign(self, melding_id: UUID, sub: str, motivation: str,
                  principal: Principal) -> Report:
@@ -315,9 +325,9 @@ class TriageApplication(KeyedApplication):
             return  # unknown, or a copy of a closing already applied
         try:
             report.close(reason="case_closed",
-                         feedback=event.feedback or case_closing(event.measure_kinds,
-                                                                 report.language),
-                         by="investigation", at=self.clock.now(),
+                         start=case_closing(event.measure_kinds, report.language),
+                         advice=event.feedback or None, by="investigation",
+                         at=self.clock.now(),
                          outcome=retention_outcome("case_closed", event.path,
                                                    event.measure_kinds))
         except InvalidTransition as refused:

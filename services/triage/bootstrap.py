@@ -34,7 +34,8 @@ SOURCES = ("intake", "investigation", "console")  # console: the staff directory
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
     application = TriageApplication(
         store_environment(settings, "triage"), clock=clock, routing=routing_table(settings),
-        meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible)
+        meldpunt_closes_inadmissible=settings.meldpunt_closes_inadmissible,
+        closing_feedback_days=settings.closing_feedback_days)
     # Its keys come from intake, sealed in melding_received: nothing is made here.
     application.use_keyring(Keyring.for_service(settings, "triage", clock),
                             {**CONTENT_FIELDS, MeldingFiles.Received: FILE_FIELDS},
@@ -44,7 +45,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = StoredQueue(default_authority=application.routing.default)
+    queue = StoredQueue(default_authority=application.routing.default,
+                        closing_feedback_days=settings.closing_feedback_days)
     closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
     recorder = core_events(application.recorder)

@@ -34,7 +34,7 @@ from services.triage.domain.retention import Retained
 from shared.authz import MeldingParties, is_allowed, may_see
 from shared.contracts import QueueSort, RecordStatus, Severity
 from shared.names import normalised
-from shared.terms import Deadlines, deadlines, overdue_from
+from shared.terms import Deadlines, closing_feedback_due, deadlines, overdue_from
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
 #: (competent authority or None for all, status or None, theme or None)
@@ -71,6 +71,8 @@ class QueueEntry:
     #: a tuple of interned strings: a frozenset each cost ~1 KiB more at 100,000)
     words: tuple[str, ...] = ()
     shredded_at: datetime | None = None  # when its retention term ended: no words then
+    #: the term of the closing feedback the meldpunt owes (None: none due)
+    closing_feedback_due_by: datetime | None = None
 
     @property
     def parties(self) -> MeldingParties:
@@ -109,12 +111,14 @@ class Narrowing:
     severity: str | None = None
     reply_unread: bool | None = None
     flagged: bool | None = None
+    closing_feedback_due: bool | None = None
     words: frozenset[str] = frozenset()
 
     def matches(self, entry: QueueEntry) -> bool:
         return (all(value is None or getattr(entry, name) == value for name, value in (
             ("kind", self.kind), ("channel", self.channel), ("severity", self.severity),
             ("reply_unread", self.reply_unread), ("flagged", self.flagged)))
+            and self.closing_feedback_due in (None, entry.closing_feedback_due_by is not None)
             and all(word in entry.words for word in self.words))
 
     def __bool__(self) -> bool:
@@ -216,9 +220,11 @@ class _Index:
 
 
 class Queue:
-    def __init__(self, default_authority: str | None = None) -> None:
+    def __init__(self, default_authority: str | None = None,
+                 closing_feedback_days: int = 5) -> None:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
+        self._closing_feedback_days = closing_feedback_days
         self._entries: dict[UUID, QueueEntry] = {}
         #: a melding's desk (`Desk.create_id`) -> the melding
         self._desks: dict[UUID, UUID] = {}
@@ -261,10 +267,16 @@ class Queue:
                 entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
             elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
                 self._feedback_given(entry, event.at)
+                if entry.status == "closed":  # only the closing feedback comes then
+                    entry.closing_feedback_due_by = None
+            elif isinstance(event, Report.Closed) and getattr(event, "start", None):
+                entry.closing_feedback_due_by = closing_feedback_due(
+                    event.at, self._closing_feedback_days)
             elif isinstance(event, Report.Reopened):
                 self._terms_restarted(entry, event.at)
+                entry.closing_feedback_due_by = None
             elif isinstance(event, Retained.Shredded):
-                entry.shredded_at, entry.words = event.at, ()
+                entry.shredded_at, entry.words, entry.closing_feedback_due_by = event.at, (), None
             # The status follows the aggregate's own transition table.
             status = self._status_after(event, entry.status)
             if status != entry.status:

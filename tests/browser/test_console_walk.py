@@ -2,14 +2,16 @@
 console as its own account in its own browser: an anonymous melding from the
 reporter's form, the meldpunt assesses, the competent authority decides on an
 investigation and assigns an investigator from the directory, the investigator
-completes the protocol, the competent authority takes measures, the reporter reads
-the feedback in the mailbox, and the auditor sees the melding counted and verify say
+completes the protocol, the competent authority takes measures, the meldpunt writes
+the closing feedback with the authority's text as advice, the reporter reads it in
+the mailbox, and the auditor sees the melding counted and verify say
 the log is intact. With JavaScript on, axe checks every console page and each page is
 photographed into test-artifacts/; the same walk then completes with JavaScript off,
 and again by keyboard alone, each control reached with Tab and showing its focus
 (`tests/browser/keyboard.py`).
 A second walks the conversation branch (a message to the reporter and the answer, a
-conversation and no measure) and an inadmissible melding, closed with its feedback.
+conversation and no measure) and an inadmissible melding, each closed and then given
+the meldpunt's closing feedback.
 
 The five services run as `meldingen run` serves them (uvicorn, each on its port, a
 real nats-server, SQLite); the console reaches the others over HTTP."""
@@ -146,6 +148,21 @@ def submit(page: Page, form: str) -> None:
     page.click(f"#{form} button[type=submit]")
 
 
+def closing_feedback(w: Walker, meldpunt: Page, melding_url: str, advice: str, body: str,
+                     name: str | None = None) -> None:
+    """The closing makes the closing feedback due: the meldpunt finds the form on the
+    melding's page, prefilled with the template's start and the advice beside it,
+    writes its own words and sends them."""
+    until(meldpunt, melding_url, lambda p: p.is_visible("#closing-feedback-form"))
+    assert advice in meldpunt.inner_text("#closing-feedback-form")
+    assert meldpunt.input_value("#closing_feedback")  # the template's start
+    if name:
+        w.check(meldpunt, name)
+    meldpunt.fill("#closing_feedback", body)
+    submit(meldpunt, "closing-feedback-form")
+    assert meldpunt.is_visible("#closing-notice")
+
+
 def hand_to(live: Live, melding_url: str, sub: str) -> None:
     """The meldpunt hands the melding (routed to the default competent authority) to
     `sub`, over triage's API, once triage's view of the directory lists them."""
@@ -249,8 +266,11 @@ def walk(w: Walker, tag: str) -> None:
     authority.goto(melding_url)
     assert "final report issued (founded)" in authority.inner_text("#history")
 
-    # The reporter reads the feedback in the mailbox.
-    mailbox(reporter, receipt, FEEDBACK)
+    # The meldpunt writes the closing feedback, the authority's text as its advice; the
+    # reporter reads the meldpunt's words in the mailbox.
+    closing_feedback(w, meldpunt, melding_url, FEEDBACK, FEEDBACK + " Dank voor uw melding.",
+                     "closing-feedback")
+    mailbox(reporter, receipt, "Dank voor uw melding.")
 
     # The auditor sees it counted and the log intact.
     auditor = w.staff(f"otto-{tag}", "auditor")
@@ -334,7 +354,8 @@ def test_the_conversation_branch_and_an_inadmissible_melding(
         meldpunt.fill("#motivation", "Een gesprek volstaat.")
         submit(meldpunt, "assessment-form")
 
-        # The second is inadmissible: the mandated meldpunt closes it, tells the reporter.
+        # The second is inadmissible: the mandated meldpunt closes it, then tells the
+        # reporter, its assessment's text as the start.
         meldpunt.goto(second_url)
         for choice in ("admissible-false", "reasonable_grounds-false",
                        "code_violation-false", "severity-low", "advice-no_action"):
@@ -345,6 +366,8 @@ def test_the_conversation_branch_and_an_inadmissible_melding(
         submit(meldpunt, "assessment-form")
         assert meldpunt.inner_text("#status") == "Gesloten"
         assert not meldpunt.is_visible("#reply-form")  # a closed melding takes no message
+        assert "Huis voor Klokkenluiders" in meldpunt.input_value("#closing_feedback")
+        submit(meldpunt, "closing-feedback-form")
         mailbox(reporter, inadmissible, "Huis voor Klokkenluiders")
 
         # The competent authority decides on a conversation, records it, and closes it
@@ -365,5 +388,8 @@ def test_the_conversation_branch_and_an_inadmissible_melding(
         authority.fill("#feedback", "Er is een gesprek gevoerd; de zaak is afgerond.")
         submit(authority, "take_measures-form")
         assert authority.inner_text("#status") == "Gesloten"
-        mailbox(reporter, talked_about, "Er is een gesprek gevoerd; de zaak is afgerond.")
+        closing_feedback(w, meldpunt, first_url,
+                         "Er is een gesprek gevoerd; de zaak is afgerond.",
+                         "Er is een gesprek gevoerd; uw melding is afgehandeld.")
+        mailbox(reporter, talked_about, "uw melding is afgehandeld.")
     assert {name: found for name, found in w.violations.items() if found} == {}

@@ -1,7 +1,9 @@
 """What waits on the console's home page, over HTTP (ASGI) against the real services:
 the meldpunt sees how many meldingen have an unread reply from the reporter, and the
-count drops once the melding is opened; an investigator sees the case whose response
-term lapsed, until the lapse is recorded. Investigation runs on a clock of its own,
+count drops once the melding is opened; the meldpunt sees the closing feedbacks it has
+to write, writes one on the melding's page (the form prefilled with the template's
+start) and the reporter reads it; an investigator sees the case whose response term
+lapsed, until the lapse is recorded. Investigation runs on a clock of its own,
 moved a day on; the others (and the sign-in) stay near the wall clock."""
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import httpx
 import pytest
 
 from services.console.notifications.domain.mails import short_reference
+from services.triage.domain.feedback import GAP, TEMPLATES
 from shared.clock import MovableClock
 from shared.config import Settings
-from tests.consoleflows import ORIGIN, add, enrol, second_browser, sign_in
+from tests.consoleflows import ORIGIN, add, enrol, post, second_browser, sign_in
 from tests.integration.test_procedure_happy_paths import SHA
 from tests.support import (
     MELDING,
@@ -124,6 +127,65 @@ async def test_unread_replies_and_lapsed_terms_wait_on_the_home_page(s: Services
             f"/api/cases/{melding_id}/response-term-lapsed",
             headers=token(s.settings, "investigator", "ivan")))
         assert reference not in (await ivan.get("/")).text
+
+
+async def test_the_meldpunt_writes_the_closing_feedback_from_the_home_page(
+    s: Services,
+) -> None:
+    filed = (await s.intake.client.post("/api/meldingen",
+                                        json={**MELDING, "language": "en"})).json()
+    melding_id = filed["id"]
+    mia = s.console.client
+    await signed_in(s, mia, "mia", "meldpunt")
+
+    async def arrived() -> bool:
+        return (await mia.get(f"/meldingen/{melding_id}")).status_code == 200
+
+    await eventually(arrived)
+    assert count((await mia.get("/")).text, "closing-feedback") == 0
+    assert 'id="closing-feedback-form"' not in (await mia.get(f"/meldingen/{melding_id}")).text
+
+    advice = "Na het gesprek geen grond voor maatregelen."
+    await ok(s.triage.client.post(f"/api/meldingen/{melding_id}/assessment",
+                                  headers=token(s.settings, "meldpunt", "mia"),
+                                  json=assessment(advice="no_action")))
+    await ok(s.triage.client.post(
+        f"/api/meldingen/{melding_id}/decision",
+        headers=token(s.settings, "competent_authority", "bert"),
+        json={"outcome": ["no_action"], "motivation": "Geen grond.", "feedback": advice}))
+    home = (await mia.get("/")).text
+    assert count(home, "closing-feedback") == 1
+    assert 'href="/queue?closing_feedback_due=true"' in home
+    assert short_reference(melding_id) in home and "overdue-mark" not in home
+
+    # The form is prefilled with the closing template in the reporter's language, the
+    # competent authority's words beside it as advice.
+    page = (await mia.get(f"/meldingen/{melding_id}")).text
+    assert 'id="closing-feedback-form"' in page
+    assert TEMPLATES["en"]["no_action"].replace("'", "&#39;") in page and advice in page
+
+    unfinished = await post(mia, f"/meldingen/{melding_id}/closing-feedback", page,
+                            closing_feedback=f"Your report: {GAP}")
+    assert unfinished.status_code == 422
+    assert 'id="closing_feedback-error"' in unfinished.text
+    words = "Your report has been assessed; no further action will be taken. Thank you."
+    sent = await post(mia, f"/meldingen/{melding_id}/closing-feedback", unfinished.text,
+                      closing_feedback=words)
+    assert sent.status_code == 303, sent.text
+    after = (await mia.get(sent.headers["location"])).text
+    assert 'id="closing-notice"' in after and 'id="closing-feedback-form"' not in after
+    assert count((await mia.get("/")).text, "closing-feedback") == 0
+
+    login = (await s.intake.client.post("/api/mailbox/login",
+                                        json={"receipt": filed["receipt"]})).json()
+    reporter = {"Authorization": f"Bearer {login['token']}"}
+
+    async def told() -> bool:
+        mailbox = (await s.intake.client.get("/api/mailbox", headers=reporter)).json()
+        return [m["body"] for m in mailbox["messages"] if m["purpose"] == "feedback"
+                ] == [words]
+
+    await eventually(told)
 
 
 async def _investigate_to_draft(s: Services, melding_id: str) -> None:

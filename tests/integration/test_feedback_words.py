@@ -72,14 +72,15 @@ async def test_the_meldpunts_feedback_reaches_the_mailbox_in_the_reporters_langu
 
         await eventually(delivered)
 
-        # An inadmissible melding closed without a text of the meldpunt's gets the
-        # closing template in the reporter's language only, not "NL / EN", once its
-        # competent authority follows the advice.
+        # An inadmissible melding closed by its competent authority following the
+        # advice owes the closing feedback: the meldpunt starts from the closing template
+        # in the reporter's language (not "NL / EN"), and its text is what arrives.
         await ok(triage.client.post(f"/api/meldingen/{dutch}/assessment", headers=meldpunt,
                                     json=assessment(admissible=False)))
         await ok(triage.client.post(f"/api/meldingen/{dutch}/decision",
                                     headers=token(settings, "competent_authority"),
                                     json={"outcome": ["no_action"], "motivation": "Eens."}))
+        await give_closing_feedback(triage, meldpunt, dutch, TEMPLATES["nl"]["inadmissible"])
 
         async def closed() -> bool:
             return await mailbox_bodies(intake, dutch_reporter) == [
@@ -88,15 +89,30 @@ async def test_the_meldpunts_feedback_reaches_the_mailbox_in_the_reporters_langu
         await eventually(closed)
         assert " / " not in TEMPLATES["nl"]["inadmissible"]
 
-        # So does one the competent authority's decision closes without a text.
+        # So does one the competent authority's decision closes, in English.
         await ok(triage.client.post(f"/api/meldingen/{english}/assessment", headers=meldpunt,
                                     json=assessment()))
         decided = await triage.client.post(
             f"/api/meldingen/{english}/decision", headers=token(settings, "competent_authority"),
             json={"outcome": ["no_action"], "motivation": "Geen grond."})
         assert decided.status_code == 200, decided.text
+        closing = TEMPLATES["en"]["no_action"] + " Thank you for reporting."
+        await give_closing_feedback(triage, meldpunt, english, closing,
+                                    start=TEMPLATES["en"]["no_action"])
 
         async def decided_in_english() -> bool:
-            return await mailbox_bodies(intake, reporter) == [words, TEMPLATES["en"]["no_action"]]
+            return await mailbox_bodies(intake, reporter) == [words, closing]
 
         await eventually(decided_in_english)
+
+
+async def give_closing_feedback(triage: RunningService, meldpunt: dict[str, str],
+                                melding_id: str, body: str, *, start: str | None = None
+                                ) -> None:
+    """The closing feedback is due from the meldpunt, with the template's start; it
+    writes it."""
+    melding = await ok(triage.client.get(f"/api/meldingen/{melding_id}", headers=meldpunt))
+    assert melding["closing_feedback"]["start"] == (start or body)
+    assert melding["closing_feedback"]["given_at"] is None
+    await ok(triage.client.post(f"/api/meldingen/{melding_id}/closing-feedback",
+                                headers=meldpunt, json={"body": body}), 201)

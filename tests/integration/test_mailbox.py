@@ -10,7 +10,7 @@ import httpx
 
 from shared.clock import MovableClock
 from shared.config import Settings
-from tests.support import MELDING, assessment, eventually, running, token
+from tests.support import MELDING, assessment, eventually, ok, running, token
 
 ANONYMOUS = {**MELDING, "anonymous": True, "identity": {"name": "Mila Mailbox"}}
 WRONG = "0000 0000 0000 0000"
@@ -187,9 +187,23 @@ async def test_final_feedback_closes_the_mailbox_for_replies(sqlite_settings: Se
             return bool(body["status"] == "closed")
 
         await eventually(closed)
+        # The assessment's text is the meldpunt's advice for the closing feedback, which
+        # it writes now; that text is what the reporter reads.
+        assert decided.json()["closing_feedback"] is None  # the meldpunt's to write
+        due = (await ok(triage.client.get(f"/api/meldingen/{filed['id']}",
+                                          headers=meldpunt)))["closing_feedback"]
+        assert due["advice"] == "Wij behandelen dit niet." and due["given_at"] is None
+        await ok(triage.client.post(f"/api/meldingen/{filed['id']}/closing-feedback",
+                                    headers=meldpunt,
+                                    json={"body": "Wij behandelen uw melding niet."}), 201)
+
+        async def told() -> bool:
+            body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
+            return bool(body["messages"][-1]["purpose"] == "feedback")
+
+        await eventually(told)
         body = (await intake.client.get("/api/mailbox", headers=mailbox)).json()
-        assert body["messages"][-1]["purpose"] == "feedback"
-        assert body["messages"][-1]["body"] == "Wij behandelen dit niet."
+        assert body["messages"][-1]["body"] == "Wij behandelen uw melding niet."
 
         # The handling has ended: no more replies.
         late = await intake.client.post("/api/mailbox/messages", headers=mailbox,

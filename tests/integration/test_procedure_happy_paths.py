@@ -74,11 +74,20 @@ async def closed_with_feedback(s: dict[str, RunningService], settings: Settings,
     melding = await ok(await s["triage"].client.get(f"/api/meldingen/{melding_id}",
                                                     headers=meldpunt))
     assert melding["closing"]["reason"] == "case_closed"
-    assert melding["feedback_at"] is not None
-    whats = [h["what"] for h in melding["history"]]
+    # Without the authority's own words the start is triage's closing template, in the
+    # reporter's language only, saying that measures were taken and nothing of which;
+    # the meldpunt's text is what is sent.
+    due = melding["closing_feedback"]
+    assert due["start"] == TEMPLATES["nl"]["case_closed_with_measures"]
+    assert due["given_at"] is None
+    given = await ok(await s["triage"].client.post(
+        f"/api/meldingen/{melding_id}/closing-feedback", headers=meldpunt,
+        json={"body": due["start"] + " Dank voor uw melding."}), 201)
+    assert given["feedback_at"] is not None
+    whats = [h["what"] for h in given["history"]]
     assert whats[:4] == ["received", "acknowledged",
                          "competent authority: tester (unknown: default)", "assessed"]
-    assert whats[-2:] == ["feedback_sent", "closed (case_closed)"]
+    assert whats[-2:] == ["closed (case_closed)", "feedback_sent"]
 
     login = await ok(await s["intake"].client.post("/api/mailbox/login",
                                                    json={"receipt": receipt}))
@@ -92,10 +101,9 @@ async def closed_with_feedback(s: dict[str, RunningService], settings: Settings,
     mailbox = await ok(await s["intake"].client.get("/api/mailbox", headers=reporter))
     # the acknowledgement, the meldpunt's message and the final feedback
     assert len(mailbox["messages"]) >= 3, mailbox
-    # Without the authority's own words: triage's closing text, in the reporter's
-    # language only, saying that measures were taken and nothing of which.
     final = [m for m in mailbox["messages"] if m.get("purpose") == "feedback"][-1]
-    assert final["body"] == TEMPLATES["nl"]["case_closed_with_measures"]
+    assert final["body"] == (TEMPLATES["nl"]["case_closed_with_measures"]
+                             + " Dank voor uw melding.")
 
 
 async def test_conversation_branch_ends_closed_with_feedback(settings: Settings) -> None:

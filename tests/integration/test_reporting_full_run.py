@@ -105,6 +105,20 @@ async def test_a_full_run_is_counted_replayed_and_verified(sqlite_settings: Sett
         await ok(inv.post(f"/api/cases/{talked}/measures", headers=board, json={"measures": [
             {"target": "person", "kind": "none", "description": "Geen."}]}))
 
+        # Each closing waits for the meldpunt's closing feedback, which counts as the
+        # feedback on the follow-up.
+        for melding in (investigated, talked, refused):
+            async def due(melding: str = melding) -> bool:
+                answer = (await s["triage"].client.get(f"/api/meldingen/{melding}",
+                                                       headers=meldpunt)).json()
+                return answer.get("closing_feedback") is not None
+
+            await eventually(due)
+            await ok(s["triage"].client.post(f"/api/meldingen/{melding}/closing-feedback",
+                                             headers=meldpunt,
+                                             json={"body": "Uw melding is afgehandeld."}),
+                     201)
+
         year = datetime.now(LOCAL).year
         reporting = s["reporting"].client
 

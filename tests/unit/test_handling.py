@@ -12,6 +12,7 @@ import pytest
 from services.reporting.domain.figures import AnnualFigures
 from services.triage.application import TriageApplication
 from services.triage.domain.commands import Assessment, Decision, PoliceReport
+from services.triage.domain.feedback import template
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_RULES, RoutingTable
 from shared.auth import Principal
@@ -56,7 +57,11 @@ def test_inadmissible_advice_waits_for_the_routed_competent_authority() -> None:
     report = app.decide(melding, Decision(outcome=("no_action",), motivation="Eens."),
                         AUTHORITY)
     assert report.closure is not None and report.closure["reason"] == "inadmissible"
-    assert report.messages[-1]["body"] == "Wij behandelen dit niet."
+    # The assessment's proposed text is advice beside the template, not sent as it is.
+    assert report.closing_feedback is not None
+    assert report.closing_feedback["advice"] == "Wij behandelen dit niet."
+    assert report.closing_feedback["start"] == template("inadmissible", "nl")
+    assert report.messages == []
     assert report.decision is not None and report.decision["decided_by"] == "bert"
 
 

@@ -109,7 +109,8 @@ def test_melding_follows_its_transition_table(commands: list[tuple[str, Any]]) -
                 return t["record_reply"][s]
         else:
             def run(at: datetime = at) -> None:
-                report.close(reason="case_closed", feedback="f", by="investigation", at=at)
+                report.close(reason="case_closed", start="s", advice=None,
+                             by="investigation", at=at)
 
             def expected(s: str) -> str:
                 return t["close"][s]

@@ -41,7 +41,7 @@ def step(report: Report, command: str, theme: str, at: datetime) -> None:
     elif command == "feedback":
         report.message_reporter(body="b", purpose="feedback", by="mia", at=at)
     else:
-        report.close(reason="case_closed", feedback="f", by="investigation", at=at)
+        report.close(reason="case_closed", start="s", advice=None, by="investigation", at=at)
 
 
 meldingen = st.lists(st.tuples(st.integers(0, 200), st.sampled_from(THEMES)),

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 
+from services.triage.domain.feedback import template
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
 from shared.errors import Conflict, InvalidInput, InvalidTransition
@@ -58,12 +59,15 @@ def test_not_admissible_is_advice_the_competent_authority_decides_on() -> None:
     assess(report, admissible=False)
     assert report.status == "assessed" and report.closure is None
     assert "decide" in report.steps
-    # Following the advice closes it as inadmissible, with the meldpunt's feedback.
+    # Following the advice closes it as inadmissible; the meldpunt's proposed text is
+    # advice beside the template for the closing feedback it now owes.
     report.decide(outcome=["no_action"], motivation="Buiten de regeling.",
                   police_report_on=None, feedback=None, by="bert", at=NOW)
     assert report.decision is not None and report.decision["motivation"]
     assert report.closure is not None and report.closure["reason"] == "inadmissible"
-    assert report.messages[-1]["body"] == "Afgewezen."
+    assert report.closing_feedback is not None
+    assert report.closing_feedback["advice"] == "Afgewezen."
+    assert report.messages == []
 
 
 def test_the_competent_authority_may_decide_against_inadmissible_advice() -> None:
@@ -78,9 +82,16 @@ def test_a_mandated_meldpunt_closes_an_inadmissible_melding_itself() -> None:
     assess(report, admissible=False, mandated=True)
     assert report.status == "closed"
     assert report.closure is not None and report.closure["reason"] == "inadmissible"
+    # Its own words are the start of the closing feedback, sent once it gives it.
+    assert report.closing_feedback is not None
+    assert report.closing_feedback["start"] == "Afgewezen."
+    assert report.messages == [] and report.feedback_at is None
+    report.give_closing_feedback(body="Afgewezen.", by="mia", at=NOW)
     assert report.messages[-1] == {"from": "meldpunt", "body": "Afgewezen.",
                                    "purpose": "feedback", "at": NOW}
     assert report.feedback_at == NOW
+    with pytest.raises(Conflict):  # once
+        report.give_closing_feedback(body="Nog eens.", by="mia", at=NOW)
 
 
 def test_decision_before_assessment_is_refused_and_records_nothing() -> None:
@@ -114,7 +125,9 @@ def test_a_decision_without_a_case_closes_the_melding(outcome: list[str], reason
     decide(report, outcome)
     assert report.status == "closed"
     assert report.closure is not None and report.closure["reason"] == reason
-    assert report.messages[-1]["purpose"] == "feedback"
+    assert report.closing_feedback is not None
+    assert report.closing_feedback["start"] == template(reason, "nl")
+    assert report.closing_feedback["given_at"] is None
 
 
 def test_no_action_cannot_be_combined() -> None:
@@ -170,11 +183,16 @@ def test_reopening_a_closed_melding_restarts_the_feedback_term() -> None:
     with pytest.raises(InvalidTransition):  # not closed yet
         report.reopen(motivation="Nieuwe feiten.", by="bert", at=NOW)
     decide(report, ["no_action"])
+    report.give_closing_feedback(body="Afgerond.", by="mia", at=NOW)
     assert report.status == "closed" and report.feedback_at == NOW
     later = datetime(2025, 9, 1, 9, tzinfo=UTC)
     report.reopen(motivation="Nieuwe feiten.", by="bert", at=later)
     assert report.status == "assessed" and report.closure is None
     assert report.feedback_at is None and report.term_start == later
+    # The next closing owes a closing feedback of its own.
+    assert report.closing_feedback is None
+    with pytest.raises(InvalidTransition):
+        report.give_closing_feedback(body="Te vroeg.", by="mia", at=later)
     assert report.history[-1] == {"what": "reopened", "who": "bert", "at": later,
                                   "motivation": "Nieuwe feiten."}
     decide(report, ["conversation"])
@@ -185,7 +203,7 @@ def test_a_melding_whose_case_closed_cannot_open_a_second_case() -> None:
     report = received()
     assess(report)
     decide(report, ["investigation"])
-    report.close(reason="case_closed", feedback="Klaar.", by="investigation", at=NOW)
+    report.close(reason="case_closed", start="Klaar.", advice=None, by="investigation", at=NOW)
     report.reopen(motivation="Nieuwe feiten.", by="bert", at=NOW)
     with pytest.raises(Conflict):
         decide(report, ["investigation"])

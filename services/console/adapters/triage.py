@@ -34,6 +34,9 @@ class QueueItem(_Answer):
     deadlines: Deadlines
     overdue: bool
     reply_unread: bool = False
+    #: The term of the closing feedback the meldpunt has still to write (None: none due).
+    closing_feedback_due_by: datetime | None = None
+    closing_feedback_overdue: bool = False
     #: The day its retention term ended and its content was destroyed.
     shredded_on: date | None = None
 
@@ -101,6 +104,17 @@ class Routing(_Answer):
     flagged: str | None = None
 
 
+class ClosingFeedback(_Answer):
+    """The closing feedback due from the meldpunt: the template's start, the authority's
+    or investigation's text as advice, its term, and when it was given."""
+
+    start: str
+    advice: str | None = None
+    due_by: datetime
+    overdue: bool = False
+    given_at: datetime | None = None
+
+
 class Melding(_Answer):
     id: str
     kind: str
@@ -138,6 +152,8 @@ class Melding(_Answer):
     steps: list[str] = []
     #: The legal hold that keeps it from being shredded: motivation, placed_by, placed_at.
     legal_hold: dict[str, Any] | None = None
+    #: For the meldpunt: the closing feedback due once the melding closed.
+    closing_feedback: ClosingFeedback | None = None
 
 
 class Protection(_Answer):
@@ -229,6 +245,12 @@ class TriageClient:
                       purpose: str) -> Melding:
         return await self.caller.post(acting, f"/api/meldingen/{segment(melding_id)}/messages",
                                       {"body": body, "purpose": purpose}, Melding)
+
+    async def give_closing_feedback(self, acting: Acting, melding_id: str,
+                                    body: str) -> Melding:
+        return await self.caller.post(
+            acting, f"/api/meldingen/{segment(melding_id)}/closing-feedback", {"body": body},
+            Melding)
 
     async def feedback_templates(self, acting: Acting, melding_id: str) -> FeedbackTemplates:
         return await self.caller.get(

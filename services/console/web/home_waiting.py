@@ -1,9 +1,11 @@
 """What waits for the signed-in person, on the home page: how many of the meldingen
-they may see have an unread reply from the reporter and how many a term passed (the
-queue's own filters, so the count is what the queue shows), the protection check-ins
-due after a closing, and the cases whose response term lapsed that they were told of
-and that still wait for it to be recorded. Each part is asked in a role that may see
-it; a service that cannot be reached is said so, and the rest is still shown."""
+they may see have an unread reply from the reporter, how many a term passed and how
+many wait for the meldpunt's closing feedback (the queue's own filters, so the count is
+what the queue shows; the first closing feedbacks named with their term), the
+protection check-ins due after a closing, and the cases whose response term lapsed
+that they were told of and that still wait for it to be recorded. Each part is asked
+in a role that may see it; a service that cannot be reached is said so, and the rest
+is still shown."""
 
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from services.console.notifications.domain.mails import short_reference
 from services.console.web.access import SignedIn
 from services.console.web.pages import services
 
+#: How many of the closing feedbacks due the home page names (in the queue's order).
+CLOSING = 10
+
 
 async def waiting_for(request: Request, person: SignedIn) -> dict[str, Any]:
     triage, failed = services(request).triage, False
@@ -28,6 +33,17 @@ async def waiting_for(request: Request, person: SignedIn) -> dict[str, Any]:
                       for name in ("reply_unread", "overdue")}
         except Refusal:
             failed = True
+    closing: list[tuple[str, str, Any, bool]] = []
+    if (acting := person.acting("melding.give_closing_feedback")) is not None:
+        try:
+            page = await triage.queue(acting, {"closing_feedback_due": "true"}, offset=0,
+                                      limit=CLOSING)
+            closing = [(item.id, short_reference(item.id), item.closing_feedback_due_by,
+                        item.closing_feedback_overdue) for item in page.items]
+            if counts is not None:
+                counts["closing_feedback_due"] = page.total
+        except Refusal:
+            failed = True
     check_ins: list[tuple[str, str, Any, bool]] = []
     if (acting := person.acting("melding.protect")) is not None:
         try:
@@ -35,7 +51,7 @@ async def waiting_for(request: Request, person: SignedIn) -> dict[str, Any]:
                           due.overdue) for due in (await triage.check_ins_due(acting)).items]
         except Refusal:
             failed = True
-    return {"counts": counts, "check_ins": check_ins,
+    return {"counts": counts, "check_ins": check_ins, "closing": closing,
             "lapsed": await _lapsed(request, person), "unavailable": failed}
 
 

@@ -3,13 +3,16 @@ concerned, a named reporter's identity for whom it may see it, the routing), its
 history, the mailbox conversation with a reply box, and the form of the step it is at:
 the meldpunt's assessment (with who is concerned, chosen from the directory), then the
 competent authority's decision; beside them the meldpunt's reassignment with a
-motivation, the meldpunt's legal hold (placed or lifted with a motivation) and, for
+motivation, the meldpunt's legal hold (placed or lifted with a motivation), the
+closing feedback the meldpunt writes once the melding is closed (prefilled with the
+template's start, what the competent authority wrote beside it) and, for
 every staff role, a recusal with a reason. Each form posts to
 triage as the signed-in person, in a role that may see this melding; what triage
 refuses is shown on the same page, the fields it named marked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, get_args
 
 from fastapi import APIRouter, Request
@@ -43,6 +46,8 @@ REASSIGNMENT: tuple[str, ...] = ("competent_authority", "reassignment_motivation
 RECUSAL: tuple[str, ...] = ("reason",)
 #: Named apart from the message's `body`: both forms are on the same page.
 NOTE: tuple[str, ...] = ("note",)
+#: The closing feedback's text, named apart from the message's `body` on the same page.
+CLOSING: tuple[str, ...] = ("closing_feedback",)
 #: The legal hold's motivation, placing or lifting it.
 HOLD: tuple[str, ...] = ("hold_motivation",)
 #: The forms of triage's steps, offered when triage says the step is allowed now and
@@ -53,7 +58,8 @@ STEPS = (("decide", "melding.decide"), ("assess", "melding.assess"))
 POSTS = {"assessment": "melding.assess", "decision": "melding.decide",
          "messages": "melding.message_reporter", "competent-authority": "melding.reassign",
          "recusal": "melding.recuse", "notes": "melding.write_note",
-         "legal-hold": "melding.hold", "legal-hold-lifting": "melding.hold"}
+         "legal-hold": "melding.hold", "legal-hold-lifting": "melding.hold",
+         "closing-feedback": "melding.give_closing_feedback"}
 
 
 @router.get("/meldingen/{melding_id}", response_class=HTMLResponse)
@@ -100,6 +106,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
         may_message=offered("message_reporter", "melding.message_reporter"),
         notes=notes, may_note=person.acting("melding.write_note", parties) is not None,
         may_hold=person.acting("melding.hold", parties) is not None,
+        closing_due=_closing_due(melding, offered),
         form=form, errors=errors or {}, values=values or {}, refusal=refusal,
         failure=failure,
         done=request.query_params.get("done"),
@@ -108,6 +115,13 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
                "concerns": get_args(Concerns),
                "referral_targets": get_args(ReferralTarget)},
         **intake_part, **protection_part, **files_part)
+
+
+def _closing_due(melding: Melding, offered: Callable[[str, str], bool]) -> bool:
+    """The closing feedback's form: for the meldpunt, once closed and while it is due."""
+    due = melding.closing_feedback
+    return (due is not None and due.given_at is None
+            and offered("give_closing_feedback", "melding.give_closing_feedback"))
 
 
 def parties_of(melding: Melding) -> MeldingParties:
@@ -162,6 +176,9 @@ def _errors(refusal: Refusal, fields: tuple[str, ...]) -> dict[str, str]:
     """The fields triage named, as this page's forms call them."""
     if fields == NOTE:
         return {"note": "note"} if form_errors(refusal, ("body",)) else {}
+    if fields == CLOSING:
+        return {"closing_feedback": "closing_feedback"} if form_errors(
+            refusal, ("body",)) else {}
     if fields == HOLD:
         return {"hold_motivation": "hold_motivation"} if refusal.fields else {}
     if fields != REASSIGNMENT:
@@ -187,7 +204,7 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
     triage = services(request).triage
     values = {name: posted.get(name, [])
               for name in ASSESSMENT + DECISION + MESSAGE + REASSIGNMENT + RECUSAL + NOTE
-              + HOLD}
+              + HOLD + CLOSING}
     try:
         if step == "recusal":
             fields = RECUSAL
@@ -203,6 +220,10 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
             fields = HOLD
             await triage.hold(acting, melding_id, first(posted, "hold_motivation").strip(),
                               lift=step == "legal-hold-lifting")
+        elif step == "closing-feedback":
+            fields = CLOSING
+            await triage.give_closing_feedback(acting, melding_id,
+                                               first(posted, "closing_feedback").strip())
         elif step == "notes":
             fields = NOTE
             await triage.note(acting, melding_id, first(posted, "note").strip())

@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 FILTERS = ("status", "kind", "theme", "channel", "severity", "overdue", "reply_unread",
-           "sort")
+           "closing_feedback_due", "sort")
 VOCABULARIES = {"statuses": get_args(MeldingStatus), "kinds": get_args(Kind),
                 "themes": get_args(Theme), "channels": get_args(Channel),
                 "severities": get_args(Severity), "sorts": get_args(QueueSort)}

@@ -8,6 +8,7 @@ from services.console.web import (
     words,
     words_cases,
     words_concerned,
+    words_feedback,
     words_intake,
     words_protection,
     words_routing,
@@ -251,9 +252,11 @@ def _with_procedure(own: dict[str, Any], *pages: dict[str, Any]) -> dict[str, An
 
 TEXTS: dict[str, dict[str, Any]] = {
     "nl": _with_procedure(NL, words.NL, words_cases.NL, words_concerned.NL,
-                           words_routing.NL, words_intake.NL, words_protection.NL),
+                           words_routing.NL, words_intake.NL, words_protection.NL,
+                           words_feedback.NL),
     "en": _with_procedure(EN, words.EN, words_cases.EN, words_concerned.EN,
-                           words_routing.EN, words_intake.EN, words_protection.EN)}
+                           words_routing.EN, words_intake.EN, words_protection.EN,
+                           words_feedback.EN)}
 
 
 def language(requested: str | None, fallback: str = "nl") -> str:

@@ -21,7 +21,8 @@ from shared.terms import Deadlines
 from shared.viewstore import Row
 
 _TIMES = ("received_at", "acknowledged_at", "feedback_at", "overdue_from",
-          "meeting_due_by", "last_reply_at", "read_up_to", "shredded_at")
+          "meeting_due_by", "last_reply_at", "read_up_to", "shredded_at",
+          "closing_feedback_due_by")
 
 
 def _time(value: str | None) -> datetime | None:
@@ -58,8 +59,9 @@ def row_entry(row: Row) -> QueueEntry:
 class StoredQueue(Queue):
     name = "queue"
 
-    def __init__(self, default_authority: str | None = None) -> None:
-        super().__init__(default_authority)
+    def __init__(self, default_authority: str | None = None,
+                 closing_feedback_days: int = 5) -> None:
+        super().__init__(default_authority, closing_feedback_days)
         self._dirty: set[UUID] = set()
         #: False while the description's words are still to be read back
         self.words_complete = True

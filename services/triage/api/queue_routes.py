@@ -30,9 +30,9 @@ def list_meldingen(
     filters: Annotated[QueueFilters, Query()],
 ) -> QueuePage:
     """The queue, oldest first or nearest deadline first, filtered by status, kind,
-    theme, channel, severity, missed terms and unread replies: every melding for the
-    meldpunt, the assigned ones for a competent authority, never one the caller is
-    concerned in or recused from."""
+    theme, channel, severity, missed terms, unread replies and a closing feedback due:
+    every melding for the meldpunt, the assigned ones for a competent authority, never
+    one the caller is concerned in or recused from."""
     return _page(queue, triage, principal, filters, Narrowing())
 
 
@@ -63,6 +63,7 @@ def _page(queue: QueueView, triage: Triage, principal: Principal, filters: Queue
         flagged=filters.flagged, sort=filters.sort,
         narrowing=Narrowing(kind=filters.kind, channel=filters.channel,
                             severity=filters.severity, reply_unread=filters.reply_unread,
+                            closing_feedback_due=filters.closing_feedback_due,
                             words=narrowing.words), after=after)
     items = [
         QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
@@ -74,6 +75,9 @@ def _page(queue: QueueView, triage: Triage, principal: Principal, filters: Queue
                   meeting_due_by=e.meeting_due_by,
                   meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now,
                   severity=e.severity, reply_unread=e.reply_unread,
+                  closing_feedback_due_by=e.closing_feedback_due_by,
+                  closing_feedback_overdue=(e.closing_feedback_due_by is not None
+                                            and e.closing_feedback_due_by < now),
                   shredded_on=local_date(e.shredded_at) if e.shredded_at else None)
         for e in page.entries
     ]

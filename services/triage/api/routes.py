@@ -11,6 +11,8 @@ from fastapi import APIRouter
 from services.triage.api.deps import Parts, Triage
 from services.triage.api.schemas import (
     AssessmentIn,
+    ClosingFeedbackIn,
+    ClosingFeedbackOut,
     CompetentAuthorityOut,
     DeadlinesOut,
     DecisionIn,
@@ -37,7 +39,7 @@ from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.contracts import NamedIdentity
 from shared.deps import authorized
-from shared.terms import deadlines, is_overdue, local_date
+from shared.terms import closing_feedback_due, deadlines, is_overdue, local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 
@@ -124,6 +126,20 @@ def message_reporter(
     """A message to the reporter's mailbox."""
     report = triage.message_reporter(melding_id, body.body, purpose=body.purpose,
                                      principal=principal)
+    return _melding(report, principal, triage)
+
+
+@router.post("/meldingen/{melding_id}/closing-feedback", status_code=201,
+             response_model=MeldingOut)
+def give_closing_feedback(
+    melding_id: UUID,
+    body: ClosingFeedbackIn,
+    triage: Triage,
+    principal: Annotated[Principal, authorized("melding.give_closing_feedback")],
+) -> MeldingOut:
+    """The closing feedback in the meldpunt's words, to the reporter's mailbox: once
+    (409 after), only for a closed melding (409 before), never with a gap left (422)."""
+    report = triage.give_closing_feedback(melding_id, body.body, principal)
     return _melding(report, principal, triage)
 
 
@@ -238,4 +254,16 @@ def _melding(report: Report, principal: Principal, triage: Triage,
         record_status=report.record_status, meeting_due_by=report.meeting_due_by,
         steps=report.steps,
         legal_hold=HoldOut(**report.hold) if report.hold else None,
+        closing_feedback=_closing_feedback(report, principal, triage),
     )
+
+
+def _closing_feedback(report: Report, principal: Principal,
+                      triage: Triage) -> ClosingFeedbackOut | None:
+    due = report.closing_feedback
+    if due is None or not is_allowed(principal.role, "melding.give_closing_feedback"):
+        return None
+    due_by = closing_feedback_due(due["due_since"], triage.closing_feedback_days)
+    return ClosingFeedbackOut(start=due["start"], advice=due["advice"], due_by=due_by,
+                              overdue=due["given_at"] is None and due_by < triage.clock.now(),
+                              given_at=due["given_at"])

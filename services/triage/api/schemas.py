@@ -119,6 +119,22 @@ class MessageIn(BaseModel):
         "message", description="'feedback' counts as the statutory feedback on the follow-up")
 
 
+class ClosingFeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: Text = Field(description="the closing feedback in the meldpunt's own words, in "
+                                   "the reporter's language; a template's gap […] refused")
+
+
+class ClosingFeedbackOut(BaseModel):
+    start: str = Field(description="the closing template in the reporter's language")
+    advice: str | None = Field(description="what the competent authority or investigation "
+                                           "wrote for the reporter: advice, not sent as it is")
+    due_by: datetime
+    overdue: bool
+    given_at: datetime | None
+
+
 class HoldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -175,6 +191,11 @@ class QueueItem(BaseModel):
                                                         "before the assessment)")
     reply_unread: bool = Field(False, description="a reporter's reply the meldpunt has not "
                                                   "opened the melding since")
+    closing_feedback_due_by: datetime | None = Field(
+        None, description="the term of the closing feedback the meldpunt has still to "
+                          "write (null: none due)")
+    closing_feedback_overdue: bool = Field(False, description="that closing feedback is "
+                                                              "past its term")
     shredded_on: date | None = Field(None, description="the day its retention term ended "
                                                        "and its content was destroyed")
 
@@ -254,6 +275,9 @@ class MeldingOut(BaseModel):
     assessment: dict[str, Any] | None
     decision: dict[str, Any] | None
     closing: dict[str, Any] | None
+    closing_feedback: ClosingFeedbackOut | None = Field(
+        None, description="the closing feedback due from the meldpunt, for the meldpunt "
+                          "(null: not closed, a closing from before it, or another role)")
     earlier_assessments: list[dict[str, Any]] = Field(
         default_factory=list, description="assessments a re-assessment replaced, oldest "
                                           "first")

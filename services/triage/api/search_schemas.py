@@ -24,6 +24,9 @@ class QueueFilters(BaseModel):
     flagged: bool | None = Field(
         None, description="only meldingen that wait for the meldpunt to assign a "
                           "competent authority (true), or only the others (false)")
+    closing_feedback_due: bool | None = Field(
+        None, description="only closed meldingen whose closing feedback the meldpunt "
+                          "has still to write (true), or only the others (false)")
     sort: QueueSort = Field("received", description="`received`: oldest first; "
                                                     "`deadline`: the nearest unmet term "
                                                     "first, those with every term met last")

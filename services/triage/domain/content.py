@@ -22,6 +22,8 @@ _REPORT: dict[str, tuple[str, ...]] = {
     "Recused": ("reason",),
     "MessageSent": ("body",),
     "ReplyReceived": ("body",),
+    # The closing feedback's start and the authority's or investigation's words.
+    "Closed": ("start", "advice"),
 }
 
 CONTENT_FIELDS: dict[type[Any], tuple[str, ...]] = {

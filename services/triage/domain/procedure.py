@@ -21,6 +21,8 @@ TRANSITIONS: Final[dict[str, dict[str, Status]]] = {
     "message_reporter": {s: s for s in ("received", "assessed", "decided")},
     "record_reply": {s: s for s in ("received", "assessed", "decided", "closed")},
     "close": {"assessed": "closed", "decided": "closed"},
+    # the meldpunt writes the closing feedback once the melding is closed
+    "give_closing_feedback": {"closed": "closed"},
     # the meldpunt hands the melding to another competent authority, until it is closed
     "reassign": {"assessed": "assessed", "decided": "decided"},
     # anyone may declare a conflict of interest on a melding, at any time

@@ -15,23 +15,22 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from services.triage.domain.closing import Closing
 from services.triage.domain.feedback import template
 from services.triage.domain.procedure import (
-    TRANSITIONS,
     Status,
     check_decision,
     check_police_report,
-    check_step,
     closing_reason,
 )
-from services.triage.domain.retention import Retained, closing_outcome
+from services.triage.domain.retention import closing_outcome
 from services.triage.domain.routing import People, Routing, RoutingTable
 from shared.contracts import ClosingReason, RecordStatus, RetentionOutcome, opens_case
 from shared.errors import Conflict, InvalidInput
 from shared.names import normalised
 
 
-class Report(Retained):
+class Report(Closing):
     """A melding in the meldpunt's queue (its hold and shredding: `Retained`). Its id
     is the id intake gave it, so a redelivered `melding_received` cannot create a twin."""
 
@@ -93,6 +92,9 @@ class Report(Retained):
         self.police_reports: list[dict[str, Any]] = []
         self.decision: dict[str, Any] | None = None
         self.proposed_feedback = ""
+        # The closing feedback due from the meldpunt: `{start, advice, due_since,
+        # given_at}`, the template's start and what the authority or investigation wrote.
+        self.closing_feedback: dict[str, Any] | None = None
         self.closure: dict[str, Any] | None = None
         self.messages: list[dict[str, Any]] = []
         self.feedback_at: datetime | None = None
@@ -130,7 +132,8 @@ class Report(Retained):
                        advice=advice, motivation=motivation, feedback=feedback,
                        official_crime=official_crime, by=by, at=at)
         if not admissible and closes_inadmissible:
-            self.close(reason="inadmissible", feedback=feedback, by=by, at=at)
+            self.close(reason="inadmissible", start=feedback or template(
+                "inadmissible", self.language), advice=None, by=by, at=at)
 
     def decide(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
                feedback: str | None, by: str, at: datetime, referral_to: str | None = None,
@@ -153,8 +156,8 @@ class Report(Retained):
         reason = closing_reason(outcome, self.admissible)
         if reason is not None:
             proposed = self.proposed_feedback if reason == "inadmissible" else ""
-            default = template(reason, self.language) if reason != "case_closed" else ""
-            self.close(reason=reason, by=by, at=at, feedback=feedback or proposed or default)
+            self.close(reason=reason, start=template(reason, self.language),
+                       advice=feedback or proposed or None, by=by, at=at)
 
     def note_concerns(self, concerns: str) -> None:  # as the reporter gave it
         if concerns != self.concerns:
@@ -251,24 +254,6 @@ class Report(Retained):
         self._replied(body=body, at=at)
         return True
 
-    def close(self, *, reason: ClosingReason, feedback: str, by: str, at: datetime,
-              outcome: RetentionOutcome | None = None) -> None:
-        """Close, sending the final feedback in the same commit; `outcome`: its term's."""
-        self._check("close")
-        self._messaged(body=feedback, purpose="feedback", by=by, at=at)
-        self._closed(reason=reason, by=by, at=at, outcome=closing_outcome(reason, outcome))
-
-    @property
-    def steps(self) -> list[str]:
-        """The commands the table allows in the current status (what a page offers)."""
-        return [command for command, moves in TRANSITIONS.items() if self.status in moves]
-
-    def _check(self, command: str) -> None:
-        check_step(command, self.status)
-
-    def _advance(self, command: str) -> None:
-        self.status = TRANSITIONS[command][self.status]
-
     # -- events: what happened -----------------------------------------------------------
 
     @event("Assessed")
@@ -333,7 +318,7 @@ class Report(Retained):
     def _reopened(self, *, motivation: str, by: str, at: datetime) -> None:
         if self.decision is not None:
             self.earlier_decisions.append(self.decision)
-        self.decision, self.closure = None, None
+        self.decision, self.closure, self.closing_feedback = None, None, None
         self.reopened_at, self.feedback_at = at, None
         self._advance("reopen")
         self.history.append({"what": "reopened", "who": by, "at": at,
@@ -375,19 +360,25 @@ class Report(Retained):
         self.messages.append({"from": "meldpunt", "body": body, "purpose": purpose, "at": at})
         if purpose == "feedback" and self.feedback_at is None:
             self.feedback_at = at
+        if purpose == "feedback" and self.closing_feedback is not None:
+            self.closing_feedback["given_at"] = at
         self.history.append({"what": f"{purpose}_sent", "who": by, "at": at})
+
+    @event("Closed")
+    def _closed(self, *, reason: ClosingReason, by: str, at: datetime,
+                outcome: RetentionOutcome | None = None, start: str = "",
+                advice: str | None = None) -> None:
+        self.closure = {"reason": reason, "at": at, "outcome": closing_outcome(reason, outcome)}
+        # A closing from before the meldpunt wrote it sent its feedback itself: no start.
+        self.closing_feedback = {"start": start, "advice": advice, "due_since": at,
+                                 "given_at": None} if start else None
+        self._advance("close")
+        self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
 
     @event("ReplyReceived")
     def _replied(self, *, body: str, at: datetime) -> None:
         self.messages.append({"from": "reporter", "body": body, "purpose": "reply", "at": at})
         self.history.append({"what": "reporter_replied", "who": "reporter", "at": at})
-
-    @event("Closed")
-    def _closed(self, *, reason: ClosingReason, by: str, at: datetime,
-                outcome: RetentionOutcome | None = None) -> None:
-        self.closure = {"reason": reason, "at": at, "outcome": closing_outcome(reason, outcome)}
-        self._advance("close")
-        self.history.append({"what": f"closed ({reason})", "who": by, "at": at})
 
     @property
     def admissible(self) -> bool:
