@@ -27,12 +27,7 @@ from services.triage.files.application import received
 from services.triage.files.domain.files import sent_event
 from services.triage.protection.domain.protection import Protection
 from shared.auth import Principal
-from shared.authz import (
-    MeldingParties,
-    acts_as_competent_authority,
-    may_read_identity,
-    may_see,
-)
+from shared.authz import MeldingParties, acts_as_competent_authority, may_read_identity, may_see
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     AttachmentReceived,
