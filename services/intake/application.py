@@ -228,9 +228,14 @@ class IntakeApplication(KeyedApplication):
 
     def adviser_mailbox(self, melding_id: UUID, *, by: str) -> list[dict[str, Any]]:
         """What the adviser who registered the melding sees of its mailbox: their own
-        messages and the reporter's."""
+        messages and the reporter's, which are read from then on."""
         report = self.get_report(melding_id)
         report.check_registered_by_adviser(by)
+        if report.adviser_has_unread():
+            # Only a new reply is worth an event: the page is opened far more often.
+            self.update(lambda: self.get_report(melding_id),
+                        lambda found: found.record_adviser_read(by=by, at=self.clock.now()),
+                        conflict=CHANGED_MEANWHILE)
         return [m for m in report.messages if m["from"] in ("confidential_adviser", "reporter")]
 
     def record_contact_moment(self, *, adviser: str, theme: str, on: date) -> UUID:

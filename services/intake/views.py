@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from services.intake.domain.reception import CHANNELS_OF_ROLE
 from services.intake.domain.report import MeetingVia, Report
 
 
@@ -70,6 +71,9 @@ class StaffLog:
         # commits) is counted once.
         self._registered: dict[str, dict[UUID, Registration]] = {}
         self._reveals: dict[tuple[UUID, int], Reveal] = {}
+        # The reporter's latest reply and the adviser's latest reading, per melding.
+        self._replied: dict[UUID, datetime] = {}
+        self._read: dict[UUID, datetime] = {}
         self._lock = threading.Lock()
 
     def apply(self, event: Any) -> None:
@@ -81,6 +85,10 @@ class StaffLog:
                     received_how=getattr(event, "received_how", "written"),
                     received_at=event.received_at,
                     registered_at=getattr(event, "registered_at", None) or event.received_at)
+            elif isinstance(event, Report.ReporterWrote):
+                self._replied[event.originator_id] = event.at
+            elif isinstance(event, Report.AdviserRead):
+                self._read[event.originator_id] = event.at
             elif isinstance(event, Report.SealedIdentityRead):
                 self._reveals[event.originator_id, event.originator_version] = Reveal(
                     event.originator_id, event.by, event.at)
@@ -90,6 +98,16 @@ class StaffLog:
         with self._lock:
             return sorted(self._registered.get(sub, {}).values(),
                           key=lambda r: (r.registered_at, r.melding_id), reverse=True)
+
+    def reply_unread(self, registration: Registration) -> bool:
+        """A reporter's reply the adviser who registered the melding has not opened
+        (only an adviser reads the conversation of what they registered)."""
+        if registration.channel not in CHANNELS_OF_ROLE["confidential_adviser"]:
+            return False
+        with self._lock:
+            replied = self._replied.get(registration.melding_id)
+            read = self._read.get(registration.melding_id)
+        return replied is not None and (read is None or replied > read)
 
     def reveals(self) -> list[Reveal]:
         """Every fetch of a sealed identity, the latest first."""

@@ -37,8 +37,14 @@ async def test_the_registering_adviser_and_the_reporter_write_to_each_other(
         await ok(intake.client.post("/api/mailbox/messages", headers=reporter,
                                     json={"body": "Ja, dinsdag."}), 201)
 
+        # The reply is unread until Olga opens the conversation.
+        mine = await ok(intake.client.get("/api/registrations", headers=olga))
+        assert mine["unread"] == 1 and mine["items"][0]["reply_unread"] is True
+
         # Olga sees her message and the reply, not the meldpunt's acknowledgement.
         seen = await ok(intake.client.get(path, headers=olga))
+        mine = await ok(intake.client.get("/api/registrations", headers=olga))
+        assert mine["unread"] == 0 and mine["items"][0]["reply_unread"] is False
         assert [(m["from"], m["body"]) for m in seen["messages"]] == [
             ("confidential_adviser", "Zullen we volgende week verder praten?"),
             ("reporter", "Ja, dinsdag.")]

@@ -64,7 +64,8 @@ async def s(settings: Settings) -> AsyncIterator[Services]:
     async with running("intake", settings, clock) as intake, \
             running("triage", settings, clock) as triage, \
             running("investigation", settings, later) as investigation:
-        transports = {"triage": httpx.ASGITransport(app=triage.app),
+        transports = {"intake": httpx.ASGITransport(app=intake.app),
+                      "triage": httpx.ASGITransport(app=triage.app),
                       "investigation": httpx.ASGITransport(app=investigation.app)}
         async with running("console", settings, clock, transports=transports) as console:
             console.client.base_url = ORIGIN
@@ -127,6 +128,39 @@ async def test_unread_replies_and_lapsed_terms_wait_on_the_home_page(s: Services
             f"/api/cases/{melding_id}/response-term-lapsed",
             headers=token(s.settings, "investigator", "ivan")))
         assert reference not in (await ivan.get("/")).text
+
+
+async def test_an_advisers_unread_replies_wait_on_their_home_page(s: Services) -> None:
+    olga = s.console.client
+    await signed_in(s, olga, "olga", "confidential_adviser")
+    home = (await olga.get("/")).text
+    assert count(home, "adviser-unread") == 0 and 'id="count-unread"' not in home
+    filed = await ok(s.intake.client.post(
+        "/api/meldingen", headers=token(s.settings, "confidential_adviser", "olga"),
+        json={**MELDING, "anonymous": True, "identity": None,
+              "channel": "confidential_adviser_integrity", "received_how": "in_person"}), 201)
+    short = filed["id"][:8]
+
+    # The reporter answers in the mailbox: one unread reply, marked in the list too.
+    login = (await s.intake.client.post("/api/mailbox/login",
+                                        json={"receipt": filed["receipt"]})).json()
+    await ok(s.intake.client.post("/api/mailbox/messages", json={"body": "Nog iets."},
+                                  headers={"Authorization": f"Bearer {login['token']}"}),
+             201)
+    assert count((await olga.get("/")).text, "adviser-unread") == 1
+    assert f'id="unread-{short}"' in (await olga.get("/registered")).text
+
+    # Opening the conversation reads it; another adviser's home counts nothing of it.
+    assert "Nog iets." in (await olga.get(f"/registered/{filed['id']}")).text
+    assert count((await olga.get("/")).text, "adviser-unread") == 0
+    assert f'id="unread-{short}"' not in (await olga.get("/registered")).text
+    async with second_browser(s.console) as karin:
+        await signed_in(s, karin, "karin", "confidential_adviser")
+        await ok(s.intake.client.post("/api/mailbox/messages", json={"body": "En nog."},
+                                      headers={"Authorization": f"Bearer {login['token']}"}),
+                 201)
+        assert count((await karin.get("/")).text, "adviser-unread") == 0
+    assert count((await olga.get("/")).text, "adviser-unread") == 1
 
 
 async def test_the_meldpunt_writes_the_closing_feedback_from_the_home_page(

@@ -76,11 +76,13 @@ class Registration(_Answer):
     received_how: str
     received_at: datetime
     registered_at: datetime
+    reply_unread: bool = False
 
 
 class Registrations(_Answer):
     items: list[Registration]
     total: int
+    unread: int = 0
 
 
 class Reveal(_Answer):

@@ -51,8 +51,15 @@ async def waiting_for(request: Request, person: SignedIn) -> dict[str, Any]:
                           due.overdue) for due in (await triage.check_ins_due(acting)).items]
         except Refusal:
             failed = True
+    adviser_unread: int | None = None
+    if (acting := person.acting("mailbox.adviser")) is not None:
+        try:
+            adviser_unread = (await services(request).intake.registrations(acting, 0, 1)).unread
+        except Refusal:
+            failed = True
     return {"counts": counts, "check_ins": check_ins, "closing": closing,
-            "lapsed": await _lapsed(request, person), "unavailable": failed}
+            "adviser_unread": adviser_unread, "lapsed": await _lapsed(request, person),
+            "unavailable": failed}
 
 
 async def _lapsed(request: Request, person: SignedIn) -> list[tuple[str, str]]:

@@ -48,6 +48,8 @@ NL: dict[str, Any] = {
     "check_in_send": "Controle vastleggen",
     "home_counts": "Wat op u wacht",
     "home_unread": "Meldingen met een ongelezen reactie van de melder: {count}",
+    "home_adviser_unread": "Door u geregistreerde meldingen met een ongelezen reactie van "
+                           "de melder: {count}",
     "home_overdue": "Meldingen met een verstreken termijn: {count}",
     "home_deadlines": "Termijnen",
     "home_check_in": "Controle op benadeling bij melding {ref}: uiterlijk {day}",
@@ -112,6 +114,8 @@ EN: dict[str, Any] = {
     "check_in_send": "Record the check-in",
     "home_counts": "What waits for you",
     "home_unread": "Meldingen with an unread reply from the reporter: {count}",
+    "home_adviser_unread": "Meldingen you registered with an unread reply from the "
+                           "reporter: {count}",
     "home_overdue": "Meldingen with a term passed: {count}",
     "home_deadlines": "Terms",
     "home_check_in": "Check-in against disadvantage on melding {ref}: by {day}",

@@ -248,11 +248,14 @@ class RegistrationOut(BaseModel):
     received_how: ReceivedHow
     received_at: datetime
     registered_at: datetime
+    reply_unread: bool = Field(False, description="a reporter's reply the confidential "
+                               "adviser who registered it has not opened yet")
 
 
 class RegistrationsOut(BaseModel):
     items: list[RegistrationOut] = Field(description="the caller's own, latest first")
     total: int
+    unread: int = Field(0, description="how many of all of them have an unread reply")
 
 
 class RevealOut(BaseModel):

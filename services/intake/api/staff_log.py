@@ -22,13 +22,16 @@ def registrations(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> RegistrationsOut:
-    """The meldingen the caller registered on a reporter's behalf (ids and dates)."""
+    """The meldingen the caller registered on a reporter's behalf (ids and dates), and
+    which have a reply the adviser has not opened."""
     mine = view.registered_by(principal.sub)
-    return RegistrationsOut(total=len(mine), items=[
-        RegistrationOut(melding_id=str(r.melding_id), channel=r.channel,  # type: ignore[arg-type]
-                        received_how=r.received_how,  # type: ignore[arg-type]
-                        received_at=r.received_at, registered_at=r.registered_at)
-        for r in mine[offset:offset + limit]])
+    return RegistrationsOut(
+        total=len(mine), unread=sum(view.reply_unread(r) for r in mine), items=[
+            RegistrationOut(melding_id=str(r.melding_id), channel=r.channel,  # type: ignore[arg-type]
+                            received_how=r.received_how,  # type: ignore[arg-type]
+                            received_at=r.received_at, registered_at=r.registered_at,
+                            reply_unread=view.reply_unread(r))
+            for r in mine[offset:offset + limit]])
 
 
 @router.get("/identity-reveals", response_model=RevealsOut)

@@ -59,6 +59,7 @@ class Report(Aggregate):
         SealedIdentityRead: ClassVar[type[Any]]
         MeldpuntWrote: ClassVar[type[Any]]
         AdviserWrote: ClassVar[type[Any]]
+        AdviserRead: ClassVar[type[Any]]
 
     @classmethod
     def file(cls, *, kind: str, theme: str, description: str, involved: list[str],
@@ -184,6 +185,18 @@ class Report(Aggregate):
         self.check_open()
         self.messages.append({"from": "confidential_adviser", "body": body, "at": at,
                               "purpose": "message"})
+
+    @event("AdviserRead")
+    def record_adviser_read(self, by: str, at: datetime) -> None:
+        """The adviser who registered the melding opened its conversation: the reporter's
+        replies until `at` are read."""
+        self.check_registered_by_adviser(by)
+        self.adviser_read_at = at
+
+    def adviser_has_unread(self) -> bool:
+        read = getattr(self, "adviser_read_at", None)
+        return any(m["from"] == "reporter" and (read is None or m["at"] > read)
+                   for m in self.messages)
 
     def check_open(self) -> None:
         if self.status == "closed":
