@@ -48,11 +48,13 @@ class MessagingRuntime:
         settings: Settings,
         sources: Sequence[str],
         companions: Sequence[Companion] = (),
+        inbox_batch: int = 100,
     ) -> None:
         self.app = app
         self.settings = settings
         self.sources = list(sources)
         self.companions = list(companions)
+        self.inbox_batch = inbox_batch
         # Read now, so that a service missing a key or its credentials stops at start.
         self.signer = signer_for(settings, app.name)
         self.verifier = verifier_for(settings)
@@ -74,7 +76,7 @@ class MessagingRuntime:
         workers: list[Worker] = [self.relay]
         if self.sources:
             self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources,
-                               verifier=self.verifier)
+                               verifier=self.verifier, batch_size=self.inbox_batch)
             workers.append(self.inbox)
         self._workers = [*workers, *self.companions]
         log.info("messaging started", extra={"sources": self.sources})

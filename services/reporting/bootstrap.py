@@ -18,6 +18,10 @@ from shared.service import service_app
 #: Its own too: the checkpoints it publishes count nothing, but so its tracked sequence
 #: reaches the stream's end like every other consumer's.
 SOURCES = ("intake", "triage", "investigation", "reporting")
+#: Counting an event costs a few microseconds beside its signature check, so a batch's
+#: fetch, commit and ack are most of the rest: a larger batch than the default's 100
+#: spreads them over more events.
+INBOX_BATCH = 500
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> ReportingApplication:
@@ -28,7 +32,8 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> ReportingPart
     application = build_application(settings, clock)
     # The companion rebuilds the figures before the inbox starts, then signs checkpoints.
     companion = ReportingCompanion(application, settings)
-    runtime = MessagingRuntime(application, settings, SOURCES, companions=[companion])
+    runtime = MessagingRuntime(application, settings, SOURCES, companions=[companion],
+                               inbox_batch=INBOX_BATCH)
     return ReportingParts(application, runtime, companion)
 
 
