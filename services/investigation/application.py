@@ -117,9 +117,9 @@ class InvestigationApplication(KeyedApplication):
             interview_id=interview_id, text=text, by=by, at=at))[0]
 
     def add_evidence(self, case_id: UUID, description: str, sha256: str,
-                     principal: Principal) -> Case:
+                     principal: Principal, file_id: str | None = None) -> Case:
         return self._change(case_id, principal, lambda case, by, at: case.add_evidence(
-            description=description, sha256=sha256, by=by, at=at))[0]
+            description=description, sha256=sha256, by=by, at=at, file_id=file_id))[0]
 
     def issue_draft_report(self, case_id: UUID, text: str, principal: Principal) -> Case:
         return self._change(case_id, principal, lambda case, by, at: case.issue_draft_report(

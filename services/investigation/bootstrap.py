@@ -11,7 +11,8 @@ from services.investigation.api import evidence_routes
 from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
-from services.investigation.domain.case import CONTENT_FIELDS
+from services.investigation.domain import case
+from services.investigation.files.domain import evidence_files
 from services.investigation.views import CaseIndex
 from shared.clock import Clock
 from shared.config import Settings, get_settings
@@ -31,7 +32,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Investi
         response_term=timedelta(days=settings.response_term_days))
     # Its keys come from triage, sealed onward in the melding_decided that opens a case.
     application.use_keyring(Keyring.for_service(settings, "investigation", clock),
-                            CONTENT_FIELDS, creating=[])
+                            case.CONTENT_FIELDS | evidence_files.CONTENT_FIELDS,
+                            creating=[])
     return application
 
 

@@ -123,7 +123,10 @@ def test_a_flipped_bit_in_each_services_store_costs_only_its_melding(
                               headers=meldpunt).status_code == 200
             queue = client.get(f"{deployment['triage'].url}/api/meldingen?limit=500",
                                headers=meldpunt).json()
-            assert {i["id"] for i in queue["items"]} == set(load.accepted) - {triage_victim}
+            # The others are all listed; the damaged one may be too, from the stored
+            # view's row flushed before the damage (opening it is the problem above).
+            listed = {i["id"] for i in queue["items"]}
+            assert set(load.accepted) - {triage_victim} <= listed <= set(load.accepted)
 
             # Investigation: the damaged case is a problem, the other cases are served.
             # The meldpunt follows every case (a competent authority only its own).

@@ -39,8 +39,8 @@ OWN = ("triage", "investigation")  # the services whose every API route must be 
 SUBS = {"investigator": "ivan", "competent_authority": DEFAULT_AUTHORITY}
 #: A part of a case the walk's case need not hold when its route is walked (it is
 #: closed by then: a measure to lift, a request to answer, found only if made before;
-#: a file, which the walk's melding has none of).
-PARTS = {"measure_id", "request_id", "complaint_id", "attachment_id"}
+#: a file, which the walk's melding and case have none of).
+PARTS = {"measure_id", "request_id", "complaint_id", "attachment_id", "file_id"}
 
 #: Valid bodies, so that allowed roles really get through (others send {} and meet 422).
 BODIES: dict[str, dict[str, Any]] = {
@@ -173,7 +173,7 @@ async def test_every_route_answers_every_role_as_the_table_says(
             path = route.path.format(melding_id=melding_id, case_id=melding_id, id=melding_id,
                                      interview_id="1", sub="ivan", part="activities",
                                      measure_id="1", request_id="1", complaint_id="1",
-                                     attachment_id="1")
+                                     attachment_id="1", file_id="1")
             body = BODIES.get(route.path, {})
             for method in sorted(route.methods or ()):
                 calls: list[tuple[str, dict[str, str]]] = [
@@ -210,7 +210,7 @@ async def test_every_route_answers_every_role_as_the_table_says(
 #: the actions checked inside routes and applications rather than declared by a route
 #: ("staff.manage": the console's pages, walked for every role in test_console.py)
 FINER = {"melding.read_identity", "melding.read_identity_with_consent", "melding.read_all",
-         "case.read_all", "case.read_content", "staff.manage", "record.handle_any",
+         "case.read_all", "staff.manage", "record.handle_any",
          "melding.mark_replies_read"}
 
 

@@ -1,5 +1,7 @@
 """An investigator's evidence with its file (issue 19): kept byte for byte, encrypted
-in the files stream, its sha256 computed by the service and recorded in the case."""
+in the files stream, its sha256 computed by the service and recorded in the case, and
+downloaded as uploaded by the case's team and competent authority, each download in
+the case's history; 404 for an investigator not on the case."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import hashlib
 from shared.config import Settings
 from shared.files.store import files_stream
 from tests.integration.test_authorization_matrix import everything
-from tests.support import jetstream, ok, token
+from tests.support import DEFAULT_AUTHORITY, jetstream, ok, token
 
 INVOICE = b"%PDF-1.4\n% factuur 2024-117, bedrag 4.999 euro, niet gewijzigd\n"
 
@@ -28,6 +30,34 @@ async def test_evidence_keeps_its_bytes_and_its_sha256(sqlite_settings: Settings
         [evidence] = case["evidence"]
         assert evidence["sha256"] == hashlib.sha256(INVOICE).hexdigest()
         assert evidence["description"] == "Factuur van de leverancier"
+
+        # Downloaded byte for byte, as an attachment that no browser renders.
+        url = f"/api/cases/{melding_id}/evidence/{evidence['file_id']}"
+        got = await cases.get(url, headers=ivan)
+        assert got.status_code == 200, got.text
+        assert hashlib.sha256(got.content).hexdigest() == evidence["sha256"]
+        assert got.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in got.headers["content-security-policy"]
+        assert got.headers["content-disposition"].startswith('attachment; filename="factuur.pdf"')
+        authority = token(sqlite_settings, "competent_authority")
+        by_authority = await cases.get(url, headers=authority)
+        assert by_authority.status_code == 200
+        assert by_authority.content == INVOICE
+        history = (await ok(cases.get(f"/api/cases/{melding_id}", headers=ivan)))["history"]
+        downloads = [h["who"] for h in history
+                     if h["what"] == f"evidence file {evidence['file_id']} downloaded"]
+        assert downloads == ["ivan", DEFAULT_AUTHORITY]
+
+        # Not on the case, or no such file: 404, and nothing recorded; the meldpunt,
+        # who does not read a case's content, is refused.
+        otto = token(sqlite_settings, "investigator", "otto")
+        assert (await cases.get(url, headers=otto)).status_code == 404
+        assert (await cases.get(f"/api/cases/{melding_id}/evidence/nope",
+                                headers=ivan)).status_code == 404
+        meldpunt = token(sqlite_settings, "meldpunt", "mia")
+        assert (await cases.get(url, headers=meldpunt)).status_code == 403
+        history = (await ok(cases.get(f"/api/cases/{melding_id}", headers=ivan)))["history"]
+        assert len([h for h in history if h["what"].startswith("evidence file")]) == 2
 
         # Stored, but only sealed: the invoice's words are not in the files stream.
         async with jetstream(sqlite_settings) as js:

@@ -23,7 +23,8 @@ OPTIONAL = frozenset({"__init__.py", "__pycache__", "views.py", "web", "cli.py"}
 #: A service's own sub-context, of the same layered shape inside (docs/architecture.md).
 SUBCONTEXTS = {"console": frozenset({"notifications"}),
                "triage": frozenset({"desk", "protection", "files"}),
-               "intake": frozenset({"files"})}
+               "intake": frozenset({"files"}),
+               "investigation": frozenset({"files"})}
 
 
 @pytest.fixture

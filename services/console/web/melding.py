@@ -24,6 +24,7 @@ from services.console.adapters.triage import Melding
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
 from services.console.web.files_part import files_context
+from services.console.web.forms import PageOf
 from services.console.web.intake_part import melding_context
 from services.console.web.pages import form_errors, person_for, refused, services
 from services.console.web.protection_part import protection_context
@@ -244,3 +245,12 @@ async def melding_step(request: Request, melding_id: str, step: str) -> Response
                            form=step, errors=_errors(refusal, fields), values=values,
                            refusal=refusal)
     return RedirectResponse(f"/meldingen/{melding_id}?done={step}", 303)
+
+
+def shown_again(request: Request, melding_id: str) -> PageOf:
+    """The melding page once more, in a role that may read it, with what the service a
+    form posted to refused."""
+    async def again(person: SignedIn, acting: Acting, **shown: Any) -> Response:
+        return await _page(request, person, person.acting("melding.read") or acting,
+                           melding_id, **shown)
+    return again

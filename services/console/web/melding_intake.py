@@ -6,15 +6,12 @@ refuses is shown on the melding page with the field it named."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.adapters.calls import Acting, Refusal
-from services.console.web.access import SignedIn
+from services.console.adapters.calls import Refusal
 from services.console.web.forms import Form, submit
-from services.console.web.melding import _page as page_of_melding
+from services.console.web.melding import shown_again
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import PAGE_SIZE, first, local_moment, page_offset, render
 
@@ -39,12 +36,7 @@ async def intake_step(request: Request, melding_id: str, part: str) -> Response:
     if part not in FORMS:
         return Response(status_code=404)
     form = FORMS[part]
-
-    async def again(person: SignedIn, acting: Acting, **shown: Any) -> Response:
-        read = person.acting("melding.read") or acting
-        return await page_of_melding(request, person, read, melding_id, **shown)
-
-    return await submit(request, melding_id, part, form, again,
+    return await submit(request, melding_id, part, form, shown_again(request, melding_id),
                         f"/meldingen/{melding_id}?done={form.done}#intake")
 
 

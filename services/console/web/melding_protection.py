@@ -12,9 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from services.console.adapters.calls import Acting, segment
 from services.console.adapters.services import Services
-from services.console.web.access import SignedIn
 from services.console.web.forms import Form, Send, submit
-from services.console.web.melding import _page as page_of_melding
+from services.console.web.melding import shown_again
 from services.console.web.rendering import first
 
 router = APIRouter(include_in_schema=False)
@@ -72,10 +71,5 @@ async def protection_step(request: Request, melding_id: str, part: str) -> Respo
     if part not in FORMS:
         return Response(status_code=404)
     form = FORMS[part]
-
-    async def again(person: SignedIn, acting: Acting, **shown: Any) -> Response:
-        read = person.acting("melding.read") or acting
-        return await page_of_melding(request, person, read, melding_id, **shown)
-
-    return await submit(request, melding_id, part, form, again,
+    return await submit(request, melding_id, part, form, shown_again(request, melding_id),
                         f"/meldingen/{melding_id}?done={form.done}#protection")

@@ -1,22 +1,28 @@
 """A case's evidence: an investigator's file (multipart: `description` and `file`), kept
 byte for byte under the melding's key with its sha256 computed here; or, as before, a
-description and the sha256 of a file kept outside (JSON)."""
+description and the sha256 of a file kept outside (JSON). A kept file is downloaded by
+whoever may read the case's content."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from services.investigation.api.deps import Parts
 from services.investigation.api.routes import Investigator, _case
 from services.investigation.api.schemas import CaseOut, EvidenceIn
+from services.investigation.files import application as evidence
+from shared.auth import Principal
+from shared.deps import authorized
 from shared.errors import InvalidInput
 from shared.files.preparing import kept
-from shared.files.store import key_of
+from shared.files.serving import download
 from shared.files.upload import receive, workdir
 
 router = APIRouter(prefix="/api", tags=["cases"])
@@ -55,11 +61,21 @@ async def add_evidence(case_id: UUID, request: Request, parts: Parts,
         [received] = upload.files
         if received.refused is not None:
             raise received.refused
-        evidence = await anyio.to_thread.run_sync(kept, received)
-        # The case checks the step and the investigator before the file is stored.
-        await anyio.to_thread.run_sync(app.get_case, case_id, principal)
-        key = await anyio.to_thread.run_sync(key_of, app.keyring, str(case_id))
-        await parts.files.put(key, evidence.id, evidence.path)
-        case = await anyio.to_thread.run_sync(app.add_evidence, case_id, description,
-                                              evidence.sha256, principal)
+        prepared = await anyio.to_thread.run_sync(kept, received)
+        case = await evidence.add(app, parts.files, case_id, description, prepared,
+                                  principal)
     return _case(case, principal)
+
+
+@router.get("/cases/{case_id}/evidence/{file_id}", response_class=StreamingResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+async def download_evidence(
+        case_id: UUID, file_id: str, parts: Parts,
+        principal: Annotated[Principal, authorized("case.read_content")],
+) -> StreamingResponse:
+    """The evidence file, byte for byte as uploaded, as an attachment; the download is
+    in the case's history. 404 for a case the caller may not read, as for none."""
+    described, chunks = await evidence.download(parts.application, parts.files, case_id,
+                                                file_id, principal)
+    return download(chunks, name=described["name"], content_type=described["content_type"],
+                    size=described["size"])

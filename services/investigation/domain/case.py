@@ -189,9 +189,12 @@ class Case(PersonConcerned, InterimMeasures, Shreddable):
             raise NotFound(f"No interview {interview_id} in this case.")
         self._interview_commented(interview_id=interview_id, text=text, by=by, at=at)
 
-    def add_evidence(self, *, description: str, sha256: str, by: str, at: datetime) -> None:
+    def add_evidence(self, *, description: str, sha256: str, by: str, at: datetime,
+                     file_id: str | None = None) -> None:
+        """`file_id`: the evidence file kept here (`EvidenceFiles`), if not outside."""
         self._check("add_evidence")
-        self._evidence_added(description=description, sha256=sha256.lower(), by=by, at=at)
+        self._evidence_added(description=description, sha256=sha256.lower(), by=by, at=at,
+                             file_id=file_id)
 
     def issue_draft_report(self, *, text: str, by: str, at: datetime,
                            term: timedelta = DEFAULT_RESPONSE_TERM) -> None:
@@ -325,8 +328,10 @@ class Case(PersonConcerned, InterimMeasures, Shreddable):
                       f"comments on interview {interview_id} recorded", by, at)
 
     @event("EvidenceAdded")
-    def _evidence_added(self, *, description: str, sha256: str, by: str, at: datetime) -> None:
-        self.evidence.append({"description": description, "sha256": sha256, "by": by, "at": at})
+    def _evidence_added(self, *, description: str, sha256: str, by: str, at: datetime,
+                        file_id: str | None = None) -> None:
+        self.evidence.append({"description": description, "sha256": sha256, "by": by, "at": at,
+                              "file_id": file_id})
         self._advance("add_evidence", "evidence added", by, at)
 
     @event("DraftReportIssued")
