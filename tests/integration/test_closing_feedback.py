@@ -13,7 +13,7 @@ from typing import Any
 from services.triage.domain.feedback import GAP, TEMPLATES
 from shared.clock import MovableClock
 from shared.config import Settings
-from tests.support import MELDING, assessment, eventually, ok, running, token
+from tests.support import MELDING, RunningService, assessment, eventually, ok, running, token
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ADVICE = "Het bevoegd gezag ziet na het gesprek met de afdeling geen grond voor actie."
@@ -104,18 +104,8 @@ async def test_the_closing_feedback_is_overdue_past_its_term(
     meldpunt = token(settings, "meldpunt", "mia")
     async with running("intake", settings, clock) as intake, \
             running("triage", settings, clock) as triage:
-        filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+        filed = await _closed_without_action(intake, triage, settings)
         url = f"/api/meldingen/{filed['id']}"
-
-        async def arrived() -> bool:
-            return (await triage.client.get(url, headers=meldpunt)).status_code == 200
-
-        await eventually(arrived)
-        await ok(triage.client.post(f"{url}/assessment", headers=meldpunt,
-                                    json=assessment(advice="no_action")))
-        await ok(triage.client.post(f"{url}/decision",
-                                    headers=token(settings, "competent_authority"),
-                                    json={"outcome": ["no_action"], "motivation": "Geen."}))
         due = (await ok(triage.client.get(url, headers=meldpunt)))["closing_feedback"]
         assert due["due_by"] == "2026-03-04T09:00:00Z" and due["overdue"] is False
 
@@ -133,18 +123,8 @@ async def test_a_due_closing_feedback_is_listed_after_a_restart(settings: Settin
     meldpunt = token(settings, "meldpunt", "mia")
     async with running("intake", settings) as intake:
         async with running("triage", settings) as triage:
-            filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+            filed = await _closed_without_action(intake, triage, settings)
             url = f"/api/meldingen/{filed['id']}"
-
-            async def arrived() -> bool:
-                return (await triage.client.get(url, headers=meldpunt)).status_code == 200
-
-            await eventually(arrived)
-            await ok(triage.client.post(f"{url}/assessment", headers=meldpunt,
-                                        json=assessment(advice="no_action")))
-            await ok(triage.client.post(f"{url}/decision",
-                                        headers=token(settings, "competent_authority"),
-                                        json={"outcome": ["no_action"], "motivation": "G."}))
         # Triage starts again from its stored rows: the closing feedback is still due.
         async with running("triage", settings) as triage:
             page = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
@@ -156,3 +136,22 @@ async def test_a_due_closing_feedback_is_listed_after_a_restart(settings: Settin
             page = await ok(triage.client.get("/api/meldingen", headers=meldpunt,
                                               params={"closing_feedback_due": "true"}))
             assert page["items"] == []
+
+
+async def _closed_without_action(intake: RunningService, triage: RunningService,
+                                 settings: Settings) -> dict[str, Any]:
+    """A melding filed, assessed and decided on without follow-up: closed, its closing
+    feedback due."""
+    meldpunt = token(settings, "meldpunt", "mia")
+    filed: dict[str, Any] = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+    url = f"/api/meldingen/{filed['id']}"
+
+    async def arrived() -> bool:
+        return (await triage.client.get(url, headers=meldpunt)).status_code == 200
+
+    await eventually(arrived)
+    await ok(triage.client.post(f"{url}/assessment", headers=meldpunt,
+                                json=assessment(advice="no_action")))
+    await ok(triage.client.post(f"{url}/decision", headers=token(settings, "competent_authority"),
+                                json={"outcome": ["no_action"], "motivation": "Geen."}))
+    return filed
