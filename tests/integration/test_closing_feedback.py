@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from services.triage.domain.feedback import GAP, TEMPLATES
 from shared.clock import MovableClock
@@ -94,6 +95,15 @@ async def test_the_meldpunt_writes_the_closing_feedback_once_the_melding_closed(
         assert all(ADVICE not in m["body"] for m in mailbox["messages"])
         after = await ok(triage.client.get(url, headers=meldpunt))
         assert len(after["messages"]) == 1
+
+        # The advice and the words are kept under the melding's key: triage's store,
+        # opened with its own cipher key, holds neither in the clear.
+        mapper = triage.application.mapper
+        states = [mapper.compressor.decompress(mapper.cipher.decrypt(stored.state))
+                  for stored in triage.application.recorder.select_events(UUID(melding_id))]
+        assert any(b"mk1:" in state for state in states)
+        for distinctive in (ADVICE, "Wij danken u voor uw melding"):
+            assert not any(distinctive.encode() in state for state in states), distinctive
 
 
 async def test_the_closing_feedback_is_overdue_past_its_term(
