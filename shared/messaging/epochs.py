@@ -2,7 +2,8 @@
 
 - A receiving service (`EpochKeeper`, beside its inbox) rotates its epochs, and puts
   the ones it offers, signed with its event signing key, under its own name in the KV
-  bucket `<stream>_transport_keys`; it destroys a marked epoch once its durable
+  bucket `<stream>_transport_keys` (checked every tick, put again if it differs);
+  it destroys a marked epoch once its durable
   consumer has nothing pending or unacknowledged, some seconds after the mark.
 - A sender (`Recipients`, before each batch its relay publishes) reads those entries at
   most `REFRESH_SECONDS` old, refuses one whose signature does not verify, and seals
@@ -90,7 +91,6 @@ class EpochKeeper:
         self.grace = settings.transport_key_grace_seconds
         self.tick = min(1.0, self.every / 4, self.grace / 4)
         self._js: JetStreamContext | None = None
-        self._put: list[tuple[int, bytes]] | None = None
         self._stopping = asyncio.Event()
 
     async def prepare(self, runtime: Any) -> None:
@@ -120,10 +120,17 @@ class EpochKeeper:
         offered = [(e.number, e.public_key)
                    for e in await asyncio.to_thread(self.epochs.offered)]
         assert self._js is not None
-        if offered != self._put:
-            await key_value(self._js, self.settings).put(
-                self.service, signed_entry(self.signer, self.service, offered))
-            self._put = offered
+        # Read back every tick and put again if it differs (a change, a bucket made
+        # anew, an entry someone else managed to put): the same bytes each time, as
+        # Ed25519 signs deterministically.
+        kv, entry = key_value(self._js, self.settings), signed_entry(
+            self.signer, self.service, offered)
+        try:
+            kept: bytes | None = (await kv.get(self.service)).value
+        except KeyNotFoundError:
+            kept = None
+        if kept != entry:
+            await kv.put(self.service, entry)
         for epoch in await asyncio.to_thread(self.epochs.marked):
             assert epoch.marked_at is not None
             if (now - epoch.marked_at).total_seconds() >= DRAIN_SECONDS and await self._drained():

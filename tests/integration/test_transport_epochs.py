@@ -20,8 +20,14 @@ from shared.datakeys import KeyringError, ServiceKeys
 from shared.devsecrets import MAKERS
 from shared.keyring import Keyring, MissingKey
 from shared.messaging.envelope import Envelope
-from shared.messaging.epochs import REFRESH_SECONDS, EpochKeeper, key_value, signed_entry
-from shared.messaging.signing import EventSigner, signer_for
+from shared.messaging.epochs import (
+    REFRESH_SECONDS,
+    EpochKeeper,
+    key_value,
+    signed_entry,
+    verified_entry,
+)
+from shared.messaging.signing import EventSigner, signer_for, verifier_for
 from tests.integration import reader
 from tests.integration.test_shredding import MELDING, MELDPUNT
 from tests.support import eventually, jetstream, ok, running, token
@@ -127,10 +133,16 @@ async def test_a_badly_signed_entry_is_refused_and_the_fixed_pair_used(
         with pytest.raises(KeyringError):  # nothing the forger holds opens it
             forged.open_sealed("m-1", unb64(sealed["triage"]))
 
-        await keeper_for(settings, js, [at(0)])  # triage's own, signed entry
+        keeper = await keeper_for(settings, js, [at(0)])  # triage's own, signed entry
         await asyncio.sleep(REFRESH_SECONDS)
         await intake.recipients.refresh(js, lambda: 1)
         assert intake.sealed_for(key, ["triage"], 2)["triage"].startswith("e1:")
+        # Put over again, its entry is restored by the receiver's next tick.
+        await kv.put("triage", signed_entry(forger, "triage", [(9, forged.public_key)]))
+        await keeper.keep()
+        assert verified_entry(verifier_for(settings), "triage",
+                              (await kv.get("triage")).value or b"") == [
+            (1, keeper.epochs.offered()[0].public_key)]
 
 
 async def test_a_copy_published_again_across_a_rotation_is_the_same(
