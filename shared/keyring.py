@@ -55,7 +55,7 @@ class Keyring:
         keyring = cls(service, keys, store, public_keys_of(settings), clock)
         if service in RECEIVERS:
             keyring.epochs = EpochStore(keys, store, service)
-        keyring.recipients = Recipients(settings, service, verifier_for(settings),
+        keyring.recipients = Recipients(settings, service, lambda: verifier_for(settings),
                                         OutboxPins(store, service))
         return keyring
 

@@ -5,8 +5,8 @@
   bucket `<stream>_transport_keys` (checked every tick, put again if it differs);
   it destroys a marked epoch once its durable
   consumer has nothing pending or unacknowledged, some seconds after the mark.
-- A sender (`Recipients`, before each batch its relay publishes) reads those entries at
-  most `REFRESH_SECONDS` old, refuses one whose signature does not verify, and seals
+- A sender (`Recipients`, in its relay, before it seals a key) reads those entries at
+  most `REFRESH_SECONDS` before, refuses one whose signature does not verify, and seals
   each data key to the receiver's current epoch, or to the epoch pinned for the
   event's outbox position while the receiver still offers it (a copy published again
   seals as the first did). Without a verified entry: the receiver's fixed pair.
@@ -147,11 +147,14 @@ class EpochKeeper:
 class Recipients:
     """A sender's view of the receivers' offered epochs, and its pins."""
 
-    def __init__(self, settings: Settings, service: str, verifier: EventVerifier,
-                 pins: OutboxPins) -> None:
+    def __init__(self, settings: Settings, service: str,
+                 verifier: Callable[[], EventVerifier], pins: OutboxPins) -> None:
         self.settings = settings
         self.service = service
-        self.verifier = verifier
+        # Made at the first reading: a command that only builds a keyring needs no
+        # other service's signing keys configured.
+        self._verifier_of = verifier
+        self._verifier: EventVerifier | None = None
         self.pins_store = pins
         self.receivers = [r for r in RECEIVERS if r != service]
         self._offered: dict[str, list[tuple[int, bytes]]] = {}
@@ -164,6 +167,8 @@ class Recipients:
         loop = asyncio.get_running_loop()
         if self._read_at is not None and loop.time() - self._read_at < REFRESH_SECONDS:
             return
+        if self._verifier is None:
+            self._verifier = self._verifier_of()
         kv = key_value(js, self.settings)
         offered: dict[str, list[tuple[int, bytes]]] = {}
         for receiver in self.receivers:
@@ -171,7 +176,7 @@ class Recipients:
                 value = (await kv.get(receiver)).value or b""
             except KeyNotFoundError:
                 continue  # never published: its fixed pair
-            epochs = verified_entry(self.verifier, receiver, value)
+            epochs = verified_entry(self._verifier, receiver, value)
             if epochs is None:
                 log.warning("transport key entry refused: bad signature",
                             extra={"receiver": receiver})

@@ -118,9 +118,6 @@ class OutboxRelay:
         published_up_to = self._published
         if not notifications:
             return 0
-        if self.recipients is not None:  # the receivers' epochs, a second old at most
-            await self.recipients.refresh(
-                self.js, lambda: self.app.recorder.max_notification_id() or 0)
         batch = self.chain.batch()
         for notification in notifications:
             stored = batch.stored(notification)
@@ -163,6 +160,10 @@ class OutboxRelay:
             event = self.app.integration_event(domain_event)
             if event is None:
                 return
+            if self.recipients is not None and event.key_recipients():
+                # The receivers' epochs, read at most a second before this seals to them.
+                await self.recipients.refresh(
+                    self.js, lambda: self.app.recorder.max_notification_id() or 0)
             event = self.app.outgoing(event, f"{self.app.name}:{notification.id}",
                                       notification.id)
         except Shredded:  # shredded after it was stored: its content may not leave
