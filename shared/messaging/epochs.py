@@ -159,6 +159,7 @@ class Recipients:
         self.receivers = [r for r in RECEIVERS if r != service]
         self._offered: dict[str, list[tuple[int, bytes]]] = {}
         self._pins: list[Pin] | None = None
+        self._starts: list[int] = []  # the pins' starts, for a bisection per sealing
         self._read_at: float | None = None
 
     async def refresh(self, js: JetStreamContext, last_position: Callable[[], int]) -> None:
@@ -189,19 +190,23 @@ class Recipients:
 
     def _pin(self, last_position: Callable[[], int]) -> None:
         if self._pins is None:
-            self._pins = self.pins_store.load()
+            self._load()
         current = {receiver: epochs[-1] for receiver, epochs in self._offered.items()}
         if self._pins and self._pins[-1].epochs == current:
             return
         # From after every stored event on: whatever is stored now may have been
         # published already under the previous pin, and must seal as it did.
         self.pins_store.add(Pin(last_position() + 1, current))
-        self._pins = self.pins_store.load()
+        self._load()
+
+    def _load(self) -> None:
+        pins = self.pins_store.load()
+        self._pins, self._starts = pins, [pin.start for pin in pins]
 
     def choose(self, receiver: str, position: int) -> tuple[int, bytes] | None:
         """The epoch (number, public key) to seal position's key to; None: the fixed pair."""
         pins = self._pins or []
-        at = bisect.bisect_right([pin.start for pin in pins], position) - 1
+        at = bisect.bisect_right(self._starts, position) - 1
         offered = self._offered.get(receiver, [])
         if at >= 0:
             pinned = pins[at].epochs.get(receiver)
