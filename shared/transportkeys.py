@@ -162,16 +162,16 @@ class OutboxPins:
         return [Pin(row.start, {service: (epoch, bytes.fromhex(key)) for service, (epoch, key)
                                 in orjson.loads(row.epochs).items()}) for row in rows]
 
-    def add(self, pin: Pin) -> None:
-        """Written before anything is sealed under it (a rerun after a crash writes
-        the same pin again: the first stays)."""
-        epochs = {service: [epoch, key.hex()] for service, (epoch, key) in pin.epochs.items()}
+    def put(self, pin: Pin) -> None:
+        """Written before anything is sealed under it. A pin at the same start as the
+        last replaces it: nothing was stored from its start on, so nothing was sealed
+        under it."""
+        epochs = orjson.dumps({service: [epoch, key.hex()]
+                               for service, (epoch, key) in pin.epochs.items()}).decode()
         with self.engine.begin() as connection:
-            exists = connection.execute(self.table.select().where(
-                self.table.c.start == pin.start)).first()
-            if exists is None:
-                connection.execute(self.table.insert().values(
-                    start=pin.start, epochs=orjson.dumps(epochs).decode()))
+            if not connection.execute(self.table.update().where(
+                    self.table.c.start == pin.start).values(epochs=epochs)).rowcount:
+                connection.execute(self.table.insert().values(start=pin.start, epochs=epochs))
 
 
 def _epoch(row: Any) -> Epoch:

@@ -195,8 +195,10 @@ class Recipients:
         if self._pins and self._pins[-1].epochs == current:
             return
         # From after every stored event on: whatever is stored now may have been
-        # published already under the previous pin, and must seal as it did.
-        self.pins_store.add(Pin(last_position() + 1, current))
+        # published already under the previous pin, and must seal as it did. The
+        # first pin covers everything (what was published before it, before epochs,
+        # was recorded as published then).
+        self.pins_store.put(Pin(last_position() + 1 if self._pins else 0, current))
         self._load()
 
     def _load(self) -> None:

@@ -14,6 +14,9 @@ import pytest
 import sqlalchemy
 from eventsourcing.persistence import Tracking
 
+from services.intake.bootstrap import build_application
+from services.intake.domain.submission import Submission
+from shared.chain import envelope_hash
 from shared.config import Settings
 from shared.crypto import unb64
 from shared.datakeys import KeyringError, ServiceKeys
@@ -27,6 +30,7 @@ from shared.messaging.epochs import (
     signed_entry,
     verified_entry,
 )
+from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import EventSigner, signer_for, verifier_for
 from tests.integration import reader
 from tests.integration.test_shredding import MELDING, MELDPUNT
@@ -225,3 +229,35 @@ async def test_a_receiver_down_across_a_rotation_takes_in_its_backlog(
             answer = await ok(triage.client.get(f"/api/meldingen/{ids[0]}",
                                                 headers=MELDPUNT[0]))
             assert answer["description"] == MELDING["description"]
+
+
+async def test_a_relay_crash_across_a_rotation_keeps_the_stream_and_its_chain_agreed(
+        sqlite_settings: Settings) -> None:
+    settings = sqlite_settings
+    intake = build_application(settings)  # this test is its relay
+    try:
+        intake.file_report(Submission(kind=MELDING["kind"], theme=MELDING["theme"],
+                                      description=MELDING["description"], anonymous=True))
+        moments = [at(0)]
+        async with jetstream(settings) as js:
+            keeper = await keeper_for(settings, js, moments)
+            # A relay publishes, sealed to epoch 1, and dies before recording it.
+            crashed = OutboxRelay(intake, js, signer_for(settings, "intake"))
+            assert await crashed.publish_pending(record=False) > 0
+            [first] = await reader.stream_messages(settings)
+            assert first["data"]["keys"]["triage"].startswith("e1:")
+
+            # Triage rotates meanwhile; the successor publishes the same batch again.
+            moments[0] = at(60)
+            await keeper.keep()
+            await asyncio.sleep(REFRESH_SECONDS)
+            successor = OutboxRelay(intake, js, signer_for(settings, "intake"))
+            await successor.publish_pending()
+            [kept] = await reader.stream_messages(settings)  # JetStream kept one copy
+            assert kept == first
+            # The chain hashed the bytes the stream holds: the same as the first's.
+            last = (await js.stream_info(settings.stream)).state.last_seq
+            on_stream = (await js.get_msg(settings.stream, last)).data or b""
+            assert successor.chain.heads.stream_head == envelope_hash(on_stream)
+    finally:
+        intake.close()
