@@ -44,6 +44,10 @@ async def test_nothing_of_a_shredded_melding_reads_with_every_key_left(
 
         await eventually(offered)
         melding_id, receipt = await file(s, DESCRIPTION)
+        # Another melding filed beside it (sealed to the same epochs, or the next), kept.
+        other_id = (await ok(intake.post("/api/meldingen", json={
+            "kind": "integrity_violation", "theme": "gifts", "anonymous": True,
+            "description": "Een ander gaf een groene kruiwagen."}), 201))["id"]
         # Messages both ways and a note, beside the filing's content.
         await ok(triage.post(f"/api/meldingen/{melding_id}/messages", headers=meldpunt,
                              json={"body": "Wij nemen contact op over de zilveren pen."}))
@@ -94,8 +98,12 @@ async def test_nothing_of_a_shredded_melding_reads_with_every_key_left(
         # that sealed them have ended (rotation, grace and drain: some seconds).
         def opens_nothing() -> bool:
             sealed = reader.sealed_keys(messages, settings)
-            return not [k for k in sealed if k.melding_id == melding_id]
+            return not [k for k in sealed if k.melding_id in (melding_id, other_id)]
 
         await eventually(opens_nothing, timeout=30)
         assert found(reader.stream_text(messages, keys + reader.sealed_keys(
             messages, settings))) == []
+        # The epoch's end closed the kept melding's sealed copy too, independent of
+        # shredding: its content on the stream opens only with the key tables' copy.
+        assert "groene kruiwagen" in reader.stream_text(messages, keys)
+        assert "groene kruiwagen" not in reader.stream_text(messages, [])
