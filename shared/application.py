@@ -226,7 +226,8 @@ class ServiceApplication(ProcessApplication[UUID]):
         its content)."""
         return event
 
-    def outgoing(self, event: IntegrationEvent, message_id: str) -> IntegrationEvent:
+    def outgoing(self, event: IntegrationEvent, message_id: str, position: int
+                 ) -> IntegrationEvent:
         """An integration event as it goes on the stream (`shared.keyedfields` seals
         its content)."""
         return event
