@@ -7,6 +7,7 @@ is applied with the key from the key table."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -71,6 +72,33 @@ def test_epochs_rotate_end_and_outlive_a_restart(settings: Settings) -> None:
     assert again.private(1) is None and again.marked() == []
     assert Keyring.for_service(settings, "triage").epochs.private(1) is None  # type: ignore[union-attr]
     assert [e.number for e in again.offered()] == [2]
+
+
+def test_a_reading_during_a_destruction_keeps_no_private_half(
+        sqlite_settings: Settings) -> None:
+    """A reading of the epoch while its destruction is being committed (the inbox
+    opening a box, the keeper's next tick) must not cache the private half after
+    the destruction emptied the cache: it would stay in memory, and open boxes."""
+    epochs = Keyring.for_service(sqlite_settings, "triage").epochs
+    assert epochs is not None
+    epochs.rotate(at(0), every=60, grace=10)
+    read: list[object] = []
+    readings: list[threading.Thread] = []
+
+    def read_meanwhile(*_: object) -> None:  # just before the destruction commits
+        reading = threading.Thread(target=lambda: read.append(epochs.private(1)))
+        reading.start()
+        reading.join(timeout=0.5)  # with the lock taken, it waits for the commit
+        readings.append(reading)
+
+    sqlalchemy.event.listen(epochs.engine, "commit", read_meanwhile)
+    try:
+        epochs.destroy(1, at(1))
+    finally:
+        sqlalchemy.event.remove(epochs.engine, "commit", read_meanwhile)
+    [reading] = readings
+    reading.join()
+    assert read == [None] and epochs.private(1) is None
 
 
 async def keeper_for(settings: Settings, js: object, moments: list[datetime],
