@@ -7,20 +7,24 @@ is applied with the key from the key table."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import orjson
 import pytest
 import sqlalchemy
 from eventsourcing.persistence import Tracking
+from nats.js.api import RawStreamMsg
+from nats.js.errors import NotFoundError
 
 from services.intake.bootstrap import build_application
 from services.intake.domain.submission import Submission
 from shared.chain import envelope_hash
 from shared.config import Settings
-from shared.crypto import unb64
-from shared.datakeys import KeyringError, ServiceKeys
+from shared.crypto import b64, unb64
+from shared.datakeys import DataKey, KeyringError, ServiceKeys, seal_to
 from shared.devsecrets import MAKERS
 from shared.keyring import Keyring, MissingKey
 from shared.messaging.envelope import Envelope
@@ -33,6 +37,7 @@ from shared.messaging.epochs import (
 )
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import EventSigner, signer_for, verifier_for
+from shared.parking import count_parked
 from tests.integration import reader
 from tests.integration.test_shredding import MELDING, MELDPUNT
 from tests.support import eventually, jetstream, ok, running, token
@@ -289,3 +294,63 @@ async def test_a_relay_crash_across_a_rotation_keeps_the_stream_and_its_chain_ag
             assert successor.chain.heads.stream_head == envelope_hash(on_stream)
     finally:
         intake.close()
+
+
+async def test_a_parked_message_signed_by_its_source_brings_its_key_for_a_redo(
+        sqlite_settings: Settings) -> None:
+    settings = sqlite_settings
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    async with running("intake", settings) as intake, jetstream(settings) as js:
+        async with running("triage", settings):
+            await eventually(lambda: reader.offered_epochs(settings, "triage"))
+
+        async def on_stream(melding_id: str) -> RawStreamMsg | None:
+            last = (await js.stream_info(settings.stream)).state.last_seq
+            for sequence in range(1, last + 1):
+                with contextlib.suppress(NotFoundError):
+                    found = await js.get_msg(settings.stream, sequence)
+                    if melding_id.encode() in (found.data or b""):
+                        return found
+            return None
+
+        # Triage down: melding A's message is lost on its way, B's comes after it.
+        lost = (await ok(intake.client.post("/api/meldingen", json=MELDING), 201))["id"]
+        await eventually(lambda: on_stream(lost))
+        original = await on_stream(lost)
+        assert original is not None and original.seq is not None and original.data
+        await js.delete_msg(settings.stream, original.seq)
+        after = (await ok(intake.client.post("/api/meldingen", json=MELDING), 201))["id"]
+        await eventually(lambda: on_stream(after))
+
+        async with running("triage", settings) as triage:
+            async def taken_in() -> bool:
+                return (await triage.client.get(f"/api/meldingen/{after}",
+                                                headers=MELDPUNT[0])).is_success
+
+            await eventually(taken_in, timeout=20)
+            app = triage.application
+            assert app.keyring.epochs is not None
+            [current] = app.keyring.epochs.offered()
+            # A forger's copy first, bringing its own key for A (sealed to the public
+            # epoch key, so the box opens): refused by its signature, it adopts nothing.
+            body = orjson.loads(original.data)
+            forged_key = DataKey.generate(lost)
+            body["data"]["keys"]["triage"] = (
+                f"e{current.number}:{b64(seal_to(current.public_key, forged_key))}")
+            headers = dict(original.headers or {})
+            await js.publish(original.subject or "", orjson.dumps(body),
+                             headers={**headers, "Nats-Msg-Id": "forged-a"})
+            # Then A's own message again, after B's position: parked as out of order.
+            await js.publish(original.subject or "", original.data,
+                             headers={**headers, "Nats-Msg-Id": "again-a"})
+            await eventually(lambda: count_parked(app.recorder) == 2)
+            assert (await triage.client.get(f"/api/meldingen/{lost}",
+                                            headers=MELDPUNT[0])).status_code == 404
+
+            # Its epoch ends; the operator redoes the parked message: it opens.
+            app.keyring.epochs.destroy(current.number, datetime.now(UTC))
+            envelope = Envelope.model_validate(orjson.loads(original.data))
+            app.process_event(envelope.event(), Tracking("redone", 1))
+            answer = await ok(triage.client.get(f"/api/meldingen/{lost}",
+                                                headers=MELDPUNT[0]))
+            assert answer["description"] == MELDING["description"]
