@@ -5,139 +5,132 @@ hash chains is `verification`.)"""
 from __future__ import annotations
 
 import contextlib
-import sys
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import orjson
 from nats.js import JetStreamContext
 
+from services.reporting.adapters.signatures import EverySignature, Message
 from services.reporting.adapters.stream import read_stream
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
-from shared.messaging.admission import Refused, check, signature_holds
+from shared.messaging.admission import UNPARSED, Refused, check, parse
+from shared.messaging.chainproof import chain_verdicts
 from shared.messaging.signing import EventVerifier
 
 #: The services whose events the figures count (reporting's inbox sources).
 COUNTED = ("intake", "triage", "investigation")
-#: Threads checking signatures in a full replay: one per core of the machine it was
-#: measured on; more only contend.
-VERIFY_THREADS = 2
 
 
 async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
                   upto: int | None = None, parked: frozenset[int] | None = None,
-                  kept: tuple[AnnualFigures, int] | None = None
-                  ) -> tuple[AnnualFigures, int, int]:
+                  kept: tuple[AnnualFigures, int] | None = None, *,
+                  every_signature: bool = False) -> tuple[AnnualFigures, int, int]:
     """A fresh projection of the stream from its first message; (figures, messages
     counted, last sequence read). What the inbox would park (forged, unsigned,
     replayed) changes no figure here either: each message is checked as the inbox
-    checks it, unless `parked` holds the inbox's own verdicts (the sequences it
-    parked, for a rebuild no further than it got): then those are skipped and the
-    rest is read as the inbox applied it, at a fraction of the cost (an Ed25519
-    check per message, docs/performance.md). `kept`, with `parked`: figures kept at
-    a sequence, fed only the messages after it."""
+    checks it, its signature proved along its source's chain a chunk at a time
+    (`shared.messaging.chainproof`), or each message's own with `every_signature`.
+    Unless `parked` holds the inbox's own verdicts (the sequences it parked, for a
+    rebuild no further than it got): then those are skipped and the rest is read as
+    the inbox applied it. `kept`, with `parked`: figures kept at a sequence, fed only
+    the messages after it."""
     if kept is not None and parked is None:
         raise ValueError("kept figures go on only from the inbox's verdicts")
     figures, after = kept or (AnnualFigures(), 0)
-    apply, loads = figures.apply, orjson.loads
-    counted, last = 0, after
-    positions: dict[str, int] = {}
-
-    def admitted(message: Message, signed: bool | None) -> dict[str, Any] | None:
-        sequence, subject, payload, headers = message
-        if parked is not None:
-            body = None if sequence in parked else loads(payload)
-            return body if isinstance(body, dict) else None
-        body = check(subject, headers, payload, verifier, lambda s: positions.get(s, 0),
-                     signed=signed)
-        if isinstance(body, Refused):
-            return None
-        positions[body["source"]] = body["position"]
-        return body
-
-    def project(message: Message, signed: bool | None = None) -> None:
-        nonlocal counted, last
-        last = message[0]
-        if message[1].split(".", 2)[1] not in COUNTED:
-            return
-        counted += 1
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            body = admitted(message, signed)
-            if body is not None:  # unreadable, as the inbox parks it: no figure
-                apply(body["type"], body["data"])
-
+    projection = Projection(figures, verifier)
     if parked is not None:
-        await read_stream(js, stream, lambda *message: project(message), upto=upto,
-                          after=after)
-    else:
-        with Signatures(verifier, project) as signatures:
+        await read_stream(js, stream, projection.judged(parked), upto=upto, after=after)
+    elif every_signature:
+        with EverySignature(verifier, projection.project) as signatures:
             await read_stream(js, stream, signatures.add, upto=upto)
-    return figures, counted, last
+    else:
+        chain = ChainChunks(verifier, projection)
+        await read_stream(js, stream, chain.add, upto=upto)
+        chain.flush()
+    return figures, projection.counted, max(projection.last, after)
 
 
-Message = tuple[int, str, bytes, dict[str, str] | None]
+class Projection:
+    """The messages read, counted into `figures` as the inbox would apply them."""
 
-
-class Signatures:
-    """Every message's signature checked in worker threads, a chunk at a time, while
-    the stream is read; the messages are then projected in stream order with their
-    verdicts. Ed25519 leaves the GIL while it works, so the checks of two chunks run
-    on two cores beside the read (docs/performance.md: each takes twice as long as
-    the rest of a message's replay)."""
-
-    CHUNK = 256
-    AHEAD = 8  # chunks in the threads' hands before the read waits for the oldest
-
-    def __init__(self, verifier: EventVerifier,
-                 project: Callable[[Message, bool], None]) -> None:
+    def __init__(self, figures: AnnualFigures, verifier: EventVerifier) -> None:
+        self.figures = figures
         self.verifier = verifier
-        self.project = project
-        self.pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="replay-verify")
+        self.counted = 0
+        self.last = 0
+        self.positions: dict[str, int] = {}
+
+    def judged(self, parked: frozenset[int]
+               ) -> Callable[[int, str, bytes, dict[str, str] | None], None]:
+        """Reading with the inbox's verdicts: what it parked counts nothing."""
+        apply, loads = self.figures.apply, orjson.loads
+
+        def take(sequence: int, subject: str, payload: bytes, _: object) -> None:
+            self.last = sequence
+            if not counted(subject):
+                return
+            self.counted += 1
+            if sequence in parked:
+                return
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                body = loads(payload)
+                if isinstance(body, dict):  # unreadable, as the inbox parks it: no figure
+                    apply(body["type"], body["data"])
+        return take
+
+    def project(self, message: Message, signed: bool, parsed: Any = UNPARSED) -> None:
+        """One message with its signature's verdict (and its payload, if parsed)."""
+        sequence, subject, payload, headers = message
+        self.last = sequence
+        if not counted(subject):
+            return
+        self.counted += 1
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            body = check(subject, headers, payload, self.verifier, self._position,
+                         signed=signed, parsed=parsed)
+            if isinstance(body, Refused):
+                return
+            self.positions[body["source"]] = body["position"]
+            self.figures.apply(body["type"], body["data"])
+
+    def _position(self, source: str) -> int:
+        return self.positions.get(source, 0)
+
+
+def counted(subject: str) -> bool:
+    return subject.split(".", 2)[1] in COUNTED
+
+
+class ChainChunks:
+    """The counted messages gathered a chunk at a time, their signatures proved along
+    each source's chain in the chunk, then projected in stream order."""
+
+    CHUNK = 4096
+
+    def __init__(self, verifier: EventVerifier, projection: Projection) -> None:
+        self.verifier = verifier
+        self.projection = projection
         self.chunk: list[Message] = []
-        self.pending: deque[tuple[list[Message], Future[list[bool]]]] = deque()
-
-    def __enter__(self) -> Signatures:
-        # A thread back from a check waits for the GIL while the read holds it: at
-        # Python's default 5 ms a chunk's checks took as long as in one thread. `serve`
-        # runs at 0.5 ms already (shared/cli/run.py); the CLI's replay gets it here.
-        self.switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(self.switch, 0.0005))
-        return self
-
-    def __exit__(self, failed: object, *_: object) -> None:
-        try:
-            if failed is None:
-                self._submit()
-                while self.pending:
-                    self._project_oldest()
-        finally:
-            self.pool.shutdown(cancel_futures=True)
-            sys.setswitchinterval(self.switch)
 
     def add(self, sequence: int, subject: str, payload: bytes,
             headers: dict[str, str] | None) -> None:
+        if not counted(subject):  # reporting's checkpoints: only read past
+            self.projection.last = sequence
+            return
         self.chunk.append((sequence, subject, payload, headers))
         if len(self.chunk) >= self.CHUNK:
-            self._submit()
-        while self.pending and (self.pending[0][1].done() or len(self.pending) > self.AHEAD):
-            self._project_oldest()
+            self.flush()
 
-    def _submit(self) -> None:
-        if self.chunk:
-            chunk, self.chunk = self.chunk, []
-            self.pending.append((chunk, self.pool.submit(self._verify, chunk)))
-
-    def _project_oldest(self) -> None:
-        chunk, verdicts = self.pending.popleft()
-        for message, signed in zip(chunk, verdicts.result(), strict=True):
-            self.project(message, signed)
-
-    def _verify(self, chunk: list[Message]) -> list[bool]:
-        return [signature_holds((subject, headers, payload), self.verifier)
-                for _, subject, payload, headers in chunk]
+    def flush(self) -> None:
+        chunk, self.chunk = self.chunk, []
+        parsed = [(subject, headers, payload, parse(payload))
+                  for _, subject, payload, headers in chunk]
+        verdicts = chain_verdicts(parsed, self.verifier)
+        project = self.projection.project
+        for message, (_, _, _, body), signed in zip(chunk, parsed, verdicts, strict=True):
+            project(message, signed, body)
 
 
 async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
