@@ -20,6 +20,7 @@ from shared.messaging.signing import HEADER, EventVerifier
 class Admitted:
     envelope: Envelope
     event: IntegrationEvent
+    body: dict[str, Any]  # the envelope as parsed, before its contract read it
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def admit(subject: str, headers: Mapping[str, str] | None, payload: bytes,
         return body
     try:
         envelope = Envelope.model_validate(body)
-        return Admitted(envelope, envelope.event())
+        return Admitted(envelope, envelope.event(), body)
     except Exception:  # noqa: BLE001 - signed by its source, but no contract we read
         return Refused("unreadable")
 

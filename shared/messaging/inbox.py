@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from nats.aio.msg import Msg
@@ -27,7 +28,8 @@ from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
 from shared.contracts import IntegrationEvent
-from shared.messaging.admission import Admitted, admit
+from shared.messaging.admission import Admitted, admit, parse
+from shared.messaging.chainproof import chain_verdicts
 from shared.messaging.consumer import PullConsumer, ack
 from shared.messaging.signing import EventVerifier
 from shared.parking import Parking, count_parked
@@ -43,6 +45,7 @@ class Item:
     sequence: int
     event: IntegrationEvent | Parking
     source: Tracking | None = None  # the source's position, for an admitted event
+    body: dict[str, Any] | None = None  # its envelope as parsed, for an admitted event
 
 
 class Inbox(PullConsumer):
@@ -56,12 +59,16 @@ class Inbox(PullConsumer):
         verifier: EventVerifier,
         durable: str | None = None,
         batch_size: int = 100,
+        chain_proof: bool = False,
     ) -> None:
         super().__init__(js, stream=stream, subjects=[f"meldingen.{s}.>" for s in sources],
                          durable=durable or app.name, batch_size=batch_size)
         self.app = app
         self.sources = list(sources)
         self.verifier = verifier
+        # Signatures proved along each source's chain in a batch (`chainproof`): one
+        # Ed25519 check per run of a source's messages, not one per message.
+        self.chain_proof = chain_proof
         # The stored positions, kept once read: this inbox is their only writer.
         # Forgotten (read again) after a failed batch, whose transaction may or may not
         # have ended.
@@ -96,17 +103,24 @@ class Inbox(PullConsumer):
         """The messages after `position`, admitted or parked, in stream order."""
         items: list[Item] = []
         seen: dict[str, int] = {}  # positions admitted earlier in this batch
-        for message in sorted(messages, key=lambda m: m.metadata.sequence.stream):
-            sequence = message.metadata.sequence.stream
-            if sequence <= position:
-                continue  # applied before: only its ack is missing
+        # Those applied before are left out: only their ack is missing.
+        fresh = sorted(((m.metadata.sequence.stream, m) for m in messages
+                        if m.metadata.sequence.stream > position), key=lambda pair: pair[0])
+        parsed = [parse(message.data) for _, message in fresh]
+        signed: list[bool | None] = [None] * len(fresh)
+        if self.chain_proof:
+            signed[:] = chain_verdicts([(m.subject, m.headers, m.data, body) for (_, m), body
+                                        in zip(fresh, parsed, strict=True)], self.verifier)
+        for (sequence, message), body, holds in zip(fresh, parsed, signed, strict=True):
             verdict = admit(message.subject, message.headers, message.data, self.verifier,
-                            lambda s: seen.get(s) or self.source_position(s))
+                            lambda s: seen.get(s) or self.source_position(s),
+                            signed=holds, parsed=body)
             if isinstance(verdict, Admitted):
                 source = verdict.envelope.source
                 seen[source] = verdict.envelope.position
                 items.append(Item(sequence, verdict.event,
-                                  Tracking(f"{self.stream}.{source}", seen[source])))
+                                  Tracking(f"{self.stream}.{source}", seen[source]),
+                                  verdict.body))
             else:
                 items.append(Item(sequence, Parking(self.stream, sequence, message.subject,
                                                     verdict.reason, message.data)))
@@ -188,7 +202,8 @@ class Inbox(PullConsumer):
         parked message is logged once."""
         known = dict(self._from or {})
         self._applied, self._from = None, None
-        self.app.process_batch([item.event for item in items], tracking)
+        self.app.process_admitted([item.event for item in items], tracking,
+                                  [item.body for item in items])
         prefix = f"{self.stream}."
         self._applied = tracking.notification_id
         self._from = known | {t.application_name.removeprefix(prefix): t.notification_id
