@@ -55,7 +55,8 @@ def check(subject: str, headers: Mapping[str, str] | None, payload: bytes,
     body = parse(payload) if parsed is UNPARSED else parsed
     if body is None:
         return Refused("unreadable")
-    if not isinstance(body, dict) or not {"source", "type", "position"} <= body.keys():
+    if not isinstance(body, dict) or not ("source" in body and "type" in body
+                                          and "position" in body):
         return Refused("unreadable")
     source, kind, position = body["source"], body["type"], body["position"]
     if not isinstance(position, int) or subject != f"meldingen.{source}.{kind}":

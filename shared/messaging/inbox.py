@@ -30,7 +30,7 @@ from shared.application import ServiceApplication
 from shared.contracts import IntegrationEvent
 from shared.messaging.admission import Admitted, admit, parse
 from shared.messaging.chainproof import chain_verdicts
-from shared.messaging.consumer import PullConsumer, ack
+from shared.messaging.consumer import PullConsumer, ack, delivery
 from shared.messaging.signing import EventVerifier
 from shared.parking import Parking, count_parked
 from shared.recorders import InboxTracking
@@ -104,8 +104,9 @@ class Inbox(PullConsumer):
         items: list[Item] = []
         seen: dict[str, int] = {}  # positions admitted earlier in this batch
         # Those applied before are left out: only their ack is missing.
-        fresh = sorted(((m.metadata.sequence.stream, m) for m in messages
-                        if m.metadata.sequence.stream > position), key=lambda pair: pair[0])
+        numbered = ((delivery(m)[0], m) for m in messages)
+        fresh = sorted(((sequence, m) for sequence, m in numbered if sequence > position),
+                       key=lambda pair: pair[0])
         parsed = [parse(message.data) for _, message in fresh]
         signed: list[bool | None] = [None] * len(fresh)
         if self.chain_proof:
@@ -138,7 +139,7 @@ class Inbox(PullConsumer):
                             extra={"error": type(exc).__name__})
         else:
             if messages:  # the consumer acks all up to it (AckPolicy.ALL)
-                await ack(max(messages, key=lambda m: m.metadata.sequence.stream))
+                await ack(max(messages, key=lambda m: delivery(m)[0]))
             return
         for message in messages:
             if self._stopping:
@@ -157,7 +158,7 @@ class Inbox(PullConsumer):
 
     async def handle(self, message: Msg) -> None:
         """Apply one delivered message (retrying until the store takes it), then ack it."""
-        sequence = message.metadata.sequence.stream
+        sequence = delivery(message)[0]
         delay = 0.1
         while True:
             try:
@@ -176,7 +177,7 @@ class Inbox(PullConsumer):
         await ack(message)
 
     def apply_message(self, message: Msg) -> bool:
-        sequence = message.metadata.sequence.stream
+        sequence = delivery(message)[0]
         if self.app.recorder.has_tracking_id(self.stream, sequence):
             return False
         [item] = self.items([message], 0)

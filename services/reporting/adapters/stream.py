@@ -16,6 +16,7 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from shared.errors import Unavailable
+from shared.messaging.consumer import delivery
 
 #: (stream sequence, subject, payload, headers) of each message, in order.
 OnMessage = Callable[[int, str, bytes, dict[str, str] | None], None]
@@ -44,7 +45,7 @@ async def read_stream(
         nonlocal count
         if done.done():
             return
-        sequence, pending = _position(msg.reply)
+        sequence, _, pending = delivery(msg)
         if sequence > last:
             done.set_result(None)
             return
@@ -75,16 +76,3 @@ async def read_stream(
         with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
             await asyncio.wait_for(subscription.unsubscribe(), timeout=5)
     return count
-
-
-def _position(reply: str) -> tuple[int, int]:
-    """(stream sequence, messages pending) from a JetStream reply subject, without the
-    cost of nats-py's full metadata (dates and all) on every message.
-
-    `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or the
-    newer form with domain and account hash after `$JS.ACK` and a token at the end.
-    """
-    tokens = reply.split(".")
-    if len(tokens) == 9:
-        return int(tokens[5]), int(tokens[8])
-    return int(tokens[7]), int(tokens[10])
