@@ -5,7 +5,8 @@ hash chains is `verification`.)"""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -43,13 +44,30 @@ async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
     if parked is not None:
         await read_stream(js, stream, projection.judged(parked), upto=upto, after=after)
     elif every_signature:
-        with EverySignature(verifier, projection.project) as signatures:
+        with collector_paused(), EverySignature(verifier, projection.project) as signatures:
             await read_stream(js, stream, signatures.add, upto=upto)
     else:
-        chain = ChainChunks(verifier, projection)
-        await read_stream(js, stream, chain.add, upto=upto)
-        chain.flush()
+        with collector_paused():
+            chain = ChainChunks(verifier, projection)
+            await read_stream(js, stream, chain.add, upto=upto)
+            chain.flush()
     return figures, projection.counted, max(projection.last, after)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off during a full replay (the auditor's, in a
+    process of its own): every message leaves container objects behind (its parsed
+    envelope, nats-py's message) and the figures grow with every melding, so the
+    collector's passes over them took more than half of the replay's own time. A
+    replay makes no cycles of its own; what others make waits for the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Projection:
