@@ -46,8 +46,13 @@ def chain_verdicts(messages: Sequence[Parsed], verifier: EventVerifier) -> list[
                 return
 
     for index, (subject, headers, payload, body) in enumerate(messages):
-        source = _source(subject, headers, body, verifier)
-        if source is None:
+        # Only a message whose signature admission would read: signed, an envelope,
+        # on its source's subject, of a known source (inlined: this runs per message).
+        if not headers or not headers.get(HEADER) or not isinstance(body, dict):
+            continue
+        source = body.get("source")
+        if not isinstance(source, str) or not verifier.knows(source) or \
+                subject != f"meldingen.{source}.{body.get('type')}":
             continue
         run = runs.get(source)
         if run is not None and body.get("prev") == heads[source]:
@@ -61,13 +66,3 @@ def chain_verdicts(messages: Sequence[Parsed], verifier: EventVerifier) -> list[
         settle(run)
     return verdicts
 
-
-def _source(subject: str, headers: Mapping[str, str] | None, body: Any,
-            verifier: EventVerifier) -> str | None:
-    """The source whose chain the message is on, if admission would read its signature."""
-    if not (headers or {}).get(HEADER) or not isinstance(body, dict):
-        return None
-    source, kind = body.get("source"), body.get("type")
-    if not isinstance(source, str) or subject != f"meldingen.{source}.{kind}":
-        return None
-    return source if verifier.knows(source) else None

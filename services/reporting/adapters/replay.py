@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -17,7 +17,7 @@ from services.reporting.adapters.stream import read_stream
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
 from shared.messaging.admission import UNPARSED, Refused, check, parse
-from shared.messaging.chainproof import chain_verdicts
+from shared.messaging.chainproof import Parsed, chain_verdicts
 from shared.messaging.signing import EventVerifier
 
 #: The services whose events the figures count (reporting's inbox sources).
@@ -98,20 +98,26 @@ class Projection:
                     apply(body["type"], body["data"])
         return take
 
-    def project(self, message: Message, signed: bool, parsed: Any = UNPARSED) -> None:
-        """One message with its signature's verdict (and its payload, if parsed)."""
+    def project(self, message: Message, signed: bool) -> None:
+        """One message, in stream order, with its signature's verdict."""
         sequence, subject, payload, headers = message
         self.last = sequence
-        if not counted(subject):
-            return
-        self.counted += 1
-        with contextlib.suppress(ValueError, KeyError, TypeError):
+        if counted(subject):
+            self.counted += 1
+            self.count(subject, headers, payload, signed, UNPARSED)
+
+    def count(self, subject: str, headers: Mapping[str, str] | None, payload: bytes,
+              signed: bool, parsed: Any) -> None:
+        """A counted message's figures, if the inbox would apply it."""
+        try:
             body = check(subject, headers, payload, self.verifier, self._position,
                          signed=signed, parsed=parsed)
             if isinstance(body, Refused):
                 return
             self.positions[body["source"]] = body["position"]
             self.figures.apply(body["type"], body["data"])
+        except (ValueError, KeyError, TypeError):
+            return  # unreadable, as the inbox parks it: no figure
 
     def _position(self, source: str) -> int:
         return self.positions.get(source, 0)
@@ -130,25 +136,23 @@ class ChainChunks:
     def __init__(self, verifier: EventVerifier, projection: Projection) -> None:
         self.verifier = verifier
         self.projection = projection
-        self.chunk: list[Message] = []
+        self.chunk: list[Parsed] = []
 
     def add(self, sequence: int, subject: str, payload: bytes,
             headers: dict[str, str] | None) -> None:
-        if not counted(subject):  # reporting's checkpoints: only read past
-            self.projection.last = sequence
-            return
-        self.chunk.append((sequence, subject, payload, headers))
-        if len(self.chunk) >= self.CHUNK:
-            self.flush()
+        self.projection.last = sequence
+        if counted(subject):  # not reporting's checkpoints: only read past
+            self.chunk.append((subject, headers, payload, parse(payload)))
+            if len(self.chunk) >= self.CHUNK:
+                self.flush()
 
     def flush(self) -> None:
         chunk, self.chunk = self.chunk, []
-        parsed = [(subject, headers, payload, parse(payload))
-                  for _, subject, payload, headers in chunk]
-        verdicts = chain_verdicts(parsed, self.verifier)
-        project = self.projection.project
-        for message, (_, _, _, body), signed in zip(chunk, parsed, verdicts, strict=True):
-            project(message, signed, body)
+        verdicts = chain_verdicts(chunk, self.verifier)
+        count = self.projection.count
+        self.projection.counted += len(chunk)
+        for (subject, headers, payload, body), signed in zip(chunk, verdicts, strict=True):
+            count(subject, headers, payload, signed, body)
 
 
 async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
