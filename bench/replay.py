@@ -48,7 +48,11 @@ def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]
                 stack.settings, stack.settings.stream, expected=events, seconds=60 + events / 5000))
             run.update(_worker(stack, events))
             run["every_signature"] = _worker(stack, events, "--every-signature")
-            read = run["raw_read"]["rate_per_s"]
+            # Read again after the replays: on a shared machine the load moves within
+            # a run, and the ratios are taken against the faster of the two reads.
+            run["raw_read_after"] = asyncio.run(raw.stream_read_rate(
+                stack.settings, stack.settings.stream, expected=events, seconds=60 + events / 5000))
+            read = max(run["raw_read"]["rate_per_s"], run["raw_read_after"]["rate_per_s"])
             for figures in (run, run["every_signature"]):
                 figures["of_raw_read_pct"] = round(figures["rate_per_s"] / read * 100, 1)
             run["endpoint"] = _endpoint(stack, events)

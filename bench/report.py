@@ -159,7 +159,9 @@ def render(name: str, db: dict[str, Any]) -> str:
 def render_replay(replay: dict[str, Any]) -> str:
     rows, notes = [], []
     for r in replay["runs"]:
-        raw, endpoint = r["raw_read"], r["endpoint"]
+        endpoint = r["endpoint"]
+        raw = max(r["raw_read"], r.get("raw_read_after") or r["raw_read"],
+                  key=lambda read: read["rate_per_s"])
         every = r["every_signature"]
         rows.append([r["events"], "chain", r["replayed"], r["elapsed_s"], r["rate_per_s"],
                      raw["rate_per_s"], r["of_raw_read_pct"], r["peak_rss_mib"]])
@@ -174,5 +176,5 @@ def render_replay(replay: dict[str, Any]) -> str:
                      f"ready in {endpoint.get('restart_ready_s')} s at position "
                      f"{endpoint.get('restart_position')}")
     return "\n\n".join([table(["replay events", "signatures", "replayed", "s", "events/s",
-                                "raw read /s",
+                                "raw read /s (faster of two)",
                                 "% of raw", "peak RSS MiB"], rows), *notes])
