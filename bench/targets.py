@@ -1,4 +1,4 @@
-"""The figures to reach (issues 4, 6 and 7) and how a run's results meet them."""
+"""The figures to reach (issues 4, 6, 7 and 23) and how a run's results meet them."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def checks(db: dict[str, Any]) -> list[Check]:
         found.append(_check("mailbox login p99 ms (c16)", p99, "<= 50",
                             p99 is not None and p99 <= 50))
     for replay in (db.get("replay") or {}).get("runs", []):
+        rate = replay.get("rate_per_s")
+        found.append(_check(f"replay {replay['events']:,} events/s", rate, ">= 30,000",
+                            rate is not None and rate >= 30_000))
         share = replay.get("of_raw_read_pct")
         found.append(_check(f"replay {replay['events']:,} events, % of the raw read", share,
                             ">= 80", share is not None and share >= 80))
