@@ -157,3 +157,22 @@ async def test_a_signature_header_alone_altered_is_counted_by_the_chain_only(
                                          if i == index else m
                                          for i, m in enumerate(messages)])
     assert every.digest() != chained.digest()
+
+
+async def test_the_replay_reads_to_the_stream_end_past_what_it_does_not_count(
+    sqlite_settings: Settings,
+) -> None:
+    """A stream ending in a message the figures do not count (reporting's own
+    checkpoint): the replay's last sequence is still the stream's last."""
+    settings = sqlite_settings
+    messages = published(settings)
+    async with jetstream(settings) as js:
+        for message in messages:
+            await js.publish(message.subject, message.payload, headers=message.headers)
+        last = (await js.publish("meldingen.reporting.checkpoint_signed", b"{}")).seq
+        figures, counted, read_to = await replay.rebuild(js, settings.stream,
+                                                         verifier_for(settings))
+
+    assert read_to == last
+    assert counted == len(messages)
+    assert figures.digest() == figures_of(messages)

@@ -123,8 +123,12 @@ class Projection:
         return self.positions.get(source, 0)
 
 
+_COUNTED_SUBJECTS = tuple(f"meldingen.{source}." for source in COUNTED)
+
+
 def counted(subject: str) -> bool:
-    return subject.split(".", 2)[1] in COUNTED
+    """Whether the figures count a message on `subject` (one test per message read)."""
+    return subject.startswith(_COUNTED_SUBJECTS)
 
 
 class ChainChunks:
