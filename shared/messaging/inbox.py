@@ -7,7 +7,8 @@ from: a redelivered message (at or below it) is only acknowledged, and a message
 delivered but never applied (a crash, a lost connection) is delivered again. Copies
 that the relay re-published are dropped by JetStream's de-duplication.
 
-Only what `shared.messaging.admission` admits is applied: signed by its source,
+Only what `shared.messaging.admission` admits is applied: signed by its source (with
+`chain_proof`, proved along the source's chain in the batch: `chainproof`),
 on its source's subject, after the last position applied from that source (each
 source's position is tracked as `<stream>.<source>` in the same transaction). A
 refused message is parked (`shared.parking`) in place of being applied, with one
