@@ -34,6 +34,7 @@ from services.reporting.domain.verification import (
 )
 from shared.config import SERVICES, Settings
 from shared.contracts import CheckpointSigned
+from shared.messaging.signing import EventVerifier, verifier_for
 
 
 async def verify(settings: Settings, js: JetStreamContext, verifier: CheckpointVerifier
@@ -60,7 +61,7 @@ async def walk(settings: Settings, js: JetStreamContext, verifier: CheckpointVer
         stored = await asyncio.to_thread(reporting.checkpoints)
         found.checkpoints = cross_check(stored, published, on_stream, logged, verifier,
                                          found.breaks)
-        await asyncio.to_thread(_check_stores, readers, found)
+        await asyncio.to_thread(_check_stores, readers, found, verifier_for(settings))
     finally:
         for reader in readers.values():
             reader.close()
@@ -104,7 +105,8 @@ async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoin
     return on_stream
 
 
-def _check_stores(readers: dict[str, StoreReader], found: Found) -> None:
+def _check_stores(readers: dict[str, StoreReader], found: Found,
+                  signatures: EventVerifier) -> None:
     held = anchors(found.checkpoints)
     for service, reader in readers.items():
         name = f"store:{service}"
@@ -115,7 +117,11 @@ def _check_stores(readers: dict[str, StoreReader], found: Found) -> None:
             unreadable: Break | None = Break(name, 0, "the recorded links cannot be read")
         else:
             unreadable = None
-        check = StoreCheck(name, witnesses, held.get(name))
+        try:
+            rewrites = reader.rewrites(signatures)
+        except Exception:  # noqa: BLE001 - an altered record: its events are hashed
+            rewrites = {}
+        check = StoreCheck(name, witnesses, held.get(name), rewrites)
         check.first_bad = unreadable
         for record in reader.notifications():
             check.record(record)
