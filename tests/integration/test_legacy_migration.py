@@ -1,0 +1,222 @@
+"""Meldingen filed before per-melding keys (docs/privacy.md, "Meldingen filed before
+keys"): filed and walked to their closing as the code did before keys (no keyring in
+any service: content in the clear in every store and on the stream; a receipt as a
+`Receipt` aggregate, before the receipt book), then `meldingen retention migrate`
+with the services stopped. Afterwards the stores hold their content only under the
+melding's key, the receipt is in the receipt book and its event names nothing, verify
+and replay fit; shredding then leaves nothing of it in any store with every key left
+on the machine. A second run changes nothing; a run cut off midway finishes."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+from uuid import UUID
+
+import pytest
+import sqlalchemy
+
+from services.intake.adapters.receipt_book import RETIRED_MELDING
+from services.intake.domain.report import Receipt
+from shared import legacy
+from shared.config import Settings
+from shared.keyedfields import KeyedApplication
+from shared.messaging.signing import EventSigner
+from tests.integration import reader
+from tests.integration.test_shredding import (
+    MELDPUNT,
+    closed_after_conversation,
+    file,
+    receipt_rows,
+)
+from tests.integration.test_shredding_leaves_nothing import DESCRIPTION, DISTINCTIVE, found
+from tests.support import RunningService, eventually, ok, running, token
+
+HOLDERS = ("intake", "triage", "investigation", "reporting")
+
+
+@asynccontextmanager
+async def system(settings: Settings) -> AsyncIterator[dict[str, RunningService]]:
+    async with AsyncExitStack() as stack:
+        yield {name: await stack.enter_async_context(running(name, settings))
+               for name in HOLDERS}
+
+
+async def all_sealed(s: dict[str, RunningService]) -> None:
+    """Every relay has published and chained all its store holds."""
+    def sealed() -> bool:
+        return all(service.app.state.parts.runtime.relay.position()
+                   == (service.application.recorder.max_notification_id() or 0)
+                   for service in s.values())
+
+    await eventually(sealed, timeout=20)
+
+
+def as_before_keys(intake: RunningService, receipt: str, melding_id: str) -> None:
+    """The receipt as intake kept it before the receipt book: an aggregate in its
+    event store, and no row."""
+    application = intake.application
+    digest = application.receipts.digest(receipt)
+    application.save(Receipt(digest=digest, report_id=UUID(melding_id)))
+    with application.receipt_book.keys.engine.begin() as connection:
+        connection.execute(sqlalchemy.text("DELETE FROM intake_receipts"))
+
+
+async def filed_before_keys(settings: Settings, monkeypatch: pytest.MonkeyPatch
+                            ) -> tuple[str, str]:
+    """A melding with every distinctive string, filed and closed by services without
+    keys (the code before them), its receipt kept as before the receipt book."""
+    with monkeypatch.context() as patched:
+        patched.setattr(KeyedApplication, "use_keyring", lambda *_, **__: None)
+        async with system(settings) as s:
+            meldpunt = MELDPUNT[0]
+            triage, intake = s["triage"].client, s["intake"].client
+            melding_id, receipt = await file(s, DESCRIPTION)
+            as_before_keys(s["intake"], receipt, melding_id)
+            await ok(triage.post(f"/api/meldingen/{melding_id}/messages", headers=meldpunt,
+                                 json={"body": "Wij nemen contact op over de zilveren pen."}))
+            mailbox = await ok(intake.post("/api/mailbox/login", json={"receipt": receipt}))
+            reporter = {"Authorization": f"Bearer {mailbox['token']}"}
+            await ok(intake.post("/api/mailbox/messages", headers=reporter,
+                                 json={"body": "Ik heb nog een foto van de oranje fiets."}),
+                     201)
+            await ok(triage.post(f"/api/meldingen/{melding_id}/notes", headers=meldpunt,
+                                 json={"body": "Notitie over de paarse envelop."}), 201)
+
+            async def replied() -> bool:
+                melding = await ok(triage.get(f"/api/meldingen/{melding_id}",
+                                              headers=meldpunt))
+                return "oranje" in str(melding)
+
+            await eventually(replied)
+            await closed_after_conversation(s, settings, melding_id)
+            await all_sealed(s)
+    return melding_id, receipt
+
+
+def receipt_event(settings: Settings, receipt: str) -> Any:
+    """The receipt's aggregate in intake's store, as intake reads it."""
+    application = importlib.import_module(
+        "services.intake.bootstrap").build_application(settings)
+    try:
+        return application.repository.get(Receipt.create_id(application.receipts.digest(
+            receipt)))
+    finally:
+        application.close()
+
+
+async def audit(s: dict[str, RunningService], settings: Settings) -> None:
+    """Verify says ok and the replay rebuilds the live figures."""
+    auditor, reporting = token(settings, "auditor"), s["reporting"].client
+    await all_sealed(s)
+    report = await ok(reporting.get("/api/audit/verify", headers=auditor))
+    assert report["ok"] is True, report["first_bad"]
+    replay = await ok(reporting.post("/api/audit/replay", headers=auditor))
+    assert replay["matches_live"] is True
+
+
+async def test_a_melding_from_before_keys_is_migrated_then_shredded_to_nothing(
+        sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = sqlite_settings  # the default terms: nothing is due yet
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    melding_id, receipt = await filed_before_keys(settings, monkeypatch)
+
+    # Before: no key anywhere, and every string in the stores in the clear.
+    assert reader.kept_keys(settings) == []
+    assert found(reader.store_text(settings, [])) == list(DISTINCTIVE)
+    assert receipt_rows(settings) == set()
+    assert receipt_event(settings, receipt).report_id == UUID(melding_id)
+
+    migrated = legacy.migrate(settings)
+    assert migrated.meldingen == {melding_id}
+    assert all(migrated.rewritten[s] > 0 for s in ("intake", "triage", "investigation"))
+    assert not any(migrated.unchained.values())
+    # Twice: nothing more to do.
+    again = legacy.migrate(settings)
+    assert again.meldingen == set() and not any(again.rewritten.values())
+
+    # The stores hold the content only under the melding's one key, in every holder.
+    keys = reader.kept_keys(settings)
+    assert {k.melding_id for k in keys} == {melding_id}
+    assert len({k.secret for k in keys}) == 1 and len(keys) == 3
+    assert found(reader.store_text(settings, [])) == []
+    assert found(reader.store_text(settings, keys)) == list(DISTINCTIVE)
+    # The receipt moved into the book; its event names neither hash nor melding.
+    assert receipt_rows(settings) == {melding_id}
+    assert receipt_event(settings, receipt).report_id == RETIRED_MELDING
+
+    async with system(settings) as s:
+        meldpunt, triage, intake = MELDPUNT[0], s["triage"].client, s["intake"].client
+        melding = await ok(triage.get(f"/api/meldingen/{melding_id}", headers=meldpunt))
+        assert melding["description"] == DESCRIPTION
+        assert (await intake.post("/api/mailbox/login",
+                                  json={"receipt": receipt})).status_code == 200
+        await audit(s, settings)
+
+    # A 0-day term: triage's check at its start shreds it, as `retention run` would.
+    settings = settings.model_copy(update={"retention_days": 0})
+    async with system(settings) as s:
+        intake, authority = s["intake"].client, token(settings, "competent_authority")
+
+        async def shredded_everywhere() -> bool:
+            case = await s["investigation"].client.get(f"/api/cases/{melding_id}",
+                                                       headers=authority)
+            login = await intake.post("/api/mailbox/login", json={"receipt": receipt})
+            return case.status_code == 410 and login.status_code == 401
+
+        await eventually(shredded_everywhere)
+        await audit(s, settings)
+
+    # After: no store holds any of it, with every key left on the machine.
+    keys = reader.kept_keys(settings)
+    assert not [k for k in keys if k.melding_id == melding_id]
+    assert found(reader.store_text(settings, keys)) == []
+    assert receipt_rows(settings) == set()
+
+
+class CutOff(EventSigner):
+    """The service's own signer, whose process dies at its `after`-th signature."""
+
+    def __init__(self, seed_b64: str, after: int) -> None:
+        super().__init__(seed_b64)
+        self.left = after
+
+    def sign(self, payload: bytes) -> str:
+        self.left -= 1
+        if self.left < 0:
+            raise SystemExit("cut off")
+        return super().sign(payload)
+
+
+async def test_a_migration_cut_off_midway_finishes_on_the_next_run(
+        sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = sqlite_settings
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    melding_id, _ = await filed_before_keys(settings, monkeypatch)
+    apps = {service: importlib.import_module(f"services.{service}.bootstrap")
+            .build_application(settings) for service in legacy.HOLDERS}
+    seeds = {service: settings.event_signing_seed_of(service) for service in legacy.HOLDERS}
+    try:
+        with pytest.raises(SystemExit):
+            legacy.migrate_stores(apps, {
+                service: CutOff(seed, after=2 if service == "triage" else 100)
+                for service, seed in seeds.items()})
+    finally:
+        for app in apps.values():
+            app.close()
+
+    finished = legacy.migrate(settings)
+    assert finished.meldingen == {melding_id}
+    # Intake was done, triage cut off after two: the rest is done now, once.
+    assert finished.rewritten["intake"] == 0
+    assert finished.rewritten["triage"] > 0 and finished.rewritten["investigation"] > 0
+    assert found(reader.store_text(settings, [])) == []
+    keys = reader.kept_keys(settings)
+    assert len({k.secret for k in keys}) == 1 and len(keys) == 3
+    async with system(settings) as s:
+        melding = await ok(s["triage"].client.get(f"/api/meldingen/{melding_id}",
+                                                  headers=MELDPUNT[0]))
+        assert melding["description"] == DESCRIPTION
+        await audit(s, settings)
