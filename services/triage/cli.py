@@ -11,6 +11,7 @@ nothing is shredded, and the command says so."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import httpx
@@ -19,6 +20,8 @@ import typer
 from shared import legacy
 from shared.auth import issue_token
 from shared.config import get_settings
+from shared.legacy_stream import migrate_stream
+from shared.messaging.signing import signer_for
 
 
 def register(app: typer.Typer) -> None:
@@ -54,5 +57,9 @@ def register(app: typer.Typer) -> None:
         """Bring meldingen filed before per-melding keys under keys, so that shredding
         ends them too (docs/privacy.md); run with the services stopped. Twice changes
         nothing the second time."""
-        for line in legacy.migrate(get_settings()).lines():
+        settings = get_settings()
+        for line in legacy.migrate(settings).lines():
+            typer.echo(line)
+        signers = {service: signer_for(settings, service) for service in legacy.HOLDERS}
+        for line in asyncio.run(migrate_stream(settings, signers)).lines():
             typer.echo(line)
