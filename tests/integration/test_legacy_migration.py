@@ -15,6 +15,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 from uuid import UUID
 
+import orjson
 import pytest
 import sqlalchemy
 
@@ -24,8 +25,11 @@ from shared import legacy
 from shared.config import Settings
 from shared.keyedfields import KeyedApplication
 from shared.legacy_stream import StreamMigrated, migrate_stream
+from shared.messaging.rewrites import SUBJECTS
 from shared.messaging.signing import EventSigner, signer_for
 from tests.integration import reader
+from tests.integration.test_audit_chain import sqlite, verify
+from tests.integration.test_audit_erasure import misfit
 from tests.integration.test_shredding import (
     MELDPUNT,
     closed_after_conversation,
@@ -267,3 +271,33 @@ async def test_a_migration_cut_off_midway_finishes_on_the_next_run(
                                                   headers=MELDPUNT[0]))
         assert melding["description"] == DESCRIPTION
         await audit(s, settings)
+
+
+async def test_a_rewrite_without_its_signed_record_is_named(
+        sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records open no hole: a rewritten event altered again, an event of another
+    store rewritten with its record gone, and a record taken off the stream: each is
+    named by verify, as any alteration."""
+    settings = sqlite_settings
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    await filed_before_keys(settings, monkeypatch)
+    await migrated(settings)
+    assert (await verify(settings))["ok"] is True
+    with sqlite(settings, "intake") as db:
+        rewritten, state = db.execute(
+            "SELECT id, state FROM intake_events ORDER BY id LIMIT 1").fetchone()
+        db.execute("UPDATE intake_events SET state = ? WHERE id = ?",
+                   (bytes([state[0] ^ 1]) + bytes(state[1:]), rewritten))
+    with sqlite(settings, "triage") as db:
+        db.execute("DELETE FROM triage_rewrites")
+    async with jetstream(settings) as js:
+        record = await js.get_msg(settings.stream, 1, subject=SUBJECTS, next=True)
+        erased = int(orjson.loads(record.data or b"{}")["sequence"])
+        await js.delete_msg(settings.stream, record.seq)
+    report = await verify(settings)
+    assert report["ok"] is False
+    assert misfit(report, "store:intake")["position"] == rewritten
+    assert "differs from the one recorded" in misfit(report, "store:triage")["reason"]
+    stream = misfit(report, f"stream:{orjson.loads(record.data or b'{}')['source']}")
+    assert "its prev is not the hash" in stream["reason"]
+    assert stream["sequence"] > erased
