@@ -171,6 +171,7 @@ def rewrite(app: KeyedApplication, signer: EventSigner, events: list[Legacy],
     recorder: Any = core_events(app.recorder)
     table = recorder.events_record_cls.__table__
     rewritten = unchained = 0
+    sqlite = recorder.engine().dialect.name == "sqlite"
     for legacy in events:
         notification = legacy.notification
         link = links.get(notification.id)
@@ -199,11 +200,15 @@ def rewrite(app: KeyedApplication, signer: EventSigner, events: list[Legacy],
             event_topic=notification.topic, prev=prev, link=link, erased_sha256=erased,
             state_sha256=state, signature=signature)
         with recorder.transaction(commit=True) as session:
+            if sqlite:  # the replaced bytes are zeroed in the file, not left in a page
+                session.execute(sqlalchemy.text("PRAGMA secure_delete=ON"))
             session.execute(sqlalchemy.update(table).where(
                 table.c.id == notification.id).values(state=stored.state))
             # Joins the transaction above: the library keeps one per context.
             rewrites_recorder(app).insert_events([mapper.to_stored_event(record)])
         rewritten += 1
+    if rewritten and app.keyring is not None:
+        app.keyring.store.flush_journal()  # and out of SQLite's write-ahead log
     return rewritten, unchained
 
 

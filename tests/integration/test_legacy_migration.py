@@ -159,8 +159,16 @@ async def test_a_melding_from_before_keys_is_migrated_then_shredded_to_nothing(
     assert melding_id not in receipt_rows(settings)
     assert receipt_event(settings, receipt).report_id == UUID(melding_id)
 
+    with sqlite(settings, "intake") as db:
+        [(filed_state,)] = db.execute("SELECT state FROM intake_events WHERE topic LIKE "
+                                      "'%Report.Filed' LIMIT 1")
+
     stores, stream = await migrated(settings)
     assert melding_id in stores.meldingen and len(stores.meldingen) == 2
+    # The replaced bytes are gone from the file and its write-ahead log, not only
+    # from the table.
+    assert bytes(filed_state)[16:80] not in b"".join(
+        p.read_bytes() for p in settings.var_dir.glob("intake.sqlite*"))
     assert all(stores.rewritten[s] > 0 for s in ("intake", "triage", "investigation"))
     assert not any(stores.unchained.values())
     assert stream.erased > 0 and not stream.waiting
