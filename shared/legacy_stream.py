@@ -71,13 +71,20 @@ async def take_off(js: JetStreamContext, stream: str, signers: dict[str, EventSi
         record = StreamRewrite.of(sequence, message.data, signers[source])
         if record is None:
             continue
-        payload = record.encode()
-        await js.publish(subject_of(source), payload, stream=stream, headers={
-            HEADER: signers[source].sign(payload),
-            "Nats-Msg-Id": f"rewrite:{source}:{sequence}"})
+        await publish_record(js, stream, record, signers[source])
         await js.delete_msg(stream, sequence)
         done.erased += 1
     return done
+
+
+async def publish_record(js: JetStreamContext, stream: str, record: StreamRewrite,
+                         signer: EventSigner) -> None:
+    """A record on the stream, signed with its source's key; published twice (after a
+    cut-off), it is one message."""
+    payload = record.encode()
+    await js.publish(subject_of(record.source), payload, stream=stream, headers={
+        HEADER: signer.sign(payload), "Nats-Msg-Id": f"rewrite:{record.source}:"
+                                                     f"{record.sequence}"})
 
 
 async def _recorded(js: JetStreamContext, stream: str) -> set[int]:

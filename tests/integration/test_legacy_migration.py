@@ -3,9 +3,11 @@ keys"): filed and walked to their closing as the code did before keys (no keyrin
 any service: content in the clear in every store and on the stream; a receipt as a
 `Receipt` aggregate, before the receipt book), then `meldingen retention migrate`
 with the services stopped. Afterwards the stores hold their content only under the
-melding's key, the receipt is in the receipt book and its event names nothing, verify
-and replay fit; shredding then leaves nothing of it in any store with every key left
-on the machine. A second run changes nothing; a run cut off midway finishes."""
+melding's key, the stream's copies in the clear are gone, the receipt is in the
+receipt book and its event names nothing, verify and replay fit; shredding then
+leaves nothing of it in any store or on the stream with every key left on the
+machine. A second run changes nothing; a run cut off midway finishes; a rewrite
+without its signed record is named."""
 
 from __future__ import annotations
 
@@ -21,14 +23,15 @@ from uuid import UUID
 import orjson
 import pytest
 import sqlalchemy
+from nats.js.errors import NotFoundError
 
 from services.intake.adapters.receipt_book import RETIRED_MELDING
 from services.intake.domain.report import Receipt
 from shared import legacy
 from shared.config import Settings
 from shared.keyedfields import KeyedApplication
-from shared.legacy_stream import StreamMigrated, migrate_stream
-from shared.messaging.rewrites import SUBJECTS
+from shared.legacy_stream import StreamMigrated, migrate_stream, publish_record
+from shared.messaging.rewrites import SUBJECTS, StreamRewrite
 from shared.messaging.signing import EventSigner, signer_for
 from tests.integration import reader
 from tests.integration.test_audit_chain import sqlite, verify
@@ -281,7 +284,19 @@ async def test_a_migration_cut_off_midway_finishes_on_the_next_run(
         for app in apps.values():
             app.close()
 
-    finished, _ = await migrated(settings)
+    # The stream's part cut off too: one message's record went out, the message stayed.
+    async with jetstream(settings) as js:
+        sequence = 0
+        while True:
+            sequence += 1
+            message = await js.get_msg(settings.stream, sequence)
+            assert message.data is not None
+            record = StreamRewrite.of(sequence, message.data, signer_for(settings, "intake"))
+            if record is not None:
+                break
+        await publish_record(js, settings.stream, record, signer_for(settings, "intake"))
+
+    finished, stream = await migrated(settings)
     assert melding_id in finished.meldingen
     # Intake was done, triage cut off after two: the rest is done now, once.
     assert finished.rewritten["intake"] == 0
@@ -289,6 +304,13 @@ async def test_a_migration_cut_off_midway_finishes_on_the_next_run(
     assert found(reader.store_text(settings, [])) == []
     ours = [k for k in reader.kept_keys(settings) if k.melding_id == melding_id]
     assert len({k.secret for k in ours}) == 1 and len(ours) == 3
+    # That message went too, and its record is on the stream once.
+    async with jetstream(settings) as js:
+        info = await js.stream_info(settings.stream, subjects_filter=SUBJECTS)
+        assert sum((info.state.subjects or {}).values()) == stream.erased
+        with pytest.raises(NotFoundError):
+            await js.get_msg(settings.stream, sequence)
+    assert found(reader.stream_text(await reader.stream_messages(settings), [])) == []
     async with system(settings) as s:
         melding = await ok(s["triage"].client.get(f"/api/meldingen/{melding_id}",
                                                   headers=MELDPUNT[0]))
