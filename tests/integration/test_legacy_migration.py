@@ -22,7 +22,6 @@ from uuid import UUID
 
 import orjson
 import pytest
-import sqlalchemy
 from nats.js.errors import NotFoundError
 
 from services.intake.adapters.receipt_book import RETIRED_MELDING
@@ -35,7 +34,7 @@ from shared.messaging.rewrites import SUBJECTS, StreamRewrite
 from shared.messaging.signing import EventSigner, signer_for
 from tests.integration import reader
 from tests.integration.test_audit_chain import sqlite, verify
-from tests.integration.test_audit_erasure import misfit
+from tests.integration.test_audit_erasure import as_database_admin, misfit
 from tests.integration.test_shredding import (
     MELDPUNT,
     closed_after_conversation,
@@ -88,9 +87,9 @@ def as_before_keys(intake: RunningService, receipt: str, melding_id: str) -> Non
     application = intake.application
     digest = application.receipts.digest(receipt)
     application.save(Receipt(digest=digest, report_id=UUID(melding_id)))
-    with application.receipt_book.keys.engine.begin() as connection:
-        connection.execute(sqlalchemy.text(
-            "DELETE FROM intake_receipts WHERE melding_id = :id"), {"id": melding_id})
+    book = application.receipt_book
+    with book.keys.engine.begin() as connection:
+        connection.execute(book.table.delete().where(book.table.c.melding_id == melding_id))
 
 
 async def filed_before_keys(settings: Settings, monkeypatch: pytest.MonkeyPatch
@@ -319,22 +318,21 @@ async def test_a_migration_cut_off_midway_finishes_on_the_next_run(
 
 
 async def test_a_rewrite_without_its_signed_record_is_named(
-        sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The records open no hole: a rewritten event altered again, an event of another
     store rewritten with its record gone, and a record taken off the stream: each is
     named by verify, as any alteration."""
-    settings = sqlite_settings
     MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
-    await filed_before_keys(settings, monkeypatch)
-    await migrated(settings)
+    melding_id, _, _ = await filed_before_keys(settings, monkeypatch)
+    stores, _ = await migrated(settings)
+    assert melding_id in stores.meldingen
     assert (await verify(settings))["ok"] is True
-    with sqlite(settings, "intake") as db:
-        rewritten, state = db.execute(
-            "SELECT id, state FROM intake_events ORDER BY id LIMIT 1").fetchone()
-        db.execute("UPDATE intake_events SET state = ? WHERE id = ?",
-                   (bytes([state[0] ^ 1]) + bytes(state[1:]), rewritten))
-    with sqlite(settings, "triage") as db:
-        db.execute("DELETE FROM triage_rewrites")
+    with as_database_admin(settings, "intake") as sql:
+        [(rewritten, state)] = sql("SELECT id, state FROM {events} ORDER BY id LIMIT 1")
+        sql("UPDATE {events} SET state = ? WHERE id = ?",
+            bytes([state[0] ^ 1]) + bytes(state[1:]), rewritten)
+    with as_database_admin(settings, "triage") as sql:
+        sql("DELETE FROM {rewrites}")
     async with jetstream(settings) as js:
         record = await js.get_msg(settings.stream, 1, subject=SUBJECTS, next=True)
         erased = int(orjson.loads(record.data or b"{}")["sequence"])
