@@ -33,7 +33,7 @@ import sqlalchemy
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
 
-from shared.chain import GENESIS, seal_id, seals_recorder
+from shared.chain import GENESIS, sealed_links
 from shared.chain.rewrites import (
     EventRewritten,
     rewrites_id,
@@ -140,7 +140,11 @@ def keep_key(apps: dict[str, KeyedApplication], melding_id: str,
     already (an earlier run, cut off), else a new one. Shredded anywhere: a key nobody
     keeps, so what is rewritten under it reads as shredded."""
     rings = [app.keyring for app in apps.values() if app.keyring is not None]
-    if any(ring.shredding(melding_id) for ring in rings):
+    shredding = next((s for ring in rings if (s := ring.shredding(melding_id))), None)
+    if shredding is not None:
+        # Triage decided it, and every holder follows: each reads it as shredded now.
+        for ring in rings:
+            ring.destroy(melding_id, shredding.shredded_at, shredding.term)
         return DataKey.generate(melding_id)
     key: DataKey | None = None
     for ring in rings:
@@ -210,12 +214,3 @@ def rewrite(app: KeyedApplication, signer: EventSigner, events: list[Legacy],
     if rewritten and app.keyring is not None:
         app.keyring.store.flush_journal()  # and out of SQLite's write-ahead log
     return rewritten, unchained
-
-
-def sealed_links(app: Any) -> dict[int, str]:
-    """Every chained event's link, as the relay's seals recorded it."""
-    links: dict[int, str] = {}
-    for stored in seals_recorder(app).select_events(seal_id(app.name)):
-        seal = app.mapper.to_domain_event(stored)
-        links.update((int(i), str(link)) for i, link in seal.links)
-    return links

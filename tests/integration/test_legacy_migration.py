@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from services.intake.domain.report import Receipt
 from shared import legacy
 from shared.config import Settings
 from shared.keyedfields import KeyedApplication
+from shared.keystore import KeyStore
 from shared.legacy_stream import StreamMigrated, migrate_stream, publish_record
 from shared.messaging.rewrites import SUBJECTS, StreamRewrite
 from shared.messaging.signing import EventSigner, signer_for
@@ -39,6 +41,7 @@ from tests.integration.test_shredding import (
     MELDPUNT,
     closed_after_conversation,
     file,
+    gone,
     receipt_rows,
 )
 from tests.integration.test_shredding_leaves_nothing import DESCRIPTION, DISTINCTIVE, found
@@ -61,7 +64,8 @@ async def all_sealed(s: dict[str, RunningService], settings: Settings) -> None:
     """Every relay has published and chained all its store holds, and every inbox has
     applied all it was sent."""
     def sealed() -> bool:
-        return all(service.app.state.parts.runtime.relay.position()
+        return all(service.app.state.parts.runtime.relay is not None
+                   and service.app.state.parts.runtime.relay.position()
                    == (service.application.recorder.max_notification_id() or 0)
                    for service in s.values())
 
@@ -344,3 +348,31 @@ async def test_a_rewrite_without_its_signed_record_is_named(
     stream = misfit(report, f"stream:{orjson.loads(record.data or b'{}')['source']}")
     assert "its prev is not the hash" in stream["reason"]
     assert stream["sequence"] > erased
+
+
+async def test_a_melding_shredded_before_its_migration_ends_with_it(
+        sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shredded before keys, its key's tombstone was all shredding could leave: the
+    migration rewrites its events under a key nobody keeps, so they end at once, and
+    every holder reads it as shredded on the day triage shredded it."""
+    settings = sqlite_settings
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    melding_id, _, _ = await filed_before_keys(settings, monkeypatch)
+    day = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    keys = KeyStore.for_service(settings, "triage")
+    try:
+        keys.destroy(melding_id, day, "conversation")
+    finally:
+        keys.dispose()
+
+    stores, _ = await migrated(settings)
+    assert melding_id in stores.meldingen
+    assert not [k for k in reader.kept_keys(settings) if k.melding_id == melding_id]
+    assert found(reader.store_text(settings, reader.kept_keys(settings))) == []
+    async with system(settings) as s:
+        authority = token(settings, "competent_authority")
+        gone(await s["triage"].client.get(f"/api/meldingen/{melding_id}",
+                                          headers=MELDPUNT[0]), "2026-03-02")
+        gone(await s["investigation"].client.get(f"/api/cases/{melding_id}",
+                                                 headers=authority), "2026-03-02")
+        await audit(s, settings)

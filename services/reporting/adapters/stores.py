@@ -11,7 +11,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.system import ProcessApplication
 
 from services.reporting.domain.checkpoint import CHECKPOINTS_ID, Checkpoint, Checkpoints
-from shared.chain import OutboxSealed, seal_id, seals_recorder
+from shared.chain import sealed_links
 from shared.chain.rewrites import EventRewritten, record_bytes, rewrites_of
 from shared.config import Settings
 from shared.eventstore import store_environment
@@ -32,12 +32,7 @@ class StoreReader(ProcessApplication[UUID]):
 
     def seal_links(self) -> dict[int, str]:
         """Every stored event's link as the relay recorded it (unreadable seals: none)."""
-        links: dict[int, str] = {}
-        for stored in seals_recorder(self).select_events(seal_id(self.name)):
-            seal = self.mapper.to_domain_event(stored)
-            assert isinstance(seal, OutboxSealed)
-            links.update((int(i), str(link)) for i, link in seal.links)
-        return links
+        return sealed_links(self)
 
     def rewrites(self, verifier: EventVerifier) -> dict[int, EventRewritten]:
         """The store's rewritten events' records that its service signed (one not
