@@ -6,8 +6,9 @@ read, so aggregates, policies and the relay see plaintext while the store holds
 only what shredding ends.
 
 An event stored before a field was encrypted still has it in the clear, and is read
-as it is, until `meldingen retention migrate` rewrites it keyed (`shared.legacy`). Once the melding's key is destroyed, reading such an event raises
-`Shredded`. A service's application is a `KeyedApplication`.
+as it is, until `meldingen retention migrate` rewrites it keyed (`shared.legacy`).
+Once the melding's key is destroyed, reading such an event raises `Shredded`. A
+service's application is a `KeyedApplication`.
 """
 
 from __future__ import annotations
