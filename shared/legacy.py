@@ -154,7 +154,9 @@ def keep_key(apps: dict[str, KeyedApplication], melding_id: str,
         except MissingKey:
             continue
     key = key or DataKey.generate(melding_id)
-    for service in services:
+    # Receivers first: whatever a holder sends under the key from now on, the holders
+    # after it in the key's travel can open already.
+    for service in sorted(services, key=HOLDERS.index, reverse=True):
         holder = apps[service].keyring
         assert holder is not None
         kept = holder.store.add(melding_id, holder.keys.wrap(key), holder.clock.now())
