@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict
 
 from services.console.adapters.calls import Acting, Refusal, ServiceCaller, segment
+from services.console.adapters.triage import Attachment
 
 
 class _Answer(BaseModel):
@@ -97,6 +99,19 @@ class InvestigationClient:
 
     async def case(self, acting: Acting, case_id: str) -> Case:
         return await self.caller.get(acting, f"/api/cases/{segment(case_id)}", Case)
+
+    async def attachments(self, acting: Acting, case_id: str) -> list[Attachment]:
+        """The reporter's files with the melding, for who reads the case's content."""
+        response = await self.caller.call(acting, "GET",
+                                          f"/api/cases/{segment(case_id)}/attachments")
+        return [Attachment.model_validate(item) for item in response.json()]
+
+    async def attachment(self, acting: Acting, case_id: str,
+                         attachment_id: str) -> httpx.Response:
+        """A reporter's file as investigation serves it (the download in the case's
+        history, as this person), streamed as `TriageClient.attachment` is."""
+        return await self.caller.stream(
+            acting, f"/api/cases/{segment(case_id)}/attachments/{segment(attachment_id)}")
 
     async def step(self, acting: Acting, case_id: str, command: str,
                    body: dict[str, Any]) -> None:

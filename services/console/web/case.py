@@ -16,6 +16,7 @@ from services.console.adapters.calls import Acting, Refusal
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
 from services.console.web.case_steps import MEASURE_ROWS, STEPS, applies, body_of, errors_of
+from services.console.web.files_part import case_files_context
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import PAGE_SIZE, page_offset, render
 from shared.authz import MeldingParties
@@ -77,6 +78,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
             case = await investigation.case(reader, case_id)
     except Refusal as failed:
         return refused(request, person, failed)
+    files = await case_files_context(request, person, case, parties)
     offered = [command for command in case.steps
                if command in STEPS and person.acting(STEPS[command].action, parties)
                and applies(command, case)]
@@ -90,7 +92,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
         failure=failure, done=request.query_params.get("done"), rows=range(MEASURE_ROWS),
         vocab={"conclusions": get_args(Conclusion), "kinds": get_args(MeasureKind),
                "targets": get_args(MeasureTarget),
-               "interim_kinds": get_args(InterimMeasureKind)})
+               "interim_kinds": get_args(InterimMeasureKind)}, **files)
 
 
 @router.post("/cases/{case_id}/{command}", response_class=HTMLResponse)
