@@ -10,6 +10,7 @@ import httpx
 
 from shared.clock import MovableClock
 from shared.config import Settings
+from shared.files.store import chunks_of
 from tests.consoleflows import ORIGIN, post
 from tests.files import gps_of, jpeg_with_gps
 from tests.integration.test_console_cases import Procedure as CaseProcedure
@@ -20,6 +21,7 @@ from tests.integration.test_console_queue import (  # noqa: F401 - the fixtures
     settings,
     signed_in,
 )
+from tests.streaming import StreamingASGITransport
 from tests.support import MELDING, eventually, ok, running, token
 
 #: Over a few of the files stream's chunks, so it comes to the console in parts.
@@ -118,3 +120,40 @@ async def test_the_competent_authority_downloads_the_files_on_the_case_page(
             assert f"attachment {sent['id']} downloaded" in history
             # An unknown file is investigation's 404, shown as the console's page.
             assert (await authority.get(f"{case}/attachments/nope")).status_code == 404
+
+
+async def test_the_console_passes_a_download_on_as_it_comes(settings: Settings  # noqa: F811
+                                                             ) -> None:
+    clock = MovableClock(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=4))
+    async with running("intake", settings, clock) as intake, \
+            running("triage", settings, clock) as triage:
+        transports = {"triage": StreamingASGITransport(triage.app)}
+        async with running("console", settings, clock, transports=transports) as console:
+            console.client.base_url = ORIGIN
+            filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+            melding_id = filed["id"]
+            logged_in = await ok(intake.client.post("/api/mailbox/login",
+                                                    json={"receipt": filed["receipt"]}))
+            sent = await ok(intake.client.post(
+                "/api/mailbox/attachments",
+                headers={"Authorization": f"Bearer {logged_in['token']}"},
+                files={"file": ("verslag.txt", STATEMENT)}), 201)
+            meldpunt = token(settings, "meldpunt", "mia")
+
+            async def arrived() -> bool:
+                listed = await triage.client.get(f"/api/meldingen/{melding_id}/attachments",
+                                                 headers=meldpunt)
+                return listed.is_success and len(listed.json()) == 1
+
+            await eventually(arrived)
+            p = CaseProcedure(intake, console, clock)
+            await case_signed_in(p, console.client, "mia", "meldpunt")
+            browser = httpx.AsyncClient(transport=StreamingASGITransport(console.app),
+                                        base_url=ORIGIN, cookies=console.client.cookies)
+            async with browser, browser.stream(
+                    "GET", f"/meldingen/{melding_id}/attachments/{sent['id']}") as answer:
+                assert answer.status_code == 200
+                parts = [part async for part in answer.aiter_raw()]
+            # The files stream's chunks, each passed on as it came from triage.
+            assert len(parts) == chunks_of(len(STATEMENT)) > 1
+            assert b"".join(parts) == STATEMENT
