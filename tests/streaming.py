@@ -65,7 +65,10 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
                     await chunks.put(None)
                     done.set()
 
-        task = asyncio.create_task(self.app(scope, receive, send))
+        async def run() -> None:
+            await self.app(scope, receive, send)
+
+        task: asyncio.Task[None] = asyncio.create_task(run())
         await asyncio.wait([start, task], return_when=asyncio.FIRST_COMPLETED)
         if not start.done():
             await task  # it failed before answering: its error, here
