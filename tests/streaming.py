@@ -69,7 +69,8 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
             await self.app(scope, receive, send)
 
         task: asyncio.Task[None] = asyncio.create_task(run())
-        await asyncio.wait([start, task], return_when=asyncio.FIRST_COMPLETED)
+        pending: list[asyncio.Future[Any]] = [start, task]
+        await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
         if not start.done():
             await task  # it failed before answering: its error, here
             raise RuntimeError("the app ended without an answer")
