@@ -260,7 +260,10 @@ class InvestigationApplication(KeyedApplication):
             return  # no case: triage closes the melding itself
         melding_id = UUID(event.melding_id)
         if self.find(melding_id, processing_event) is not None:
-            return  # a copy that outlived the de-duplication window
+            # A copy that outlived the de-duplication window, or a decision again after
+            # a reopening: the case stays, and takes the files it lists that it lacks.
+            attachments.receive(self, melding_id, event.attachments, processing_event)
+            return
         case = Case(melding_id=melding_id, outcome=list(event.outcome), theme=event.theme,
                     involved=list(event.involved), assessed_by=event.assessed_by,
                     decided_by=event.decided_by, at=self.clock.now())

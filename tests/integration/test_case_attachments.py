@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from uuid import UUID
+
+from eventsourcing.persistence import Tracking
 
 from services.investigation.files.domain.attachments import CaseAttachments
 from shared.config import Settings
+from shared.contracts import MeldingDecided, SharedFile
 from tests.files import docx_with_author, gps_of, jpeg_with_gps, no_author_left
 from tests.integration.test_attachments import mailbox_token, send
 from tests.integration.test_keyed_fields import stored_states
@@ -106,3 +110,20 @@ async def test_the_case_team_downloads_the_reporters_files(sqlite_settings: Sett
                                CaseAttachments.create_id(UUID(melding_id)))
         assert sum(b"mk1:" in state for state in states) == 2
         assert not any(b"notulen" in state or b"tuin" in state for state in states)
+
+        # A decision again (after a reopening, or a copy come late): the case stays, and
+        # takes the files it lists that the case lacks, once.
+        later = SharedFile(attachment_id="f" * 32, name="later.txt", size=3,
+                           content_type="text/plain", sha256="0" * 64, cleaned=True,
+                           chunks=1, stored_by="intake", at=datetime.now(UTC))
+        again = MeldingDecided(
+            melding_id=melding_id, outcome=["investigation"], theme="gifts",
+            assessed_by="mia", decided_by=DEFAULT_AUTHORITY, police_report_on=None,
+            at=datetime.now(UTC), attachments=[*(SharedFile(
+                attachment_id=f["id"], **{k: f[k] for k in ("name", "size", "content_type",
+                                                            "sha256", "cleaned")},
+                chunks=1, stored_by="intake", at=datetime.now(UTC)) for f in files), later])
+        for position in (1, 2):
+            s["investigation"].application.process_event(again, Tracking("again", position))
+        files = await ok(cases.get(listing, headers=ivan))
+        assert [f["id"] for f in files] == [photo["id"], document["id"], later.attachment_id]

@@ -6,12 +6,12 @@ never holds a file whole."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
-from starlette.background import BackgroundTask
 
 from services.console.adapters.calls import Refusal
 from services.console.adapters.investigation import Case
@@ -78,8 +78,14 @@ async def case_download(request: Request, case_id: str, attachment_id: str) -> R
 
 
 def passed_on(answer: httpx.Response) -> StreamingResponse:
-    """The service's streamed answer to the browser as it comes, closed when sent (or
-    when the browser goes away)."""
-    return StreamingResponse(answer.aiter_raw(), background=BackgroundTask(answer.aclose),
-                             headers={name: answer.headers[name] for name in PASSED_ON
-                                      if name in answer.headers})
+    """The service's streamed answer to the browser as it comes, closed when sent or
+    when the browser goes away (a background task would not run then)."""
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in answer.aiter_raw():
+                yield chunk
+        finally:
+            await answer.aclose()
+
+    return StreamingResponse(body(), headers={name: answer.headers[name]
+                                              for name in PASSED_ON if name in answer.headers})
