@@ -77,6 +77,19 @@ async def case_download(request: Request, case_id: str, attachment_id: str) -> R
     return passed_on(answer)
 
 
+@router.get("/cases/{case_id}/evidence/{file_id}")
+async def evidence_download(request: Request, case_id: str, file_id: str) -> Response:
+    found = person_for(request, "case.read_content")
+    if isinstance(found, Response):
+        return found
+    person, acting = found
+    try:
+        answer = await services(request).investigation.evidence_file(acting, case_id, file_id)
+    except Refusal as failed:
+        return refused(request, person, failed)
+    return passed_on(answer)
+
+
 def passed_on(answer: httpx.Response) -> StreamingResponse:
     """The service's streamed answer to the browser as it comes, closed when sent or
     when the browser goes away (a background task would not run then)."""
