@@ -13,7 +13,7 @@ import orjson
 from nats.js import JetStreamContext
 
 from services.reporting.adapters.signatures import EverySignature, Message
-from services.reporting.adapters.stream import read_stream
+from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
 from shared.messaging.admission import UNPARSED, Refused, check, parse
@@ -41,15 +41,26 @@ async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
         raise ValueError("kept figures go on only from the inbox's verdicts")
     figures, after = kept or (AnnualFigures(), 0)
     projection = Projection(figures, verifier)
+    # A message taken off the stream counts as its signed record's redacted envelope,
+    # in its place (`shared.messaging.rewrites`): the figures read only what that keeps.
+    # In a chain that envelope's `prev` links it to the message before it, and the
+    # next message's link to it breaks, so its own signature is checked.
+    rewrites = await rewrites_on(js, stream, verifier)
     if parked is not None:
-        await read_stream(js, stream, projection.judged(parked), upto=upto, after=after)
+        in_place = InPlace(rewrites, projection.judged(parked), after=after)
+        await read_stream(js, stream, in_place, upto=upto, after=after)
+        in_place.finish(upto)
     elif every_signature:
         with collector_paused(), EverySignature(verifier, projection.project) as signatures:
-            await read_stream(js, stream, signatures.add, upto=upto)
+            in_place = InPlace(rewrites, signatures.add)
+            await read_stream(js, stream, in_place, upto=upto)
+            in_place.finish(upto)
     else:
         with collector_paused():
             chain = ChainChunks(verifier, projection)
-            await read_stream(js, stream, chain.add, upto=upto)
+            in_place = InPlace(rewrites, chain.add)
+            await read_stream(js, stream, in_place, upto=upto)
+            in_place.finish(upto)
             chain.flush()
     return figures, projection.counted, max(projection.last, after)
 
