@@ -17,7 +17,7 @@ import orjson
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 from nacl.public import PrivateKey
-from nats.js.errors import KeyNotFoundError
+from nats.js.errors import KeyNotFoundError, NotFoundError
 
 from shared.config import SERVICES, Settings
 from shared.crypto import unb64
@@ -156,13 +156,20 @@ async def offered_epochs(settings: Settings, service: str) -> list[int]:
 
 
 async def stream_messages(settings: Settings) -> list[Any]:
-    """Every message of the stream, raw, as `admin` reads it."""
+    """Every message of the stream, raw, as `admin` reads it (one taken off by the
+    migration, `shared.legacy_stream`, is gone)."""
     nc = await connect(settings, name="reader", user=ADMIN)
     try:
         js = nc.jetstream()
-        last = (await js.stream_info(settings.stream)).state.last_seq
-        return [orjson.loads((await js.get_msg(settings.stream, seq)).data or b"null")
-                for seq in range(1, last + 1)]
+        state = (await js.stream_info(settings.stream)).state
+        messages = []
+        for seq in range(state.first_seq, state.last_seq + 1):
+            try:
+                message = await js.get_msg(settings.stream, seq)
+            except NotFoundError:  # taken off (`shared.legacy_stream`): erased
+                continue
+            messages.append(orjson.loads(message.data or b"null"))
+        return messages
     finally:
         await nc.close()
 
