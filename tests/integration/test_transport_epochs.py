@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ import orjson
 import pytest
 import sqlalchemy
 from eventsourcing.persistence import Tracking
-from nats.js.api import RawStreamMsg
+from nats.js.api import AckPolicy, ConsumerConfig, RawStreamMsg
 from nats.js.errors import NotFoundError
 
 from services.intake.bootstrap import build_application
@@ -29,6 +30,7 @@ from shared.devsecrets import MAKERS
 from shared.keyring import Keyring, MissingKey
 from shared.messaging.envelope import Envelope
 from shared.messaging.epochs import (
+    DRAIN_SECONDS,
     REFRESH_SECONDS,
     EpochKeeper,
     key_value,
@@ -115,6 +117,41 @@ async def keeper_for(settings: Settings, js: object, moments: list[datetime],
     keeper.every, keeper.grace = 60, 10
     await keeper.prepare(SimpleNamespace(nc=SimpleNamespace(jetstream=lambda: js)))
     return keeper
+
+
+async def test_an_epoch_ends_only_a_drain_after_the_bucket_stopped_offering_it(
+        sqlite_settings: Settings) -> None:
+    """Marked in the table is not yet withdrawn: a keeper whose put failed (NATS away,
+    a slow loop) offered the epoch until its next tick, and senders may seal to it
+    until a drain after that, whatever the time since the mark."""
+    settings = sqlite_settings
+    moments = [at(0)]
+    async with jetstream(settings) as js:
+        await js.add_consumer(settings.stream, ConsumerConfig(
+            durable_name="triage", filter_subjects=["meldingen.intake.>"],
+            ack_policy=AckPolicy.ALL))  # the inbox's, with nothing pending
+        keeper = await keeper_for(settings, js, moments)
+        moments[0] = at(60)
+        await keeper.keep()  # epoch 2 made, 1 offered in its grace
+        keeper.epochs.rotate(at(70), keeper.every, keeper.grace)  # marked; not put
+        moments[0] = at(80)  # a drain and more after the mark
+        await keeper.keep()  # the entry without epoch 1 is put only now
+        assert keeper.epochs.private(1) is not None
+        assert verified_entry(verifier_for(settings), "triage",
+                              (await kv_entry(js, settings)) or b"") == [
+            (2, keeper.epochs.offered()[0].public_key)]
+
+        async def ended() -> bool:
+            await keeper.keep()
+            return keeper.epochs.private(1) is None
+
+        started = time.monotonic()
+        await eventually(ended, timeout=20)
+        assert time.monotonic() - started >= DRAIN_SECONDS - keeper.tick
+
+
+async def kv_entry(js: object, settings: Settings) -> bytes | None:
+    return (await key_value(js, settings).get("triage")).value  # type: ignore[arg-type]
 
 
 async def test_a_sender_seals_to_the_offered_epoch_and_a_redelivery_needs_none(
