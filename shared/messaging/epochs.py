@@ -140,12 +140,13 @@ class EpochKeeper:
             await kv.put(self.service, entry)
         # The entry just read back or put offers none of the marked epochs.
         withdrawn_at = time.monotonic()
-        for epoch in await asyncio.to_thread(self.epochs.marked):
-            since = self._withdrawn.setdefault(epoch.number, withdrawn_at)
-            if withdrawn_at - since >= DRAIN_SECONDS and await self._drained():
-                await asyncio.to_thread(self.epochs.destroy, epoch.number, now)
-                del self._withdrawn[epoch.number]
-                log.info("transport epoch destroyed", extra={"epoch": epoch.number})
+        marked = [epoch.number for epoch in await asyncio.to_thread(self.epochs.marked)]
+        self._withdrawn = {number: self._withdrawn.get(number, withdrawn_at)
+                           for number in marked}
+        for number in marked:
+            if withdrawn_at - self._withdrawn[number] >= DRAIN_SECONDS and await self._drained():
+                await asyncio.to_thread(self.epochs.destroy, number, now)
+                log.info("transport epoch destroyed", extra={"epoch": number})
 
     async def _drained(self) -> bool:
         """The inbox's durable consumer has applied and acknowledged all it was given."""
