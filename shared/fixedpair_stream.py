@@ -19,6 +19,8 @@ is only deleted; the record's message id makes one published twice one message).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import orjson
@@ -58,17 +60,29 @@ class _Candidate:
 
 
 async def take_off_fixed_boxes(settings: Settings, signers: dict[str, EventSigner],
-                               verifier: EventVerifier) -> FixedBoxesTakenOff:
+                               verifier: EventVerifier, awaiting: Collection[str] = (),
+                               wait: float = 10.0) -> FixedBoxesTakenOff:
+    """`awaiting`: meldingen just shredded, whose `melding_shredded` triage's relay
+    may not have published yet: waited for up to `wait` seconds if they have a box to
+    take off."""
     nc = await connect(settings, name="meldingen-fixed-boxes", user=ADMIN)
     try:
-        return await take_off(nc.jetstream(), settings.stream, signers, verifier)
+        return await take_off(nc.jetstream(), settings.stream, signers, verifier,
+                              awaiting, wait)
     finally:
         await nc.close()
 
 
 async def take_off(js: JetStreamContext, stream: str, signers: dict[str, EventSigner],
-                   verifier: EventVerifier) -> FixedBoxesTakenOff:
+                   verifier: EventVerifier, awaiting: Collection[str] = (),
+                   wait: float = 10.0) -> FixedBoxesTakenOff:
+    loop = asyncio.get_running_loop()
+    until = loop.time() + wait
     shredded, candidates = await _scan(js, stream, set(signers), verifier)
+    while any(c.melding_id in awaiting and c.melding_id not in shredded
+              for c in candidates) and loop.time() < until:
+        await asyncio.sleep(0.5)
+        shredded, candidates = await _scan(js, stream, set(signers), verifier)
     recorded = await recorded_sequences(js, stream)
     consumers = [c for c in await js.consumers_info(stream) if c.config.durable_name]
     done = FixedBoxesTakenOff()

@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         for item in shredded:
             typer.echo(f"{item['melding_id']}  {item['term']}  {item['shredded_on']}")
         typer.echo(f"{len(shredded)} shredded")
-        _fixed_boxes(settings)
+        _fixed_boxes(settings, [item["melding_id"] for item in shredded])
 
     @retention.command()
     def migrate() -> None:
@@ -73,10 +73,17 @@ def register(app: typer.Typer) -> None:
         _fixed_boxes(settings)
 
 
-def _fixed_boxes(settings: Settings) -> None:
+def _fixed_boxes(settings: Settings, just_shredded: list[str] | None = None) -> None:
     """Shredded meldingen's keys sealed to a fixed pair off the stream; one whose
-    `melding_shredded` triage's relay has not published yet goes at the next run."""
+    `melding_shredded` triage's relay has not published within seconds goes at the
+    next run."""
     signers = {service: signer_for(settings, service) for service in legacy.HOLDERS}
-    done = asyncio.run(take_off_fixed_boxes(settings, signers, verifier_for(settings)))
+    try:
+        done = asyncio.run(take_off_fixed_boxes(settings, signers, verifier_for(settings),
+                                                awaiting=just_shredded or ()))
+    except Exception as exc:  # noqa: BLE001 - NATS away: the shredding itself stands
+        typer.echo(f"stream: not reachable ({type(exc).__name__}): keys sealed to a "
+                   "fixed pair left for the next run", err=True)
+        raise typer.Exit(1) from None
     for line in done.lines():
         typer.echo(line)
