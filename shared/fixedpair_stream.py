@@ -112,7 +112,7 @@ async def _scan(js: JetStreamContext, stream: str, sources: set[str],
     shredded: set[str] = set()
     candidates: list[_Candidate] = []
     state = (await js.stream_info(stream)).state
-    for sequence in range(state.first_seq, state.last_seq + 1):
+    for sequence in range(max(state.first_seq, 1), state.last_seq + 1):
         try:
             message = await js.get_msg(stream, sequence)
         except NotFoundError:  # taken off already, or never there

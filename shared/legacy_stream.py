@@ -54,7 +54,7 @@ async def take_off(js: JetStreamContext, stream: str, signers: dict[str, EventSi
     recorded = await recorded_sequences(js, stream)
     state = (await js.stream_info(stream)).state
     done = StreamMigrated()
-    for sequence in range(state.first_seq, state.last_seq + 1):
+    for sequence in range(max(state.first_seq, 1), state.last_seq + 1):
         try:
             message = await js.get_msg(stream, sequence)
         except NotFoundError:  # taken off already, or never there

@@ -19,8 +19,10 @@ from nats.js.errors import NotFoundError
 from shared import legacy
 from shared.config import Settings
 from shared.fixedpair_stream import FixedBoxesTakenOff, take_off_fixed_boxes
-from shared.legacy_stream import publish_record, recorded_sequences
+from shared.legacy_stream import migrate_stream, publish_record, recorded_sequences
 from shared.messaging.epochs import Recipients
+from shared.messaging.nats import connect, ensure_stream
+from shared.messaging.permissions import ADMIN
 from shared.messaging.rewrites import StreamRewrite, without_fixed_boxes
 from shared.messaging.signing import signer_for, verifier_for
 from tests.integration import reader
@@ -150,7 +152,7 @@ async def test_a_shredded_meldings_fixed_pair_boxes_leave_the_stream(
 
 async def _sequence_of(js: Any, settings: Settings, subject: str, melding_id: str) -> int:
     state = (await js.stream_info(settings.stream)).state
-    for sequence in range(state.first_seq, state.last_seq + 1):
+    for sequence in range(max(state.first_seq, 1), state.last_seq + 1):
         try:
             message = await js.get_msg(settings.stream, sequence)
         except NotFoundError:  # taken off
@@ -165,7 +167,7 @@ async def _records(js: Any, settings: Settings) -> list[int]:
     """The sequences named by each rewrite record on the stream, one per record."""
     named: list[int] = []
     state = (await js.stream_info(settings.stream)).state
-    for sequence in range(state.first_seq, state.last_seq + 1):
+    for sequence in range(max(state.first_seq, 1), state.last_seq + 1):
         try:
             message = await js.get_msg(settings.stream, sequence)
         except NotFoundError:  # taken off
@@ -173,3 +175,17 @@ async def _records(js: Any, settings: Settings) -> list[int]:
         if str(message.subject).startswith("meldingen.rewrites."):
             named.append(int(orjson.loads(message.data)["sequence"]))
     return named
+
+
+async def test_a_new_empty_stream_has_nothing_to_take_off(sqlite_settings: Settings) -> None:
+    """A fresh stream's first sequence is 0, which NATS refuses to get."""
+    settings = sqlite_settings
+    nc = await connect(settings, name="test", user=ADMIN)
+    try:
+        await ensure_stream(nc.jetstream(), settings)
+    finally:
+        await nc.close()
+    assert (await taken_off(settings)) == FixedBoxesTakenOff()
+    signers = {service: signer_for(settings, service) for service in legacy.HOLDERS}
+    assert (await migrate_stream(settings, signers)).erased == 0
+    assert await reader.stream_messages(settings) == []
