@@ -163,7 +163,6 @@ async def stream_messages(settings: Settings) -> list[Any]:
         js = nc.jetstream()
         state = (await js.stream_info(settings.stream)).state
         messages = []
-        # An empty stream's first sequence is 0, which no message has.
         for seq in range(max(state.first_seq, 1), state.last_seq + 1):
             try:
                 message = await js.get_msg(settings.stream, seq)
