@@ -19,6 +19,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
 
 from services.triage.domain.report import Report
@@ -85,7 +86,7 @@ def share_due(triage: TriageApplication, unshared: Unshared) -> int:
 
         try:
             triage.update(get, share, conflict=CONFLICT)
-        except (Shredded, DamagedRecord):
+        except (Shredded, DamagedRecord, AggregateNotFoundError):
             unshared.forget(melding_id)
             continue
         recorded += len(attachment_ids)
@@ -93,8 +94,8 @@ def share_due(triage: TriageApplication, unshared: Unshared) -> int:
 
 
 class Backfill:
-    """`share_due` at start and after each interval until nothing is due (the store
-    may be away at first)."""
+    """`share_due` at start and after each interval (the store may be away at first);
+    a round with nothing due only reads the view."""
 
     def __init__(self, triage: TriageApplication, unshared: Unshared,
                  check_every: float) -> None:
