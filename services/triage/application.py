@@ -393,8 +393,7 @@ class TriageApplication(KeyedApplication):
             theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
             decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
             description=report.description if opens_case(decided.outcome) else "",
-            attachments=for_case(self, decided.originator_id) if opens_case(decided.outcome)
-            else [],
+            attachments=for_case(self, decided),
             competent_authority=parties.competent_authority,
             excluded=list(parties.excluded),
         )
