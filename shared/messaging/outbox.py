@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -22,6 +24,8 @@ from shared.messaging.envelope import Envelope
 from shared.messaging.signing import HEADER, EventSigner
 
 log = logging.getLogger("meldingen.outbox")
+#: How many committed events that publish nothing the relay remembers at most.
+SILENT_KEPT = 20_000
 
 
 class OutboxRelay:
@@ -51,6 +55,13 @@ class OutboxRelay:
         # The recorded position, kept in memory once read: this relay is its only writer.
         self._published = 0
         self._wake = asyncio.Event()
+        # The notification ids of events just committed that publish nothing, as the
+        # commit's own events showed (`_wake_up`): the relay then neither reads them
+        # back into events nor fetches their melding's key to do it, only chains them.
+        # A backlog taken in by triage is almost all such events. Bounded, for a relay
+        # that is stopped; one forgotten is read back as before.
+        self._silent: OrderedDict[int, None] = OrderedDict()
+        self._silent_lock = threading.Lock()
         self._stopping = False
         self._loop = asyncio.get_running_loop()
         app.on_recorded(self._wake_up)
@@ -60,8 +71,13 @@ class OutboxRelay:
         if the commit holds an integration event. A commit without one (a melding
         taken in by triage, say) only needs chaining, which the next pass does within
         `poll_interval`: waking for it would cost a read and a seal commit per commit."""
-        if not any(self.app.integration_event(r.domain_event) is not None
-                   for r in recordings):
+        silent = [r.notification.id for r in recordings
+                  if self.app.integration_event(r.domain_event) is None]
+        with self._silent_lock:
+            self._silent.update(dict.fromkeys(silent))
+            while len(self._silent) > SILENT_KEPT:
+                self._silent.popitem(last=False)
+        if len(silent) == len(recordings):
             return
         # Once this relay's loop has closed (the service stopped, the app lives on, as
         # in tests), a commit must still succeed: there is just nobody to wake.
@@ -140,6 +156,10 @@ class OutboxRelay:
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
+        with self._silent_lock:
+            silent = self._silent.pop(notification.id, False) is None  # its value: None
+        if silent:
+            return  # committed without an integration event
         try:
             domain_event = self.app.mapper.to_domain_event(notification)
         except DamagedRecord:
