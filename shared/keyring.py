@@ -24,7 +24,11 @@ from shared.messaging.signing import parse_public_keys
 #: How many just-made keys wait for their first reading at most.
 FRESH_KEYS = 4096
 
-__all__ = ["Keyring", "KeyringError", "MissingKey", "Shredded", "Shredding", "public_keys_of"]
+#: Keys opened from the stream ahead of their batch: each with its wrapped copy.
+OpenedKeys = dict[str, tuple[DataKey, bytes]]
+
+__all__ = ["Keyring", "KeyringError", "MissingKey", "OpenedKeys", "Shredded", "Shredding",
+           "public_keys_of"]
 
 
 class Keyring:
@@ -83,7 +87,7 @@ class Keyring:
         makes the key durable too (`KeyStore.add`)."""
         with self._lock:
             held = self._fresh.get(melding_id)
-        if held is not None:  # adopted with its batch (`adopt_many`)
+        if held is not None:  # adopted with its batch (`adopt_opened`)
             return held
         key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
         wrapped = self.keys.wrap(key)
@@ -92,24 +96,34 @@ class Keyring:
         self._hold(melding_id, adopted)  # storing the event reads it next
         return adopted
 
-    def adopt_many(self, sealed: Mapping[str, str]) -> None:
-        """`adopt` for an inbox batch's keys, in one transaction (`KeyStore.add_many`)
-        instead of one each. A key that does not open, or a batch with a shredded
-        melding, is left to `adopt`, which raises for it as it would have."""
-        keys: dict[str, DataKey] = {}
+    def open_many(self, sealed: Mapping[str, str]) -> OpenedKeys:
+        """The keys an inbox batch brings sealed to this service, opened and wrapped for
+        the key table, touching nothing: so it can run in a thread of its own, ahead of
+        the batch's turn (opening a sealed box is most of a melding's adoption, and
+        libsodium releases the GIL for it). A key that does not open is left out, for
+        `adopt` to raise for it as it would have."""
+        opened: OpenedKeys = {}
         for melding_id, sealed_b64 in sealed.items():
             try:
-                keys[melding_id] = self.keys.open_sealed(melding_id, unb64(sealed_b64))
+                key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
             except (KeyringError, ValueError):
                 continue
-        wrapped = {melding_id: self.keys.wrap(key) for melding_id, key in keys.items()}
+            opened[melding_id] = (key, self.keys.wrap(key))
+        return opened
+
+    def adopt_opened(self, opened: OpenedKeys) -> None:
+        """`adopt` for a batch's opened keys, in one transaction (`KeyStore.add_many`)
+        instead of one each. A batch with a shredded melding is left to `adopt`, which
+        raises for it as it would have."""
         try:
-            kept = self.store.add_many(wrapped, self.clock.now())
+            kept = self.store.add_many({m: wrapped for m, (_, wrapped) in opened.items()},
+                                       self.clock.now())
         except Shredded:  # nothing of the batch was kept: each is adopted on its own
             return
-        for melding_id, key in kept.items():
-            self._hold(melding_id, keys[melding_id] if key == wrapped[melding_id]
-                       else self.keys.unwrap(melding_id, key))
+        for melding_id, wrapped in kept.items():
+            key, ours = opened[melding_id]
+            self._hold(melding_id, key if wrapped == ours
+                       else self.keys.unwrap(melding_id, wrapped))
 
     def key(self, melding_id: str) -> DataKey:
         """Raises `Shredded` after destruction, `MissingKey` if none ever came."""

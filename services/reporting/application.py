@@ -55,8 +55,9 @@ class ReportingApplication(ServiceApplication):
         super().process_event(domain_event, tracking)
         self._count(domain_event, tracking.notification_id)
 
-    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
-        super().process_batch(events, tracking)
+    def process_batch(self, events: Sequence[Any], tracking: Tracking,
+                      prepared: Any = None) -> None:
+        super().process_batch(events, tracking, prepared)
         for event in events:
             self._count(event, tracking.notification_id)
 
