@@ -58,6 +58,18 @@ class BatchProcessing(ProcessingEvent[UUID]):
         super().__init__(tracking=tracking)
         self.absent: set[UUID] = set()
 
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        """As the library's, but an aggregate is known by its class: the library's
+        checks against its runtime protocols walk the protocol's members on every
+        call, 15 % of the inbox's time with the GIL for a batch of new meldingen."""
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            else:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
+
 
 class ServiceApplication(ProcessApplication[UUID]):
     #: The service's name: table prefix, NATS subject part and message-id prefix.
