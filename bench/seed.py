@@ -115,7 +115,7 @@ async def publish(settings: Settings, events: Iterator[tuple[str, IntegrationEve
             envelope = Envelope.wrap(event, source=source, position=position,
                                      prev=heads.get(source, GENESIS))
             if keyring is not None and source == "intake":
-                event = seal(event, keyring, envelope.message_id)
+                event = seal(event, keyring, envelope.message_id, position)
                 envelope = Envelope.wrap(event, source=source, position=position,
                                          prev=heads.get(source, GENESIS))
             payload = envelope.encode()

@@ -104,10 +104,10 @@ class ServiceApplication(ProcessApplication[UUID]):
         outbox relay wakes up, on it)."""
         self._on_recorded.append(callback)
 
-    def feed(self, *views: Callable[[Any], object]) -> None:
+    def feed(self, *views: Callable[[Any], object], shredded_too: bool = False) -> None:
         """Feed views every stored domain event (in one sweep), then each new commit's
         as it happens (subscribed first, so nothing falls between; a view's apply is
-        idempotent)."""
+        idempotent). `shredded_too`: see `_read`."""
         def apply(event: Any) -> None:
             for view in views:
                 view(event)
@@ -117,7 +117,7 @@ class ServiceApplication(ProcessApplication[UUID]):
                 apply(recording.domain_event)
 
         self.on_recorded(apply_all)
-        self.sweep(apply)
+        self.sweep(apply, shredded_too=shredded_too)
 
     def feed_stored(self, stored: StoredViews, *,
                     topical: Sequence[tuple[Callable[[Any], object], Sequence[str]]] = ()
@@ -145,15 +145,17 @@ class ServiceApplication(ProcessApplication[UUID]):
         stored.swept(last)
 
     def sweep(self, apply: Callable[[Any], object] | None = None,
-              stopping: Callable[[], bool] = lambda: False) -> None:
+              stopping: Callable[[], bool] = lambda: False, *,
+              shredded_too: bool = False) -> None:
         """Read every stored event, oldest first, and hand each readable one to `apply`
         (by default to `background_views`); a damaged one is noted (logged, in /readyz)
-        and left out."""
+        and left out. `shredded_too`: see `_read`."""
         views = self.background_views
         for notification in all_notifications(self.recorder):
             if stopping():
                 return
-            self._read(notification, apply or (lambda e: [view(e) for view in views]))
+            self._read(notification, apply or (lambda e: [view(e) for view in views]),
+                       shredded_too=shredded_too)
         self.swept = True
         for done in self.on_swept:
             done()
@@ -244,7 +246,8 @@ class ServiceApplication(ProcessApplication[UUID]):
         its content)."""
         return event
 
-    def outgoing(self, event: IntegrationEvent, message_id: str) -> IntegrationEvent:
+    def outgoing(self, event: IntegrationEvent, message_id: str, position: int
+                 ) -> IntegrationEvent:
         """An integration event as it goes on the stream (`shared.keyedfields` seals
         its content)."""
         return event

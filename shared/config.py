@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     keyring_key_file: Path | None = None
     keyring_public_keys: str | None = None
     keyring_public_keys_file: Path | None = None
+    # Transport keys by epoch (docs/privacy.md, "Transport keys by epoch"): how often a
+    # receiving service makes a new one, and how long after being superseded an epoch
+    # is still offered (longer than a sender's refresh, a second) before it ends.
+    transport_key_rotation_seconds: float = Field(default=86400.0, gt=0)
+    transport_key_grace_seconds: float = Field(default=3600.0, gt=1)
 
     # Retention terms in days after closing (shared/retention.py has the defaults and
     # their reasons): one for every outcome, and per outcome, which wins over it.

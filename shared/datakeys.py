@@ -145,16 +145,42 @@ class ServiceKeys:
         return DataKey(melding_id, secret)
 
     def open_sealed(self, melding_id: str, sealed: bytes) -> DataKey:
-        """A data key another service sealed to this one (`seal_to`)."""
+        """A data key another service sealed to this one's fixed pair (`seal_to`)."""
+        return open_sealed(self._private, melding_id, sealed)
+
+    def wrap_epoch(self, epoch: int, private: PrivateKey) -> bytes:
+        """An epoch's transport private key as this service keeps it (its epoch table),
+        under the same key-encryption key, bound to the epoch."""
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return nonce + crypto_aead_xchacha20poly1305_ietf_encrypt(
+            bytes(private), _epoch_label(epoch), nonce, self._wrapping)
+
+    def unwrap_epoch(self, epoch: int, wrapped: bytes) -> PrivateKey:
         try:
-            content = SealedBox(self._private).decrypt(sealed)
+            return PrivateKey(crypto_aead_xchacha20poly1305_ietf_decrypt(
+                wrapped[NONCE_BYTES:], _epoch_label(epoch), wrapped[:NONCE_BYTES],
+                self._wrapping))
         except CryptoError:
-            raise KeyringError(
-                f"the sealed key of melding {melding_id} is not for this service") from None
-        secret, named = content[:KEY_BYTES], content[KEY_BYTES:]
-        if len(secret) != KEY_BYTES or not hmac.compare_digest(named, melding_id.encode()):
-            raise KeyringError(f"the sealed key is not melding {melding_id}'s")
-        return DataKey(melding_id, secret)
+            raise KeyringError(f"transport epoch {epoch} does not open with this "
+                               "service's keyring secret") from None
+
+
+def _epoch_label(epoch: int) -> bytes:
+    return f"transport-epoch:{epoch}".encode()
+
+
+def open_sealed(private: PrivateKey, melding_id: str, sealed: bytes) -> DataKey:
+    """A data key sealed (`seal_to`) to `private`'s public half: the fixed pair's or
+    an epoch's."""
+    try:
+        content = SealedBox(private).decrypt(sealed)
+    except CryptoError:
+        raise KeyringError(
+            f"the sealed key of melding {melding_id} is not for this key") from None
+    secret, named = content[:KEY_BYTES], content[KEY_BYTES:]
+    if len(secret) != KEY_BYTES or not hmac.compare_digest(named, melding_id.encode()):
+        raise KeyringError(f"the sealed key is not melding {melding_id}'s")
+    return DataKey(melding_id, secret)
 
 
 def seal_to(public_key: bytes, key: DataKey) -> bytes:

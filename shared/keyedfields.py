@@ -138,8 +138,10 @@ class KeyedApplication(ServiceApplication):
             return event
         return open_event(event, self.keyring)
 
-    def outgoing(self, event: IntegrationEvent, message_id: str) -> IntegrationEvent:
-        return event if self.keyring is None else seal(event, self.keyring, message_id)
+    def outgoing(self, event: IntegrationEvent, message_id: str, position: int
+                 ) -> IntegrationEvent:
+        return (event if self.keyring is None
+                else seal(event, self.keyring, message_id, position))
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """First the keys of the meldingen a batch of events begins (intake's `Filing`

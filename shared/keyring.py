@@ -16,10 +16,12 @@ from datetime import datetime
 from shared.clock import Clock, SystemClock
 from shared.config import SERVICES, ConfigurationError, Settings
 from shared.crypto import b64, unb64
-from shared.datakeys import DataKey, KeyringError, ServiceKeys, seal_to
+from shared.datakeys import DataKey, KeyringError, ServiceKeys, open_sealed, seal_to
 from shared.errors import Shredded
 from shared.keystore import KeyStore, MissingKey, Shredding
-from shared.messaging.signing import parse_public_keys
+from shared.messaging.epochs import Recipients
+from shared.messaging.signing import parse_public_keys, verifier_for
+from shared.transportkeys import RECEIVERS, EpochStore, OutboxPins
 
 #: How many just-made keys wait for their first reading at most.
 FRESH_KEYS = 4096
@@ -39,6 +41,10 @@ class Keyring:
         self.store = store
         self.public_keys = dict(public_keys)
         self.clock = clock or SystemClock()
+        # Transport keys by epoch: a receiver's own (`adopt` opens with them), and a
+        # sender's view of the receivers' (`sealed_for` seals to them). None: fixed pair.
+        self.epochs: EpochStore | None = None
+        self.recipients: Recipients | None = None
         # Keys just made for a batch of filings, or adopted from the stream, until their
         # first reading: so storing a new melding does not read its key back.
         # Bounded, for when the relay is stopped; destroying a key drops it here too.
@@ -48,8 +54,14 @@ class Keyring:
     @classmethod
     def for_service(cls, settings: Settings, service: str,
                     clock: Clock | None = None) -> Keyring:
-        return cls(service, ServiceKeys(settings.keyring_secret_of(service)),
-                   KeyStore.for_service(settings, service), public_keys_of(settings), clock)
+        keys, store = ServiceKeys(settings.keyring_secret_of(service)), KeyStore.for_service(
+            settings, service)
+        keyring = cls(service, keys, store, public_keys_of(settings), clock)
+        if service in RECEIVERS:
+            keyring.epochs = EpochStore(keys, store, service)
+        keyring.recipients = Recipients(settings, service, lambda: verifier_for(settings),
+                                        OutboxPins(store, service))
+        return keyring
 
     def create(self, melding_id: str) -> DataKey:
         """A new melding's key (where it is filed). Asked again, the same key."""
@@ -84,12 +96,15 @@ class Keyring:
         """A key another service sealed to this one on the stream, kept from now on.
         A redelivery keeps the first copy; a shredded melding stays shredded. Called as
         an event is applied: the event's tracked commit, next in the same database,
-        makes the key durable too (`KeyStore.add`)."""
+        makes the key durable too (`KeyStore.add`). A box sealed to an epoch that has
+        ended is a redelivery: the key table has the key (or says it was shredded)."""
         with self._lock:
             held = self._fresh.get(melding_id)
         if held is not None:  # adopted with its batch (`adopt_opened`)
             return held
-        key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
+        key = self._open(melding_id, sealed_b64)
+        if key is None:
+            return self.key(melding_id)
         wrapped = self.keys.wrap(key)
         kept = self.store.add(melding_id, wrapped, self.clock.now(), flushed_by_next=True)
         adopted = key if kept == wrapped else self.keys.unwrap(melding_id, kept)
@@ -98,17 +113,18 @@ class Keyring:
 
     def open_many(self, sealed: Mapping[str, str]) -> OpenedKeys:
         """The keys an inbox batch brings sealed to this service, opened and wrapped for
-        the key table, touching nothing: so it can run in a thread of its own, ahead of
+        the key table, changing nothing: so it can run in a thread of its own, ahead of
         the batch's turn (opening a sealed box is most of a melding's adoption, and
         libsodium releases the GIL for it). A key that does not open is left out, for
         `adopt` to raise for it as it would have."""
         opened: OpenedKeys = {}
         for melding_id, sealed_b64 in sealed.items():
             try:
-                key = self.keys.open_sealed(melding_id, unb64(sealed_b64))
+                key = self._open(melding_id, sealed_b64)
             except (KeyringError, ValueError):
                 continue
-            opened[melding_id] = (key, self.keys.wrap(key))
+            if key is not None:  # sealed to an epoch that ended: `adopt` reads the table
+                opened[melding_id] = (key, self.keys.wrap(key))
         return opened
 
     def adopt_opened(self, opened: OpenedKeys) -> None:
@@ -125,6 +141,17 @@ class Keyring:
             self._hold(melding_id, key if wrapped == ours
                        else self.keys.unwrap(melding_id, wrapped))
 
+    def _open(self, melding_id: str, sealed: str) -> DataKey | None:
+        """A box `e<N>:<base64>` is sealed to epoch N (None once it has ended), one
+        without an epoch to the fixed pair."""
+        epoch, _, box = sealed.rpartition(":")
+        if not epoch:
+            return self.keys.open_sealed(melding_id, unb64(box))
+        if not epoch.startswith("e") or not epoch[1:].isdigit():
+            raise KeyringError(f"the sealed key of melding {melding_id} names no epoch")
+        private = self.epochs.private(int(epoch[1:])) if self.epochs is not None else None
+        return None if private is None else open_sealed(private, melding_id, unb64(box))
+
     def key(self, melding_id: str) -> DataKey:
         """Raises `Shredded` after destruction, `MissingKey` if none ever came."""
         with self._lock:
@@ -137,10 +164,18 @@ class Keyring:
     def decrypt(self, melding_id: str, field: str, ciphertext: str) -> str:
         return self.key(melding_id).decrypt(field, ciphertext)
 
-    def sealed_for(self, key: DataKey, services: Iterable[str]) -> dict[str, str]:
-        """The key sealed to each consuming service (base64), for an integration event."""
+    def sealed_for(self, key: DataKey, services: Iterable[str], position: int
+                   ) -> dict[str, str]:
+        """The key sealed to each consuming service, for the integration event at this
+        outbox `position`: to the epoch `Recipients` chooses (`e<N>:` and base64), else
+        to the service's fixed pair (base64)."""
         sealed: dict[str, str] = {}
         for service in services:
+            epoch = (self.recipients.choose(service, position)
+                     if self.recipients is not None else None)
+            if epoch is not None:
+                sealed[service] = f"e{epoch[0]}:{b64(seal_to(epoch[1], key))}"
+                continue
             if service not in self.public_keys:
                 raise ConfigurationError(f"no keyring public key for {service}")
             sealed[service] = b64(seal_to(self.public_keys[service], key))

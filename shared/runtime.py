@@ -19,6 +19,7 @@ from nats.aio.client import Client
 
 from shared.application import ServiceApplication
 from shared.config import Settings
+from shared.messaging.epochs import EpochKeeper
 from shared.messaging.inbox import Inbox
 from shared.messaging.nats import open_stream
 from shared.messaging.outbox import OutboxRelay
@@ -54,6 +55,10 @@ class MessagingRuntime:
         self.settings = settings
         self.sources = list(sources)
         self.companions = list(companions)
+        epochs = getattr(getattr(app, "keyring", None), "epochs", None)
+        if epochs is not None:  # a receiver of sealed keys keeps its transport epochs
+            self.companions.append(EpochKeeper(epochs, settings, app.name,
+                                               signer_for(settings, app.name)))
         self.inbox_batch = inbox_batch
         # Read now, so that a service missing a key or its credentials stops at start.
         self.signer = signer_for(settings, app.name)

@@ -40,7 +40,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Investi
 def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:
     application = build_application(settings, clock)
     cases = CaseIndex()
-    application.feed(cases.apply, application.directory.apply)
+    # A shredded case stays listed, marked and without content.
+    application.feed(cases.apply, application.directory.apply, shredded_too=True)
     # The response terms are watched beside the inbox: a lapse leaves by the outbox.
     watch = ResponseTermWatch(application, cases, every=settings.response_term_check_seconds)
     runtime = MessagingRuntime(application, settings, SOURCES, companions=[watch])

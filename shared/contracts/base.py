@@ -20,7 +20,8 @@ class IntegrationEvent(BaseModel):
     #: On the stream: the keyed fields' one ciphertext (None: they travel in the clear,
     #: for a melding filed before its key, or before they are sealed).
     keyed: str | None = None
-    #: On the stream: the melding's key sealed to each service named (base64).
+    #: On the stream: the melding's key sealed to each service named: base64, after
+    #: `e<N>:` when sealed to the service's transport epoch N (shared/messaging/epochs.py).
     keys: dict[str, str] | None = None
 
     def key_recipients(self) -> tuple[str, ...]:

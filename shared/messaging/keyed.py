@@ -24,9 +24,11 @@ def keyed_part(event: IntegrationEvent) -> dict[str, Any]:
     return event.model_dump(mode="json", include=set(event.keyed_fields))
 
 
-def seal(event: IntegrationEvent, keyring: Keyring, message_id: str) -> IntegrationEvent:
+def seal(event: IntegrationEvent, keyring: Keyring, message_id: str, position: int
+         ) -> IntegrationEvent:
     """The event as it goes on the stream. `message_id` makes its encryption
-    deterministic: a copy published again after a crash is the same message. A melding
+    deterministic, and its outbox `position` the epochs its key is sealed to: a copy
+    published again after a crash is the same message. A melding
     this service has no key of (filed before keys existed) travels as before."""
     recipients = event.key_recipients()
     if not event.keyed_fields and not recipients:
@@ -42,7 +44,7 @@ def seal(event: IntegrationEvent, keyring: Keyring, message_id: str) -> Integrat
             event.type, orjson.dumps(keyed_part(event), option=orjson.OPT_SORT_KEYS),
             derived_from=message_id.encode())
     if recipients:
-        update["keys"] = keyring.sealed_for(key, recipients)
+        update["keys"] = keyring.sealed_for(key, recipients, position)
     return event.model_copy(update=update)
 
 

@@ -9,12 +9,13 @@ import logging
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.api import StorageType, StreamConfig
+from nats.js.api import DiscardPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 from shared.config import Settings
 from shared.files.store import FILE_SUBJECTS, files_stream
 from shared.messaging.credentials import tls_context
+from shared.messaging.epochs import bucket
 from shared.messaging.permissions import ADMIN, inbox_prefix
 
 log = logging.getLogger("meldingen.nats")
@@ -74,6 +75,22 @@ def files_stream_config(settings: Settings) -> StreamConfig:
     )
 
 
+def transport_keys_config(settings: Settings) -> StreamConfig:
+    """The KV bucket of the receivers' transport epochs (shared/messaging/epochs.py),
+    as `create_key_value` makes one: the latest entry per receiver."""
+    name = bucket(settings)
+    return StreamConfig(
+        name=f"KV_{name}",
+        subjects=[f"$KV.{name}.>"],
+        storage=StorageType.FILE,
+        max_msgs_per_subject=1,
+        allow_rollup_hdrs=True,
+        deny_delete=True,
+        discard=DiscardPolicy.NEW,
+        num_replicas=settings.stream_replicas,
+    )
+
+
 async def open_stream(settings: Settings, name: str, *,
                       user: str) -> tuple[Client, JetStreamContext]:
     """Connect as `user` and wait until the stream exists (admin's setup makes it)."""
@@ -89,9 +106,10 @@ async def open_stream(settings: Settings, name: str, *,
 
 
 async def ensure_stream(js: JetStreamContext, settings: Settings) -> None:
-    """Create the streams (the events' and the files'), or bring existing ones to the
-    configured shape (admin)."""
-    for config in (stream_config(settings), files_stream_config(settings)):
+    """Create the streams (the events', the files' and the transport keys' bucket),
+    or bring existing ones to the configured shape (admin)."""
+    for config in (stream_config(settings), files_stream_config(settings),
+                   transport_keys_config(settings)):
         try:
             await js.add_stream(config)
         except BadRequestError:

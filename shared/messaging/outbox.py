@@ -21,6 +21,7 @@ from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
 from shared.errors import DamagedRecord, Shredded
 from shared.messaging.envelope import Envelope
+from shared.messaging.epochs import Recipients
 from shared.messaging.signing import HEADER, EventSigner
 
 log = logging.getLogger("meldingen.outbox")
@@ -51,6 +52,8 @@ class OutboxRelay:
         self.linger = linger
         self.tracking_name = f"{app.name}.outbox"
         self.chain = OutboxChain(app)
+        keyring = getattr(app, "keyring", None)  # a KeyedApplication's
+        self.recipients: Recipients | None = getattr(keyring, "recipients", None)
         self._chain_loaded = False
         # The recorded position, kept in memory once read: this relay is its only writer.
         self._published = 0
@@ -177,7 +180,12 @@ class OutboxRelay:
             event = self.app.integration_event(domain_event)
             if event is None:
                 return
-            event = self.app.outgoing(event, f"{self.app.name}:{notification.id}")
+            if self.recipients is not None and event.key_recipients():
+                # The receivers' epochs, read at most a second before this seals to them.
+                await self.recipients.refresh(
+                    self.js, lambda: self.app.recorder.max_notification_id() or 0)
+            event = self.app.outgoing(event, f"{self.app.name}:{notification.id}",
+                                      notification.id)
         except Shredded:  # shredded after it was stored: its content may not leave
             log.info("integration event of a shredded melding: not published",
                      extra={"notification_id": notification.id})

@@ -13,6 +13,8 @@ the tests and deploy/ alike (`meldingen nats config`), so the rules live once:
 - the services that keep files (intake, triage, investigation) publish chunks on
   their own `meldingen_files.<service>.>` and read any chunk of the files stream by
   its subject; triage, which shreds, may also purge it;
+- every service reads the transport keys' bucket (`shared.messaging.epochs`), and a
+  receiver of sealed keys (triage, investigation) puts its own entry, no other;
 - only `admin` (used by `meldingen run`, `meldingen nats setup` and the tests, never
   by a service) creates and updates the stream. No anonymous user exists.
 """
@@ -24,6 +26,7 @@ from collections.abc import Mapping
 
 from shared.config import SERVICES
 from shared.files.store import SUBJECT_ROOT, files_stream_name
+from shared.transportkeys import RECEIVERS, transport_bucket
 
 ADMIN = "admin"
 AUDITOR = "auditor"
@@ -64,6 +67,11 @@ def permissions(user: str, stream: str) -> dict[str, dict[str, list[str]]]:
         publish += [f"{SUBJECT_ROOT}.{user}.>", f"$JS.API.STREAM.MSG.GET.{files}"]
         if user == FILE_PURGER:
             publish.append(f"$JS.API.STREAM.PURGE.{files}")
+    if user in SERVICES:
+        kv = transport_bucket(stream)
+        publish.append(f"$JS.API.STREAM.MSG.GET.KV_{kv}")
+        if user in RECEIVERS:
+            publish.append(f"$KV.{kv}.{user}")
     if user in READERS:
         # No name in the subject: the server refuses a durable name there, and
         # names the ephemeral consumer itself.

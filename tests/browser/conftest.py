@@ -5,12 +5,14 @@ except under CI=true, where they fail: CI must run them."""
 from __future__ import annotations
 
 import base64
+import importlib
 import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +20,12 @@ import pytest
 import uvicorn
 from nacl.public import PrivateKey
 
+from services.console.bootstrap import create_app as console_app
 from services.intake.bootstrap import create_app
 from shared import natsserver
+from shared.clock import MovableClock
 from shared.config import Settings
+from tests.browser.staff import LiveConsole
 from tests.support import NatsServer, make_settings, unavailable
 
 if TYPE_CHECKING:
@@ -165,3 +170,73 @@ def axe_page(browser: Browser, intake: LiveIntake, watched: Watched) -> Iterator
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+CONSOLE_SERVICES = ("intake", "triage", "investigation", "reporting", "console")
+
+
+@dataclass
+class Live:
+    urls: dict[str, str]
+    settings: Settings
+    console_app: Any
+    clock: MovableClock
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The five services as `meldingen run` serves them (uvicorn, each on its port, a
+    real nats-server, SQLite), for the console's walks (`tests/browser/walker.py`)."""
+    base = tmp_path_factory.mktemp("walk")
+    nats = NatsServer(store_dir=base / "nats")
+    nats.start()
+    ports = {service: natsserver.free_port() for service in CONSOLE_SERVICES}
+    urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
+    settings = make_settings(base / "var", nats.url, console_url=urls["console"],
+                             console_failure_delay_seconds=0.05,
+                             # the walk's organisation mandates its meldpunt to close
+                             # an inadmissible melding itself
+                             meldpunt_closes_inadmissible=True,
+                             **{f"{service}_port": port for service, port in ports.items()})
+    clock = MovableClock(datetime.now(UTC))
+    apps = {service: importlib.import_module(f"services.{service}.bootstrap").create_app(
+        settings, **({"clock": clock} if service == "console" else {}))
+        for service in CONSOLE_SERVICES}
+    try:
+        with ExitStack() as stack:
+            for service in CONSOLE_SERVICES:
+                stack.enter_context(serving(apps[service], ports[service], service))
+            yield Live(urls, settings, apps["console"], clock)
+    finally:
+        nats.stop()
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveConsole]:
+    base = tmp_path_factory.mktemp("console")
+    nats = NatsServer(store_dir=base / "nats")
+    nats.start()
+    port = natsserver.free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = make_settings(base / "var", nats.url, console_port=port, console_url=url,
+                             console_failure_delay_seconds=0.05)
+    clock = MovableClock(datetime.now(UTC).replace(microsecond=0))
+    app = console_app(settings, clock=clock)
+    try:
+        with serving(app, port, "console"):
+            yield LiveConsole(url, settings, app, clock)
+    finally:
+        nats.stop()
+
+
+@pytest.fixture
+def console_page(browser: Browser, console: LiveConsole, watched: Watched) -> Iterator[Page]:
+    with browsing(browser, console.url, watched) as context:
+        yield context.new_page()
+
+
+@pytest.fixture
+def console_axe_page(browser: Browser, console: LiveConsole,
+                     watched: Watched) -> Iterator[Page]:
+    with browsing(browser, console.url, watched, bypass_csp=True) as context:
+        yield context.new_page()

@@ -8,102 +8,30 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyotp
 import pytest
 
-from services.console.bootstrap import create_app
-from shared import natsserver
-from shared.clock import MovableClock
-from shared.config import Settings
 from shared.roles import STAFF_ROLES
-from tests.browser.conftest import Watched, browsing, serving
 from tests.browser.helpers import serious_axe_violations as _axe
-from tests.consoleflows import PASSWORD, add
-from tests.support import NatsServer, make_settings
+from tests.browser.staff import LiveConsole, enrol, sign_in, sign_out
+from tests.consoleflows import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
-
-
-@dataclass
-class LiveConsole:
-    url: str
-    settings: Settings
-    app: Any
-    clock: MovableClock
-
-    @property
-    def application(self) -> Any:
-        return self.app.state.parts.application
-
-    def add(self, sub: str, *roles: str) -> str:
-        return self.url + add(self.application, sub, *roles)
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveConsole]:
-    base = tmp_path_factory.mktemp("console")
-    nats = NatsServer(store_dir=base / "nats")
-    nats.start()
-    port = natsserver.free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = make_settings(base / "var", nats.url, console_port=port, console_url=url,
-                             console_failure_delay_seconds=0.05)
-    clock = MovableClock(datetime.now(UTC).replace(microsecond=0))
-    app = create_app(settings, clock=clock)
-    try:
-        with serving(app, port, "console"):
-            yield LiveConsole(url, settings, app, clock)
-    finally:
-        nats.stop()
+    from playwright.sync_api import Page
 
 
 @pytest.fixture
-def page(browser: Browser, console: LiveConsole, watched: Watched) -> Iterator[Page]:
-    with browsing(browser, console.url, watched) as context:
-        yield context.new_page()
+def page(console_page: Page) -> Page:
+    return console_page
 
 
 @pytest.fixture
-def axe_page(browser: Browser, console: LiveConsole, watched: Watched) -> Iterator[Page]:
-    with browsing(browser, console.url, watched, bypass_csp=True) as context:
-        yield context.new_page()
-
-
-def enrol(page: Page, link: str, clock: MovableClock) -> str:
-    """Enrols through the page as the person would; returns the secret read from it."""
-    page.goto(link)
-    secret = page.inner_text("#totp-secret").replace(" ", "")
-    page.fill("#password", PASSWORD)
-    page.fill("#code", pyotp.TOTP(secret).at(clock.now()))
-    page.click("button[type=submit] >> text=Account instellen")
-    assert "Uw account is ingesteld" in page.inner_text("#notice")
-    clock.advance(timedelta(seconds=30))  # the enrolment's code is used up
-    return secret
-
-
-def sign_in(page: Page, sub: str, secret: str, clock: MovableClock,
-            password: str = PASSWORD) -> None:
-    page.goto("/signin")
-    page.fill("#login", sub)
-    page.fill("#password", password)
-    page.click("button[type=submit] >> text=Verder")
-    page.wait_for_url("**/signin/code")
-    page.fill("#code", pyotp.TOTP(secret).at(clock.now()))
-    page.click("button[type=submit] >> text=Inloggen")
-    clock.advance(timedelta(seconds=30))
-
-
-def sign_out(page: Page) -> None:
-    page.click("button >> text=Uitloggen")
-    page.wait_for_url("**/signin?signed_out=1")
-    assert "U bent uitgelogd" in page.inner_text("#notice")
+def axe_page(console_axe_page: Page) -> Page:
+    return console_axe_page
 
 
 def test_enrol_from_the_cli_link_sign_in_and_out(page: Page, console: LiveConsole) -> None:

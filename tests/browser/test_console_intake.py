@@ -14,14 +14,8 @@ import httpx
 import pytest
 
 from shared.terms import LOCAL
-from tests.browser.conftest import Watched
-from tests.browser.test_console_walk import (  # noqa: F401 - the fixture, shared
-    Live,
-    Walker,
-    live,
-    submit,
-    until,
-)
+from tests.browser.conftest import Live, Watched
+from tests.browser.walker import Walker, submit, until
 from tests.support import MELDING
 
 if TYPE_CHECKING:
@@ -30,7 +24,7 @@ if TYPE_CHECKING:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["axe", "no-js"])
 def test_the_meldpunt_and_an_adviser_work_intakes_parts(
-    browser: Browser, live: Live, watched: Watched, artifacts: Path,  # noqa: F811
+    browser: Browser, live: Live, watched: Watched, artifacts: Path,
     javascript: bool
 ) -> None:
     tag = "js" if javascript else "nojs"

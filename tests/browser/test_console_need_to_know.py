@@ -11,14 +11,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from tests.browser.conftest import Watched
-from tests.browser.test_console_walk import (  # noqa: F401 - the fixture, shared
-    Live,
-    Walker,
-    live,
-    submit,
-    until,
-)
+from tests.browser.conftest import Live, Watched
+from tests.browser.walker import Walker, submit, until
 from tests.support import MELDING
 
 if TYPE_CHECKING:
@@ -28,7 +22,7 @@ MISSING = "/meldingen/00000000-0000-4000-8000-000000000000"
 
 
 def test_a_person_concerned_sees_nothing_of_the_melding(
-    browser: Browser, live: Live, watched: Watched, artifacts: Path  # noqa: F811
+    browser: Browser, live: Live, watched: Watched, artifacts: Path
 ) -> None:
     with ExitStack() as stack:
         w = Walker(browser, live, watched, artifacts, stack, javascript=True)

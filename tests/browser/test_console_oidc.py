@@ -14,7 +14,7 @@ from services.console.bootstrap import create_app
 from shared import natsserver
 from shared.clock import MovableClock
 from tests.browser.conftest import serving
-from tests.browser.test_console import LiveConsole
+from tests.browser.staff import LiveConsole
 from tests.oidc import provider as oidc
 from tests.support import NatsServer, make_settings, unavailable
 

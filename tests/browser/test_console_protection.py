@@ -15,15 +15,8 @@ import httpx
 import pytest
 
 from shared.terms import LOCAL
-from tests.browser.conftest import Watched
-from tests.browser.test_console_walk import (  # noqa: F401 - the fixture, shared
-    Live,
-    Walker,
-    hand_to,
-    live,
-    submit,
-    until,
-)
+from tests.browser.conftest import Live, Watched
+from tests.browser.walker import Walker, hand_to, submit, until
 from tests.support import MELDING, assessment, token
 
 if TYPE_CHECKING:
@@ -32,7 +25,7 @@ if TYPE_CHECKING:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["axe", "no-js"])
 def test_a_witness_is_protected_and_checked_in_with(
-    browser: Browser, live: Live, watched: Watched, artifacts: Path,  # noqa: F811
+    browser: Browser, live: Live, watched: Watched, artifacts: Path,
     javascript: bool
 ) -> None:
     tag = "js" if javascript else "nojs"

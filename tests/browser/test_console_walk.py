@@ -18,165 +18,18 @@ real nats-server, SQLite); the console reaches the others over HTTP."""
 
 from __future__ import annotations
 
-import importlib
-import time
-from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import httpx
-import pytest
-
-from shared import natsserver
-from shared.clock import MovableClock
-from shared.config import Settings
-from tests.browser.conftest import Watched, browsing, serving
+from tests.browser.conftest import Live, Watched
 from tests.browser.helpers import fill_melding, receipt_on
-from tests.browser.helpers import serious_axe_violations as _axe
-from tests.browser.keyboard import KeyboardPage
-from tests.browser.test_console import enrol, sign_in
-from tests.consoleflows import add
-from tests.support import NatsServer, make_settings, token
+from tests.browser.walker import Walker, closing_feedback, hand_to, mailbox, submit, until
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser
 
-SERVICES = ("intake", "triage", "investigation", "reporting", "console")
 FEEDBACK = "Het onderzoek is afgerond; er is een maatregel genomen."
-
-
-@dataclass
-class Live:
-    urls: dict[str, str]
-    settings: Settings
-    console_app: Any
-    clock: MovableClock
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    base = tmp_path_factory.mktemp("walk")
-    nats = NatsServer(store_dir=base / "nats")
-    nats.start()
-    ports = {service: natsserver.free_port() for service in SERVICES}
-    urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
-    settings = make_settings(base / "var", nats.url, console_url=urls["console"],
-                             console_failure_delay_seconds=0.05,
-                             # the walk's organisation mandates its meldpunt to close
-                             # an inadmissible melding itself
-                             meldpunt_closes_inadmissible=True,
-                             **{f"{service}_port": port for service, port in ports.items()})
-    clock = MovableClock(datetime.now(UTC))
-    apps = {service: importlib.import_module(f"services.{service}.bootstrap").create_app(
-        settings, **({"clock": clock} if service == "console" else {}))
-        for service in SERVICES}
-    try:
-        with ExitStack() as stack:
-            for service in SERVICES:
-                stack.enter_context(serving(apps[service], ports[service], service))
-            yield Live(urls, settings, apps["console"], clock)
-    finally:
-        nats.stop()
-
-
-class Walker:
-    """Opens a browser of its own per person; checks and photographs each page."""
-
-    def __init__(self, browser: Browser, live: Live, watched: Watched, artifacts: Path,
-                 stack: ExitStack, *, javascript: bool, keyboard: bool = False) -> None:
-        self.browser, self.live, self.watched = browser, live, watched
-        self.artifacts, self.stack, self.javascript = artifacts, stack, javascript
-        self.keyboard = keyboard
-        self.violations: dict[str, list[dict[str, Any]]] = {}
-
-    def open(self, service: str) -> Page:
-        options = {"bypass_csp": True} if self.javascript else {"java_script_enabled": False}
-        context = self.stack.enter_context(
-            browsing(self.browser, self.live.urls[service], self.watched, **options))
-        return context.new_page()
-
-    def staff(self, sub: str, *roles: str) -> Page:
-        """A browser signed in as a new staff member. The console's clock (for the
-        codes) is set just behind the wall clock, which the services check its tokens
-        by; each sign-in moves it on past the codes it used."""
-        page = self.open("console")
-        clock = self.live.clock
-        clock.set(datetime.now(UTC) - timedelta(seconds=60))
-        application = self.live.console_app.state.parts.application
-        secret = enrol(page, self.live.urls["console"] + add(application, sub, *roles), clock)
-        sign_in(page, sub, secret, clock)
-        page.wait_for_url(self.live.urls["console"] + "/")
-        return KeyboardPage(page) if self.keyboard else page  # type: ignore[return-value]
-
-    def check(self, page: Page, name: str) -> None:
-        if not self.javascript:
-            return
-        self.violations[name] = _axe(page)
-        page.screenshot(path=str(self.artifacts / f"walk-{name}.png"), full_page=True)
-
-
-def until(page: Page, url: str, ready: Callable[[Page], bool], timeout: float = 20) -> None:
-    """Reload `url` until the page shows what the services have yet to carry there."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(url)
-        if ready(page):
-            return
-        assert time.monotonic() < deadline, f"{url} did not get there: {page.content()[:2000]}"
-        time.sleep(0.2)
-
-
-def mailbox(page: Page, receipt: str, expected: str, timeout: float = 20) -> None:
-    """The reporter opens the mailbox (again, until `expected` is there)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto("/mailbox")
-        page.fill("#receipt", receipt)
-        # With JavaScript the page first solves the login's challenge, then posts.
-        with page.expect_navigation():
-            page.click("button[type=submit]")
-        if expected in page.inner_text("main"):
-            return
-        assert time.monotonic() < deadline, page.content()[:3000]
-        time.sleep(0.3)
-
-
-def submit(page: Page, form: str) -> None:
-    page.click(f"#{form} button[type=submit]")
-
-
-def closing_feedback(w: Walker, meldpunt: Page, melding_url: str, advice: str, body: str,
-                     name: str | None = None) -> None:
-    """The closing makes the closing feedback due: the meldpunt finds the form on the
-    melding's page, prefilled with the template's start and the advice beside it,
-    writes its own words and sends them."""
-    until(meldpunt, melding_url, lambda p: p.is_visible("#closing-feedback-form"))
-    assert advice in meldpunt.inner_text("#closing-feedback-form")
-    assert meldpunt.input_value("#closing_feedback")  # the template's start
-    if name:
-        w.check(meldpunt, name)
-    meldpunt.fill("#closing_feedback", body)
-    submit(meldpunt, "closing-feedback-form")
-    assert meldpunt.is_visible("#closing-notice")
-
-
-def hand_to(live: Live, melding_url: str, sub: str) -> None:
-    """The meldpunt hands the melding (routed to the default competent authority) to
-    `sub`, over triage's API, once triage's view of the directory lists them."""
-    melding_id = melding_url.rstrip("/").rsplit("/", 1)[1]
-    headers = token(live.settings, "meldpunt", "mia-hands")
-    deadline = time.monotonic() + 15
-    while True:
-        answer = httpx.post(
-            f"{live.urls['triage']}/api/meldingen/{melding_id}/competent-authority",
-            headers=headers, json={"competent_authority": sub, "motivation": "De walk."})
-        if answer.status_code == 200:
-            return
-        assert answer.status_code == 422 and time.monotonic() < deadline, answer.text
-        time.sleep(0.1)
 
 
 def walk(w: Walker, tag: str) -> None:

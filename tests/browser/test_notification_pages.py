@@ -7,21 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tests.browser.helpers import serious_axe_violations as _axe
-from tests.browser.test_console import (  # noqa: F401 - the fixtures, shared
-    LiveConsole,
-    axe_page,
-    console,
-    enrol,
-    sign_in,
-)
+from tests.browser.staff import LiveConsole, enrol, sign_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 
-def test_choose_the_daily_digest_and_see_ones_mail(axe_page: Page, console: LiveConsole,  # noqa: F811
+def test_choose_the_daily_digest_and_see_ones_mail(console_axe_page: Page,
+                                                   console: LiveConsole,
                                                    artifacts: Path) -> None:
-    page, clock = axe_page, console.clock
+    page, clock = console_axe_page, console.clock
     secret = enrol(page, console.add("nora", "meldpunt"), clock)
     sign_in(page, "nora", secret, clock)
     page.wait_for_url(console.url + "/")

@@ -1,25 +1,30 @@
 """What an intruder with the whole machine reads: every event of every SQLite store
 under `var/` and every message of the stream, decrypted with every key there is
 (the store cipher, every key table's wrapped keys opened with every keyring secret,
-and, for the stream, every sealed key that a keyring's transport key opens)."""
+and, for the stream, every sealed key that a keyring's fixed transport key or any
+transport epoch's private half left in an epoch table opens)."""
 
 from __future__ import annotations
 
 import sqlite3
 import zlib
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
+from nacl.public import PrivateKey
+from nats.js.errors import KeyNotFoundError
 
 from shared.config import SERVICES, Settings
 from shared.crypto import unb64
-from shared.datakeys import DataKey, KeyringError, ServiceKeys, is_encrypted
+from shared.datakeys import DataKey, KeyringError, ServiceKeys, is_encrypted, open_sealed
 from shared.messaging.nats import connect
 from shared.messaging.permissions import ADMIN
+from shared.transportkeys import transport_bucket
 
 
 def keyrings(settings: Settings) -> list[ServiceKeys]:
@@ -94,19 +99,59 @@ def store_text(settings: Settings, keys: list[DataKey]) -> str:
     return "\n".join(texts)
 
 
+def epoch_keys(settings: Settings) -> dict[int, list[PrivateKey]]:
+    """Every transport epoch's private half any epoch table still holds, opened with
+    every keyring secret, by epoch number."""
+    epochs: dict[int, list[PrivateKey]] = {}
+    for path in databases(settings):
+        with sqlite3.connect(path) as db:
+            tables = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE '%_transport_keys'")]
+            for table in tables:
+                for epoch, wrapped in db.execute(
+                        f"SELECT epoch, wrapped FROM {table} WHERE wrapped IS NOT NULL"):
+                    for ring in keyrings(settings):
+                        try:
+                            epochs.setdefault(epoch, []).append(
+                                ring.unwrap_epoch(epoch, bytes(wrapped)))
+                        except KeyringError:
+                            continue
+    return epochs
+
+
 def sealed_keys(messages: list[Any], settings: Settings) -> list[DataKey]:
-    """The data keys that the stream's sealed copies give to a keyring's transport key."""
+    """The data keys that the stream's sealed copies give to a keyring's fixed
+    transport key, or (a box `e<N>:...`) to any epoch N's private half left."""
     keys: list[DataKey] = []
+    epochs = epoch_keys(settings)
     for message in messages:
         melding_ids = {v for n, v in _strings(message) if n == "melding_id"}
         for sealed in (v for n, v in _strings(message) if n in SERVICES):
-            for ring in keyrings(settings):
+            epoch, _, box = sealed.rpartition(":")
+            openers = ([partial(open_sealed, private) for private in epochs.get(
+                int(epoch[1:]), [])] if epoch else
+                [ring.open_sealed for ring in keyrings(settings)])
+            for opener in openers:
                 for melding_id in melding_ids:
                     try:
-                        keys.append(ring.open_sealed(melding_id, unb64(sealed)))
+                        keys.append(opener(melding_id, unb64(box)))
                     except (KeyringError, ValueError):
                         continue
     return keys
+
+
+async def offered_epochs(settings: Settings, service: str) -> list[int]:
+    """The epochs `service` offers in the transport keys' bucket (unverified)."""
+    nc = await connect(settings, name="reader", user=ADMIN)
+    try:
+        kv = await nc.jetstream().key_value(transport_bucket(settings.stream))
+        try:
+            entry = orjson.loads((await kv.get(service)).value or b"null")
+        except KeyNotFoundError:
+            return []
+        return [number for number, _ in orjson.loads(entry["entry"])["epochs"]]
+    finally:
+        await nc.close()
 
 
 async def stream_messages(settings: Settings) -> list[Any]:

@@ -3,7 +3,8 @@ and sees the replies; another adviser, or another role, does not."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from shared.clock import MovableClock
 from shared.config import Settings
@@ -18,7 +19,8 @@ async def test_the_registering_adviser_and_the_reporter_write_to_each_other(
 ) -> None:
     settings = sqlite_settings
     olga = token(settings, "confidential_adviser", "vpoo-olga")
-    async with running("intake", settings, MovableClock(NOW)) as intake:
+    clock = MovableClock(NOW)
+    async with running("intake", settings, clock) as intake:
         filed = await ok(intake.client.post("/api/meldingen", headers=olga, json={
             **ANONYMOUS, "channel": "confidential_adviser_conduct",
             "received_how": "in_person"}), 201)
@@ -48,6 +50,20 @@ async def test_the_registering_adviser_and_the_reporter_write_to_each_other(
         assert [(m["from"], m["body"]) for m in seen["messages"]] == [
             ("confidential_adviser", "Zullen we volgende week verder praten?"),
             ("reporter", "Ja, dinsdag.")]
+
+        # Opening it again writes nothing; only a new reply makes the next opening an
+        # event (the page is opened far more often than the reporter writes).
+        report_id = UUID(filed["id"])
+        read = intake.application.get_report(report_id).version
+        await ok(intake.client.get(path, headers=olga))
+        assert intake.application.get_report(report_id).version == read
+        clock.advance(timedelta(minutes=5))
+        await ok(intake.client.post("/api/mailbox/messages", headers=reporter,
+                                    json={"body": "Of woensdag."}), 201)
+        replied = intake.application.get_report(report_id).version
+        await ok(intake.client.get(path, headers=olga))
+        await ok(intake.client.get(path, headers=olga))
+        assert intake.application.get_report(report_id).version == replied + 1
 
         # Another adviser finds no such melding; a manager may not ask at all.
         karin = token(settings, "confidential_adviser", "vpi-karin")

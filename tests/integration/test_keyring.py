@@ -31,7 +31,7 @@ def test_a_key_travels_sealed_and_opens_the_field_at_the_other_service(
     key = intake.create("m-1")
     description = key.encrypt("description", "De wethouder nam een fiets aan")
 
-    sealed = intake.sealed_for(key, ["triage"])
+    sealed = intake.sealed_for(key, ["triage"], 1)
     assert set(sealed) == {"triage"}
     triage.adopt("m-1", sealed["triage"])
     assert triage.decrypt("m-1", "description", description) == (
@@ -46,7 +46,7 @@ def test_a_key_travels_sealed_and_opens_the_field_at_the_other_service(
 def test_a_key_sealed_for_one_service_does_not_open_at_another(settings: Settings) -> None:
     intake = Keyring.for_service(settings, "intake")
     reporting = Keyring.for_service(settings, "reporting")
-    sealed = intake.sealed_for(intake.create("m-1"), ["triage"])
+    sealed = intake.sealed_for(intake.create("m-1"), ["triage"], 1)
     with pytest.raises(KeyringError):
         reporting.adopt("m-1", sealed["triage"])
     with pytest.raises(MissingKey):
@@ -73,7 +73,7 @@ def test_after_destruction_every_use_answers_shredded_with_the_date(
     triage = Keyring.for_service(settings, "triage")
     key = intake.create("m-1")
     description = key.encrypt("description", "geheim")
-    sealed = intake.sealed_for(key, ["triage"])["triage"]
+    sealed = intake.sealed_for(key, ["triage"], 1)["triage"]
 
     shredding = intake.destroy("m-1", SHREDDED_ON, "no_follow_up")
     assert (shredding.shredded_at, shredding.term) == (SHREDDED_ON, "no_follow_up")

@@ -147,8 +147,8 @@ async def test_the_stream_carries_only_ciphertext_and_the_key_sealed(
         # Published again after a crash, the same event is the same message.
         intake_app = s["intake"].application
         event = intake_app.integration_event(_filed(intake_app, melding_id))
-        assert (seal(event, intake_app.keyring, "intake:1").model_dump()
-                == seal(event, intake_app.keyring, "intake:1").model_dump())
+        assert (seal(event, intake_app.keyring, "intake:1", 1).model_dump()
+                == seal(event, intake_app.keyring, "intake:1", 1).model_dump())
 
 
 def _filed(application: Any, melding_id: str) -> Any:

@@ -19,7 +19,9 @@ from shared.config import Settings
 from shared.devsecrets import MAKERS
 from shared.messaging.credentials import public_key
 from shared.messaging.envelope import Envelope
+from shared.messaging.epochs import key_value
 from shared.messaging.permissions import inbox_prefix
+from shared.transportkeys import transport_bucket
 from tests.integration.test_inbox import melding_received
 from tests.support import NatsServer, eventually, jetstream, signed
 
@@ -156,3 +158,23 @@ async def test_the_auditor_reads_the_whole_stream_and_writes_nothing(
     async with jetstream(sqlite_settings) as admin:
         assert [c.name for c in await admin.consumers_info(stream)
                 if c.config.durable_name] == []
+
+
+async def test_a_receiver_puts_only_its_own_transport_key_and_senders_get_it(
+    nats_server: NatsServer, sqlite_settings: Settings,
+) -> None:
+    kv_name = transport_bucket(sqlite_settings.stream)
+    async with connected_as(nats_server, "triage") as triage:
+        kv = key_value(triage.nc.jetstream(timeout=1), sqlite_settings)
+        await kv.put("triage", b"triage's own")
+        with pytest.raises(nats.errors.TimeoutError):
+            await kv.put("investigation", b"in investigation's name")
+        assert await triage.refused(f'publish to "$KV.{kv_name}.investigation"')
+    async with connected_as(nats_server, "intake") as intake:
+        kv = key_value(intake.nc.jetstream(timeout=1), sqlite_settings)
+        assert (await kv.get("triage")).value == b"triage's own"
+        with pytest.raises(nats.errors.TimeoutError):  # a sender offers no key
+            await kv.put("triage", b"a key intake would read")
+        assert await intake.refused(f'publish to "$KV.{kv_name}.triage"')
+    async with jetstream(sqlite_settings) as admin:
+        assert (await key_value(admin, sqlite_settings).get("triage")).value == b"triage's own"

@@ -98,7 +98,7 @@ async def test_the_relay_chains_an_event_that_publishes_nothing_without_reading_
         async with jetstream(sqlite_settings) as js:
             relay = OutboxRelay(triage, js, signer_for(sqlite_settings, "triage"))
             await asyncio.to_thread(triage.process_batch, [
-                seal(received, intake.keyring, "intake:1")], Tracking(sqlite_settings.stream, 1))
+                seal(received, intake.keyring, "intake:1", 1)], Tracking(sqlite_settings.stream, 1))
             assert await relay.publish_pending() == 1
         assert relay.position() == triage.recorder.max_notification_id()
         assert key_reads == []
