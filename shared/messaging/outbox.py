@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -23,10 +21,9 @@ from shared.errors import DamagedRecord, Shredded
 from shared.messaging.envelope import Envelope
 from shared.messaging.epochs import Recipients
 from shared.messaging.signing import HEADER, EventSigner
+from shared.messaging.silent import SilentIds
 
 log = logging.getLogger("meldingen.outbox")
-#: How many committed events that publish nothing the relay remembers at most.
-SILENT_KEPT = 20_000
 
 
 class OutboxRelay:
@@ -58,13 +55,10 @@ class OutboxRelay:
         # The recorded position, kept in memory once read: this relay is its only writer.
         self._published = 0
         self._wake = asyncio.Event()
-        # The notification ids of events just committed that publish nothing, as the
-        # commit's own events showed (`_wake_up`): the relay then neither reads them
-        # back into events nor fetches their melding's key to do it, only chains them.
-        # A backlog taken in by triage is almost all such events. Bounded, for a relay
-        # that is stopped; one forgotten is read back as before.
-        self._silent: OrderedDict[int, None] = OrderedDict()
-        self._silent_lock = threading.Lock()
+        # Events just committed that publish nothing, as the commit's own events showed
+        # (`_wake_up`): only chained, not read back. A backlog taken in by triage is
+        # almost all such events.
+        self._silent = SilentIds()
         self._stopping = False
         self._loop = asyncio.get_running_loop()
         app.on_recorded(self._wake_up)
@@ -76,10 +70,7 @@ class OutboxRelay:
         `poll_interval`: waking for it would cost a read and a seal commit per commit."""
         silent = [r.notification.id for r in recordings
                   if self.app.integration_event(r.domain_event) is None]
-        with self._silent_lock:
-            self._silent.update(dict.fromkeys(silent))
-            while len(self._silent) > SILENT_KEPT:
-                self._silent.popitem(last=False)
+        self._silent.add(silent)
         if len(silent) == len(recordings):
             return
         # Once this relay's loop has closed (the service stopped, the app lives on, as
@@ -144,6 +135,7 @@ class OutboxRelay:
             tracking = Tracking(self.tracking_name, last) if last > published_up_to else None
             await asyncio.to_thread(self.chain.commit, batch, tracking)
             self._published = max(last, published_up_to)
+            self._silent.passed(last)
         return len(notifications)
 
     def _read(self) -> Sequence[Notification]:
@@ -159,9 +151,7 @@ class OutboxRelay:
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
-        with self._silent_lock:
-            silent = self._silent.pop(notification.id, False) is None  # its value: None
-        if silent:
+        if notification.id in self._silent:
             return  # committed without an integration event
         try:
             domain_event = self.app.mapper.to_domain_event(notification)
