@@ -23,7 +23,7 @@ from services.triage.domain.feedback import (
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
-from services.triage.files.application import received
+from services.triage.files.application import for_case, received, shared_event
 from services.triage.files.domain.files import sent_event
 from services.triage.protection.domain.protection import Protection
 from shared.auth import Principal
@@ -342,8 +342,8 @@ class TriageApplication(KeyedApplication):
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
         melding_id = str(domain_event.originator_id)
-        if (sent := sent_event(domain_event)) is not None:
-            return sent
+        if file_event := sent_event(domain_event) or shared_event(self, domain_event):
+            return file_event
         if isinstance(domain_event, Report.Assessed):
             e = domain_event
             # The melding as the assessment left it: its parties then.
@@ -393,6 +393,8 @@ class TriageApplication(KeyedApplication):
             theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
             decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
             description=report.description if opens_case(decided.outcome) else "",
+            attachments=for_case(self, decided.originator_id) if opens_case(decided.outcome)
+            else [],
             competent_authority=parties.competent_authority,
             excluded=list(parties.excluded),
         )
