@@ -183,6 +183,19 @@ class ServiceApplication(ProcessApplication[UUID]):
             for callback in self._on_recorded:
                 callback(recordings)
 
+    #: Whether its policies `find` meldingen: a batch then asks the store once which of
+    #: the meldingen it names have stored events. Off for a service whose policies
+    #: store nothing (reporting only counts), which would pay the query for nothing.
+    finds_meldingen = True
+
+    def process_admitted(self, events: Sequence[Any], tracking: Tracking,
+                         bodies: Sequence[dict[str, Any] | None], prepared: Any = None
+                         ) -> None:
+        """An inbox batch, with each admitted event's envelope as the inbox parsed it
+        (None for a parked message), and what `prepare_batch` made of it. Most
+        services need only the events."""
+        self.process_batch(events, tracking, prepared)
+
     def prepare_batch(self, events: Sequence[Any]) -> Any:
         """What `process_batch` can be given ahead (`prepared`), worked out from the
         batch's events alone and touching nothing, so that an inbox can run it in a
@@ -198,9 +211,10 @@ class ServiceApplication(ProcessApplication[UUID]):
         `prepare_batch` made of these events, if it ran."""
         processing_event = BatchProcessing(tracking=tracking)
         with self.processing_lock:
-            named = {UUID(melding_id) for event in events
-                     if isinstance(melding_id := getattr(event, "melding_id", None), str)}
-            processing_event.absent = named - stored_originators(self.recorder, named)
+            if self.finds_meldingen:
+                named = {UUID(melding_id) for event in events
+                         if isinstance(melding_id := getattr(event, "melding_id", None), str)}
+                processing_event.absent = named - stored_originators(self.recorder, named)
             for event in events:
                 if isinstance(event, Parking):
                     processing_event.collect_events(ParkedMessage.of(event))
