@@ -105,7 +105,9 @@ def render(name: str, db: dict[str, Any]) -> str:
                             "p95 ms", "p99 ms", "errors"], rows))
         parts.append(f"triage took in {queue['meldingen']:,} meldingen "
                      f"({queue['not_taken_in']:,} still in the stream at the time bound) at "
-                     f"{queue['triage_consume_per_s']:,.0f}/s through its consumer "
+                     f"{queue['triage_consume_per_s']:,.0f}/s through its consumer, "
+                     f"{queue.get('triage_consume_cpu_us', '-')} us of its CPU each, load "
+                     f"{queue.get('loadavg_consumed', '-')} "
                      f"(raw ordered read {queue.get('raw_read', {}).get('rate_per_s', '-')}/s); "
                      f"mixed c16 {m['throughput_per_s']}/s; peak RSS "
                      f"{queue['triage_peak_rss_mib']} MiB; restarted, ready in "

@@ -58,6 +58,18 @@ class BatchProcessing(ProcessingEvent[UUID]):
         super().__init__(tracking=tracking)
         self.absent: set[UUID] = set()
 
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        """As the library's, but an aggregate is known by its class: the library's
+        checks against its runtime protocols walk the protocol's members on every
+        call, 15 % of the inbox's time with the GIL for a batch of new meldingen."""
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            else:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
+
 
 class ServiceApplication(ProcessApplication[UUID]):
     #: The service's name: table prefix, NATS subject part and message-id prefix.
@@ -177,16 +189,26 @@ class ServiceApplication(ProcessApplication[UUID]):
     finds_meldingen = True
 
     def process_admitted(self, events: Sequence[Any], tracking: Tracking,
-                         bodies: Sequence[dict[str, Any] | None]) -> None:
+                         bodies: Sequence[dict[str, Any] | None], prepared: Any = None
+                         ) -> None:
         """An inbox batch, with each admitted event's envelope as the inbox parsed it
-        (None for a parked message). Most services need only the events."""
-        self.process_batch(events, tracking)
+        (None for a parked message), and what `prepare_batch` made of it. Most
+        services need only the events."""
+        self.process_batch(events, tracking, prepared)
 
-    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
+    def prepare_batch(self, events: Sequence[Any]) -> Any:
+        """What `process_batch` can be given ahead (`prepared`), worked out from the
+        batch's events alone and touching nothing, so that an inbox can run it in a
+        thread while the batch before is applied. Nothing here."""
+        return None
+
+    def process_batch(self, events: Sequence[Any], tracking: Tracking,
+                      prepared: Any = None) -> None:
         """Apply several integration events in one transaction, tracked at the place of
         the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
         see the batch's earlier changes through `find`. A `Parking` in place of an
-        event is kept as a ParkedMessage, and no policy sees it."""
+        event is kept as a ParkedMessage, and no policy sees it. `prepared`: what
+        `prepare_batch` made of these events, if it ran."""
         processing_event = BatchProcessing(tracking=tracking)
         with self.processing_lock:
             if self.finds_meldingen:

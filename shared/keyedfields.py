@@ -26,7 +26,7 @@ from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper
 from shared.datakeys import DataKey, KeyringError
 from shared.errors import DamagedRecord
-from shared.keyring import Keyring, MissingKey
+from shared.keyring import Keyring, MissingKey, OpenedKeys
 from shared.messaging.keyed import open_event, seal
 
 #: Where a stored event keeps its keyed fields, all in one ciphertext.
@@ -132,16 +132,23 @@ class KeyedApplication(ServiceApplication):
         leave it; done once its copy is kept where it is read from now on."""
         return None
 
-    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
+    def prepare_batch(self, events: Sequence[Any]) -> OpenedKeys | None:
+        """The keys the batch's events bring for this service, opened ahead."""
+        if self.keyring is None:
+            return None
+        service = self.keyring.service
+        return self.keyring.open_many({
+            melding_id: event.keys[service] for event in events
+            if isinstance(event, IntegrationEvent) and event.keys and service in event.keys
+            and isinstance(melding_id := getattr(event, "melding_id", None), str)})
+
+    def process_batch(self, events: Sequence[Any], tracking: Tracking,
+                      prepared: Any = None) -> None:
         """First the keys the batch's events bring for this service, in one go."""
         if self.keyring is not None:
-            service = self.keyring.service
-            self.keyring.adopt_many({
-                melding_id: event.keys[service] for event in events
-                if isinstance(event, IntegrationEvent) and event.keys
-                and service in event.keys
-                and isinstance(melding_id := getattr(event, "melding_id", None), str)})
-        super().process_batch(events, tracking)
+            self.keyring.adopt_opened(prepared if prepared is not None
+                                      else self.prepare_batch(events) or {})
+        super().process_batch(events, tracking, prepared)
 
     def incoming(self, event: Any) -> Any:
         if self.keyring is None or not isinstance(event, IntegrationEvent):

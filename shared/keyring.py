@@ -26,7 +26,11 @@ from shared.transportkeys import RECEIVERS, EpochStore, OutboxPins
 #: How many just-made keys wait for their first reading at most.
 FRESH_KEYS = 4096
 
-__all__ = ["Keyring", "KeyringError", "MissingKey", "Shredded", "Shredding", "public_keys_of"]
+#: Keys opened from the stream ahead of their batch: each with its wrapped copy.
+OpenedKeys = dict[str, tuple[DataKey, bytes]]
+
+__all__ = ["Keyring", "KeyringError", "MissingKey", "OpenedKeys", "Shredded", "Shredding",
+           "public_keys_of"]
 
 
 class Keyring:
@@ -96,7 +100,7 @@ class Keyring:
         ended is a redelivery: the key table has the key (or says it was shredded)."""
         with self._lock:
             held = self._fresh.get(melding_id)
-        if held is not None:  # adopted with its batch (`adopt_many`)
+        if held is not None:  # adopted with its batch (`adopt_opened`)
             return held
         key = self._open(melding_id, sealed_b64)
         if key is None:
@@ -107,26 +111,35 @@ class Keyring:
         self._hold(melding_id, adopted)  # storing the event reads it next
         return adopted
 
-    def adopt_many(self, sealed: Mapping[str, str]) -> None:
-        """`adopt` for an inbox batch's keys, in one transaction (`KeyStore.add_many`)
-        instead of one each. A key that does not open, or a batch with a shredded
-        melding, is left to `adopt`, which raises for it as it would have."""
-        keys: dict[str, DataKey] = {}
+    def open_many(self, sealed: Mapping[str, str]) -> OpenedKeys:
+        """The keys an inbox batch brings sealed to this service, opened and wrapped for
+        the key table, changing nothing: so it can run in a thread of its own, ahead of
+        the batch's turn (opening a sealed box is most of a melding's adoption, and
+        libsodium releases the GIL for it). A key that does not open is left out, for
+        `adopt` to raise for it as it would have."""
+        opened: OpenedKeys = {}
         for melding_id, sealed_b64 in sealed.items():
             try:
-                opened = self._open(melding_id, sealed_b64)
+                key = self._open(melding_id, sealed_b64)
             except (KeyringError, ValueError):
                 continue
-            if opened is not None:
-                keys[melding_id] = opened
-        wrapped = {melding_id: self.keys.wrap(key) for melding_id, key in keys.items()}
+            if key is not None:  # sealed to an epoch that ended: `adopt` reads the table
+                opened[melding_id] = (key, self.keys.wrap(key))
+        return opened
+
+    def adopt_opened(self, opened: OpenedKeys) -> None:
+        """`adopt` for a batch's opened keys, in one transaction (`KeyStore.add_many`)
+        instead of one each. A batch with a shredded melding is left to `adopt`, which
+        raises for it as it would have."""
         try:
-            kept = self.store.add_many(wrapped, self.clock.now())
+            kept = self.store.add_many({m: wrapped for m, (_, wrapped) in opened.items()},
+                                       self.clock.now())
         except Shredded:  # nothing of the batch was kept: each is adopted on its own
             return
-        for melding_id, key in kept.items():
-            self._hold(melding_id, keys[melding_id] if key == wrapped[melding_id]
-                       else self.keys.unwrap(melding_id, key))
+        for melding_id, wrapped in kept.items():
+            key, ours = opened[melding_id]
+            self._hold(melding_id, key if wrapped == ours
+                       else self.keys.unwrap(melding_id, wrapped))
 
     def _open(self, melding_id: str, sealed: str) -> DataKey | None:
         """A box `e<N>:<base64>` is sealed to epoch N (None once it has ended), one

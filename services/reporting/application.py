@@ -56,14 +56,16 @@ class ReportingApplication(ServiceApplication):
         super().process_event(domain_event, tracking)
         self._count(domain_event, tracking.notification_id)
 
-    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
-        self.process_admitted(events, tracking, [None] * len(events))
+    def process_batch(self, events: Sequence[Any], tracking: Tracking,
+                      prepared: Any = None) -> None:
+        self.process_admitted(events, tracking, [None] * len(events), prepared)
 
     def process_admitted(self, events: Sequence[Any], tracking: Tracking,
-                         bodies: Sequence[dict[str, Any] | None]) -> None:
+                         bodies: Sequence[dict[str, Any] | None], prepared: Any = None
+                         ) -> None:
         """Counted from the envelopes as parsed, as the replay counts them (an event
         without one, from its contract's fields), the whole batch at its position."""
-        super().process_batch(events, tracking)
+        super().process_batch(events, tracking, prepared)
         self.live.apply_batch(tracking.notification_id, [
             _counted(event, body) for event, body in zip(events, bodies, strict=True)])
 

@@ -31,6 +31,10 @@ from shared.service import service_app
 from shared.viewstore import Flusher, StoredViews, ViewStore
 
 SOURCES = ("intake", "investigation", "console")  # console: the staff directory
+#: A backlog is taken in with one commit (an fsync), one key-table transaction and one
+#: ack per batch: 500 spread them over more meldingen than the default's 100. A batch
+#: is only as large as what is waiting, so one melding at a time still goes at once.
+INBOX_BATCH = 500
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> TriageApplication:
@@ -63,7 +67,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     if not queue.words_complete:  # restored from rows: the words come from the sweep
         application.background_views.append(queue.fill_words)
         application.on_swept.append(queue.words_read)
-    runtime = MessagingRuntime(application, settings, SOURCES)
+    runtime = MessagingRuntime(application, settings, SOURCES, inbox_batch=INBOX_BATCH)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
                                check_every=settings.retention_check_seconds,

@@ -54,6 +54,8 @@ class PullConsumer(ABC):
         self.batch_size = batch_size
         self._stopping = False
         self._fetching: asyncio.Future[list[Msg]] | None = None
+        #: The next batch's fetch, started as a batch is handed to `handle_batch`.
+        self._ahead: asyncio.Future[list[Msg]] | None = None
         # The consumer sequence the next delivery must carry; a new consumer starts at 1.
         self._next_delivery = 1
 
@@ -76,10 +78,17 @@ class PullConsumer(ABC):
                 # where a larger pull would hold that message until the pull expires.
                 # Busy, take a batch of what is already there, waiting only briefly.
                 size, wait = (1, IDLE_WAIT) if idle else (self.batch_size, BUSY_WAIT)
-                self._fetching = asyncio.ensure_future(subscription.fetch(size, timeout=wait))
+                ahead, self._ahead = self._ahead, None
+                self._fetching = ahead or asyncio.ensure_future(
+                    subscription.fetch(size, timeout=wait))
                 messages = await self._fetching
                 idle = False
                 self.check_deliveries(messages)
+                # The next batch is fetched while this one is handled, so a backlog's
+                # next messages are at hand when it is done (`max_ack_pending` leaves
+                # room for both). Its messages are checked in their turn.
+                self._ahead = asyncio.ensure_future(
+                    subscription.fetch(self.batch_size, timeout=BUSY_WAIT))
                 await self.handle_batch(messages)
             except TimeoutError:  # nats' own and asyncio's: nothing there
                 if idle and subscription is not None and await self._lost_delivery():
@@ -87,25 +96,39 @@ class PullConsumer(ABC):
                     subscription = None
                 idle = True
             except DeliveryGap as gap:
+                await self._drop_ahead()
                 log.warning("delivery lost, resubscribing",
                             extra={"expected": gap.expected, "delivered": gap.delivered})
                 await _unsubscribe(subscription)
                 subscription = None
             except asyncio.CancelledError:
+                await self._drop_ahead()
                 if self._stopping:
                     return  # stop() interrupted an idle wait
                 raise
             except Exception as exc:  # noqa: BLE001 - NATS away: wait, then resubscribe
                 log.warning("inbox paused", extra={"error": type(exc).__name__})
+                await self._drop_ahead()
                 await _unsubscribe(subscription)
                 subscription = None
                 await asyncio.sleep(0.5)
+        await self._drop_ahead()
 
     def stop(self) -> None:
         """Stop after the message in hand; an idle wait for messages ends at once."""
         self._stopping = True
         if self._fetching is not None and not self._fetching.done():
             self._fetching.cancel()
+
+    async def _drop_ahead(self) -> None:
+        """Let go of the next batch's fetch: what it brings is delivered again to the
+        consumer that is made next (or after a restart)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.cancel()
+            await asyncio.wait({ahead})
+            if not ahead.cancelled():
+                ahead.exception()  # retrieved, so that it is not reported as lost
 
     async def subscribe(self) -> JetStreamContext.PullSubscription:
         """A new durable consumer that starts right after the stored position."""

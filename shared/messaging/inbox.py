@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,18 @@ class Item:
     body: dict[str, Any] | None = None  # its envelope as parsed, for an admitted event
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A batch admitted, and prepared by the application (`prepare_batch`), on the
+    positions it was given: `applied`, and each source's it looked up (`used`)."""
+
+    messages: list[Msg]
+    applied: int
+    used: dict[str, int]
+    items: list[Item]
+    prepared: Any
+
+
 class Inbox(PullConsumer):
     def __init__(
         self,
@@ -78,6 +91,9 @@ class Inbox(PullConsumer):
         self._applied: int | None = None
         self._from: dict[str, int] | None = None
         self._parked: int | None = None
+        # The batch fetched ahead, being admitted in a thread while the one before is
+        # applied (Ed25519 checks and sealed boxes: libsodium releases the GIL).
+        self._next: tuple[list[Msg], asyncio.Future[Prepared]] | None = None
 
     def position(self) -> int:
         """The last stream sequence applied (0 before the first), as stored."""
@@ -102,8 +118,52 @@ class Inbox(PullConsumer):
 
     # -- admission -----------------------------------------------------------------
 
-    def items(self, messages: list[Msg], position: int) -> list[Item]:
-        """The messages after `position`, admitted or parked, in stream order."""
+    def prepare(self, messages: list[Msg],
+                base: tuple[int, dict[str, int]] | None = None) -> Prepared:
+        """Admit a batch and let the application prepare it. Without `base`, on the
+        stored positions (in its turn). With `base`, the positions the batch before
+        leaves once applied, ahead of its turn: then it changes nothing here, and its
+        turn checks that the positions it was admitted on still hold."""
+        lookup: Callable[[str], int]
+        if base is None:
+            applied = self._applied if self._applied is not None else self.position()
+            lookup = self.source_position
+        else:
+            applied, known = base
+            lookup = lambda s: known[s] if s in known else self._stored_position(s)  # noqa: E731
+        used: dict[str, int] = {}
+
+        def last(source: str) -> int:
+            if source not in used:
+                used[source] = lookup(source)
+            return used[source]
+
+        items = self.items(messages, applied, last)
+        return Prepared(messages, applied, used, items,
+                        self.app.prepare_batch([item.event for item in items]))
+
+    def _after(self, prepared: Prepared) -> tuple[int, dict[str, int]]:
+        """The positions once a batch is applied: what the next is admitted on."""
+        prefix = f"{self.stream}."
+        moved = {item.source.application_name.removeprefix(prefix): item.source.notification_id
+                 for item in prepared.items if item.source is not None}
+        return (prepared.items[-1].sequence if prepared.items else prepared.applied,
+                prepared.used | moved)
+
+    def _holds(self, prepared: Prepared) -> bool:
+        """Are the positions a batch was admitted on (ahead) the stored ones now?"""
+        applied = self._applied if self._applied is not None else self.position()
+        return prepared.applied == applied and all(
+            self.source_position(source) == at for source, at in prepared.used.items())
+
+    def _stored_position(self, source: str) -> int:
+        return self.app.recorder.max_tracking_id(f"{self.stream}.{source}") or 0
+
+    def items(self, messages: list[Msg], position: int,
+              last: Callable[[str], int] | None = None) -> list[Item]:
+        """The messages after `position`, admitted or parked, in stream order. `last`:
+        the last position applied from a source (by default, the stored one)."""
+        last = last or self.source_position
         items: list[Item] = []
         seen: dict[str, int] = {}  # positions admitted earlier in this batch
         # Those applied before are left out: only their ack is missing.
@@ -117,7 +177,7 @@ class Inbox(PullConsumer):
                                         in zip(fresh, parsed, strict=True)], self.verifier)
         for (sequence, message), body, holds in zip(fresh, parsed, signed, strict=True):
             verdict = admit(message.subject, message.headers, message.data, self.verifier,
-                            lambda s: seen.get(s) or self.source_position(s),
+                            lambda s: seen.get(s) or last(s),
                             signed=holds, parsed=body)
             if isinstance(verdict, Admitted):
                 source = verdict.envelope.source
@@ -155,9 +215,14 @@ class Inbox(PullConsumer):
     # -- applying ------------------------------------------------------------------
 
     async def handle_batch(self, messages: list[Msg]) -> None:
-        """Apply a fetched batch in one transaction; if that fails, one at a time."""
+        """Apply a fetched batch in one transaction; if that fails, one at a time.
+        While it is applied, the batch fetched ahead is admitted and prepared."""
         try:
-            await asyncio.to_thread(self.apply_batch, messages)
+            prepared = await self._prepared(messages)
+            applying = asyncio.ensure_future(
+                asyncio.to_thread(self.apply_batch, messages, prepared))
+            await self._prepare_ahead(applying, self._after(prepared))
+            await applying
         except Exception as exc:  # noqa: BLE001 - find the one that fails, in order
             if len(messages) > 1:
                 log.warning("batch failed, applying one by one",
@@ -171,15 +236,41 @@ class Inbox(PullConsumer):
                 return  # what is not applied is delivered again after a restart
             await self.handle(message)
 
-    def apply_batch(self, messages: list[Msg]) -> None:
-        position = self._applied if self._applied is not None else self.position()
-        items = self.items(messages, position)
+    async def _prepared(self, messages: list[Msg]) -> Prepared:
+        """The batch as admitted ahead, if it was; else admitted now."""
+        following, self._next = self._next, None
+        if following is not None and following[0] is messages:
+            with contextlib.suppress(Exception):  # admitted again below, in its turn
+                return await following[1]
+        return await asyncio.to_thread(self.prepare, messages)
+
+    async def _prepare_ahead(self, applying: asyncio.Future[None],
+                             base: tuple[int, dict[str, int]]) -> None:
+        """Once the next fetch brings messages (while `applying` runs), admit them
+        ahead on the positions this batch leaves."""
+        ahead = self._ahead
+        if ahead is None:
+            return
+        racing: set[asyncio.Future[Any]] = {applying, ahead}
+        await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)
+        if ahead.done() and not ahead.cancelled() and ahead.exception() is None:
+            following = ahead.result()
+            self._next = (following, asyncio.ensure_future(
+                asyncio.to_thread(self.prepare, following, base)))
+
+    def apply_batch(self, messages: list[Msg], prepared: Prepared | None = None) -> None:
+        """`prepared`: the batch admitted ahead; admitted again if its positions no
+        longer hold (the batch before it failed, or a start)."""
+        if prepared is None or not self._holds(prepared):
+            prepared = self.prepare(messages)
+        items = prepared.items
         if not items:
             return
         sources = {item.source.application_name: item.source
                    for item in items if item.source is not None}
         self._commit(items, InboxTracking(self.stream, items[-1].sequence,
-                                          sources=tuple(sources.values())))
+                                          sources=tuple(sources.values())),
+                     prepared.prepared)
 
     async def handle(self, message: Msg) -> None:
         """Apply one delivered message (retrying until the store takes it), then ack it."""
@@ -223,13 +314,14 @@ class Inbox(PullConsumer):
             raise  # a version conflict on an aggregate: retry
         return True
 
-    def _commit(self, items: list[Item], tracking: InboxTracking) -> None:
+    def _commit(self, items: list[Item], tracking: InboxTracking,
+                prepared: Any = None) -> None:
         """Apply in one transaction; then the positions in memory move, and each
         parked message is logged once."""
         known = dict(self._from or {})
         self._applied, self._from = None, None
         self.app.process_admitted([item.event for item in items], tracking,
-                                  [item.body for item in items])
+                                  [item.body for item in items], prepared)
         prefix = f"{self.stream}."
         self._applied = tracking.notification_id
         self._from = known | {t.application_name.removeprefix(prefix): t.notification_id

@@ -21,6 +21,7 @@ from shared.errors import DamagedRecord, Shredded
 from shared.messaging.envelope import Envelope
 from shared.messaging.epochs import Recipients
 from shared.messaging.signing import HEADER, EventSigner
+from shared.messaging.silent import SilentIds
 
 log = logging.getLogger("meldingen.outbox")
 
@@ -54,6 +55,10 @@ class OutboxRelay:
         # The recorded position, kept in memory once read: this relay is its only writer.
         self._published = 0
         self._wake = asyncio.Event()
+        # Events just committed that publish nothing, as the commit's own events showed
+        # (`_wake_up`): only chained, not read back. A backlog taken in by triage is
+        # almost all such events.
+        self._silent = SilentIds()
         self._stopping = False
         self._loop = asyncio.get_running_loop()
         app.on_recorded(self._wake_up)
@@ -63,8 +68,10 @@ class OutboxRelay:
         if the commit holds an integration event. A commit without one (a melding
         taken in by triage, say) only needs chaining, which the next pass does within
         `poll_interval`: waking for it would cost a read and a seal commit per commit."""
-        if not any(self.app.integration_event(r.domain_event) is not None
-                   for r in recordings):
+        silent = [r.notification.id for r in recordings
+                  if self.app.integration_event(r.domain_event) is None]
+        self._silent.add(silent)
+        if len(silent) == len(recordings):
             return
         # Once this relay's loop has closed (the service stopped, the app lives on, as
         # in tests), a commit must still succeed: there is just nobody to wake.
@@ -128,6 +135,7 @@ class OutboxRelay:
             tracking = Tracking(self.tracking_name, last) if last > published_up_to else None
             await asyncio.to_thread(self.chain.commit, batch, tracking)
             self._published = max(last, published_up_to)
+            self._silent.passed(last)
         return len(notifications)
 
     def _read(self) -> Sequence[Notification]:
@@ -143,6 +151,8 @@ class OutboxRelay:
             self.chain.heads.position, self.batch_size, inclusive_of_start=False)
 
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
+        if notification.id in self._silent:
+            return  # committed without an integration event
         try:
             domain_event = self.app.mapper.to_domain_event(notification)
         except DamagedRecord:

@@ -23,6 +23,7 @@ from shared.messaging import consumer as consumer_module
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import Inbox
 from shared.messaging.signing import verifier_for
+from shared.parking import Parking
 from tests.support import MELDING, eventually, jetstream, running, signed
 
 STREAM_SUBJECTS = "meldingen.intake.>"
@@ -121,6 +122,27 @@ async def test_a_message_redelivered_after_a_crash_before_its_ack_has_one_effect
     await inbox.handle(copy)
     assert received_ids(triage) == [event.melding_id]
     assert inbox.position() == copy.metadata.sequence.stream
+
+
+async def test_a_batch_admitted_ahead_on_positions_that_do_not_hold_is_admitted_again(
+    settings: Settings, triage: ServiceApplication, js: JetStreamContext,
+) -> None:
+    """The inbox admits the batch fetched ahead on the positions the batch before it
+    leaves. If that one was not applied as a whole, those are not the stored
+    positions, and the batch's turn admits it again on the stored ones."""
+    event = melding_received()
+    await publish(js, settings, event, position=2)
+    inbox = Inbox(triage, js, stream=settings.stream, sources=list(SOURCES),
+                  verifier=verifier_for(settings))
+    consumer = await js.pull_subscribe(STREAM_SUBJECTS, durable="probe",
+                                       stream=settings.stream)
+    [message] = await consumer.fetch(1, timeout=5)
+    # Ahead, as if the batch before had applied intake's positions up to 2: a replay.
+    ahead = await asyncio.to_thread(inbox.prepare, [message], (0, {"intake": 2}))
+    assert isinstance(ahead.items[0].event, Parking)
+    await asyncio.to_thread(inbox.apply_batch, [message], ahead)
+    assert received_ids(triage) == [event.melding_id]
+    assert inbox.parked() == 0
 
 
 async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(

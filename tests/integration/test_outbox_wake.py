@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy
+from eventsourcing.persistence import Tracking
+
+from bench import seed
 from services.intake.bootstrap import build_application
 from services.intake.domain.submission import Submission
+from services.triage.bootstrap import build_application as build_triage
 from shared.config import Settings
+from shared.messaging.keyed import seal
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import signer_for
 from tests.support import eventually, jetstream
@@ -66,3 +72,36 @@ async def test_a_commit_that_did_not_wake_the_relay_is_chained_within_the_poll_i
                 await asyncio.wait_for(task, timeout=10)
     finally:
         intake.close()
+
+
+async def test_the_relay_chains_an_event_that_publishes_nothing_without_reading_it_back(
+    sqlite_settings: Settings,
+) -> None:
+    """Triage taking in a sealed melding_received commits an event that publishes
+    nothing: the relay chains it from what the commit showed, without reading it back
+    and so without reading the melding's key from triage's key table (which a backlog
+    paid once per melding)."""
+    intake = build_application(sqlite_settings)
+    triage = build_triage(sqlite_settings)
+    try:
+        received = seed.received(7)
+        assert intake.keyring is not None and triage.keyring is not None
+        intake.keyring.create_many([received.melding_id])
+        key_reads: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if statement.lstrip().upper().startswith("SELECT") and "melding_keys" in statement:
+                key_reads.append(statement)
+
+        engine = triage.keyring.store.engine
+        sqlalchemy.event.listen(engine, "before_cursor_execute", count)
+        async with jetstream(sqlite_settings) as js:
+            relay = OutboxRelay(triage, js, signer_for(sqlite_settings, "triage"))
+            await asyncio.to_thread(triage.process_batch, [
+                seal(received, intake.keyring, "intake:1", 1)], Tracking(sqlite_settings.stream, 1))
+            assert await relay.publish_pending() == 1
+        assert relay.position() == triage.recorder.max_notification_id()
+        assert key_reads == []
+    finally:
+        intake.close()
+        triage.close()
