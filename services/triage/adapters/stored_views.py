@@ -16,7 +16,8 @@ from uuid import UUID
 from services.triage.adapters.retention import ClosedMeldingen
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.report import Report
-from services.triage.views import Queue, QueueEntry, _Index, kept_words
+from services.triage.queue_parts import QueueEntry, _Index, kept_words
+from services.triage.views import Queue
 from shared.terms import Deadlines
 from shared.viewstore import Row
 

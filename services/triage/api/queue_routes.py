@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from services.triage.api.deps import QueueView, Triage
 from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
 from services.triage.api.search_schemas import QueueFilters, SearchIn
-from services.triage.views import Key, Narrowing, words_of
+from services.triage.queue_parts import Key, Narrowing, words_of
 from shared.auth import Principal
 from shared.deps import authorized
 from shared.errors import InvalidInput, Unavailable
