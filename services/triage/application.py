@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from services.triage.adapters.outgoing import integration_event
 from services.triage.domain.commands import Assessment, Decision, PoliceReport
 from services.triage.domain.feedback import (
     case_closing,
@@ -23,7 +24,6 @@ from services.triage.domain.feedback import (
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
 from services.triage.files.application import received
-from services.triage.outgoing import integration_event
 from shared.auth import Principal
 from shared.authz import MeldingParties, acts_as_competent_authority, may_read_identity, may_see
 from shared.clock import Clock, SystemClock

@@ -1,183 +1,174 @@
-"""The queue: an in-memory view of every melding's summary, rebuilt from the event
-store at start and kept current from each commit, so listing reads no events.
+"""The queue: every melding's summary as a row in triage's own database
+(`services.triage.adapters.queue_table`), kept current from each commit, so that listing reads
+no events and a start reads no rows (issue 23).
 
-It stays fast at 100,000 meldingen: every combination of the `status` and `theme`
-filters has its own index kept in order of receipt, so a page is a slice; with
-`overdue`, the total is counted in a sorted list of the moments each melding turns
-overdue, and the page is read from the nearer end until it is full. Each competent
-authority has such indexes of the meldingen assigned to them. Who sees which
-melding is `shared.authz.may_see`; the few a reader is concerned in or recused from
-are left out of their pages by that rule (a slower walk, only for those readers).
-The narrower filters (kind, channel, severity, an unread reply, words of the
-description) and the order by nearest deadline walk the chosen index once.
+A commit's events change their meldingen's rows in one transaction: the rows are read,
+each event changes its melding's entry as below, and the changed rows are written
+back. A page is one indexed query (`services.triage.adapters.queue_query`). The queue is a
+stored view (`shared.viewstore`) whose rows are written as they change: a flush only
+records the position up to which every event is in them, and a start reads the events
+after it.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import insort
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy
+from sqlalchemy.pool import StaticPool
+
+from services.triage.adapters import queue_query, queue_table
+from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry, words_of
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
-from services.triage.queue_parts import (
-    IndexName,
-    Keep,
-    Key,
-    Narrowing,
-    Page,
-    QueueEntry,
-    _Index,
-    kept_words,
-)
-from shared.authz import is_allowed, may_see
 from shared.contracts import QueueSort
 from shared.names import normalised
 from shared.terms import closing_feedback_due, deadlines
+from shared.viewstore import Row
+
+_COMMANDS = {Report.Assessed: "assess", Report.Decided: "decide",
+             Report.Closed: "close", Report.Reopened: "reopen"}
+
+
+def in_memory() -> sqlalchemy.Engine:
+    """A database of its own, for a queue no service stores (unit tests)."""
+    return sqlalchemy.create_engine("sqlite://", poolclass=StaticPool,
+                                    connect_args={"check_same_thread": False})
+
+
+class _Batch:
+    """One commit's changes: the entries read and changed, new meldingen's words, and
+    the meldingen shredded."""
+
+    def __init__(self, entries: dict[UUID, QueueEntry], desks: dict[UUID, UUID]) -> None:
+        self.entries, self.desks = entries, desks
+        self.changed: set[UUID] = set()
+        self.words: dict[UUID, frozenset[str]] = {}
+        self.shredded: set[UUID] = set()
 
 
 class Queue:
+    name = "queue_table"  # its position in `shared.viewstore`
+
     def __init__(self, default_authority: str | None = None,
-                 closing_feedback_days: int = 5) -> None:
+                 closing_feedback_days: int = 5,
+                 engine: sqlalchemy.Engine | None = None) -> None:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
         self._closing_feedback_days = closing_feedback_days
-        self._entries: dict[UUID, QueueEntry] = {}
-        #: a melding's desk (`Desk.create_id`) -> the melding
-        self._desks: dict[UUID, UUID] = {}
-        self._indexes: dict[IndexName, _Index] = {}
-        #: normalised sub -> how many meldingen exclude them
-        self._exclusions: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._engine = engine or in_memory()
+        queue_table.create(self._engine)
+        self._lock = threading.Lock()  # one commit's read-change-write at a time
 
     def apply(self, event: Any) -> None:
-        with self._lock:
-            if isinstance(event, Report.Received):
-                self._received(event)
-                return
-            if isinstance(event, Desk.RepliesRead):
-                self._replies_read(event.originator_id, event.up_to)
-                return
-            entry = self._entries.get(event.originator_id)
-            if entry is None:
-                return
-            if isinstance(event, Report.Assessed):
-                # Routing comes first in the same commit; without it, the default.
-                entry.severity = event.severity
-                self._move(entry, theme=event.theme,
-                           authority="keep" if entry.routed else self._default_authority)
-            elif isinstance(event, Report.Routed):
-                self._exclude(entry, event.concerned_staff)
-                entry.routed, entry.flagged = True, event.sub is None
-                self._move(entry, authority=event.sub)
-            elif isinstance(event, Report.Reassigned):
-                entry.flagged = False
-                self._move(entry, authority=event.sub)
-            elif isinstance(event, Report.Recused):
-                self._exclude(entry, [event.by])
-            elif isinstance(event, Report.RecordStatusNoted):
-                entry.record_status = event.status
-            elif isinstance(event, Report.MeetingRequestNoted):
-                entry.meeting_due_by = event.due_by
-            elif isinstance(event, Report.ReplyReceived):
-                entry.last_reply_at = max(entry.last_reply_at or event.at, event.at)
-                entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
-            elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
-                self._feedback_given(entry, event.at)
-                if entry.status == "closed":  # only the closing feedback comes then
-                    entry.closing_feedback_due_by = None
-            elif isinstance(event, Report.Closed) and getattr(event, "start", None):
-                entry.closing_feedback_due_by = closing_feedback_due(
-                    event.at, self._closing_feedback_days)
-            elif isinstance(event, Report.Reopened):
-                self._terms_restarted(entry, event.at)
+        self.apply_all([event])
+
+    def apply_all(self, events: Iterable[Any]) -> None:
+        events = list(events)
+        ids = {e.originator_id for e in events if not isinstance(e, Desk.RepliesRead)}
+        desks = {e.originator_id for e in events if isinstance(e, Desk.RepliesRead)}
+        if not events:
+            return
+        with self._lock, self._engine.begin() as connection:
+            batch = _Batch(*queue_table.read(connection, ids, desks))
+            for event in events:
+                self._change(batch, event)
+            if batch.changed:
+                queue_table.write(connection, {i: batch.entries[i] for i in batch.changed},
+                                  batch.words, batch.shredded)
+
+    def _change(self, batch: _Batch, event: Any) -> None:
+        if isinstance(event, Report.Received):
+            self._received(batch, event)
+            return
+        if isinstance(event, Desk.RepliesRead):
+            melding_id = batch.desks.get(event.originator_id)
+            if melding_id is not None:
+                self._replies_read(batch.entries[melding_id], event.up_to)
+                batch.changed.add(melding_id)
+            return
+        entry = batch.entries.get(event.originator_id)
+        if entry is None:
+            return
+        batch.changed.add(entry.id)
+        if isinstance(event, Report.Assessed):
+            # Routing comes first in the same commit; without it, the default.
+            entry.severity, entry.theme = event.severity, event.theme or entry.theme
+            if not entry.routed:
+                entry.authority = self._default_authority
+        elif isinstance(event, Report.Routed):
+            self._exclude(entry, event.concerned_staff)
+            entry.routed, entry.flagged = True, event.sub is None
+            entry.authority = event.sub
+        elif isinstance(event, Report.Reassigned):
+            entry.flagged, entry.authority = False, event.sub
+        elif isinstance(event, Report.Recused):
+            self._exclude(entry, [event.by])
+        elif isinstance(event, Report.RecordStatusNoted):
+            entry.record_status = event.status
+        elif isinstance(event, Report.MeetingRequestNoted):
+            entry.meeting_due_by = event.due_by
+        elif isinstance(event, Report.ReplyReceived):
+            entry.last_reply_at = max(entry.last_reply_at or event.at, event.at)
+            entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
+        elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
+            entry.feedback_at = entry.feedback_at or event.at
+            if entry.status == "closed":  # only the closing feedback comes then
                 entry.closing_feedback_due_by = None
-            elif isinstance(event, Retained.Shredded):
-                entry.shredded_at, entry.words, entry.closing_feedback_due_by = event.at, (), None
-            # The status follows the aggregate's own transition table.
-            status = self._status_after(event, entry.status)
-            if status != entry.status:
-                self._move(entry, status=status)
+        elif isinstance(event, Report.Closed) and getattr(event, "start", None):
+            entry.closing_feedback_due_by = closing_feedback_due(
+                event.at, self._closing_feedback_days)
+        elif isinstance(event, Report.Reopened):
+            # The feedback term runs from the reopening, and no feedback is given yet.
+            entry.deadlines, entry.feedback_at = deadlines(entry.received_at, event.at), None
+            entry.closing_feedback_due_by = None
+        elif isinstance(event, Retained.Shredded):
+            entry.shredded_at, entry.closing_feedback_due_by = event.at, None
+            batch.shredded.add(entry.id)
+        # The status follows the aggregate's own transition table.
+        entry.status = self._status_after(event, entry.status)
+        entry.refresh()
 
     @staticmethod
     def _status_after(event: Any, status: Status) -> Status:
-        command = {Report.Assessed: "assess", Report.Decided: "decide",
-                   Report.Closed: "close", Report.Reopened: "reopen"}.get(type(event))
+        command = _COMMANDS.get(type(event))
         if command is None:
             return status
         return TRANSITIONS[command].get(status, status)
 
-    def _received(self, event: Any) -> None:
-        if event.originator_id in self._entries:
+    @staticmethod
+    def _received(batch: _Batch, event: Any) -> None:
+        if event.originator_id in batch.entries:
             return
         entry = QueueEntry(
             id=event.originator_id, kind=event.kind, theme=event.theme, channel=event.channel,
             anonymous=event.anonymous, status="received", received_at=event.received_at,
             acknowledged_at=event.acknowledged_at,
             deadlines=deadlines(event.received_at, event.acknowledged_at),
-            words=kept_words(event.description or ""),  # none once shredded
         )
         entry.refresh()
-        self._entries[entry.id] = entry
-        self._desks[Desk.create_id(entry.id)] = entry.id
-        for name in self._names(entry.status, entry.theme, entry.authority):
-            self._indexes.setdefault(name, _Index()).insert(entry)
-
-    def _terms_restarted(self, entry: QueueEntry, at: datetime) -> None:
-        """A reopening: the feedback term runs from `at`, and no feedback is given yet."""
-        before = entry.overdue_ts
-        entry.deadlines, entry.feedback_at = deadlines(entry.received_at, at), None
-        self._overdue_moved(entry, before)
-
-    def _replies_read(self, desk_id: UUID, up_to: datetime) -> None:
-        entry = self._entries.get(self._desks.get(desk_id, desk_id))
-        if entry is not None:
-            entry.read_up_to = max(entry.read_up_to or up_to, up_to)
-            entry.reply_unread = (entry.last_reply_at is not None
-                                  and entry.last_reply_at > entry.read_up_to)
-
-    def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
-        before = entry.overdue_ts
-        entry.feedback_at = entry.feedback_at or at
-        self._overdue_moved(entry, before)
-
-    def _overdue_moved(self, entry: QueueEntry, before: float) -> None:
-        entry.refresh()
-        if entry.overdue_ts != before:
-            for name in self._names(entry.status, entry.theme, entry.authority):
-                index = self._indexes[name]
-                index.forget_moment(before)
-                insort(index.overdue_moments, entry.overdue_ts)
-
-    def _move(self, entry: QueueEntry, *, status: Status | None = None,
-              theme: str | None = None, authority: str | Keep | None = "keep") -> None:
-        status, theme = status or entry.status, theme or entry.theme
-        if authority == "keep":
-            authority = entry.authority
-        old = set(self._names(entry.status, entry.theme, entry.authority))
-        new = set(self._names(status, theme, authority))
-        for name in old - new:
-            self._indexes[name].remove(entry)
-        for name in new - old:
-            self._indexes.setdefault(name, _Index()).insert(entry)
-        entry.status, entry.theme, entry.authority = status, theme, authority
-
-    def _exclude(self, entry: QueueEntry, subs: list[str]) -> None:
-        for sub in {normalised(s) for s in subs} - set(entry.excluded):
-            entry.excluded = (*entry.excluded, sub)
-            self._exclusions[sub] = self._exclusions.get(sub, 0) + 1
+        batch.entries[entry.id] = entry
+        batch.desks[Desk.create_id(entry.id)] = entry.id
+        batch.changed.add(entry.id)
+        batch.words[entry.id] = words_of(event.description or "")  # none once shredded
 
     @staticmethod
-    def _names(status: str, theme: str, authority: str | None) -> list[IndexName]:
-        scopes = (None,) if authority is None else (None, normalised(authority))
-        return [(scope, s, t) for scope in scopes
-                for s, t in ((None, None), (status, None), (None, theme), (status, theme))]
+    def _replies_read(entry: QueueEntry, up_to: datetime) -> None:
+        entry.read_up_to = max(entry.read_up_to or up_to, up_to)
+        entry.reply_unread = (entry.last_reply_at is not None
+                              and entry.last_reply_at > entry.read_up_to)
+
+    @staticmethod
+    def _exclude(entry: QueueEntry, subs: list[str]) -> None:
+        for sub in sorted({normalised(s) for s in subs} - set(entry.excluded)):
+            entry.excluded = (*entry.excluded, sub)
 
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
@@ -191,32 +182,19 @@ class Queue:
         paging, in order of receipt only), in place of `offset`."""
         if flagged is not None:
             narrowing = replace(narrowing, flagged=flagged)
-        with self._lock:
-            scope, may_see_entry = self._scope(reader)
-            visible = may_see_entry
-            if narrowing:
-                def visible(entry: QueueEntry) -> bool:
-                    return narrowing.matches(entry) and (
-                        may_see_entry is None or may_see_entry(entry))
-            index = self._indexes.get((scope, status, theme))
-            if index is None:
-                return Page([], 0)
-            if sort == "deadline":
-                return index.nearest_deadline_first(overdue, now.timestamp(), offset, limit,
-                                                    visible)
-            return index.page(overdue, now.timestamp(), offset, limit, visible, after)
+        where = queue_query.conditions(status=status, theme=theme, overdue=overdue, now=now,
+                                       reader=reader, narrowing=narrowing)
+        with self._engine.connect() as connection:
+            return queue_query.page(connection, where, offset=offset, limit=limit,
+                                    sort=sort, after=after)
 
-    def _scope(self, reader: tuple[str, str] | None
-               ) -> tuple[str | None, Callable[[QueueEntry], bool] | None]:
-        """The index a reader's page comes from, and the rule's check where the index
-        alone does not settle it (a reader some meldingen exclude)."""
-        if reader is None:
-            return None, None
-        role, sub = reader
-        scope = None if is_allowed(role, "melding.read_all") else normalised(sub)
-        if self._exclusions.get(normalised(sub)):
-            return scope, lambda entry: may_see(role, sub, entry.parties)
-        return scope, None
+    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def dump(self) -> dict[str, Row | None]:
+        return {}
+
+    def mark(self, keys: Iterable[str]) -> None:
+        """Nothing is held back to flush again."""
+
+    def restore(self, rows: Iterable[Row]) -> None:
+        """Its rows are its own table's, read by each page: none to load."""

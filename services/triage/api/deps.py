@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.triage.adapters.retention import RetentionCheck
-from services.triage.adapters.stored_views import StoredQueue
 from services.triage.application import TriageApplication
 from services.triage.protection.views import FollowUp
+from services.triage.views import Queue
 from shared.files.store import FileStore
 from shared.files.upload import Uploads
 from shared.runtime import MessagingRuntime
@@ -22,7 +22,7 @@ from shared.viewstore import Flusher
 class TriageParts:
     application: TriageApplication
     runtime: MessagingRuntime
-    queue: StoredQueue
+    queue: Queue
     retention: RetentionCheck
     follow_up: FollowUp
     flusher: Flusher
@@ -37,9 +37,9 @@ async def application(parts: Parts) -> TriageApplication:
     return parts.application
 
 
-async def queue(parts: Parts) -> StoredQueue:
+async def queue(parts: Parts) -> Queue:
     return parts.queue
 
 
 Triage = Annotated[TriageApplication, Depends(application)]
-QueueView = Annotated[StoredQueue, Depends(queue)]
+QueueView = Annotated[Queue, Depends(queue)]
