@@ -6,8 +6,9 @@ read, so aggregates, policies and the relay see plaintext while the store holds
 only what shredding ends.
 
 An event stored before a field was encrypted still has it in the clear, and is read
-as it is. Once the melding's key is destroyed, reading such an event raises
-`Shredded`. A service's application is a `KeyedApplication`.
+as it is, until `meldingen retention migrate` rewrites it keyed (`shared.legacy`).
+Once the melding's key is destroyed, reading such an event raises `Shredded`. A
+service's application is a `KeyedApplication`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from eventsourcing.utils import get_topic
 from shared.application import ServiceApplication
 from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper
-from shared.datakeys import KeyringError
+from shared.datakeys import DataKey, KeyringError
 from shared.errors import DamagedRecord
 from shared.keyring import Keyring, MissingKey
 from shared.messaging.keyed import open_event, seal
@@ -50,12 +51,20 @@ class KeyedFieldsMapper(DamageAwareMapper):
         names = self.fields.get(topic)
         if not names or self.keyring is None:
             return super().to_stored_event(domain_event)
-        melding_id = _melding_of(domain_event.originator_id, vars(domain_event))
+        melding_id = melding_of(domain_event.originator_id, vars(domain_event))
         try:
             key = (self.keyring.for_new(melding_id) if topic in self.creating
                    else self.keyring.key(melding_id))
         except MissingKey:  # a melding from before keys: kept as its first events were
             return super().to_stored_event(domain_event)
+        return self.keyed_stored_event(domain_event, key)
+
+    def keyed_stored_event(self, domain_event: DomainEventProtocol[UUID],
+                           key: DataKey) -> StoredEvent:
+        """The event as stored with its keyed fields under `key` (also the migration's
+        rewrite of an event stored before keys: `shared.legacy`)."""
+        topic = get_topic(type(domain_event))
+        names = self.fields.get(topic, ())
         state = dict(vars(domain_event))
         keyed = {name: state.pop(name) for name in names if name in state}
         # One ciphertext for the event's keyed fields: one encryption per event.
@@ -70,7 +79,7 @@ class KeyedFieldsMapper(DamageAwareMapper):
         if KEYED not in state or self.keyring is None:
             return domain_event
         try:
-            key = self.keyring.key(_melding_of(stored_event.originator_id, state))
+            key = self.keyring.key(melding_of(stored_event.originator_id, state))
             state.update(self.transcoder.decode(
                 key.decrypt_bytes(stored_event.topic, state.pop(KEYED))))
         except (KeyringError, MissingKey):  # altered, or its key lost: damaged
@@ -78,7 +87,6 @@ class KeyedFieldsMapper(DamageAwareMapper):
                                          stored_event.originator_version)
             raise DamagedRecord(damaged.originator_id, damaged.version) from None
         return domain_event
-
 
     def without_content(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID] | None:
         domain_event = DamageAwareMapper.to_domain_event(self, stored_event)
@@ -89,7 +97,7 @@ class KeyedFieldsMapper(DamageAwareMapper):
         return domain_event
 
 
-def _melding_of(originator_id: UUID | str, state: Mapping[str, Any]) -> str:
+def melding_of(originator_id: UUID | str, state: Mapping[str, Any]) -> str:
     """Whose key: the melding's that the event names (an aggregate beside the melding,
     as triage's desk), else its aggregate's, whose id is the melding's."""
     named = state.get("melding_id")
@@ -114,6 +122,15 @@ class KeyedApplication(ServiceApplication):
         self._creating = tuple(creating)
         self.mapper.use(keyring, {get_topic(cls): names for cls, names in fields.items()},
                         {get_topic(cls) for cls in self._creating})
+
+    #: Topics of events that are no melding's keyed content but that the migration of
+    #: meldingen from before keys rewrites (`legacy_rewrite`; `shared.legacy`).
+    legacy_topics: frozenset[str] = frozenset()
+
+    def legacy_rewrite(self, event: Any) -> Any:
+        """The event of `legacy_topics` as it is to be stored from now on, None to
+        leave it; done once its copy is kept where it is read from now on."""
+        return None
 
     def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
         """First the keys the batch's events bring for this service, in one go."""

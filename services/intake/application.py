@@ -9,8 +9,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.utils import get_topic
 
-from services.intake.adapters.receipt_book import ReceiptBook
+from services.intake.adapters.receipt_book import ReceiptBook, retire_receipt
 from services.intake.adapters.receipts import ReceiptKeys
 from services.intake.adapters.sealing import IdentitySealer
 from services.intake.domain.contact_moment import ContactMoment
@@ -102,6 +103,12 @@ class IntakeApplication(KeyedApplication):
             return super().save(*objs, **kwargs)
         finally:
             self.receipt_book.settle(filed)
+
+    legacy_topics = frozenset({get_topic(Receipt.Issued)})  # type: ignore[attr-defined]
+
+    def legacy_rewrite(self, event: Any) -> Any:
+        """A receipt from before the receipt book moves into it (`shared.legacy`)."""
+        return retire_receipt(self.receipt_book, self.keyring, event)
 
     def find_by_receipt(self, code: str) -> UUID | None:
         """The melding a receipt code opens: one read by the code's keyed hash, then a

@@ -1,6 +1,7 @@
 """`meldingen retention run`: shred now every melding whose retention term has passed
 and that no legal hold keeps, as triage's own check does every hour. Registered by the
-`meldingen` command (`shared.cli`).
+`meldingen` command (`shared.cli`). `meldingen retention migrate` brings meldingen
+filed before per-melding keys under keys (`shared.legacy`).
 
 It asks the running triage service (`POST /api/retention/run`) rather than writing to
 the stores itself: triage alone decides (it knows the closing and, from investigation,
@@ -10,13 +11,17 @@ nothing is shredded, and the command says so."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import httpx
 import typer
 
+from shared import legacy
 from shared.auth import issue_token
 from shared.config import get_settings
+from shared.legacy_stream import migrate_stream
+from shared.messaging.signing import signer_for
 
 
 def register(app: typer.Typer) -> None:
@@ -46,3 +51,15 @@ def register(app: typer.Typer) -> None:
         for item in shredded:
             typer.echo(f"{item['melding_id']}  {item['term']}  {item['shredded_on']}")
         typer.echo(f"{len(shredded)} shredded")
+
+    @retention.command()
+    def migrate() -> None:
+        """Bring meldingen filed before per-melding keys under keys, so that shredding
+        ends them too (docs/privacy.md); run with the services stopped. Twice changes
+        nothing the second time."""
+        settings = get_settings()
+        for line in legacy.migrate(settings).lines():
+            typer.echo(line)
+        signers = {service: signer_for(settings, service) for service in legacy.HOLDERS}
+        for line in asyncio.run(migrate_stream(settings, signers)).lines():
+            typer.echo(line)

@@ -116,3 +116,13 @@ def seals_recorder(app: Any) -> Any:
         if recorder is None:
             recorder = app._seals_recorder = app.factory.aggregate_recorder("chain")
     return recorder
+
+
+def sealed_links(app: Any) -> dict[int, str]:
+    """Every chained event's link, as the relay's seals recorded it."""
+    links: dict[int, str] = {}
+    for stored in seals_recorder(app).select_events(seal_id(app.name)):
+        seal = app.mapper.to_domain_event(stored)
+        assert isinstance(seal, OutboxSealed)
+        links.update((int(i), str(link)) for i, link in seal.links)
+    return links

@@ -17,7 +17,7 @@ import orjson
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 from nacl.public import PrivateKey
-from nats.js.errors import KeyNotFoundError
+from nats.js.errors import KeyNotFoundError, NotFoundError
 
 from shared.config import SERVICES, Settings
 from shared.crypto import unb64
@@ -37,21 +37,29 @@ def databases(settings: Settings) -> list[Path]:
                   and p.read_bytes()[:16] == b"SQLite format 3\x00")
 
 
+def wrapped_rows(settings: Settings, tables: str, columns: str
+                 ) -> Iterator[tuple[Any, bytes]]:
+    """Every (id, wrapped) row still holding a wrapped key in any table named like
+    `tables`, in every SQLite store under `var/`."""
+    for path in databases(settings):
+        with sqlite3.connect(path) as db:
+            names = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE ?", (tables,))]
+            for table in names:
+                for row_id, wrapped in db.execute(
+                        f"SELECT {columns} FROM {table} WHERE wrapped IS NOT NULL"):
+                    yield row_id, bytes(wrapped)
+
+
 def kept_keys(settings: Settings) -> list[DataKey]:
     """Every data key any key table still holds, opened with every keyring secret."""
     keys: list[DataKey] = []
-    for path in databases(settings):
-        with sqlite3.connect(path) as db:
-            tables = [r[0] for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE name LIKE '%_melding_keys'")]
-            for table in tables:
-                for melding_id, wrapped in db.execute(
-                        f"SELECT melding_id, wrapped FROM {table} WHERE wrapped IS NOT NULL"):
-                    for ring in keyrings(settings):
-                        try:
-                            keys.append(ring.unwrap(melding_id, bytes(wrapped)))
-                        except KeyringError:
-                            continue
+    for melding_id, wrapped in wrapped_rows(settings, "%_melding_keys", "melding_id, wrapped"):
+        for ring in keyrings(settings):
+            try:
+                keys.append(ring.unwrap(melding_id, wrapped))
+            except KeyringError:
+                continue
     return keys
 
 
@@ -103,19 +111,12 @@ def epoch_keys(settings: Settings) -> dict[int, list[PrivateKey]]:
     """Every transport epoch's private half any epoch table still holds, opened with
     every keyring secret, by epoch number."""
     epochs: dict[int, list[PrivateKey]] = {}
-    for path in databases(settings):
-        with sqlite3.connect(path) as db:
-            tables = [r[0] for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE name LIKE '%_transport_keys'")]
-            for table in tables:
-                for epoch, wrapped in db.execute(
-                        f"SELECT epoch, wrapped FROM {table} WHERE wrapped IS NOT NULL"):
-                    for ring in keyrings(settings):
-                        try:
-                            epochs.setdefault(epoch, []).append(
-                                ring.unwrap_epoch(epoch, bytes(wrapped)))
-                        except KeyringError:
-                            continue
+    for epoch, wrapped in wrapped_rows(settings, "%_transport_keys", "epoch, wrapped"):
+        for ring in keyrings(settings):
+            try:
+                epochs.setdefault(epoch, []).append(ring.unwrap_epoch(epoch, wrapped))
+            except KeyringError:
+                continue
     return epochs
 
 
@@ -155,13 +156,20 @@ async def offered_epochs(settings: Settings, service: str) -> list[int]:
 
 
 async def stream_messages(settings: Settings) -> list[Any]:
-    """Every message of the stream, raw, as `admin` reads it."""
+    """Every message of the stream, raw, as `admin` reads it (one taken off by the
+    migration, `shared.legacy_stream`, is gone)."""
     nc = await connect(settings, name="reader", user=ADMIN)
     try:
         js = nc.jetstream()
-        last = (await js.stream_info(settings.stream)).state.last_seq
-        return [orjson.loads((await js.get_msg(settings.stream, seq)).data or b"null")
-                for seq in range(1, last + 1)]
+        state = (await js.stream_info(settings.stream)).state
+        messages = []
+        for seq in range(state.first_seq, state.last_seq + 1):
+            try:
+                message = await js.get_msg(settings.stream, seq)
+            except NotFoundError:  # taken off (`shared.legacy_stream`): erased
+                continue
+            messages.append(orjson.loads(message.data or b"null"))
+        return messages
     finally:
         await nc.close()
 

@@ -47,8 +47,8 @@ def misfit(report: dict[str, Any], chain: str) -> dict[str, Any]:
 @contextmanager
 def as_database_admin(settings: Settings, service: str) -> Iterator[SQL]:
     """Plain SQL on a stopped system's store, SQLite or PostgreSQL; `{events}`,
-    `{chain}` and `{snapshots}` name the service's tables."""
-    names = {t: f"{service}_{t}" for t in ("events", "chain", "snapshots")}
+    `{chain}`, `{snapshots}` and `{rewrites}` name the service's tables."""
+    names = {t: f"{service}_{t}" for t in ("events", "chain", "snapshots", "rewrites")}
     if settings.database_url is None:
         with sqlite(settings, service) as db:
             yield lambda sql, *args: db.execute(sql.format(**names), args).fetchall()

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
 
 import sqlalchemy
 from sqlalchemy import Column, MetaData, String, Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from shared.keyring import Keyring
 from shared.keystore import KeyStore
 
 
@@ -83,3 +86,26 @@ class ReceiptBook:
             connection.execute(self.table.delete().where(
                 self.table.c.melding_id == melding_id))
         self.keys.flush_journal()
+
+
+#: A retired receipt's place: what no receipt's hash is, and no melding's id.
+RETIRED_DIGEST = ""
+RETIRED_MELDING = UUID(int=0)
+
+
+def retire_receipt(book: ReceiptBook, keyring: Keyring | None, issued: Any) -> Any:
+    """A receipt kept in the event store before the receipt book (the `Receipt`
+    aggregate's `Issued`): its row goes into the book (unless its melding is shredded:
+    then it opens nothing any more), and the event is to be stored as a tombstone that
+    names neither the receipt's hash nor the melding, so that after shredding nothing
+    ties the receipt to it. None for one retired already."""
+    state = vars(issued)
+    if state.get("digest") == RETIRED_DIGEST:
+        return None
+    melding_id = str(state["report_id"])
+    if keyring is None or keyring.shredding(melding_id) is None:
+        book.add_many({state["digest"]: melding_id})
+    tombstone = object.__new__(type(issued))
+    object.__setattr__(tombstone, "__dict__", {
+        **state, "digest": RETIRED_DIGEST, "report_id": RETIRED_MELDING})
+    return tombstone

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from nats.js import JetStreamContext
 
-from services.reporting.adapters.stream import read_stream
+from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
 from shared.messaging.admission import Refused, check, signature_holds
@@ -69,12 +69,18 @@ async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
             if body is not None:  # unreadable, as the inbox parks it: no figure
                 apply(body["type"], body["data"])
 
+    # A message taken off the stream counts as its signed record's redacted envelope,
+    # in its place (`shared.messaging.rewrites`): the figures read only what that keeps.
+    rewrites = await rewrites_on(js, stream, verifier)
     if parked is not None:
-        await read_stream(js, stream, lambda *message: project(message), upto=upto,
-                          after=after)
+        in_place = InPlace(rewrites, lambda *message: project(message), after=after)
+        await read_stream(js, stream, in_place, upto=upto, after=after)
+        in_place.finish(upto)
     else:
         with Signatures(verifier, project) as signatures:
-            await read_stream(js, stream, signatures.add, upto=upto)
+            in_place = InPlace(rewrites, signatures.add)
+            await read_stream(js, stream, in_place, upto=upto)
+            in_place.finish(upto)
     return figures, counted, last
 
 

@@ -11,9 +11,11 @@ from eventsourcing.persistence import Notification
 from eventsourcing.system import ProcessApplication
 
 from services.reporting.domain.checkpoint import CHECKPOINTS_ID, Checkpoint, Checkpoints
-from shared.chain import OutboxSealed, seal_id, seals_recorder
+from shared.chain import sealed_links
+from shared.chain.rewrites import EventRewritten, record_bytes, rewrites_of
 from shared.config import Settings
 from shared.eventstore import store_environment
+from shared.messaging.signing import EventVerifier
 from shared.recorders import all_notifications
 
 
@@ -30,12 +32,14 @@ class StoreReader(ProcessApplication[UUID]):
 
     def seal_links(self) -> dict[int, str]:
         """Every stored event's link as the relay recorded it (unreadable seals: none)."""
-        links: dict[int, str] = {}
-        for stored in seals_recorder(self).select_events(seal_id(self.name)):
-            seal = self.mapper.to_domain_event(stored)
-            assert isinstance(seal, OutboxSealed)
-            links.update((int(i), str(link)) for i, link in seal.links)
-        return links
+        return sealed_links(self)
+
+    def rewrites(self, verifier: EventVerifier) -> dict[int, EventRewritten]:
+        """The store's rewritten events' records that its service signed (one not
+        signed so fits nothing: the event's bytes are then hashed, and do not fit)."""
+        return {record.notification_id: record for record in rewrites_of(self)
+                if verifier.verify(self.name, record_bytes(self.name, record),
+                                   record.signature)}
 
     def outbox_position(self) -> int:
         """How far the store's relay has published (its tracking record)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable
 
 from nats.aio.msg import Msg
@@ -16,6 +17,10 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from shared.errors import Unavailable
+from shared.messaging.rewrites import PREFIX as REWRITE_PREFIX
+from shared.messaging.rewrites import SUBJECTS as REWRITE_SUBJECTS
+from shared.messaging.rewrites import StreamRewrite
+from shared.messaging.signing import EventVerifier
 
 #: (stream sequence, subject, payload, headers) of each message, in order.
 OnMessage = Callable[[int, str, bytes, dict[str, str] | None], None]
@@ -88,3 +93,52 @@ def _position(reply: str) -> tuple[int, int]:
     if len(tokens) == 9:
         return int(tokens[5]), int(tokens[8])
     return int(tokens[7]), int(tokens[10])
+
+
+async def rewrites_on(js: JetStreamContext, stream: str, verifier: EventVerifier
+                      ) -> list[StreamRewrite]:
+    """The records of messages taken off the stream (`shared.messaging.rewrites`) that
+    their source signed, by sequence; a record that is not signed so is left out, and
+    its gap is then named by verify."""
+    info = await js.stream_info(stream, subjects_filter=REWRITE_SUBJECTS)
+    if not info.state.subjects:
+        return []
+    found: dict[int, StreamRewrite] = {}
+
+    def keep(_: int, subject: str, payload: bytes, headers: dict[str, str] | None) -> None:
+        record = StreamRewrite.decode(subject, payload, headers, verifier)
+        if record is not None:
+            found.setdefault(record.sequence, record)
+
+    await read_stream(js, stream, keep, subject=REWRITE_SUBJECTS)
+    return [found[sequence] for sequence in sorted(found)]
+
+
+class InPlace:
+    """Feeds the stream's messages on, each rewrite's redacted envelope in the place
+    of the message it took off (before the first later message; if the message is
+    there still, it goes on instead, as for a migration cut off before it deleted
+    it). `finish` feeds the ones after the last message read."""
+
+    def __init__(self, rewrites: list[StreamRewrite], on_message: OnMessage,
+                 on_rewrite: Callable[[StreamRewrite], None] | None = None,
+                 after: int = 0) -> None:
+        self.pending = deque(r for r in rewrites if r.sequence > after)
+        self.on_message = on_message
+        self.on_rewrite = on_rewrite or (lambda r: on_message(*r.in_place()))
+
+    def __call__(self, sequence: int, subject: str, payload: bytes,
+                 headers: dict[str, str] | None) -> None:
+        self.up_to(sequence)
+        if self.pending and self.pending[0].sequence == sequence:
+            self.pending.popleft()
+        if not subject.startswith(REWRITE_PREFIX):
+            self.on_message(sequence, subject, payload, headers)
+
+    def up_to(self, sequence: int | None) -> None:
+        while self.pending and (sequence is None or self.pending[0].sequence < sequence):
+            self.on_rewrite(self.pending.popleft())
+
+    def finish(self, upto: int | None = None) -> None:
+        """The rewrites up to `upto` (the end of what was read) not yet fed."""
+        self.up_to(None if upto is None else upto + 1)

@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 from services.reporting.adapters.checkpoint_log import CheckpointLog
 from services.reporting.adapters.signing import CheckpointVerifier
 from services.reporting.adapters.stores import StoreReader
-from services.reporting.adapters.stream import read_stream
+from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
 from services.reporting.domain.chains import Break, StoreCheck, StreamCheck
 from services.reporting.domain.checkpoint import Anchors, Checkpoint, anchors
 from services.reporting.domain.verification import (
@@ -34,6 +34,8 @@ from services.reporting.domain.verification import (
 )
 from shared.config import SERVICES, Settings
 from shared.contracts import CheckpointSigned
+from shared.messaging.rewrites import StreamRewrite
+from shared.messaging.signing import EventVerifier, verifier_for
 
 
 async def verify(settings: Settings, js: JetStreamContext, verifier: CheckpointVerifier
@@ -54,13 +56,15 @@ async def walk(settings: Settings, js: JetStreamContext, verifier: CheckpointVer
             lambda: (reporting.checkpoints(), reporting.outbox_position()))
         logged = CheckpointLog(settings.checkpoint_log_file).read(found.breaks)
         known = [c for c, _ in stored_before.values()] + list(logged.values())
+        signatures = verifier_for(settings)
         on_stream = await _check_stream(js, settings.stream,
-                                        [c for c in known if signed(c, verifier)], found)
+                                        [c for c in known if signed(c, verifier)], found,
+                                        await rewrites_on(js, settings.stream, signatures))
         # After it: every checkpoint on the stream was stored before it was published.
         stored = await asyncio.to_thread(reporting.checkpoints)
         found.checkpoints = cross_check(stored, published, on_stream, logged, verifier,
                                          found.breaks)
-        await asyncio.to_thread(_check_stores, readers, found)
+        await asyncio.to_thread(_check_stores, readers, found, signatures)
     finally:
         for reader in readers.values():
             reader.close()
@@ -69,10 +73,23 @@ async def walk(settings: Settings, js: JetStreamContext, verifier: CheckpointVer
 
 
 async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoint],
-                        found: Found) -> dict[int, Checkpoint]:
-    """Walk the stream; returns the checkpoints it carries, by number."""
+                        found: Found, rewrites: list[StreamRewrite]) -> dict[int, Checkpoint]:
+    """Walk the stream; returns the checkpoints it carries, by number. A message taken
+    off with a signed record counts at its recorded link."""
     held = anchors(known)
     on_stream: dict[int, Checkpoint] = {}
+
+    def chain(source: str) -> StreamCheck:
+        name = f"stream:{source}"
+        if name not in found.streams:
+            found.streams[name] = StreamCheck(name, held.get(name) or Anchors())
+        return found.streams[name]
+
+    def taken_off(record: StreamRewrite) -> None:
+        chain(record.source).passed(record.sequence, record.position, record.prev,
+                                    record.hash)
+        if record.stored:
+            found.claims.setdefault(record.source, {})[record.position] = record.stored
 
     def check(sequence: int, _: str, payload: bytes, __: dict[str, str] | None) -> None:
         try:
@@ -81,10 +98,7 @@ async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoin
         except (ValueError, KeyError, TypeError):
             found.breaks.append(Break("stream", sequence, "not an envelope", sequence))
             return
-        name = f"stream:{source}"
-        if name not in found.streams:
-            found.streams[name] = StreamCheck(name, held.get(name) or Anchors())
-        found.streams[name].message(sequence, position, envelope.get("prev"), payload)
+        chain(source).message(sequence, position, envelope.get("prev"), payload)
         if envelope.get("stored"):
             found.claims.setdefault(source, {})[position] = envelope["stored"]
         if source == "reporting" and envelope.get("type") == CheckpointSigned.type:
@@ -95,16 +109,19 @@ async def _check_stream(js: JetStreamContext, stream: str, known: list[Checkpoin
             else:
                 on_stream.setdefault(checkpoint.number, checkpoint)
 
-    await read_stream(js, stream, check)
+    in_place = InPlace(rewrites, check, taken_off)
+    await read_stream(js, stream, in_place)
+    in_place.finish()
     for name, anchored in held.items():  # a source whose every message went
         if name.startswith("stream:") and name not in found.streams:
             found.streams[name] = StreamCheck(name, anchored)
-    for chain in found.streams.values():
-        chain.finish()
+    for walked in found.streams.values():
+        walked.finish()
     return on_stream
 
 
-def _check_stores(readers: dict[str, StoreReader], found: Found) -> None:
+def _check_stores(readers: dict[str, StoreReader], found: Found,
+                  signatures: EventVerifier) -> None:
     held = anchors(found.checkpoints)
     for service, reader in readers.items():
         name = f"store:{service}"
@@ -115,7 +132,11 @@ def _check_stores(readers: dict[str, StoreReader], found: Found) -> None:
             unreadable: Break | None = Break(name, 0, "the recorded links cannot be read")
         else:
             unreadable = None
-        check = StoreCheck(name, witnesses, held.get(name))
+        try:
+            rewrites = reader.rewrites(signatures)
+        except Exception:  # noqa: BLE001 - an altered record: its events are hashed
+            rewrites = {}
+        check = StoreCheck(name, witnesses, held.get(name), rewrites)
         check.first_bad = unreadable
         for record in reader.notifications():
             check.record(record)

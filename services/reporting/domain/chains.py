@@ -17,6 +17,7 @@ from typing import Any
 
 from services.reporting.domain.checkpoint import Anchors, Range
 from shared.chain.hashing import GENESIS, StoredRecord, envelope_hash, store_link
+from shared.chain.rewrites import EventRewritten, fits
 
 
 @dataclass
@@ -83,9 +84,14 @@ class StreamCheck(ChainCheck):
     """One source's integration events, in stream order: each names its predecessor."""
 
     def message(self, sequence: int, position: int, prev: str | None, payload: bytes) -> None:
+        self.passed(sequence, position, prev, envelope_hash(payload))
+
+    def passed(self, sequence: int, position: int, prev: str | None, link: str) -> None:
+        """One message at its link: its bytes' hash, or the one a signed record of its
+        taking off recorded (`shared.messaging.rewrites`)."""
         if prev != self.head:
             self.bad(position, "its prev is not the hash of the event before it", sequence)
-        self.advance(position, envelope_hash(payload))
+        self.advance(position, link)
 
 
 class StoreCheck(ChainCheck):
@@ -93,9 +99,11 @@ class StoreCheck(ChainCheck):
     the checkpoints signed."""
 
     def __init__(self, chain: str, witnesses: dict[int, str],
-                 anchors: Anchors | None = None) -> None:
+                 anchors: Anchors | None = None,
+                 rewrites: dict[int, EventRewritten] | None = None) -> None:
         super().__init__(chain, anchors or Anchors())
         self.witnesses = witnesses
+        self.rewrites = rewrites or {}  # validly signed ones only
         self.links: dict[int, str] = {}
         self._runs: list[list[int]] = []  # the stored ids met, as [first, last] runs
         self._expected = _expected_ids(witnesses, self.anchors.signed_ids())
@@ -103,7 +111,11 @@ class StoreCheck(ChainCheck):
 
     def record(self, record: StoredRecord) -> None:
         self._missing_up_to(record.id)
-        link = store_link(self.head, record)
+        rewritten = self.rewrites.get(record.id)
+        # A signed rewrite (`shared.chain.rewrites`) passes on the link it recorded;
+        # any other event's is computed from its bytes.
+        link = (rewritten.link if rewritten is not None and fits(rewritten, self.head, record)
+                else store_link(self.head, record))
         expected = self.witnesses.get(record.id)
         if expected is not None and expected != link:
             self.bad(record.id, "its hash differs from the one recorded for it")
