@@ -13,6 +13,7 @@ after it.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -78,11 +79,16 @@ class Queue:
             return
         with self._lock, self._engine.begin() as connection:
             batch = _Batch(*queue_table.read(connection, ids, desks))
+            counted = {i: queue_table.count_keys(e) for i, e in batch.entries.items()}
             for event in events:
                 self._change(batch, event)
             if batch.changed:
+                deltas: Counter[queue_table.CountKey] = Counter()
+                for melding_id in batch.changed:
+                    deltas.update(queue_table.count_keys(batch.entries[melding_id]))
+                    deltas.subtract(counted.get(melding_id, []))
                 queue_table.write(connection, {i: batch.entries[i] for i in batch.changed},
-                                  batch.words, batch.shredded)
+                                  batch.words, batch.shredded, deltas)
 
     def _change(self, batch: _Batch, event: Any) -> None:
         if isinstance(event, Report.Received):
@@ -185,8 +191,11 @@ class Queue:
         where = queue_query.conditions(status=status, theme=theme, overdue=overdue, now=now,
                                        reader=reader, narrowing=narrowing)
         with self._engine.connect() as connection:
+            counted = queue_query.total(connection, status=status, theme=theme,
+                                        overdue=overdue, now=now, reader=reader,
+                                        narrowing=narrowing)
             return queue_query.page(connection, where, offset=offset, limit=limit,
-                                    sort=sort, after=after)
+                                    sort=sort, after=after, counted=counted)
 
     # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
 

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
+from services.triage.adapters import queue_table
 from services.triage.adapters.queue_parts import Key, Narrowing, Page
 from services.triage.adapters.queue_table import (
     excluded_rows,
@@ -63,10 +64,55 @@ def seen_by(role: str, sub: str) -> ColumnElement[bool]:
     return and_(scope, ~excluding)
 
 
+def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str | None,
+          overdue: bool | None, now: datetime, reader: tuple[str, str] | None,
+          narrowing: Narrowing) -> int | None:
+    """How many match, from the counts (`queue_table.count_rows`) where no narrower
+    filter is set: what only the rows know is counted in ranges that do not grow with
+    history (the meldingen with a term still to come, and those the reader is
+    excluded from). None: count the rows."""
+    if any(value is not None for value in (
+            narrowing.kind, narrowing.channel, narrowing.severity, narrowing.reply_unread,
+            narrowing.flagged, narrowing.closing_feedback_due)) or narrowing.words:
+        return None
+    scope, unless = "", None
+    if reader is not None:
+        rule = visibility(*reader)
+        if rule.scope in ("none", "investigating"):
+            return 0  # a queue row names no investigator
+        scope = "" if rule.scope == "all" else rule.unless_excluding
+        unless = rule.unless_excluding
+    combination = [q[name] == value for name, value in (("status", status), ("theme", theme))
+                   if value is not None]
+    if scope:
+        combination.append(q.authority == scope)
+    status_key, theme_key = status or "", theme or ""
+    if overdue is None:
+        n = queue_table.count(connection, scope, status_key, theme_key, None)
+        late: list[ColumnElement[bool]] = []
+    else:
+        moment = now.timestamp()
+        pending = _count(connection, [*combination, q.overdue_ts >= moment,
+                                      q.overdue_ts < queue_table.NEVER])
+        n = (queue_table.count(connection, scope, status_key, theme_key, False) - pending
+             if overdue else
+             queue_table.count(connection, scope, status_key, theme_key, True) + pending)
+        late = [q.overdue_ts < moment if overdue else q.overdue_ts >= moment]
+    if unless is not None:
+        n -= _count(connection, [*combination, *late, q.id.in_(
+            select(excluded_rows.c.melding_id).where(excluded_rows.c.sub == unless))])
+    return n
+
+
+def _count(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
+    return int(connection.execute(select(func.count()).select_from(melding_rows)
+                                  .where(*where)).scalar_one())
+
+
 def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
-         offset: int, limit: int, sort: QueueSort, after: Key | None) -> Page:
-    total = connection.execute(select(func.count()).select_from(melding_rows)
-                               .where(*where)).scalar_one()
+         offset: int, limit: int, sort: QueueSort, after: Key | None,
+         counted: int | None = None) -> Page:
+    total = _count(connection, where) if counted is None else counted
     order: list[Any] = [q.received_us, q.id]
     if sort == "deadline":
         order.insert(0, q.overdue_ts)

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     select,
 )
 
@@ -77,12 +78,57 @@ excluded_rows = Table(
     Column("sub", String(255), primary_key=True),
     Index("triage_queue_excluded_sub", "sub"),
 )
+#: How many meldingen each filter combination holds (scope: "" for all, or the
+#: competent authority; status and theme "" for any), those with every term met
+#: (`never`) apart: so that a page's total is a look-up, not a count of the rows.
+count_rows = Table(
+    "triage_queue_counts", metadata,
+    Column("scope", String(255), primary_key=True),
+    Column("status", String(32), primary_key=True),
+    Column("theme", String(32), primary_key=True),
+    Column("never", Boolean, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
 word_rows = Table(
     "triage_queue_words", metadata,
     Column("word", String(32), primary_key=True),
     Column("melding_id", String(36), primary_key=True),
     Index("triage_queue_words_melding", "melding_id"),
 )
+
+
+CountKey = tuple[str, str, str, bool]
+
+
+def count_keys(entry: QueueEntry) -> list[CountKey]:
+    """The combinations a melding counts in (as the totals are looked up)."""
+    never = not math.isfinite(entry.overdue_ts)
+    scopes = ("",) if entry.authority is None else ("", normalised(entry.authority))
+    return [(scope, status, theme, never) for scope in scopes
+            for status in ("", entry.status) for theme in ("", entry.theme)]
+
+
+def count(connection: sqlalchemy.Connection, scope: str, status: str, theme: str,
+          never: bool | None) -> int:
+    c = count_rows.c
+    where = [c.scope == scope, c.status == status, c.theme == theme]
+    if never is not None:
+        where.append(c.never == never)
+    return int(connection.execute(select(func.coalesce(func.sum(c.n), 0))
+                                  .where(*where)).scalar_one())
+
+
+def _recount(connection: sqlalchemy.Connection, deltas: dict[CountKey, int]) -> None:
+    c = count_rows.c
+    for (scope, status, theme, never), delta in deltas.items():
+        if delta == 0:
+            continue
+        done = connection.execute(count_rows.update().where(
+            c.scope == scope, c.status == status, c.theme == theme, c.never == never,
+        ).values(n=c.n + delta))
+        if done.rowcount == 0:
+            connection.execute(count_rows.insert().values(
+                scope=scope, status=status, theme=theme, never=never, n=delta))
 
 
 def create(engine: sqlalchemy.Engine) -> None:
@@ -162,10 +208,11 @@ def read(connection: sqlalchemy.Connection, ids: Iterable[UUID],
 
 
 def write(connection: sqlalchemy.Connection, changed: dict[UUID, QueueEntry],
-          words: dict[UUID, frozenset[str]],
-          shredded: set[UUID]) -> None:
-    """Replace the changed meldingen's rows and exclusions; add the words of the new
-    ones, and drop those of the shredded."""
+          words: dict[UUID, frozenset[str]], shredded: set[UUID],
+          deltas: dict[CountKey, int]) -> None:
+    """Replace the changed meldingen's rows and exclusions, and move their counts; add
+    the words of the new ones, and drop those of the shredded."""
+    _recount(connection, deltas)
     keys = [str(i) for i in changed]
     for start in range(0, len(keys), 500):
         part = keys[start:start + 500]
