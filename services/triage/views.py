@@ -188,9 +188,11 @@ class Queue:
         paging, in order of receipt only), in place of `offset`."""
         if flagged is not None:
             narrowing = replace(narrowing, flagged=flagged)
-        where = queue_query.conditions(status=status, theme=theme, overdue=overdue, now=now,
-                                       reader=reader, narrowing=narrowing)
         with self._engine.connect() as connection:
+            where = queue_query.conditions(
+                status=status, theme=theme, overdue=overdue, now=now, reader=reader,
+                narrowing=narrowing, excluded=reader is not None
+                and queue_query.excluded_anywhere(connection, reader[1]))
             counted = queue_query.total(connection, status=status, theme=theme,
                                         overdue=overdue, now=now, reader=reader,
                                         narrowing=narrowing)

@@ -23,14 +23,17 @@ from services.triage.adapters.queue_table import (
 )
 from shared.authz import visibility
 from shared.contracts import QueueSort
+from shared.names import normalised
 
 q = melding_rows.c
 
 
 def conditions(*, status: str | None, theme: str | None, overdue: bool | None,
                now: datetime, reader: tuple[str, str] | None,
-               narrowing: Narrowing) -> list[ColumnElement[bool]]:
-    """Which rows match: every filter set, and what the reader may see."""
+               narrowing: Narrowing, excluded: bool = True) -> list[ColumnElement[bool]]:
+    """Which rows match: every filter set, and what the reader may see. `excluded`:
+    False when no melding excludes the reader (`excluded_anywhere`), so that no row
+    needs that look-up."""
     where: list[ColumnElement[bool]] = []
     for column, value in (("status", status), ("theme", theme), ("kind", narrowing.kind),
                           ("channel", narrowing.channel), ("severity", narrowing.severity),
@@ -46,11 +49,17 @@ def conditions(*, status: str | None, theme: str | None, overdue: bool | None,
         where.append(q.id.in_(select(word_rows.c.melding_id).where(
             word_rows.c.word == word_digest(word))))
     if reader is not None:
-        where.append(seen_by(*reader))
+        where.append(seen_by(*reader, excluded=excluded))
     return where
 
 
-def seen_by(role: str, sub: str) -> ColumnElement[bool]:
+def excluded_anywhere(connection: sqlalchemy.Connection, sub: str) -> bool:
+    """Whether any melding excludes this sub (concerned in it, or recused)."""
+    return connection.execute(select(excluded_rows.c.melding_id).where(
+        excluded_rows.c.sub == normalised(sub)).limit(1)).first() is not None
+
+
+def seen_by(role: str, sub: str, *, excluded: bool = True) -> ColumnElement[bool]:
     """`shared.authz.may_see` as a condition on the rows: a queue row names no
     investigator, so `investigating` sees none of them here."""
     rule = visibility(role, sub)
@@ -59,6 +68,8 @@ def seen_by(role: str, sub: str) -> ColumnElement[bool]:
         scope = true()
     elif rule.scope == "assigned":
         scope = q.authority == rule.unless_excluding
+    if not excluded:
+        return scope
     excluding = exists().where(excluded_rows.c.melding_id == q.id,
                                excluded_rows.c.sub == rule.unless_excluding)
     return and_(scope, ~excluding)
@@ -98,7 +109,7 @@ def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str |
              if overdue else
              queue_table.count(connection, scope, status_key, theme_key, True) + pending)
         late = [q.overdue_ts < moment if overdue else q.overdue_ts >= moment]
-    if unless is not None:
+    if unless is not None and excluded_anywhere(connection, unless):
         n -= _count(connection, [*combination, *late, q.id.in_(
             select(excluded_rows.c.melding_id).where(excluded_rows.c.sub == unless))])
     return n
