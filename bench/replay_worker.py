@@ -2,13 +2,17 @@
 reporting's `adapters/replay.rebuild` (what `POST /api/audit/replay` runs) over the
 whole stream.
 
-    MELDINGEN_NATS_URL=... python -m bench.replay_worker   (prints JSON on stdout)
+    MELDINGEN_NATS_URL=... python -m bench.replay_worker [--every-signature]
+
+prints JSON on stdout. By default the signatures are proved along each source's chain
+(what `meldingen audit replay` does); `--every-signature` checks each message's own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,13 +24,14 @@ from shared.messaging.permissions import AUDITOR
 from shared.messaging.signing import verifier_for
 
 
-async def replay() -> dict[str, Any]:
+async def replay(every_signature: bool) -> dict[str, Any]:
     settings = get_settings()
     nc = await connect(settings, name="bench-replay", user=AUDITOR)
     try:
         started = time.perf_counter()
         figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream,
-                                                     verifier_for(settings))
+                                                     verifier_for(settings),
+                                                     every_signature=every_signature)
         elapsed = time.perf_counter() - started
     finally:
         await nc.close()
@@ -43,4 +48,4 @@ def _peak_rss_mib() -> float:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(replay())))
+    print(json.dumps(asyncio.run(replay("--every-signature" in sys.argv[1:]))))

@@ -1,4 +1,4 @@
-"""The figures to reach (issues 4, 6 and 7) and how a run's results meet them."""
+"""The figures to reach (issues 4, 6, 7 and 23) and how a run's results meet them."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ def checks(db: dict[str, Any]) -> list[Check]:
         rate = replay.get("rate_per_s")
         found.append(_check(f"replay {replay['events']:,} events/s", rate, ">= 30,000",
                             rate is not None and rate >= 30_000))
+        share = replay.get("of_raw_read_pct")
+        found.append(_check(f"replay {replay['events']:,} events, % of the raw read", share,
+                            ">= 80", share is not None and share >= 80))
+        live = (replay.get("endpoint") or {}).get("live_intake_per_s")
+        found.append(_check(f"live figures' intake of {replay['events']:,} events/s", live,
+                            ">= 10,000", live is not None and live >= 10_000))
     return found
 
 

@@ -176,6 +176,17 @@ class ServiceApplication(ProcessApplication[UUID]):
             for callback in self._on_recorded:
                 callback(recordings)
 
+    #: Whether its policies `find` meldingen: a batch then asks the store once which of
+    #: the meldingen it names have stored events. Off for a service whose policies
+    #: store nothing (reporting only counts), which would pay the query for nothing.
+    finds_meldingen = True
+
+    def process_admitted(self, events: Sequence[Any], tracking: Tracking,
+                         bodies: Sequence[dict[str, Any] | None]) -> None:
+        """An inbox batch, with each admitted event's envelope as the inbox parsed it
+        (None for a parked message). Most services need only the events."""
+        self.process_batch(events, tracking)
+
     def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
         """Apply several integration events in one transaction, tracked at the place of
         the last (a commit per batch, not per event, keeps a busy inbox fast). Policies
@@ -183,9 +194,10 @@ class ServiceApplication(ProcessApplication[UUID]):
         event is kept as a ParkedMessage, and no policy sees it."""
         processing_event = BatchProcessing(tracking=tracking)
         with self.processing_lock:
-            named = {UUID(melding_id) for event in events
-                     if isinstance(melding_id := getattr(event, "melding_id", None), str)}
-            processing_event.absent = named - stored_originators(self.recorder, named)
+            if self.finds_meldingen:
+                named = {UUID(melding_id) for event in events
+                         if isinstance(melding_id := getattr(event, "melding_id", None), str)}
+                processing_event.absent = named - stored_originators(self.recorder, named)
             for event in events:
                 if isinstance(event, Parking):
                     processing_event.collect_events(ParkedMessage.of(event))

@@ -55,7 +55,8 @@ class ResponseHeaders:
 
 #: The routes that take files (multipart), whose bodies are not held here.
 UPLOAD_PATHS = re.compile(r"^/(|api/meldingen|api/mailbox/attachments|mailbox/attachments"
-                          r"|api/meldingen/[^/]+/attachments|api/cases/[^/]+/evidence)$")
+                          r"|api/meldingen/[^/]+/attachments|api/cases/[^/]+/evidence"
+                          r"|cases/[^/]+/add_evidence)$")
 
 
 class BodyLimit:

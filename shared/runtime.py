@@ -50,6 +50,7 @@ class MessagingRuntime:
         sources: Sequence[str],
         companions: Sequence[Companion] = (),
         inbox_batch: int = 100,
+        chain_proof: bool = False,
     ) -> None:
         self.app = app
         self.settings = settings
@@ -60,6 +61,7 @@ class MessagingRuntime:
             self.companions.append(EpochKeeper(epochs, settings, app.name,
                                                signer_for(settings, app.name)))
         self.inbox_batch = inbox_batch
+        self.chain_proof = chain_proof  # the inbox's (`shared.messaging.chainproof`)
         # Read now, so that a service missing a key or its credentials stops at start.
         self.signer = signer_for(settings, app.name)
         self.verifier = verifier_for(settings)
@@ -81,7 +83,8 @@ class MessagingRuntime:
         workers: list[Worker] = [self.relay]
         if self.sources:
             self.inbox = Inbox(self.app, js, stream=self.settings.stream, sources=self.sources,
-                               verifier=self.verifier, batch_size=self.inbox_batch)
+                               verifier=self.verifier, batch_size=self.inbox_batch,
+                               chain_proof=self.chain_proof)
             workers.append(self.inbox)
         self._workers = [*workers, *self.companions]
         log.info("messaging started", extra={"sources": self.sources})

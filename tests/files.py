@@ -63,3 +63,52 @@ def no_author_left(docx: bytes) -> bool:
 def gps_of(jpeg: bytes) -> dict[int, object]:
     with Image.open(io.BytesIO(jpeg)) as image:
         return dict(image.getexif().get_ifd(0x8825))
+
+
+TRACKED = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>De kas klopt niet.</w:t></w:r><w:commentRangeEnd w:id="0"/>
+<w:ins w:id="1" w:author="{AUTHOR}" w:date="2024-03-05T09:12:00Z"><w:r><w:t> Het tekort is groot.</w:t></w:r></w:ins>
+<w:r><w:commentReference w:id="0"/></w:r></w:p></w:body></w:document>"""
+COMMENTS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:comment w:id="0" w:author="{AUTHOR}" w:initials="HKU" w:date="2024-03-05T09:13:00Z"><w:p><w:r><w:t>Zie de bonnen van maart.</w:t></w:r></w:p></w:comment>
+</w:comments>"""
+PEOPLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">
+<w15:person w15:author="{AUTHOR}"><w15:presenceInfo w15:providerId="AD" w15:userId="S-1-5-21-henk"/></w15:person>
+</w15:people>"""
+
+
+def docx_with_tracked_change_and_comment() -> bytes:
+    """A DOCX whose body names its writer: a tracked insertion and a comment by AUTHOR,
+    and Word's list of the people who wrote in it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("[Content_Types].xml", CONTENT_TYPES)
+        docx.writestr("_rels/.rels", RELS)
+        docx.writestr("word/document.xml", TRACKED)
+        docx.writestr("word/comments.xml", COMMENTS)
+        docx.writestr("word/people.xml", PEOPLE)
+        docx.writestr("docProps/core.xml", CORE)
+    return out.getvalue()
+
+
+ODT_CONTENT = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"><office:body><office:text>
+<text:tracked-changes><text:changed-region text:id="c1"><text:insertion><office:change-info>
+<dc:creator>{AUTHOR}</dc:creator><dc:date>2024-03-05T09:12:00</dc:date></office:change-info>
+</text:insertion></text:changed-region></text:tracked-changes>
+<text:p>De kas klopt niet.<office:annotation><dc:creator>{AUTHOR}</dc:creator>
+<meta:creator-initials>HKU</meta:creator-initials><text:p>Zie de bonnen van maart.</text:p>
+</office:annotation></text:p></office:text></office:body></office:document-content>"""
+
+
+def odt_with_tracked_change_and_annotation() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as odt:
+        odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        odt.writestr("content.xml", ODT_CONTENT)
+    return out.getvalue()

@@ -21,6 +21,7 @@ from services.investigation.domain.case import DEFAULT_RESPONSE_TERM, Case
 from services.investigation.domain.conflicts import Investigator
 from services.investigation.domain.interim import InterimMeasures
 from services.investigation.domain.shredding import Shreddable
+from services.investigation.files import attachments
 from shared import authz, contracts
 from shared.auth import Principal
 from shared.authz import MeldingParties, is_allowed_role
@@ -259,7 +260,10 @@ class InvestigationApplication(KeyedApplication):
             return  # no case: triage closes the melding itself
         melding_id = UUID(event.melding_id)
         if self.find(melding_id, processing_event) is not None:
-            return  # a copy that outlived the de-duplication window
+            # A copy that outlived the de-duplication window, or a decision again after
+            # a reopening: the case stays, and takes the files it lists that it lacks.
+            attachments.receive(self, melding_id, event.attachments, processing_event)
+            return
         case = Case(melding_id=melding_id, outcome=list(event.outcome), theme=event.theme,
                     involved=list(event.involved), assessed_by=event.assessed_by,
                     decided_by=event.decided_by, at=self.clock.now())
@@ -267,6 +271,14 @@ class InvestigationApplication(KeyedApplication):
                           competent_authority=event.competent_authority,
                           excluded=list(event.excluded))
         processing_event.collect_events(case)
+        attachments.receive(self, melding_id, event.attachments, processing_event)
+
+    @policy.register
+    def _(self, event: contracts.AttachmentShared,
+          processing_event: ProcessingEvent[UUID]) -> None:
+        melding_id = UUID(event.melding_id)
+        if self.find(melding_id, processing_event) is not None:  # else in the decision's list
+            attachments.receive(self, melding_id, [event], processing_event)
 
     @policy.register
     def _(self, event: contracts.CompetentAuthorityAssigned,

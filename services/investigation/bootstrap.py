@@ -12,6 +12,7 @@ from services.investigation.api.deps import InvestigationParts
 from services.investigation.api.routes import router
 from services.investigation.application import InvestigationApplication
 from services.investigation.domain import case
+from services.investigation.files.domain import attachments as case_attachments
 from services.investigation.files.domain import evidence_files
 from services.investigation.views import CaseIndex
 from shared.clock import Clock
@@ -35,7 +36,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Investi
         response_term=timedelta(days=settings.response_term_days))
     # Its keys come from triage, sealed onward in the melding_decided that opens a case.
     application.use_keyring(Keyring.for_service(settings, "investigation", clock),
-                            case.CONTENT_FIELDS | evidence_files.CONTENT_FIELDS,
+                            case.CONTENT_FIELDS | evidence_files.CONTENT_FIELDS
+                            | case_attachments.CONTENT_FIELDS,
                             creating=[])
     return application
 

@@ -33,7 +33,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> ReportingPart
     # The companion rebuilds the figures before the inbox starts, then signs checkpoints.
     companion = ReportingCompanion(application, settings)
     runtime = MessagingRuntime(application, settings, SOURCES, companions=[companion],
-                               inbox_batch=INBOX_BATCH)
+                               inbox_batch=INBOX_BATCH, chain_proof=True)
     return ReportingParts(application, runtime, companion)
 
 

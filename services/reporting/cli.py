@@ -29,13 +29,16 @@ def register(app: typer.Typer) -> None:
     def replay(
         url: Annotated[str | None, typer.Option(help="the reporting service")] = None,
         token: Annotated[str | None, typer.Option(help="an auditor's bearer token")] = None,
+        every_signature: Annotated[bool, typer.Option(
+            help="check each message's own signature (exact, several times slower) "
+                 "rather than one per run of a source's chained messages")] = False,
     ) -> None:
         """Rebuild every figure from the stream's first message; compare with the live
         figures of the reporting service when it answers."""
         settings = get_settings()
         live = _live(settings, url or f"http://{settings.host}:{settings.reporting_port}",
                      token or issue_token(settings, sub="meldingen-audit", role="auditor"))
-        result = _run(_replay(settings, live))
+        result = _run(_replay(settings, live, every_signature=every_signature))
         typer.echo(json.dumps(result, indent=2))
         raise typer.Exit(1 if result["matches_live"] is False else 0)
 
@@ -59,7 +62,8 @@ async def _verify(settings: Settings) -> dict[str, Any]:
         await nc.close()
 
 
-async def _replay(settings: Settings, live: dict[str, Any] | None) -> dict[str, Any]:
+async def _replay(settings: Settings, live: dict[str, Any] | None, *,
+                  every_signature: bool = False) -> dict[str, Any]:
     from services.reporting.adapters.replay import rebuild
     from shared.messaging.nats import connect
     from shared.messaging.permissions import AUDITOR
@@ -69,7 +73,7 @@ async def _replay(settings: Settings, live: dict[str, Any] | None) -> dict[str, 
     try:
         figures, counted, last = await rebuild(
             nc.jetstream(), settings.stream, verifier_for(settings),
-            upto=live["position"] if live else None)
+            upto=live["position"] if live else None, every_signature=every_signature)
     finally:
         await nc.close()
     digest = figures.digest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -25,10 +26,17 @@ class LiveFigures:
             self._figures, self.position = figures, position
         self.ready.set()
 
-    def apply(self, position: int, kind: str | None, data: dict[str, Any]) -> None:
+    def apply_batch(self, position: int,
+                    events: Sequence[tuple[str, dict[str, Any]] | None]) -> None:
+        """Count a batch's events (None: a message of which only the place counts) and
+        move to its position, under one hold of the lock: a snapshot between two of
+        its events would pair the batch's position with part of its counts, and the
+        replay to that position would not match."""
+        apply = self._figures.apply
         with self._lock:
-            if kind is not None:
-                self._figures.apply(kind, data)
+            for counted in events:
+                if counted is not None:
+                    apply(*counted)
             self.position = position
 
     def kept(self) -> tuple[int, bytes]:

@@ -12,6 +12,7 @@ from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
+from services.triage.domain.purges import PURGE_TOPICS, PendingPurges
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
 from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
@@ -52,14 +53,17 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
                   engine=recorder.engine())
     closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
+    purges = PendingPurges()
     stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
                          recorder.notification_ids)
     application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
-                                             (follow_up.apply, FOLLOW_UP_TOPICS)])
+                                             (follow_up.apply, FOLLOW_UP_TOPICS),
+                                             (purges.apply, PURGE_TOPICS)])
     runtime = MessagingRuntime(application, settings, SOURCES)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
-                               check_every=settings.retention_check_seconds, files=files)
+                               check_every=settings.retention_check_seconds,
+                               purges=purges, files=files)
     return TriageParts(application, runtime, queue, retention, follow_up,
                        Flusher(stored, settings.view_flush_seconds), files,
                        Uploads.from_settings(settings))

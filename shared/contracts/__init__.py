@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from shared.contracts.audit import CheckpointSigned
 from shared.contracts.base import IntegrationEvent, NamedIdentity
-from shared.contracts.files import AttachmentReceived, AttachmentSent
+from shared.contracts.files import (
+    AttachmentReceived,
+    AttachmentSent,
+    AttachmentShared,
+    SharedFile,
+)
 from shared.contracts.intake import (
     ContactMomentRecorded,
     IdentityConsentRecorded,
@@ -76,7 +81,7 @@ from shared.contracts.vocabulary import (
 CONTRACTS: dict[str, type[IntegrationEvent]] = {
     cls.type: cls
     for cls in (
-        MeldingReceived, ReporterReplied, AttachmentReceived, AttachmentSent,
+        MeldingReceived, ReporterReplied, AttachmentReceived, AttachmentSent, AttachmentShared,
         IdentityConsentRecorded,
         ContactMomentRecorded,
         RecordStatusChanged, MeetingRequestChanged,
@@ -96,6 +101,7 @@ __all__ = [
     "Adviser",
     "AttachmentReceived",
     "AttachmentSent",
+    "AttachmentShared",
     "CaseClosed",
     "CasePath",
     "Channel",
@@ -141,6 +147,7 @@ __all__ = [
     "ResponseTermLapsed",
     "RetentionOutcome",
     "Severity",
+    "SharedFile",
     "StaffMemberAdded",
     "StaffMemberDisabled",
     "StaffRolesChanged",

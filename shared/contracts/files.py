@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from pydantic import BaseModel, ConfigDict
+
 from shared.contracts.base import IntegrationEvent
 
 
@@ -39,3 +41,28 @@ class AttachmentSent(FileDescribed):
     """triage -> intake: the meldpunt sent a file to the reporter's mailbox."""
 
     type: ClassVar[str] = "attachment_sent"
+
+
+class AttachmentShared(FileDescribed):
+    """triage -> investigation: a file the reporter sent after the decision that opened
+    the case (those from before travel in `melding_decided`'s `attachments`), so the
+    case's team reads it from the files stream too."""
+
+    type: ClassVar[str] = "attachment_shared"
+
+
+class SharedFile(BaseModel):
+    """A reporter's file as `melding_decided` lists it for the case: what it is and
+    where its chunks are (its name is the event's content, under the melding's key)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    attachment_id: str
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    cleaned: bool
+    chunks: int
+    stored_by: str
+    at: datetime

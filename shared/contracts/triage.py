@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from shared.contracts.base import IntegrationEvent
+from shared.contracts.files import SharedFile
 from shared.contracts.vocabulary import (
     ClosingReason,
     MessagePurpose,
@@ -45,11 +46,12 @@ class MeldingDecided(IntegrationEvent):
 
     `involved`, `assessed_by` and `decided_by` travel so that investigation can refuse
     a conflicted investigator; the melding's parties (`shared.authz.MeldingParties`)
-    so that it applies the per-melding rules; the description for the investigators,
-    only when a case follows. Decisions made before routing lack the last three."""
+    so that it applies the per-melding rules; the description and the reporter's files
+    known then for the investigators, only when a case follows (a later file follows
+    as `attachment_shared`). Decisions made before routing lack the last three."""
 
     type: ClassVar[str] = "melding_decided"
-    keyed_fields: ClassVar[tuple[str, ...]] = ("involved", "description")
+    keyed_fields: ClassVar[tuple[str, ...]] = ("involved", "description", "attachments")
 
     melding_id: str
     outcome: list[Outcome]
@@ -63,6 +65,7 @@ class MeldingDecided(IntegrationEvent):
     competent_authority: str | None = None
     #: Concerned staff and those who recused themselves (subs).
     excluded: list[str] = []
+    attachments: list[SharedFile] = []
 
     def key_recipients(self) -> tuple[str, ...]:
         # Triage seals its copy of the key onward to investigation, where a case opens.

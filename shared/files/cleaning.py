@@ -6,8 +6,9 @@ these three wheels do its work for the types the allow-list takes:
   ICC profile or text chunks (turned upright first, as the EXIF orientation said);
 - PDF: pikepdf drops the document information dictionary and the XMP metadata stream;
 - office and OpenDocument: the zip is written again with its metadata parts
-  (`docProps/core.xml`, `app.xml`, `custom.xml`, `meta.xml`) emptied by lxml, and
-  every entry's time set to one fixed moment.
+  (`docProps/core.xml`, `app.xml`, `custom.xml`, `meta.xml`) emptied by lxml, the
+  authors, initials and times of tracked changes and comments in its body emptied
+  (`shared/files/authorship.py`), and every entry's time set to one fixed moment.
 
 What has no cleaner (audio) is kept as it came, and reported as not cleaned. A file
 that does not read as the type its bytes announce is refused: it cannot be cleaned."""
@@ -23,6 +24,7 @@ from lxml import etree
 from PIL import Image, ImageOps, ImageSequence
 
 from shared.errors import InvalidInput
+from shared.files.authorship import is_xml_part, neutralised
 from shared.files.types import GROUPS
 
 #: The parts of an office or OpenDocument zip that hold authors, dates and the like.
@@ -83,6 +85,8 @@ def _zip(source: Path, target: Path) -> None:
             data = original.read(entry)
             if entry.filename in METADATA_PARTS:
                 data = _emptied(data)
+            elif is_xml_part(entry.filename):
+                data = neutralised(data)
             copy = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
             # An OpenDocument's `mimetype` must stay the first entry, stored.
             copy.compress_type = (zipfile.ZIP_STORED if entry.filename == "mimetype"

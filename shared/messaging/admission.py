@@ -20,6 +20,7 @@ from shared.messaging.signing import HEADER, EventVerifier
 class Admitted:
     envelope: Envelope
     event: IntegrationEvent
+    body: dict[str, Any]  # the envelope as parsed, before its contract read it
 
 
 @dataclass(frozen=True)
@@ -27,22 +28,35 @@ class Refused:
     reason: str
 
 
+#: `check`'s `parsed` when the payload was not read beforehand.
+UNPARSED: Any = object()
+
+
+def parse(payload: bytes) -> Any:
+    """The payload as JSON, or None if it is none."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+
+
 def check(subject: str, headers: Mapping[str, str] | None, payload: bytes,
           verifier: EventVerifier, last_position: Callable[[str], int],
-          *, signed: bool | None = None) -> dict[str, Any] | Refused:
+          *, signed: bool | None = None, parsed: Any = UNPARSED) -> dict[str, Any] | Refused:
     """The envelope as parsed JSON, or why not. `last_position(source)`: the last
     position applied from that source (0 before any). Each source publishes in order,
     so a position at or below it is a replay (or a message out of order). `signed`:
     the verdict of `verifier` on the signature against the subject's source, if it
-    was taken beforehand (a replay checks signatures in threads)."""
+    was taken beforehand (in threads, or along the chain: `chainproof`). `parsed`:
+    the payload as `parse` read it, if it was read beforehand."""
     signature = (headers or {}).get(HEADER)
     if not signature:
         return Refused("unsigned")
-    try:
-        body = orjson.loads(payload)
-    except orjson.JSONDecodeError:
+    body = parse(payload) if parsed is UNPARSED else parsed
+    if body is None:
         return Refused("unreadable")
-    if not isinstance(body, dict) or not {"source", "type", "position"} <= body.keys():
+    if not isinstance(body, dict) or not ("source" in body and "type" in body
+                                          and "position" in body):
         return Refused("unreadable")
     source, kind, position = body["source"], body["type"], body["position"]
     if not isinstance(position, int) or subject != f"meldingen.{source}.{kind}":
@@ -57,14 +71,16 @@ def check(subject: str, headers: Mapping[str, str] | None, payload: bytes,
 
 
 def admit(subject: str, headers: Mapping[str, str] | None, payload: bytes,
-          verifier: EventVerifier, last_position: Callable[[str], int]) -> Admitted | Refused:
+          verifier: EventVerifier, last_position: Callable[[str], int],
+          *, signed: bool | None = None, parsed: Any = UNPARSED) -> Admitted | Refused:
     """`check`, and then the event as its contract reads it."""
-    body = check(subject, headers, payload, verifier, last_position)
+    body = check(subject, headers, payload, verifier, last_position, signed=signed,
+                 parsed=parsed)
     if isinstance(body, Refused):
         return body
     try:
         envelope = Envelope.model_validate(body)
-        return Admitted(envelope, envelope.event())
+        return Admitted(envelope, envelope.event(), body)
     except Exception:  # noqa: BLE001 - signed by its source, but no contract we read
         return Refused("unreadable")
 

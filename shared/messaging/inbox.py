@@ -7,7 +7,8 @@ from: a redelivered message (at or below it) is only acknowledged, and a message
 delivered but never applied (a crash, a lost connection) is delivered again. Copies
 that the relay re-published are dropped by JetStream's de-duplication.
 
-Only what `shared.messaging.admission` admits is applied: signed by its source,
+Only what `shared.messaging.admission` admits is applied: signed by its source (with
+`chain_proof`, proved along the source's chain in the batch: `chainproof`),
 on its source's subject, after the last position applied from that source (each
 source's position is tracked as `<stream>.<source>` in the same transaction). A
 refused message is parked (`shared.parking`) in place of being applied, with one
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from nats.aio.msg import Msg
@@ -27,8 +29,9 @@ from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
 from shared.contracts import IntegrationEvent
-from shared.messaging.admission import Admitted, admit
-from shared.messaging.consumer import PullConsumer, ack
+from shared.messaging.admission import Admitted, admit, parse
+from shared.messaging.chainproof import chain_verdicts
+from shared.messaging.consumer import PullConsumer, ack, delivery
 from shared.messaging.signing import EventVerifier
 from shared.parking import Parking, count_parked
 from shared.recorders import InboxTracking
@@ -43,6 +46,7 @@ class Item:
     sequence: int
     event: IntegrationEvent | Parking
     source: Tracking | None = None  # the source's position, for an admitted event
+    body: dict[str, Any] | None = None  # its envelope as parsed, for an admitted event
 
 
 class Inbox(PullConsumer):
@@ -56,12 +60,16 @@ class Inbox(PullConsumer):
         verifier: EventVerifier,
         durable: str | None = None,
         batch_size: int = 100,
+        chain_proof: bool = False,
     ) -> None:
         super().__init__(js, stream=stream, subjects=[f"meldingen.{s}.>" for s in sources],
                          durable=durable or app.name, batch_size=batch_size)
         self.app = app
         self.sources = list(sources)
         self.verifier = verifier
+        # Signatures proved along each source's chain in a batch (`chainproof`): one
+        # Ed25519 check per run of a source's messages, not one per message.
+        self.chain_proof = chain_proof
         # The stored positions, kept once read: this inbox is their only writer.
         # Forgotten (read again) after a failed batch, whose transaction may or may not
         # have ended.
@@ -96,17 +104,25 @@ class Inbox(PullConsumer):
         """The messages after `position`, admitted or parked, in stream order."""
         items: list[Item] = []
         seen: dict[str, int] = {}  # positions admitted earlier in this batch
-        for message in sorted(messages, key=lambda m: m.metadata.sequence.stream):
-            sequence = message.metadata.sequence.stream
-            if sequence <= position:
-                continue  # applied before: only its ack is missing
+        # Those applied before are left out: only their ack is missing.
+        numbered = ((delivery(m)[0], m) for m in messages)
+        fresh = sorted(((sequence, m) for sequence, m in numbered if sequence > position),
+                       key=lambda pair: pair[0])
+        parsed = [parse(message.data) for _, message in fresh]
+        signed: list[bool | None] = [None] * len(fresh)
+        if self.chain_proof:
+            signed[:] = chain_verdicts([(m.subject, m.headers, m.data, body) for (_, m), body
+                                        in zip(fresh, parsed, strict=True)], self.verifier)
+        for (sequence, message), body, holds in zip(fresh, parsed, signed, strict=True):
             verdict = admit(message.subject, message.headers, message.data, self.verifier,
-                            lambda s: seen.get(s) or self.source_position(s))
+                            lambda s: seen.get(s) or self.source_position(s),
+                            signed=holds, parsed=body)
             if isinstance(verdict, Admitted):
                 source = verdict.envelope.source
                 seen[source] = verdict.envelope.position
                 items.append(Item(sequence, verdict.event,
-                                  Tracking(f"{self.stream}.{source}", seen[source])))
+                                  Tracking(f"{self.stream}.{source}", seen[source]),
+                                  verdict.body))
             else:
                 items.append(Item(sequence, Parking(self.stream, sequence, message.subject,
                                                     verdict.reason, message.data)))
@@ -124,7 +140,7 @@ class Inbox(PullConsumer):
                             extra={"error": type(exc).__name__})
         else:
             if messages:  # the consumer acks all up to it (AckPolicy.ALL)
-                await ack(max(messages, key=lambda m: m.metadata.sequence.stream))
+                await ack(max(messages, key=lambda m: delivery(m)[0]))
             return
         for message in messages:
             if self._stopping:
@@ -143,7 +159,7 @@ class Inbox(PullConsumer):
 
     async def handle(self, message: Msg) -> None:
         """Apply one delivered message (retrying until the store takes it), then ack it."""
-        sequence = message.metadata.sequence.stream
+        sequence = delivery(message)[0]
         delay = 0.1
         while True:
             try:
@@ -162,7 +178,7 @@ class Inbox(PullConsumer):
         await ack(message)
 
     def apply_message(self, message: Msg) -> bool:
-        sequence = message.metadata.sequence.stream
+        sequence = delivery(message)[0]
         if self.app.recorder.has_tracking_id(self.stream, sequence):
             return False
         [item] = self.items([message], 0)
@@ -188,7 +204,8 @@ class Inbox(PullConsumer):
         parked message is logged once."""
         known = dict(self._from or {})
         self._applied, self._from = None, None
-        self.app.process_batch([item.event for item in items], tracking)
+        self.app.process_admitted([item.event for item in items], tracking,
+                                  [item.body for item in items])
         prefix = f"{self.stream}."
         self._applied = tracking.notification_id
         self._from = known | {t.application_name.removeprefix(prefix): t.notification_id

@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.clock import MovableClock
 from shared.config import Settings
-from tests.support import running, token
+from tests.support import eventually, running, token
 
 ACCOUNT = "/api/reports/annual/account"
 PROBLEM_JSON = "application/problem+json"
@@ -45,6 +45,11 @@ async def test_the_meldpunt_writes_the_account_and_the_report_shows_it(
             assert response.status_code == 403
         assert (await client.put(f"{ACCOUNT}/analysis?year=2025",
                                  json={"text": "Nee."})).status_code == 401
+        async def figures_rebuilt() -> bool:  # 503 until they are, at the start
+            return (await client.get("/api/reports/annual?year=2025",
+                                     headers=board)).status_code == 200
+
+        await eventually(figures_rebuilt)
         report = (await client.get("/api/reports/annual?year=2025", headers=board)).json()
         assert report["written"]["activities"]["text"] == "Vier trainingen."
         assert report["written"]["intended_actions"] is None

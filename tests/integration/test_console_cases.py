@@ -2,8 +2,9 @@
 investigation (a real nats-server, SQLite) as the signed-in person: the competent
 authority assigns an investigator from the directory, the investigator works the
 protocol step by step (only the step the case allows is offered; one posted out of
-order anyway is refused with investigation's reason), the evidence's file is hashed
-and not kept, and the measures close the case, which the melding's timeline shows."""
+order anyway is refused with investigation's reason), the evidence's file is kept by
+investigation byte for byte and downloaded from the case page, and the measures close
+the case, which the melding's timeline shows."""
 
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ def settings(tmp_path: Path, nats_server: NatsServer) -> Settings:
     # bert decides: the default competent authority the meldingen here are routed to.
     return make_settings(tmp_path / "var", nats_server.url, console_url=ORIGIN,
                          default_competent_authority="bert",
-                         console_failure_delay_seconds=0.05)
+                         console_failure_delay_seconds=0.05, attachment_max_bytes=200_000)
+
+
+#: Over the console's own body limit (64 KiB), under the files' (200 kB here).
+EVIDENCE = b"%PDF-1.4 factuur fiets\n" + b"% regel\n" * 12_000
 
 
 @pytest.fixture
@@ -148,16 +153,33 @@ async def test_an_investigation_through_the_case_pages(procedure: Procedure) -> 
         assert offered(page) == ["record_interview", "comment_on_interview", "add_evidence"]
         await step(investigator, case, "comment_on_interview", interview_id="1",
                    comment_text="Ik ontkende niet alles.")
-        # The evidence's file: its fingerprint kept, the file itself not.
+        # The evidence's file: kept by investigation byte for byte, its sha256 computed
+        # there, and downloaded from the case page as uploaded.
         page = (await investigator.get(case)).text
         uploaded = await investigator.post(
             f"{case}/add_evidence", data={"csrf": csrf_of(page),
                                           "evidence_description": "Factuur van de fiets"},
-            files={"file": ("factuur.pdf", b"%PDF-1.4 fiets", "application/pdf")},
+            files={"file": ("factuur.pdf", EVIDENCE, "application/pdf")},
             headers={"origin": ORIGIN})
         assert uploaded.status_code == 303, uploaded.text
         page = (await investigator.get(case)).text
-        assert hashlib.sha256(b"%PDF-1.4 fiets").hexdigest() in page
+        assert hashlib.sha256(EVIDENCE).hexdigest() in page
+        [link] = re.findall(rf'href="({case}/evidence/[0-9a-f]+)"', page)
+        downloaded = await investigator.get(link)
+        assert downloaded.status_code == 200 and downloaded.content == EVIDENCE
+        assert downloaded.headers["content-disposition"].startswith(
+            'attachment; filename="factuur.pdf"')
+        assert "evidence file" in (await investigator.get(case)).text  # in the history
+        # A file over the limit is refused on the same page, with its reason.
+        page = (await investigator.get(case)).text
+        too_large = await investigator.post(
+            f"{case}/add_evidence", data={"csrf": csrf_of(page),
+                                          "evidence_description": "Te groot"},
+            files={"file": ("groot.pdf", b"%PDF-1.4 " + b"0" * 300_000, "application/pdf")},
+            headers={"origin": ORIGIN})
+        assert too_large.status_code == 413, too_large.text[:500]
+        assert "De tekst of het bestand is te groot." in too_large.text
+        assert 'id="add_evidence-form"' in too_large.text
         await step(investigator, case, "issue_draft_report", draft_text="Concept.")
         # The response's term has not passed: investigation refuses the lapse, saying so.
         page = (await investigator.get(case)).text

@@ -6,10 +6,13 @@ the case's history; 404 for an investigator not on the case."""
 from __future__ import annotations
 
 import hashlib
+from uuid import UUID
 
+from services.investigation.files.domain.evidence_files import EvidenceFiles
 from shared.config import Settings
 from shared.files.store import files_stream
 from tests.integration.test_authorization_matrix import everything
+from tests.integration.test_keyed_fields import stored_states
 from tests.support import DEFAULT_AUTHORITY, jetstream, ok, token
 
 INVOICE = b"%PDF-1.4\n% factuur 2024-117, bedrag 4.999 euro, niet gewijzigd\n"
@@ -58,6 +61,12 @@ async def test_evidence_keeps_its_bytes_and_its_sha256(sqlite_settings: Settings
         assert (await cases.get(url, headers=meldpunt)).status_code == 403
         history = (await ok(cases.get(f"/api/cases/{melding_id}", headers=ivan)))["history"]
         assert len([h for h in history if h["what"].startswith("evidence file")]) == 2
+
+        # The file's name is kept only under the melding's key.
+        states = stored_states(s["investigation"].application,
+                               EvidenceFiles.create_id(UUID(melding_id)))
+        assert any(b"mk1:" in state for state in states)
+        assert not any(b"factuur.pdf" in state for state in states)
 
         # Stored, but only sealed: the invoice's words are not in the files stream.
         async with jetstream(sqlite_settings) as js:

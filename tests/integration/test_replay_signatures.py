@@ -1,6 +1,7 @@
-"""The full replay checks every signature in worker threads, a chunk at a time, and
-still counts exactly what reporting's inbox applied: forged and unsigned messages
-between the genuine ones, across chunks, change no figure."""
+"""The full replay, its signatures proved along each source's chain a chunk at a time
+or each checked in worker threads (`every_signature`), still counts exactly what
+reporting's inbox applied: forged and unsigned messages between the genuine ones,
+across chunks, change no figure."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from services.reporting.adapters import replay
+from services.reporting.adapters.signatures import EverySignature
 from services.reporting.domain.figures import AnnualFigures
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
@@ -22,11 +24,14 @@ from tests.support import jetstream, running, signed
 from tests.unit.test_annual_report import SOURCE, scripted_year
 
 
+@pytest.mark.parametrize("every_signature", [False, True])
 async def test_a_full_replay_counts_what_the_inbox_applied(
-    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch, every_signature: bool,
 ) -> None:
     settings = sqlite_settings
-    monkeypatch.setattr(replay.Signatures, "CHUNK", 16)  # many chunks from one year
+    # Many chunks from one year.
+    monkeypatch.setattr(EverySignature, "CHUNK", 16)
+    monkeypatch.setattr(replay.ChainChunks, "CHUNK", 16)
     outsider = EventSigner(base64.b64encode(bytes(SigningKey.generate())).decode())
     positions: dict[str, int] = {}
     heads: dict[str, str] = {}
@@ -60,7 +65,7 @@ async def test_a_full_replay_counts_what_the_inbox_applied(
         _, _, live_digest = live.snapshot()
 
         figures, counted, read_to = await replay.rebuild(
-            js, settings.stream, verifier_for(settings))
+            js, settings.stream, verifier_for(settings), every_signature=every_signature)
 
     assert bad >= 4
     assert read_to == last

@@ -5,11 +5,7 @@ the request as typed (investigation, not the console, judges it)."""
 
 from __future__ import annotations
 
-import io
-from hashlib import sha256
 from typing import Any, get_args
-
-from starlette.datastructures import UploadFile
 
 from services.console.web.case_steps import STEPS, body_of, errors_of
 from services.console.web.report import sections
@@ -62,22 +58,21 @@ def test_each_case_step_is_a_command_of_investigation_with_a_message_per_field()
             assert set(step.fields) <= set(t["field_errors"]), step.command
 
 
-def test_a_step_posts_what_was_typed_and_the_evidence_file_only_as_its_hash() -> None:
-    plan = body_of(STEPS["record_plan"], {"plan_text": ["  Twee interviews. "]}, {})
+def test_a_step_posts_what_was_typed() -> None:
+    plan = body_of(STEPS["record_plan"], {"plan_text": ["  Twee interviews. "]})
     assert plan == {"text": "Twee interviews."}
-    assert body_of(STEPS["record_plan"], {"plan_text": [" "]}, {}) == {}
-    upload = UploadFile(io.BytesIO(b"factuur"), filename="factuur.pdf")
-    evidence = body_of(STEPS["add_evidence"], {"evidence_description": ["Factuur"]},
-                       {"file": upload})
-    assert evidence == {"description": "Factuur", "sha256": sha256(b"factuur").hexdigest()}
-    assignment = body_of(STEPS["assign_investigators"], {"investigators": ["ivo", "ida"]}, {})
+    assert body_of(STEPS["record_plan"], {"plan_text": [" "]}) == {}
+    # The evidence's file goes to investigation beside these fields (evidence_upload).
+    evidence = body_of(STEPS["add_evidence"], {"evidence_description": ["Factuur"]})
+    assert evidence == {"description": "Factuur"}
+    assignment = body_of(STEPS["assign_investigators"], {"investigators": ["ivo", "ida"]})
     assert assignment == {"investigators": ["ivo", "ida"]}
 
 
 def test_measures_take_the_filled_rows_and_name_the_refused_fields() -> None:
     posted = {"target": ["person", "person", "person"], "kind": ["suspension", "", ""],
               "measure_description": ["Een week.", "", ""], "feedback": [""]}
-    assert body_of(STEPS["take_measures"], posted, {}) == {
+    assert body_of(STEPS["take_measures"], posted) == {
         "measures": [{"target": "person", "kind": "suspension", "description": "Een week."}]}
     step = STEPS["take_measures"]
     assert errors_of(step, {"measures": "too short"}) == {"kind": "kind"}

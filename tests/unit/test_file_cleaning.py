@@ -11,9 +11,17 @@ import pikepdf
 import pytest
 
 from shared.errors import InvalidInput
+from shared.files.authorship import neutralised
 from shared.files.cleaning import clean
 from shared.files.types import GROUPS, allowed_types, check_type, sniff
-from tests.files import AUTHOR, docx_with_author, gps_of, jpeg_with_gps
+from tests.files import (
+    AUTHOR,
+    docx_with_author,
+    docx_with_tracked_change_and_comment,
+    gps_of,
+    jpeg_with_gps,
+    odt_with_tracked_change_and_annotation,
+)
 
 ODT_META = f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -51,7 +59,8 @@ def test_an_opendocument_loses_its_creator_and_keeps_its_mimetype_first(
     with zipfile.ZipFile(out, "w") as odt:
         odt.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         odt.writestr("meta.xml", ODT_META)
-        odt.writestr("content.xml", "<office:document-content/>")
+        odt.writestr("content.xml", '<office:document-content xmlns:office='
+                                    '"urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
     source = written(tmp_path, "in.odt", out.getvalue())
     content_type = sniff(source)
     assert content_type == "application/vnd.oasis.opendocument.text"
@@ -101,3 +110,36 @@ def test_the_allow_list_names_groups_or_types() -> None:
     assert allowed_types("pdf, image/png") == GROUPS["pdf"] | {"image/png"}
     with pytest.raises(ValueError, match="video"):
         allowed_types("video")
+
+
+def test_a_docx_body_loses_who_made_its_changes_and_comments(tmp_path: Path) -> None:
+    source = written(tmp_path, "in.docx", docx_with_tracked_change_and_comment())
+    content_type = sniff(source) or ""
+    assert clean(source, tmp_path / "out.docx", content_type, field="file")
+    with zipfile.ZipFile(tmp_path / "out.docx") as cleaned:
+        parts = {name: cleaned.read(name) for name in cleaned.namelist()}
+    for name, data in parts.items():
+        assert AUTHOR.encode() not in data, name
+        assert b"HKU" not in data and b"S-1-5-21-henk" not in data, name
+        assert b"2024-03-05" not in data, name
+    # The change and the comment themselves stay, with the attributes Word requires.
+    document = parts["word/document.xml"]
+    assert b"Het tekort is groot." in document and b'w:author=""' in document
+    assert b"Zie de bonnen van maart." in parts["word/comments.xml"]
+    assert b'w:initials=""' in parts["word/comments.xml"]
+
+
+def test_an_odt_body_loses_who_made_its_changes_and_annotations(tmp_path: Path) -> None:
+    source = written(tmp_path, "in.odt", odt_with_tracked_change_and_annotation())
+    assert clean(source, tmp_path / "out.odt", sniff(source) or "", field="file")
+    with zipfile.ZipFile(tmp_path / "out.odt") as cleaned:
+        content = cleaned.read("content.xml")
+        assert cleaned.namelist()[0] == "mimetype"
+    assert AUTHOR.encode() not in content and b"HKU" not in content
+    assert b"2024-03-05" not in content
+    assert b"Zie de bonnen van maart." in content and b"<dc:creator/>" in content
+
+
+def test_a_part_that_names_nobody_is_kept_as_it_is() -> None:
+    plain = b'<?xml version="1.0"?>\n<a xmlns:x="urn:x" x:name="kept"><b>t</b></a>'
+    assert neutralised(plain) == plain

@@ -87,6 +87,25 @@ class ServiceCaller:
             raise Refusal.of(response)
         return response
 
+    async def stream(self, acting: Acting, path: str) -> httpx.Response:
+        """A GET whose body is read as it comes (a file: never whole in memory); the
+        caller reads it with `aiter_bytes` and closes it with `aclose`. A refusal is
+        read whole (it is small) and raised as with `call`."""
+        token = self._signer.token(sub=acting.sub, role=acting.role)
+        request = self._client.build_request(
+            "GET", path, headers={"Authorization": f"Bearer {token}", "Accept": "*/*"})
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.TransportError:
+            raise Refusal(503, f"{self.service} is not reachable") from None
+        if response.is_error:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise Refusal.of(response)
+        return response
+
     async def get(self, acting: Acting, path: str, model: type[M], **params: Any) -> M:
         wanted = {name: value for name, value in params.items() if value is not None}
         return self._read(await self.call(acting, "GET", path, params=wanted), model)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict
 
 from services.console.adapters.calls import Acting, Refusal, ServiceCaller, segment
+from services.console.adapters.triage import Attachment
 
 
 class _Answer(BaseModel):
@@ -98,9 +100,29 @@ class InvestigationClient:
     async def case(self, acting: Acting, case_id: str) -> Case:
         return await self.caller.get(acting, f"/api/cases/{segment(case_id)}", Case)
 
+    async def attachments(self, acting: Acting, case_id: str) -> list[Attachment]:
+        """The reporter's files with the melding, for who reads the case's content."""
+        response = await self.caller.call(acting, "GET",
+                                          f"/api/cases/{segment(case_id)}/attachments")
+        return [Attachment.model_validate(item) for item in response.json()]
+
+    async def attachment(self, acting: Acting, case_id: str,
+                         attachment_id: str) -> httpx.Response:
+        """A reporter's file as investigation serves it (the download in the case's
+        history, as this person), streamed as `TriageClient.attachment` is."""
+        return await self.caller.stream(
+            acting, f"/api/cases/{segment(case_id)}/attachments/{segment(attachment_id)}")
+
+    async def evidence_file(self, acting: Acting, case_id: str,
+                            file_id: str) -> httpx.Response:
+        """An evidence file byte for byte, streamed (the download in the case's history)."""
+        return await self.caller.stream(
+            acting, f"/api/cases/{segment(case_id)}/evidence/{segment(file_id)}")
+
     async def step(self, acting: Acting, case_id: str, command: str,
-                   body: dict[str, Any]) -> None:
-        """One step of the case; an interview's comments go to that interview."""
+                   body: dict[str, Any], *, files: dict[str, Any] | None = None) -> None:
+        """One step of the case; an interview's comments go to that interview. With
+        `files` (the evidence's), the body goes as the multipart fields beside them."""
         if command == "change_investigators":
             await self._change_investigator(acting, case_id, body)
             return
@@ -112,6 +134,13 @@ class InvestigationClient:
             path = f"/api/cases/{segment(case_id)}/{template.format(segment(part))}"
         else:
             path = f"/api/cases/{segment(case_id)}/{STEP_PATHS[command]}"
+        if files:
+            try:
+                await self.caller.call(acting, "POST", path, data=body, files=files)
+            finally:
+                for _, handle in files.values():
+                    handle.close()
+            return
         await self.caller.call(acting, "POST", path,
                                json=None if command == "record_response_lapse" else body)
 

@@ -208,10 +208,11 @@ class TriageClient:
 
     async def attachment(self, acting: Acting, melding_id: str,
                          attachment_id: str) -> httpx.Response:
-        """The file as triage serves it (its download recorded there, as this person)."""
-        return await self.caller.call(
-            acting, "GET", f"/api/meldingen/{segment(melding_id)}/attachments/"
-            f"{segment(attachment_id)}", accept="*/*")
+        """The file as triage serves it (its download recorded there, as this person),
+        streamed: read it with `aiter_bytes`, then `aclose` it."""
+        return await self.caller.stream(
+            acting, f"/api/meldingen/{segment(melding_id)}/attachments/"
+                    f"{segment(attachment_id)}")
 
     async def melding(self, acting: Acting, melding_id: str) -> Melding:
         return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}", Melding)

@@ -6,20 +6,23 @@ refuses is shown on the same page with the fields it named."""
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import get_args
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
 
 from services.console.adapters.calls import Acting, Refusal
+from services.console.api.deps import parts
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
 from services.console.web.case_steps import MEASURE_ROWS, STEPS, applies, body_of, errors_of
+from services.console.web.evidence_upload import opened, posted_with_file, takes_file
+from services.console.web.files_part import case_files_context
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import PAGE_SIZE, page_offset, render
 from shared.authz import MeldingParties
 from shared.contracts import Conclusion, InterimMeasureKind, MeasureKind, MeasureTarget
+from shared.files.upload import Received, workdir
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,6 +80,7 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
             case = await investigation.case(reader, case_id)
     except Refusal as failed:
         return refused(request, person, failed)
+    files = await case_files_context(request, person, case, parties)
     offered = [command for command in case.steps
                if command in STEPS and person.acting(STEPS[command].action, parties)
                and applies(command, case)]
@@ -90,19 +94,26 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
         failure=failure, done=request.query_params.get("done"), rows=range(MEASURE_ROWS),
         vocab={"conclusions": get_args(Conclusion), "kinds": get_args(MeasureKind),
                "targets": get_args(MeasureTarget),
-               "interim_kinds": get_args(InterimMeasureKind)})
+               "interim_kinds": get_args(InterimMeasureKind)}, **files)
 
 
 @router.post("/cases/{case_id}/{command}", response_class=HTMLResponse)
 async def case_step(request: Request, case_id: str, command: str) -> Response:
-    form = await request.form()
-    posted: dict[str, list[str]] = {}
-    files: dict[str, UploadFile] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            posted.setdefault(name, []).append(value)
-        elif value.filename:
-            files[name] = value
+    if not takes_file(request, command):
+        form = await request.form()
+        posted: dict[str, list[str]] = {}
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                posted.setdefault(name, []).append(value)
+        return await _step(request, case_id, command, posted)
+    async with workdir(parts(request).settings.var_dir, "console") as directory:
+        posted, file, refused = await posted_with_file(request, directory)
+        return await _step(request, case_id, command, posted, file=file, refused=refused)
+
+
+async def _step(request: Request, case_id: str, command: str,
+                posted: dict[str, list[str]], *, file: Received | None = None,
+                refused: Refusal | None = None) -> Response:
     step = STEPS.get(command)
     if step is None:
         return Response(status_code=404)
@@ -114,9 +125,12 @@ async def case_step(request: Request, case_id: str, command: str) -> Response:
     if not browser.post_is_ours(request, person.session, (posted.get("csrf") or [""])[0]):
         return await _page(request, person, reader, case_id, status_code=403,
                            failure="form_expired")
-    body: dict[str, Any] = body_of(step, posted, files)
     try:
-        await services(request).investigation.step(acting, case_id, command, body)
+        if refused is not None:
+            raise refused
+        await services(request).investigation.step(
+            acting, case_id, command, body_of(step, posted),
+            files=opened(file) if file is not None else None)
     except Refusal as refusal:
         return await _page(request, person, reader, case_id, status_code=refusal.status,
                            form=command, errors=errors_of(step, refusal.fields),

@@ -5,11 +5,8 @@ that the forms a case offers at once can share its page."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
-
-from starlette.datastructures import UploadFile
 
 #: A form field posted more than once (a checkbox group, the rows of measures).
 Fields = dict[str, list[str]]
@@ -66,7 +63,7 @@ LISTS = frozenset({"investigators", "interim_ending", "interim_kept"})
 MEASURE_ROWS = 3
 
 
-def body_of(step: Step, posted: Fields, files: dict[str, UploadFile]) -> dict[str, Any]:
+def body_of(step: Step, posted: Fields) -> dict[str, Any]:
     """The request for `step` from what was posted, as typed: investigation judges it."""
     if step.command == "take_measures":
         return _measures(posted)
@@ -77,9 +74,6 @@ def body_of(step: Step, posted: Fields, files: dict[str, UploadFile]) -> dict[st
             body[api_name] = values
         elif values:
             body[api_name] = values[0]
-    if step.command == "add_evidence" and "sha256" not in body and "file" in files:
-        # The file stays with the investigator; the case keeps its fingerprint.
-        body["sha256"] = hashlib.sha256(files["file"].file.read()).hexdigest()
     return body
 
 

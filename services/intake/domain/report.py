@@ -1,5 +1,5 @@
 """The melding as intake knows it: what was reported, the sealed or named identity,
-the keyed hash of the receipt, and the mailbox between reporter and meldpunt."""
+and the mailbox between reporter and meldpunt (the receipt is in the receipt book)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A case's evidence: an investigator's file (multipart: `description` and `file`), kept
 byte for byte under the melding's key with its sha256 computed here; or, as before, a
 description and the sha256 of a file kept outside (JSON). A kept file is downloaded by
-whoever may read the case's content."""
+whoever may read the case's content; so are the reporter's files with the melding."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ from services.investigation.api.deps import Parts
 from services.investigation.api.routes import Investigator, _case
 from services.investigation.api.schemas import CaseOut, EvidenceIn
 from services.investigation.files import application as evidence
+from services.investigation.files import attachments
 from shared.auth import Principal
 from shared.deps import authorized
 from shared.errors import InvalidInput
 from shared.files.preparing import kept
+from shared.files.schemas import AttachmentOut
 from shared.files.serving import download
 from shared.files.upload import receive, workdir
 
@@ -77,5 +79,31 @@ async def download_evidence(
     in the case's history. 404 for a case the caller may not read, as for none."""
     described, chunks = await evidence.download(parts.application, parts.files, case_id,
                                                 file_id, principal)
+    return download(chunks, name=described["name"], content_type=described["content_type"],
+                    size=described["size"])
+
+
+@router.get("/cases/{case_id}/attachments", response_model=list[AttachmentOut])
+def list_attachments(
+        case_id: UUID, parts: Parts,
+        principal: Annotated[Principal, authorized("case.read_content")],
+) -> list[AttachmentOut]:
+    """The reporter's files with the melding: `[{id, name, size, content_type, sha256,
+    cleaned}]`; 404 for a case the caller may not read, as for none."""
+    return [AttachmentOut.model_validate(f)
+            for f in attachments.listed(parts.application, case_id, principal)]
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+async def download_attachment(
+        case_id: UUID, attachment_id: str, parts: Parts,
+        principal: Annotated[Principal, authorized("case.read_content")],
+) -> StreamingResponse:
+    """The reporter's file as intake stored it (cleaned where its type allows), as an
+    attachment under its cleaned name; the download is in the case's history."""
+    described, chunks = await attachments.download(parts.application, parts.files, case_id,
+                                                   attachment_id, principal)
     return download(chunks, name=described["name"], content_type=described["content_type"],
                     size=described["size"])

@@ -33,6 +33,7 @@ from services.investigation.api.schemas import (
 )
 from services.investigation.domain.case import Case
 from services.investigation.files import application as evidence
+from services.investigation.files import attachments
 from shared.auth import Principal
 from shared.authz import is_allowed
 from shared.deps import authorized
@@ -70,10 +71,11 @@ def list_cases(
 @router.get("/cases/{case_id}", response_model=CaseOut)
 def get_case(case_id: UUID, app: Investigation, principal: Reader) -> CaseOut:
     """The case, its status and history (for the meldpunt without its content; the
-    evidence files' downloads included); 404 for a case the caller may not see, as for
-    one that does not exist."""
+    downloads of evidence files and of the reporter's files included); 404 for a case
+    the caller may not see, as for one that does not exist."""
     out = _case(app.get_case(case_id, principal), principal)
-    downloads = [HistoryEntry(**h) for h in evidence.history(app, case_id)]
+    downloads = [HistoryEntry(**h) for h in (*evidence.history(app, case_id),
+                                             *attachments.history(app, case_id))]
     return out.model_copy(update={"history": sorted([*out.history, *downloads],
                                                     key=lambda h: h.at)})
 

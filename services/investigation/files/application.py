@@ -49,7 +49,7 @@ async def add(app: InvestigationApplication, store: FileStore, case_id: UUID,
         app.update(lambda: _files(app, case_id), lambda files: files.keep(
             file_id=evidence.id, name=evidence.name, size=evidence.size,
             content_type=evidence.content_type, sha256=evidence.sha256, chunks=chunks,
-            by=principal.sub, at=app.clock.now()), conflict=CONFLICT)
+            by=principal.sub, at=app.clock.now(), melding_id=case_id), conflict=CONFLICT)
         return case
 
     return await anyio.to_thread.run_sync(record)

@@ -5,145 +5,169 @@ hash chains is `verification`.)"""
 from __future__ import annotations
 
 import contextlib
-import sys
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import gc
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import orjson
 from nats.js import JetStreamContext
 
+from services.reporting.adapters.signatures import EverySignature, Message
 from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
-from shared.messaging.admission import Refused, check, signature_holds
+from shared.messaging.admission import UNPARSED, Refused, check, parse
+from shared.messaging.chainproof import Parsed, chain_verdicts
 from shared.messaging.signing import EventVerifier
 
 #: The services whose events the figures count (reporting's inbox sources).
 COUNTED = ("intake", "triage", "investigation")
-#: Threads checking signatures in a full replay: one per core of the machine it was
-#: measured on; more only contend.
-VERIFY_THREADS = 2
 
 
 async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
                   upto: int | None = None, parked: frozenset[int] | None = None,
-                  kept: tuple[AnnualFigures, int] | None = None
-                  ) -> tuple[AnnualFigures, int, int]:
+                  kept: tuple[AnnualFigures, int] | None = None, *,
+                  every_signature: bool = False) -> tuple[AnnualFigures, int, int]:
     """A fresh projection of the stream from its first message; (figures, messages
     counted, last sequence read). What the inbox would park (forged, unsigned,
     replayed) changes no figure here either: each message is checked as the inbox
-    checks it, unless `parked` holds the inbox's own verdicts (the sequences it
-    parked, for a rebuild no further than it got): then those are skipped and the
-    rest is read as the inbox applied it, at a fraction of the cost (an Ed25519
-    check per message, docs/performance.md). `kept`, with `parked`: figures kept at
-    a sequence, fed only the messages after it."""
+    checks it, its signature proved along its source's chain a chunk at a time
+    (`shared.messaging.chainproof`), or each message's own with `every_signature`.
+    Unless `parked` holds the inbox's own verdicts (the sequences it parked, for a
+    rebuild no further than it got): then those are skipped and the rest is read as
+    the inbox applied it. `kept`, with `parked`: figures kept at a sequence, fed only
+    the messages after it."""
     if kept is not None and parked is None:
         raise ValueError("kept figures go on only from the inbox's verdicts")
     figures, after = kept or (AnnualFigures(), 0)
-    apply, loads = figures.apply, orjson.loads
-    counted, last = 0, after
-    positions: dict[str, int] = {}
-
-    def admitted(message: Message, signed: bool | None) -> dict[str, Any] | None:
-        sequence, subject, payload, headers = message
-        if parked is not None:
-            body = None if sequence in parked else loads(payload)
-            return body if isinstance(body, dict) else None
-        body = check(subject, headers, payload, verifier, lambda s: positions.get(s, 0),
-                     signed=signed)
-        if isinstance(body, Refused):
-            return None
-        positions[body["source"]] = body["position"]
-        return body
-
-    def project(message: Message, signed: bool | None = None) -> None:
-        nonlocal counted, last
-        last = message[0]
-        if message[1].split(".", 2)[1] not in COUNTED:
-            return
-        counted += 1
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            body = admitted(message, signed)
-            if body is not None:  # unreadable, as the inbox parks it: no figure
-                apply(body["type"], body["data"])
-
+    projection = Projection(figures, verifier)
     # A message taken off the stream counts as its signed record's redacted envelope,
     # in its place (`shared.messaging.rewrites`): the figures read only what that keeps.
+    # In a chain that envelope's `prev` links it to the message before it, and the
+    # next message's link to it breaks, so its own signature is checked.
     rewrites = await rewrites_on(js, stream, verifier)
     if parked is not None:
-        in_place = InPlace(rewrites, lambda *message: project(message), after=after)
+        in_place = InPlace(rewrites, projection.judged(parked), after=after)
         await read_stream(js, stream, in_place, upto=upto, after=after)
         in_place.finish(upto)
-    else:
-        with Signatures(verifier, project) as signatures:
+    elif every_signature:
+        with collector_paused(), EverySignature(verifier, projection.project) as signatures:
             in_place = InPlace(rewrites, signatures.add)
             await read_stream(js, stream, in_place, upto=upto)
             in_place.finish(upto)
-    return figures, counted, last
+    else:
+        with collector_paused():
+            chain = ChainChunks(verifier, projection)
+            in_place = InPlace(rewrites, chain.add)
+            await read_stream(js, stream, in_place, upto=upto)
+            in_place.finish(upto)
+            chain.flush()
+    return figures, projection.counted, max(projection.last, after)
 
 
-Message = tuple[int, str, bytes, dict[str, str] | None]
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off during a full replay (the auditor's, in a
+    process of its own): every message leaves container objects behind (its parsed
+    envelope, nats-py's message) and the figures grow with every melding, so the
+    collector's passes over them took more than half of the replay's own time. A
+    replay makes no cycles of its own; what others make waits for the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-class Signatures:
-    """Every message's signature checked in worker threads, a chunk at a time, while
-    the stream is read; the messages are then projected in stream order with their
-    verdicts. Ed25519 leaves the GIL while it works, so the checks of two chunks run
-    on two cores beside the read (docs/performance.md: each takes twice as long as
-    the rest of a message's replay)."""
+class Projection:
+    """The messages read, counted into `figures` as the inbox would apply them."""
 
-    CHUNK = 256
-    AHEAD = 8  # chunks in the threads' hands before the read waits for the oldest
-
-    def __init__(self, verifier: EventVerifier,
-                 project: Callable[[Message, bool], None]) -> None:
+    def __init__(self, figures: AnnualFigures, verifier: EventVerifier) -> None:
+        self.figures = figures
         self.verifier = verifier
-        self.project = project
-        self.pool = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="replay-verify")
-        self.chunk: list[Message] = []
-        self.pending: deque[tuple[list[Message], Future[list[bool]]]] = deque()
+        self.counted = 0
+        self.last = 0
+        self.positions: dict[str, int] = {}
 
-    def __enter__(self) -> Signatures:
-        # A thread back from a check waits for the GIL while the read holds it: at
-        # Python's default 5 ms a chunk's checks took as long as in one thread. `serve`
-        # runs at 0.5 ms already (shared/cli/run.py); the CLI's replay gets it here.
-        self.switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(self.switch, 0.0005))
-        return self
+    def judged(self, parked: frozenset[int]
+               ) -> Callable[[int, str, bytes, dict[str, str] | None], None]:
+        """Reading with the inbox's verdicts: what it parked counts nothing."""
+        apply, loads = self.figures.apply, orjson.loads
 
-    def __exit__(self, failed: object, *_: object) -> None:
+        def take(sequence: int, subject: str, payload: bytes, _: object) -> None:
+            self.last = sequence
+            if not counted(subject):
+                return
+            self.counted += 1
+            if sequence in parked:
+                return
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                body = loads(payload)
+                if isinstance(body, dict):  # unreadable, as the inbox parks it: no figure
+                    apply(body["type"], body["data"])
+        return take
+
+    def project(self, message: Message, signed: bool) -> None:
+        """One message, in stream order, with its signature's verdict."""
+        sequence, subject, payload, headers = message
+        self.last = sequence
+        if counted(subject):
+            self.counted += 1
+            self.count(subject, headers, payload, signed, UNPARSED)
+
+    def count(self, subject: str, headers: Mapping[str, str] | None, payload: bytes,
+              signed: bool, parsed: Any) -> None:
+        """A counted message's figures, if the inbox would apply it."""
         try:
-            if failed is None:
-                self._submit()
-                while self.pending:
-                    self._project_oldest()
-        finally:
-            self.pool.shutdown(cancel_futures=True)
-            sys.setswitchinterval(self.switch)
+            body = check(subject, headers, payload, self.verifier, self._position,
+                         signed=signed, parsed=parsed)
+            if isinstance(body, Refused):
+                return
+            self.positions[body["source"]] = body["position"]
+            self.figures.apply(body["type"], body["data"])
+        except (ValueError, KeyError, TypeError):
+            return  # unreadable, as the inbox parks it: no figure
+
+    def _position(self, source: str) -> int:
+        return self.positions.get(source, 0)
+
+
+_COUNTED_SUBJECTS = tuple(f"meldingen.{source}." for source in COUNTED)
+
+
+def counted(subject: str) -> bool:
+    """Whether the figures count a message on `subject` (one test per message read)."""
+    return subject.startswith(_COUNTED_SUBJECTS)
+
+
+class ChainChunks:
+    """The counted messages gathered a chunk at a time, their signatures proved along
+    each source's chain in the chunk, then projected in stream order."""
+
+    CHUNK = 4096
+
+    def __init__(self, verifier: EventVerifier, projection: Projection) -> None:
+        self.verifier = verifier
+        self.projection = projection
+        self.chunk: list[Parsed] = []
 
     def add(self, sequence: int, subject: str, payload: bytes,
             headers: dict[str, str] | None) -> None:
-        self.chunk.append((sequence, subject, payload, headers))
-        if len(self.chunk) >= self.CHUNK:
-            self._submit()
-        while self.pending and (self.pending[0][1].done() or len(self.pending) > self.AHEAD):
-            self._project_oldest()
+        self.projection.last = sequence
+        if counted(subject):  # not reporting's checkpoints: only read past
+            self.chunk.append((subject, headers, payload, parse(payload)))
+            if len(self.chunk) >= self.CHUNK:
+                self.flush()
 
-    def _submit(self) -> None:
-        if self.chunk:
-            chunk, self.chunk = self.chunk, []
-            self.pending.append((chunk, self.pool.submit(self._verify, chunk)))
-
-    def _project_oldest(self) -> None:
-        chunk, verdicts = self.pending.popleft()
-        for message, signed in zip(chunk, verdicts.result(), strict=True):
-            self.project(message, signed)
-
-    def _verify(self, chunk: list[Message]) -> list[bool]:
-        return [signature_holds((subject, headers, payload), self.verifier)
-                for _, subject, payload, headers in chunk]
+    def flush(self) -> None:
+        chunk, self.chunk = self.chunk, []
+        verdicts = chain_verdicts(chunk, self.verifier)
+        count = self.projection.count
+        self.projection.counted += len(chunk)
+        for (subject, headers, payload, body), signed in zip(chunk, verdicts, strict=True):
+            count(subject, headers, payload, signed, body)
 
 
 async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,

@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from shared.errors import Unavailable
+from shared.messaging.consumer import delivery
 from shared.messaging.rewrites import PREFIX as REWRITE_PREFIX
 from shared.messaging.rewrites import SUBJECTS as REWRITE_SUBJECTS
 from shared.messaging.rewrites import StreamRewrite
@@ -49,7 +50,7 @@ async def read_stream(
         nonlocal count
         if done.done():
             return
-        sequence, pending = _position(msg.reply)
+        sequence, _, pending = delivery(msg)
         if sequence > last:
             done.set_result(None)
             return
@@ -80,19 +81,6 @@ async def read_stream(
         with contextlib.suppress(Exception):  # TimeoutError included: NATS is away
             await asyncio.wait_for(subscription.unsubscribe(), timeout=5)
     return count
-
-
-def _position(reply: str) -> tuple[int, int]:
-    """(stream sequence, messages pending) from a JetStream reply subject, without the
-    cost of nats-py's full metadata (dates and all) on every message.
-
-    `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or the
-    newer form with domain and account hash after `$JS.ACK` and a token at the end.
-    """
-    tokens = reply.split(".")
-    if len(tokens) == 9:
-        return int(tokens[5]), int(tokens[8])
-    return int(tokens[7]), int(tokens[10])
 
 
 async def rewrites_on(js: JetStreamContext, stream: str, verifier: EventVerifier

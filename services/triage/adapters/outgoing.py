@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
+from services.triage.files.application import for_case, shared_event
 from services.triage.files.domain.files import sent_event
 from services.triage.protection.domain.protection import Protection
 from shared.contracts import (
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
 def integration_event(application: TriageApplication, domain_event: Any) -> IntegrationEvent | None:
     melding_id = str(domain_event.originator_id)
-    if (sent := sent_event(domain_event)) is not None:
-        return sent
+    if file_event := sent_event(domain_event) or shared_event(application, domain_event):
+        return file_event
     if isinstance(domain_event, Report.Assessed):
         e = domain_event
         # The melding as the assessment left it: its parties then.
@@ -81,6 +82,8 @@ def _decided(application: TriageApplication, decided: Any) -> MeldingDecided:
         theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
         decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
         description=report.description if opens_case(decided.outcome) else "",
+        attachments=for_case(application, decided.originator_id) if opens_case(decided.outcome)
+        else [],
         competent_authority=parties.competent_authority,
         excluded=list(parties.excluded),
     )

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from services.triage.application import CHANGED, TriageApplication
+from services.triage.domain.purges import FilesPurge, PendingPurges
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained, closing_outcome
 from shared.errors import Shredded
@@ -60,9 +61,10 @@ class ClosedMeldingen:
 class RetentionCheck:
     def __init__(self, triage: TriageApplication, closed: ClosedMeldingen,
                  terms: RetentionTerms, *, check_every: float,
-                 files: FileStore | None = None) -> None:
+                 purges: PendingPurges, files: FileStore | None = None) -> None:
         self.triage = triage
         self.closed = closed
+        self.purges = purges
         self.terms = terms
         self.check_every = check_every
         self._one_at_a_time = threading.Lock()  # the loop's and a run's
@@ -77,9 +79,8 @@ class RetentionCheck:
         with self._one_at_a_time:
             day = local_date(self.triage.clock.now())
             done = [shredding for melding_id in self.closed.due(day, self.terms)
-                    if (shredding := self.shred(melding_id)) is not None]
-            for shredding in done:
-                self._purge(shredding.melding_id)
+                    if (shredding := self._purged_after(melding_id)) is not None]
+            self._purge_due()
         if done:
             log.info("meldingen shredded", extra={"count": len(done)})
         return done
@@ -112,15 +113,41 @@ class RetentionCheck:
             return gone
         return done[0] if done else None
 
-    def _purge(self, melding_id: str) -> None:
-        """The melding's files go from the files stream (its key is gone already, so
-        they were unreadable since); a purge that fails leaves them, unreadable, and says so."""
-        if self.files is None or self._loop is None:
+    def _purged_after(self, melding_id: UUID) -> Shredding | None:
+        """`shred`, with the purge of its files recorded as due first: a crash or a
+        stream away after the key went still leaves the purge to do."""
+        if self.files is not None and melding_id not in self.purges:
+            self._record(FilesPurge(melding_id, at=self.triage.clock.now()))
+        return self.shred(melding_id)
+
+    def _record(self, purge: FilesPurge) -> None:
+        # The view hears of it from the store's feed too; seen here at once, so this
+        # check does not depend on when (applying twice is harmless).
+        events = list(purge.pending_events)
+        self.triage.save(purge)
+        for domain_event in events:
+            self.purges.apply(domain_event)
+
+    def _purge_due(self) -> None:
+        """Every due purge of a shredded melding's files from the files stream (its
+        key is gone already, so they were unreadable since), each recorded once done.
+        One that fails (NATS away) leaves them, unreadable, for the next check; a
+        melding that was not shredded after all (a hold came first) keeps its purge
+        due until it is."""
+        if self.files is None or self._loop is None or self.triage.keyring is None:
             return
-        try:
-            self.files.purge_from_thread(melding_id, self._loop)
-        except Exception as exc:  # noqa: BLE001 - NATS away: the bytes stay unreadable
-            log.warning("purge of files failed", extra={"error": type(exc).__name__})
+        for melding_id in self.purges.meldingen():
+            if self.triage.keyring.shredding(str(melding_id)) is None:
+                continue
+            try:
+                self.files.purge_from_thread(str(melding_id), self._loop)
+            except Exception as exc:  # noqa: BLE001 - NATS away: the next check retries
+                log.warning("purge of files failed; retried at the next check",
+                            extra={"error": type(exc).__name__})
+                return
+            purge: FilesPurge = self.triage.repository.get(FilesPurge.create_id(melding_id))
+            purge.purged(at=self.triage.clock.now())
+            self._record(purge)
 
     async def loop(self) -> None:
         self._loop = asyncio.get_running_loop()

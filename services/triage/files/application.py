@@ -15,7 +15,8 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from services.triage.files.domain.files import MeldingFiles
 from shared.auth import Principal
 from shared.authz import require
-from shared.contracts import AttachmentReceived
+from shared.contracts import AttachmentReceived, AttachmentShared, SharedFile, opens_case
+from shared.errors import DamagedRecord, Shredded
 from shared.files.preparing import Prepared
 from shared.files.store import FileStore, key_of
 
@@ -46,6 +47,35 @@ def received(triage: TriageApplication, event: AttachmentReceived,
                   cleaned=event.cleaned, chunks=event.chunks, stored_by=event.stored_by,
                   at=event.at, sender="reporter")
     processing_event.collect_events(files)
+
+
+def for_case(triage: TriageApplication, melding_id: UUID) -> list[SharedFile]:
+    """The reporter's files as `melding_decided` lists them for the case's team: those
+    known when the relay sends the decision (one recorded after it also follows as
+    `attachment_shared`; investigation keeps each once)."""
+    return [SharedFile(attachment_id=f["id"], **{k: f[k] for k in SharedFile.model_fields
+                                                 if k != "attachment_id"})
+            for f in _files(triage, melding_id).files if f["from"] == "reporter"]
+
+
+def shared_event(triage: TriageApplication, domain_event: Any) -> AttachmentShared | None:
+    """A reporter's file, for investigation, when the melding's decision opened a case
+    by the time the relay sends the file's event. Order on the stream keeps this
+    right: a file recorded before the decision is in the decision's list, whichever
+    the relay reads first (investigation passes over a file before its case)."""
+    e = domain_event
+    if not isinstance(e, MeldingFiles.Received) or e.sender != "reporter":
+        return None
+    try:
+        decision: dict[str, Any] | None = triage.repository.get(e.melding_id).decision
+    except (AggregateNotFoundError, Shredded, DamagedRecord):
+        return None
+    if decision is None or not opens_case(decision["outcome"]):
+        return None
+    return AttachmentShared(
+        melding_id=str(e.melding_id), attachment_id=e.attachment_id, size=e.size,
+        content_type=e.content_type, sha256=e.sha256, cleaned=e.cleaned, chunks=e.chunks,
+        stored_by=e.stored_by, at=e.at, name=e.name)
 
 
 def listed(triage: TriageApplication, melding_id: UUID, principal: Principal

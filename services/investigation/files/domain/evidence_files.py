@@ -32,7 +32,10 @@ class EvidenceFiles(Aggregate):
 
     @event("Kept")
     def keep(self, *, file_id: str, name: str, size: int, content_type: str, sha256: str,
-             chunks: int, by: str, at: datetime) -> None:
+             chunks: int, by: str, at: datetime, melding_id: UUID | None = None) -> None:
+        """`melding_id`: whose key keeps the name in the store (the case's own id; the
+        aggregate's id is not the melding's). Files kept before it named it have their
+        name in the clear."""
         self.files.append({"id": file_id, "name": name, "size": size,
                            "content_type": content_type, "sha256": sha256,
                            "chunks": chunks, "by": by, "at": at})
