@@ -251,6 +251,18 @@ class Settings(BaseSettings):
                 "MELDINGEN_ENV=production has no default secrets; set " + ", ".join(missing))
         return self
 
+    @model_validator(mode="after")
+    def _grace_outlasts_deduplication(self) -> Settings:
+        """A copy published again after its pinned epoch's grace seals to another
+        epoch: new bytes under the same message id, which only a copy past JetStream's
+        de-duplication may be (docs/privacy.md, "A copy published again")."""
+        if self.transport_key_grace_seconds <= self.duplicate_window_seconds:
+            raise ConfigurationError(
+                f"MELDINGEN_TRANSPORT_KEY_GRACE_SECONDS ({self.transport_key_grace_seconds:g})"
+                " must exceed MELDINGEN_DUPLICATE_WINDOW_SECONDS"
+                f" ({self.duplicate_window_seconds:g})")
+        return self
+
     @property
     def nats_servers(self) -> list[str]:
         """The one way to the NATS servers, for the services and every CLI command."""

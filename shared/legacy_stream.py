@@ -51,10 +51,10 @@ async def take_off(js: JetStreamContext, stream: str, signers: dict[str, EventSi
                if c.config.durable_name and (c.num_pending or c.num_ack_pending)]
     if waiting:
         return StreamMigrated(waiting=sorted(waiting))
-    recorded = await _recorded(js, stream)
+    recorded = await recorded_sequences(js, stream)
     state = (await js.stream_info(stream)).state
     done = StreamMigrated()
-    for sequence in range(state.first_seq, state.last_seq + 1):
+    for sequence in range(max(state.first_seq, 1), state.last_seq + 1):
         try:
             message = await js.get_msg(stream, sequence)
         except NotFoundError:  # taken off already, or never there
@@ -87,7 +87,7 @@ async def publish_record(js: JetStreamContext, stream: str, record: StreamRewrit
                                                      f"{record.sequence}"})
 
 
-async def _recorded(js: JetStreamContext, stream: str) -> set[int]:
+async def recorded_sequences(js: JetStreamContext, stream: str) -> set[int]:
     """The sequences the stream's rewrite records name (the migration's own, read as
     the administrator; they are checked where they are used)."""
     found: set[int] = set()

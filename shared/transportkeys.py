@@ -64,7 +64,8 @@ class EpochStore:
             Column("destroyed_at", DateTime(timezone=True), nullable=True),
         )
         self.table.create(self.engine, checkfirst=True)
-        # Opened private halves, so a batch does not unwrap one per message.
+        # Opened private halves, so a batch does not unwrap one per message. Filled
+        # and emptied under the lock, with the read or the destruction it goes with.
         self._opened: dict[int, PrivateKey] = {}
         self._lock = threading.Lock()
 
@@ -112,26 +113,28 @@ class EpochStore:
 
     def private(self, epoch: int) -> PrivateKey | None:
         """The epoch's private half; None once destroyed (or never made)."""
+        # The read and the caching under one lock with `destroy`: a read that saw the
+        # row before a destruction committed would otherwise cache the private half
+        # after `destroy` emptied the cache, and keep it in memory for good.
         with self._lock:
             opened = self._opened.get(epoch)
-        if opened is not None:
-            return opened
-        with self.engine.connect() as connection:
-            row = connection.execute(self.table.select().where(
-                self.table.c.epoch == epoch)).one_or_none()
-        if row is None or row.wrapped is None:
-            return None
-        private = self.keys.unwrap_epoch(epoch, bytes(row.wrapped))
-        with self._lock:
+            if opened is not None:
+                return opened
+            with self.engine.connect() as connection:
+                row = connection.execute(self.table.select().where(
+                    self.table.c.epoch == epoch)).one_or_none()
+            if row is None or row.wrapped is None:
+                return None
+            private = self.keys.unwrap_epoch(epoch, bytes(row.wrapped))
             self._opened[epoch] = private
-        return private
+            return private
 
     def destroy(self, epoch: int, now: datetime) -> None:
         with self._lock:
             self._opened.pop(epoch, None)
-        with self.engine.begin() as connection:
-            connection.execute(self.table.update().where(self.table.c.epoch == epoch)
-                               .values(wrapped=None, destroyed_at=_utc(now)))
+            with self.engine.begin() as connection:
+                connection.execute(self.table.update().where(self.table.c.epoch == epoch)
+                                   .values(wrapped=None, destroyed_at=_utc(now)))
         self.key_store.flush_journal()  # as a shredded key's: no old page in the log
 
 

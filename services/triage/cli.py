@@ -7,7 +7,12 @@ It asks the running triage service (`POST /api/retention/run`) rather than writi
 the stores itself: triage alone decides (it knows the closing and, from investigation,
 a case's path and measures), there is one writer of its store, and what it records
 leaves through its outbox to the other services as any event does. Without the service
-nothing is shredded, and the command says so."""
+nothing is shredded, and the command says so.
+
+Both then take a shredded melding's keys sealed to a fixed pair off the stream
+(`shared.fixedpair_stream`) as the NATS administrator, as the migration takes content
+in the clear off: that needs each sealing source's signing key and the right to delete
+a message, which no service has."""
 
 from __future__ import annotations
 
@@ -19,9 +24,10 @@ import typer
 
 from shared import legacy
 from shared.auth import issue_token
-from shared.config import get_settings
+from shared.config import Settings, get_settings
+from shared.fixedpair_stream import take_off_fixed_boxes
 from shared.legacy_stream import migrate_stream
-from shared.messaging.signing import signer_for
+from shared.messaging.signing import signer_for, verifier_for
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +57,7 @@ def register(app: typer.Typer) -> None:
         for item in shredded:
             typer.echo(f"{item['melding_id']}  {item['term']}  {item['shredded_on']}")
         typer.echo(f"{len(shredded)} shredded")
+        _fixed_boxes(settings, [item["melding_id"] for item in shredded])
 
     @retention.command()
     def migrate() -> None:
@@ -63,3 +70,20 @@ def register(app: typer.Typer) -> None:
         signers = {service: signer_for(settings, service) for service in legacy.HOLDERS}
         for line in asyncio.run(migrate_stream(settings, signers)).lines():
             typer.echo(line)
+        _fixed_boxes(settings)
+
+
+def _fixed_boxes(settings: Settings, just_shredded: list[str] | None = None) -> None:
+    """Shredded meldingen's keys sealed to a fixed pair off the stream; one whose
+    `melding_shredded` triage's relay has not published within seconds goes at the
+    next run."""
+    signers = {service: signer_for(settings, service) for service in legacy.HOLDERS}
+    try:
+        done = asyncio.run(take_off_fixed_boxes(settings, signers, verifier_for(settings),
+                                                awaiting=just_shredded or ()))
+    except Exception as exc:  # noqa: BLE001 - NATS away: the shredding itself stands
+        typer.echo(f"stream: not reachable ({type(exc).__name__}): keys sealed to a "
+                   "fixed pair left for the next run", err=True)
+        raise typer.Exit(1) from None
+    for line in done.lines():
+        typer.echo(line)

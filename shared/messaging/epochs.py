@@ -4,7 +4,8 @@
   the ones it offers, signed with its event signing key, under its own name in the KV
   bucket `<stream>_transport_keys` (checked every tick, put again if it differs);
   it destroys a marked epoch once its durable
-  consumer has nothing pending or unacknowledged, some seconds after the mark.
+  consumer has nothing pending or unacknowledged, some seconds after it saw the
+  bucket's entry without it.
 - A sender (`Recipients`, in its relay, before it seals a key) reads those entries at
   most `REFRESH_SECONDS` before, refuses one whose signature does not verify, and seals
   each data key to the receiver's current epoch, or to the epoch pinned for the
@@ -18,6 +19,7 @@ import asyncio
 import bisect
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -36,9 +38,9 @@ log = logging.getLogger("meldingen.epochs")
 
 #: How old a sender's reading of the entries may be, at most.
 REFRESH_SECONDS = 1.0
-#: After a mark, how long before the consumer's state can end the epoch: a sender's
-#: refresh plus its publish timeout, so a copy sealed to it before the mark is on the
-#: stream (and counted pending) by then.
+#: After the bucket is seen without a marked epoch, how long before the consumer's
+#: state can end it: a sender's refresh plus its publish timeout, so a copy sealed to
+#: it before is on the stream (and counted pending) by then.
 DRAIN_SECONDS = REFRESH_SECONDS + 5.0
 
 
@@ -92,6 +94,11 @@ class EpochKeeper:
         self.tick = min(1.0, self.every / 4, self.grace / 4)
         self._js: JetStreamContext | None = None
         self._stopping = asyncio.Event()
+        # When (monotonic) the bucket was first seen to hold an entry without each
+        # marked epoch: senders stop sealing to it only from then on, which may be
+        # ticks after the mark (a put that failed, a slow loop). Forgotten at a
+        # restart, which only starts the wait again.
+        self._withdrawn: dict[int, float] = {}
 
     async def prepare(self, runtime: Any) -> None:
         self._js = runtime.nc.jetstream()
@@ -131,11 +138,15 @@ class EpochKeeper:
             kept = None
         if kept != entry:
             await kv.put(self.service, entry)
-        for epoch in await asyncio.to_thread(self.epochs.marked):
-            assert epoch.marked_at is not None
-            if (now - epoch.marked_at).total_seconds() >= DRAIN_SECONDS and await self._drained():
-                await asyncio.to_thread(self.epochs.destroy, epoch.number, now)
-                log.info("transport epoch destroyed", extra={"epoch": epoch.number})
+        # The entry just read back or put offers none of the marked epochs.
+        withdrawn_at = time.monotonic()
+        marked = [epoch.number for epoch in await asyncio.to_thread(self.epochs.marked)]
+        self._withdrawn = {number: self._withdrawn.get(number, withdrawn_at)
+                           for number in marked}
+        for number in marked:
+            if withdrawn_at - self._withdrawn[number] >= DRAIN_SECONDS and await self._drained():
+                await asyncio.to_thread(self.epochs.destroy, number, now)
+                log.info("transport epoch destroyed", extra={"epoch": number})
 
     async def _drained(self) -> bool:
         """The inbox's durable consumer has applied and acknowledged all it was given."""

@@ -12,7 +12,8 @@ Only what `shared.messaging.admission` admits is applied: signed by its source (
 on its source's subject, after the last position applied from that source (each
 source's position is tracked as `<stream>.<source>` in the same transaction). A
 refused message is parked (`shared.parking`) in place of being applied, with one
-warning naming its subject and sequence, and the inbox goes on with the next.
+warning naming its subject and sequence, and the inbox goes on with the next; the
+key a parked message signed by its source brings is adopted (`adopt_parked_key`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
 from shared.contracts import IntegrationEvent
-from shared.messaging.admission import Admitted, admit, parse
+from shared.keyring import Keyring, KeyringError, MissingKey, Shredded
+from shared.messaging.admission import Admitted, admit, parse, signature_holds
 from shared.messaging.chainproof import chain_verdicts
 from shared.messaging.consumer import PullConsumer, ack, delivery
 from shared.messaging.signing import EventVerifier
@@ -124,9 +126,31 @@ class Inbox(PullConsumer):
                                   Tracking(f"{self.stream}.{source}", seen[source]),
                                   verdict.body))
             else:
+                self.adopt_parked_key(message, body, holds)
                 items.append(Item(sequence, Parking(self.stream, sequence, message.subject,
                                                     verdict.reason, message.data)))
         return items
+
+    def adopt_parked_key(self, message: Msg, body: Any, signed: bool | None) -> None:
+        """A refused message its source did sign (a replay, one out of order) may be
+        redone by an operator after the epoch its key was sealed to has ended: its key
+        is adopted now, while the box opens, and is shredded with the melding's. A
+        message not signed by its source adopts nothing: its box, sealed to a public
+        key, could bring any key, which would then take the melding's place.
+        `body` and `signed`: as `admit` took them (`signed` None: not yet taken)."""
+        keyring = getattr(self.app, "keyring", None)
+        if not isinstance(keyring, Keyring) or keyring.epochs is None:
+            return
+        if not (signature_holds((message.subject, message.headers, message.data),
+                                self.verifier) if signed is None else signed):
+            return
+        try:
+            data = body["data"]
+            melding_id, sealed = data["melding_id"], data["keys"][keyring.service]
+            if isinstance(melding_id, str) and isinstance(sealed, str):
+                keyring.adopt(melding_id, sealed)
+        except (KeyError, TypeError, ValueError, KeyringError, MissingKey, Shredded):
+            return  # nothing to keep: no key for this service, or none that opens
 
     # -- applying ------------------------------------------------------------------
 

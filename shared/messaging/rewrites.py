@@ -1,20 +1,22 @@
 """Integration events taken off the stream because they carried a melding's content
-in the clear (published before per-melding keys), and the signed record each leaves
-in its place (docs/privacy.md, "Meldingen filed before keys").
+in the clear (published before per-melding keys), or, once the melding is shredded, a
+data key sealed to a receiver's fixed pair (`shared.fixedpair_stream`), and the signed
+record each leaves in its place (docs/privacy.md, "Meldingen filed before keys",
+"Boxes sealed to the fixed pair").
 
 The stream is hash-chained per source and never rewritten otherwise. The migration
 (`shared.legacy_stream`) publishes, for such a message, a record on
 `meldingen.rewrites.<source>`, signed with the source's event signing key: the
 message's stream sequence, its position, `prev` and `stored`, the hash of its bytes
-(its link in the stream chain), and the same envelope with the content left out,
-signed too; then it deletes the message (JetStream erases it). `verify` passes over
-the gap on the recorded hash, and the replay counts the redacted envelope in the
-message's place: the figures come from what stays readable.
+(its link in the stream chain), and the same envelope with the content (or the
+fixed pair's box) left out, signed too; then it deletes the message (JetStream erases
+it). `verify` passes over the gap on the recorded hash, and the replay counts the
+redacted envelope in the message's place: the figures come from what stays readable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,10 +55,13 @@ class StreamRewrite:
             "signature": self.signature}, option=orjson.OPT_SORT_KEYS)
 
     @classmethod
-    def of(cls, sequence: int, payload: bytes, signer: EventSigner) -> StreamRewrite | None:
-        """The record for a message, if it carries content in the clear; else None."""
+    def of(cls, sequence: int, payload: bytes, signer: EventSigner,
+           redact: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
+           ) -> StreamRewrite | None:
+        """The record for a message, if `redact` (by default: content in the clear
+        left out) leaves something out of it; else None."""
         envelope = orjson.loads(payload)
-        redacted = without_content(envelope)
+        redacted = (redact or without_content)(envelope)
         if redacted is None:
             return None
         body = orjson.dumps(redacted, option=orjson.OPT_SORT_KEYS)
@@ -90,6 +95,21 @@ class StreamRewrite:
         kind = str(orjson.loads(self.envelope)["type"])
         return (self.sequence, f"meldingen.{self.source}.{kind}", self.envelope,
                 {HEADER: self.signature})
+
+
+def without_fixed_boxes(envelope: dict[str, Any]) -> dict[str, Any] | None:
+    """The envelope without the data keys it seals to a receiver's fixed pair (a box
+    with no epoch before it: `shared.transportkeys`), which opens as long as the
+    receiver's keyring secret does; None when it seals none so. Boxes sealed to an
+    epoch stay: they close with their epoch."""
+    data = envelope.get("data")
+    keys = data.get("keys") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(keys, dict):
+        return None
+    kept = {receiver: box for receiver, box in keys.items() if ":" in str(box)}
+    if len(kept) == len(keys):
+        return None
+    return {**envelope, "data": {**data, "keys": kept or None}}
 
 
 def without_content(envelope: dict[str, Any]) -> dict[str, Any] | None:

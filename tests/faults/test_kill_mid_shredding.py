@@ -100,7 +100,7 @@ def test_kill_9_mid_shredding_finishes_on_restart(tmp_path: Path) -> None:
         deployment["triage"].kill()
         assert printed.returncode == 0, printed.stderr
         lines = printed.stdout.splitlines()
-        assert lines[-1] == "1 shredded"
+        assert "1 shredded" in lines  # then what it took off the stream
         assert lines[0].split() == [second, "no_follow_up",
                                     local_date(datetime.now(UTC)).isoformat()]
         for name in ("triage", "intake", "investigation"):

@@ -163,7 +163,7 @@ async def stream_messages(settings: Settings) -> list[Any]:
         js = nc.jetstream()
         state = (await js.stream_info(settings.stream)).state
         messages = []
-        for seq in range(state.first_seq, state.last_seq + 1):
+        for seq in range(max(state.first_seq, 1), state.last_seq + 1):
             try:
                 message = await js.get_msg(settings.stream, seq)
             except NotFoundError:  # taken off (`shared.legacy_stream`): erased

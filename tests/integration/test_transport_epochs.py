@@ -7,23 +7,30 @@ is applied with the key from the key table."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import orjson
 import pytest
 import sqlalchemy
 from eventsourcing.persistence import Tracking
+from nats.js.api import AckPolicy, ConsumerConfig, RawStreamMsg
+from nats.js.errors import NotFoundError
 
 from services.intake.bootstrap import build_application
 from services.intake.domain.submission import Submission
 from shared.chain import envelope_hash
 from shared.config import Settings
-from shared.crypto import unb64
-from shared.datakeys import KeyringError, ServiceKeys
+from shared.crypto import b64, unb64
+from shared.datakeys import DataKey, KeyringError, ServiceKeys, seal_to
 from shared.devsecrets import MAKERS
 from shared.keyring import Keyring, MissingKey
 from shared.messaging.envelope import Envelope
 from shared.messaging.epochs import (
+    DRAIN_SECONDS,
     REFRESH_SECONDS,
     EpochKeeper,
     key_value,
@@ -32,6 +39,7 @@ from shared.messaging.epochs import (
 )
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import EventSigner, signer_for, verifier_for
+from shared.parking import count_parked
 from tests.integration import reader
 from tests.integration.test_shredding import MELDING, MELDPUNT
 from tests.support import eventually, jetstream, ok, running, token
@@ -73,6 +81,33 @@ def test_epochs_rotate_end_and_outlive_a_restart(settings: Settings) -> None:
     assert [e.number for e in again.offered()] == [2]
 
 
+def test_a_reading_during_a_destruction_keeps_no_private_half(
+        sqlite_settings: Settings) -> None:
+    """A reading of the epoch while its destruction is being committed (the inbox
+    opening a box, the keeper's next tick) must not cache the private half after
+    the destruction emptied the cache: it would stay in memory, and open boxes."""
+    epochs = Keyring.for_service(sqlite_settings, "triage").epochs
+    assert epochs is not None
+    epochs.rotate(at(0), every=60, grace=10)
+    read: list[object] = []
+    readings: list[threading.Thread] = []
+
+    def read_meanwhile(*_: object) -> None:  # just before the destruction commits
+        reading = threading.Thread(target=lambda: read.append(epochs.private(1)))
+        reading.start()
+        reading.join(timeout=0.5)  # with the lock taken, it waits for the commit
+        readings.append(reading)
+
+    sqlalchemy.event.listen(epochs.engine, "commit", read_meanwhile)
+    try:
+        epochs.destroy(1, at(1))
+    finally:
+        sqlalchemy.event.remove(epochs.engine, "commit", read_meanwhile)
+    [reading] = readings
+    reading.join()
+    assert read == [None] and epochs.private(1) is None
+
+
 async def keeper_for(settings: Settings, js: object, moments: list[datetime],
                      service: str = "triage") -> EpochKeeper:
     ring = Keyring.for_service(settings, service)
@@ -82,6 +117,41 @@ async def keeper_for(settings: Settings, js: object, moments: list[datetime],
     keeper.every, keeper.grace = 60, 10
     await keeper.prepare(SimpleNamespace(nc=SimpleNamespace(jetstream=lambda: js)))
     return keeper
+
+
+async def test_an_epoch_ends_only_a_drain_after_the_bucket_stopped_offering_it(
+        sqlite_settings: Settings) -> None:
+    """Marked in the table is not yet withdrawn: a keeper whose put failed (NATS away,
+    a slow loop) offered the epoch until its next tick, and senders may seal to it
+    until a drain after that, whatever the time since the mark."""
+    settings = sqlite_settings
+    moments = [at(0)]
+    async with jetstream(settings) as js:
+        await js.add_consumer(settings.stream, ConsumerConfig(
+            durable_name="triage", filter_subjects=["meldingen.intake.>"],
+            ack_policy=AckPolicy.ALL))  # the inbox's, with nothing pending
+        keeper = await keeper_for(settings, js, moments)
+        moments[0] = at(60)
+        await keeper.keep()  # epoch 2 made, 1 offered in its grace
+        keeper.epochs.rotate(at(70), keeper.every, keeper.grace)  # marked; not put
+        moments[0] = at(80)  # a drain and more after the mark
+        await keeper.keep()  # the entry without epoch 1 is put only now
+        assert keeper.epochs.private(1) is not None
+        assert verified_entry(verifier_for(settings), "triage",
+                              (await kv_entry(js, settings)) or b"") == [
+            (2, keeper.epochs.offered()[0].public_key)]
+
+        async def ended() -> bool:
+            await keeper.keep()
+            return keeper.epochs.private(1) is None
+
+        started = time.monotonic()
+        await eventually(ended, timeout=20)
+        assert time.monotonic() - started >= DRAIN_SECONDS - keeper.tick
+
+
+async def kv_entry(js: object, settings: Settings) -> bytes | None:
+    return (await key_value(js, settings).get("triage")).value  # type: ignore[arg-type]
 
 
 async def test_a_sender_seals_to_the_offered_epoch_and_a_redelivery_needs_none(
@@ -261,3 +331,63 @@ async def test_a_relay_crash_across_a_rotation_keeps_the_stream_and_its_chain_ag
             assert successor.chain.heads.stream_head == envelope_hash(on_stream)
     finally:
         intake.close()
+
+
+async def test_a_parked_message_signed_by_its_source_brings_its_key_for_a_redo(
+        sqlite_settings: Settings) -> None:
+    settings = sqlite_settings
+    MELDPUNT[:] = [token(settings, "meldpunt", "mia")]
+    async with running("intake", settings) as intake, jetstream(settings) as js:
+        async with running("triage", settings):
+            await eventually(lambda: reader.offered_epochs(settings, "triage"))
+
+        async def on_stream(melding_id: str) -> RawStreamMsg | None:
+            last = (await js.stream_info(settings.stream)).state.last_seq
+            for sequence in range(1, last + 1):
+                with contextlib.suppress(NotFoundError):
+                    found = await js.get_msg(settings.stream, sequence)
+                    if melding_id.encode() in (found.data or b""):
+                        return found
+            return None
+
+        # Triage down: melding A's message is lost on its way, B's comes after it.
+        lost = (await ok(intake.client.post("/api/meldingen", json=MELDING), 201))["id"]
+        await eventually(lambda: on_stream(lost))
+        original = await on_stream(lost)
+        assert original is not None and original.seq is not None and original.data
+        await js.delete_msg(settings.stream, original.seq)
+        after = (await ok(intake.client.post("/api/meldingen", json=MELDING), 201))["id"]
+        await eventually(lambda: on_stream(after))
+
+        async with running("triage", settings) as triage:
+            async def taken_in() -> bool:
+                return (await triage.client.get(f"/api/meldingen/{after}",
+                                                headers=MELDPUNT[0])).is_success
+
+            await eventually(taken_in, timeout=20)
+            app = triage.application
+            assert app.keyring.epochs is not None
+            [current] = app.keyring.epochs.offered()
+            # A forger's copy first, bringing its own key for A (sealed to the public
+            # epoch key, so the box opens): refused by its signature, it adopts nothing.
+            body = orjson.loads(original.data)
+            forged_key = DataKey.generate(lost)
+            body["data"]["keys"]["triage"] = (
+                f"e{current.number}:{b64(seal_to(current.public_key, forged_key))}")
+            headers = dict(original.headers or {})
+            await js.publish(original.subject or "", orjson.dumps(body),
+                             headers={**headers, "Nats-Msg-Id": "forged-a"})
+            # Then A's own message again, after B's position: parked as out of order.
+            await js.publish(original.subject or "", original.data,
+                             headers={**headers, "Nats-Msg-Id": "again-a"})
+            await eventually(lambda: count_parked(app.recorder) == 2)
+            assert (await triage.client.get(f"/api/meldingen/{lost}",
+                                            headers=MELDPUNT[0])).status_code == 404
+
+            # Its epoch ends; the operator redoes the parked message: it opens.
+            app.keyring.epochs.destroy(current.number, datetime.now(UTC))
+            envelope = Envelope.model_validate(orjson.loads(original.data))
+            app.process_event(envelope.event(), Tracking("redone", 1))
+            answer = await ok(triage.client.get(f"/api/meldingen/{lost}",
+                                                headers=MELDPUNT[0]))
+            assert answer["description"] == MELDING["description"]

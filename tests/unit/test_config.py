@@ -221,3 +221,15 @@ def test_worker_threads_out_of_range_are_refused_by_name(
         Settings()
     with pytest.raises(ValidationError, match="worker_threads"):
         Settings(worker_threads=int(value))
+
+
+def test_a_transport_key_grace_within_the_duplicate_window_is_refused_by_name() -> None:
+    """A grace no longer than JetStream's de-duplication would let a copy published
+    again, sealed to a newer epoch, be dropped as a duplicate while the relay's hash
+    chain took its bytes: refused at start, naming both settings."""
+    for grace, window in ((600.0, 600.0), (300.0, 600.0)):
+        with pytest.raises(ConfigurationError, match=(
+                r"MELDINGEN_TRANSPORT_KEY_GRACE_SECONDS.*MELDINGEN_DUPLICATE_WINDOW_SECONDS")):
+            Settings(transport_key_grace_seconds=grace, duplicate_window_seconds=window)
+    assert Settings(transport_key_grace_seconds=601, duplicate_window_seconds=600)
+    assert Settings().transport_key_grace_seconds > Settings().duplicate_window_seconds
