@@ -13,6 +13,7 @@ from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
 from services.triage.domain.purges import PURGE_TOPICS, PendingPurges
+from services.triage.files.backfill import BACKFILL_TOPICS, Backfill, Unshared
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
 from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
@@ -54,11 +55,13 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
     purges = PendingPurges()
+    unshared = Unshared()
     stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
                          recorder.notification_ids)
     application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
                                              (follow_up.apply, FOLLOW_UP_TOPICS),
-                                             (purges.apply, PURGE_TOPICS)])
+                                             (purges.apply, PURGE_TOPICS),
+                                             (unshared.apply, BACKFILL_TOPICS)])
     runtime = MessagingRuntime(application, settings, SOURCES)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),
@@ -66,7 +69,8 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
                                purges=purges, files=files)
     return TriageParts(application, runtime, queue, retention, follow_up,
                        Flusher(stored, settings.view_flush_seconds), files,
-                       Uploads.from_settings(settings))
+                       Uploads.from_settings(settings),
+                       Backfill(application, unshared, settings.retention_check_seconds))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -77,5 +81,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                                protection_routes.router, files_routes.router, router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     run_beside(app, parts.flusher.loop, parts.flusher.stop, "triage-views")
+    run_beside(app, parts.backfill.loop, parts.backfill.stop, "triage-files-backfill")
     return app
 

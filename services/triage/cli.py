@@ -12,11 +12,14 @@ nothing is shredded, and the command says so.
 Both then take a shredded melding's keys sealed to a fixed pair off the stream
 (`shared.fixedpair_stream`) as the NATS administrator, as the migration takes content
 in the clear off: that needs each sealing source's signing key and the right to delete
-a message, which no service has."""
+a message, which no service has. `meldingen retention stream --every S` does only that,
+for the meldingen triage's hourly check shredded (`meldingen run` keeps one running)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from typing import Annotated
 
 import httpx
@@ -71,6 +74,24 @@ def register(app: typer.Typer) -> None:
         for line in asyncio.run(migrate_stream(settings, signers)).lines():
             typer.echo(line)
         _fixed_boxes(settings)
+
+
+    @retention.command()
+    def stream(
+        every: Annotated[float | None, typer.Option(
+            help="seconds between runs, for ever (`meldingen run` keeps one so); "
+                 "without it, once")] = None,
+    ) -> None:
+        """Take shredded meldingen's keys sealed to a fixed pair off the stream, as
+        `run` does after shredding: for the meldingen triage's own check shredded."""
+        settings = get_settings()
+        if every is None:
+            _fixed_boxes(settings)
+            return
+        while True:
+            with contextlib.suppress(typer.Exit):  # NATS away: said, and the next run
+                _fixed_boxes(settings)
+            time.sleep(every)
 
 
 def _fixed_boxes(settings: Settings, just_shredded: list[str] | None = None) -> None:

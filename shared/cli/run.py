@@ -144,9 +144,15 @@ def run() -> None:
         children.append(Child("nats", start_nats, logs / "nats.log"))
     for service in SERVICES:
         children.append(Child(
-            service, partial(_spawn_service, service, env, logs / f"{service}.log", arm),
+            service, partial(_spawn, ["serve", service], env, logs / f"{service}.log", arm),
             logs / f"{service}.log",
             health_url=f"http://{settings.host}:{ports[service]}/healthz"))
+    if nats_started:
+        # As the NATS administrator, which no service is: what triage's hourly check
+        # shredded loses its keys sealed to a fixed pair on the stream too.
+        command = ["retention", "stream", "--every", str(settings.retention_check_seconds)]
+        children.append(Child("retention", partial(
+            _spawn, command, env, logs / "retention.log", arm), logs / "retention.log"))
 
     def on_signal(*_: object) -> None:
         raise SystemExit(0)
@@ -185,11 +191,11 @@ def _refuse_taken_ports(host: str, ports: dict[str, int]) -> None:
                          "(MELDINGEN_<SERVICE>_PORT, MELDINGEN_NATS_PORT).")
 
 
-def _spawn_service(service: str, env: dict[str, str], log_file: Path,
-                   arm: Callable[[], None] | None) -> subprocess.Popen[bytes]:
+def _spawn(command: list[str], env: dict[str, str], log_file: Path,
+           arm: Callable[[], None] | None) -> subprocess.Popen[bytes]:
     with log_file.open("ab") as log:  # the child keeps its own copy
         return subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "serve", service],
+            [sys.executable, "-m", "shared.cli", *command],
             # Its own process group: Ctrl-C reaches `run` alone, which then stops the
             # services before NATS.
             env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0, preexec_fn=arm)
@@ -203,7 +209,7 @@ def _start_all(children: list[Child]) -> None:
         typer.echo(f"Starting {child.name}")
         child.start()
         if child.health_url is None:
-            typer.echo(f"  {child.name} is listening")
+            typer.echo(f"  {child.name} is {'listening' if child.name == 'nats' else 'started'}")
     for child in children:
         if child.health_url is None:
             continue

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from nats.aio.client import Client
+from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
 from shared.config import Settings
@@ -81,8 +82,16 @@ class FileStore:
                 if not chunk and index > 0:
                     return index
                 subject = self.subject(self.service, key.melding_id, file_id, index)
-                await js.publish(subject, key.seal_blob(f"file:{file_id}:{index}", chunk),
-                                 stream=self.stream, headers={"Nats-Msg-Id": subject})
+                try:
+                    await js.publish(subject, key.seal_blob(f"file:{file_id}:{index}", chunk),
+                                     stream=self.stream, headers={"Nats-Msg-Id": subject})
+                except NatsError:
+                    # The server went away mid-file (the connection not yet seen as
+                    # lost) or the stream is gone: a 503 like "not reachable", which
+                    # the caller names as refused. Chunks already sent belong to no
+                    # recorded file; shredding the melding purges them with the rest.
+                    raise Unavailable("The file store did not take this file; nothing "
+                                      "was stored.") from None
                 index += 1
                 if len(chunk) < CHUNK_BYTES:
                     return index

@@ -38,6 +38,23 @@ class TooLarge(DomainError):
         self.field = field
 
 
+#: Why a file was refused, by the limit (setting) it broke; a form's message per reason.
+REASONS = {
+    "MELDINGEN_ATTACHMENT_MAX_BYTES": "too_large",
+    "MELDINGEN_ATTACHMENTS_MAX_TOTAL_BYTES": "total",
+    "MELDINGEN_ATTACHMENTS_MAX_COUNT": "count",
+    "MELDINGEN_ATTACHMENT_TYPES": "type",
+}
+
+
+def reason_of(limit: object, detail: str) -> str:
+    """The reason a refused file names on a form: its limit's, else empty or unreadable
+    (the refusals without a limit: `part_end`'s empty file, `cleaning`'s unreadable)."""
+    if isinstance(limit, str) and limit in REASONS:
+        return REASONS[limit]
+    return "empty" if "empty" in detail else "unreadable"
+
+
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int

@@ -38,9 +38,12 @@ log = logging.getLogger("meldingen.epochs")
 
 #: How old a sender's reading of the entries may be, at most.
 REFRESH_SECONDS = 1.0
-#: After the bucket is seen without a marked epoch, how long before the consumer's
-#: state can end it: a sender's refresh plus its publish timeout, so a copy sealed to
-#: it before is on the stream (and counted pending) by then.
+#: After the bucket is seen without a marked epoch, how long at least before the
+#: consumer's state can end it: a sender's refresh plus its publish timeout, so a copy
+#: sealed to it before is on the stream (and counted pending) by then. The keeper
+#: waits the grace as well when that is longer (an hour by default): a relay stalled
+#: for less than that (a reconnect's buffered publish, a paused process) still lands
+#: its copy while the epoch opens it.
 DRAIN_SECONDS = REFRESH_SECONDS + 5.0
 
 
@@ -144,7 +147,8 @@ class EpochKeeper:
         self._withdrawn = {number: self._withdrawn.get(number, withdrawn_at)
                            for number in marked}
         for number in marked:
-            if withdrawn_at - self._withdrawn[number] >= DRAIN_SECONDS and await self._drained():
+            drain = max(DRAIN_SECONDS, self.grace)
+            if withdrawn_at - self._withdrawn[number] >= drain and await self._drained():
                 await asyncio.to_thread(self.epochs.destroy, number, now)
                 log.info("transport epoch destroyed", extra={"epoch": number})
 

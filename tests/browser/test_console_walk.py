@@ -27,7 +27,7 @@ from tests.browser.helpers import fill_melding, receipt_on
 from tests.browser.walker import Walker, closing_feedback, hand_to, mailbox, submit, until
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 FEEDBACK = "Het onderzoek is afgerond; er is een maatregel genomen."
 
@@ -100,6 +100,8 @@ def walk(w: Walker, tag: str) -> None:
         ("issue_final_report", {"#final_text": "De fiets is aangenomen."}),
     ]
     for command, fields in steps:
+        if command == "add_evidence":
+            evidence_refused(w, investigator)
         for selector, value in fields.items():
             investigator.fill(selector, value)
         if command == "issue_final_report":
@@ -134,6 +136,21 @@ def walk(w: Walker, tag: str) -> None:
     submit(auditor, "verify-form")
     assert "Het logboek klopt" in auditor.inner_text("#verify-result")
     w.check(auditor, "report-verified")
+
+
+def evidence_refused(w: Walker, investigator: Page) -> None:
+    """An empty file on the evidence form: named on the file input, the description
+    kept, the page still accessible; the file is then taken off again."""
+    investigator.fill("#evidence_description", "Een leeg bestand")
+    investigator.set_input_files("#file", {"name": "leeg.pdf", "mimeType": "application/pdf",
+                                           "buffer": b""})
+    submit(investigator, "add_evidence-form")
+    assert investigator.inner_text("#file-error").endswith(
+        "Het bestand is leeg; kies het bestand opnieuw")
+    assert investigator.get_attribute("#file", "aria-invalid") == "true"
+    assert investigator.input_value("#evidence_description") == "Een leeg bestand"
+    w.check(investigator, "case-evidence-refused")
+    investigator.set_input_files("#file", [])
 
 
 def test_a_melding_through_the_whole_procedure_with_axe_on_each_page(

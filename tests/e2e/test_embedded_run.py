@@ -145,7 +145,11 @@ def test_embedded_run_carries_a_melding_and_stops_cleanly(embedded_run: Embedded
 
     # SIGTERM to `meldingen run` alone: it stops what it started, and nothing remains.
     children = children_of(run.process.pid)
-    assert len(children) == 1 + len(SERVICES), children  # nats-server and the services
+    # nats-server, the services, and the retention's stream keeper, which has run once
+    assert len(children) == 2 + len(SERVICES), children
+    retention_log = Path(run.env["MELDINGEN_VAR_DIR"]) / "logs" / "retention.log"
+    wait_for(lambda: retention_log.exists() and "sealed to a fixed pair taken off"
+             in retention_log.read_text(), 30, "the retention's first run")
     run.process.send_signal(signal.SIGTERM)
     assert run.process.wait(timeout=60) == 0, run.output.read_text()
     wait_for(lambda: not any(alive(pid) for pid in children), 10, "children gone")

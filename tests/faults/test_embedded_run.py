@@ -35,14 +35,15 @@ def test_sigkill_of_make_runs_process_group_leaves_nothing_and_a_new_run_starts(
         # Each step is shown as it happens, the URLs at the end.
         wait_for(lambda: "meldingen is running" in run.output.read_text(), 30, "the welcome")
         output = run.output.read_text()
-        steps = ["Starting nats", "nats is listening", *(f"{s} is healthy" for s in SERVICES),
+        steps = ["Starting nats", "nats is listening", "retention is started",
+                 *(f"{s} is healthy" for s in SERVICES),
                  "Everything is up", "meldingen is running", run["intake"].url]
         assert [output.find(step) for step in steps] == sorted(
             output.find(step) for step in steps), output
         assert -1 not in [output.find(step) for step in steps], output
         processes = run.processes()
-        # make, meldingen run, nats-server and the four services
-        assert len(processes) == 3 + len(SERVICES), processes
+        # make, meldingen run, nats-server, the services and the retention's keeper
+        assert len(processes) == 4 + len(SERVICES), processes
         os.killpg(run.process.pid, signal.SIGKILL)  # what the OOM killer or a closed tty does
         run.process.wait(timeout=10)
         gone_in = wait_for(lambda: not any(alive(pid) for pid in processes), 2,

@@ -68,6 +68,14 @@ async def signed_in(p: Procedure, client: httpx.AsyncClient, sub: str, *roles: s
 STANDING = ("take_interim_measure", "inform_person_concerned", "postpone_informing")
 
 
+def file_error(html: str) -> str:
+    """The evidence form's message on its file input."""
+    found = re.search(r'<p class="utrecht-form-field-error-message" id="file-error">'
+                      r'<span class="visually-hidden">[^<]*</span>([^<]*)</p>', html)
+    assert found, html[html.find('id="add_evidence-form"'):][:2000]
+    return found.group(1)
+
+
 def offered(html: str) -> list[str]:
     return re.findall(r'id="(\w+)-form"', html)
 
@@ -180,6 +188,17 @@ async def test_an_investigation_through_the_case_pages(procedure: Procedure) -> 
         assert too_large.status_code == 413, too_large.text[:500]
         assert "De tekst of het bestand is te groot." in too_large.text
         assert 'id="add_evidence-form"' in too_large.text
+        # The file input is named, with the limit; the description typed stays.
+        assert file_error(too_large.text) == \
+            "Het bestand is te groot: hooguit 200000 bytes per bestand"
+        assert 'aria-invalid="true"' in too_large.text and "Te groot</textarea>" in too_large.text
+        empty = await investigator.post(
+            f"{case}/add_evidence", data={"csrf": csrf_of(page),
+                                          "evidence_description": "Leeg bestand"},
+            files={"file": ("leeg.pdf", b"", "application/pdf")}, headers={"origin": ORIGIN})
+        assert empty.status_code == 422, empty.text[:500]
+        assert file_error(empty.text) == "Het bestand is leeg; kies het bestand opnieuw"
+        assert "Leeg bestand</textarea>" in empty.text
         await step(investigator, case, "issue_draft_report", draft_text="Concept.")
         # The response's term has not passed: investigation refuses the lapse, saying so.
         page = (await investigator.get(case)).text

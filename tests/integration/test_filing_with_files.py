@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from contextlib import AsyncExitStack
+from typing import Any
 
 from shared.config import Settings
+from shared.files.store import files_stream
 from tests.files import gps_of, jpeg_with_gps
 from tests.integration.test_attachments import mailbox_token
-from tests.support import MELDING, eventually, ok, running, token
+from tests.support import MELDING, NatsServer, eventually, jetstream, ok, running, token
 
 EXECUTABLE = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" * 40
 
@@ -78,3 +80,30 @@ async def test_a_multipart_request_bad_as_a_whole_files_nothing(
         # Nothing was filed, so no file was kept either.
         stored = intake.application.recorder.max_notification_id()
         assert not stored
+
+
+async def _filed_without_the_photo(intake: Any) -> None:
+    answer = await intake.client.post("/api/meldingen", data={
+        "melding": json.dumps(MELDING)}, files=[
+        ("attachments", ("tuin.jpg", jpeg_with_gps(), "image/jpeg"))])
+    filed = await ok(answer, 201)
+    assert filed["attachments"] == []
+    [refused] = filed["refused"]
+    assert refused["name"] == "tuin.jpg" and refused["status"] == 503, refused
+    assert refused["detail"]
+    # The melding is filed, and its mailbox holds no file the store never took.
+    mailbox = await mailbox_token(intake, filed["receipt"].replace(" ", ""))
+    box = await ok(intake.client.get("/api/mailbox", headers=mailbox))
+    assert box["attachments"] == []
+
+
+async def test_a_file_the_store_cannot_take_is_refused_and_the_melding_filed(
+        sqlite_settings: Settings, nats_server: NatsServer) -> None:
+    async with running("intake", sqlite_settings) as intake:
+        # NATS is up, but the files stream is gone: the store denies the file.
+        async with jetstream(sqlite_settings) as js:
+            await js.delete_stream(files_stream(sqlite_settings))
+        await _filed_without_the_photo(intake)
+        # The file store (NATS) goes away; the log does not.
+        nats_server.stop()
+        await _filed_without_the_photo(intake)

@@ -40,6 +40,8 @@ class Refusal(Exception):
     state: str | None = None
     #: The day a 410's melding was shredded (its retention term ended).
     shredded_on: str | None = None
+    #: The setting a refused file broke (`MELDINGEN_ATTACHMENT_MAX_BYTES`, ...).
+    limit: str | None = None
 
     @classmethod
     def of(cls, response: httpx.Response) -> Refusal:
@@ -51,10 +53,11 @@ class Refusal(Exception):
             body = {}
         fields = {str(e.get("field", "")): str(e.get("message", ""))
                   for e in body.get("errors") or [] if isinstance(e, dict)}
-        state, shredded = body.get("state"), body.get("shredded_on")
+        state, shredded, limit = body.get("state"), body.get("shredded_on"), body.get("limit")
         return cls(status=response.status_code, detail=str(body.get("detail", "")),
                    fields=fields, state=str(state) if state else None,
-                   shredded_on=str(shredded) if shredded else None)
+                   shredded_on=str(shredded) if shredded else None,
+                   limit=str(limit) if limit else None)
 
 
 def segment(value: str) -> str:

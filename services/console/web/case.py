@@ -16,7 +16,13 @@ from services.console.api.deps import parts
 from services.console.web import browser
 from services.console.web.access import SignedIn, console
 from services.console.web.case_steps import MEASURE_ROWS, STEPS, applies, body_of, errors_of
-from services.console.web.evidence_upload import opened, posted_with_file, takes_file
+from services.console.web.evidence_upload import (
+    file_errors,
+    limits_shown,
+    opened,
+    posted_with_file,
+    takes_file,
+)
 from services.console.web.files_part import case_files_context
 from services.console.web.pages import person_for, refused, services
 from services.console.web.rendering import PAGE_SIZE, page_offset, render
@@ -94,7 +100,8 @@ async def _page(request: Request, person: SignedIn, acting: Acting, case_id: str
         failure=failure, done=request.query_params.get("done"), rows=range(MEASURE_ROWS),
         vocab={"conclusions": get_args(Conclusion), "kinds": get_args(MeasureKind),
                "targets": get_args(MeasureTarget),
-               "interim_kinds": get_args(InterimMeasureKind)}, **files)
+               "interim_kinds": get_args(InterimMeasureKind)},
+        limits=limits_shown(parts(request).settings), **files)
 
 
 @router.post("/cases/{case_id}/{command}", response_class=HTMLResponse)
@@ -133,6 +140,6 @@ async def _step(request: Request, case_id: str, command: str,
             files=opened(file) if file is not None else None)
     except Refusal as refusal:
         return await _page(request, person, reader, case_id, status_code=refusal.status,
-                           form=command, errors=errors_of(step, refusal.fields),
-                           values=posted, refusal=refusal)
+                           form=command, values=posted, refusal=refusal,
+                           errors=errors_of(step, refusal.fields) | file_errors(refusal))
     return RedirectResponse(f"/cases/{case_id}?done={command}", 303)

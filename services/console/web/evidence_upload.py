@@ -12,10 +12,12 @@ from fastapi import Request
 
 from services.console.adapters.calls import Refusal
 from services.console.api.deps import parts
+from shared.config import Settings
 from shared.errors import DomainError
-from shared.files.upload import Limits, Received, receive
+from shared.files.upload import REASONS, Limits, Received, reason_of, receive
 
 FILE_FIELD = "file"
+MIB = 1024 * 1024
 
 
 def takes_file(request: Request, command: str) -> bool:
@@ -45,5 +47,33 @@ def opened(file: Received) -> dict[str, tuple[str, IO[bytes]]]:
     return {FILE_FIELD: (file.name, file.path.open("rb"))}
 
 
+def file_errors(refusal: Refusal) -> dict[str, str]:
+    """The `file` input's message for a refused file, the console's or investigation's
+    (`file_too_large`, `file_empty`, ...: words_cases.py), else none."""
+    if FILE_FIELD not in refusal.fields:
+        return {}
+    return {FILE_FIELD: f"file_{reason_of(refusal.limit, refusal.detail)}"}
+
+
+def limits_shown(settings: Settings) -> dict[str, str]:
+    """The limits as the file input's hint and messages name them."""
+    limits = Limits.from_settings(settings)
+    return {"max_bytes": _size(limits.max_bytes), "max_total": _size(limits.max_total_bytes),
+            "max_count": str(limits.max_count)}
+
+
+def _size(size: int) -> str:
+    return f"{size // MIB} MiB" if size % MIB == 0 else f"{size} bytes"
+
+
 def _refusal(error: DomainError) -> Refusal:
-    return Refusal(error.status, error.detail, fields={FILE_FIELD: error.detail})
+    """Named on the file input when the file broke a rule of files (the request as a
+    whole over every limit counts: the file made it so); else the page's text alone."""
+    limit = error.extra.get("limit")
+    listed = error.extra.get("errors")
+    named = [e.get("field") for e in listed if isinstance(e, dict)] \
+        if isinstance(listed, list) else []
+    on_file = FILE_FIELD in named or limit in REASONS
+    return Refusal(error.status, error.detail,
+                   fields={FILE_FIELD: error.detail} if on_file else {},
+                   limit=limit if isinstance(limit, str) else None)

@@ -53,6 +53,7 @@ NL: dict[str, Any] = {
     "sha256_hint": "Of kies hieronder het bestand: de console berekent de SHA-256; het "
                    "bestand zelf bewaart u buiten het systeem.",
     "file": "Bestand",
+    "file_hint": "Hooguit {max_bytes}; het wordt bewaard zoals het is.",
     "steps": {
         "assign_investigators": "Onderzoekers aanwijzen",
         "change_investigators": "Een onderzoeker toevoegen of afhalen",
@@ -124,6 +125,12 @@ NL: dict[str, Any] = {
         "kind": "Kies een maatregel",
         "measure_description": "Beschrijf de maatregel",
         "year": "Vul een jaar in van vier cijfers",
+        "file_too_large": "Het bestand is te groot: hooguit {max_bytes} per bestand",
+        "file_total": "De bestanden zijn samen te groot: hooguit {max_total}",
+        "file_count": "Te veel bestanden: hooguit {max_count}",
+        "file_type": "Dit soort bestand wordt niet aangenomen",
+        "file_empty": "Het bestand is leeg; kies het bestand opnieuw",
+        "file_unreadable": "Het bestand kon niet worden gelezen; kies het opnieuw",
     },
 }
 
@@ -176,6 +183,7 @@ EN: dict[str, Any] = {
     "sha256_hint": "Or choose the file below: the console computes its SHA-256; you keep "
                    "the file itself outside the system.",
     "file": "File",
+    "file_hint": "At most {max_bytes}; it is kept as it is.",
     "steps": {
         "assign_investigators": "Assign investigators",
         "change_investigators": "Add or remove an investigator",
@@ -247,5 +255,11 @@ EN: dict[str, Any] = {
         "kind": "Choose a measure",
         "measure_description": "Describe the measure",
         "year": "Enter a year of four digits",
+        "file_too_large": "The file is too large: at most {max_bytes} a file",
+        "file_total": "The files are too large together: at most {max_total}",
+        "file_count": "Too many files: at most {max_count}",
+        "file_type": "This kind of file is not accepted",
+        "file_empty": "The file is empty; choose the file again",
+        "file_unreadable": "The file could not be read; choose it again",
     },
 }

@@ -9,16 +9,9 @@ from fastapi import Request
 
 from services.intake.files.application import IntakeFiles
 from shared.errors import DomainError
-from shared.files.upload import Upload, receive
+from shared.files.upload import Upload, reason_of, receive
 
 FIELD = frozenset({"attachments"})
-#: The error message for a refused file, by the limit or rule it broke.
-REFUSALS = {
-    "MELDINGEN_ATTACHMENT_MAX_BYTES": "attachments_too_large",
-    "MELDINGEN_ATTACHMENTS_MAX_TOTAL_BYTES": "attachments_total",
-    "MELDINGEN_ATTACHMENTS_MAX_COUNT": "attachments_count",
-    "MELDINGEN_ATTACHMENT_TYPES": "attachments_type",
-}
 
 
 async def posted_upload(request: Request, files: IntakeFiles, directory: Path) -> Upload:
@@ -31,7 +24,5 @@ async def posted_upload(request: Request, files: IntakeFiles, directory: Path) -
 
 
 def refusal_key(error: DomainError) -> str:
-    limit = error.extra.get("limit")
-    if isinstance(limit, str) and limit in REFUSALS:
-        return REFUSALS[limit]
-    return "attachments_empty" if "empty" in error.detail else "attachments_unreadable"
+    """The error message for a refused file, by the limit or rule it broke."""
+    return f"attachments_{reason_of(error.extra.get('limit'), error.detail)}"

@@ -82,8 +82,7 @@ def _decided(application: TriageApplication, decided: Any) -> MeldingDecided:
         theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
         decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
         description=report.description if opens_case(decided.outcome) else "",
-        attachments=for_case(application, decided.originator_id) if opens_case(decided.outcome)
-        else [],
+        attachments=for_case(application, decided),
         competent_authority=parties.competent_authority,
         excluded=list(parties.excluded),
     )

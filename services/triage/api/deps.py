@@ -9,6 +9,7 @@ from fastapi import Depends
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.application import TriageApplication
+from services.triage.files.backfill import Backfill
 from services.triage.protection.views import FollowUp
 from services.triage.views import Queue
 from shared.files.store import FileStore
@@ -28,6 +29,7 @@ class TriageParts:
     flusher: Flusher
     files: FileStore
     uploads: Uploads
+    backfill: Backfill
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]

@@ -152,7 +152,7 @@ class Report(Closing):
                       police_report_on=police_report_on, referral_to=referral_to,
                       police_report_motivation=police_report_motivation, theme=self.theme,
                       involved=list(self.involved), assessed_by=self.assessed_by or "",
-                      by=by, at=at)
+                      by=by, at=at, files_listed=True)
         reason = closing_reason(outcome, self.admissible)
         if reason is not None:
             proposed = self.proposed_feedback if reason == "inadmissible" else ""
@@ -279,7 +279,10 @@ class Report(Closing):
     def _decided(self, *, outcome: list[str], motivation: str, police_report_on: date | None,
                  theme: str, involved: list[str], assessed_by: str, by: str,
                  at: datetime, referral_to: str | None = None,
-                 police_report_motivation: str | None = None) -> None:
+                 police_report_motivation: str | None = None,
+                 files_listed: bool = False) -> None:
+        # `files_listed`: melding_decided lists the files known then; a decision stored
+        # without it was published before it did (services/triage/files/backfill.py).
         self.had_case = self.had_case or opens_case(outcome)
         self.decision = {"outcome": outcome, "motivation": motivation,
                          "police_report_on": police_report_on, "referral_to": referral_to,

@@ -16,7 +16,7 @@ from services.triage.files.domain.files import MeldingFiles
 from shared.auth import Principal
 from shared.authz import require
 from shared.contracts import AttachmentReceived, AttachmentShared, SharedFile, opens_case
-from shared.errors import DamagedRecord, Shredded
+from shared.errors import DamagedRecord, NotFound, Shredded
 from shared.files.preparing import Prepared
 from shared.files.store import FileStore, key_of
 
@@ -49,10 +49,15 @@ def received(triage: TriageApplication, event: AttachmentReceived,
     processing_event.collect_events(files)
 
 
-def for_case(triage: TriageApplication, melding_id: UUID) -> list[SharedFile]:
+def for_case(triage: TriageApplication, decided: Any) -> list[SharedFile]:
     """The reporter's files as `melding_decided` lists them for the case's team: those
     known when the relay sends the decision (one recorded after it also follows as
-    `attachment_shared`; investigation keeps each once)."""
+    `attachment_shared`; investigation keeps each once). None without a case, nor for
+    a decision stored before decisions listed files: it went out without them, and
+    backfill.py shares them."""
+    if not opens_case(decided.outcome) or not getattr(decided, "files_listed", False):
+        return []
+    melding_id = decided.originator_id
     return [SharedFile(attachment_id=f["id"], **{k: f[k] for k in SharedFile.model_fields
                                                  if k != "attachment_id"})
             for f in _files(triage, melding_id).files if f["from"] == "reporter"]
@@ -64,6 +69,8 @@ def shared_event(triage: TriageApplication, domain_event: Any) -> AttachmentShar
     right: a file recorded before the decision is in the decision's list, whichever
     the relay reads first (investigation passes over a file before its case)."""
     e = domain_event
+    if isinstance(e, MeldingFiles.Shared):
+        return _backfilled(triage, e)
     if not isinstance(e, MeldingFiles.Received) or e.sender != "reporter":
         return None
     try:
@@ -76,6 +83,20 @@ def shared_event(triage: TriageApplication, domain_event: Any) -> AttachmentShar
         melding_id=str(e.melding_id), attachment_id=e.attachment_id, size=e.size,
         content_type=e.content_type, sha256=e.sha256, cleaned=e.cleaned, chunks=e.chunks,
         stored_by=e.stored_by, at=e.at, name=e.name)
+
+
+def _backfilled(triage: TriageApplication, e: Any) -> AttachmentShared | None:
+    """A file from before a decision published without its list (backfill.py), as the
+    file stands when the relay sends it; nothing once the melding is shredded."""
+    try:
+        files: MeldingFiles = triage.repository.get(e.originator_id)
+        f = files.file(e.attachment_id)
+    except (AggregateNotFoundError, Shredded, DamagedRecord, NotFound):
+        return None
+    return AttachmentShared(
+        melding_id=str(files.melding_id), attachment_id=f["id"], name=f["name"],
+        size=f["size"], content_type=f["content_type"], sha256=f["sha256"],
+        cleaned=f["cleaned"], chunks=f["chunks"], stored_by=f["stored_by"], at=f["at"])
 
 
 def listed(triage: TriageApplication, melding_id: UUID, principal: Principal

@@ -20,6 +20,7 @@ class MeldingFiles(Aggregate):
     if TYPE_CHECKING:
         Received: ClassVar[type[Any]]
         Downloaded: ClassVar[type[Any]]
+        Shared: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(melding_id: UUID) -> UUID:
@@ -30,6 +31,14 @@ class MeldingFiles(Aggregate):
         self.melding_id = melding_id
         self.files: list[dict[str, Any]] = []
         self.downloads: list[dict[str, Any]] = []
+
+    def is_shared(self, attachment_id: str) -> bool:
+        return attachment_id in getattr(self, "shared", ())  # none before `share` existed
+
+    @event("Shared")
+    def share(self, *, attachment_id: str, at: datetime) -> None:
+        """A file before the decision sent to the case's team afterwards (backfill.py)."""
+        self.shared = [*getattr(self, "shared", []), attachment_id]
 
     def knows(self, attachment_id: str) -> bool:
         return any(f["id"] == attachment_id for f in self.files)
