@@ -138,11 +138,16 @@ class ServiceApplication(ProcessApplication[UUID]):
         for view, topics in topical:
             for notification in all_notifications(self.recorder, topics=topics):
                 self._read(notification, view)
-        last = position
+        last, read = position, 0
+        page: list[Any] = []
         for notification in all_notifications(self.recorder, after=position):
-            self._read(notification, stored.apply, shredded_too=True)
-            last = notification.id
-        stored.swept(last)
+            self._read(notification, page.append, shredded_too=True)
+            last, read = notification.id, read + 1
+            if len(page) >= 1000:  # a page per transaction of views that store rows
+                stored.apply_all(page)
+                page = []
+        stored.apply_all(page)
+        stored.swept(last, read)
 
     def sweep(self, apply: Callable[[Any], object] | None = None,
               stopping: Callable[[], bool] = lambda: False, *,

@@ -145,8 +145,9 @@ class Settings(BaseSettings):
     retention_days_referred: int | None = Field(default=None, ge=0)
     # How often triage checks which meldingen are due for shredding.
     retention_check_seconds: float = Field(default=3600.0, gt=0)
-    # How often triage stores its views' changed rows (and at shutdown): a start reads
-    # those rows and the events after them, not the whole history.
+    # How often triage and investigation store their views' position (and triage
+    # retention's changed rows; also at shutdown): a start reads only the events after
+    # it, not the whole history.
     view_flush_seconds: float = Field(default=5.0, gt=0)
 
     max_body_bytes: int = 64 * 1024

@@ -8,9 +8,11 @@ event, and read that view from there; these views answer from memory (the queue'
 indexes) and are fed by each commit's callback, so what is needed is only a
 checkpoint of them. Its snapshots are per aggregate, and the views span all of them.
 
-A view offers `dump()` (its changed rows since the last flush) and `restore(rows)`.
-A row holds no content (no description, no identity): what the event store keeps
-under a melding's own key stays there, so shredding needs nothing here.
+A view offers `apply_all(events)`, `dump()` (its changed rows since the last flush)
+and `restore(rows)`; one that writes its rows as they change (triage's queue) dumps
+none, and its flush stores only its position. A row here holds no content (no
+description, no identity): what the event store keeps under a melding's own key stays
+there, so shredding needs nothing here.
 
 The position. Commits are recorded in the order of their notification ids (SQLite
 has one writer; the PostgreSQL recorder locks the table for its insert), but two
@@ -41,7 +43,9 @@ Row = dict[str, Any]
 class StoredView(Protocol):
     name: str
 
-    def apply(self, event: Any) -> None: ...
+    def apply_all(self, events: Iterable[Any]) -> None:
+        """A commit's events, or a page of those read at start (a view that writes
+        its rows as they change writes them in one transaction)."""
 
     def dump(self) -> dict[str, Row | None]:
         """The rows changed since the last dump (None: removed), and forget them."""
@@ -115,6 +119,7 @@ class StoredViews:
         self._lock = threading.Lock()  # the applied ids and the flush
         self.position = 0  # every notification up to here is in the views
         self._applied: set[int] = set()  # ids applied above the position
+        self.read_at_start = 0  # events read after the stored position at start
 
     def restore(self) -> int:
         """Load each view's rows; the position to read the events after. Views with
@@ -134,18 +139,18 @@ class StoredViews:
         self.position = min(positions, default=0)
         return self.position
 
-    def apply(self, event: Any) -> None:
+    def apply_all(self, events: list[Any]) -> None:
         for view in self.views:
-            view.apply(event)
+            view.apply_all(events)
 
     def recorded(self, recordings: list[Recording[Any]]) -> None:
-        for recording in recordings:
-            self.apply(recording.domain_event)
+        self.apply_all([recording.domain_event for recording in recordings])
         with self._lock:
             self._applied.update(r.notification.id for r in recordings)
 
-    def swept(self, up_to: int) -> None:
-        """The events up to `up_to` read at start are in the views."""
+    def swept(self, up_to: int, read: int = 0) -> None:
+        """The events up to `up_to` read at start (`read` of them) are in the views."""
+        self.read_at_start = read
         with self._lock:
             self.position = max(self.position, up_to)
             self._applied = {i for i in self._applied if i > self.position}

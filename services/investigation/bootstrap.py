@@ -17,12 +17,15 @@ from services.investigation.files.domain import evidence_files
 from services.investigation.views import CaseIndex
 from shared.clock import Clock
 from shared.config import Settings, get_settings
+from shared.directory import STAFF_TOPICS
 from shared.eventstore import store_environment
 from shared.files.store import FileStore
 from shared.files.upload import Uploads
 from shared.keyring import Keyring
-from shared.runtime import MessagingRuntime
+from shared.recorders import core_events
+from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
+from shared.viewstore import Flusher, StoredViews, ViewStore
 
 SOURCES = ("triage", "console")  # console: the staff directory
 
@@ -41,18 +44,25 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Investi
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> InvestigationParts:
     application = build_application(settings, clock)
-    cases = CaseIndex()
-    # A shredded case stays listed, marked and without content.
-    application.feed(cases.apply, application.directory.apply, shredded_too=True)
+    recorder = core_events(application.recorder)
+    cases = CaseIndex(recorder.engine())
+    # Its rows and the events after their position (a shredded case's without content:
+    # it stays listed, marked); the staff directory from every event of its topics.
+    stored = StoredViews(ViewStore(recorder.engine(), "investigation"), [cases],
+                         recorder.notification_ids)
+    application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS)])
     # The response terms are watched beside the inbox: a lapse leaves by the outbox.
     watch = ResponseTermWatch(application, cases, every=settings.response_term_check_seconds)
     runtime = MessagingRuntime(application, settings, SOURCES, companions=[watch])
     return InvestigationParts(application, runtime, cases,
                               FileStore(settings, "investigation", lambda: runtime.nc),
-                              Uploads.from_settings(settings))
+                              Uploads.from_settings(settings),
+                              Flusher(stored, settings.view_flush_seconds))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    return service_app(build_parts(settings, clock), settings,
-                       routers=[router, evidence_routes.router])
+    parts = build_parts(settings, clock)
+    app = service_app(parts, settings, routers=[router, evidence_routes.router])
+    run_beside(app, parts.flusher.loop, parts.flusher.stop, "investigation-views")
+    return app

@@ -1,17 +1,23 @@
-"""The case list: an in-memory summary of every case, rebuilt from the event store at
-start and kept current from each commit, so listing reads no events."""
+"""The case list: every case's summary as a row in investigation's own database
+(`services.investigation.adapters.case_table`), kept current from each commit, so that
+listing reads no events and a start reads no rows, only the events after the stored
+position (`shared.viewstore`; issue 23)."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy
+from sqlalchemy.pool import StaticPool
+
+from services.investigation.adapters import case_table
+from services.investigation.adapters.case_table import CaseSummary
 from services.investigation.domain.case import TRANSITIONS, Case, first_status, path_of
 from services.investigation.domain.shredding import Shreddable
-from shared.authz import MeldingParties, may_see
+from shared.viewstore import Row
 
 #: domain event -> the command whose transition it records
 _COMMANDS = {
@@ -29,48 +35,51 @@ _COMMANDS = {
 }
 
 
-@dataclass
-class CaseSummary:
-    id: UUID
-    path: str
-    theme: str
-    status: str
-    opened_at: datetime
-    competent_authority: str
-    investigators: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-    shredded_at: datetime | None = None  # its melding's term passed: no content
-
-    @property
-    def parties(self) -> MeldingParties:
-        return MeldingParties(self.competent_authority, self.excluded, self.investigators)
-
-
 class CaseIndex:
-    def __init__(self) -> None:
-        self._cases: dict[UUID, CaseSummary] = {}
-        self._lock = threading.Lock()
+    name = "cases"  # its position in `shared.viewstore`
+
+    def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
+        self._engine = engine or sqlalchemy.create_engine(  # its own, for unit tests
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+        case_table.create(self._engine)
+        self._lock = threading.Lock()  # one commit's read-change-write at a time
 
     def apply(self, event: Any) -> None:
-        with self._lock:
-            if isinstance(event, Case.Opened):
-                path = path_of(event.outcome)
-                self._cases.setdefault(event.originator_id, CaseSummary(
-                    id=event.originator_id, path=path, theme=event.theme, opened_at=event.at,
-                    status=first_status(path), competent_authority=event.decided_by))
-                return
-            summary = self._cases.get(event.originator_id)
-            if summary is None:
-                return
-            self._parties_changed(summary, event)
-            command = _COMMANDS.get(type(event))
-            if command is None:
-                return
+        self.apply_all([event])
+
+    def apply_all(self, events: Iterable[Any]) -> None:
+        events = list(events)
+        if not events:
+            return
+        with self._lock, self._engine.begin() as connection:
+            cases = case_table.read(connection, {e.originator_id for e in events})
+            changed: set[UUID] = set()
+            for event in events:
+                if self._change(cases, event):
+                    changed.add(event.originator_id)
+            case_table.write(connection, [cases[i] for i in changed])
+
+    def _change(self, cases: dict[UUID, CaseSummary], event: Any) -> bool:
+        if isinstance(event, Case.Opened):
+            if event.originator_id in cases:
+                return False
+            path = path_of(event.outcome)
+            cases[event.originator_id] = CaseSummary(
+                id=event.originator_id, path=path, theme=event.theme, opened_at=event.at,
+                status=first_status(path), competent_authority=event.decided_by)
+            return True
+        summary = cases.get(event.originator_id)
+        if summary is None:
+            return False
+        self._parties_changed(summary, event)
+        command = _COMMANDS.get(type(event))
+        if command is not None:
             if isinstance(event, Case.InvestigatorsAssigned):
                 summary.investigators = list(event.investigators)
             elif isinstance(event, Case.Escalated):
                 summary.path = "investigation"
             summary.status = TRANSITIONS[command].get(summary.status, summary.status)
+        return True
 
     @staticmethod
     def _parties_changed(summary: CaseSummary, event: Any) -> None:
@@ -88,15 +97,26 @@ class CaseIndex:
         elif isinstance(event, Shreddable.Shredded):
             summary.shredded_at = event.at
 
-    def visible(self, *, role: str, sub: str) -> list[CaseSummary]:
-        """The cases this reader may see (`shared.authz.may_see`), oldest first."""
-        with self._lock:
-            cases = [c for c in self._cases.values() if may_see(role, sub, c.parties)]
-        return sorted(cases, key=lambda c: (c.opened_at, c.id))
+    def page(self, *, role: str, sub: str, offset: int = 0, limit: int = 50
+             ) -> tuple[list[CaseSummary], int]:
+        """The cases this reader may see (`shared.authz.may_see`), oldest first, and
+        how many there are."""
+        with self._engine.connect() as connection:
+            return case_table.page(connection, case_table.seen_by(role, sub), offset, limit)
 
     def awaiting_response(self) -> list[UUID]:
         """The cases whose person concerned may still respond to a draft report: those
         whose response term may have passed (the case itself says whether it has)."""
-        statuses = TRANSITIONS["record_response"]
-        with self._lock:
-            return [c.id for c in self._cases.values() if c.status in statuses]
+        with self._engine.connect() as connection:
+            return case_table.with_status(connection, TRANSITIONS["record_response"])
+
+    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
+
+    def dump(self) -> dict[str, Row | None]:
+        return {}
+
+    def mark(self, keys: Iterable[str]) -> None:
+        """Nothing is held back to flush again."""
+
+    def restore(self, rows: Iterable[Row]) -> None:
+        """Its rows are its own table's, read by each page: none to load."""

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
+from services.triage.adapters.outgoing import integration_event
 from services.triage.domain.commands import Assessment, Decision, PoliceReport
 from services.triage.domain.feedback import (
     case_closing,
@@ -21,36 +22,22 @@ from services.triage.domain.feedback import (
     templates_language,
 )
 from services.triage.domain.report import Report
-from services.triage.domain.retention import Retained
 from services.triage.domain.routing import DEFAULT_TABLE, RoutingTable
-from services.triage.files.application import for_case, received, shared_event
-from services.triage.files.domain.files import sent_event
-from services.triage.protection.domain.protection import Protection
+from services.triage.files.application import received
 from shared.auth import Principal
 from shared.authz import MeldingParties, acts_as_competent_authority, may_read_identity, may_see
 from shared.clock import Clock, SystemClock
 from shared.contracts import (
     AttachmentReceived,
     CaseClosed,
-    CompetentAuthorityAssigned,
     FeedbackOccasion,
     IdentityConsentRecorded,
     IntegrationEvent,
     Language,
     MeetingRequestChanged,
-    MeldingAssessed,
-    MeldingClosed,
-    MeldingDecided,
     MeldingReceived,
-    MeldingRecused,
-    MeldingReopened,
-    MeldingShredded,
-    PoliceReportRecorded,
     RecordStatusChanged,
-    ReporterMessaged,
     ReporterReplied,
-    ReprisalComplaintRecorded,
-    opens_case,
 )
 from shared.directory import Directory, StaffEvent, record_staff_event
 from shared.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
@@ -341,59 +328,4 @@ class TriageApplication(KeyedApplication):
     # -- what leaves the service ----------------------------------------------------------
 
     def integration_event(self, domain_event: Any) -> IntegrationEvent | None:
-        melding_id = str(domain_event.originator_id)
-        if file_event := sent_event(domain_event) or shared_event(self, domain_event):
-            return file_event
-        if isinstance(domain_event, Report.Assessed):
-            e = domain_event
-            # The melding as the assessment left it: its parties then.
-            parties = self.parties(self.repository.get(e.originator_id,
-                                                       version=e.originator_version))
-            return MeldingAssessed(
-                melding_id=melding_id, admissible=e.admissible,
-                reasonable_grounds=e.reasonable_grounds, code_violation=e.code_violation,
-                severity=e.severity, theme=e.theme, advice=e.advice, assessed_by=e.by, at=e.at,
-                competent_authority=parties.competent_authority,
-                excluded=list(parties.excluded),
-            )
-        if isinstance(domain_event, Report.Decided):
-            return self._decided(domain_event)
-        if isinstance(domain_event, Report.Reassigned):
-            return CompetentAuthorityAssigned(melding_id=melding_id, sub=domain_event.sub,
-                                              at=domain_event.at)
-        if isinstance(domain_event, Report.Reopened):
-            return MeldingReopened(melding_id=melding_id, at=domain_event.at)
-        if isinstance(domain_event, Report.PoliceReportRecorded):
-            return PoliceReportRecorded(melding_id=melding_id, filed_on=domain_event.filed_on,
-                                        at=domain_event.at)
-        if isinstance(domain_event, Protection.ComplaintRecorded):
-            return ReprisalComplaintRecorded(melding_id=str(domain_event.melding_id),
-                                             at=domain_event.at)
-        if isinstance(domain_event, Report.Recused):
-            return MeldingRecused(melding_id=melding_id, sub=domain_event.by,
-                                  at=domain_event.at)
-        if isinstance(domain_event, Report.MessageSent):
-            return ReporterMessaged(melding_id=melding_id, body=domain_event.body,
-                                    purpose=domain_event.purpose, at=domain_event.at)
-        if isinstance(domain_event, Retained.Shredded):
-            return MeldingShredded(melding_id=melding_id, shredded_at=domain_event.at,
-                                   term=domain_event.term)
-        if isinstance(domain_event, Report.Closed):
-            return MeldingClosed(melding_id=melding_id, reason=domain_event.reason,
-                                 at=domain_event.at)
-        return None
-
-    def _decided(self, decided: Any) -> MeldingDecided:
-        # The melding as it stood at the decision: its parties then, for investigation.
-        report: Report = self.repository.get(decided.originator_id,
-                                             version=decided.originator_version)
-        parties = self.parties(report)
-        return MeldingDecided(
-            melding_id=str(decided.originator_id), outcome=decided.outcome,
-            theme=decided.theme, involved=decided.involved, assessed_by=decided.assessed_by,
-            decided_by=decided.by, police_report_on=decided.police_report_on, at=decided.at,
-            description=report.description if opens_case(decided.outcome) else "",
-            attachments=for_case(self, decided),
-            competent_authority=parties.competent_authority,
-            excluded=list(parties.excluded),
-        )
+        return integration_event(self, domain_event)

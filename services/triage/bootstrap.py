@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
-from services.triage.adapters.stored_views import StoredClosed, StoredQueue
+from services.triage.adapters.stored_views import StoredClosed
 from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
@@ -17,6 +17,7 @@ from services.triage.files.backfill import BACKFILL_TOPICS, Backfill, Unshared
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
 from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
+from services.triage.views import Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
 from shared.directory import STAFF_TOPICS
@@ -51,22 +52,20 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
-    queue = StoredQueue(default_authority=application.routing.default,
-                        closing_feedback_days=settings.closing_feedback_days)
+    recorder = core_events(application.recorder)
+    queue = Queue(default_authority=application.routing.default,
+                  closing_feedback_days=settings.closing_feedback_days,
+                  engine=recorder.engine())
     closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
     purges = PendingPurges()
     unshared = Unshared()
-    recorder = core_events(application.recorder)
     stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
                          recorder.notification_ids)
     application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
                                              (follow_up.apply, FOLLOW_UP_TOPICS),
                                              (purges.apply, PURGE_TOPICS),
                                              (unshared.apply, BACKFILL_TOPICS)])
-    if not queue.words_complete:  # restored from rows: the words come from the sweep
-        application.background_views.append(queue.fill_words)
-        application.on_swept.append(queue.words_read)
     runtime = MessagingRuntime(application, settings, SOURCES, inbox_batch=INBOX_BATCH)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),

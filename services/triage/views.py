@@ -1,360 +1,180 @@
-"""The queue: an in-memory view of every melding's summary, rebuilt from the event
-store at start and kept current from each commit, so listing reads no events.
+"""The queue: every melding's summary as a row in triage's own database
+(`services.triage.adapters.queue_table`), kept current from each commit, so that listing reads
+no events and a start reads no rows (issue 23).
 
-It stays fast at 100,000 meldingen: every combination of the `status` and `theme`
-filters has its own index kept in order of receipt, so a page is a slice; with
-`overdue`, the total is counted in a sorted list of the moments each melding turns
-overdue, and the page is read from the nearer end until it is full. Each competent
-authority has such indexes of the meldingen assigned to them. Who sees which
-melding is `shared.authz.may_see`; the few a reader is concerned in or recused from
-are left out of their pages by that rule (a slower walk, only for those readers).
-The narrower filters (kind, channel, severity, an unread reply, words of the
-description) and the order by nearest deadline walk the chosen index once.
+A commit's events change their meldingen's rows in one transaction: the rows are read,
+each event changes its melding's entry as below, and the changed rows are written
+back. A page is one indexed query (`services.triage.adapters.queue_query`). The queue is a
+stored view (`shared.viewstore`) whose rows are written as they change: a flush only
+records the position up to which every event is in them, and a start reads the events
+after it.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-import re
-import sys
 import threading
-from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
-from itertools import islice
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy
+from sqlalchemy.pool import StaticPool
+
+from services.triage.adapters import queue_query, queue_table
+from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry, words_of
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
-from shared.authz import MeldingParties, is_allowed, may_see
-from shared.contracts import QueueSort, RecordStatus, Severity
+from shared.contracts import QueueSort
 from shared.names import normalised
-from shared.terms import Deadlines, closing_feedback_due, deadlines, overdue_from
+from shared.terms import closing_feedback_due, deadlines
+from shared.viewstore import Row
 
-Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
-#: (competent authority or None for all, status or None, theme or None)
-IndexName = tuple[str | None, str | None, str | None]
-Keep = Literal["keep"]
-
-
-@dataclass(slots=True)  # 100,000 of them live in memory
-class QueueEntry:
-    id: UUID
-    kind: str
-    theme: str
-    channel: str
-    anonymous: bool
-    status: Status
-    received_at: datetime
-    acknowledged_at: datetime | None
-    deadlines: Deadlines
-    feedback_at: datetime | None = None
-    overdue_from: datetime | None = None
-    #: `overdue_from` as a number (infinity for never), for the fast `overdue` filter
-    overdue_ts: float = math.inf
-    authority: str | None = None  # the assigned competent authority
-    routed: bool = False
-    flagged: bool = False  # for the meldpunt to assign a competent authority by hand
-    excluded: tuple[str, ...] = ()  # concerned and recused, normalised
-    record_status: RecordStatus | None = None  # of an oral or in-person melding's record
-    meeting_due_by: datetime | None = None  # the term of an open request to meet
-    severity: Severity | None = None  # from the assessment
-    reply_unread: bool = False  # a reporter's reply the meldpunt has not opened since
-    last_reply_at: datetime | None = None
-    read_up_to: datetime | None = None  # the latest reply the meldpunt has opened since
-    #: the description's words, case-folded, for the search (kept in this process only;
-    #: a tuple of interned strings: a frozenset each cost ~1 KiB more at 100,000)
-    words: tuple[str, ...] = ()
-    shredded_at: datetime | None = None  # when its retention term ended: no words then
-    #: the term of the closing feedback the meldpunt owes (None: none due)
-    closing_feedback_due_by: datetime | None = None
-
-    @property
-    def parties(self) -> MeldingParties:
-        return MeldingParties(self.authority, self.excluded)
-
-    @property
-    def key(self) -> Key:
-        return (self.received_at, self.id)
-
-    def overdue(self, now: datetime) -> bool:
-        return self.overdue_ts < now.timestamp()
-
-    def refresh(self) -> None:
-        self.overdue_from = overdue_from(self.deadlines, self.acknowledged_at, self.feedback_at)
-        self.overdue_ts = self.overdue_from.timestamp() if self.overdue_from else math.inf
+_COMMANDS = {Report.Assessed: "assess", Report.Decided: "decide",
+             Report.Closed: "close", Report.Reopened: "reopen"}
 
 
-def words_of(text: str) -> frozenset[str]:
-    """The words a search matches: case-folded runs of letters and digits."""
-    return frozenset(re.findall(r"\w+", text.casefold()))
+def in_memory() -> sqlalchemy.Engine:
+    """A database of its own, for a queue no service stores (unit tests)."""
+    return sqlalchemy.create_engine("sqlite://", poolclass=StaticPool,
+                                    connect_args={"check_same_thread": False})
 
 
-def kept_words(text: str) -> tuple[str, ...]:
-    """A description's words as an entry keeps them: each distinct word once, shared
-    by every entry that holds it."""
-    return tuple(sys.intern(word) for word in words_of(text))
+class _Batch:
+    """One commit's changes: the entries read and changed, new meldingen's words, and
+    the meldingen shredded."""
 
-
-@dataclass(frozen=True)
-class Narrowing:
-    """The filters no index holds: each one set must match; `words` must all occur in
-    the description."""
-
-    kind: str | None = None
-    channel: str | None = None
-    severity: str | None = None
-    reply_unread: bool | None = None
-    flagged: bool | None = None
-    closing_feedback_due: bool | None = None
-    words: frozenset[str] = frozenset()
-
-    def matches(self, entry: QueueEntry) -> bool:
-        return (all(value is None or getattr(entry, name) == value for name, value in (
-            ("kind", self.kind), ("channel", self.channel), ("severity", self.severity),
-            ("reply_unread", self.reply_unread), ("flagged", self.flagged)))
-            and self.closing_feedback_due in (None, entry.closing_feedback_due_by is not None)
-            and all(word in entry.words for word in self.words))
-
-    def __bool__(self) -> bool:
-        return self != Narrowing()
-
-
-@dataclass(frozen=True)
-class Page:
-    entries: list[QueueEntry]
-    total: int
-    more: bool | None = None  # keyset paging: whether meldingen follow this page
-
-
-@dataclass
-class _Index:
-    """The meldingen of one filter combination: in order of receipt (keys and entries
-    side by side), and the moments they turn overdue, sorted (to count in O(log n))."""
-
-    keys: list[Key] = field(default_factory=list)
-    entries: list[QueueEntry] = field(default_factory=list)
-    overdue_moments: list[float] = field(default_factory=list)
-
-    def insert(self, entry: QueueEntry) -> None:
-        key = entry.key
-        if not self.keys or self.keys[-1] < key:
-            self.keys.append(key)  # the usual case: meldingen arrive in order
-            self.entries.append(entry)
-        else:
-            position = bisect_left(self.keys, key)
-            self.keys.insert(position, key)
-            self.entries.insert(position, entry)
-        insort(self.overdue_moments, entry.overdue_ts)
-
-    def remove(self, entry: QueueEntry) -> None:
-        position = bisect_left(self.keys, entry.key)
-        if position < len(self.keys) and self.keys[position] == entry.key:
-            del self.keys[position]
-            del self.entries[position]
-            self.forget_moment(entry.overdue_ts)
-
-    def forget_moment(self, moment: float) -> None:
-        position = bisect_left(self.overdue_moments, moment)
-        if position < len(self.overdue_moments) and self.overdue_moments[position] == moment:
-            del self.overdue_moments[position]
-
-    def page(self, overdue: bool | None, moment: float, offset: int, limit: int,
-             visible: Callable[[QueueEntry], bool] | None = None,
-             after: Key | None = None) -> Page:
-        if after is not None:
-            return self._after(after, overdue, moment, limit, visible)
-        if visible is not None:  # the slow walk, for a reader some meldingen exclude
-            seen = [e for e in self.entries if visible(e)
-                    and (overdue is None or (e.overdue_ts < moment) is overdue)]
-            return Page(seen[offset : offset + limit], len(seen))
-        if overdue is None:
-            return Page(self.entries[offset : offset + limit], len(self.entries))
-        total = self._count(overdue, moment)
-        wanted = max(0, min(limit, total - offset))
-        if wanted == 0:
-            return Page([], total)
-        # Walk from the nearer end and stop as soon as the page is full.
-        behind = total - offset - wanted
-        if offset <= behind:
-            matching = (e for e in self.entries if (e.overdue_ts < moment) is overdue)
-            return Page(list(islice(matching, offset, offset + wanted)), total)
-        matching = (e for e in reversed(self.entries) if (e.overdue_ts < moment) is overdue)
-        return Page(list(islice(matching, behind, behind + wanted))[::-1], total)
-
-    def _count(self, overdue: bool, moment: float) -> int:
-        late = bisect_left(self.overdue_moments, moment)  # how many are overdue by now
-        return late if overdue else len(self.entries) - late
-
-    def _after(self, after: Key, overdue: bool | None, moment: float, limit: int,
-               visible: Callable[[QueueEntry], bool] | None) -> Page:
-        """Keyset paging: the page after the melding `after`, found by its key in
-        O(log n) however deep, then walked until full (one more, to know if any follow)."""
-        def wanted(e: QueueEntry) -> bool:
-            return ((visible is None or visible(e))
-                    and (overdue is None or (e.overdue_ts < moment) is overdue))
-
-        start = bisect_right(self.keys, after)
-        following = (self.entries[i] for i in range(start, len(self.entries)))
-        entries = list(islice(filter(wanted, following), limit + 1))
-        if visible is not None:
-            total = sum(1 for e in self.entries if wanted(e))
-        else:
-            total = len(self.entries) if overdue is None else self._count(overdue, moment)
-        return Page(entries[:limit], total, more=len(entries) > limit)
-
-    def nearest_deadline_first(self, overdue: bool | None, moment: float, offset: int,
-                               limit: int, visible: Callable[[QueueEntry], bool] | None
-                               ) -> Page:
-        """The page in order of the moment each melding turns (or turned) overdue,
-        those with every term met last; ties in order of receipt."""
-        seen = [e for e in self.entries if (visible is None or visible(e))
-                and (overdue is None or (e.overdue_ts < moment) is overdue)]
-        nearest = heapq.nsmallest(offset + limit, seen, key=lambda e: (e.overdue_ts, e.key))
-        return Page(nearest[offset:], len(seen))
+    def __init__(self, entries: dict[UUID, QueueEntry], desks: dict[UUID, UUID]) -> None:
+        self.entries, self.desks = entries, desks
+        self.changed: set[UUID] = set()
+        self.words: dict[UUID, frozenset[str]] = {}
+        self.shredded: set[UUID] = set()
 
 
 class Queue:
+    name = "queue_table"  # its position in `shared.viewstore`
+
     def __init__(self, default_authority: str | None = None,
-                 closing_feedback_days: int = 5) -> None:
+                 closing_feedback_days: int = 5,
+                 engine: sqlalchemy.Engine | None = None) -> None:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
         self._closing_feedback_days = closing_feedback_days
-        self._entries: dict[UUID, QueueEntry] = {}
-        #: a melding's desk (`Desk.create_id`) -> the melding
-        self._desks: dict[UUID, UUID] = {}
-        self._indexes: dict[IndexName, _Index] = {}
-        #: normalised sub -> how many meldingen exclude them
-        self._exclusions: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._engine = engine or in_memory()
+        queue_table.create(self._engine)
+        self._lock = threading.Lock()  # one commit's read-change-write at a time
 
     def apply(self, event: Any) -> None:
-        with self._lock:
-            if isinstance(event, Report.Received):
-                self._received(event)
-                return
-            if isinstance(event, Desk.RepliesRead):
-                self._replies_read(event.originator_id, event.up_to)
-                return
-            entry = self._entries.get(event.originator_id)
-            if entry is None:
-                return
-            if isinstance(event, Report.Assessed):
-                # Routing comes first in the same commit; without it, the default.
-                entry.severity = event.severity
-                self._move(entry, theme=event.theme,
-                           authority="keep" if entry.routed else self._default_authority)
-            elif isinstance(event, Report.Routed):
-                self._exclude(entry, event.concerned_staff)
-                entry.routed, entry.flagged = True, event.sub is None
-                self._move(entry, authority=event.sub)
-            elif isinstance(event, Report.Reassigned):
-                entry.flagged = False
-                self._move(entry, authority=event.sub)
-            elif isinstance(event, Report.Recused):
-                self._exclude(entry, [event.by])
-            elif isinstance(event, Report.RecordStatusNoted):
-                entry.record_status = event.status
-            elif isinstance(event, Report.MeetingRequestNoted):
-                entry.meeting_due_by = event.due_by
-            elif isinstance(event, Report.ReplyReceived):
-                entry.last_reply_at = max(entry.last_reply_at or event.at, event.at)
-                entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
-            elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
-                self._feedback_given(entry, event.at)
-                if entry.status == "closed":  # only the closing feedback comes then
-                    entry.closing_feedback_due_by = None
-            elif isinstance(event, Report.Closed) and getattr(event, "start", None):
-                entry.closing_feedback_due_by = closing_feedback_due(
-                    event.at, self._closing_feedback_days)
-            elif isinstance(event, Report.Reopened):
-                self._terms_restarted(entry, event.at)
+        self.apply_all([event])
+
+    def apply_all(self, events: Iterable[Any]) -> None:
+        events = list(events)
+        ids = {e.originator_id for e in events if not isinstance(e, Desk.RepliesRead)}
+        desks = {e.originator_id for e in events if isinstance(e, Desk.RepliesRead)}
+        if not events:
+            return
+        with self._lock, self._engine.begin() as connection:
+            batch = _Batch(*queue_table.read(connection, ids, desks))
+            counted = {i: queue_table.count_keys(e) for i, e in batch.entries.items()}
+            for event in events:
+                self._change(batch, event)
+            if batch.changed:
+                deltas: Counter[queue_table.CountKey] = Counter()
+                for melding_id in batch.changed:
+                    deltas.update(queue_table.count_keys(batch.entries[melding_id]))
+                    deltas.subtract(counted.get(melding_id, []))
+                queue_table.write(connection, {i: batch.entries[i] for i in batch.changed},
+                                  batch.words, batch.shredded, deltas)
+
+    def _change(self, batch: _Batch, event: Any) -> None:
+        if isinstance(event, Report.Received):
+            self._received(batch, event)
+            return
+        if isinstance(event, Desk.RepliesRead):
+            melding_id = batch.desks.get(event.originator_id)
+            if melding_id is not None:
+                self._replies_read(batch.entries[melding_id], event.up_to)
+                batch.changed.add(melding_id)
+            return
+        entry = batch.entries.get(event.originator_id)
+        if entry is None:
+            return
+        batch.changed.add(entry.id)
+        if isinstance(event, Report.Assessed):
+            # Routing comes first in the same commit; without it, the default.
+            entry.severity, entry.theme = event.severity, event.theme or entry.theme
+            if not entry.routed:
+                entry.authority = self._default_authority
+        elif isinstance(event, Report.Routed):
+            self._exclude(entry, event.concerned_staff)
+            entry.routed, entry.flagged = True, event.sub is None
+            entry.authority = event.sub
+        elif isinstance(event, Report.Reassigned):
+            entry.flagged, entry.authority = False, event.sub
+        elif isinstance(event, Report.Recused):
+            self._exclude(entry, [event.by])
+        elif isinstance(event, Report.RecordStatusNoted):
+            entry.record_status = event.status
+        elif isinstance(event, Report.MeetingRequestNoted):
+            entry.meeting_due_by = event.due_by
+        elif isinstance(event, Report.ReplyReceived):
+            entry.last_reply_at = max(entry.last_reply_at or event.at, event.at)
+            entry.reply_unread = entry.read_up_to is None or event.at > entry.read_up_to
+        elif isinstance(event, Report.MessageSent) and event.purpose == "feedback":
+            entry.feedback_at = entry.feedback_at or event.at
+            if entry.status == "closed":  # only the closing feedback comes then
                 entry.closing_feedback_due_by = None
-            elif isinstance(event, Retained.Shredded):
-                entry.shredded_at, entry.words, entry.closing_feedback_due_by = event.at, (), None
-            # The status follows the aggregate's own transition table.
-            status = self._status_after(event, entry.status)
-            if status != entry.status:
-                self._move(entry, status=status)
+        elif isinstance(event, Report.Closed) and getattr(event, "start", None):
+            entry.closing_feedback_due_by = closing_feedback_due(
+                event.at, self._closing_feedback_days)
+        elif isinstance(event, Report.Reopened):
+            # The feedback term runs from the reopening, and no feedback is given yet.
+            entry.deadlines, entry.feedback_at = deadlines(entry.received_at, event.at), None
+            entry.closing_feedback_due_by = None
+        elif isinstance(event, Retained.Shredded):
+            entry.shredded_at, entry.closing_feedback_due_by = event.at, None
+            batch.shredded.add(entry.id)
+        # The status follows the aggregate's own transition table.
+        entry.status = self._status_after(event, entry.status)
+        entry.refresh()
 
     @staticmethod
     def _status_after(event: Any, status: Status) -> Status:
-        command = {Report.Assessed: "assess", Report.Decided: "decide",
-                   Report.Closed: "close", Report.Reopened: "reopen"}.get(type(event))
+        command = _COMMANDS.get(type(event))
         if command is None:
             return status
         return TRANSITIONS[command].get(status, status)
 
-    def _received(self, event: Any) -> None:
-        if event.originator_id in self._entries:
+    @staticmethod
+    def _received(batch: _Batch, event: Any) -> None:
+        if event.originator_id in batch.entries:
             return
         entry = QueueEntry(
             id=event.originator_id, kind=event.kind, theme=event.theme, channel=event.channel,
             anonymous=event.anonymous, status="received", received_at=event.received_at,
             acknowledged_at=event.acknowledged_at,
             deadlines=deadlines(event.received_at, event.acknowledged_at),
-            words=kept_words(event.description or ""),  # none once shredded
         )
         entry.refresh()
-        self._entries[entry.id] = entry
-        self._desks[Desk.create_id(entry.id)] = entry.id
-        for name in self._names(entry.status, entry.theme, entry.authority):
-            self._indexes.setdefault(name, _Index()).insert(entry)
-
-    def _terms_restarted(self, entry: QueueEntry, at: datetime) -> None:
-        """A reopening: the feedback term runs from `at`, and no feedback is given yet."""
-        before = entry.overdue_ts
-        entry.deadlines, entry.feedback_at = deadlines(entry.received_at, at), None
-        self._overdue_moved(entry, before)
-
-    def _replies_read(self, desk_id: UUID, up_to: datetime) -> None:
-        entry = self._entries.get(self._desks.get(desk_id, desk_id))
-        if entry is not None:
-            entry.read_up_to = max(entry.read_up_to or up_to, up_to)
-            entry.reply_unread = (entry.last_reply_at is not None
-                                  and entry.last_reply_at > entry.read_up_to)
-
-    def _feedback_given(self, entry: QueueEntry, at: datetime) -> None:
-        before = entry.overdue_ts
-        entry.feedback_at = entry.feedback_at or at
-        self._overdue_moved(entry, before)
-
-    def _overdue_moved(self, entry: QueueEntry, before: float) -> None:
-        entry.refresh()
-        if entry.overdue_ts != before:
-            for name in self._names(entry.status, entry.theme, entry.authority):
-                index = self._indexes[name]
-                index.forget_moment(before)
-                insort(index.overdue_moments, entry.overdue_ts)
-
-    def _move(self, entry: QueueEntry, *, status: Status | None = None,
-              theme: str | None = None, authority: str | Keep | None = "keep") -> None:
-        status, theme = status or entry.status, theme or entry.theme
-        if authority == "keep":
-            authority = entry.authority
-        old = set(self._names(entry.status, entry.theme, entry.authority))
-        new = set(self._names(status, theme, authority))
-        for name in old - new:
-            self._indexes[name].remove(entry)
-        for name in new - old:
-            self._indexes.setdefault(name, _Index()).insert(entry)
-        entry.status, entry.theme, entry.authority = status, theme, authority
-
-    def _exclude(self, entry: QueueEntry, subs: list[str]) -> None:
-        for sub in {normalised(s) for s in subs} - set(entry.excluded):
-            entry.excluded = (*entry.excluded, sub)
-            self._exclusions[sub] = self._exclusions.get(sub, 0) + 1
+        batch.entries[entry.id] = entry
+        batch.desks[Desk.create_id(entry.id)] = entry.id
+        batch.changed.add(entry.id)
+        batch.words[entry.id] = words_of(event.description or "")  # none once shredded
 
     @staticmethod
-    def _names(status: str, theme: str, authority: str | None) -> list[IndexName]:
-        scopes = (None,) if authority is None else (None, normalised(authority))
-        return [(scope, s, t) for scope in scopes
-                for s, t in ((None, None), (status, None), (None, theme), (status, theme))]
+    def _replies_read(entry: QueueEntry, up_to: datetime) -> None:
+        entry.read_up_to = max(entry.read_up_to or up_to, up_to)
+        entry.reply_unread = (entry.last_reply_at is not None
+                              and entry.last_reply_at > entry.read_up_to)
+
+    @staticmethod
+    def _exclude(entry: QueueEntry, subs: list[str]) -> None:
+        for sub in sorted({normalised(s) for s in subs} - set(entry.excluded)):
+            entry.excluded = (*entry.excluded, sub)
 
     def page(self, *, status: str | None = None, theme: str | None = None,
              overdue: bool | None = None, now: datetime, offset: int = 0,
@@ -368,32 +188,24 @@ class Queue:
         paging, in order of receipt only), in place of `offset`."""
         if flagged is not None:
             narrowing = replace(narrowing, flagged=flagged)
-        with self._lock:
-            scope, may_see_entry = self._scope(reader)
-            visible = may_see_entry
-            if narrowing:
-                def visible(entry: QueueEntry) -> bool:
-                    return narrowing.matches(entry) and (
-                        may_see_entry is None or may_see_entry(entry))
-            index = self._indexes.get((scope, status, theme))
-            if index is None:
-                return Page([], 0)
-            if sort == "deadline":
-                return index.nearest_deadline_first(overdue, now.timestamp(), offset, limit,
-                                                    visible)
-            return index.page(overdue, now.timestamp(), offset, limit, visible, after)
+        with self._engine.connect() as connection:
+            where = queue_query.conditions(
+                status=status, theme=theme, overdue=overdue, now=now, reader=reader,
+                narrowing=narrowing, excluded=reader is not None
+                and queue_query.excluded_anywhere(connection, reader[1]))
+            counted = queue_query.total(connection, status=status, theme=theme,
+                                        overdue=overdue, now=now, reader=reader,
+                                        narrowing=narrowing)
+            return queue_query.page(connection, where, offset=offset, limit=limit,
+                                    sort=sort, after=after, counted=counted)
 
-    def _scope(self, reader: tuple[str, str] | None
-               ) -> tuple[str | None, Callable[[QueueEntry], bool] | None]:
-        """The index a reader's page comes from, and the rule's check where the index
-        alone does not settle it (a reader some meldingen exclude)."""
-        if reader is None:
-            return None, None
-        role, sub = reader
-        scope = None if is_allowed(role, "melding.read_all") else normalised(sub)
-        if self._exclusions.get(normalised(sub)):
-            return scope, lambda entry: may_see(role, sub, entry.parties)
-        return scope, None
+    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def dump(self) -> dict[str, Row | None]:
+        return {}
+
+    def mark(self, keys: Iterable[str]) -> None:
+        """Nothing is held back to flush again."""
+
+    def restore(self, rows: Iterable[Row]) -> None:
+        """Its rows are its own table's, read by each page: none to load."""

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+from services.triage.adapters.queue_parts import Narrowing
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
-from services.triage.views import Narrowing, Queue
+from services.triage.views import Queue
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -93,7 +93,7 @@ def test_the_case_list_starts_a_case_where_the_case_starts(outcome: list[str]) -
     index = CaseIndex()
     for domain_event in case.collect_events():
         index.apply(domain_event)
-    [summary] = index.visible(role="meldpunt", sub="mia")
+    [summary], _ = index.page(role="meldpunt", sub="mia")
     assert summary.status == case.status
 
 

@@ -10,10 +10,11 @@ from uuid import UUID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.triage.adapters.queue_parts import Narrowing, words_of
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.report import Report
 from services.triage.domain.routing import Routing
-from services.triage.views import Narrowing, Queue, words_of
+from services.triage.views import Queue
 from shared.terms import deadlines, overdue_from
 
 START = datetime(2025, 1, 1, tzinfo=UTC)

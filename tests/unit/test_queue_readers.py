@@ -10,6 +10,7 @@ from uuid import UUID
 from services.triage.domain.report import Report
 from services.triage.domain.routing import DEFAULT_TABLE, Routing
 from services.triage.views import Queue
+from shared.authz import PERMISSIONS, may_see
 from shared.directory import Directory, StaffEntry
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -82,3 +83,24 @@ def test_a_melding_assessed_before_routing_is_the_default_authoritys() -> None:
     page = queue.page(now=START, reader=("meldpunt", "mia"), flagged=True)
     assert [(e.id.int - 1, e.authority) for e in page.entries] == [(1, None)]
     assert page.total == 1
+
+
+def test_the_queues_condition_and_the_need_to_know_rule_agree() -> None:
+    """The queue filters in SQL by `shared.authz.visibility`; for every role and
+    every kind of party it lists exactly the meldingen `may_see` lets the reader see."""
+    reports = [assessed(0, "bert", []), assessed(1, "carla", ["max"]),
+               assessed(2, "Bert", ["mia", "carla"]), assessed(3, None, []),
+               assessed(4, "max", ["bert"])]
+    queue = Queue()
+    for report in reports:
+        for event in report.collect_events():
+            queue.apply(event)
+    reports[0].recuse(reason="zwager", by="bert", at=START)
+    queue.apply_all(reports[0].collect_events())
+    entries = queue.page(now=START, limit=100).entries
+    roles = sorted({role for roles in PERMISSIONS.values() for role in roles})
+    assert {"meldpunt", "competent_authority"} <= set(roles)
+    for role in roles:
+        for sub in ("mia", "max", "bert", "BERT", "carla", "dora"):
+            expected = [e.id.int - 1 for e in entries if may_see(role, sub, e.parties)]
+            assert ids(queue, role, sub) == expected, (role, sub)

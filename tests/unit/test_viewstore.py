@@ -28,6 +28,10 @@ class Seen:
         self.rows[event] = {"event": event}
         self._dirty.add(event)
 
+    def apply_all(self, events: Iterable[Any]) -> None:
+        for event in events:
+            self.apply(event)
+
     def dump(self) -> dict[str, Row | None]:
         dirty, self._dirty = self._dirty, set()
         return {key: self.rows.get(key) for key in dirty}

@@ -13,6 +13,7 @@ from shared.files.store import FileStore
 from shared.files.upload import Uploads
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
+from shared.viewstore import Flusher
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class InvestigationParts:
     cases: CaseIndex
     files: FileStore
     uploads: Uploads
+    flusher: Flusher
 
 
 Parts = Annotated[InvestigationParts, Depends(parts_dependency(InvestigationParts))]

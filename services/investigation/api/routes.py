@@ -57,13 +57,14 @@ def list_cases(
     """The cases, oldest first, that the caller may see: an investigator's own, the
     competent authority's assigned ones, all for the meldpunt; never one the caller is
     concerned in or recused from."""
-    visible = cases.visible(role=principal.role, sub=principal.sub)
+    visible, total = cases.page(role=principal.role, sub=principal.sub, offset=offset,
+                                limit=limit)
     return CaseList(
         items=[CaseSummaryOut(id=str(c.id), path=c.path, theme=c.theme, status=c.status,
                               opened_at=c.opened_at, investigators=c.investigators,
                               shredded_on=local_date(c.shredded_at) if c.shredded_at else None)
-               for c in visible[offset : offset + limit]],
-        total=len(visible),
+               for c in visible],
+        total=total,
     )
 
 

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.triage.adapters.retention import RetentionCheck
-from services.triage.adapters.stored_views import StoredQueue
 from services.triage.application import TriageApplication
 from services.triage.files.backfill import Backfill
 from services.triage.protection.views import FollowUp
+from services.triage.views import Queue
 from shared.files.store import FileStore
 from shared.files.upload import Uploads
 from shared.runtime import MessagingRuntime
@@ -23,7 +23,7 @@ from shared.viewstore import Flusher
 class TriageParts:
     application: TriageApplication
     runtime: MessagingRuntime
-    queue: StoredQueue
+    queue: Queue
     retention: RetentionCheck
     follow_up: FollowUp
     flusher: Flusher
@@ -39,9 +39,9 @@ async def application(parts: Parts) -> TriageApplication:
     return parts.application
 
 
-async def queue(parts: Parts) -> StoredQueue:
+async def queue(parts: Parts) -> Queue:
     return parts.queue
 
 
 Triage = Annotated[TriageApplication, Depends(application)]
-QueueView = Annotated[StoredQueue, Depends(queue)]
+QueueView = Annotated[Queue, Depends(queue)]

@@ -10,13 +10,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from services.triage.adapters.queue_parts import Key, Narrowing, words_of
 from services.triage.api.deps import QueueView, Triage
 from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
 from services.triage.api.search_schemas import QueueFilters, SearchIn
-from services.triage.views import Key, Narrowing, words_of
 from shared.auth import Principal
 from shared.deps import authorized
-from shared.errors import InvalidInput, Unavailable
+from shared.errors import InvalidInput
 from shared.terms import local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
@@ -45,11 +45,7 @@ def search_meldingen(
 ) -> QueuePage:
     """The queue's meldingen whose description holds every word of `text` (any case),
     with the same filters, order and need-to-know rule as the queue. A POST, so that
-    the words never land in an address or an access log. Just after a start, while
-    the descriptions' words are still being read back, 503."""
-    if not queue.words_complete:
-        raise Unavailable("The search is still reading the meldingen in; try again "
-                          "in a few seconds.")
+    the words never land in an address or an access log."""
     return _page(queue, triage, principal, body, Narrowing(words=words_of(body.text)))
 
 

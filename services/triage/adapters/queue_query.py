@@ -1,0 +1,143 @@
+"""A page of the queue read from its rows (`services.triage.adapters.queue_table`): each filter
+a condition on its indexed column, the reader's need-to-know as `shared.authz` states
+it (`visibility`), the order of receipt or of the nearest deadline, and a cursor
+that seeks to the melding after which the page starts, however deep."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+
+from services.triage.adapters import queue_table
+from services.triage.adapters.queue_parts import Key, Narrowing, Page
+from services.triage.adapters.queue_table import (
+    excluded_rows,
+    json_entry,
+    melding_rows,
+    micros,
+    word_digest,
+    word_rows,
+)
+from shared.authz import visibility
+from shared.contracts import QueueSort
+from shared.names import normalised
+
+q = melding_rows.c
+
+
+def conditions(*, status: str | None, theme: str | None, overdue: bool | None,
+               now: datetime, reader: tuple[str, str] | None,
+               narrowing: Narrowing, excluded: bool = True) -> list[ColumnElement[bool]]:
+    """Which rows match: every filter set, and what the reader may see. `excluded`:
+    False when no melding excludes the reader (`excluded_anywhere`), so that no row
+    needs that look-up."""
+    where: list[ColumnElement[bool]] = []
+    for column, value in (("status", status), ("theme", theme), ("kind", narrowing.kind),
+                          ("channel", narrowing.channel), ("severity", narrowing.severity),
+                          ("reply_unread", narrowing.reply_unread),
+                          ("flagged", narrowing.flagged),
+                          ("closing_due", narrowing.closing_feedback_due)):
+        if value is not None:
+            where.append(q[column] == value)
+    if overdue is not None:
+        moment = now.timestamp()
+        where.append(q.overdue_ts < moment if overdue else q.overdue_ts >= moment)
+    for word in sorted(narrowing.words):
+        where.append(q.id.in_(select(word_rows.c.melding_id).where(
+            word_rows.c.word == word_digest(word))))
+    if reader is not None:
+        where.append(seen_by(*reader, excluded=excluded))
+    return where
+
+
+def excluded_anywhere(connection: sqlalchemy.Connection, sub: str) -> bool:
+    """Whether any melding excludes this sub (concerned in it, or recused)."""
+    return connection.execute(select(excluded_rows.c.melding_id).where(
+        excluded_rows.c.sub == normalised(sub)).limit(1)).first() is not None
+
+
+def seen_by(role: str, sub: str, *, excluded: bool = True) -> ColumnElement[bool]:
+    """`shared.authz.may_see` as a condition on the rows: a queue row names no
+    investigator, so `investigating` sees none of them here."""
+    rule = visibility(role, sub)
+    scope: ColumnElement[bool] = false()  # "none", and "investigating"
+    if rule.scope == "all":
+        scope = true()
+    elif rule.scope == "assigned":
+        scope = q.authority == rule.unless_excluding
+    if not excluded:
+        return scope
+    excluding = exists().where(excluded_rows.c.melding_id == q.id,
+                               excluded_rows.c.sub == rule.unless_excluding)
+    return and_(scope, ~excluding)
+
+
+def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str | None,
+          overdue: bool | None, now: datetime, reader: tuple[str, str] | None,
+          narrowing: Narrowing) -> int | None:
+    """How many match, from the counts (`queue_table.count_rows`) where no narrower
+    filter is set: what only the rows know is counted in ranges that do not grow with
+    history (the meldingen with a term still to come, and those the reader is
+    excluded from). None: count the rows."""
+    if any(value is not None for value in (
+            narrowing.kind, narrowing.channel, narrowing.severity, narrowing.reply_unread,
+            narrowing.flagged, narrowing.closing_feedback_due)) or narrowing.words:
+        return None
+    scope, unless = "", None
+    if reader is not None:
+        rule = visibility(*reader)
+        if rule.scope in ("none", "investigating"):
+            return 0  # a queue row names no investigator
+        scope = "" if rule.scope == "all" else rule.unless_excluding
+        unless = rule.unless_excluding
+    combination = [q[name] == value for name, value in (("status", status), ("theme", theme))
+                   if value is not None]
+    if scope:
+        combination.append(q.authority == scope)
+    status_key, theme_key = status or "", theme or ""
+    if overdue is None:
+        n = queue_table.count(connection, scope, status_key, theme_key, None)
+        late: list[ColumnElement[bool]] = []
+    else:
+        moment = now.timestamp()
+        pending = _count(connection, [*combination, q.overdue_ts >= moment,
+                                      q.overdue_ts < queue_table.NEVER])
+        n = (queue_table.count(connection, scope, status_key, theme_key, False) - pending
+             if overdue else
+             queue_table.count(connection, scope, status_key, theme_key, True) + pending)
+        late = [q.overdue_ts < moment if overdue else q.overdue_ts >= moment]
+    if unless is not None:
+        # From the reader's few exclusions to their rows (by key), not from every row.
+        excluding = connection.execute(select(excluded_rows.c.melding_id).where(
+            excluded_rows.c.sub == unless)).scalars().all()
+        for start in range(0, len(excluding), 500):
+            n -= _count(connection, [*combination, *late,
+                                     q.id.in_(excluding[start:start + 500])])
+    return n
+
+
+def _count(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
+    return int(connection.execute(select(func.count()).select_from(melding_rows)
+                                  .where(*where)).scalar_one())
+
+
+def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
+         offset: int, limit: int, sort: QueueSort, after: Key | None,
+         counted: int | None = None) -> Page:
+    total = _count(connection, where) if counted is None else counted
+    order: list[Any] = [q.received_us, q.id]
+    if sort == "deadline":
+        order.insert(0, q.overdue_ts)
+    chosen = select(q.entry).where(*where).order_by(*order)
+    if after is None:
+        texts = connection.execute(chosen.offset(offset).limit(limit)).scalars().all()
+        return Page([json_entry(text) for text in texts], total)
+    received_us, melding_id = micros(after[0].astimezone(UTC)), str(after[1])
+    chosen = chosen.where(or_(q.received_us > received_us, and_(
+        q.received_us == received_us, q.id > melding_id)))
+    texts = connection.execute(chosen.limit(limit + 1)).scalars().all()
+    return Page([json_entry(text) for text in texts[:limit]], total,
+                more=len(texts) > limit)

@@ -1,0 +1,236 @@
+"""The queue's rows in triage's own database: one per melding, with a column for each
+filter the queue answers (indexed, each index ending in the order of receipt, so a
+page is a range of one index), the melding's summary beside them, the subs each
+melding excludes (need-to-know) and its description's words, each in a table of its
+own.
+
+A row holds no content: the words are kept as keyed digests, never as text, and a
+shredded melding's go with its shredding. Nothing here is held in memory: a start
+reads no row, and a page reads only its own rows (issue 23).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    select,
+)
+
+from services.triage.adapters.queue_parts import QueueEntry
+from services.triage.desk.domain.desk import Desk
+from shared.names import normalised
+from shared.terms import Deadlines
+
+#: `overdue_ts` of a melding with every term met (a float column holds no infinity
+#: in every database): later than any moment.
+NEVER = 1e18
+
+_TIMES = ("received_at", "acknowledged_at", "feedback_at", "overdue_from",
+          "meeting_due_by", "last_reply_at", "read_up_to", "shredded_at",
+          "closing_feedback_due_by")
+
+metadata = MetaData()
+melding_rows = Table(
+    "triage_queue", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("desk_id", String(36), nullable=False, index=True),
+    Column("received_us", BigInteger, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("theme", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("severity", String(16)),
+    Column("authority", String(255)),  # normalised, as need-to-know compares it
+    Column("flagged", Boolean, nullable=False),
+    Column("reply_unread", Boolean, nullable=False),
+    Column("closing_due", Boolean, nullable=False),
+    Column("overdue_ts", Float, nullable=False),
+    Column("entry", Text, nullable=False),
+    Index("triage_queue_received", "received_us", "id"),
+    Index("triage_queue_status", "status", "received_us", "id"),
+    Index("triage_queue_theme", "theme", "received_us", "id"),
+    Index("triage_queue_status_theme", "status", "theme", "received_us", "id"),
+    Index("triage_queue_authority", "authority", "received_us", "id"),
+    Index("triage_queue_overdue", "overdue_ts", "received_us", "id"),
+)
+excluded_rows = Table(
+    "triage_queue_excluded", metadata,
+    Column("melding_id", String(36), primary_key=True),
+    Column("sub", String(255), primary_key=True),
+    Index("triage_queue_excluded_sub", "sub"),
+)
+#: How many meldingen each filter combination holds (scope: "" for all, or the
+#: competent authority; status and theme "" for any), those with every term met
+#: (`never`) apart: so that a page's total is a look-up, not a count of the rows.
+count_rows = Table(
+    "triage_queue_counts", metadata,
+    Column("scope", String(255), primary_key=True),
+    Column("status", String(32), primary_key=True),
+    Column("theme", String(32), primary_key=True),
+    Column("never", Boolean, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+word_rows = Table(
+    "triage_queue_words", metadata,
+    Column("word", String(32), primary_key=True),
+    Column("melding_id", String(36), primary_key=True),
+    Index("triage_queue_words_melding", "melding_id"),
+)
+
+
+CountKey = tuple[str, str, str, bool]
+
+
+def count_keys(entry: QueueEntry) -> list[CountKey]:
+    """The combinations a melding counts in (as the totals are looked up)."""
+    never = not math.isfinite(entry.overdue_ts)
+    scopes = ("",) if entry.authority is None else ("", normalised(entry.authority))
+    return [(scope, status, theme, never) for scope in scopes
+            for status in ("", entry.status) for theme in ("", entry.theme)]
+
+
+def count(connection: sqlalchemy.Connection, scope: str, status: str, theme: str,
+          never: bool | None) -> int:
+    c = count_rows.c
+    where = [c.scope == scope, c.status == status, c.theme == theme]
+    if never is not None:
+        where.append(c.never == never)
+    return int(connection.execute(select(func.coalesce(func.sum(c.n), 0))
+                                  .where(*where)).scalar_one())
+
+
+def _recount(connection: sqlalchemy.Connection, deltas: dict[CountKey, int]) -> None:
+    c = count_rows.c
+    for (scope, status, theme, never), delta in deltas.items():
+        if delta == 0:
+            continue
+        done = connection.execute(count_rows.update().where(
+            c.scope == scope, c.status == status, c.theme == theme, c.never == never,
+        ).values(n=c.n + delta))
+        if done.rowcount == 0:
+            connection.execute(count_rows.insert().values(
+                scope=scope, status=status, theme=theme, never=never, n=delta))
+
+
+def create(engine: sqlalchemy.Engine) -> None:
+    metadata.create_all(engine)
+
+
+def micros(moment: datetime) -> int:
+    return round(moment.timestamp() * 1_000_000)
+
+
+def word_digest(word: str) -> str:
+    """How a word is stored and looked up: a digest keyed to this table, never the word."""
+    return hashlib.blake2b(word.encode(), digest_size=16, key=b"triage_queue_words").hexdigest()
+
+
+def entry_json(entry: QueueEntry) -> str:
+    row: dict[str, Any] = {name: getattr(entry, name) for name in QueueEntry.__slots__
+                           if name not in ("words", "deadlines", "overdue_ts")}
+    row["id"] = str(entry.id)
+    for name in _TIMES:
+        row[name] = None if row[name] is None else row[name].isoformat()
+    row["excluded"] = list(entry.excluded)
+    row["deadlines"] = [entry.deadlines.acknowledge_by.isoformat(),
+                        entry.deadlines.feedback_by.isoformat()
+                        if entry.deadlines.feedback_by else None]
+    return json.dumps(row)
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def json_entry(text: str) -> QueueEntry:
+    row: dict[str, Any] = json.loads(text)
+    row["id"] = UUID(row["id"])
+    for name in _TIMES:
+        row[name] = _time(row[name])
+    row["excluded"] = tuple(row["excluded"])
+    acknowledge_by, feedback_by = row["deadlines"]
+    row["deadlines"] = Deadlines(acknowledge_by=datetime.fromisoformat(acknowledge_by),
+                                 feedback_by=_time(feedback_by))
+    entry = QueueEntry(**row)
+    entry.refresh()
+    return entry
+
+
+def _columns(entry: QueueEntry) -> dict[str, Any]:
+    return {
+        "id": str(entry.id), "desk_id": str(Desk.create_id(entry.id)),
+        "received_us": micros(entry.received_at.astimezone(UTC)), "status": entry.status,
+        "theme": entry.theme, "kind": entry.kind, "channel": entry.channel,
+        "severity": entry.severity,
+        "authority": None if entry.authority is None else normalised(entry.authority),
+        "flagged": entry.flagged, "reply_unread": entry.reply_unread,
+        "closing_due": entry.closing_feedback_due_by is not None,
+        "overdue_ts": entry.overdue_ts if math.isfinite(entry.overdue_ts) else NEVER,
+        "entry": entry_json(entry)}
+
+
+def read(connection: sqlalchemy.Connection, ids: Iterable[UUID],
+         desk_ids: Iterable[UUID]) -> tuple[dict[UUID, QueueEntry], dict[UUID, UUID]]:
+    """The entries of these meldingen, and of the meldingen these desks belong to
+    (desk -> melding)."""
+    wanted = [str(i) for i in ids]
+    desks = [str(i) for i in desk_ids]
+    entries: dict[UUID, QueueEntry] = {}
+    belongs: dict[UUID, UUID] = {}
+    for start in range(0, max(len(wanted), len(desks)), 500):
+        part, desk_part = wanted[start:start + 500], desks[start:start + 500]
+        condition = melding_rows.c.id.in_(part) | melding_rows.c.desk_id.in_(desk_part)
+        for desk_id, text in connection.execute(select(
+                melding_rows.c.desk_id, melding_rows.c.entry).where(condition)):
+            entry = json_entry(text)
+            entries[entry.id] = entry
+            belongs[UUID(desk_id)] = entry.id
+    return entries, belongs
+
+
+def write(connection: sqlalchemy.Connection, changed: dict[UUID, QueueEntry],
+          words: dict[UUID, frozenset[str]], shredded: set[UUID],
+          deltas: dict[CountKey, int]) -> None:
+    """Replace the changed meldingen's rows and exclusions, and move their counts; add
+    the words of the new ones, and drop those of the shredded."""
+    _recount(connection, deltas)
+    keys = [str(i) for i in changed]
+    for start in range(0, len(keys), 500):
+        part = keys[start:start + 500]
+        connection.execute(delete(melding_rows).where(melding_rows.c.id.in_(part)))
+        connection.execute(delete(excluded_rows).where(excluded_rows.c.melding_id.in_(part)))
+    if changed:
+        connection.execute(melding_rows.insert(), [
+            _columns(entry) for entry in changed.values()])
+    excluded = [{"melding_id": str(entry.id), "sub": sub}
+                for entry in changed.values() for sub in entry.excluded]
+    if excluded:
+        connection.execute(excluded_rows.insert(), excluded)
+    kept = [{"word": word_digest(word), "melding_id": str(melding_id)}
+            for melding_id, melding_words in words.items() if melding_id not in shredded
+            for word in melding_words]
+    if kept:
+        connection.execute(word_rows.insert(), kept)
+    gone = [str(i) for i in shredded]
+    for start in range(0, len(gone), 500):
+        connection.execute(delete(word_rows).where(
+            word_rows.c.melding_id.in_(gone[start:start + 500])))
