@@ -20,6 +20,7 @@ from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
 from services.triage.views import Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
+from shared.crypto import derive_key
 from shared.directory import STAFF_TOPICS
 from shared.eventstore import store_environment
 from shared.files.store import FileStore
@@ -55,7 +56,8 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     recorder = core_events(application.recorder)
     queue = Queue(default_authority=application.routing.default,
                   closing_feedback_days=settings.closing_feedback_days,
-                  engine=recorder.engine())
+                  engine=recorder.engine(),
+                  words_key=derive_key(settings.keyring_secret_of("triage"), "queue-words"))
     closed = StoredClosed()
     follow_up = FollowUp(settings.protection_follow_up_days)
     purges = PendingPurges()

@@ -12,6 +12,7 @@ after it.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -60,11 +61,14 @@ class Queue:
 
     def __init__(self, default_authority: str | None = None,
                  closing_feedback_days: int = 5,
-                 engine: sqlalchemy.Engine | None = None) -> None:
+                 engine: sqlalchemy.Engine | None = None,
+                 words_key: bytes | None = None) -> None:
         #: The competent authority of a melding assessed before routing existed.
         self._default_authority = default_authority
         self._closing_feedback_days = closing_feedback_days
         self._engine = engine or in_memory()
+        # Keys the search words' digests; one of its own for a queue kept in memory.
+        self._words_key = words_key or os.urandom(32)
         queue_table.create(self._engine)
         self._lock = threading.Lock()  # one commit's read-change-write at a time
 
@@ -88,7 +92,7 @@ class Queue:
                     deltas.update(queue_table.count_keys(batch.entries[melding_id]))
                     deltas.subtract(counted.get(melding_id, []))
                 queue_table.write(connection, {i: batch.entries[i] for i in batch.changed},
-                                  batch.words, batch.shredded, deltas)
+                                  batch.words, batch.shredded, deltas, self._words_key)
 
     def _change(self, batch: _Batch, event: Any) -> None:
         if isinstance(event, Report.Received):
@@ -191,7 +195,7 @@ class Queue:
         with self._engine.connect() as connection:
             where = queue_query.conditions(
                 status=status, theme=theme, overdue=overdue, now=now, reader=reader,
-                narrowing=narrowing, excluded=reader is not None
+                narrowing=narrowing, words_key=self._words_key, excluded=reader is not None
                 and queue_query.excluded_anywhere(connection, reader[1]))
             counted = queue_query.total(connection, status=status, theme=theme,
                                         overdue=overdue, now=now, reader=reader,

@@ -11,8 +11,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 
-from services.triage.adapters.queue_table import excluded_rows, melding_rows, word_rows
+from services.triage.adapters.queue_table import (
+    excluded_rows,
+    melding_rows,
+    word_digest,
+    word_rows,
+)
 from shared.config import Settings
+from shared.crypto import derive_key
 from shared.terms import local_date
 from tests.integration.test_shredding import MELDPUNT, closed_without_case, file
 from tests.support import eventually, ok, running, token
@@ -54,6 +60,13 @@ async def test_a_restart_keeps_the_lists_and_a_shredded_melding_marked(
                         for table in (melding_rows, word_rows, excluded_rows)}
             assert len(rows["triage_queue"]) == 2
             assert {row[1] for row in rows["triage_queue_words"]} == {kept_id}
+            # The words' digests are keyed with triage's keyring secret, not with
+            # anything the database holds: a word list and the table alone find nothing.
+            digests = {row[0] for row in rows["triage_queue_words"]}
+            secret = derive_key(settings.keyring_secret_of("triage"), "queue-words")
+            assert word_digest("cadeaubon", secret) in digests
+            for guess in (b"", b"triage_queue_words"):
+                assert word_digest("cadeaubon", guess) not in digests
             for content in ("bakfiets", "cadeaubon", "leverancier"):
                 assert content not in json.dumps(rows, default=str)
             listed = await ok(triage.client.get("/api/meldingen", headers=meldpunt))

@@ -30,7 +30,8 @@ q = melding_rows.c
 
 def conditions(*, status: str | None, theme: str | None, overdue: bool | None,
                now: datetime, reader: tuple[str, str] | None,
-               narrowing: Narrowing, excluded: bool = True) -> list[ColumnElement[bool]]:
+               narrowing: Narrowing, words_key: bytes,
+               excluded: bool = True) -> list[ColumnElement[bool]]:
     """Which rows match: every filter set, and what the reader may see. `excluded`:
     False when no melding excludes the reader (`excluded_anywhere`), so that no row
     needs that look-up."""
@@ -47,7 +48,7 @@ def conditions(*, status: str | None, theme: str | None, overdue: bool | None,
         where.append(q.overdue_ts < moment if overdue else q.overdue_ts >= moment)
     for word in sorted(narrowing.words):
         where.append(q.id.in_(select(word_rows.c.melding_id).where(
-            word_rows.c.word == word_digest(word))))
+            word_rows.c.word == word_digest(word, words_key))))
     if reader is not None:
         where.append(seen_by(*reader, excluded=excluded))
     return where

@@ -139,9 +139,11 @@ def micros(moment: datetime) -> int:
     return round(moment.timestamp() * 1_000_000)
 
 
-def word_digest(word: str) -> str:
-    """How a word is stored and looked up: a digest keyed to this table, never the word."""
-    return hashlib.blake2b(word.encode(), digest_size=16, key=b"triage_queue_words").hexdigest()
+def word_digest(word: str, key: bytes) -> str:
+    """How a word is stored and looked up: never the word, but a digest keyed with a
+    secret outside the database (`Queue`'s `words_key`, from triage's keyring secret),
+    so that the table and a word list alone tell nothing of a description."""
+    return hashlib.blake2b(word.encode(), digest_size=16, key=key).hexdigest()
 
 
 def entry_json(entry: QueueEntry) -> str:
@@ -209,7 +211,7 @@ def read(connection: sqlalchemy.Connection, ids: Iterable[UUID],
 
 def write(connection: sqlalchemy.Connection, changed: dict[UUID, QueueEntry],
           words: dict[UUID, frozenset[str]], shredded: set[UUID],
-          deltas: dict[CountKey, int]) -> None:
+          deltas: dict[CountKey, int], words_key: bytes) -> None:
     """Replace the changed meldingen's rows and exclusions, and move their counts; add
     the words of the new ones, and drop those of the shredded."""
     _recount(connection, deltas)
@@ -225,7 +227,7 @@ def write(connection: sqlalchemy.Connection, changed: dict[UUID, QueueEntry],
                 for entry in changed.values() for sub in entry.excluded]
     if excluded:
         connection.execute(excluded_rows.insert(), excluded)
-    kept = [{"word": word_digest(word), "melding_id": str(melding_id)}
+    kept = [{"word": word_digest(word, words_key), "melding_id": str(melding_id)}
             for melding_id, melding_words in words.items() if melding_id not in shredded
             for word in melding_words]
     if kept:
