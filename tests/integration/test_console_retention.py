@@ -46,6 +46,7 @@ async def test_a_hold_on_the_melding_page_and_a_shredded_melding(
     assert 'id="hold-form"' in page and 'action="/meldingen/' + melding_id + '/legal-hold"' in page
     short = await submit(meldpunt, f"{path}/legal-hold", page, {"hold_motivation": "kort"})
     assert short.status_code == 422 and 'id="hold_motivation-error"' in short.text
+    assert "Motiveer de blokkade in minstens 10 tekens" in short.text  # named, not empty
     placed = await submit(meldpunt, f"{path}/legal-hold", page,
                           {"hold_motivation": "Rechtszaak C/09/123456 loopt"})
     assert placed.status_code == 303, placed.text

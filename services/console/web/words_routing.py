@@ -34,6 +34,7 @@ NL: dict[str, Any] = {
         "concerned_staff": "Kies personeelsleden uit het overzicht",
         "competent_authority": "Kies een bevoegd gezag dat niet betrokken is",
         "reason": "Vul de reden in",
+        "hold_motivation": "Motiveer de blokkade in minstens 10 tekens",
     },
 }
 
@@ -65,5 +66,6 @@ EN: dict[str, Any] = {
         "concerned_staff": "Choose staff members from the directory",
         "competent_authority": "Choose a competent authority who is not concerned",
         "reason": "Enter the reason",
+        "hold_motivation": "Give the hold's reason in at least 10 characters",
     },
 }
