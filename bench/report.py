@@ -201,5 +201,9 @@ def _console_limits(console: dict[str, Any]) -> str:
             if run:
                 rows.append([name, run["ok"], run["throughput_per_s"], *_lat(run),
                              sum(run["errors"].values())])
+    cpu = "; ".join(f"{key} " + ", ".join(f"{name} {ms}" for name, ms in
+                                          console["melding"][key].get("cpu_ms_per_page",
+                                                                      {}).items())
+                    for key in ("c1", "c16"))
     return table(["page and its raw limits", "n", "/s", "p50 ms", "p95 ms", "p99 ms",
-                  "errors"], rows)
+                  "errors"], rows) + f"\n\nCPU ms per melding page: {cpu}"
