@@ -33,6 +33,9 @@ from bench.drive import load
 from bench.intake import wait_for_queue
 from bench.procs import REPO, Stack
 from bench.sizes import Sizes
+from shared.config import Settings
+from shared.messaging.nats import connect
+from shared.messaging.permissions import ADMIN
 
 PAGES = {
     "first page": "/queue",
@@ -94,6 +97,26 @@ def signed_in_cookie(stack: Stack, console_url: str) -> dict[str, str]:
     return {"Cookie": cookie}
 
 
+async def consumers_caught_up(settings: Settings, timeout: float) -> float:
+    """Seconds until every durable consumer on the stream has taken in all it holds.
+    The console reacts to each melding_received too (its notices and feedback
+    terms): measured before it has taken in the seeded backlog, its pages share
+    its process with that work."""
+    started = time.perf_counter()
+    nc = await connect(settings, "bench-console", user=ADMIN)
+    try:
+        js = nc.jetstream()
+        while time.perf_counter() - started < timeout:
+            consumers = await js.consumers_info(settings.stream)
+            if not any(c.num_pending or c.num_ack_pending for c in consumers
+                       if c.config.durable_name):
+                break
+            await asyncio.sleep(1.0)
+    finally:
+        await nc.close()
+    return round(time.perf_counter() - started, 1)
+
+
 def melding_ids(count: int) -> list[str]:
     """`SPREAD` meldingen across the seeded ones (bench.seed numbers them from 1)."""
     return [str(uuid.UUID(int=n * count // SPREAD + 1)) for n in range(SPREAD)]
@@ -119,6 +142,7 @@ def console_queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[st
         console = stack.start_service("console", MELDINGEN_TRIAGE_API_URL=triage.url,
                                       MELDINGEN_INTAKE_API_URL=intake.url)
         cookie = signed_in_cookie(stack, console.url)
+        caught_up_s = asyncio.run(consumers_caught_up(stack.settings, 120 + count / 100))
         n = sizes.queue_requests
         middle = max(1, count // 25 // 2)
         queue_pages = [p.format(middle=middle) for p in PAGES.values()]
@@ -126,6 +150,7 @@ def console_queue(root: Path, database_url: str | None, sizes: Sizes) -> dict[st
         ids = melding_ids(in_queue)
         melding_pages = [f"/meldingen/{i}" for i in ids]
         result: dict[str, Any] = {"meldingen": in_queue, "not_taken_in": count - in_queue,
+                                  "console_caught_up_s": caught_up_s,
                                   "loadavg_start": round(os.getloadavg()[0], 1),
                                   "pages": {}, "melding": {}, "raw": {}}
         for name, path in zip(PAGES, queue_pages, strict=True):
