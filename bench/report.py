@@ -131,7 +131,10 @@ def render(name: str, db: dict[str, Any]) -> str:
         parts.append(table([f"console /queue at {console['meldingen']:,} (c1)", "n",
                             "p50 ms", "p95 ms", "p99 ms", "errors"], rows))
         parts.append(f"mixed c16 {m['throughput_per_s']}/s; console peak RSS "
-                     f"{console['console_peak_rss_mib']} MiB")
+                     f"{console['console_peak_rss_mib']} MiB; load average "
+                     f"{console.get('loadavg_start', '-')} to {console.get('loadavg_end', '-')}")
+        if console.get("melding"):
+            parts.append(_console_limits(console))
     mailbox = db.get("mailbox")
     if mailbox:
         rows = [[key, mailbox[key]["ok"], mailbox[key]["throughput_per_s"], *_lat(mailbox[key]),
@@ -180,3 +183,27 @@ def render_replay(replay: dict[str, Any]) -> str:
     return "\n\n".join([table(["replay events", "signatures", "replayed", "s", "events/s",
                                 "raw read /s (faster of two)",
                                 "% of raw", "peak RSS MiB"], rows), *notes])
+
+
+def _console_limits(console: dict[str, Any]) -> str:
+    """Each console figure beside its raw limits from the same run."""
+    raw, rows = console["raw"], []
+    for key in ("c1", "c16"):
+        queue = console["mixed_c16"] if key == "c16" else None
+        for name, run in ((f"console /queue, six pages mixed, {key}", queue),
+                          (f"triage /api/meldingen, same pages, {key}",
+                           raw[f"triage_queue_{key}"]),
+                          (f"console /meldingen/{{id}}, 16 meldingen, {key}",
+                           console["melding"][key]),
+                          (f"triage /api/meldingen/{{id}}, same, {key}",
+                           raw[f"triage_melding_{key}"]),
+                          (f"console bare /account, {key}", raw[f"bare_{key}"])):
+            if run:
+                rows.append([name, run["ok"], run["throughput_per_s"], *_lat(run),
+                             sum(run["errors"].values())])
+    cpu = "; ".join(f"{key} " + ", ".join(f"{name} {ms}" for name, ms in
+                                          console["melding"][key].get("cpu_ms_per_page",
+                                                                      {}).items())
+                    for key in ("c1", "c16"))
+    return table(["page and its raw limits", "n", "/s", "p50 ms", "p95 ms", "p99 ms",
+                  "errors"], rows) + f"\n\nCPU ms per melding page: {cpu}"

@@ -17,7 +17,7 @@ class Sizes:
     jetstream_count: int = 4000
     queue_meldingen: int = 100_000
     queue_requests: int = 300
-    console_meldingen: int = 10_000  # in triage behind the console's queue page
+    console_meldingen: int = 100_000  # in triage behind the console's queue and melding pages
     replay_events: tuple[int, ...] = (100_000, 1_000_000)
     mailbox_receipts: int = 2000
     mailbox_requests: int = 8000  # half at concurrency 1, half at 16

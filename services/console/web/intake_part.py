@@ -6,6 +6,7 @@ a service that cannot be reached is said so beside the part."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,9 +59,12 @@ async def feedback_templates(request: Request, person: SignedIn, melding: Meldin
 async def melding_context(request: Request, person: SignedIn, melding: Melding,
                           parties: MeldingParties) -> dict[str, Any]:
     """The melding page's intake part (`melding_intake.html`)."""
-    templates = await feedback_templates(request, person, melding, parties)
+    # Two services, asked at once.
+    templates, record = await asyncio.gather(
+        feedback_templates(request, person, melding, parties),
+        record_part(request, person, melding.id))
     chosen = request.query_params.get("template", FIRST_TEMPLATE)
-    return {"intake": await record_part(request, person, melding.id),
+    return {"intake": record,
             "may_meet": person.acting("meeting.record") is not None,
             "templates": templates,
             "feedback_start": (chosen if templates and chosen in templates.templates

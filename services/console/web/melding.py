@@ -12,6 +12,7 @@ refuses is shown on the same page, the fields it named marked."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, get_args
 
@@ -76,27 +77,35 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
                 status_code: int = 200, form: str | None = None,
                 errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
                 refusal: Refusal | None = None, failure: str | None = None) -> Response:
-    try:
-        melding = await services(request).triage.melding(acting, melding_id)
-        notes = (await services(request).triage.notes(acting, melding_id)).notes
-    except Refusal as failed:
-        return refused(request, person, failed)
-    case = await _case_of(request, person, melding) if melding.status in (
-        "decided", "closed") else None
+    triage = services(request).triage
+    # The melding and its notes at once, and then its parts at once: each is a call
+    # of its own, and waiting for them one by one made the page their sum.
+    read, noted = await asyncio.gather(triage.melding(acting, melding_id),
+                                       triage.notes(acting, melding_id),
+                                       return_exceptions=True)
+    # The melding's own refusal first, whichever came back first: it is the page's.
+    for outcome in (read, noted):
+        if isinstance(outcome, Refusal):
+            return refused(request, person, outcome)
+        if isinstance(outcome, BaseException):
+            raise outcome
+    assert isinstance(read, Melding) and not isinstance(noted, BaseException)
+    melding, notes = read, noted.notes
+    parties = parties_of(melding)
+    case, intake_part, protection_part, files_part = await asyncio.gather(
+        _case_of(request, person, melding), melding_context(request, person, melding, parties),
+        protection_context(request, person, melding, parties),
+        files_context(request, person, melding, parties))
     # By time only: entries at the same moment keep the order the services gave them.
     history = sorted([(e.at, e.what, e.who) for e in melding.history]
                      + [(e.at, e.what, e.who) for e in (case.history if case else [])],
                      key=lambda entry: entry[0])
-    parties = parties_of(melding)
 
     def offered(step: str, action: str) -> bool:
         return step in melding.steps and person.acting(action, parties) is not None
 
     step = next((name for name, action in STEPS if offered(name, action)), None)
     may_reassign = offered("reassign", "melding.reassign")
-    intake_part = await melding_context(request, person, melding, parties)
-    protection_part = await protection_context(request, person, melding, parties)
-    files_part = await files_context(request, person, melding, parties)
     return render(
         request, person.session, "melding.html", status_code=status_code,
         switch=f"/meldingen/{melding_id}", member=person.member, melding=melding,
@@ -141,7 +150,7 @@ def _directory(request: Request, role: str | None = None) -> list[tuple[str, str
 async def _case_of(request: Request, person: SignedIn, melding: Melding) -> Case | None:
     """The case that followed the decision, where there is one the person may see."""
     acting = person.acting("case.read", parties_of(melding))
-    if acting is None:
+    if acting is None or melding.status not in ("decided", "closed"):
         return None
     try:
         return await services(request).investigation.case(acting, melding.id)
