@@ -49,7 +49,8 @@ def test_the_counted_totals_are_the_rows_that_match() -> None:
                 [None, "received", "assessed"], [None, "gifts", "conduct"],
                 [None, True, False], readers, moments):
             where = queue_query.conditions(status=status, theme=theme, overdue=overdue,
-                                           now=now, reader=reader, narrowing=Narrowing())
+                                           now=now, reader=reader, narrowing=Narrowing(),
+                                           words_key=queue._words_key)
             counted = queue_query.total(connection, status=status, theme=theme,
                                         overdue=overdue, now=now, reader=reader,
                                         narrowing=Narrowing())
