@@ -12,13 +12,13 @@ reads no row, and a page reads only its own rows (issue 23).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy
 from sqlalchemy import (
     BigInteger,
@@ -163,7 +163,7 @@ def entry_json(entry: QueueEntry) -> str:
     row["deadlines"] = [entry.deadlines.acknowledge_by.isoformat(),
                         entry.deadlines.feedback_by.isoformat()
                         if entry.deadlines.feedback_by else None]
-    return json.dumps(row)
+    return orjson.dumps(row).decode()
 
 
 def _time(value: str | None) -> datetime | None:
@@ -174,7 +174,7 @@ def json_entry(text: str) -> QueueEntry:
     """The entry a row's summary holds. Every page decodes its rows with this, so it
     does no more than it must: `overdue_ts` follows from the stored `overdue_from`
     (written after `refresh`), not from the terms again."""
-    row: dict[str, Any] = json.loads(text)
+    row: dict[str, Any] = orjson.loads(text)
     row["id"] = UUID(row["id"])
     fromisoformat = datetime.fromisoformat
     for name in _TIMES:
