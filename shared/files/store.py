@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
+import anyio.to_thread
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
@@ -95,6 +97,17 @@ class FileStore:
                 index += 1
                 if len(chunk) < CHUNK_BYTES:
                     return index
+
+    async def download(self, keyring: Keyring | None, melding_id: str, file_id: str,
+                       recorded: Callable[[], dict[str, Any]]
+                       ) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
+        """A file as a service serves it: `recorded` (run in a thread) checks who asks
+        and records the download, before a byte is read, and returns the file's
+        description (its `chunks`, and `stored_by` where another service wrote it)."""
+        described = await anyio.to_thread.run_sync(recorded)
+        key = await anyio.to_thread.run_sync(key_of, keyring, melding_id)
+        return described, self.read(key, described.get("stored_by", self.service), file_id,
+                                    described["chunks"])
 
     async def read(self, key: DataKey, writer: str, file_id: str,
                    chunks: int) -> AsyncIterator[bytes]:

@@ -9,17 +9,17 @@ files stream by its subject, and holds the melding's key from the decision."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import anyio.to_thread
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from services.investigation.files.domain.attachments import CaseAttachments
 from shared.auth import Principal
 from shared.authz import require
 from shared.contracts import AttachmentShared, SharedFile
-from shared.files.store import FileStore, key_of
+from shared.files.store import FileStore
 
 if TYPE_CHECKING:  # the application's policies build on this module
     from services.investigation.application import InvestigationApplication
@@ -78,8 +78,5 @@ def _recorded(app: InvestigationApplication, case_id: UUID, attachment_id: str,
 async def download(app: InvestigationApplication, store: FileStore, case_id: UUID,
                    attachment_id: str, principal: Principal
                    ) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
-    described = await anyio.to_thread.run_sync(_recorded, app, case_id, attachment_id,
-                                               principal)
-    key = await anyio.to_thread.run_sync(key_of, app.keyring, str(case_id))
-    return described, store.read(key, described["stored_by"], attachment_id,
-                                 described["chunks"])
+    return await store.download(app.keyring, str(case_id), attachment_id, partial(
+        _recorded, app, case_id, attachment_id, principal))

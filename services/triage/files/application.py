@@ -6,6 +6,7 @@ recorded before a byte is sent."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -125,11 +126,8 @@ def _recorded(triage: TriageApplication, melding_id: UUID, attachment_id: str,
 async def download(triage: TriageApplication, store: FileStore, melding_id: UUID,
                    attachment_id: str, principal: Principal
                    ) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
-    described = await anyio.to_thread.run_sync(_recorded, triage, melding_id, attachment_id,
-                                               principal)
-    key = await anyio.to_thread.run_sync(key_of, triage.keyring, str(melding_id))
-    return described, store.read(key, described["stored_by"], attachment_id,
-                                 described["chunks"])
+    return await store.download(triage.keyring, str(melding_id), attachment_id, partial(
+        _recorded, triage, melding_id, attachment_id, principal))
 
 
 async def send(triage: TriageApplication, store: FileStore, melding_id: UUID,
