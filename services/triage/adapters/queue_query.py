@@ -54,10 +54,13 @@ def conditions(*, status: str | None, theme: str | None, overdue: bool | None,
     return where
 
 
+_EXCLUDING = select(excluded_rows.c.melding_id).where(
+    excluded_rows.c.sub == sqlalchemy.bindparam("sub")).limit(1)  # built once: every page asks
+
+
 def excluded_anywhere(connection: sqlalchemy.Connection, sub: str) -> bool:
     """Whether any melding excludes this sub (concerned in it, or recused)."""
-    return connection.execute(select(excluded_rows.c.melding_id).where(
-        excluded_rows.c.sub == normalised(sub)).limit(1)).first() is not None
+    return connection.execute(_EXCLUDING, {"sub": normalised(sub)}).first() is not None
 
 
 def seen_by(role: str, sub: str, *, excluded: bool = True) -> ColumnElement[bool]:

@@ -12,13 +12,13 @@ reads no row, and a page reads only its own rows (issue 23).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy
 from sqlalchemy import (
     BigInteger,
@@ -108,14 +108,21 @@ def count_keys(entry: QueueEntry) -> list[CountKey]:
             for status in ("", entry.status) for theme in ("", entry.theme)]
 
 
+# Built once: every page looks its total up, and a statement built per call costs more
+# than the look-up itself.
+_COUNT = select(func.coalesce(func.sum(count_rows.c.n), 0)).where(
+    count_rows.c.scope == sqlalchemy.bindparam("scope"),
+    count_rows.c.status == sqlalchemy.bindparam("status"),
+    count_rows.c.theme == sqlalchemy.bindparam("theme"))
+_COUNT_NEVER = _COUNT.where(count_rows.c.never == sqlalchemy.bindparam("never"))
+
+
 def count(connection: sqlalchemy.Connection, scope: str, status: str, theme: str,
           never: bool | None) -> int:
-    c = count_rows.c
-    where = [c.scope == scope, c.status == status, c.theme == theme]
-    if never is not None:
-        where.append(c.never == never)
-    return int(connection.execute(select(func.coalesce(func.sum(c.n), 0))
-                                  .where(*where)).scalar_one())
+    values: dict[str, Any] = {"scope": scope, "status": status, "theme": theme}
+    if never is None:
+        return int(connection.execute(_COUNT, values).scalar_one())
+    return int(connection.execute(_COUNT_NEVER, {**values, "never": never}).scalar_one())
 
 
 def _recount(connection: sqlalchemy.Connection, deltas: dict[CountKey, int]) -> None:
@@ -156,7 +163,7 @@ def entry_json(entry: QueueEntry) -> str:
     row["deadlines"] = [entry.deadlines.acknowledge_by.isoformat(),
                         entry.deadlines.feedback_by.isoformat()
                         if entry.deadlines.feedback_by else None]
-    return json.dumps(row)
+    return orjson.dumps(row).decode()
 
 
 def _time(value: str | None) -> datetime | None:
@@ -164,17 +171,22 @@ def _time(value: str | None) -> datetime | None:
 
 
 def json_entry(text: str) -> QueueEntry:
-    row: dict[str, Any] = json.loads(text)
+    """The entry a row's summary holds. Every page decodes its rows with this, so it
+    does no more than it must: `overdue_ts` follows from the stored `overdue_from`
+    (written after `refresh`), not from the terms again."""
+    row: dict[str, Any] = orjson.loads(text)
     row["id"] = UUID(row["id"])
+    fromisoformat = datetime.fromisoformat
     for name in _TIMES:
-        row[name] = _time(row[name])
+        value = row[name]
+        if value is not None:
+            row[name] = fromisoformat(value)
     row["excluded"] = tuple(row["excluded"])
     acknowledge_by, feedback_by = row["deadlines"]
-    row["deadlines"] = Deadlines(acknowledge_by=datetime.fromisoformat(acknowledge_by),
+    row["deadlines"] = Deadlines(acknowledge_by=fromisoformat(acknowledge_by),
                                  feedback_by=_time(feedback_by))
-    entry = QueueEntry(**row)
-    entry.refresh()
-    return entry
+    overdue = row["overdue_from"]
+    return QueueEntry(**row, overdue_ts=math.inf if overdue is None else overdue.timestamp())
 
 
 def _columns(entry: QueueEntry) -> dict[str, Any]:
