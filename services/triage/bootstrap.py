@@ -16,7 +16,7 @@ from services.triage.domain.purges import PURGE_TOPICS, PendingPurges
 from services.triage.files.backfill import BACKFILL_TOPICS, Backfill, Unshared
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
-from services.triage.protection.views import FOLLOW_UP_TOPICS, FollowUp
+from services.triage.protection.views import FollowUp
 from services.triage.views import Queue
 from shared.clock import Clock
 from shared.config import Settings, get_settings
@@ -59,13 +59,12 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
                   engine=recorder.engine(),
                   words_key=derive_key(settings.keyring_secret_of("triage"), "queue-words"))
     closed = StoredClosed()
-    follow_up = FollowUp(settings.protection_follow_up_days)
+    follow_up = FollowUp(settings.protection_follow_up_days, recorder.engine())
     purges = PendingPurges()
     unshared = Unshared()
-    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed],
+    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed, follow_up],
                          recorder.notification_ids)
     application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
-                                             (follow_up.apply, FOLLOW_UP_TOPICS),
                                              (purges.apply, PURGE_TOPICS),
                                              (unshared.apply, BACKFILL_TOPICS)])
     runtime = MessagingRuntime(application, settings, SOURCES, inbox_batch=INBOX_BATCH)
