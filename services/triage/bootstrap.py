@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.triage.adapters.closed_table import ClosedMeldingen
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
-from services.triage.adapters.stored_views import StoredClosed
 from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
@@ -58,7 +58,7 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
                   closing_feedback_days=settings.closing_feedback_days,
                   engine=recorder.engine(),
                   words_key=derive_key(settings.keyring_secret_of("triage"), "queue-words"))
-    closed = StoredClosed()
+    closed = ClosedMeldingen(recorder.engine())
     follow_up = FollowUp(settings.protection_follow_up_days, recorder.engine())
     purges = PendingPurges()
     unshared = Unshared()

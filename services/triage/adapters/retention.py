@@ -10,52 +10,20 @@ import asyncio
 import contextlib
 import logging
 import threading
-from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
+from services.triage.adapters.closed_table import ClosedMeldingen
 from services.triage.application import CHANGED, TriageApplication
 from services.triage.domain.purges import FilesPurge, PendingPurges
 from services.triage.domain.report import Report
-from services.triage.domain.retention import Retained, closing_outcome
+from services.triage.domain.retention import Retained
 from shared.errors import Shredded
 from shared.files.store import FileStore
 from shared.keystore import Shredding
-from shared.retention import MeldingRetention, RetentionTerms, due_for_shredding
+from shared.retention import RetentionTerms
 from shared.terms import local_date
 
 log = logging.getLogger("meldingen.retention")
-
-
-class ClosedMeldingen:
-    """What the daily shredding check walks: every closed melding not shredded yet,
-    with when and how it closed, and the meldingen under a legal hold (open or not).
-    Whether one is due is `shared.retention`'s rule; the aggregate checks it again."""
-
-    def __init__(self) -> None:
-        self._closed: dict[UUID, tuple[datetime, Any]] = {}
-        self._held: set[UUID] = set()
-        self._lock = threading.Lock()
-
-    def apply(self, event: Any) -> None:
-        with self._lock:
-            melding_id = event.originator_id
-            if isinstance(event, Report.Closed):
-                self._closed[melding_id] = (event.at, getattr(event, "outcome", None)
-                                            or closing_outcome(event.reason))
-            elif isinstance(event, (Report.Reopened, Retained.Shredded)):
-                self._closed.pop(melding_id, None)
-            elif isinstance(event, Retained.HoldPlaced):
-                self._held.add(melding_id)
-            elif isinstance(event, Retained.HoldLifted):
-                self._held.discard(melding_id)
-
-    def due(self, day: date, terms: RetentionTerms) -> list[UUID]:
-        with self._lock:
-            meldingen = [MeldingRetention(str(melding_id), closed_at=at, outcome=outcome)
-                         for melding_id, (at, outcome) in self._closed.items()
-                         if melding_id not in self._held]
-        return [UUID(m.melding_id) for m in due_for_shredding(meldingen, day, terms)]
 
 
 class RetentionCheck:
