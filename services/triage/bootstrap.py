@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.triage.adapters.closed_table import ClosedMeldingen
+from services.triage.adapters.purge_table import PendingPurges
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
 from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
@@ -12,7 +13,6 @@ from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
-from services.triage.domain.purges import PURGE_TOPICS, PendingPurges
 from services.triage.files.backfill import BACKFILL_TOPICS, Backfill, Unshared
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
@@ -60,12 +60,11 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
                   words_key=derive_key(settings.keyring_secret_of("triage"), "queue-words"))
     closed = ClosedMeldingen(recorder.engine())
     follow_up = FollowUp(settings.protection_follow_up_days, recorder.engine())
-    purges = PendingPurges()
+    purges = PendingPurges(recorder.engine())
     unshared = Unshared()
-    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed, follow_up],
+    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed, follow_up, purges],
                          recorder.notification_ids)
     application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
-                                             (purges.apply, PURGE_TOPICS),
                                              (unshared.apply, BACKFILL_TOPICS)])
     runtime = MessagingRuntime(application, settings, SOURCES, inbox_batch=INBOX_BATCH)
     files = FileStore(settings, "triage", lambda: runtime.nc)

@@ -83,7 +83,10 @@ async def test_a_purge_still_due_is_done_at_triages_start(
         # Started again, with the stream back: its checks (the first may come before
         # triage is connected) purge them.
         async with running("triage", settings.model_copy(
-                update={"retention_check_seconds": 0.2})):
+                update={"retention_check_seconds": 0.2})) as triage:
+            # The purge due is its table's row: the start read no event for it.
+            assert triage.app.state.parts.flusher.views.read_at_start == 0
+
             async def purged() -> bool:
                 return await chunks_kept(settings) == 0
 

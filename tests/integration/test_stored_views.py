@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 
+from services.triage.adapters.closed_table import rows as closed_rows
 from services.triage.adapters.queue_table import (
     excluded_rows,
     melding_rows,
     word_digest,
     word_rows,
 )
+from services.triage.protection.views import rows as follow_up_rows
 from shared.config import Settings
 from shared.crypto import derive_key
 from shared.terms import local_date
@@ -52,12 +54,11 @@ async def test_a_restart_keeps_the_lists_and_a_shredded_melding_marked(
             # Nothing was committed after the last flush: the start read no event, the
             # queue's rows are its table's and no row was loaded.
             assert views.read_at_start == 0
-            closed: list[object] = []
-            views.store.load("closed", closed.extend)
-            assert closed == []  # retention forgot the shredded one
             with views.store.engine.connect() as connection:
                 rows = {table.name: [tuple(row) for row in connection.execute(select(table))]
-                        for table in (melding_rows, word_rows, excluded_rows)}
+                        for table in (melding_rows, word_rows, excluded_rows, closed_rows,
+                                      follow_up_rows)}
+            assert rows["triage_closed"] == []  # retention forgot the shredded one
             assert len(rows["triage_queue"]) == 2
             assert {row[1] for row in rows["triage_queue_words"]} == {kept_id}
             # The words' digests are keyed with triage's keyring secret, not with

@@ -13,8 +13,9 @@ import threading
 from uuid import UUID
 
 from services.triage.adapters.closed_table import ClosedMeldingen
+from services.triage.adapters.purge_table import PendingPurges
 from services.triage.application import CHANGED, TriageApplication
-from services.triage.domain.purges import FilesPurge, PendingPurges
+from services.triage.domain.purges import FilesPurge
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from shared.errors import Shredded

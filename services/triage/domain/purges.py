@@ -3,17 +3,16 @@ gone (docs/privacy.md, "Attachments"): shredding destroys the key first, so the 
 are unreadable at once, but their noise must go too, and the stream can be away (NATS
 down) when the retention check shreds. So the purge is recorded as due before the
 melding is shredded, and as done once the stream has purged it; the retention check
-retries every one still due, at each check and at start, until it is done."""
+retries every one still due, at each check and at start, until it is done
+(`services.triage.adapters.purge_table` keeps which)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import get_topic
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:meldingen:triage:files-purge")
 
@@ -37,30 +36,3 @@ class FilesPurge(Aggregate):
     @event("Purged")
     def purged(self, *, at: datetime) -> None:
         self.purged_at = at
-
-
-PURGE_TOPICS = tuple(get_topic(cls) for cls in (FilesPurge.Due, FilesPurge.Purged))
-
-
-class PendingPurges:
-    """The meldingen whose files are due to go and not gone yet (a view of few events,
-    fed from every one at start and each new one)."""
-
-    def __init__(self) -> None:
-        self._due: dict[UUID, UUID] = {}  # the purge's id -> the melding's
-        self._lock = threading.Lock()
-
-    def apply(self, domain_event: Any) -> None:
-        with self._lock:
-            if isinstance(domain_event, FilesPurge.Due):
-                self._due[domain_event.originator_id] = domain_event.melding_id
-            elif isinstance(domain_event, FilesPurge.Purged):
-                self._due.pop(domain_event.originator_id, None)
-
-    def meldingen(self) -> list[UUID]:
-        with self._lock:
-            return list(self._due.values())
-
-    def __contains__(self, melding_id: UUID) -> bool:
-        with self._lock:
-            return melding_id in self._due.values()
