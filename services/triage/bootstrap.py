@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.triage.adapters.backfill_table import Unshared
 from services.triage.adapters.closed_table import ClosedMeldingen
 from services.triage.adapters.purge_table import PendingPurges
 from services.triage.adapters.retention import RetentionCheck
@@ -13,7 +14,7 @@ from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
-from services.triage.files.backfill import BACKFILL_TOPICS, Backfill, Unshared
+from services.triage.files.backfill import Backfill
 from services.triage.files.domain.files import CONTENT_FIELDS as FILE_FIELDS
 from services.triage.files.domain.files import MeldingFiles
 from services.triage.protection.views import FollowUp
@@ -54,18 +55,20 @@ def build_application(settings: Settings, clock: Clock | None = None) -> TriageA
 def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     application = build_application(settings, clock)
     recorder = core_events(application.recorder)
+    engine = recorder.engine()
     queue = Queue(default_authority=application.routing.default,
                   closing_feedback_days=settings.closing_feedback_days,
-                  engine=recorder.engine(),
+                  engine=engine,
                   words_key=derive_key(settings.keyring_secret_of("triage"), "queue-words"))
-    closed = ClosedMeldingen(recorder.engine())
-    follow_up = FollowUp(settings.protection_follow_up_days, recorder.engine())
-    purges = PendingPurges(recorder.engine())
-    unshared = Unshared()
-    stored = StoredViews(ViewStore(recorder.engine(), "triage"), [queue, closed, follow_up, purges],
-                         recorder.notification_ids)
-    application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS),
-                                             (unshared.apply, BACKFILL_TOPICS)])
+    # Each of them a table beside the events, with one position: a start reads no row
+    # and only the events after it (issue 23).
+    closed = ClosedMeldingen(engine)
+    follow_up = FollowUp(settings.protection_follow_up_days, engine)
+    purges = PendingPurges(engine)
+    unshared = Unshared(engine)
+    stored = StoredViews(ViewStore(engine, "triage"),
+                         [queue, closed, follow_up, purges, unshared], recorder.notification_ids)
+    application.feed_stored(stored, topical=[(application.directory.apply, STAFF_TOPICS)])
     runtime = MessagingRuntime(application, settings, SOURCES, inbox_batch=INBOX_BATCH)
     files = FileStore(settings, "triage", lambda: runtime.nc)
     retention = RetentionCheck(application, closed, RetentionTerms.from_settings(settings),

@@ -80,7 +80,8 @@ async def test_a_case_decided_before_decisions_listed_files_gets_them(
             MeldingFiles.create_id(UUID(melding_id)))
         assert files.is_shared(str(sent["id"]))
     async with running("triage", settings) as again:
-        # Its view rebuilt from the store at start: nothing is due, nothing recorded.
+        # Its rows are a table: the start read no event, nothing is due, nothing recorded.
+        assert again.app.state.parts.flusher.views.read_at_start == 0
         backfill = again.app.state.parts.backfill
         assert backfill.unshared.due() == {}
         assert await anyio.to_thread.run_sync(share_due, again.application,

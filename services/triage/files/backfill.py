@@ -5,26 +5,22 @@ file once, as `attachment_shared`: recorded as `MeldingFiles.Shared` (which the 
 publishes), so a restart does not send it again, and investigation keeps each file
 once whatever comes twice.
 
-Which files: a view of few events (decisions, the reporter's files, shares), fed
-from every one at start and each new one, like `domain/purges.py`. A decision stored
-with `files_listed` listed its files itself; a file received after the decision was
-shared when it came."""
+Which files: a table of the reporter's files and those decisions
+(`services.triage.adapters.backfill_table`). A decision stored with `files_listed`
+listed its files itself; a file received after the decision was shared when it came."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.utils import get_topic
 
-from services.triage.domain.report import Report
+from services.triage.adapters.backfill_table import Unshared
 from services.triage.files.domain.files import MeldingFiles
-from shared.contracts import opens_case
 from shared.errors import DamagedRecord, Shredded
 
 if TYPE_CHECKING:
@@ -32,42 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BACKFILL_TOPICS = tuple(get_topic(cls) for cls in (
-    Report.Decided, MeldingFiles.Received, MeldingFiles.Shared))
 CONFLICT = "The melding's files were changed at the same time; try again."
-
-
-class Unshared:
-    """Per melding decided the old way into a case: its reporter's files from before
-    the decision that are not shared yet."""
-
-    def __init__(self) -> None:
-        self._files: dict[UUID, list[str]] = {}  # the reporter's, in order, per melding
-        self._old_cases: dict[UUID, int] = {}  # melding -> its files at the decision
-        self._shared: set[str] = set()
-        self._lock = threading.Lock()
-
-    def apply(self, domain_event: Any) -> None:
-        e = domain_event
-        with self._lock:
-            if isinstance(e, MeldingFiles.Received) and e.sender == "reporter":
-                self._files.setdefault(e.melding_id, []).append(e.attachment_id)
-            elif isinstance(e, MeldingFiles.Shared):
-                self._shared.add(e.attachment_id)
-            elif isinstance(e, Report.Decided) and opens_case(e.outcome) \
-                    and not getattr(e, "files_listed", False):
-                self._old_cases[e.originator_id] = len(self._files.get(e.originator_id, []))
-
-    def due(self) -> dict[UUID, list[str]]:
-        with self._lock:
-            wanted = {melding: [f for f in self._files.get(melding, [])[:before]
-                                if f not in self._shared]
-                      for melding, before in self._old_cases.items()}
-        return {melding: files for melding, files in wanted.items() if files}
-
-    def forget(self, melding_id: UUID) -> None:
-        with self._lock:
-            self._old_cases.pop(melding_id, None)
 
 
 def share_due(triage: TriageApplication, unshared: Unshared) -> int:
