@@ -11,7 +11,7 @@ import pytest
 from bench.__main__ import main
 
 
-@pytest.mark.timeout(340)
+@pytest.mark.timeout(400)
 def test_every_scenario_runs_with_tiny_counts_and_writes_its_results(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     assert main(["--quick", "--db", "sqlite", "--replay-events", "500", "--out", str(out)]) == 0
