@@ -37,13 +37,8 @@ from shared.recorders import InboxTracking
 STOPS: tuple[type[IntegrationEvent], ...] = (
     (MeldingReceived,) + (MeldingAssessed,) * 11 + (MeldingDecided,) * 3
     + (FinalReportIssued,) * 2 + (MeldingClosed,) * 3)
-#: The services whose store is seeded through their policies, with their sources.
-CONSUMERS = {
-    "triage": ("intake", "investigation", "console"),
-    "investigation": ("triage", "console"),
-    "reporting": ("intake", "triage", "investigation", "reporting"),
-    "console": ("intake", "triage", "investigation"),
-}
+#: The services whose store is seeded through their policies.
+CONSUMERS = ("triage", "investigation", "reporting", "console")
 BATCH = 5000
 
 
@@ -87,9 +82,8 @@ def stream_messages(settings: Settings) -> int:
 def seed_consumer(settings: Settings, service: str, meldingen: int) -> dict[str, Any]:
     """`service`'s store as its inbox leaves it after taking in the stream."""
     started = time.perf_counter()
-    parts = _parts(settings, service)
+    parts, sources = _parts(settings, service)
     app = parts.application
-    sources = CONSUMERS[service]
     companion = getattr(parts, "companion", None)
     if companion is not None:  # reporting's figures, rebuilt from a stream yet empty
         from services.reporting.domain.figures import AnnualFigures
@@ -168,15 +162,16 @@ async def _chain_outbox(app: Any) -> int:
         chained += read
 
 
-def _parts(settings: Settings, service: str) -> Any:
+def _parts(settings: Settings, service: str) -> tuple[Any, tuple[str, ...]]:
+    """The service's parts as its bootstrap wires them, and the sources it consumes."""
     if service == "triage":
-        from services.triage.bootstrap import build_parts as triage
-        return triage(settings)
+        from services.triage import bootstrap as triage
+        return triage.build_parts(settings), triage.SOURCES
     if service == "investigation":
-        from services.investigation.bootstrap import build_parts as investigation
-        return investigation(settings)
+        from services.investigation import bootstrap as investigation
+        return investigation.build_parts(settings), investigation.SOURCES
     if service == "reporting":
-        from services.reporting.bootstrap import build_parts as reporting
-        return reporting(settings)
-    from services.console.bootstrap import build_parts as console
-    return console(settings)
+        from services.reporting import bootstrap as reporting
+        return reporting.build_parts(settings), reporting.SOURCES
+    from services.console import bootstrap as console
+    return console.build_parts(settings), console.SOURCES
