@@ -1,7 +1,7 @@
 """`python -m bench [scenario...]` (what `meldingen bench` and `make bench` run).
 
-Scenarios: intake, propagation, queue, mailbox, replay, console, attachments (default:
-all). Each runs on
+Scenarios: intake, propagation, queue, mailbox, replay, console, attachments, start
+(default: all). Each runs on
 the embedded default (SQLite) and on PostgreSQL when reachable, prints its tables
 and writes bench/results/latest.json (and a copy named by the run's time).
 """
@@ -21,14 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import attachments, console_queue, intake, queue, replay
+from bench import attachments, console_queue, intake, queue, replay, start
 from bench.databases import postgres_reachable, scratch_database
 from bench.procs import REPO
 from bench.report import render
 from bench.sizes import FULL, QUICK, Sizes
 from bench.targets import checks
 
-SCENARIOS = ("intake", "propagation", "queue", "mailbox", "replay", "console", "attachments")
+SCENARIOS = ("intake", "propagation", "queue", "mailbox", "replay", "console", "attachments",
+             "start")
 RESULTS = REPO / "bench" / "results"
 
 
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="replay sizes (default 100,000 and 1,000,000)")
     parser.add_argument("--queue-meldingen", type=int,
                         help="meldingen in triage for the queue scenario (default 100,000)")
+    parser.add_argument("--start-meldingen", type=int, action="append",
+                        help="history behind each start (default 100,000 and 1,000,000)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the runs' var dirs")
     parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"],
@@ -57,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = Sizes(**{**sizes.__dict__, "replay_events": tuple(args.replay_events)})
     if args.queue_meldingen:
         sizes = Sizes(**{**sizes.__dict__, "queue_meldingen": args.queue_meldingen})
+    if args.start_meldingen:
+        sizes = Sizes(**{**sizes.__dict__, "start_meldingen": tuple(args.start_meldingen)})
     databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])
     results = run(scenarios, databases, sizes, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +93,8 @@ def run(scenarios: list[str], databases: list[str], sizes: Sizes, *,
             for scenario, function in (("queue", queue.queue), ("mailbox", queue.mailbox_login),
                                        ("replay", replay.replay),
                                        ("console", console_queue.console_queue),
-                                       ("attachments", attachments.attachments)):
+                                       ("attachments", attachments.attachments),
+                                       ("start", start.start)):
                 if scenario in scenarios:
                     with scratch_database(name) as url:
                         db[scenario] = function(root / scenario, url, sizes)

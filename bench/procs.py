@@ -71,6 +71,7 @@ class Stack:
 
     root: Path
     database_url: str | None = None
+    ready_within: float = 90.0  # seconds a service may take to its /readyz
     processes: dict[str, Process] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -128,7 +129,7 @@ class Stack:
         popen = subprocess.Popen(args, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
         process = Process(name, popen, f"http://127.0.0.1:{port}")
         self.processes[name] = process
-        wait_until(process, ready)
+        wait_until(process, ready, self.ready_within)
         return process
 
     def token(self, role: str, sub: str = "bench") -> dict[str, str]:

@@ -154,6 +154,8 @@ def render(name: str, db: dict[str, Any]) -> str:
     replay = db.get("replay")
     if replay:
         parts.append(render_replay(replay))
+    if db.get("start"):
+        parts.append(render_start(db["start"]))
     checks = db.get("checks") or []
     if checks:
         parts.append(table(["target", "measured", "target", "met"],
@@ -207,3 +209,23 @@ def _console_limits(console: dict[str, Any]) -> str:
                     for key in ("c1", "c16"))
     return table(["page and its raw limits", "n", "/s", "p50 ms", "p95 ms", "p99 ms",
                   "errors"], rows) + f"\n\nCPU ms per melding page: {cpu}"
+
+
+def render_start(start: dict[str, Any]) -> str:
+    """Each service's start on each history size, and what the seeding took."""
+    rows, notes = [], []
+    for size, run in start.items():
+        for service in ("intake", "triage", "investigation", "reporting", "console"):
+            r = run[service]
+            rows.append([f"{int(size):,}", service, r["ready_s"], r["cpu_start_s"],
+                         r["rss_ready_mib"], r["peak_rss_start_mib"], r["peak_rss_mib"],
+                         r["cpu_settle_s"]])
+        seeding = run["seeding"]
+        notes.append(f"{int(size):,}: seeded in {seeding['total_s']} s "
+                     f"({seeding['stream_events']:,} events on the stream in "
+                     f"{seeding['stream_s']} s), {seeding['disk_mib']} MiB on disk; load "
+                     f"average {run['loadavg_start']} to {run['loadavg_end']}")
+    return "\n\n".join([table(["history", "service", "ready s", "CPU to ready s",
+                                "RSS at ready MiB", "peak RSS to ready MiB",
+                                "peak RSS with settle MiB", "CPU in settle s"], rows),
+                         *notes])

@@ -21,6 +21,8 @@ class Sizes:
     replay_events: tuple[int, ...] = (100_000, 1_000_000)
     mailbox_receipts: int = 2000
     mailbox_requests: int = 8000  # half at concurrency 1, half at 16
+    start_meldingen: tuple[int, ...] = (100_000, 1_000_000)  # history behind each start
+    start_settle_seconds: float = 20.0  # after ready: the sweep and the first flushes
 
 
 FULL = Sizes()
@@ -28,5 +30,5 @@ QUICK = Sizes(
     concurrencies=(1, 4), intake_count=40, intake_seconds=5.0, warmup=5, store_count=50,
     store_seconds=2.0, propagation_rate=20, jetstream_count=50, queue_meldingen=300,
     queue_requests=20, console_meldingen=100, replay_events=(2000,), mailbox_receipts=10,
-    mailbox_requests=20,
+    mailbox_requests=20, start_meldingen=(200,), start_settle_seconds=2.0,
 )

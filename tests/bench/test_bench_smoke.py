@@ -11,7 +11,7 @@ import pytest
 from bench.__main__ import main
 
 
-@pytest.mark.timeout(280)
+@pytest.mark.timeout(400)
 def test_every_scenario_runs_with_tiny_counts_and_writes_its_results(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     assert main(["--quick", "--db", "sqlite", "--replay-events", "500", "--out", str(out)]) == 0
@@ -39,3 +39,9 @@ def test_every_scenario_runs_with_tiny_counts_and_writes_its_results(tmp_path: P
     assert all(p["errors"] == {} for p in sqlite["console"]["pages"].values())
     assert sqlite["replay"]["runs"][0]["replayed"] == 500
     assert {check["figure"] for check in sqlite["checks"]} >= {"meldingen lost"}
+    # Each service started on the seeded history, and its relay found nothing unsent.
+    [start] = sqlite["start"].values()
+    assert all(start[service]["ready_s"] > 0 for service in
+               ("intake", "triage", "investigation", "reporting", "console"))
+    assert start["stream_after_starts"] == start["seeding"]["stream_events"] > 0
+    assert start["seeding"]["reporting"]["events"] == start["seeding"]["stream_events"]
