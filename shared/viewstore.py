@@ -40,6 +40,19 @@ log = logging.getLogger("meldingen.viewstore")
 Row = dict[str, Any]
 
 
+def insert_many(connection: sqlalchemy.Connection, table: Table, rows: list[Row]) -> None:
+    """Insert `rows` (each with the same keys) through the driver's executemany. The
+    same statement as `connection.execute(table.insert(), rows)`, without SQLAlchemy
+    building each row's parameters anew: about 20 µs a row, and a taken-in melding
+    brings a row for each word of its description."""
+    if not rows:
+        return
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    order = compiled.positiontup
+    connection.exec_driver_sql(compiled.string, rows if order is None
+                               else [tuple(row[key] for key in order) for row in rows])
+
+
 class StoredView(Protocol):
     name: str
 

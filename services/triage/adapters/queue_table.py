@@ -39,6 +39,7 @@ from services.triage.adapters.queue_parts import QueueEntry
 from services.triage.desk.domain.desk import Desk
 from shared.names import normalised
 from shared.terms import Deadlines
+from shared.viewstore import insert_many
 
 #: `overdue_ts` of a melding with every term met (a float column holds no infinity
 #: in every database): later than any moment.
@@ -232,18 +233,14 @@ def write(connection: sqlalchemy.Connection, changed: dict[UUID, QueueEntry],
         part = keys[start:start + 500]
         connection.execute(delete(melding_rows).where(melding_rows.c.id.in_(part)))
         connection.execute(delete(excluded_rows).where(excluded_rows.c.melding_id.in_(part)))
-    if changed:
-        connection.execute(melding_rows.insert(), [
-            _columns(entry) for entry in changed.values()])
-    excluded = [{"melding_id": str(entry.id), "sub": sub}
-                for entry in changed.values() for sub in entry.excluded]
-    if excluded:
-        connection.execute(excluded_rows.insert(), excluded)
-    kept = [{"word": word_digest(word, words_key), "melding_id": str(melding_id)}
-            for melding_id, melding_words in words.items() if melding_id not in shredded
-            for word in melding_words]
-    if kept:
-        connection.execute(word_rows.insert(), kept)
+    insert_many(connection, melding_rows, [_columns(entry) for entry in changed.values()])
+    insert_many(connection, excluded_rows, [{"melding_id": str(entry.id), "sub": sub}
+                                            for entry in changed.values()
+                                            for sub in entry.excluded])
+    insert_many(connection, word_rows, [
+        {"word": word_digest(word, words_key), "melding_id": str(melding_id)}
+        for melding_id, melding_words in words.items() if melding_id not in shredded
+        for word in melding_words])
     gone = [str(i) for i in shredded]
     for start in range(0, len(gone), 500):
         connection.execute(delete(word_rows).where(
