@@ -3,9 +3,11 @@ service, the embedded default) or PostgreSQL (one schema per service)."""
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import sqlalchemy
+from eventsourcing.persistence import Compressor
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 
@@ -44,6 +46,21 @@ class Datastore(SQLAlchemyDatastore):
         cursor.close()
 
 
+class QuickZlib(Compressor):
+    """zlib with a 4 KiB window and little memory (a stream any zlib reads), in place
+    of the default's 256 KiB of state allocated for each event: on a busy machine that
+    cost 68-77 against 15 µs of CPU for a taken-in melding's 932 bytes (10-13 µs
+    either way on a quiet one), 670 bytes out at each, as most of a stored event is
+    its keyed fields' ciphertext. What was stored before reads as it did."""
+
+    def compress(self, data: bytes) -> bytes:
+        compressor = zlib.compressobj(1, zlib.DEFLATED, 12, 5)
+        return compressor.compress(data) + compressor.flush()
+
+    def decompress(self, data: bytes) -> bytes:
+        return zlib.decompress(data)
+
+
 class Factory(SQLAlchemyFactory):
     """`PERSISTENCE_MODULE` points here (the module's `Factory`)."""
 
@@ -65,7 +82,7 @@ def store_environment(settings: Settings, service: str) -> dict[str, str]:
         "SQLALCHEMY_URL": url,
         "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": settings.cipher_key_b64,
-        "COMPRESSOR_TOPIC": "zlib",
+        "COMPRESSOR_TOPIC": f"{__name__}:QuickZlib",
         "SQLITE_SYNCHRONOUS": settings.sqlite_synchronous,
     }
     schema = schema_of(settings, service)

@@ -83,6 +83,7 @@ class Queue:
             return
         with self._lock, self._engine.begin() as connection:
             batch = _Batch(*queue_table.read(connection, ids, desks))
+            stored = set(batch.entries)
             counted = {i: queue_table.count_keys(e) for i, e in batch.entries.items()}
             for event in events:
                 self._change(batch, event)
@@ -92,7 +93,7 @@ class Queue:
                     deltas.update(queue_table.count_keys(batch.entries[melding_id]))
                     deltas.subtract(counted.get(melding_id, []))
                 queue_table.write(connection, {i: batch.entries[i] for i in batch.changed},
-                                  batch.words, batch.shredded, deltas, self._words_key)
+                                  stored, batch.words, batch.shredded, deltas, self._words_key)
 
     def _change(self, batch: _Batch, event: Any) -> None:
         if isinstance(event, Report.Received):

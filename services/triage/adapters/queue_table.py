@@ -39,6 +39,7 @@ from services.triage.adapters.queue_parts import QueueEntry
 from services.triage.desk.domain.desk import Desk
 from shared.names import normalised
 from shared.terms import Deadlines
+from shared.viewstore import insert_many
 
 #: `overdue_ts` of a melding with every term met (a float column holds no infinity
 #: in every database): later than any moment.
@@ -125,17 +126,33 @@ def count(connection: sqlalchemy.Connection, scope: str, status: str, theme: str
     return int(connection.execute(_COUNT_NEVER, {**values, "never": never}).scalar_one())
 
 
+_ADD = count_rows.update().where(
+    count_rows.c.scope == sqlalchemy.bindparam("k_scope"),
+    count_rows.c.status == sqlalchemy.bindparam("k_status"),
+    count_rows.c.theme == sqlalchemy.bindparam("k_theme"),
+    count_rows.c.never == sqlalchemy.bindparam("k_never"),
+).values(n=count_rows.c.n + sqlalchemy.bindparam("delta"))
+
+
 def _recount(connection: sqlalchemy.Connection, deltas: dict[CountKey, int]) -> None:
+    """One read of the scopes' counts, then one update for those there and one insert
+    for the rest (a batch of new meldingen moves a few dozen)."""
+    moved = {key: delta for key, delta in deltas.items() if delta != 0}
+    if not moved:
+        return
     c = count_rows.c
-    for (scope, status, theme, never), delta in deltas.items():
-        if delta == 0:
-            continue
-        done = connection.execute(count_rows.update().where(
-            c.scope == scope, c.status == status, c.theme == theme, c.never == never,
-        ).values(n=c.n + delta))
-        if done.rowcount == 0:
-            connection.execute(count_rows.insert().values(
-                scope=scope, status=status, theme=theme, never=never, n=delta))
+    scopes = sorted({key[0] for key in moved})
+    there = {(scope, status, theme, bool(never)) for scope, status, theme, never
+             in connection.execute(select(c.scope, c.status, c.theme, c.never)
+                                   .where(c.scope.in_(scopes)))}
+    updates = [{"k_scope": scope, "k_status": status, "k_theme": theme, "k_never": never,
+                "delta": delta}
+               for (scope, status, theme, never), delta in moved.items()
+               if (scope, status, theme, never) in there]
+    if updates:
+        connection.execute(_ADD, updates)
+    insert_many(connection, count_rows, ("scope", "status", "theme", "never", "n"),
+                [(*key, delta) for key, delta in moved.items() if key not in there])
 
 
 def create(engine: sqlalchemy.Engine) -> None:
@@ -189,17 +206,20 @@ def json_entry(text: str) -> QueueEntry:
     return QueueEntry(**row, overdue_ts=math.inf if overdue is None else overdue.timestamp())
 
 
-def _columns(entry: QueueEntry) -> dict[str, Any]:
-    return {
-        "id": str(entry.id), "desk_id": str(Desk.create_id(entry.id)),
-        "received_us": micros(entry.received_at.astimezone(UTC)), "status": entry.status,
-        "theme": entry.theme, "kind": entry.kind, "channel": entry.channel,
-        "severity": entry.severity,
-        "authority": None if entry.authority is None else normalised(entry.authority),
-        "flagged": entry.flagged, "reply_unread": entry.reply_unread,
-        "closing_due": entry.closing_feedback_due_by is not None,
-        "overdue_ts": entry.overdue_ts if math.isfinite(entry.overdue_ts) else NEVER,
-        "entry": entry_json(entry)}
+#: A row's columns, in the order `_columns` gives their values.
+_COLUMNS = ("id", "desk_id", "received_us", "status", "theme", "kind", "channel", "severity",
+            "authority", "flagged", "reply_unread", "closing_due", "overdue_ts", "entry")
+
+
+def _columns(entry: QueueEntry) -> tuple[Any, ...]:
+    return (
+        str(entry.id), str(Desk.create_id(entry.id)),
+        micros(entry.received_at.astimezone(UTC)), entry.status,
+        entry.theme, entry.kind, entry.channel, entry.severity,
+        None if entry.authority is None else normalised(entry.authority),
+        entry.flagged, entry.reply_unread, entry.closing_feedback_due_by is not None,
+        entry.overdue_ts if math.isfinite(entry.overdue_ts) else NEVER,
+        entry_json(entry))
 
 
 def read(connection: sqlalchemy.Connection, ids: Iterable[UUID],
@@ -222,28 +242,25 @@ def read(connection: sqlalchemy.Connection, ids: Iterable[UUID],
 
 
 def write(connection: sqlalchemy.Connection, changed: dict[UUID, QueueEntry],
-          words: dict[UUID, frozenset[str]], shredded: set[UUID],
+          stored: set[UUID], words: dict[UUID, frozenset[str]], shredded: set[UUID],
           deltas: dict[CountKey, int], words_key: bytes) -> None:
-    """Replace the changed meldingen's rows and exclusions, and move their counts; add
-    the words of the new ones, and drop those of the shredded."""
+    """Replace the changed meldingen's rows and exclusions (`stored`: those that have
+    rows; a new melding has none to delete), and move their counts; add the words of
+    the new ones, and drop those of the shredded."""
     _recount(connection, deltas)
-    keys = [str(i) for i in changed]
+    keys = [str(i) for i in changed if i in stored]
     for start in range(0, len(keys), 500):
         part = keys[start:start + 500]
         connection.execute(delete(melding_rows).where(melding_rows.c.id.in_(part)))
         connection.execute(delete(excluded_rows).where(excluded_rows.c.melding_id.in_(part)))
-    if changed:
-        connection.execute(melding_rows.insert(), [
-            _columns(entry) for entry in changed.values()])
-    excluded = [{"melding_id": str(entry.id), "sub": sub}
-                for entry in changed.values() for sub in entry.excluded]
-    if excluded:
-        connection.execute(excluded_rows.insert(), excluded)
-    kept = [{"word": word_digest(word, words_key), "melding_id": str(melding_id)}
-            for melding_id, melding_words in words.items() if melding_id not in shredded
-            for word in melding_words]
-    if kept:
-        connection.execute(word_rows.insert(), kept)
+    insert_many(connection, melding_rows, _COLUMNS,
+                [_columns(entry) for entry in changed.values()])
+    insert_many(connection, excluded_rows, ("melding_id", "sub"),
+                [(str(entry.id), sub) for entry in changed.values() for sub in entry.excluded])
+    insert_many(connection, word_rows, ("word", "melding_id"), [
+        (word_digest(word, words_key), str(melding_id))
+        for melding_id, melding_words in words.items() if melding_id not in shredded
+        for word in melding_words])
     gone = [str(i) for i in shredded]
     for start in range(0, len(gone), 500):
         connection.execute(delete(word_rows).where(
