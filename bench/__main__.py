@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="meldingen in triage for the queue scenario (default 100,000)")
     parser.add_argument("--start-meldingen", type=int, action="append",
                         help="history behind each start (default 100,000 and 1,000,000)")
+    parser.add_argument("--queue-fill", action="store_true",
+                        help="fill triage's queue table directly, not through the bus "
+                             "(SQLite; for 1,000,000: no backlog figure then)")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the runs' var dirs")
     parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"],
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = Sizes(**{**sizes.__dict__, "queue_meldingen": args.queue_meldingen})
     if args.start_meldingen:
         sizes = Sizes(**{**sizes.__dict__, "start_meldingen": tuple(args.start_meldingen)})
+    if args.queue_fill:
+        sizes = Sizes(**{**sizes.__dict__, "queue_fill": True})
     databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])
     results = run(scenarios, databases, sizes, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)

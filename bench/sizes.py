@@ -17,6 +17,7 @@ class Sizes:
     jetstream_count: int = 4000
     queue_meldingen: int = 100_000
     queue_requests: int = 300
+    queue_fill: bool = False  # fill triage's queue table directly (bench.queue_fill)
     console_meldingen: int = 100_000  # in triage behind the console's queue and melding pages
     replay_events: tuple[int, ...] = (100_000, 1_000_000)
     mailbox_receipts: int = 2000

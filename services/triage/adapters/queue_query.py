@@ -137,7 +137,13 @@ def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
         order.insert(0, q.overdue_ts)
     chosen = select(q.entry).where(*where).order_by(*order)
     if after is None:
-        texts = connection.execute(chosen.offset(offset).limit(limit)).scalars().all()
+        if offset:
+            # The offset walks the order's index (its entries hold the id), and only the
+            # page's rows are read: read for every skipped entry, the rows made the
+            # middle page of 1,000,000 cost 22-36 ms of CPU in place of 17-21.
+            walked = select(q.id).where(*where).order_by(*order).offset(offset).limit(limit)
+            chosen = select(q.entry).where(q.id.in_(walked.scalar_subquery())).order_by(*order)
+        texts = connection.execute(chosen.limit(limit)).scalars().all()
         return Page([json_entry(text) for text in texts], total)
     received_us, melding_id = micros(after[0].astimezone(UTC)), str(after[1])
     chosen = chosen.where(or_(q.received_us > received_us, and_(
