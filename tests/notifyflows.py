@@ -11,6 +11,8 @@ from typing import Any
 from uuid import uuid4
 
 from services.console.application import NewStaffMember
+from services.console.bootstrap import build_application
+from services.console.notifications.domain.notices import Notice
 from shared.config import Settings
 from shared.contracts import IntegrationEvent, MeldingAssessed, MeldingReceived
 from shared.messaging.envelope import Envelope
@@ -100,3 +102,14 @@ def texts(smtp: SmtpServer) -> list[str]:
 async def quiet(seconds: float = 0.5) -> None:
     """Give a wrongly sent extra mail the time to arrive."""
     await asyncio.sleep(seconds)
+
+
+def decided(settings: Settings) -> list[str]:
+    """The notices decided in the console's store so far."""
+    console = build_application(settings)
+    try:
+        notifications = console.recorder.select_notifications(None, 1000)
+        events = [console.mapper.to_domain_event(n) for n in notifications]
+        return [str(e.originator_id) for e in events if isinstance(e, Notice.Decided)]
+    finally:
+        console.close()

@@ -16,7 +16,6 @@ import pytest
 
 from services.console.bootstrap import build_application, build_parts
 from services.console.notifications.domain.mails import short_reference
-from services.console.notifications.domain.notices import Notice
 from shared.clock import MovableClock
 from shared.config import Settings
 from shared.contracts import (
@@ -38,6 +37,7 @@ from tests.notifyflows import (
     add_staff,
     address,
     assert_no_content,
+    decided,
     notify_settings,
     quiet,
     texts,
@@ -317,16 +317,6 @@ async def test_digest_mode_sends_one_mail_a_day(settings: Settings, smtp: SmtpSe
     assert short_reference(later) in two.body and short_reference(later) not in one.body
     assert len(smtp.mails) == 2
     assert_no_content(texts(smtp))
-
-
-def decided(settings: Settings) -> list[str]:
-    console = build_application(settings)
-    try:
-        notifications = console.recorder.select_notifications(None, 1000)
-        events = [console.mapper.to_domain_event(n) for n in notifications]
-        return [str(e.originator_id) for e in events if isinstance(e, Notice.Decided)]
-    finally:
-        console.close()
 
 
 async def test_killed_between_deciding_and_sending_one_mail_after_the_restart(

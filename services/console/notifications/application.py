@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from services.console.application import ConsoleApplication
+from services.console.domain.staff import StaffMember
 from services.console.notifications.domain.mails import Mail, digest_mail, notice_mail
 from services.console.notifications.domain.notices import (
     DELIVERIES,
@@ -52,6 +53,10 @@ from shared.errors import InvalidInput
 from shared.terms import LOCAL, deadlines, local_date
 
 Find = Callable[[UUID], Any]
+#: Feedback terms whose reminders are decided in one transaction: after a backlog (a
+#: year of meldingen, all past their term) one commit per term kept the console's
+#: pages waiting behind the check.
+REMIND_BATCH = 100
 #: The reporter's answers to the record of an oral report that staff are told of.
 RECORD_ANSWERS: dict[str, Occasion] = {"approved": "record_approved",
                                        "corrections_sent": "record_corrected"}
@@ -141,7 +146,8 @@ class Notifier:
 
     def _notices(self, occasion: Occasion, melding_id: str, find: Find, *, key: str,
                  at: datetime, due: date | None = None, routing: Routing | None = None,
-                 parties: MeldingParties | None = None) -> list[Notice]:
+                 parties: MeldingParties | None = None,
+                 staff: list[StaffMember] | None = None) -> list[Notice]:
         if not still_news(at, self.clock.now()):
             return []
         if parties is None:
@@ -151,7 +157,8 @@ class Notifier:
         return [Notice(key=key, sub=person.sub, email=person.email, occasion=occasion,
                        melding_id=melding_id, due=due, delivery=self.delivery_of(person.sub),
                        at=at)
-                for person in recipients(occasion, self.console.staff(),
+                for person in recipients(occasion,
+                                         self.console.staff() if staff is None else staff,
                                          routed=parties.competent_authority,
                                          excluded=list(parties.excluded),
                                          investigators=list(parties.investigators))
@@ -167,18 +174,30 @@ class Notifier:
 
     def remind(self, now: datetime) -> None:
         # The board's view says which terms have a reminder due; only those are read.
-        for term_id, seen in self.board.open_terms().items():
-            if not reminders_due(seen, now):
-                continue
-            term: FeedbackTerm = self.console.repository.get(term_id)
-            due = reminders_due(term, now)
-            notices: list[Notice] = []
-            for occasion in due:
-                term.remind(occasion)
-                notices += self._notices(occasion, term.melding_id, self._stored,
-                                         key=term.key, at=now,
-                                         due=local_date(term.feedback_by))
-            self._save_once(term, *notices)
+        due = [term_id for term_id, seen in self.board.open_terms().items()
+               if reminders_due(seen, now)]
+        staff = self.console.staff()  # once a check: each term's recipients come from it
+        for start in range(0, len(due), REMIND_BATCH):
+            batch = due[start:start + REMIND_BATCH]
+            decided = [self._reminders(term_id, now, staff) for term_id in batch]
+            try:
+                self.console.save(*(a for aggregates in decided for a in aggregates))
+            except IntegrityError:
+                # One of them was decided at the same time elsewhere: that decision
+                # stands, and the others are decided again one by one.
+                for term_id in batch:
+                    self._save_once(*self._reminders(term_id, now, staff))
+
+    def _reminders(self, term_id: UUID, now: datetime,
+                   staff: list[StaffMember]) -> list[Aggregate]:
+        """The term with the reminders due now decided, and their notices."""
+        term: FeedbackTerm = self.console.repository.get(term_id)
+        notices: list[Notice] = []
+        for occasion in reminders_due(term, now):
+            term.remind(occasion)
+            notices += self._notices(occasion, term.melding_id, self._stored, key=term.key,
+                                     at=now, due=local_date(term.feedback_by), staff=staff)
+        return [term, *notices]
 
     def gather(self, now: datetime) -> None:
         """After the digest hour, each person's waiting digest notices become that

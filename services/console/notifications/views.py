@@ -31,8 +31,10 @@ class OpenTerm:
 class NoticeBoard:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._order = 0
-        self._waiting: dict[UUID, int] = {}  # mail (notice or digest) -> decided as nth
+        # The mails (notices, digests) not yet sent, in the order they were decided:
+        # a dict keeps its keys in that order, so the first is found without a search
+        # (`min` over 100,000 waiting mails took milliseconds on the event loop).
+        self._waiting: dict[UUID, None] = {}
         self._sent: set[UUID] = set()
         self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
         self._gathered: set[UUID] = set()
@@ -95,14 +97,13 @@ class NoticeBoard:
     def _wait(self, mail_id: UUID) -> bool:
         if mail_id in self._sent or mail_id in self._waiting:
             return False
-        self._order += 1
-        self._waiting[mail_id] = self._order
+        self._waiting[mail_id] = None
         return True
 
     def next_mail(self) -> UUID | None:
         """The mail decided first of those not yet sent."""
         with self._lock:
-            return min(self._waiting, key=self._waiting.__getitem__, default=None)
+            return next(iter(self._waiting), None)
 
     def sent(self, mail_id: UUID) -> None:
         """Another postman sent it (this board hears only this process's commits)."""
