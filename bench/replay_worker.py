@@ -26,7 +26,7 @@ from shared.messaging.signing import verifier_for
 
 async def replay(every_signature: bool) -> dict[str, Any]:
     settings = get_settings()
-    nc = await connect(settings, name="bench-replay", user=AUDITOR, lean_headers=True)
+    nc = await connect(settings, name="bench-replay", user=AUDITOR)
     try:
         started, cpu = time.perf_counter(), time.process_time()
         figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream,

@@ -55,7 +55,7 @@ async def _verify(settings: Settings) -> dict[str, Any]:
     from shared.messaging.nats import connect
     from shared.messaging.permissions import AUDITOR
 
-    nc = await connect(settings, name="meldingen-audit", user=AUDITOR, lean_headers=True)
+    nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         return await verify(settings, nc.jetstream(), CheckpointVerifier.of(settings))
     finally:
@@ -69,7 +69,7 @@ async def _replay(settings: Settings, live: dict[str, Any] | None, *,
     from shared.messaging.permissions import AUDITOR
     from shared.messaging.signing import verifier_for
 
-    nc = await connect(settings, name="meldingen-audit", user=AUDITOR, lean_headers=True)
+    nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
         figures, counted, last = await rebuild(
             nc.jetstream(), settings.stream, verifier_for(settings),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, StorageType, StreamConfig
@@ -15,26 +16,22 @@ from shared.config import Settings
 from shared.files.store import FILE_SUBJECTS, files_stream
 from shared.messaging.credentials import tls_context
 from shared.messaging.epochs import bucket
-from shared.messaging.headers import LeanHeaderClient
 from shared.messaging.permissions import ADMIN, inbox_prefix
 
 log = logging.getLogger("meldingen.nats")
 SUBJECTS = "meldingen.>"
 
 
-async def connect(settings: Settings, name: str, *, user: str,
-                  lean_headers: bool = False) -> Client:
+async def connect(settings: Settings, name: str, *, user: str) -> Client:
     """Connect as `user`, retrying until a server answers; later outages reconnect by
     themselves. The credentials are read before the first attempt, so a missing one
-    fails at once. `lean_headers`: read headers with `shared.messaging.headers` (the
-    auditor's replay, whose read of every message is its limit)."""
+    fails at once."""
     seed = settings.nats_seed_of(user)
     tls = tls_context(settings)
     delay = 0.2
     while True:
         try:
-            client = LeanHeaderClient() if lean_headers else Client()
-            await client.connect(
+            return await nats.connect(
                 servers=settings.nats_servers,
                 name=name,
                 nkeys_seed_str=seed,
@@ -43,11 +40,10 @@ async def connect(settings: Settings, name: str, *, user: str,
                 connect_timeout=2,
                 allow_reconnect=True,
                 max_reconnect_attempts=-1,
-                reconnect_time_wait=0.5,  # type: ignore[arg-type]  # annotated int, sleeps a float
+                reconnect_time_wait=0.5,
                 ping_interval=5,
                 max_outstanding_pings=3,
             )
-            return client
         except Exception as exc:  # noqa: BLE001 - any failure to connect means: try again
             log.warning("nats not reachable, retrying", extra={"error": type(exc).__name__})
             await asyncio.sleep(delay)
