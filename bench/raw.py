@@ -103,13 +103,14 @@ async def stream_read_rate(settings: Settings, stream: str, *, expected: int,
         if received >= expected and not done.done():
             done.set_result(None)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     subscription = await js.subscribe(">", stream=stream, ordered_consumer=True,
                                       cb=on_message, deliver_policy=DeliverPolicy.ALL)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(done, timeout=seconds)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await subscription.unsubscribe()
     await nc.close()
     return {"messages": received, "elapsed_s": round(elapsed, 2),
-            "rate_per_s": round(received / elapsed, 1)}
+            "rate_per_s": round(received / elapsed, 1),
+            "cpu_us_per_event": round(cpu / max(received, 1) * 1e6, 2)}

@@ -177,9 +177,11 @@ def render_replay(replay: dict[str, Any]) -> str:
                   key=lambda read: read["rate_per_s"])
         every = r["every_signature"]
         rows.append([r["events"], "chain", r["replayed"], r["elapsed_s"], r["rate_per_s"],
-                     raw["rate_per_s"], r["of_raw_read_pct"], r["peak_rss_mib"]])
+                     raw["rate_per_s"], r["of_raw_read_pct"], r.get("cpu_us_per_event"),
+                     raw.get("cpu_us_per_event"), r["peak_rss_mib"]])
         rows.append([r["events"], "every signature", every["replayed"], every["elapsed_s"],
                      every["rate_per_s"], raw["rate_per_s"], every["of_raw_read_pct"],
+                     every.get("cpu_us_per_event"), raw.get("cpu_us_per_event"),
                      every["peak_rss_mib"]])
         notes.append(f"{r['events']:,}: reporting's live figures took in "
                      f"{endpoint.get('live_intake_per_s')}/s; POST /api/audit/replay "
@@ -190,7 +192,8 @@ def render_replay(replay: dict[str, Any]) -> str:
                      f"{endpoint.get('restart_position')}")
     return "\n\n".join([table(["replay events", "signatures", "replayed", "s", "events/s",
                                 "raw read /s (faster of two)",
-                                "% of raw", "peak RSS MiB"], rows), *notes])
+                                "% of raw", "CPU µs/event", "raw read CPU µs/event",
+                                "peak RSS MiB"], rows), *notes])
 
 
 def _console_limits(console: dict[str, Any]) -> str:

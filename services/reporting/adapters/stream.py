@@ -117,9 +117,10 @@ class InPlace:
 
     def __call__(self, sequence: int, subject: str, payload: bytes,
                  headers: dict[str, str] | None) -> None:
-        self.up_to(sequence)
-        if self.pending and self.pending[0].sequence == sequence:
-            self.pending.popleft()
+        if self.pending:  # empty once every rewrite is in place (most streams: from the start)
+            self.up_to(sequence)
+            if self.pending and self.pending[0].sequence == sequence:
+                self.pending.popleft()
         if not subject.startswith(REWRITE_PREFIX):
             self.on_message(sequence, subject, payload, headers)
 
