@@ -48,5 +48,5 @@ def fill(engine: sqlalchemy.Engine, count: int, words_key: bytes, *,
         for e, _ in made:
             deltas.update(queue_table.count_keys(e))
         with engine.begin() as connection:
-            queue_table.write(connection, {e.id: e for e, _ in made},
+            queue_table.write(connection, {e.id: e for e, _ in made}, set(),
                               {e.id: w for e, w in made} if words else {}, set(), deltas, words_key)
