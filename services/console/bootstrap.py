@@ -20,13 +20,16 @@ from services.console.application import ConsoleApplication, Enrolment, SignIn
 from services.console.notifications.adapters.transports import FileTransport, transport_for
 from services.console.notifications.application import Notifier
 from services.console.notifications.postman import Postman
+from services.console.notifications.views import NoticeBoard
 from services.console.web import cookie_policy
 from services.console.web import install as install_web
 from shared.clock import Clock, SystemClock
 from shared.config import Settings, get_settings
 from shared.eventstore import store_environment
+from shared.recorders import core_events
 from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
+from shared.viewstore import Flusher, StoredViews, ViewStore
 
 # What the notifier hears of: meldingen and replies (intake), routing, feedback and
 # closing (triage), a case's lapsed response term (investigation).
@@ -43,11 +46,19 @@ def build_parts(settings: Settings, clock: Clock | None = None,
     """`transports`: how to reach the four services other than by their URLs (tests)."""
     application = build_application(settings, clock or SystemClock())
     clock = application.clock
+    recorder = core_events(application.recorder)
+    # The notifier's board is tables beside the events, with the stored views' one
+    # position: a start reads no row and only the events after it (issue 23).
+    board = NoticeBoard(recorder.engine())
+    stored = StoredViews(ViewStore(recorder.engine(), "console"), [board],
+                         recorder.notification_ids)
+    application.feed_stored(stored)
     passwords = Passwords()
     signer = TokenSigner(load_signing_key(settings), settings, clock)
     notifier = Notifier(application, clock, console_url=base_url(settings),
                         digest_hour=settings.notify_digest_hour,
-                        claim_for=timedelta(seconds=settings.notify_claim_seconds))
+                        claim_for=timedelta(seconds=settings.notify_claim_seconds),
+                        board=board)
     transport = transport_for(settings)
     return ConsoleParts(
         application=application,
@@ -67,6 +78,7 @@ def build_parts(settings: Settings, clock: Clock | None = None,
         postman=Postman(notifier, transport, retry_max=settings.notify_retry_max_seconds,
                         check_every=settings.notify_check_seconds),
         mail_file=transport if isinstance(transport, FileTransport) else None,
+        flusher=Flusher(stored, settings.view_flush_seconds),
     )
 
 
@@ -77,5 +89,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app = service_app(parts, settings, routers=[router])
     install_web(app)
     run_beside(app, parts.postman.run, parts.postman.stop, "console-postman")
+    run_beside(app, parts.flusher.loop, parts.flusher.stop, "console-views")
     return app
 

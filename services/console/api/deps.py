@@ -18,6 +18,7 @@ from services.console.notifications.postman import Postman
 from shared.config import Settings
 from shared.runtime import MessagingRuntime
 from shared.service import parts_of
+from shared.viewstore import Flusher
 
 if TYPE_CHECKING:  # the pages' module reads this container in turn
     from services.console.web.browser import CookiePolicy
@@ -39,6 +40,7 @@ class ConsoleParts:
     postman: Postman
     #: The development run's mail file (no SMTP settings), which the console shows.
     mail_file: FileTransport | None
+    flusher: Flusher
 
 
 def parts(request: Request) -> ConsoleParts:

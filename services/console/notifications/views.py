@@ -1,24 +1,86 @@
-"""The notifier's read model, fed from the console's store: which mails wait to be
-sent (in the order they were decided), which digest notices wait for the day's
-digest, which feedback terms are still open, and whose cases' response terms lapsed.
+"""The notifier's read model, as tables in the console's own database: which mails wait
+to be sent (in the order they were decided), which digest notices wait for the day's
+digest, which feedback terms are open and on which day each has a reminder due, and
+whom the console reminded or told of a lapsed response term. Every question is a
+query, so a start reads no row and only the events after the stored views' position,
+and the clock check asks for the terms due by day instead of walking all of them
+(issue 23). A row holds no content: ids, login names, days and states.
 
-`apply` is idempotent (the feed may hand an event twice at start): a mail once
-sent never waits again."""
+A commit's events change their rows in one transaction (`shared.viewstore`: its
+position is the stored views'). Applying an event again changes nothing: a mail's row
+is made once and only moves on (waiting to sent), a term's row takes an event only
+above the version it holds."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+)
+
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
+from services.console.notifications.domain.rules import REMIND_BEFORE
 from shared.terms import local_date
+from shared.viewstore import Row
 
 TERM_EVENTS = (FeedbackTerm.Opened, FeedbackTerm.Reminded, FeedbackTerm.Ended,
                FeedbackTerm.Restarted)
+MAIL_EVENTS = (Notice.Decided, Digest.Gathered, Notice.Mailed, Digest.Mailed,
+               Notice.Gathered)
+
+metadata = MetaData()
+#: state: "waiting" (to be sent), "gather" (a digest notice not yet in a digest),
+#: "gathered", "sent". `seq`: the order they were decided in.
+mails = Table(
+    "console_mails", metadata,
+    Column("mail_id", String(36), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("sub", String(255)),
+    Column("state", String(8), nullable=False),
+    Index("console_mails_state", "state", "seq"),
+)
+#: `remind_on`: the first day (the organisation's calendar) a reminder not yet decided
+#: is due, None when none is left.
+terms = Table(
+    "console_terms", metadata,
+    Column("term_id", String(36), primary_key=True),
+    Column("melding_id", String(64)),
+    Column("version", Integer, nullable=False),
+    Column("feedback_by", String(40), nullable=False),
+    Column("last_day", String(10), nullable=False),
+    Column("reminded", String(64), nullable=False),  # the occasions, comma-separated
+    Column("open", Boolean, nullable=False),
+    Column("remind_on", String(10)),
+    Index("console_terms_due", "open", "remind_on"),
+    Index("console_terms_melding", "melding_id"),
+)
+reminded = Table(
+    "console_reminded", metadata,
+    Column("sub", String(255), primary_key=True),
+    Column("melding_id", String(64), primary_key=True),
+    Column("due", String(10), nullable=False),
+)
+lapsed = Table(
+    "console_lapsed", metadata,
+    Column("sub", String(255), primary_key=True),
+    Column("melding_id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
 
 
 @dataclass
@@ -28,118 +90,197 @@ class OpenTerm:
     ended: bool = False
 
 
+def remind_on(feedback_by: datetime, occasions: list[str]) -> str | None:
+    """The day to ask about the term again (`rules.reminders_due` decides)."""
+    if "feedback_due_today" in occasions:
+        return None
+    last_day = local_date(feedback_by)
+    if "feedback_due_soon" in occasions:
+        return last_day.isoformat()
+    return (last_day - REMIND_BEFORE).isoformat()
+
+
+def in_memory() -> sqlalchemy.Engine:
+    """A database of its own, for a board no service stores (unit tests)."""
+    return sqlalchemy.create_engine("sqlite://", poolclass=sqlalchemy.StaticPool,
+                                    connect_args={"check_same_thread": False})
+
+
 class NoticeBoard:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        # The mails (notices, digests) not yet sent, in the order they were decided:
-        # a dict keeps its keys in that order, so the first is found without a search
-        # (`min` over 100,000 waiting mails took milliseconds on the event loop).
-        self._waiting: dict[UUID, None] = {}
-        self._sent: set[UUID] = set()
-        self._to_gather: dict[str, dict[UUID, None]] = {}  # sub -> digest notices
-        self._gathered: set[UUID] = set()
-        self._open: dict[UUID, OpenTerm] = {}
-        self._term_of: dict[UUID, str] = {}  # term -> its melding
-        self._term_version: dict[UUID, int] = {}  # term -> its last event applied
-        # sub -> melding -> the last day of its feedback term, once reminded of it
-        self._reminded: dict[str, dict[str, str]] = {}
-        # sub -> the meldingen whose case's response term lapsed, as they were told
-        self._lapsed: dict[str, dict[str, None]] = {}
+    name = "notice_board"  # its position in `shared.viewstore`
+
+    def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
+        self._engine = engine or in_memory()
+        metadata.create_all(self._engine)
+        self._lock = threading.Lock()  # one commit's read-change-write at a time
+        with self._engine.connect() as connection:
+            self._seq = max(connection.execute(select(func.max(mails.c.seq))).scalar() or 0,
+                            connection.execute(select(func.max(lapsed.c.seq))).scalar() or 0)
         self.on_waiting: Callable[[], None] = lambda: None
 
     def apply(self, event: Any) -> None:
+        self.apply_all([event])
+
+    def apply_all(self, events: Iterable[Any]) -> None:
+        events = [e for e in events if isinstance(e, MAIL_EVENTS + TERM_EVENTS)]
+        if not events:
+            return
         woken = False
-        with self._lock:
-            aggregate_id: UUID = event.originator_id
-            if isinstance(event, Notice.Decided):
-                if event.occasion.startswith("feedback_due") and event.due is not None:
-                    self._reminded.setdefault(event.sub, {})[event.melding_id] = str(
-                        event.due)
-                if event.occasion == "response_term_lapsed":
-                    self._lapsed.setdefault(event.sub, {})[event.melding_id] = None
-                if event.delivery == "immediate":
-                    woken = self._wait(aggregate_id)
-                elif aggregate_id not in self._gathered:
-                    self._to_gather.setdefault(event.sub, {})[aggregate_id] = None
-            elif isinstance(event, Digest.Gathered):
-                woken = self._wait(aggregate_id)
-            elif isinstance(event, Notice.Mailed | Digest.Mailed):
-                self._sent.add(aggregate_id)
-                self._waiting.pop(aggregate_id, None)
-            elif isinstance(event, Notice.Gathered):
-                self._gathered.add(aggregate_id)
-                for notices in self._to_gather.values():
-                    notices.pop(aggregate_id, None)
-            elif isinstance(event, TERM_EVENTS) and not self._newer(event):
-                pass  # handed again: a term's later events (a restart) stand
-            elif isinstance(event, FeedbackTerm.Opened):
-                self._term_of[aggregate_id] = event.melding_id
-                self._open[aggregate_id] = OpenTerm(event.feedback_by)
-            elif isinstance(event, FeedbackTerm.Reminded):
-                term = self._open.get(aggregate_id)
-                if term is not None and event.occasion not in term.reminded:
-                    term.reminded.append(event.occasion)
-            elif isinstance(event, FeedbackTerm.Ended):
-                self._open.pop(aggregate_id, None)
-            elif isinstance(event, FeedbackTerm.Restarted):
-                self._open[aggregate_id] = OpenTerm(event.feedback_by)
+        with self._lock, self._engine.begin() as connection:
+            for event in events:
+                if isinstance(event, TERM_EVENTS):
+                    self._term(connection, event)
+                else:
+                    woken = self._mail(connection, event) or woken
         if woken:
             self.on_waiting()
 
-    def _newer(self, event: Any) -> bool:
-        """Whether `event` is the next of its term's (and mark it seen)."""
-        version: int = event.originator_version
-        if version <= self._term_version.get(event.originator_id, 0):
-            return False
-        self._term_version[event.originator_id] = version
-        return True
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
 
-    def _wait(self, mail_id: UUID) -> bool:
-        if mail_id in self._sent or mail_id in self._waiting:
+    def _mail(self, connection: sqlalchemy.Connection, event: Any) -> bool:
+        """Change the mail's rows; whether a mail now waits to be sent."""
+        mail_id = str(event.originator_id)
+        state = connection.execute(select(mails.c.state).where(
+            mails.c.mail_id == mail_id)).scalar()
+        if isinstance(event, Notice.Mailed | Digest.Mailed | Notice.Gathered):
+            done = "gathered" if isinstance(event, Notice.Gathered) else "sent"
+            if state is None:
+                connection.execute(mails.insert().values(mail_id=mail_id, seq=self._next(),
+                                                         state=done))
+            elif state != done:
+                connection.execute(mails.update().where(mails.c.mail_id == mail_id)
+                                   .values(state=done))
             return False
-        self._waiting[mail_id] = None
-        return True
+        if isinstance(event, Notice.Decided):
+            self._decided(connection, event)
+            waits = event.delivery == "immediate"
+        else:  # a digest
+            waits = True
+        if state is not None:  # handed again, or sent or gathered since
+            return False
+        connection.execute(mails.insert().values(
+            mail_id=mail_id, seq=self._next(), sub=event.sub,
+            state="waiting" if waits else "gather"))
+        return bool(waits)
+
+    def _decided(self, connection: sqlalchemy.Connection, event: Any) -> None:
+        key = {"sub": event.sub, "melding_id": event.melding_id}
+        where = [reminded.c.sub == event.sub, reminded.c.melding_id == event.melding_id]
+        if event.occasion.startswith("feedback_due") and event.due is not None:
+            connection.execute(reminded.delete().where(*where))
+            connection.execute(reminded.insert().values(**key, due=str(event.due)))
+        if event.occasion == "response_term_lapsed" and connection.execute(
+                select(lapsed.c.seq).where(lapsed.c.sub == event.sub,
+                                           lapsed.c.melding_id == event.melding_id)
+        ).first() is None:
+            connection.execute(lapsed.insert().values(**key, seq=self._next()))
+
+    def _term(self, connection: sqlalchemy.Connection, event: Any) -> None:
+        term_id = str(event.originator_id)
+        row = connection.execute(select(terms).where(terms.c.term_id == term_id)).first()
+        version: int = event.originator_version
+        if row is not None and version <= row.version:
+            return  # handed again: a term's later events (a restart) stand
+        if isinstance(event, FeedbackTerm.Opened | FeedbackTerm.Restarted):
+            values: Row = {"feedback_by": event.feedback_by.isoformat(),
+                           "last_day": local_date(event.feedback_by).isoformat(),
+                           "reminded": "", "open": True,
+                           "remind_on": remind_on(event.feedback_by, [])}
+            if isinstance(event, FeedbackTerm.Opened):
+                values["melding_id"] = event.melding_id
+        elif row is None:
+            return  # a term's later event without its opening: nothing to change
+        elif isinstance(event, FeedbackTerm.Ended):
+            values = {"open": False, "remind_on": None}
+        else:  # reminded
+            occasions = [o for o in row.reminded.split(",") if o]
+            if row.open and event.occasion not in occasions:
+                occasions.append(event.occasion)
+            values = {"reminded": ",".join(occasions), "remind_on": remind_on(
+                datetime.fromisoformat(row.feedback_by), occasions) if row.open else None}
+        values["version"] = version
+        if row is None:
+            connection.execute(terms.insert().values(term_id=term_id, **values))
+        else:
+            connection.execute(terms.update().where(terms.c.term_id == term_id)
+                               .values(**values))
 
     def next_mail(self) -> UUID | None:
         """The mail decided first of those not yet sent."""
-        with self._lock:
-            return next(iter(self._waiting), None)
+        with self._engine.connect() as connection:
+            mail_id = connection.execute(
+                select(mails.c.mail_id).where(mails.c.state == "waiting")
+                .order_by(mails.c.seq, mails.c.mail_id).limit(1)).scalar()
+        return None if mail_id is None else UUID(mail_id)
 
     def sent(self, mail_id: UUID) -> None:
         """Another postman sent it (this board hears only this process's commits)."""
-        with self._lock:
-            self._sent.add(mail_id)
-            self._waiting.pop(mail_id, None)
+        with self._lock, self._engine.begin() as connection:
+            connection.execute(mails.update().where(mails.c.mail_id == str(mail_id))
+                               .values(state="sent"))
 
     def waiting(self) -> int:
-        with self._lock:
-            return len(self._waiting)
+        with self._engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(mails).where(
+                mails.c.state == "waiting")).scalar() or 0)
 
     def to_gather(self) -> dict[str, list[UUID]]:
         """Per person, the digest notices not yet in a digest, oldest first."""
-        with self._lock:
-            return {sub: list(ids) for sub, ids in self._to_gather.items() if ids}
+        gather: dict[str, list[UUID]] = {}
+        with self._engine.connect() as connection:
+            for sub, mail_id in connection.execute(
+                    select(mails.c.sub, mails.c.mail_id).where(mails.c.state == "gather")
+                    .order_by(mails.c.seq, mails.c.mail_id)):
+                gather.setdefault(sub, []).append(UUID(mail_id))
+        return gather
 
     def reminders_for(self, sub: str) -> list[tuple[str, str]]:
         """(melding, last day) of the open feedback terms `sub` was reminded of,
         soonest first."""
-        with self._lock:
-            # Only a term still open, and its present round: a reopened melding's first
-            # round named a last day that no longer holds.
-            last_days = {self._term_of.get(term_id): local_date(term.feedback_by).isoformat()
-                         for term_id, term in self._open.items()}
-            due = [(melding, day) for melding, day in self._reminded.get(sub, {}).items()
-                   if last_days.get(melding) == day]
-        return sorted(due, key=lambda pair: pair[1])
+        # Only a term still open, and its present round: a reopened melding's first
+        # round named a last day that no longer holds.
+        with self._engine.connect() as connection:
+            return [(melding, day) for melding, day in connection.execute(
+                select(reminded.c.melding_id, reminded.c.due).join(
+                    terms, (terms.c.melding_id == reminded.c.melding_id)
+                    & (terms.c.last_day == reminded.c.due) & terms.c.open)
+                .where(reminded.c.sub == sub)
+                .order_by(reminded.c.due, reminded.c.melding_id))]
 
     def lapses_for(self, sub: str) -> list[str]:
         """The meldingen whose case's response term lapsed that `sub` was told of, in
         the order they were; whether the case still waits is investigation's to say."""
-        with self._lock:
-            return list(self._lapsed.get(sub, {}))
+        with self._engine.connect() as connection:
+            return list(connection.execute(select(lapsed.c.melding_id).where(
+                lapsed.c.sub == sub).order_by(lapsed.c.seq)).scalars())
 
-    def open_terms(self) -> dict[UUID, OpenTerm]:
-        """The open feedback terms, as far as their reminders go (copies)."""
-        with self._lock:
-            return {term_id: OpenTerm(t.feedback_by, list(t.reminded))
-                    for term_id, t in self._open.items()}
+    def open_terms(self, due_by: date | None = None) -> dict[UUID, OpenTerm]:
+        """The open feedback terms, as far as their reminders go; `due_by`: only those
+        with a reminder due on or before that day (a day's margin is the caller's)."""
+        query = select(terms.c.term_id, terms.c.feedback_by, terms.c.reminded).where(
+            terms.c.open)
+        if due_by is not None:
+            query = query.where(terms.c.remind_on <= due_by.isoformat())
+        with self._engine.connect() as connection:
+            return {UUID(term_id): OpenTerm(datetime.fromisoformat(by),
+                                            [o for o in occasions.split(",") if o])
+                    for term_id, by, occasions in connection.execute(query)}
+
+    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
+
+    def dump(self) -> dict[str, Row | None]:
+        return {}
+
+    def mark(self, keys: Iterable[str]) -> None:
+        """Nothing is held back to flush again."""
+
+    def restore(self, rows: Iterable[Row]) -> None:
+        """Its rows are its own tables', read by each question: none to load."""
+
+
+def due_by(now: datetime) -> date:
+    """The day to ask the terms for: tomorrow, a margin should the calendar's zone
+    change; `rules.reminders_due` checks each term again."""
+    return local_date(now) + timedelta(days=1)
