@@ -55,7 +55,7 @@ mails = Table(
     Index("console_mails_state", "state", "seq"),
 )
 #: `remind_on`: the first day (the organisation's calendar) a reminder not yet decided
-#: is due, None when none is left.
+#: is due, None when none is left or the term ended (so its index alone narrows).
 terms = Table(
     "console_terms", metadata,
     Column("term_id", String(36), primary_key=True),
@@ -66,7 +66,7 @@ terms = Table(
     Column("reminded", String(64), nullable=False),  # the occasions, comma-separated
     Column("open", Boolean, nullable=False),
     Column("remind_on", String(10)),
-    Index("console_terms_due", "open", "remind_on"),
+    Index("console_terms_due", "remind_on"),
     Index("console_terms_melding", "melding_id"),
 )
 reminded = Table(
