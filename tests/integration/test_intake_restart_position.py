@@ -20,8 +20,7 @@ async def answers(intake: RunningService, settings: Settings) -> dict[str, Any]:
 
 
 async def test_a_restart_reads_no_event_and_a_crash_only_those_after_the_position(
-        sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+        settings: Settings) -> None:
     mark = token(settings, "manager", "mark")
     async with running("intake", settings) as intake:
         first = await ok(intake.client.post("/api/meldingen", headers=mark, json={
