@@ -6,6 +6,7 @@ and dates stored as ISO strings. Each service declares its own `policy`
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -35,6 +36,8 @@ from shared.recorders import all_notifications, stored_originators
 from shared.viewstore import StoredViews
 
 log = logging.getLogger("meldingen.application")
+#: Notifications a sweep reads per page of the store, and between its pauses.
+SWEEP_PAGE = 1000
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -151,16 +154,26 @@ class ServiceApplication(ProcessApplication[UUID]):
 
     def sweep(self, apply: Callable[[Any], object] | None = None,
               stopping: Callable[[], bool] = lambda: False, *,
-              shredded_too: bool = False) -> None:
+              shredded_too: bool = False, share: float = 1.0,
+              wait: Callable[[float], object] = time.sleep) -> None:
         """Read every stored event, oldest first, and hand each readable one to `apply`
         (by default to `background_views`); a damaged one is noted (logged, in /readyz)
-        and left out. `shredded_too`: see `_read`."""
+        and left out. `shredded_too`: see `_read`. `share`: of one core, at most (a
+        sweep in the background waits, with `wait`, after each page in proportion to
+        the CPU the page took), so that a start on a long history leaves the service's
+        own work its core."""
         views = self.background_views
-        for notification in all_notifications(self.recorder):
+        rest = (1.0 - share) / share
+        page_start = time.thread_time()
+        for read, notification in enumerate(all_notifications(self.recorder,
+                                                              page=SWEEP_PAGE), start=1):
             if stopping():
                 return
             self._read(notification, apply or (lambda e: [view(e) for view in views]),
                        shredded_too=shredded_too)
+            if rest and read % SWEEP_PAGE == 0:
+                wait((time.thread_time() - page_start) * rest)
+                page_start = time.thread_time()
         self.swept = True
         for done in self.on_swept:
             done()

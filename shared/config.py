@@ -161,6 +161,9 @@ class Settings(BaseSettings):
     # concurrent requests contend for the GIL and the slowest wait much longer
     # (mailbox login p99 at 16 clients: 52-78 ms with 40 threads, 34-44 ms with 8).
     worker_threads: int = Field(default=8, ge=1, le=256)
+    # The share of one core the background damage sweep after a start may take: it
+    # reads every stored event, 16 s of CPU at 100,000 meldingen for triage unpaced.
+    sweep_share: float = Field(default=0.25, gt=0, le=1)
 
     # Reporting: counts under this are published as "<N"; the audit's signed
     # checkpoints (ed25519 seed, base64) of every hash chain's head, this often.

@@ -51,7 +51,8 @@ def service_app(
         service=parts.application.name,
         verifier=TokenVerifier(settings),
         routers=routers,
-        lifespan=swept_at_start(parts.application, messaging_lifespan(parts.runtime)),
+        lifespan=swept_at_start(parts.application, messaging_lifespan(parts.runtime),
+                                share=settings.sweep_share),
         readiness=[*readiness_checks(parts.runtime), *readiness],
         details={"damaged_records": parts.application.damage.listed,
                  **readiness_details(parts.runtime)},
@@ -82,18 +83,21 @@ def parts_dependency(kind: type[P]) -> Callable[[Request], Awaitable[P]]:
 
 
 def swept_at_start(application: ServiceApplication,
-                   lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]]
+                   lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]],
+                   share: float = 1.0
                    ) -> Callable[[FastAPI], AbstractAsyncContextManager[Any]]:
     """A service whose views did not read its whole store at start reads it once in
     the background, so that a damaged event is logged and in /readyz before anyone
-    asks for its melding (shared/damage.py)."""
+    asks for its melding (shared/damage.py); paced to `share` of a core, as it reads
+    the whole history after every start."""
 
     @asynccontextmanager
     async def with_sweep(app: FastAPI) -> AsyncIterator[None]:
         async with lifespan(app):
             stopping = threading.Event()
             sweep = None if application.swept else asyncio.create_task(
-                asyncio.to_thread(application.sweep, stopping=stopping.is_set))
+                asyncio.to_thread(application.sweep, stopping=stopping.is_set, share=share,
+                                  wait=stopping.wait))
             try:
                 yield
             finally:
