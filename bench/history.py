@@ -37,8 +37,11 @@ from shared.recorders import InboxTracking
 STOPS: tuple[type[IntegrationEvent], ...] = (
     (MeldingReceived,) + (MeldingAssessed,) * 11 + (MeldingDecided,) * 3
     + (FinalReportIssued,) * 2 + (MeldingClosed,) * 3)
-#: The services whose store is seeded through their policies.
-CONSUMERS = ("triage", "investigation", "reporting", "console")
+#: The services whose store is seeded through their policies. Intake's own meldingen
+#: come first (`seed_intake`); then it takes in triage's messages, so that its start
+#: too has nothing left on the stream to take in (without it, the start's settle
+#: window measured intake taking in the whole stream's triage messages).
+CONSUMERS = ("intake", "triage", "investigation", "reporting", "console")
 BATCH = 5000
 
 
@@ -167,6 +170,9 @@ async def _chain_outbox(app: Any) -> int:
 
 def _parts(settings: Settings, service: str) -> tuple[Any, tuple[str, ...]]:
     """The service's parts as its bootstrap wires them, and the sources it consumes."""
+    if service == "intake":
+        from services.intake import bootstrap as intake
+        return intake.build_parts(settings), intake.SOURCES
     if service == "triage":
         from services.triage import bootstrap as triage
         return triage.build_parts(settings), triage.SOURCES

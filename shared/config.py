@@ -157,12 +157,10 @@ class Settings(BaseSettings):
     attachments_max_total_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     attachments_max_count: int = Field(default=10, ge=1, le=1000)
     attachment_types: str = "image,pdf,office,opendocument,text,audio"
-    # Threads for blocking work (sync routes, store reads). Few on purpose: with many,
-    # concurrent requests contend for the GIL and the slowest wait much longer
-    # (mailbox login p99 at 16 clients: 52-78 ms with 40 threads, 34-44 ms with 8).
+    # Threads for blocking work. Few on purpose: many contend for the GIL (mailbox
+    # login p99 at 16 clients: 52-78 ms with 40 threads, 34-44 ms with 8).
     worker_threads: int = Field(default=8, ge=1, le=256)
-    # The share of one core the background damage sweep after a start may take: it
-    # reads every stored event, 16 s of CPU at 100,000 meldingen for triage unpaced.
+    # Share of a core for the damage sweep after a start (it reads every event).
     sweep_share: float = Field(default=0.25, gt=0, le=1)
 
     # Reporting: counts under this are published as "<N"; the audit's signed

@@ -147,6 +147,7 @@ class StoredViews:
         self._stored_ids = stored_ids
         self._lock = threading.Lock()  # the applied ids and the flush
         self.position = 0  # every notification up to here is in the views
+        self._saved = 0  # the position stored
         self._applied: set[int] = set()  # ids applied above the position
         self.read_at_start = 0  # events read after the stored position at start
 
@@ -165,7 +166,7 @@ class StoredViews:
                 log.warning("stored view unreadable, rebuilt from the events",
                             extra={"view": view.name, "error": type(exc).__name__})
                 positions.append(0)
-        self.position = min(positions, default=0)
+        self.position = self._saved = min(positions, default=0)
         return self.position
 
     def apply_all(self, events: list[Any]) -> None:
@@ -194,7 +195,9 @@ class StoredViews:
                     break  # committed, its callback not run yet: the next flush
                 position = stored
             changes = {view.name: view.dump() for view in self.views}
-            if position == self.position and not any(changes.values()):
+            # The sweep at start moves the position without a change: stored too, or
+            # every start until the next commit reads those events again.
+            if position == self._saved and not any(changes.values()):
                 return
             try:
                 self.store.save(position, changes)
@@ -202,7 +205,7 @@ class StoredViews:
                 for view, rows in zip(self.views, changes.values(), strict=True):
                     view.mark(rows)
                 raise
-            self.position = position
+            self.position = self._saved = position
             self._applied = {i for i in self._applied if i > position}
 
 

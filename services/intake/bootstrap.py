@@ -30,8 +30,10 @@ from shared.eventstore import store_environment
 from shared.files.store import FileStore
 from shared.files.upload import Limits
 from shared.keyring import Keyring
-from shared.runtime import MessagingRuntime
+from shared.recorders import core_events
+from shared.runtime import MessagingRuntime, run_beside
 from shared.service import service_app
+from shared.viewstore import Flusher, StoredViews, ViewStore
 
 SOURCES = ("triage",)  # the meldpunt's messages to the reporter's mailbox
 
@@ -79,9 +81,15 @@ def build_mailbox_login(settings: Settings, application: IntakeApplication) -> M
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
     application = build_application(settings, clock or SystemClock())
-    meeting_requests = MeetingRequests()
-    staff_log = StaffLog()
-    application.feed(meeting_requests.apply, staff_log.apply)
+    recorder = core_events(application.recorder)
+    engine = recorder.engine()
+    # Tables beside the events, with one position: a start reads no row and only the
+    # events after it (issue 23).
+    meeting_requests = MeetingRequests(engine)
+    staff_log = StaffLog(engine)
+    stored = StoredViews(ViewStore(engine, "intake"), [meeting_requests, staff_log],
+                         recorder.notification_ids)
+    application.feed_stored(stored)
     runtime = MessagingRuntime(application, settings, SOURCES)
     return IntakeParts(
         application,
@@ -93,13 +101,16 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> IntakeParts:
         staff_log=staff_log,
         files=IntakeFiles(application, FileStore(settings, "intake", lambda: runtime.nc),
                           Limits.from_settings(settings), settings.var_dir),
+        flusher=Flusher(stored, settings.view_flush_seconds),
     )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = service_app(build_parts(settings, clock), settings,
+    parts = build_parts(settings, clock)
+    app = service_app(parts, settings,
                       routers=[router, mailbox.router, mailbox_files.router, adviser.router,
                                records.router, staff_log.router])
     install_web(app)
+    run_beside(app, parts.flusher.loop, parts.flusher.stop, "intake-views")
     return app

@@ -21,6 +21,7 @@ from shared.deps import Unauthorized
 from shared.errors import NotFound
 from shared.runtime import MessagingRuntime
 from shared.service import parts_dependency
+from shared.viewstore import Flusher
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class IntakeParts:
     meeting_requests: MeetingRequests
     staff_log: StaffLog
     files: IntakeFiles
+    flusher: Flusher
 
 
 _bearer = HTTPBearer(auto_error=False)

@@ -26,11 +26,11 @@ def registrations(
     which have a reply the adviser has not opened."""
     mine = view.registered_by(principal.sub)
     return RegistrationsOut(
-        total=len(mine), unread=sum(view.reply_unread(r) for r in mine), items=[
+        total=len(mine), unread=sum(r.reply_unread for r in mine), items=[
             RegistrationOut(melding_id=str(r.melding_id), channel=r.channel,  # type: ignore[arg-type]
                             received_how=r.received_how,  # type: ignore[arg-type]
                             received_at=r.received_at, registered_at=r.registered_at,
-                            reply_unread=view.reply_unread(r))
+                            reply_unread=r.reply_unread)
             for r in mine[offset:offset + limit]])
 
 
