@@ -9,8 +9,7 @@ after the stored position again leaves the rows as they were."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +17,10 @@ from uuid import UUID
 
 import sqlalchemy
 from sqlalchemy import Column, Index, MetaData, String, Table, select
-from sqlalchemy.pool import StaticPool
 
 from services.intake.domain.reception import CHANNELS_OF_ROLE
 from services.intake.domain.report import MeetingVia, Report
+from shared.tableview import TableView
 from shared.viewstore import Row
 
 metadata = MetaData()
@@ -60,12 +59,6 @@ reveal_rows = Table(
 )
 
 
-def in_memory() -> sqlalchemy.Engine:
-    """A database of its own, for views no service stores (unit tests)."""
-    return sqlalchemy.create_engine("sqlite://", poolclass=StaticPool,
-                                    connect_args={"check_same_thread": False})
-
-
 def _at(moment: datetime) -> str:
     """A moment as a string that orders as the moments do (one zone, fixed width)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
@@ -86,37 +79,14 @@ def _replace(connection: sqlalchemy.Connection, table: Table, key: str,
         connection.execute(table.insert(), kept)
 
 
-class _TableView:
-    """A stored view (`shared.viewstore`) whose rows are written as they change."""
-
-    name: str
+class _TableView(TableView):
     events: tuple[type[Any], ...]
 
     def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
-        self._engine = engine or in_memory()
-        metadata.create_all(self._engine)
-        self._lock = threading.Lock()  # one commit's read-change-write at a time
+        super().__init__(metadata, engine)
 
-    def apply(self, event: Any) -> None:
-        self.apply_all([event])
-
-    def apply_all(self, events: Iterable[Any]) -> None:
-        events = [e for e in events if isinstance(e, self.events)]
-        if events:
-            with self._lock, self._engine.begin() as connection:
-                self._write(connection, events)
-
-    def _write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
-        raise NotImplementedError
-
-    def dump(self) -> dict[str, Row | None]:
-        return {}
-
-    def mark(self, keys: Iterable[str]) -> None:
-        """Nothing is held back to flush again."""
-
-    def restore(self, rows: Iterable[Row]) -> None:
-        """Its rows are its own tables', read by each question: none to load."""
+    def takes(self, event: Any) -> bool:
+        return isinstance(event, self.events)
 
 
 @dataclass(frozen=True)
@@ -134,7 +104,7 @@ class MeetingRequests(_TableView):
     name = "meeting_table"
     events = (Report.MeetingRequested, Report.MeetingRecorded, Report.Closed)
 
-    def _write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
+    def write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
         changes: dict[str, Row | None] = {}
         for event in events:
             melding_id = str(event.originator_id)
@@ -180,7 +150,7 @@ class StaffLog(_TableView):
     events = (Report.Filed, Report.ReporterWrote, Report.AdviserRead,
               Report.SealedIdentityRead)
 
-    def _write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
+    def write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
         registrations: dict[str, Row | None] = {}
         reveals: dict[str, Row | None] = {}
         talks = [e for e in events if isinstance(e, Report.ReporterWrote | Report.AdviserRead)]

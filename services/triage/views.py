@@ -22,7 +22,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy
-from sqlalchemy.pool import StaticPool
 
 from services.triage.adapters import queue_query, queue_table
 from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry, words_of
@@ -32,17 +31,12 @@ from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from shared.contracts import QueueSort
 from shared.names import normalised
+from shared.tableview import in_memory
 from shared.terms import closing_feedback_due, deadlines
 from shared.viewstore import Row
 
 _COMMANDS = {Report.Assessed: "assess", Report.Decided: "decide",
              Report.Closed: "close", Report.Reopened: "reopen"}
-
-
-def in_memory() -> sqlalchemy.Engine:
-    """A database of its own, for a queue no service stores (unit tests)."""
-    return sqlalchemy.create_engine("sqlite://", poolclass=StaticPool,
-                                    connect_args={"check_same_thread": False})
 
 
 class _Batch:

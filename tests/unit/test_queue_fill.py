@@ -12,7 +12,8 @@ from sqlalchemy import select
 from bench import queue_fill, seed
 from services.triage.adapters.queue_table import count_rows, melding_rows
 from services.triage.domain.report import Report
-from services.triage.views import Queue, in_memory
+from services.triage.views import Queue
+from shared.tableview import in_memory
 
 WORDS_KEY = b"k" * 32
 

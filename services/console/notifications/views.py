@@ -13,7 +13,6 @@ above the version it holds."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,6 +34,7 @@ from sqlalchemy import (
 
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
 from services.console.notifications.domain.rules import REMIND_BEFORE
+from shared.tableview import TableView
 from shared.terms import local_date
 from shared.viewstore import Row
 
@@ -100,29 +100,23 @@ def remind_on(feedback_by: datetime, occasions: list[str]) -> str | None:
     return (last_day - REMIND_BEFORE).isoformat()
 
 
-def in_memory() -> sqlalchemy.Engine:
-    """A database of its own, for a board no service stores (unit tests)."""
-    return sqlalchemy.create_engine("sqlite://", poolclass=sqlalchemy.StaticPool,
-                                    connect_args={"check_same_thread": False})
-
-
-class NoticeBoard:
+class NoticeBoard(TableView):
     name = "notice_board"  # its position in `shared.viewstore`
 
     def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
-        self._engine = engine or in_memory()
-        metadata.create_all(self._engine)
-        self._lock = threading.Lock()  # one commit's read-change-write at a time
+        super().__init__(metadata, engine)
         with self._engine.connect() as connection:
             self._seq = max(connection.execute(select(func.max(mails.c.seq))).scalar() or 0,
                             connection.execute(select(func.max(lapsed.c.seq))).scalar() or 0)
         self.on_waiting: Callable[[], None] = lambda: None
 
-    def apply(self, event: Any) -> None:
-        self.apply_all([event])
+    def takes(self, event: Any) -> bool:
+        return isinstance(event, MAIL_EVENTS + TERM_EVENTS)
 
     def apply_all(self, events: Iterable[Any]) -> None:
-        events = [e for e in events if isinstance(e, MAIL_EVENTS + TERM_EVENTS)]
+        """As `TableView`'s, and a mail that now waits wakes the postman once the
+        transaction is in."""
+        events = [e for e in events if self.takes(e)]
         if not events:
             return
         woken = False
@@ -267,17 +261,6 @@ class NoticeBoard:
             return {UUID(term_id): OpenTerm(datetime.fromisoformat(by),
                                             [o for o in occasions.split(",") if o])
                     for term_id, by, occasions in connection.execute(query)}
-
-    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
-
-    def dump(self) -> dict[str, Row | None]:
-        return {}
-
-    def mark(self, keys: Iterable[str]) -> None:
-        """Nothing is held back to flush again."""
-
-    def restore(self, rows: Iterable[Row]) -> None:
-        """Its rows are its own tables', read by each question: none to load."""
 
 
 def due_by(now: datetime) -> date:

@@ -11,9 +11,7 @@ finds the files that came after the decision already listed)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -22,9 +20,8 @@ from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table,
 
 from services.triage.domain.report import Report
 from services.triage.files.domain.files import MeldingFiles
-from services.triage.views import in_memory
 from shared.contracts import opens_case
-from shared.viewstore import Row
+from shared.tableview import TableView
 
 metadata = MetaData()
 file_rows = Table(
@@ -47,66 +44,60 @@ def _old_decision(e: Any) -> bool:
             and not getattr(e, "files_listed", False))
 
 
-class Unshared:
+class Unshared(TableView):
     """Per melding decided the old way into a case: its reporter's files from before
     the decision that are not shared yet."""
 
     name = "backfill_table"  # its position in `shared.viewstore`
 
     def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
-        self._engine = engine or in_memory()
-        metadata.create_all(self._engine)
-        self._lock = threading.Lock()  # one commit's read-change-write at a time
+        super().__init__(metadata, engine)
 
-    def apply(self, domain_event: Any) -> None:
-        self.apply_all([domain_event])
+    def takes(self, event: Any) -> bool:
+        return (_old_decision(event) or isinstance(event, MeldingFiles.Shared)
+                or (isinstance(event, MeldingFiles.Received) and event.sender == "reporter"))
 
-    def apply_all(self, events: Iterable[Any]) -> None:
-        events = [e for e in events if _old_decision(e) or isinstance(e, MeldingFiles.Shared)
-                  or (isinstance(e, MeldingFiles.Received) and e.sender == "reporter")]
-        if not events:
-            return
+    def write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
         meldingen = {str(e.melding_id if isinstance(e, MeldingFiles.Received)
                          else e.originator_id)
                      for e in events if not isinstance(e, MeldingFiles.Shared)}
-        with self._lock, self._engine.begin() as connection:
-            known = set(connection.execute(select(file_rows.c.attachment_id).where(
-                file_rows.c.melding_id.in_(meldingen))).scalars())
-            counts: Counter[str] = Counter(dict(connection.execute(
-                select(file_rows.c.melding_id, func.count()).where(
-                    file_rows.c.melding_id.in_(meldingen)).group_by(file_rows.c.melding_id)
-            ).tuples().all()))
-            cases = dict(connection.execute(select(case_rows.c.melding_id, case_rows.c.before)
-                                            .where(case_rows.c.melding_id.in_(meldingen))
-                                            ).tuples().all())
-            new_files: list[dict[str, Any]] = []
-            shared: set[str] = set()
-            decided: dict[str, int] = {}
-            for e in events:
-                if isinstance(e, MeldingFiles.Received):
-                    melding = str(e.melding_id)
-                    if e.attachment_id not in known:
-                        known.add(e.attachment_id)
-                        new_files.append({"attachment_id": e.attachment_id,
-                                          "melding_id": melding,
-                                          "place": counts[melding], "shared": False})
-                        counts[melding] += 1
-                elif isinstance(e, MeldingFiles.Shared):
-                    shared.add(e.attachment_id)
-                else:
-                    melding = str(e.originator_id)
-                    decided[melding] = min(cases.get(melding, counts[melding]),
-                                           counts[melding])
-            if new_files:
-                connection.execute(file_rows.insert(), new_files)
-            if shared:
-                connection.execute(file_rows.update().where(
-                    file_rows.c.attachment_id.in_(shared)).values(shared=True))
-            if decided:
-                connection.execute(case_rows.delete().where(
-                    case_rows.c.melding_id.in_(decided)))
-                connection.execute(case_rows.insert(), [
-                    {"melding_id": m, "before": n} for m, n in decided.items()])
+        known = set(connection.execute(select(file_rows.c.attachment_id).where(
+            file_rows.c.melding_id.in_(meldingen))).scalars())
+        counts: Counter[str] = Counter(dict(connection.execute(
+            select(file_rows.c.melding_id, func.count()).where(
+                file_rows.c.melding_id.in_(meldingen)).group_by(file_rows.c.melding_id)
+        ).tuples().all()))
+        cases = dict(connection.execute(select(case_rows.c.melding_id, case_rows.c.before)
+                                        .where(case_rows.c.melding_id.in_(meldingen))
+                                        ).tuples().all())
+        new_files: list[dict[str, Any]] = []
+        shared: set[str] = set()
+        decided: dict[str, int] = {}
+        for e in events:
+            if isinstance(e, MeldingFiles.Received):
+                melding = str(e.melding_id)
+                if e.attachment_id not in known:
+                    known.add(e.attachment_id)
+                    new_files.append({"attachment_id": e.attachment_id,
+                                      "melding_id": melding,
+                                      "place": counts[melding], "shared": False})
+                    counts[melding] += 1
+            elif isinstance(e, MeldingFiles.Shared):
+                shared.add(e.attachment_id)
+            else:
+                melding = str(e.originator_id)
+                decided[melding] = min(cases.get(melding, counts[melding]),
+                                       counts[melding])
+        if new_files:
+            connection.execute(file_rows.insert(), new_files)
+        if shared:
+            connection.execute(file_rows.update().where(
+                file_rows.c.attachment_id.in_(shared)).values(shared=True))
+        if decided:
+            connection.execute(case_rows.delete().where(
+                case_rows.c.melding_id.in_(decided)))
+            connection.execute(case_rows.insert(), [
+                {"melding_id": m, "before": n} for m, n in decided.items()])
 
     def due(self) -> dict[UUID, list[str]]:
         with self._engine.connect() as connection:
@@ -124,14 +115,3 @@ class Unshared:
         with self._engine.begin() as connection:
             connection.execute(case_rows.delete().where(
                 case_rows.c.melding_id == str(melding_id)))
-
-    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
-
-    def dump(self) -> dict[str, Row | None]:
-        return {}
-
-    def mark(self, keys: Iterable[str]) -> None:
-        """Nothing is held back to flush again."""
-
-    def restore(self, rows: Iterable[Row]) -> None:
-        """Its rows are its own table's, read by each round: none to load."""

@@ -10,8 +10,6 @@ applying the events after the stored position again leaves the rows as they were
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,10 +20,9 @@ from sqlalchemy import Boolean, Column, Index, MetaData, String, Table, select
 
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained, closing_outcome
-from services.triage.views import in_memory
 from shared.retention import MeldingRetention, RetentionTerms, due_for_shredding
+from shared.tableview import TableView
 from shared.terms import local_date
-from shared.viewstore import Row
 
 metadata = MetaData()
 rows = Table(
@@ -61,7 +58,7 @@ def _change(meldingen: dict[str, _Melding], event: Any) -> None:
         melding.held = False
 
 
-class ClosedMeldingen:
+class ClosedMeldingen(TableView):
     """Whether one is due is `shared.retention`'s rule; the query only narrows the rows
     to those that may be (a day's margin, should the calendar's zone change), and the
     aggregate checks it again."""
@@ -69,33 +66,27 @@ class ClosedMeldingen:
     name = "closed_table"  # its position in `shared.viewstore`
 
     def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
-        self._engine = engine or in_memory()
-        metadata.create_all(self._engine)
-        self._lock = threading.Lock()  # one commit's read-change-write at a time
+        super().__init__(metadata, engine)
 
-    def apply(self, event: Any) -> None:
-        self.apply_all([event])
+    def takes(self, event: Any) -> bool:
+        return isinstance(event, _EVENTS)
 
-    def apply_all(self, events: Iterable[Any]) -> None:
-        events = [e for e in events if isinstance(e, _EVENTS)]
-        if not events:
-            return
+    def write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
         ids = {str(e.originator_id) for e in events}
-        with self._lock, self._engine.begin() as connection:
-            meldingen = {row.melding_id: _Melding(
-                row.held, None if row.closed_at is None else datetime.fromisoformat(
-                    row.closed_at), row.outcome)
-                for row in connection.execute(select(rows).where(rows.c.melding_id.in_(ids)))}
-            for event in events:
-                _change(meldingen, event)
-            connection.execute(rows.delete().where(rows.c.melding_id.in_(ids)))
-            kept = [{"melding_id": melding_id, "held": m.held,
-                     "closed_at": m.closed_at and m.closed_at.isoformat(),
-                     "closed_on": m.closed_at and local_date(m.closed_at).isoformat(),
-                     "outcome": m.outcome}
-                    for melding_id, m in meldingen.items() if m.held or m.closed_at]
-            if kept:
-                connection.execute(rows.insert(), kept)
+        meldingen = {row.melding_id: _Melding(
+            row.held, None if row.closed_at is None else datetime.fromisoformat(
+                row.closed_at), row.outcome)
+            for row in connection.execute(select(rows).where(rows.c.melding_id.in_(ids)))}
+        for event in events:
+            _change(meldingen, event)
+        connection.execute(rows.delete().where(rows.c.melding_id.in_(ids)))
+        kept = [{"melding_id": melding_id, "held": m.held,
+                 "closed_at": m.closed_at and m.closed_at.isoformat(),
+                 "closed_on": m.closed_at and local_date(m.closed_at).isoformat(),
+                 "outcome": m.outcome}
+                for melding_id, m in meldingen.items() if m.held or m.closed_at]
+        if kept:
+            connection.execute(rows.insert(), kept)
 
     def due(self, day: date, terms: RetentionTerms) -> list[UUID]:
         meldingen: list[MeldingRetention] = []
@@ -111,14 +102,3 @@ class ClosedMeldingen:
                             rows.c.closed_on <= last.isoformat())
                         .order_by(rows.c.closed_on, rows.c.melding_id)))
         return [UUID(m.melding_id) for m in due_for_shredding(meldingen, day, terms)]
-
-    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
-
-    def dump(self) -> dict[str, Row | None]:
-        return {}
-
-    def mark(self, keys: Iterable[str]) -> None:
-        """Nothing is held back to flush again."""
-
-    def restore(self, rows: Iterable[Row]) -> None:
-        """Its rows are its own table's, read by each check: none to load."""

@@ -10,8 +10,6 @@ stored position again, in order, leaves every row as it was: the apply is idempo
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,9 +21,8 @@ from sqlalchemy import Boolean, Column, Index, MetaData, String, Table, select
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
 from services.triage.protection.domain.protection import Protection
-from services.triage.views import in_memory
+from shared.tableview import TableView
 from shared.terms import check_in_due
-from shared.viewstore import Row
 
 metadata = MetaData()
 rows = Table(
@@ -89,38 +86,32 @@ def _melding_of(event: Any) -> UUID | None:
     return None
 
 
-class FollowUp:
+class FollowUp(TableView):
     name = "follow_up"  # its position in `shared.viewstore`
 
     def __init__(self, within_days: int, engine: sqlalchemy.Engine | None = None) -> None:
+        super().__init__(metadata, engine)
         self.within_days = within_days
-        self._engine = engine or in_memory()
-        metadata.create_all(self._engine)
-        self._lock = threading.Lock()  # one commit's read-change-write at a time
 
-    def apply(self, event: Any) -> None:
-        self.apply_all([event])
+    def takes(self, event: Any) -> bool:
+        return _melding_of(event) is not None
 
-    def apply_all(self, events: Iterable[Any]) -> None:
-        events = [e for e in events if _melding_of(e) is not None]
-        if not events:
-            return
+    def write(self, connection: sqlalchemy.Connection, events: list[Any]) -> None:
         ids = {str(_melding_of(e)) for e in events}
-        with self._lock, self._engine.begin() as connection:
-            meldingen = {UUID(row.melding_id): _Melding(
-                row.protects, _time(row.closed_at), _time(row.checked_in_at), row.shredded)
-                for row in connection.execute(select(rows).where(
-                    rows.c.melding_id.in_(ids)))}
-            for event in events:
-                _change(meldingen, event)
-            connection.execute(rows.delete().where(rows.c.melding_id.in_(ids)))
-            connection.execute(rows.insert(), [{
-                "melding_id": str(melding_id), "protects": m.protects,
-                "closed_at": m.closed_at and m.closed_at.isoformat(),
-                "checked_in_at": m.checked_in_at and m.checked_in_at.isoformat(),
-                "shredded": m.shredded, "waiting": m.waiting,
-                "closed_us": m.closed_at and round(m.closed_at.timestamp() * 1_000_000)}
-                for melding_id, m in meldingen.items()])
+        meldingen = {UUID(row.melding_id): _Melding(
+            row.protects, _time(row.closed_at), _time(row.checked_in_at), row.shredded)
+            for row in connection.execute(select(rows).where(
+                rows.c.melding_id.in_(ids)))}
+        for event in events:
+            _change(meldingen, event)
+        connection.execute(rows.delete().where(rows.c.melding_id.in_(ids)))
+        connection.execute(rows.insert(), [{
+            "melding_id": str(melding_id), "protects": m.protects,
+            "closed_at": m.closed_at and m.closed_at.isoformat(),
+            "checked_in_at": m.checked_in_at and m.checked_in_at.isoformat(),
+            "shredded": m.shredded, "waiting": m.waiting,
+            "closed_us": m.closed_at and round(m.closed_at.timestamp() * 1_000_000)}
+            for melding_id, m in meldingen.items()])
 
     def due(self) -> list[CheckInDue]:
         """Every check-in waiting, the nearest term first."""
@@ -139,14 +130,3 @@ class FollowUp:
                 rows.c.melding_id == str(melding_id), rows.c.waiting)).scalar()
         return None if closed_at is None else check_in_due(
             datetime.fromisoformat(closed_at), self.within_days)
-
-    # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
-
-    def dump(self) -> dict[str, Row | None]:
-        return {}
-
-    def mark(self, keys: Iterable[str]) -> None:
-        """Nothing is held back to flush again."""
-
-    def restore(self, rows: Iterable[Row]) -> None:
-        """Its rows are its own table's, read when asked: none to load."""
