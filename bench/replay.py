@@ -30,8 +30,6 @@ from bench.sizes import Sizes
 
 LIVE_WINDOW_S = 10.0
 LIVE_SAMPLE_S = 0.1
-KEEP_EVERY = 10_000  # events between the live figures kept in reporting's store
-KEPT_WITHIN_S = 6.0
 
 
 def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
@@ -74,10 +72,8 @@ def _worker(stack: Stack, events: int, *flags: str) -> dict[str, Any]:
 
 def _endpoint(stack: Stack, events: int) -> dict[str, Any]:
     """The live figures' intake rate over a window, then one call of the endpoint,
-    then a restart from the figures kept on the way (the endpoint's replay from the
-    stream is what a start without them does)."""
-    keep = {"MELDINGEN_FIGURES_KEEP_EVERY": str(KEEP_EVERY)}
-    reporting = stack.start_service("reporting", **keep)
+    then a restart from the figure tables (written with each batch's tracking)."""
+    reporting = stack.start_service("reporting")
     auditor = stack.token("auditor")
 
     def live() -> dict[str, Any] | None:
@@ -102,10 +98,9 @@ def _endpoint(stack: Stack, events: int) -> dict[str, Any]:
     while (now := live()) is not None and now["position"] < events and \
             time.monotonic() < deadline + 600:
         time.sleep(0.5)
-    time.sleep(KEPT_WITHIN_S)  # the companion looks every 5 s
     stack.stop("reporting")
     restarted = time.perf_counter()
-    reporting = stack.start_service("reporting", **keep)
+    reporting = stack.start_service("reporting")
     result["restart_ready_s"] = round(time.perf_counter() - restarted, 2)
     result["restart_position"] = (live() or {}).get("position")
     return result

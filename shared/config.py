@@ -167,9 +167,6 @@ class Settings(BaseSettings):
     # checkpoints (ed25519 seed, base64) of every hash chain's head, this often.
     report_threshold: int = 3
     checkpoint_interval_seconds: float = 60.0
-    # The live figures are kept in reporting's store after this many more events, so
-    # that a start reads them and the events after them, not the whole stream.
-    figures_keep_every: int = Field(default=50_000, ge=1)
     checkpoint_key: SecretStr | None = None
     checkpoint_key_file: Path | None = None
     # The public key verify trusts (base64); unset, it is the signing key's own. Set

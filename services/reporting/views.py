@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from services.reporting.adapters.figure_tables import Counts, FigureTables, Writer, row_of
+from services.reporting.adapters.figure_tables import Counts, FigureTables, Writer
 from services.reporting.domain.figures import AnnualFigures, copy_key
 from shared.errors import Unavailable
 
@@ -56,17 +56,17 @@ class LiveFigures:
                      if isinstance(data.get("melding_id"), str)}
             keys = {key for kind, data in counted if (key := copy_key(kind, data))}
             states = self.tables.states(named) if named else {}
-            before = {melding_id: row_of(melding_id, state)
-                      for melding_id, state in states.items()}
+            before = {melding_id: list(state) for melding_id, state in states.items()}
             seen = self.tables.seen_of(keys) if keys else set()
             figures = AnnualFigures(states, set(seen))
             figures.cells, figures.events = dict(self._counts.cells), self._counts.events
             for kind, data in counted:
                 figures.apply(kind, data)
             changed = {melding_id: state for melding_id, state in states.items()
-                       if before.get(melding_id) != row_of(melding_id, state)}
+                       if before.get(melding_id) != state}
             counts = Counts(position, figures.events, figures.cells)
-            yield self.tables.batch_writer(counts, changed, set(figures.seen) - seen)
+            yield self.tables.batch_writer(counts, changed, set(before),
+                                           set(figures.seen) - seen)
             self._counts = counts
 
     def figures(self, year: int) -> dict[str, Any]:

@@ -71,7 +71,10 @@ Writer = Callable[[sqlalchemy.Connection], None]
 
 
 def micros(moment: datetime | None) -> int | None:
-    return None if moment is None else (moment - EPOCH) // timedelta(microseconds=1)
+    if moment is None:
+        return None
+    since = moment - EPOCH  # exact, where timestamp() is a float
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
 def instant(value: int | None) -> datetime | None:
@@ -203,14 +206,15 @@ class FigureTables:
 
     # Writing ----------------------------------------------------------------------
 
-    def batch_writer(self, counts: Counts, changed: dict[str, list[Any]],
+    def batch_writer(self, counts: Counts, changed: dict[str, list[Any]], stored: set[str],
                      seen: set[tuple[str, str, str]]) -> Writer:
-        """What a batch writes in its transaction: the meldingen it changed, the
-        copies it counted first, and the counts row at its position."""
+        """What a batch writes in its transaction: the meldingen it changed (of which
+        those in `stored` have rows to replace), the copies it counted first, and the
+        counts row at its position."""
         rows = [row_of(melding_id, state) for melding_id, state in changed.items()]
 
         def write(connection: sqlalchemy.Connection) -> None:
-            ids = list(changed)
+            ids = [melding_id for melding_id in changed if melding_id in stored]
             for start in range(0, len(ids), CHUNK):
                 connection.execute(self.meldingen.delete().where(
                     self.meldingen.c.melding_id.in_(ids[start:start + CHUNK])))
