@@ -45,6 +45,7 @@ def main(count: int, database_url: str | None) -> None:
     with tempfile.TemporaryDirectory() as directory:
         settings = Settings(var_dir=Path(directory), database_url=database_url)
         app = build_application(settings)
+        app.keep_damage_register()
         try:
             for batch in range(0, count, BATCH):
                 app.process_batch([received() for _ in range(min(BATCH, count - batch))],

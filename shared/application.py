@@ -84,6 +84,11 @@ class ServiceApplication(ProcessApplication[UUID]):
         super().__init__(env)
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
+
+    def keep_damage_register(self) -> None:
+        """Keep the damage register in the store (`shared.damagestore`), for the sweep
+        to resume from: a service does, as its app is made (`shared.service`); a tool
+        that only reads the store (the audit) writes nothing to it."""
         recorder = self.recorder
         if isinstance(recorder, CoreEvents):  # every service's store
             self.damage.ledger = DamageStore(recorder.engine(), self.name)

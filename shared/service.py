@@ -47,6 +47,7 @@ def service_app(
     readiness: Sequence[ReadinessCheck] = (),
 ) -> FastAPI:
     """`parts` is stored once on the app; `api/deps.py` reads it back with `parts_of`."""
+    parts.application.keep_damage_register()
     app = create_app(
         service=parts.application.name,
         verifier=TokenVerifier(settings),

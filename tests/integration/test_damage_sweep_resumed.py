@@ -50,6 +50,7 @@ def sweep(settings: Settings, crash_at: int | None = None, again_after: float | 
           ) -> tuple[int, list[dict[str, object]]]:
     """A start's sweep: how many events it read, and what the register then lists."""
     app: TriageApplication = build_application(settings)
+    app.keep_damage_register()  # as the service does
     try:
         read, stopping = counting(crash_at)
         with contextlib.suppress(Crash):
@@ -61,6 +62,7 @@ def sweep(settings: Settings, crash_at: int | None = None, again_after: float | 
 
 def test_a_restart_resumes_the_damage_sweep(settings: Settings) -> None:
     app = build_application(settings)
+    app.keep_damage_register()
     try:
         app.process_batch([received() for _ in range(2 * SWEEP_PAGE + 1)],
                           Tracking(settings.stream, 1))
@@ -105,6 +107,7 @@ def test_a_restart_resumes_the_damage_sweep(settings: Settings) -> None:
 
 def test_a_clean_stop_reads_nothing_twice(settings: Settings) -> None:
     app = build_application(settings)
+    app.keep_damage_register()
     try:
         app.process_batch([received() for _ in range(SWEEP_PAGE)],
                           Tracking(settings.stream, 1))
