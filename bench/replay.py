@@ -4,8 +4,7 @@ beside the raw read rate of the same stream with nats-py.
 The stream is filled with whole procedures (bench.seed). The replay itself is
 reporting's `audit.rebuild`, the work behind `meldingen audit replay`, run in a
 process of its own (bench.replay_worker) so that its time and peak memory are its
-own: with the signatures proved along each source's chain (the default, counted in a
-forked child beside the read), the same in one process (`--one-process`), and
+own: once with the signatures proved along each source's chain (the default), once
 checking every message's own (`--every-signature`), each beside the raw read. The
 endpoint replays up to the position the live figures have reached, so a reporting
 process is then started as well: its live intake rate is measured over a
@@ -48,14 +47,13 @@ def replay(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]
             run["raw_read"] = asyncio.run(raw.stream_read_rate(
                 stack.settings, stack.settings.stream, expected=events, seconds=60 + events / 5000))
             run.update(_worker(stack, events))
-            run["one_process"] = _worker(stack, events, "--one-process")
             run["every_signature"] = _worker(stack, events, "--every-signature")
             # Read again after the replays: on a shared machine the load moves within
             # a run, and the ratios are taken against the faster of the two reads.
             run["raw_read_after"] = asyncio.run(raw.stream_read_rate(
                 stack.settings, stack.settings.stream, expected=events, seconds=60 + events / 5000))
             read = max(run["raw_read"]["rate_per_s"], run["raw_read_after"]["rate_per_s"])
-            for figures in (run, run["one_process"], run["every_signature"]):
+            for figures in (run, run["every_signature"]):
                 figures["of_raw_read_pct"] = round(figures["rate_per_s"] / read * 100, 1)
             run["endpoint"] = _endpoint(stack, events)
             runs.append(run)

@@ -5,17 +5,13 @@ whole stream.
     MELDINGEN_NATS_URL=... python -m bench.replay_worker [--every-signature]
 
 prints JSON on stdout. By default the signatures are proved along each source's chain
-(what `meldingen audit replay` does), counted in a forked child beside the read
-(`--one-process`: in this process, between reads); `--every-signature` checks each
-message's own. CPU per event counts the child's CPU too (`reader_cpu_us_per_event`:
-this process's alone).
+(what `meldingen audit replay` does); `--every-signature` checks each message's own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -28,31 +24,21 @@ from shared.messaging.permissions import AUDITOR
 from shared.messaging.signing import verifier_for
 
 
-async def replay(every_signature: bool, forked: bool) -> dict[str, Any]:
+async def replay(every_signature: bool) -> dict[str, Any]:
     settings = get_settings()
     nc = await connect(settings, name="bench-replay", user=AUDITOR)
     try:
-        started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+        started, cpu = time.perf_counter(), time.process_time()
         figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream,
                                                      verifier_for(settings),
-                                                     every_signature=every_signature,
-                                                     forked=forked)
+                                                     every_signature=every_signature)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        children = _children_cpu() - children  # the forked counting process, joined
     finally:
         await nc.close()
     return {"replayed": counted, "last_sequence": last, "elapsed_s": round(elapsed, 2),
             "rate_per_s": round(counted / elapsed, 1),
-            "cpu_us_per_event": round((cpu + children) / max(counted, 1) * 1e6, 2),
-            "reader_cpu_us_per_event": round(cpu / max(counted, 1) * 1e6, 2),
-            "digest": figures.digest(),
+            "cpu_us_per_event": round(cpu / max(counted, 1) * 1e6, 2), "digest": figures.digest(),
             "peak_rss_mib": _peak_rss_mib()}
-
-
-def _children_cpu() -> float:
-    """CPU seconds of the child processes ended so far (the replay's counting)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_rss_mib() -> float:
@@ -63,6 +49,4 @@ def _peak_rss_mib() -> float:
 
 
 if __name__ == "__main__":
-    flags = sys.argv[1:]
-    every, forked = "--every-signature" in flags, "--one-process" not in flags
-    print(json.dumps(asyncio.run(replay(every, forked))))
+    print(json.dumps(asyncio.run(replay("--every-signature" in sys.argv[1:]))))

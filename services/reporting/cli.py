@@ -73,8 +73,7 @@ async def _replay(settings: Settings, live: dict[str, Any] | None, *,
     try:
         figures, counted, last = await rebuild(
             nc.jetstream(), settings.stream, verifier_for(settings),
-            upto=live["position"] if live else None, every_signature=every_signature,
-            forked=not every_signature)  # a process of its own: count beside the read
+            upto=live["position"] if live else None, every_signature=every_signature)
     finally:
         await nc.close()
     digest = figures.digest()

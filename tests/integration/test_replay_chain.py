@@ -19,7 +19,6 @@ from nacl.signing import SigningKey
 
 from services.reporting import bootstrap
 from services.reporting.adapters import replay
-from services.reporting.adapters.forked import ForkedChunks
 from services.reporting.domain.figures import AnnualFigures
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
@@ -116,7 +115,6 @@ async def test_the_chain_catches_what_every_signature_catches(
 ) -> None:
     settings = sqlite_settings
     monkeypatch.setattr(replay.ChainChunks, "CHUNK", chunk)
-    monkeypatch.setattr(ForkedChunks, "CHUNK", chunk)
     monkeypatch.setattr(bootstrap, "INBOX_BATCH", batch)
     messages = TAMPERS[tamper](published(settings), settings)
     # Counted, the tampered message would change the figures.
@@ -132,11 +130,9 @@ async def test_the_chain_catches_what_every_signature_catches(
         chained, counted, _ = await replay.rebuild(js, settings.stream, verifier_for(settings))
         every, _, _ = await replay.rebuild(js, settings.stream, verifier_for(settings),
                                            every_signature=True)
-        forked, counted_forked, _ = await replay.rebuild(js, settings.stream,
-                                                         verifier_for(settings), forked=True)
 
-    assert counted == counted_forked == len(messages)
-    assert chained.digest() == every.digest() == forked.digest() == live == figures_of(messages)
+    assert counted == len(messages)
+    assert chained.digest() == every.digest() == live == figures_of(messages)
 
 
 async def test_a_signature_header_alone_altered_is_counted_by_the_chain_only(
@@ -176,25 +172,7 @@ async def test_the_replay_reads_to_the_stream_end_past_what_it_does_not_count(
         last = (await js.publish("meldingen.reporting.checkpoint_signed", b"{}")).seq
         figures, counted, read_to = await replay.rebuild(js, settings.stream,
                                                          verifier_for(settings))
-        forked = await replay.rebuild(js, settings.stream, verifier_for(settings), forked=True)
 
-    assert read_to == last == forked[2]
-    assert counted == len(messages) == forked[1]
-    assert figures.digest() == figures_of(messages) == forked[0].digest()
-
-
-async def test_a_forked_replay_whose_counting_fails_raises(
-    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The child's error reaches the auditor as an error, not as figures."""
-    settings = sqlite_settings
-
-    def broken(*_: object) -> None:
-        raise ValueError("counting broke")
-
-    monkeypatch.setattr(replay.ChainChunks, "columns", broken)
-    async with jetstream(settings) as js:
-        for message in published(settings):
-            await js.publish(message.subject, message.payload, headers=message.headers)
-        with pytest.raises(RuntimeError, match="counting process failed: ValueError"):
-            await replay.rebuild(js, settings.stream, verifier_for(settings), forked=True)
+    assert read_to == last
+    assert counted == len(messages)
+    assert figures.digest() == figures_of(messages)

@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import orjson
 from nats.js import JetStreamContext
-from orjson import JSONDecodeError, loads
 
-from services.reporting.adapters.forked import Columns, ForkedChunks
 from services.reporting.adapters.signatures import EverySignature, Message
 from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
 from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
-from shared.messaging.admission import UNPARSED, Refused, check
+from shared.messaging.admission import UNPARSED, Refused, check, parse
 from shared.messaging.chainproof import Parsed, chain_verdicts
-from shared.messaging.signing import HEADER, EventVerifier
+from shared.messaging.signing import EventVerifier
 
 #: The services whose events the figures count (reporting's inbox sources).
 COUNTED = ("intake", "triage", "investigation")
@@ -30,8 +27,7 @@ COUNTED = ("intake", "triage", "investigation")
 async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
                   upto: int | None = None, parked: frozenset[int] | None = None,
                   kept: tuple[AnnualFigures, int] | None = None, *,
-                  every_signature: bool = False, forked: bool = False
-                  ) -> tuple[AnnualFigures, int, int]:
+                  every_signature: bool = False) -> tuple[AnnualFigures, int, int]:
     """A fresh projection of the stream from its first message; (figures, messages
     counted, last sequence read). What the inbox would park (forged, unsigned,
     replayed) changes no figure here either: each message is checked as the inbox
@@ -40,8 +36,7 @@ async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
     Unless `parked` holds the inbox's own verdicts (the sequences it parked, for a
     rebuild no further than it got): then those are skipped and the rest is read as
     the inbox applied it. `kept`, with `parked`: figures kept at a sequence, fed only
-    the messages after it. `forked`: the chain's counting in a child process beside
-    the read (`forked`; only in a process of its own, for the auditor)."""
+    the messages after it."""
     if kept is not None and parked is None:
         raise ValueError("kept figures go on only from the inbox's verdicts")
     figures, after = kept or (AnnualFigures(), 0)
@@ -60,14 +55,6 @@ async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
             in_place = InPlace(rewrites, signatures.add)
             await read_stream(js, stream, in_place, upto=upto)
             in_place.finish(upto)
-    elif forked:
-        with collector_paused(), ForkedChunks(projection, ChainChunks(verifier, projection).columns,
-                                              counted) as child:
-            in_place = InPlace(rewrites, child.add)
-            await read_stream(js, stream, in_place, upto=upto)
-            in_place.finish(upto)
-            figures, projection.counted = child.result()
-            projection.last = child.last
     else:
         with collector_paused():
             chain = ChainChunks(verifier, projection)
@@ -102,9 +89,7 @@ class Projection:
         self.verifier = verifier
         self.counted = 0
         self.last = 0
-        #: Each source's last position applied (0 before any): its `__getitem__` is
-        #: `check`'s `last_position`, with no Python call of its own per message.
-        self.positions: defaultdict[str, int] = defaultdict(int)
+        self.positions: dict[str, int] = {}
 
     def judged(self, parked: frozenset[int]
                ) -> Callable[[int, str, bytes, dict[str, str] | None], None]:
@@ -129,25 +114,24 @@ class Projection:
         sequence, subject, payload, headers = message
         self.last = sequence
         if counted(subject):
-            self.count(((subject, headers, payload, UNPARSED),), (signed,))
+            self.counted += 1
+            self.count(subject, headers, payload, signed, UNPARSED)
 
-    def count(self, chunk: Sequence[Parsed], verdicts: Iterable[bool]) -> None:
-        """Counted messages in stream order, with their signatures' verdicts: the
-        figures of each the inbox would apply (one loop, no call per message but
-        `check`'s and the figures')."""
-        verifier, positions, apply = self.verifier, self.positions, self.figures.apply
-        last_position = positions.__getitem__
-        self.counted += len(chunk)
-        for (subject, headers, payload, parsed), signed in zip(chunk, verdicts, strict=True):
-            try:
-                body = check(subject, headers, payload, verifier, last_position,
-                             signed=signed, parsed=parsed)
-                if isinstance(body, Refused):
-                    continue
-                positions[body["source"]] = body["position"]
-                apply(body["type"], body["data"])
-            except (ValueError, KeyError, TypeError):
-                continue  # unreadable, as the inbox parks it: no figure
+    def count(self, subject: str, headers: Mapping[str, str] | None, payload: bytes,
+              signed: bool, parsed: Any) -> None:
+        """A counted message's figures, if the inbox would apply it."""
+        try:
+            body = check(subject, headers, payload, self.verifier, self._position,
+                         signed=signed, parsed=parsed)
+            if isinstance(body, Refused):
+                return
+            self.positions[body["source"]] = body["position"]
+            self.figures.apply(body["type"], body["data"])
+        except (ValueError, KeyError, TypeError):
+            return  # unreadable, as the inbox parks it: no figure
+
+    def _position(self, source: str) -> int:
+        return self.positions.get(source, 0)
 
 
 _COUNTED_SUBJECTS = tuple(f"meldingen.{source}." for source in COUNTED)
@@ -171,34 +155,19 @@ class ChainChunks:
 
     def add(self, sequence: int, subject: str, payload: bytes,
             headers: dict[str, str] | None) -> None:
-        # Once per message read: `counted` and `parse` inlined.
         self.projection.last = sequence
-        if subject.startswith(_COUNTED_SUBJECTS):  # not reporting's checkpoints: only read past
-            try:
-                body = loads(payload)
-            except JSONDecodeError:
-                body = None
-            chunk = self.chunk
-            chunk.append((subject, headers, payload, body))
-            if len(chunk) >= self.CHUNK:
+        if counted(subject):  # not reporting's checkpoints: only read past
+            self.chunk.append((subject, headers, payload, parse(payload)))
+            if len(self.chunk) >= self.CHUNK:
                 self.flush()
 
     def flush(self) -> None:
         chunk, self.chunk = self.chunk, []
-        self.projection.count(chunk, chain_verdicts(chunk, self.verifier))
-
-    def columns(self, columns: Columns) -> None:
-        """A chunk handed on by `ForkedChunks` (subjects, signatures, payloads), taken
-        as `add` and `flush` take it."""
-        chunk: list[Parsed] = []
-        for subject, signature, payload in zip(*columns, strict=True):
-            try:
-                body = loads(payload)
-            except JSONDecodeError:
-                body = None
-            chunk.append((subject, {HEADER: signature} if signature is not None else None,
-                          payload, body))
-        self.projection.count(chunk, chain_verdicts(chunk, self.verifier))
+        verdicts = chain_verdicts(chunk, self.verifier)
+        count = self.projection.count
+        self.projection.counted += len(chunk)
+        for (subject, headers, payload, body), signed in zip(chunk, verdicts, strict=True):
+            count(subject, headers, payload, signed, body)
 
 
 async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
