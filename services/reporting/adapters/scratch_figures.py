@@ -31,8 +31,7 @@ class ScratchFigures:
         self._directory = tempfile.TemporaryDirectory(prefix="replay-", dir=directory)
         self.path = Path(self._directory.name) / "figures.sqlite"
         self.engine = sqlalchemy.create_engine(f"sqlite:///{self.path}")
-        with self.engine.begin() as connection:  # a scratch file: no fsync a batch
-            connection.exec_driver_sql("PRAGMA journal_mode=OFF")
+        sqlalchemy.event.listen(self.engine, "connect", _scratch)
         self.figures = LiveFigures(FigureTables(self.engine))
         self.figures.started(Counts(0, 0, {}))
         self.pending: list[Counted] = []
@@ -77,3 +76,11 @@ class ScratchFigures:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+
+def _scratch(connection: Any, _: object) -> None:
+    """A scratch file, deleted after: no journal, no fsync a batch."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=OFF")
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
