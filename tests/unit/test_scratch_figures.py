@@ -20,9 +20,10 @@ def test_scratch_figures_keep_meldingen_in_rows_not_in_memory(tmp_path: Path) ->
             assert len(scratch.pending) < ScratchFigures.BATCH
         assert scratch.digest() == memory.digest()
         assert scratch.pending == []
-        held = vars(scratch.figures)
+        held = [*vars(scratch).values(), *vars(scratch.figures).values()]
         assert not any(isinstance(value, dict | set | list) and len(value) >= count
-                       for value in held.values())
+                       for value in held)
+        assert len(scratch.figures._counts.cells) < 100  # per year and key, not melding
         assert len(scratch.figures.tables.states(memory.meldingen)) == count
         assert scratch.path.parent.parent == tmp_path
     assert not scratch.path.exists()
