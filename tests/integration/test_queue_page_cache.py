@@ -33,7 +33,7 @@ async def test_a_kept_page_is_fresh_after_a_write_a_term_and_per_reader(
                                               params=query))
 
         async def arrived() -> bool:
-            return (await page(mia))["total"] == 1
+            return bool((await page(mia))["total"] == 1)
 
         await eventually(arrived)
         # Asked again with nothing changed: the kept bytes, one page kept per reader.
