@@ -31,7 +31,7 @@ def test_the_version_moves_with_each_commit_that_changes_a_row() -> None:
     queue = Queue()
     report = Report(melding_id=UUID(int=1), kind="wrongdoing", theme="gifts",
                     channel="web", description="d", involved=[], occurred=None,
-                    anonymous=False, identity=None, received_at=START, acknowledged_at=None)
+                    anonymous=False, identity=None, received_at=START, acknowledged_at=START)
     received = report.collect_events()
     page = queue.page(now=START)
     assert page.version == 0 and page.entries == []
@@ -41,7 +41,7 @@ def test_the_version_moves_with_each_commit_that_changes_a_row() -> None:
     assert queue.version == 1
     page = queue.page(now=START)
     assert page.version == 1 and len(page.entries) == 1
-    # It holds until its acknowledgement term passes, and no longer.
-    acknowledge_by = page.entries[0].deadlines.acknowledge_by
-    assert page.until == acknowledge_by.timestamp()
-    assert queue.page(now=acknowledge_by + timedelta(seconds=1)).until > page.until
+    # It holds until its feedback term passes (acknowledged at once), and no longer.
+    feedback_by = page.entries[0].deadlines.feedback_by
+    assert feedback_by is not None and page.until == feedback_by.timestamp()
+    assert queue.page(now=feedback_by + timedelta(seconds=1)).until == float("inf")
