@@ -45,10 +45,5 @@ async def queue(parts: Parts) -> Queue:
     return parts.queue
 
 
-async def pages(parts: Parts) -> PageCache:
-    return parts.pages
-
-
 Triage = Annotated[TriageApplication, Depends(application)]
-Pages = Annotated[PageCache, Depends(pages)]
 QueueView = Annotated[Queue, Depends(queue)]

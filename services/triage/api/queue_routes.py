@@ -13,7 +13,8 @@ from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from services.triage.adapters.queue_parts import Key, Narrowing, words_of
-from services.triage.api.deps import Pages, QueueView, Triage
+from services.triage.api.deps import Parts, QueueView, Triage
+from services.triage.api.page_cache import PageCache
 from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
 from services.triage.api.search_schemas import QueueFilters, SearchIn
 from shared.auth import Principal
@@ -27,9 +28,7 @@ router = APIRouter(prefix="/api", tags=["meldingen"])
 
 @router.get("/meldingen", response_model=QueuePage)
 async def list_meldingen(
-    queue: QueueView,
-    triage: Triage,
-    pages: Pages,
+    parts: Parts,
     principal: Annotated[Principal, authorized("melding.list")],
     filters: Annotated[QueueFilters, Query()],
 ) -> Response:
@@ -38,8 +37,9 @@ async def list_meldingen(
     every melding for the meldpunt, the assigned ones for a competent authority, never
     one the caller is concerned in or recused from."""
     # A page asked again while nothing changed is sent as it was, here on the event
-    # loop; only one to read goes to the threadpool (`page_cache`).
-    now = triage.clock.now()
+    # loop; only one to read goes to the threadpool (`page_cache`). The parts as one
+    # dependency: each one more is resolved on every request.
+    queue, pages, now = parts.queue, parts.pages, parts.application.clock.now()
     key = (visibility(principal.role, principal.sub), tuple(vars(filters).values()))
     body = pages.get(key, queue.version, now.timestamp())
     if body is None:
@@ -47,7 +47,7 @@ async def list_meldingen(
     return Response(body, media_type="application/json")
 
 
-def _kept(queue: QueueView, pages: Pages, key: Hashable, principal: Principal,
+def _kept(queue: QueueView, pages: PageCache, key: Hashable, principal: Principal,
           filters: QueueFilters, now: datetime) -> bytes:
     page, version, until = _page(queue, now, principal, filters, Narrowing())
     body = page.model_dump_json().encode()
