@@ -184,10 +184,12 @@ def render_replay(replay: dict[str, Any]) -> str:
                      every.get("cpu_us_per_event"), raw.get("cpu_us_per_event"),
                      every["peak_rss_mib"]])
         notes.append(f"{r['events']:,}: reporting's live figures took in "
-                     f"{endpoint.get('live_intake_per_s')}/s; POST /api/audit/replay "
+                     f"{endpoint.get('live_intake_per_s')}/s "
+                     f"({endpoint.get('live_cpu_us_per_event')} µs of its CPU an event); "
+                     f"POST /api/audit/replay "
                      f"replayed {endpoint.get('replayed')} (the live position) in "
                      f"{endpoint.get('elapsed_s')} s, matches live: "
-                     f"{endpoint.get('matches_live')}; restarted from its kept figures, "
+                     f"{endpoint.get('matches_live')}; restarted from its figure tables, "
                      f"ready in {endpoint.get('restart_ready_s')} s at position "
                      f"{endpoint.get('restart_position')}")
     return "\n\n".join([table(["replay events", "signatures", "replayed", "s", "events/s",

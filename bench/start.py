@@ -35,14 +35,7 @@ def start_with(root: Path, database_url: str | None, count: int,
     stack = Stack(root, database_url, ready_within=READY_WITHIN)
     try:
         stack.start_nats()
-        began = time.perf_counter()
-        published = history.seed_stream(stack.settings, count)
-        seeding: dict[str, Any] = {"stream_events": published,
-                                   "stream_s": round(time.perf_counter() - began, 1),
-                                   "intake": history.seed_intake(stack.settings, count)}
-        for service in history.CONSUMERS:
-            seeding[service] = history.seed_consumer(stack.settings, service, count)
-        seeding["total_s"] = round(time.perf_counter() - began, 1)
+        seeding = history.seed_all(stack.settings, count)
         seeding["disk_mib"] = disk_mib(stack.root)
         result: dict[str, Any] = {"meldingen": count, "seeding": seeding,
                                   "loadavg_start": round(os.getloadavg()[0], 1)}

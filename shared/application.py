@@ -28,11 +28,12 @@ from eventsourcing.utils import get_topic
 
 from shared.contracts import IntegrationEvent
 from shared.damage import DamageAwareMapper, DamageRegister
+from shared.damagestore import DamageStore
 from shared.errors import Conflict, DamagedRecord, Shredded
 from shared.keystore import MissingKey
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
-from shared.recorders import all_notifications, stored_originators
+from shared.recorders import CoreEvents, all_notifications, stored_originators
 from shared.viewstore import StoredViews
 
 log = logging.getLogger("meldingen.application")
@@ -83,9 +84,14 @@ class ServiceApplication(ProcessApplication[UUID]):
         super().__init__(env)
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
-        #: What the background sweep feeds, and calls once it has read everything.
-        self.background_views: list[Callable[[Any], object]] = []
-        self.on_swept: list[Callable[[], object]] = []
+
+    def keep_damage_register(self) -> None:
+        """Keep the damage register in the store (`shared.damagestore`), for the sweep
+        to resume from: a service does, as its app is made (`shared.service`); a tool
+        that only reads the store (the audit) writes nothing to it."""
+        recorder = self.recorder
+        if isinstance(recorder, CoreEvents):  # every service's store
+            self.damage.ledger = DamageStore(recorder.engine(), self.name)
 
     #: A service whose events carry fields encrypted per melding uses a subclass
     #: (`shared.keyedfields`).
@@ -128,7 +134,7 @@ class ServiceApplication(ProcessApplication[UUID]):
         """Feed stored views from their rows and the events after their position, and
         each `topical` view (one of few events: the staff directory) every event of its
         topics; then each new commit's. The whole store is still read once, in the
-        background (`swept_at_start`), for the damage check and `background_views`."""
+        background (`swept_at_start`), for the damage check, resumed where it got to."""
         position = stored.restore()
 
         def apply_all(recordings: list[Recording[UUID]]) -> None:
@@ -155,28 +161,66 @@ class ServiceApplication(ProcessApplication[UUID]):
     def sweep(self, apply: Callable[[Any], object] | None = None,
               stopping: Callable[[], bool] = lambda: False, *,
               shredded_too: bool = False, share: float = 1.0,
-              wait: Callable[[float], object] = time.sleep) -> None:
-        """Read every stored event, oldest first, and hand each readable one to `apply`
-        (by default to `background_views`); a damaged one is noted (logged, in /readyz)
-        and left out. `shredded_too`: see `_read`. `share`: of one core, at most (a
-        sweep in the background waits, with `wait`, after each page in proportion to
-        the CPU the page took), so that a start on a long history leaves the service's
-        own work its core."""
-        views = self.background_views
+              wait: Callable[[float], object] = time.sleep,
+              again_after: float | None = None) -> None:
+        """Read the stored events, oldest first, and hand each readable one to `apply`;
+        a damaged one is noted (logged, in /readyz) and left out. `shredded_too`: see
+        `_read`. `share`: of one core, at most (a sweep in the background waits, with
+        `wait`, after each page in proportion to the CPU the page took), so that a
+        start on a long history leaves the service's own work its core.
+
+        Without `apply` it is the damage check, and with the register kept in the
+        store (`damage.ledger`) it resumes: it checks the damaged events kept from
+        before again, then reads only the events after the position checked, stored
+        after each page; once the whole store is checked, a start reads only the new
+        events, until `again_after` seconds after that sweep ended (None: never)."""
+        ledger = self.damage.ledger if apply is None else None
+        after, whole = None, True
+        if ledger is not None:
+            self._check_kept()
+            state = ledger.state()
+            if state.completed_at is not None and again_after is not None \
+                    and time.time() - state.completed_at >= again_after:
+                ledger.begin_again()
+            else:
+                after, whole = state.position, state.completed_at is None
         rest = (1.0 - share) / share
         page_start = time.thread_time()
-        for read, notification in enumerate(all_notifications(self.recorder,
-                                                              page=SWEEP_PAGE), start=1):
+        last = after
+        for read, notification in enumerate(all_notifications(
+                self.recorder, page=SWEEP_PAGE, after=after), start=1):
             if stopping():
-                return
-            self._read(notification, apply or (lambda e: [view(e) for view in views]),
-                       shredded_too=shredded_too)
-            if rest and read % SWEEP_PAGE == 0:
-                wait((time.thread_time() - page_start) * rest)
-                page_start = time.thread_time()
-        self.swept = True
-        for done in self.on_swept:
-            done()
+                break
+            self._read(notification, apply or (lambda _: None), shredded_too=shredded_too)
+            last = notification.id
+            if read % SWEEP_PAGE == 0:
+                if ledger is not None:
+                    ledger.checked(last)
+                if rest:
+                    wait((time.thread_time() - page_start) * rest)
+                    page_start = time.thread_time()
+        else:
+            if ledger is not None:
+                ledger.checked(last or 0, completed=whole)
+            self.swept = True
+            return
+        if ledger is not None and last is not None:
+            ledger.checked(last)  # stopped: the next start goes on after the last read
+
+    def _check_kept(self) -> None:
+        """Read each damaged event the register kept from before: still damaged, it is
+        noted (logged and listed by this process too); readable, it was restored."""
+        for damaged in self.damage.kept():
+            stored = self.recorder.select_events(
+                UUID(damaged.originator_id), gt=damaged.version - 1, lte=damaged.version)
+            try:
+                for event in stored:
+                    self.mapper.to_domain_event(event)
+            except DamagedRecord:
+                continue
+            except Shredded:
+                pass  # its key is gone, its bytes read: not damaged
+            self.damage.restored(damaged)
 
     def _read(self, notification: Notification, apply: Callable[[Any], object], *,
               shredded_too: bool = False) -> None:

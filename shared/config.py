@@ -157,19 +157,16 @@ class Settings(BaseSettings):
     attachments_max_total_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     attachments_max_count: int = Field(default=10, ge=1, le=1000)
     attachment_types: str = "image,pdf,office,opendocument,text,audio"
-    # Threads for blocking work. Few on purpose: many contend for the GIL (mailbox
-    # login p99 at 16 clients: 52-78 ms with 40 threads, 34-44 ms with 8).
+    # Threads for blocking work (few: the GIL; c16 login p99 34-44 ms with 8, 52-78 with
+    # 40); the damage sweep's share of a core, and days until it reads all again.
     worker_threads: int = Field(default=8, ge=1, le=256)
-    # Share of a core for the damage sweep after a start (it reads every event).
     sweep_share: float = Field(default=0.25, gt=0, le=1)
+    sweep_again_days: float = Field(default=30.0, ge=0)
 
     # Reporting: counts under this are published as "<N"; the audit's signed
     # checkpoints (ed25519 seed, base64) of every hash chain's head, this often.
     report_threshold: int = 3
     checkpoint_interval_seconds: float = 60.0
-    # The live figures are kept in reporting's store after this many more events, so
-    # that a start reads them and the events after them, not the whole stream.
-    figures_keep_every: int = Field(default=50_000, ge=1)
     checkpoint_key: SecretStr | None = None
     checkpoint_key_file: Path | None = None
     # The public key verify trusts (base64); unset, it is the signing key's own. Set

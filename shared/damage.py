@@ -3,10 +3,12 @@ costs the aggregate it belongs to, not the service.
 
 The application's mapper turns the failure into `DamagedRecord`, after noting the
 event in the application's register: logged once (store, originator id, version),
-and listed in `/readyz`. Readers of the whole store (the views' feed, the outbox
-relay, the sweep at start) skip it; a request for that aggregate answers the
-problem; an integration event for it changes nothing else (see
-`ServiceApplication.apply_policy`). How an operator restores it:
+and listed in `/readyz`. The register is kept in the service's store too
+(`shared.damagestore`), with the position the background sweep has checked up to, so
+that a restart names what was found before it and resumes the sweep. Readers of the
+whole store (the views' feed, the outbox relay, the sweep at start) skip it; a request
+for that aggregate answers the problem; an integration event for it changes nothing
+else (see `ServiceApplication.apply_policy`). How an operator restores it:
 docs/reliability.md.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
@@ -33,11 +35,33 @@ class Damaged:
     version: int
 
 
+@dataclass(frozen=True)
+class SweepState:
+    #: Every stored event up to this notification id has been checked.
+    position: int
+    #: When the last sweep of the whole store ended (epoch seconds); None while the
+    #: first, or a new one, is under way.
+    completed_at: float | None
+
+
+class DamageLedger(Protocol):
+    """Where the register is kept beyond the process (`shared.damagestore`)."""
+
+    def found(self) -> list[tuple[str, int]]: ...
+    def add(self, originator_id: str, version: int) -> None: ...
+    def remove(self, originator_id: str, version: int) -> None: ...
+    def state(self) -> SweepState: ...
+    def checked(self, position: int, *, completed: bool = False) -> None: ...
+    def begin_again(self) -> None: ...
+
+
 class DamageRegister:
-    """The damaged events one store met since the process started."""
+    """The damaged events one store met: since the process started, and with a
+    `ledger`, those kept from before (`kept`, checked again by the sweep)."""
 
     def __init__(self, store: str) -> None:
         self.store = store
+        self.ledger: DamageLedger | None = None
         self._found: set[Damaged] = set()
         self._lock = threading.Lock()
 
@@ -49,7 +73,26 @@ class DamageRegister:
         if new:  # one error per event, however often it is read
             log.error("stored event damaged: it cannot be read; its aggregate is "
                       "unavailable until restored (docs/reliability.md)", extra=asdict(damaged))
+            if self.ledger is not None:
+                try:
+                    self.ledger.add(damaged.originator_id, damaged.version)
+                except Exception as exc:  # noqa: BLE001 - the store is away: in memory
+                    log.warning("damaged record not kept in the store",
+                                extra={"store": self.store, "error": type(exc).__name__})
         return damaged
+
+    def kept(self) -> list[Damaged]:
+        """What the ledger holds from before (an earlier process, or a replica)."""
+        if self.ledger is None:
+            return []
+        return [Damaged(self.store, o, v) for o, v in self.ledger.found()]
+
+    def restored(self, damaged: Damaged) -> None:
+        """A kept one reads again (restored from a backup): forgotten."""
+        with self._lock:
+            self._found.discard(damaged)
+        if self.ledger is not None:
+            self.ledger.remove(damaged.originator_id, damaged.version)
 
     def listed(self) -> list[dict[str, Any]]:
         with self._lock:

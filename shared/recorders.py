@@ -10,7 +10,7 @@ session's connection, returning plain rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -151,6 +151,9 @@ class InboxTracking(Tracking):
     inbox refuse a replayed or out-of-order event after a restart too."""
 
     sources: tuple[Tracking, ...] = ()
+    #: Rows a read model writes in the same transaction, on its connection
+    #: (reporting's figures: so they are always at the tracked position).
+    write: Callable[[sqlalchemy.Connection], None] | None = None
 
 
 class CoreTracking:
@@ -174,6 +177,9 @@ class CoreTracking:
         self._advance(session, tracking)
         for source in getattr(tracking, "sources", ()):
             self._advance(session, source)
+        write = getattr(tracking, "write", None)
+        if write is not None:
+            write(session.connection())
 
     def _advance(self, session: Session, tracking: Tracking) -> None:
         table = self.tracking_table

@@ -47,12 +47,14 @@ def service_app(
     readiness: Sequence[ReadinessCheck] = (),
 ) -> FastAPI:
     """`parts` is stored once on the app; `api/deps.py` reads it back with `parts_of`."""
+    parts.application.keep_damage_register()
     app = create_app(
         service=parts.application.name,
         verifier=TokenVerifier(settings),
         routers=routers,
         lifespan=swept_at_start(parts.application, messaging_lifespan(parts.runtime),
-                                share=settings.sweep_share),
+                                share=settings.sweep_share,
+                                again_after=settings.sweep_again_days * 86400),
         readiness=[*readiness_checks(parts.runtime), *readiness],
         details={"damaged_records": parts.application.damage.listed,
                  **readiness_details(parts.runtime)},
@@ -84,12 +86,13 @@ def parts_dependency(kind: type[P]) -> Callable[[Request], Awaitable[P]]:
 
 def swept_at_start(application: ServiceApplication,
                    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]],
-                   share: float = 1.0
+                   share: float = 1.0, again_after: float | None = None
                    ) -> Callable[[FastAPI], AbstractAsyncContextManager[Any]]:
-    """A service whose views did not read its whole store at start reads it once in
-    the background, so that a damaged event is logged and in /readyz before anyone
-    asks for its melding (shared/damage.py); paced to `share` of a core, as it reads
-    the whole history after every start."""
+    """A service whose views did not read its whole store at start checks it in the
+    background, so that a damaged event is logged and in /readyz before anyone asks
+    for its melding (shared/damage.py): from where the last start's check got to, and
+    the whole store again `again_after` seconds after its last whole read; paced to
+    `share` of a core."""
 
     @asynccontextmanager
     async def with_sweep(app: FastAPI) -> AsyncIterator[None]:
@@ -97,7 +100,7 @@ def swept_at_start(application: ServiceApplication,
             stopping = threading.Event()
             sweep = None if application.swept else asyncio.create_task(
                 asyncio.to_thread(application.sweep, stopping=stopping.is_set, share=share,
-                                  wait=stopping.wait))
+                                  wait=stopping.wait, again_after=again_after))
             try:
                 yield
             finally:

@@ -4,9 +4,10 @@ Origin header, enrolment and the two sign-in steps, codes computed with pyotp.""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pyotp
@@ -19,6 +20,25 @@ from tests.support import RunningService
 
 PASSWORD = "paard batterij nietje correct"
 ORIGIN = "http://console.test"
+
+
+class BehindWallClock(MovableClock):
+    """Behind the wall clock by `behind` and moving on with it, besides what it is told
+    to advance. The services check a token's expiry by the wall clock, and the
+    console dates the tokens it signs for triage and investigation by this clock: one
+    that stands still would make them expire after a few minutes of the test's own
+    time, which a busy machine reaches (a download refused halfway through a test)."""
+
+    def __init__(self, behind: timedelta) -> None:
+        super().__init__(datetime.now(UTC).replace(microsecond=0) - behind)
+        self._since = time.monotonic()
+
+    def now(self) -> datetime:
+        return super().now() + timedelta(seconds=time.monotonic() - self._since)
+
+    def set(self, moment: datetime) -> None:
+        super().set(moment)
+        self._since = time.monotonic()
 
 
 def csrf_of(html: str) -> str:

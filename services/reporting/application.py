@@ -2,12 +2,12 @@
 meldpunt's written account of each year, and the signed checkpoints.
 
 Every integration event from intake, triage and investigation reaches `policy`
-through the inbox with a tracking record (stream, sequence): that record is all
-that is stored per event. The figures themselves live in memory, kept in the store
-now and then with their stream sequence (`adapters/stored_figures.py`), and rebuilt
-at start from the kept ones and the stream after them up to the tracked sequence.
-So a restart cannot count an event twice or miss one, and the stream stays the one
-record to audit: the kept figures are a cache of a prefix of it.
+through the inbox with a tracking record (stream, sequence). A batch is counted
+before its commit, on the figure tables' rows of the meldingen it names, and those
+rows and the counts row are written in the tracking transaction
+(`adapters/figure_tables.py`). So the tables are always at the tracked sequence: a
+restart reads the counts row, and cannot count an event twice or miss one. The
+stream stays the one record to audit: the tables are a projection of a prefix of it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import Tracking
 
+from services.reporting.adapters.figure_tables import FigureTables, engine_of
 from services.reporting.domain.account import PARTS, AnnualAccount
 from services.reporting.domain.checkpoint import (
     CHECKPOINTS_ID,
@@ -31,6 +32,7 @@ from services.reporting.views import LiveFigures
 from shared.application import ServiceApplication
 from shared.clock import Clock, SystemClock
 from shared.contracts import CheckpointSigned, IntegrationEvent
+from shared.recorders import InboxTracking
 from shared.terms import local_date
 
 
@@ -40,21 +42,20 @@ class ReportingApplication(ServiceApplication):
     snapshotting_intervals = {Checkpoints: 100}
     finds_meldingen = False  # its policy stores nothing per event
 
-    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None
-                 ) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
+                 schema: str | None = None) -> None:
+        """`schema`: reporting's PostgreSQL schema on a shared server, for its tables."""
         super().__init__(env)
-        self.live = LiveFigures()
+        self.live = LiveFigures(FigureTables(engine_of(self.recorder), schema))
         self.clock = clock or SystemClock()
 
     @singledispatchmethod
     def policy(self, event: Any, processing_event: ProcessingEvent[UUID]) -> None:
-        """Every event only counts (after the commit, in `process_event`): nothing is
-        stored for it but its tracking record."""
+        """Every event only counts (`process_admitted`): no event is stored for it."""
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        # The inbox applies events in order, after the rebuild; they count once committed.
-        super().process_event(domain_event, tracking)
-        self._count(domain_event, tracking.notification_id)
+        # The inbox applies events in order, after the rebuild.
+        self.process_batch([domain_event], tracking)
 
     def process_batch(self, events: Sequence[Any], tracking: Tracking,
                       prepared: Any = None) -> None:
@@ -64,13 +65,13 @@ class ReportingApplication(ServiceApplication):
                          bodies: Sequence[dict[str, Any] | None], prepared: Any = None
                          ) -> None:
         """Counted from the envelopes as parsed, as the replay counts them (an event
-        without one, from its contract's fields), the whole batch at its position."""
-        super().process_batch(events, tracking, prepared)
-        self.live.apply_batch(tracking.notification_id, [
-            _counted(event, body) for event, body in zip(events, bodies, strict=True)])
-
-    def _count(self, event: Any, position: int) -> None:
-        self.live.apply_batch(position, [_counted(event, None)])
+        without one, from its contract's fields), the whole batch at its position, its
+        rows written with its tracking record."""
+        counted = [_counted(event, body) for event, body in zip(events, bodies, strict=True)]
+        with self.live.batch(tracking.notification_id, counted) as write:
+            super().process_batch(events, InboxTracking(
+                tracking.application_name, tracking.notification_id,
+                sources=getattr(tracking, "sources", ()), write=write), prepared)
 
     def tracked_position(self, stream: str) -> int:
         return self.recorder.max_tracking_id(stream) or 0

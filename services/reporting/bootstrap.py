@@ -11,7 +11,7 @@ from services.reporting.application import ReportingApplication
 from services.reporting.web.pages import router as pages
 from shared.clock import Clock
 from shared.config import Settings, get_settings
-from shared.eventstore import store_environment
+from shared.eventstore import schema_of, store_environment
 from shared.runtime import MessagingRuntime
 from shared.service import service_app
 
@@ -25,7 +25,8 @@ INBOX_BATCH = 500
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> ReportingApplication:
-    return ReportingApplication(store_environment(settings, "reporting"), clock=clock)
+    return ReportingApplication(store_environment(settings, "reporting"), clock=clock,
+                                schema=schema_of(settings, "reporting"))
 
 
 def build_parts(settings: Settings, clock: Clock | None = None) -> ReportingParts:

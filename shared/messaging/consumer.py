@@ -53,6 +53,8 @@ class PullConsumer(ABC):
         self.durable = durable
         self.batch_size = batch_size
         self._stopping = False
+        #: Set once `run` has returned: nothing more is fetched or applied.
+        self.stopped = asyncio.Event()
         self._fetching: asyncio.Future[list[Msg]] | None = None
         #: The next batch's fetch, started as a batch is handed to `handle_batch`.
         self._ahead: asyncio.Future[list[Msg]] | None = None
@@ -68,6 +70,12 @@ class PullConsumer(ABC):
         """Handle fetched messages in order, acknowledging each one handled."""
 
     async def run(self) -> None:
+        try:
+            await self._run()
+        finally:
+            self.stopped.set()
+
+    async def _run(self) -> None:
         subscription: JetStreamContext.PullSubscription | None = None
         idle = True
         while not self._stopping:

@@ -4,25 +4,38 @@ the melding's or the case's history."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
+import pytest
 
-from shared.clock import MovableClock
 from shared.config import Settings
 from shared.files.store import chunks_of
-from tests.consoleflows import ORIGIN, post
+from tests.consoleflows import ORIGIN, BehindWallClock, post
 from tests.files import gps_of, jpeg_with_gps
 from tests.integration.test_console_cases import Procedure as CaseProcedure
 from tests.integration.test_console_cases import signed_in as case_signed_in
-from tests.integration.test_console_queue import (  # noqa: F401 - the fixtures
+from tests.integration.test_console_queue import (  # noqa: F401 - the fixture
     Procedure,
-    procedure,
     settings,
     signed_in,
 )
 from tests.streaming import StreamingASGITransport
 from tests.support import MELDING, eventually, ok, running, token
+
+
+@pytest.fixture
+async def procedure(settings: Settings) -> AsyncIterator[Procedure]:  # noqa: F811
+    """As the queue's, on a clock that moves on with the wall clock (`BehindWallClock`)."""
+    clock = BehindWallClock(timedelta(minutes=3))
+    async with running("intake", settings, clock) as intake, \
+            running("triage", settings, clock) as triage, \
+            running("console", settings, clock,
+                    transports={"triage": httpx.ASGITransport(app=triage.app)}) as console:
+        console.client.base_url = ORIGIN
+        yield Procedure(intake, triage, console, clock)
+
 
 #: Over a few of the files stream's chunks, so it comes to the console in parts.
 STATEMENT = b"Op 3 maart zag ik de leverancier de fiets afleveren.\n" * 16_000
@@ -68,7 +81,7 @@ async def test_the_meldpunt_sees_and_downloads_the_files_on_the_melding_page(
 
 async def test_the_competent_authority_downloads_the_files_on_the_case_page(
         settings: Settings) -> None:  # noqa: F811 - the fixture
-    clock = MovableClock(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=4))
+    clock = BehindWallClock(timedelta(minutes=4))
     async with running("intake", settings, clock) as intake, \
             running("triage", settings, clock) as triage, \
             running("investigation", settings, clock) as investigation:
@@ -124,7 +137,7 @@ async def test_the_competent_authority_downloads_the_files_on_the_case_page(
 
 async def test_the_console_passes_a_download_on_as_it_comes(settings: Settings  # noqa: F811
                                                              ) -> None:
-    clock = MovableClock(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=4))
+    clock = BehindWallClock(timedelta(minutes=4))
     async with running("intake", settings, clock) as intake, \
             running("triage", settings, clock) as triage:
         transports = {"triage": StreamingASGITransport(triage.app)}

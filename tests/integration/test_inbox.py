@@ -153,10 +153,12 @@ async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
             # Triage takes in three meldingen, then its inbox stops.
             posted = [await post(intake) for _ in range(3)]
             await eventually(lambda: len(received_ids(triage.application)) == 3)
-            triage.app.state.parts.runtime.inbox.stop()
+            inbox = triage.app.state.parts.runtime.inbox
+            inbox.stop()
+            await eventually(inbox.stopped.is_set)  # its batch in hand finished
             # Seven more reach the stream but not triage.
             posted += [await post(intake) for _ in range(7)]
-            await asyncio.sleep(0.3)
+            await eventually(lambda: in_stream(settings, 10))
             assert len(received_ids(triage.application)) == 3
 
         # While triage is down, five more arrive.
@@ -164,12 +166,15 @@ async def test_a_consumer_stopped_mid_stream_resumes_and_misses_nothing(
 
         # Restarted on the same store, triage resumes after the third and misses nothing.
         async with running("triage", settings) as triage:
-            await eventually(lambda: len(received_ids(triage.application)) >= 15)
-            await asyncio.sleep(0.3)  # room for a (wrong) second delivery to show up
-            assert sorted(received_ids(triage.application)) == sorted(posted)
+            await eventually(lambda: in_stream(settings, 15))
             async with jetstream(settings) as js:
                 last = await js.get_last_msg(settings.stream, "meldingen.intake.melding_received")
-            assert triage.app.state.parts.runtime.inbox.position() == last.seq
+            # Every message up to the last applied (a second delivery of one would
+            # have been applied by then too), each once.
+            runtime = triage.app.state.parts.runtime
+            await eventually(lambda: runtime.inbox is not None
+                             and runtime.inbox.position() == last.seq)
+            assert sorted(received_ids(triage.application)) == sorted(posted)
 
 
 @asynccontextmanager
@@ -225,6 +230,14 @@ async def test_a_lost_last_delivery_comes_again_after_an_idle_wait_not_ack_wait(
         # Nothing comes after it to show the gap, and the consumer would send it again
         # only after ack_wait (60 s): the idle inbox asks after its acks.
         await eventually(lambda: received_ids(triage) == [only.melding_id], timeout=5)
+
+
+async def in_stream(settings: Settings, count: int) -> bool:
+    """Whether intake's relay has published `count` meldingen to the stream."""
+    async with jetstream(settings) as js:
+        info = await js.stream_info(settings.stream,
+                                    subjects_filter="meldingen.intake.melding_received")
+    return sum((info.state.subjects or {}).values()) >= count
 
 
 async def post(intake) -> str:  # type: ignore[no-untyped-def]

@@ -1,8 +1,9 @@
 """The privacy promise, end to end: after a full run with an anonymous melding, no file
 under the var dir (event stores with their -wal files, the NATS store, the logs)
 holds the reporter's name or e-mail, the receipt code, the description or the
-mailbox messages in the clear; and no response to the meldpunt, an investigator,
-the competent authority or an auditor contains the identity."""
+mailbox messages in the clear, nor on PostgreSQL any row of any table of any
+service's schema; and no response to the meldpunt, an investigator, the competent
+authority or an auditor contains the identity."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy
 
 from shared import natsserver
 from shared.config import SERVICES, Settings
@@ -51,12 +53,13 @@ class EmbeddedRun:
 
 
 @pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedRun]:
-    """Everything under one var dir, as in the embedded run: the SQLite stores, the NATS
-    store (encrypted with the key `meldingen run` gives it) and the logs."""
+def embedded(tmp_path: Path, database_url: str | None) -> Iterator[EmbeddedRun]:
+    """Everything under one var dir, as in the embedded run: the SQLite stores (or a
+    schema per service on PostgreSQL), the NATS store (encrypted with the key
+    `meldingen run` gives it) and the logs."""
     var = tmp_path / "var"
     port = natsserver.free_port()
-    settings = make_settings(var, f"nats://127.0.0.1:{port}",
+    settings = make_settings(var, f"nats://127.0.0.1:{port}", database_url,
                              default_competent_authority="competent_authority-1")
     (var / "logs").mkdir(parents=True)
     run = EmbeddedRun(settings, natsserver.start(
@@ -94,15 +97,61 @@ def files_containing(var: Path, secrets: dict[str, str]) -> list[str]:
     return found
 
 
-def assert_events_encrypted(var: Path) -> None:
+def as_bytes(value: object) -> bytes:
+    if isinstance(value, bytes | memoryview):
+        return bytes(value)
+    return str(value).encode()
+
+
+def rows_containing(url: str, secrets: dict[str, str]) -> list[str]:
+    """Every row of every table of every service's schema, each column's bytes (text
+    and JSON as written, bytea raw), searched as the files are."""
+    engine = sqlalchemy.create_engine(url)
+    found: list[str] = []
+    try:
+        with engine.connect() as connection:
+            tables = connection.execute(sqlalchemy.text(
+                "SELECT table_schema, table_name FROM information_schema.tables "
+                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")).all()
+            schemas = {schema for schema, _ in tables}
+            assert schemas >= set(SERVICES), schemas  # the dump saw every store
+            for schema, table in tables:
+                for row in connection.execute(sqlalchemy.text(
+                        f'SELECT * FROM "{schema}"."{table}"')):
+                    content = b"\0".join(as_bytes(value) for value in row)
+                    found += [f"{what} in {schema}.{table}" for what, text in secrets.items()
+                              if text.encode() in content]
+    finally:
+        engine.dispose()
+    return found
+
+
+def stored_states(settings: Settings, service: str) -> list[bytes]:
+    if settings.database_url is None:
+        with sqlite3.connect(settings.var_dir / f"{service}.sqlite") as db:
+            return [row[0] for row in db.execute(f"SELECT state FROM {service}_events")]
+    engine = sqlalchemy.create_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            return [bytes(row[0]) for row in connection.execute(sqlalchemy.text(
+                f'SELECT state FROM "{service}"."{service}_events"'))]
+    finally:
+        engine.dispose()
+
+
+def assert_events_encrypted(settings: Settings) -> None:
     """Compression alone would hide the text from a byte search: make sure every
     stored event's state is ciphertext, not merely zlib."""
     for service in SERVICES:
-        with sqlite3.connect(var / f"{service}.sqlite") as db:
-            states = [row[0] for row in db.execute(f"SELECT state FROM {service}_events")]
-        for state in states:
+        for state in stored_states(settings, service):
             with pytest.raises(zlib.error):
                 zlib.decompress(state)
+
+
+def assert_nothing_readable(settings: Settings, secrets: dict[str, str]) -> None:
+    assert files_containing(settings.var_dir, secrets) == []
+    if settings.database_url is not None:
+        assert rows_containing(settings.database_url, secrets) == []
 
 
 async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
@@ -207,12 +256,12 @@ async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
                 await as_role(intake, role, "GET", f"/api/meldingen/{melding_id}/sealed-identity")
 
             # While running (the -wal files still hold the latest writes).
-            assert files_containing(var, secret) == []
+            assert_nothing_readable(settings, secret)
 
     # After shutdown: the stores checkpointed, the NATS store flushed on exit.
     embedded.stop_nats()
-    assert files_containing(var, secret) == []
-    assert_events_encrypted(var)
+    assert_nothing_readable(settings, secret)
+    assert_events_encrypted(settings)
     assert (var / "nats" / "jetstream").exists() and (var / "logs" / "services.log").stat().st_size
 
     leaks = [what for what, answer in staff_answers
@@ -225,6 +274,10 @@ async def test_nothing_readable_at_rest_and_no_identity_for_other_roles(
     outside = [found for found in files_containing(var, keys)
                if not found.split(" in ", 1)[1].startswith("secrets")]
     assert outside == []
+    if settings.database_url is not None:
+        assert rows_containing(settings.database_url, keys) == []
+        # The search reads real rows: the melding's id is stored in the clear.
+        assert rows_containing(settings.database_url, {"id": melding_id})
     assert [what for what, answer in staff_answers
             if any(key in answer.text for key in keys.values())] == []
     # The staff did see the melding itself (so the check above looked at real answers).

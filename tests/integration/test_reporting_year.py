@@ -23,11 +23,12 @@ from tests.unit.test_annual_report import EXPECTED_2025, SOURCE, scripted_year
 
 
 async def publish(js: JetStreamContext, settings: Settings,
-                  events: Iterable[IntegrationEvent]) -> int:
+                  events: Iterable[IntegrationEvent],
+                  chains: tuple[dict[str, int], dict[str, str]] | None = None) -> int:
     """Publish as each source's relay would: in order, chained, signed, with message ids;
-    returns the last stream sequence."""
-    positions: dict[str, int] = {}
-    heads: dict[str, str] = {}
+    returns the last stream sequence. `chains`: each source's position and head, to go
+    on from (and left where this leaves them)."""
+    positions, heads = chains if chains is not None else ({}, {})
     sequence = 0
     for event in events:
         source = SOURCE[event.type]

@@ -9,11 +9,14 @@ and the clock check asks for the terms due by day instead of walking all of them
 A commit's events change their rows in one transaction (`shared.viewstore`: its
 position is the stored views'). Applying an event again changes nothing: a mail's row
 is made once and only moves on (waiting to sent), a term's row takes an event only
-above the version it holds."""
+above the version it holds. Replicas share the tables: the order a mail was decided
+in is taken from a counter row in the same database, first in the transaction (so
+two processes never hand out the same place), and a row another process made
+meanwhile is left as it is instead of failing the commit's other rows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,6 +34,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.console.notifications.domain.notices import Digest, FeedbackTerm, Notice
 from services.console.notifications.domain.rules import REMIND_BEFORE
@@ -81,6 +85,31 @@ lapsed = Table(
     Column("melding_id", String(64), primary_key=True),
     Column("seq", Integer, nullable=False),
 )
+#: The last `seq` handed out, to mails and lapses alike (one row, "seq").
+counter = Table(
+    "console_counter", metadata,
+    Column("name", String(16), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+
+def insert_new(connection: sqlalchemy.Connection, table: Table, **values: Any) -> bool:
+    """Insert the row unless one with its key is there (another replica's, made since
+    this transaction looked): whether it was inserted."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    return bool(connection.execute(statement).rowcount)
+
+
+def reserve(connection: sqlalchemy.Connection, count: int) -> Iterator[int]:
+    """`count` places in the order of decisions, unique across processes: the counter
+    row is written first, so the transaction holds it (PostgreSQL's row lock,
+    SQLite's writer) until it commits."""
+    connection.execute(counter.update().where(counter.c.name == "seq")
+                       .values(value=counter.c.value + count))
+    top = int(connection.execute(select(counter.c.value).where(
+        counter.c.name == "seq")).scalar_one())
+    return iter(range(top - count + 1, top + 1))
 
 
 @dataclass
@@ -105,9 +134,11 @@ class NoticeBoard(TableView):
 
     def __init__(self, engine: sqlalchemy.Engine | None = None) -> None:
         super().__init__(metadata, engine)
-        with self._engine.connect() as connection:
-            self._seq = max(connection.execute(select(func.max(mails.c.seq))).scalar() or 0,
-                            connection.execute(select(func.max(lapsed.c.seq))).scalar() or 0)
+        with self._engine.begin() as connection:  # once: from the rows made before it
+            start = max(connection.execute(select(func.max(mails.c.seq))).scalar() or 0,
+                        connection.execute(select(func.max(lapsed.c.seq))).scalar() or 0)
+            insert_new(connection, counter, name="seq", value=start)
+        self._seqs: Iterator[int] = iter(())
         self.on_waiting: Callable[[], None] = lambda: None
 
     def takes(self, event: Any) -> bool:
@@ -120,7 +151,11 @@ class NoticeBoard(TableView):
         if not events:
             return
         woken = False
+        places = sum(2 if isinstance(e, Notice.Decided) else 1
+                     for e in events if isinstance(e, MAIL_EVENTS))
         with self._lock, self._engine.begin() as connection:
+            if places:
+                self._seqs = reserve(connection, places)
             for event in events:
                 if isinstance(event, TERM_EVENTS):
                     self._term(connection, event)
@@ -130,8 +165,7 @@ class NoticeBoard(TableView):
             self.on_waiting()
 
     def _next(self) -> int:
-        self._seq += 1
-        return self._seq
+        return next(self._seqs)
 
     def _mail(self, connection: sqlalchemy.Connection, event: Any) -> bool:
         """Change the mail's rows; whether a mail now waits to be sent."""
@@ -141,8 +175,7 @@ class NoticeBoard(TableView):
         if isinstance(event, Notice.Mailed | Digest.Mailed | Notice.Gathered):
             done = "gathered" if isinstance(event, Notice.Gathered) else "sent"
             if state is None:
-                connection.execute(mails.insert().values(mail_id=mail_id, seq=self._next(),
-                                                         state=done))
+                insert_new(connection, mails, mail_id=mail_id, seq=self._next(), state=done)
             elif state != done:
                 connection.execute(mails.update().where(mails.c.mail_id == mail_id)
                                    .values(state=done))
@@ -154,10 +187,9 @@ class NoticeBoard(TableView):
             waits = True
         if state is not None:  # handed again, or sent or gathered since
             return False
-        connection.execute(mails.insert().values(
-            mail_id=mail_id, seq=self._next(), sub=event.sub,
-            state="waiting" if waits else "gather"))
-        return bool(waits)
+        made = insert_new(connection, mails, mail_id=mail_id, seq=self._next(),
+                          sub=event.sub, state="waiting" if waits else "gather")
+        return made and bool(waits)
 
     def _decided(self, connection: sqlalchemy.Connection, event: Any) -> None:
         key = {"sub": event.sub, "melding_id": event.melding_id}
@@ -169,7 +201,7 @@ class NoticeBoard(TableView):
                 select(lapsed.c.seq).where(lapsed.c.sub == event.sub,
                                            lapsed.c.melding_id == event.melding_id)
         ).first() is None:
-            connection.execute(lapsed.insert().values(**key, seq=self._next()))
+            insert_new(connection, lapsed, **key, seq=self._next())
 
     def _term(self, connection: sqlalchemy.Connection, event: Any) -> None:
         term_id = str(event.originator_id)
@@ -203,11 +235,15 @@ class NoticeBoard(TableView):
 
     def next_mail(self) -> UUID | None:
         """The mail decided first of those not yet sent."""
+        first = self.next_mails(1)
+        return first[0] if first else None
+
+    def next_mails(self, limit: int) -> list[UUID]:
+        """The `limit` mails decided first of those not yet sent, in that order."""
         with self._engine.connect() as connection:
-            mail_id = connection.execute(
+            return [UUID(m) for m in connection.execute(
                 select(mails.c.mail_id).where(mails.c.state == "waiting")
-                .order_by(mails.c.seq, mails.c.mail_id).limit(1)).scalar()
-        return None if mail_id is None else UUID(mail_id)
+                .order_by(mails.c.seq, mails.c.mail_id).limit(limit)).scalars()]
 
     def sent(self, mail_id: UUID) -> None:
         """Another postman sent it (this board hears only this process's commits)."""

@@ -2,8 +2,10 @@
 periodic signed checkpoints (every `MELDINGEN_CHECKPOINT_INTERVAL_SECONDS`, if
 anything changed), and the audit calls, all on the runtime's NATS connection.
 
-At start the live figures are rebuilt from the stream up to the sequence the inbox
-tracked; only then does the inbox resume after it, so every event counts once.
+At start the live figures are read from their tables, which are at the sequence the
+inbox tracked (written in its transactions); tables of another layout, or none, are
+rebuilt from the stream up to that sequence. Only then does the inbox resume after
+it, so every event counts once.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from nats.js import JetStreamContext
 from services.reporting.adapters import replay as audit
 from services.reporting.adapters.checkpoint_log import CheckpointLog
 from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
-from services.reporting.adapters.stored_figures import StoredFigures
 from services.reporting.adapters.verification import verify, walk
 from services.reporting.application import ReportingApplication
 from services.reporting.domain.verification import head_of, others
@@ -31,8 +32,6 @@ from shared.runtime import MessagingRuntime
 
 log = logging.getLogger("meldingen.reporting")
 audit_log = logging.getLogger("meldingen.audit")
-#: Seconds between looks at how far the live figures got since they were kept.
-KEEP_LOOK = 5.0
 
 
 class ReportingCompanion:
@@ -46,62 +45,40 @@ class ReportingCompanion:
             raise ConfigurationError("MELDINGEN_CHECKPOINT_PUBLIC_KEY is not the public key "
                                      "of MELDINGEN_CHECKPOINT_KEY")
         self.verifier = CheckpointVerifier.of(settings)
-        self.stored = StoredFigures.of(app.recorder, settings)
-        self._kept_at = 0
         self._stopping = asyncio.Event()
 
     async def prepare(self, runtime: MessagingRuntime) -> None:
         self.runtime = runtime
         stream = self.settings.stream
         tracked = await asyncio.to_thread(self.app.tracked_position, stream)
+        counts = await asyncio.to_thread(self.app.live.tables.load, tracked)
+        if counts is not None:
+            self.app.live.started(counts)
+            log.info("figures read", extra={"position": tracked})
+            return
         parked = await asyncio.to_thread(self._parked)
-        kept = await asyncio.to_thread(self.stored.load, tracked)
-        self._kept_at = kept[1] if kept is not None else 0
         while True:
             try:
                 figures, counted, _ = await audit.rebuild(self._js(), stream, self._events(),
-                                                          upto=tracked, parked=parked,
-                                                          kept=kept)
+                                                          upto=tracked, parked=parked)
                 break
             except Exception as exc:  # noqa: BLE001 - NATS away: try again
                 log.warning("rebuild failed, retrying", extra={"error": type(exc).__name__})
                 await asyncio.sleep(1.0)
-        self.app.live.rebuilt(figures, tracked)
-        log.info("figures rebuilt", extra={"events": counted, "position": tracked,
-                                           "kept_at": self._kept_at})
+        await asyncio.to_thread(self.app.live.rebuilt, figures, tracked)
+        log.info("figures rebuilt", extra={"events": counted, "position": tracked})
 
     async def run(self) -> None:
-        """A signed checkpoint every interval, and the figures kept as they grow,
-        until stopped."""
+        """A signed checkpoint every interval, until stopped."""
         interval = self.settings.checkpoint_interval_seconds
-        due = asyncio.get_running_loop().time() + interval
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=min(KEEP_LOOK, interval))
+                await asyncio.wait_for(self._stopping.wait(), timeout=interval)
                 return
-            try:
-                await self.keep_figures()
-            except Exception as exc:  # noqa: BLE001 - the stream still holds them all
-                log.warning("keeping the figures failed", extra={"error": type(exc).__name__})
-            if asyncio.get_running_loop().time() < due:
-                continue
-            due += interval
             try:
                 await self.checkpoint()
             except Exception as exc:  # noqa: BLE001 - try again at the next interval
                 log.warning("checkpoint failed", extra={"error": type(exc).__name__})
-
-    async def keep_figures(self, *, at_least: int | None = None) -> bool:
-        """Keep the live figures in the store once `figures_keep_every` events (or
-        `at_least`) came in since they were last kept; whether they were."""
-        every = self.settings.figures_keep_every if at_least is None else at_least
-        if self.app.live.position - self._kept_at < every:
-            return False
-        position, state = await asyncio.to_thread(self.app.live.kept)
-        await asyncio.to_thread(self.stored.keep, position, state)
-        self._kept_at = position
-        log.info("figures kept", extra={"position": position, "bytes": len(state)})
-        return True
 
     def stop(self) -> None:
         self._stopping.set()

@@ -16,7 +16,7 @@ received by then and not closed by then, whichever year it came in, by its age.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping, MutableSet
 from datetime import UTC, datetime
 from typing import Any, get_args
 
@@ -112,14 +112,34 @@ def local_year(iso: str) -> int:
     return moment(iso).astimezone(LOCAL).year
 
 
+#: The events that may come more than once for a melding, each copy at its own time:
+#: the key (after the event's own type) that says a copy was counted already.
+COPIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "reprisal_complaint_recorded": lambda data: "reprisal_complaint",
+    "interim_measure_taken": lambda data: f"interim_measure:{data['kind']}",
+}
+
+
+def copy_key(kind: str, data: dict[str, Any]) -> tuple[str, str, str] | None:
+    """What says a copy of this event was counted (None: the event is not one of those)."""
+    named = COPIES.get(kind)
+    return None if named is None else (named(data), data["melding_id"], data["at"])
+
+
 class AnnualFigures:
     """Counts per (year, section, key); a fresh one and a live one fed the same events
-    are equal, which is what the replay checks."""
+    are equal, which is what the replay checks.
 
-    def __init__(self) -> None:
+    `meldingen` (the per-melding state, by id) and `seen` (the copies counted) are
+    dicts and sets in memory, or a batch's part of them read from a table (the live
+    figures, `views.py`); `open_at_end` then answers from that table too."""
+
+    def __init__(self, meldingen: MutableMapping[str, list[Any]] | None = None,
+                 seen: MutableSet[tuple[str, str, str]] | None = None) -> None:
         self.cells: dict[tuple[int, str, str], int] = {}
-        self.meldingen: dict[str, list[Any]] = {}
+        self.meldingen = meldingen if meldingen is not None else {}
         self.events = 0
+        self.open_at_end: Callable[[int], dict[str, Any]] = self._open_in_memory
         self._handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "melding_received": self._received,
             "contact_moment_recorded": self._contact_moment,
@@ -136,7 +156,7 @@ class AnnualFigures:
         }
         #: (type, melding, at) of the steps a melding may have several of, each once:
         #: a copy re-published after the de-duplication window counts no second time.
-        self._seen: set[tuple[str, str, str]] = set()
+        self.seen = seen if seen is not None else set()
 
     def apply(self, kind: str, data: dict[str, Any]) -> None:
         """Count one integration event (its `type` and `data`)."""
@@ -233,18 +253,19 @@ class AnnualFigures:
             state[CLOSED], state[REOPENED] = None, reopened
 
     def _first_copy(self, kind: str, data: dict[str, Any]) -> bool:
-        seen = (kind, data["melding_id"], data["at"])
-        if seen in self._seen:
+        seen = copy_key(kind, data)
+        if seen in self.seen:
             return False
-        self._seen.add(seen)
+        if seen is not None:
+            self.seen.add(seen)
         return True
 
     def _reprisal_complaint(self, data: dict[str, Any]) -> None:
-        if self._first_copy("reprisal_complaint", data):
+        if self._first_copy("reprisal_complaint_recorded", data):
             self._count(self._year_of(data), "reprisal_complaint", "recorded")
 
     def _interim_measure(self, data: dict[str, Any]) -> None:
-        if self._first_copy(f"interim_measure:{data['kind']}", data):
+        if self._first_copy("interim_measure_taken", data):
             self._count(self._year_of(data), "interim_measure", data["kind"])
 
     def _final_report(self, data: dict[str, Any]) -> None:
@@ -257,32 +278,6 @@ class AnnualFigures:
             self._count(year, "measure", kind)
             if data["path"] == "investigation":  # what the conclusions led to
                 self._count(year, "measure_after_investigation", kind)
-
-    # Keeping ----------------------------------------------------------------------
-
-    def state(self) -> dict[str, Any]:
-        """Everything the projection holds, as plain JSON-able data (times as
-        datetimes, which keep their instant and offset through ISO text)."""
-        return {"events": self.events,
-                "cells": [[*cell, count] for cell, count in self.cells.items()],
-                "meldingen": self.meldingen, "seen": [list(seen) for seen in self._seen]}
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> AnnualFigures:
-        """The projection `state` was taken of: fed the same later events, it counts
-        what the original would."""
-        figures = cls()
-        figures.events = state["events"]
-        figures.cells = {(year, section, key): count
-                         for year, section, key, count in state["cells"]}
-        figures._seen = {(kind, melding_id, at) for kind, melding_id, at in state["seen"]}
-        times = (FEEDBACK_DUE, RECEIVED, CLOSED, REOPENED)
-        for melding_id, kept in state["meldingen"].items():
-            for index in times:
-                if kept[index] is not None:
-                    kept[index] = datetime.fromisoformat(kept[index])
-            figures.meldingen[melding_id] = kept
-        return figures
 
     # Reading ----------------------------------------------------------------------
 
@@ -320,7 +315,7 @@ class AnnualFigures:
             "interim_measures": {"by_kind": by("interim_measure", INTERIM_MEASURES)},
             "reprisal_complaints": get("reprisal_complaint", "recorded"),
             "closed": {"by_reason": by("closed", CLOSING_REASONS)},
-            "open_at_year_end": self._open_at_end(year),
+            "open_at_year_end": self.open_at_end(year),
             "terms": {
                 "acknowledgement": {"within": ack_within, "late": ack_late,
                                     "share_within": share(ack_within, ack_within + ack_late)},
@@ -330,10 +325,10 @@ class AnnualFigures:
             },
         }
 
-    def _open_at_end(self, year: int) -> dict[str, Any]:
+    def _open_in_memory(self, year: int) -> dict[str, Any]:
         """The meldingen received before the year ended and not closed by then, by how
         long they had been open. For the running year: those open so far."""
-        end = datetime(year + 1, 1, 1, tzinfo=LOCAL)
+        end = year_end(year)
         ages = dict.fromkeys(OPEN_AGES, 0)
         for state in self.meldingen.values():
             received, closed = state[RECEIVED], state[CLOSED]
@@ -347,11 +342,28 @@ class AnnualFigures:
         return hashlib.sha256(orjson.dumps(every, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+#: The ages but the last, by the months they end at.
+AGES = ((3, "under_3_months"), (6, "3_to_6_months"), (12, "6_to_12_months"))
+
+
+def year_end(year: int) -> datetime:
+    """The moment `year` ends on the organisation's calendar."""
+    return datetime(year + 1, 1, 1, tzinfo=LOCAL)
+
+
+def age_bounds(end: datetime) -> tuple[tuple[datetime, str], ...]:
+    """`age` as bounds, for a query: at `end` (a local midnight on a month's first day,
+    as `year_end`) a melding received after the first bound's moment is of its age,
+    else after the next one's, ...; received by the last: "over_12_months". On a
+    calendar month's first day no month-end clamping applies, so `end` is before
+    `add_months(received, n)` exactly when `received` is after `add_months(end, -n)`."""
+    return tuple((add_months(end, -months), name) for months, name in AGES)
+
+
 def age(received: datetime, end: datetime) -> str:
     """How long a melding received at `received` had been open at `end`, in calendar
     months on the organisation's calendar."""
-    for months, name in ((3, "under_3_months"), (6, "3_to_6_months"),
-                         (12, "6_to_12_months")):
+    for months, name in AGES:
         if end < add_months(received, months):
             return name
     return "over_12_months"

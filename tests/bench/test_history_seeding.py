@@ -1,0 +1,63 @@
+"""The start bench's history, seeded in parallel workers and published unacknowledged,
+is still the history a running system would have left: the stream holds every event
+once, signed and chained, every store's chain fits it (`audit verify`), each store's
+inbox is at the stream's end, and a service started on it sends nothing new."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import history
+from bench.procs import Stack
+from services.reporting.adapters.signing import CheckpointVerifier
+from services.reporting.adapters.verification import verify
+from shared.config import Settings
+from shared.messaging.nats import connect
+from shared.messaging.permissions import AUDITOR
+
+MELDINGEN = 60
+
+
+async def _verified(settings: Settings) -> dict[str, Any]:
+    nc = await connect(settings, name="seeding-test", user=AUDITOR)
+    try:
+        return await verify(settings, nc.jetstream(), CheckpointVerifier.of(settings))
+    finally:
+        await nc.close()
+
+
+@pytest.mark.timeout(300)
+def test_seeded_history_is_whole_verified_and_leaves_nothing_to_send(tmp_path: Path) -> None:
+    stack = Stack(tmp_path, None, ready_within=120.0)
+    try:
+        stack.start_nats()
+        seeding = history.seed_all(stack.settings, MELDINGEN)
+
+        # Every event of the history is on the stream once, and every store took them in.
+        events = sum(1 for _ in history.history(MELDINGEN))
+        assert seeding["stream_events"] == events == history.stream_messages(stack.settings)
+        assert seeding["reporting"]["events"] == events
+        assert all(seeding[f"{job}_cpu_s"] >= 0 for job in history.JOBS)
+
+        # The stream's chains and signatures, and every store's chain, check out.
+        report = asyncio.run(_verified(stack.settings))
+        assert report["ok"], report
+
+        # Each consumer's inbox stands at the stream's last message.
+        for service in history.CONSUMERS:
+            with sqlite3.connect(stack.settings.var_dir / f"{service}.sqlite") as db:
+                [(at,)] = db.execute(f"SELECT notification_id FROM {service}_tracking "
+                                     "WHERE application_name = ?", (stack.settings.stream,))
+            assert at == events, service
+
+        # A service started on it has nothing new to take in or send.
+        stack.start_service("triage")
+        stack.stop("triage")
+        assert history.stream_messages(stack.settings) == events
+    finally:
+        stack.stop()
