@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from functools import singledispatchmethod
 from typing import Any, get_args
 from uuid import UUID
@@ -50,6 +51,13 @@ CHANGED = "The melding was changed at the same time; try again."
 
 class TriageApplication(KeyedApplication):
     name = "triage"
+    #: The library's repository keeps the last 1,000 meldingen (and their desks, notes,
+    #: protection, files) read, as decrypted aggregates; each `get` of one brings it up
+    #: to date with the events stored after its version (one indexed query: a write by
+    #: another process is seen), and hands out a copy. A read of a melding read before
+    #: then replays and decrypts none of it (issue 23: the melding page's triage CPU).
+    #: Shredding evicts it (`forget`). `TRIAGE_AGGREGATE_CACHE_MAXSIZE=` turns it off.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
                  routing: RoutingTable = DEFAULT_TABLE,
@@ -242,6 +250,12 @@ class TriageApplication(KeyedApplication):
             return self.repository.get(melding_id)
         except AggregateNotFoundError:
             raise self._not_found(melding_id) from None
+
+    def forget(self, aggregate_id: UUID) -> None:
+        """Nothing of the aggregate held in memory any more (shredding's last step)."""
+        if self.repository.cache is not None:
+            with suppress(KeyError):  # not held
+                self.repository.cache.get(aggregate_id, evict=True)
 
     @staticmethod
     def _not_found(melding_id: UUID) -> NotFound:
