@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import suppress
 from functools import singledispatchmethod
 from typing import Any, get_args
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Cache, LRUCache, ProcessingEvent
 
 from services.triage.adapters.outgoing import integration_event
 from services.triage.domain.commands import Assessment, Decision, PoliceReport
@@ -56,7 +55,7 @@ class TriageApplication(KeyedApplication):
     #: to date with the events stored after its version (one indexed query: a write by
     #: another process is seen), and hands out a copy. A read of a melding read before
     #: then replays and decrypts none of it (issue 23: the melding page's triage CPU).
-    #: Shredding evicts it (`forget`). `TRIAGE_AGGREGATE_CACHE_MAXSIZE=` turns it off.
+    #: Shredding empties it (`forget`). `TRIAGE_AGGREGATE_CACHE_MAXSIZE=` turns it off.
     env = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock | None = None,
@@ -251,11 +250,16 @@ class TriageApplication(KeyedApplication):
         except AggregateNotFoundError:
             raise self._not_found(melding_id) from None
 
-    def forget(self, aggregate_id: UUID) -> None:
-        """Nothing of the aggregate held in memory any more (shredding's last step)."""
-        if self.repository.cache is not None:
-            with suppress(KeyError):  # not held
-                self.repository.cache.get(aggregate_id, evict=True)
+    def forget(self) -> None:
+        """Nothing held in memory of any aggregate read (shredding's last step: a
+        melding's notes, protection and files are aggregates of their own). A read
+        under way keeps its own copy, and a copy it puts back is emptied of a shredded
+        melding's content at its next read (the `Shredded` event)."""
+        cache = self.repository.cache
+        if isinstance(cache, LRUCache):
+            self.repository.cache = LRUCache(maxsize=cache.maxsize)
+        elif cache is not None:
+            self.repository.cache = Cache()
 
     @staticmethod
     def _not_found(melding_id: UUID) -> NotFound:

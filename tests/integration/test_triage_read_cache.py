@@ -19,6 +19,7 @@ from services.triage.adapters.purge_table import PendingPurges
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.application import TriageApplication
 from services.triage.bootstrap import build_application
+from services.triage.desk.application import notes_of, write_note
 from services.triage.domain.commands import Assessment
 from services.triage.domain.report import Report
 from shared.auth import Principal
@@ -59,6 +60,7 @@ def test_a_read_melding_is_kept_up_to_date_and_forgotten_when_shredded(
     # Two replicas of triage on one store.
     one, other = build_application(settings), build_application(settings)
     melding_id = filed(one)
+    write_note(one, melding_id, "Notitie over de paarse envelop.", MELDPUNT)
 
     # The meldpunt reads it twice on the first: the second read comes from memory, and
     # is recorded all the same (the identity is shown only with its read on the log).
@@ -67,6 +69,7 @@ def test_a_read_melding_is_kept_up_to_date_and_forgotten_when_shredded(
         assert identity == {"name": NAME}
         assert len(report.identity_reads) == reads
     assert melding_id in held(one)
+    assert [n["body"] for n in notes_of(one, melding_id)] == ["Notitie over de paarse envelop."]
 
     # The other replica closes it: the first's next read shows it closed at once, with
     # the other's writes and its own third read of the identity.
@@ -80,9 +83,9 @@ def test_a_read_melding_is_kept_up_to_date_and_forgotten_when_shredded(
     check = RetentionCheck(one, ClosedMeldingen(engine), RetentionTerms.from_settings(settings),
                            check_every=3600, purges=PendingPurges(engine))
     assert check.shred(melding_id) is not None
-    assert melding_id not in held(one)
+    assert held(one) == {}  # the melding, and its notes' aggregate
     for replica in (one, other):
         with pytest.raises(Shredded):
             replica.read(melding_id, MELDPUNT)
         kept = repr([vars(a) for a in held(replica).values()])
-        assert NAME not in kept and "bakfiets" not in kept
+        assert NAME not in kept and "bakfiets" not in kept and "paarse" not in kept
