@@ -37,6 +37,9 @@ from shared.viewstore import Row
 
 _COMMANDS = {Report.Assessed: "assess", Report.Decided: "decide",
              Report.Closed: "close", Report.Reopened: "reopen"}
+#: Events that change nothing a queue row shows: a commit of only these (a named
+#: reporter's identity read, on every melding page) reads and writes no row.
+_UNSHOWN = (Report.IdentityRead,)
 
 
 class _Batch:
@@ -79,7 +82,7 @@ class Queue:
         self.apply_all([event])
 
     def apply_all(self, events: Iterable[Any]) -> None:
-        events = list(events)
+        events = [e for e in events if not isinstance(e, _UNSHOWN)]
         ids = {e.originator_id for e in events if not isinstance(e, Desk.RepliesRead)}
         desks = {e.originator_id for e in events if isinstance(e, Desk.RepliesRead)}
         if not events:
