@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
-from bench import history
+from bench import history, start
 from bench.procs import Stack
+from bench.report import render_start
+from bench.sizes import QUICK, Sizes
 from services.reporting.adapters.signing import CheckpointVerifier
 from services.reporting.adapters.verification import verify
 from shared.config import Settings
@@ -61,3 +63,23 @@ def test_seeded_history_is_whole_verified_and_leaves_nothing_to_send(tmp_path: P
         assert history.stream_messages(stack.settings) == events
     finally:
         stack.stop()
+
+
+@pytest.mark.timeout(300)
+def test_start_seeds_and_starts_only_the_chosen_services(tmp_path: Path) -> None:
+    sizes = Sizes(**{**QUICK.__dict__, "start_meldingen": (30,),
+                     "start_services": ("reporting",)})
+    [run] = start.start(tmp_path, None, sizes).values()
+
+    # Only reporting's store was seeded beside the stream, and only it was started.
+    events = sum(1 for _ in history.history(30))
+    assert run["seeding"]["stream_events"] == events == run["stream_after_starts"]
+    assert run["seeding"]["reporting"]["events"] == events
+    assert run["services"] == ["reporting"] and run["reporting"]["ready_s"] > 0
+    skipped = ("intake", "intake_inbox", "triage", "investigation", "console")
+    assert not any(name in run or name in run["seeding"] for name in skipped)
+    assert not (tmp_path / "30" / "var" / "console.sqlite").exists()
+    assert "reporting" in render_start({"30": run})
+
+    with pytest.raises(ValueError, match="no such service"):
+        history.seed_all(Settings(), 1, services=("nosuch",))
