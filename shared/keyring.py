@@ -23,7 +23,8 @@ from shared.messaging.epochs import Recipients
 from shared.messaging.signing import parse_public_keys, verifier_for
 from shared.transportkeys import RECEIVERS, EpochStore, OutboxPins
 
-#: How many just-made keys wait for their first reading at most.
+#: How many just-made or just-adopted keys are held in memory at most (the oldest
+#: made goes first).
 FRESH_KEYS = 4096
 
 #: Keys opened from the stream ahead of their batch: each with its wrapped copy.
@@ -45,9 +46,10 @@ class Keyring:
         # sender's view of the receivers' (`sealed_for` seals to them). None: fixed pair.
         self.epochs: EpochStore | None = None
         self.recipients: Recipients | None = None
-        # Keys just made for a batch of filings, or adopted from the stream, until their
-        # first reading: so storing a new melding does not read its key back.
-        # Bounded, for when the relay is stopped; destroying a key drops it here too.
+        # Keys just made for a batch of filings, or adopted from the stream: so storing
+        # a new melding's events, and relaying them (read back, then sealed), does not
+        # read its key from the table again, three times a filing. Bounded (the oldest
+        # made goes first); destroying a key drops it here too.
         self._fresh: OrderedDict[str, DataKey] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -155,7 +157,7 @@ class Keyring:
     def key(self, melding_id: str) -> DataKey:
         """Raises `Shredded` after destruction, `MissingKey` if none ever came."""
         with self._lock:
-            fresh = self._fresh.pop(melding_id, None)
+            fresh = self._fresh.get(melding_id)
         return fresh or self.keys.unwrap(melding_id, self.store.get(melding_id))
 
     def encrypt(self, melding_id: str, field: str, plaintext: str) -> str:

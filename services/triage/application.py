@@ -213,7 +213,12 @@ class TriageApplication(KeyedApplication):
 
     def feedback_templates(self, melding_id: UUID, principal: Principal
                            ) -> tuple[Language, dict[FeedbackOccasion, str]]:
-        language = templates_language(self.get_report(melding_id, principal).language)
+        return self.templates_for(self.get_report(melding_id, principal))
+
+    @staticmethod
+    def templates_for(report: Report) -> tuple[Language, dict[FeedbackOccasion, str]]:
+        """The feedback templates in the language of a melding already read."""
+        language = templates_language(report.language)
         return language, {occasion: template(occasion, language)
                           for occasion in get_args(FeedbackOccasion)}
 

@@ -9,7 +9,13 @@ from services.triage.adapters.closed_table import ClosedMeldingen
 from services.triage.adapters.purge_table import PendingPurges
 from services.triage.adapters.retention import RetentionCheck
 from services.triage.adapters.routing_file import routing_table
-from services.triage.api import files_routes, notes_routes, protection_routes, queue_routes
+from services.triage.api import (
+    files_routes,
+    notes_routes,
+    page_routes,
+    protection_routes,
+    queue_routes,
+)
 from services.triage.api.deps import TriageParts
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
@@ -89,7 +95,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     parts = build_parts(settings, clock)
     app = service_app(parts, settings,
                       routers=[queue_routes.router, notes_routes.router,
-                               protection_routes.router, files_routes.router, router])
+                               protection_routes.router, files_routes.router, page_routes.router,
+                               router])
     run_beside(app, parts.retention.loop, parts.retention.stop, "triage-retention")
     run_beside(app, parts.flusher.loop, parts.flusher.stop, "triage-views")
     run_beside(app, parts.backfill.loop, parts.backfill.stop, "triage-files-backfill")

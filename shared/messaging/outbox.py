@@ -17,11 +17,12 @@ from nats.js import JetStreamContext
 
 from shared.application import ServiceApplication
 from shared.chain import OutboxChain, SealBatch
+from shared.contracts import IntegrationEvent
 from shared.errors import DamagedRecord, Shredded
 from shared.messaging.envelope import Envelope
 from shared.messaging.epochs import Recipients
 from shared.messaging.signing import HEADER, EventSigner
-from shared.messaging.silent import SilentIds
+from shared.messaging.silent import CommittedEvents, SilentIds
 
 log = logging.getLogger("meldingen.outbox")
 
@@ -59,6 +60,9 @@ class OutboxRelay:
         # (`_wake_up`): only chained, not read back. A backlog taken in by triage is
         # almost all such events.
         self._silent = SilentIds()
+        # The integration events of the rest, as made from the commit's own events:
+        # published without reading back and decrypting what was just stored.
+        self._committed = CommittedEvents()
         self._stopping = False
         self._loop = asyncio.get_running_loop()
         app.on_recorded(self._wake_up)
@@ -68,11 +72,13 @@ class OutboxRelay:
         if the commit holds an integration event. A commit without one (a melding
         taken in by triage, say) only needs chaining, which the next pass does within
         `poll_interval`: waking for it would cost a read and a seal commit per commit."""
-        silent = [r.notification.id for r in recordings
-                  if self.app.integration_event(r.domain_event) is None]
+        events = [(r.notification.id, self.app.integration_event(r.domain_event))
+                  for r in recordings]
+        silent = [id_ for id_, event in events if event is None]
         self._silent.add(silent)
         if len(silent) == len(recordings):
             return
+        self._committed.add((id_, event) for id_, event in events if event is not None)
         # Once this relay's loop has closed (the service stopped, the app lives on, as
         # in tests), a commit must still succeed: there is just nobody to wake.
         with contextlib.suppress(RuntimeError):
@@ -136,6 +142,7 @@ class OutboxRelay:
             await asyncio.to_thread(self.chain.commit, batch, tracking)
             self._published = max(last, published_up_to)
             self._silent.passed(last)
+            self._committed.passed(last)
         return len(notifications)
 
     def _read(self) -> Sequence[Notification]:
@@ -153,6 +160,10 @@ class OutboxRelay:
     async def _publish(self, notification: Notification, batch: SealBatch, stored: str) -> None:
         if notification.id in self._silent:
             return  # committed without an integration event
+        committed = self._committed.take(notification.id)
+        if committed is not None:
+            await self._send(committed, notification, batch, stored)
+            return
         try:
             domain_event = self.app.mapper.to_domain_event(notification)
         except DamagedRecord:
@@ -168,8 +179,16 @@ class OutboxRelay:
             return
         try:
             event = self.app.integration_event(domain_event)
-            if event is None:
-                return
+        except Shredded:
+            _not_published(notification)
+            return
+        if event is not None:
+            await self._send(event, notification, batch, stored)
+
+    async def _send(self, event: IntegrationEvent, notification: Notification,
+                    batch: SealBatch, stored: str) -> None:
+        """Seal (for its receivers), wrap, sign and publish one integration event."""
+        try:
             if self.recipients is not None and event.key_recipients():
                 # The receivers' epochs, read at most a second before this seals to them.
                 await self.recipients.refresh(
@@ -177,8 +196,7 @@ class OutboxRelay:
             event = self.app.outgoing(event, f"{self.app.name}:{notification.id}",
                                       notification.id)
         except Shredded:  # shredded after it was stored: its content may not leave
-            log.info("integration event of a shredded melding: not published",
-                     extra={"notification_id": notification.id})
+            _not_published(notification)
             return
         envelope = Envelope.wrap(event, source=self.app.name, position=notification.id,
                                  prev=batch.heads.stream_head, stored=stored)
@@ -189,3 +207,8 @@ class OutboxRelay:
             headers={"Nats-Msg-Id": envelope.message_id, HEADER: self.signer.sign(payload)},
         )
         batch.published(payload)
+
+
+def _not_published(notification: Notification) -> None:
+    log.info("integration event of a shredded melding: not published",
+             extra={"notification_id": notification.id})

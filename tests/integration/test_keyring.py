@@ -126,6 +126,27 @@ def test_a_key_just_made_is_gone_from_memory_once_destroyed(settings: Settings) 
         intake.key("m-1")
 
 
+def test_a_new_meldings_key_is_not_read_from_the_table_while_it_is_stored_and_relayed(
+        settings: Settings) -> None:
+    intake = Keyring.for_service(settings, "intake")
+    intake.create_many(["m-1"])
+    selects: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    sqlalchemy.event.listen(intake.store.engine, "before_cursor_execute", count)
+    # Filing stores its events (the first made the key), the relay reads the first
+    # back and seals it: every one of these readings finds the key in memory.
+    made = intake.for_new("m-1")
+    assert all(intake.key("m-1").secret == made.secret for _ in range(3))
+    assert selects == []
+    intake.destroy("m-1", SHREDDED_ON, "referred")
+    with pytest.raises(Shredded):
+        intake.key("m-1")
+
+
 def test_other_meldingen_stay_readable_after_one_is_shredded(settings: Settings) -> None:
     intake = Keyring.for_service(settings, "intake")
     kept = intake.create("m-keep").encrypt("description", "blijft")

@@ -4,6 +4,7 @@ transaction (one commit each kept its pages waiting), still once each."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,12 @@ import pytest
 from services.console.bootstrap import build_parts
 from services.console.notifications.application import REMIND_BATCH
 from services.console.notifications.domain.notices import FeedbackTerm
+from services.console.notifications.postman import BATCH
 from shared.clock import MovableClock
 from shared.config import Settings
 from tests.mailserver import SmtpServer
 from tests.notifyflows import add_staff, decided, notify_settings
-from tests.support import NatsServer
+from tests.support import NatsServer, eventually
 
 
 @pytest.fixture
@@ -62,3 +64,46 @@ def test_a_backlog_of_reminders_is_decided_once_each_in_batches(
         parts.application.close()
     notices = decided(settings)
     assert len(notices) == count - 1 == len(set(notices))
+
+
+async def test_a_backlog_of_mails_goes_in_order_two_commits_a_batch(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """The postman meeting that backlog: every mail once, in the order decided, each
+    batch claimed in one commit and recorded as sent in one (two commits a mail made
+    the storm's cost)."""
+    now = datetime.now(UTC)
+    # A claim as long as production's: no batch outlasts half of it here.
+    settings = settings.model_copy(update={"notify_claim_seconds": 120.0})
+    parts = build_parts(settings, MovableClock(now))
+    try:
+        add_staff(parts.application, [("mia", "meldpunt")])
+        count = 2 * BATCH + 5
+        parts.application.save(*[
+            FeedbackTerm(melding_id=str(uuid4()), feedback_by=now - timedelta(days=30))
+            for _ in range(count)])
+        parts.notifier.check()
+        order = parts.notifier.board.next_mails(count + 1)
+        assert len(order) == count
+        ids = {m: parts.notifier.mail(m).message_id for m in order}
+        commits = []
+        save = parts.application.save
+
+        def counted(*aggregates: Any, **kwargs: Any) -> Any:
+            commits.append(len(aggregates))
+            return save(*aggregates, **kwargs)
+
+        parts.application.save = counted  # type: ignore[method-assign]
+        run = asyncio.create_task(parts.postman.run())
+        try:
+            await eventually(lambda: len(smtp.mails) >= count, timeout=60)
+            await eventually(lambda: parts.notifier.board.waiting() == 0)
+        finally:
+            parts.postman.stop()
+            await run
+    finally:
+        parts.application.close()
+    assert [m.message["Message-ID"] for m in smtp.mails] == [ids[m] for m in order]
+    # Three batches: a claim and a record each (the clock check's own commits aside).
+    postman = [n for n in commits if n > 1]
+    assert postman == [BATCH, BATCH, BATCH, BATCH, 5, 5], commits

@@ -4,6 +4,7 @@ rest (here: the sealed identity read by the adviser) are chained by its next pol
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import sqlalchemy
 from eventsourcing.persistence import Tracking
@@ -13,7 +14,9 @@ from services.intake.bootstrap import build_application
 from services.intake.domain.submission import Submission
 from services.triage.bootstrap import build_application as build_triage
 from shared.config import Settings
-from shared.messaging.keyed import seal
+from shared.contracts import MeldingReceived
+from shared.messaging.envelope import Envelope
+from shared.messaging.keyed import open_event, seal
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.signing import signer_for
 from tests.support import eventually, jetstream
@@ -102,6 +105,40 @@ async def test_the_relay_chains_an_event_that_publishes_nothing_without_reading_
             assert await relay.publish_pending() == 1
         assert relay.position() == triage.recorder.max_notification_id()
         assert key_reads == []
+    finally:
+        intake.close()
+        triage.close()
+
+
+async def test_the_relay_publishes_a_filing_from_its_commit_without_reading_it_back(
+    sqlite_settings: Settings,
+) -> None:
+    """The commit callback keeps the filing's melding_received, made from the
+    committed events: the relay publishes it without reading the stored event back
+    and decrypting it, and what goes out opens at triage to what was filed."""
+    intake = build_application(sqlite_settings)
+    triage = build_triage(sqlite_settings)
+    try:
+        assert triage.keyring is not None
+        async with jetstream(sqlite_settings) as js:
+            relay = OutboxRelay(intake, js, signer_for(sqlite_settings, "intake"))
+            read_back: list[int] = []
+            decode = intake.mapper.to_domain_event
+
+            def counting(notification: Any) -> Any:
+                read_back.append(notification.id)
+                return decode(notification)
+
+            intake.mapper.to_domain_event = counting  # type: ignore[method-assign]
+            filed = await asyncio.to_thread(intake.file_report, anonymous_with_identity())
+            assert await relay.publish_pending() == intake.recorder.max_notification_id()
+            assert read_back == []
+            message = await js.get_last_msg(sqlite_settings.stream,
+                                            "meldingen.intake.melding_received")
+        event = open_event(Envelope.decode(message.data).event(), triage.keyring)
+        assert isinstance(event, MeldingReceived)
+        assert event.melding_id == str(filed.id)
+        assert event.description == "Melding met identiteit."
     finally:
         intake.close()
         triage.close()

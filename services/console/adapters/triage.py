@@ -4,6 +4,7 @@ the decision, reassignment, recusal and messages to the reporter's mailbox (see
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -177,6 +178,31 @@ class CheckInsDue(_Answer):
     items: list[CheckInDue]
 
 
+class MeldingPage(_Answer):
+    """The melding and its parts from triage at once (`GET /api/meldingen/{id}/page`):
+    each part as its own endpoint gives it; the templates and files None for a role
+    that may not have them."""
+
+    melding: Melding
+    notes: list[Note]
+    protection: Protection
+    feedback_templates: FeedbackTemplates | None = None
+    attachments: list[Attachment] | None = None
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """Triage's melding page as read for `acting`: a part the page asks in the same
+    role is taken from it; one asked in another role (a person with several) is asked
+    of triage on its own, so triage judges each part in the role it is asked in."""
+
+    acting: Acting
+    page: MeldingPage
+
+    def for_(self, acting: Acting) -> MeldingPage | None:
+        return self.page if acting == self.acting else None
+
+
 class TriageClient:
     def __init__(self, caller: ServiceCaller) -> None:
         self.caller = caller
@@ -213,6 +239,11 @@ class TriageClient:
         return await self.caller.stream(
             acting, f"/api/meldingen/{segment(melding_id)}/attachments/"
                     f"{segment(attachment_id)}")
+
+    async def melding_page(self, acting: Acting, melding_id: str) -> PageRead:
+        """The melding with its notes, protection, templates and files, in one call."""
+        return PageRead(acting, await self.caller.get(
+            acting, f"/api/meldingen/{segment(melding_id)}/page", MeldingPage))
 
     async def melding(self, acting: Acting, melding_id: str) -> Melding:
         return await self.caller.get(acting, f"/api/meldingen/{segment(melding_id)}", Melding)

@@ -268,6 +268,38 @@ class Notifier:
             return "held"
         return "send"
 
+    def claim_all(self, mail_ids: list[UUID], by: str) -> list[Literal["send", "sent", "held"]]:
+        """`claim` for mails in the order decided, in one commit: each turn up to the
+        first one held (those after it wait, so they are not claimed), then "held"."""
+        now = self.clock.now()
+        turns: list[Literal["send", "sent", "held"]] = []
+        claimed: list[Notice | Digest] = []
+        for mail_id in mail_ids:
+            mail: Notice | Digest = self.console.repository.get(mail_id)
+            turn = sending_turn(mail, by, now) if "held" not in turns else "held"
+            if turn == "send":
+                mail.claim(by, until=now + self.claim_for)
+                claimed.append(mail)
+            turns.append(turn)
+        try:
+            if claimed:
+                self.console.save(*claimed)
+        except IntegrityError:
+            return ["held"] * len(mail_ids)  # another postman's claim came first
+        return turns
+
+    def mailed_all(self, mail_ids: list[UUID]) -> None:
+        """`mailed` for several, in one commit (one by one if one changed meanwhile)."""
+        now = self.clock.now()
+        sent: list[Notice | Digest] = [self.console.repository.get(m) for m in mail_ids]
+        for mail in sent:
+            mail.mark_mailed(at=now)
+        try:
+            self.console.save(*sent)
+        except IntegrityError:
+            for mail_id in mail_ids:
+                self.mailed(mail_id)
+
     def mailed(self, mail_id: UUID) -> None:
         now = self.clock.now()
         self.console.update(lambda: self.console.repository.get(mail_id),

@@ -1,9 +1,10 @@
 """Sends what the notifier decided, and runs its clock check.
 
-Mails go strictly in the order they were decided. Before each try the postman claims
-the mail for a while (`MELDINGEN_NOTIFY_CLAIM_SECONDS`), so that a second replica of
-the console, whose postman sees the same store, leaves it alone and only moves on
-once it was sent. One that cannot be handed over
+Mails go strictly in the order they were decided, up to `BATCH` claimed and recorded
+at once. Before each try the postman claims the mail for a while
+(`MELDINGEN_NOTIFY_CLAIM_SECONDS`; a batch's rest is claimed again once half of it has
+passed), so that a second replica of the console, whose postman sees the same store,
+leaves it alone and only moves on once it was sent. One that cannot be handed over
 (the SMTP server is away) is tried again with growing pauses, and those after it
 wait: they arrive after it returns, in order. Only this mail queue waits: the inbox,
 the pages and the API go on. A mail is marked sent only after the server took it,
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from uuid import UUID, uuid4
 
 from services.console.notifications.adapters.transports import Transport
@@ -22,6 +24,10 @@ from services.console.notifications.application import Notifier
 
 log = logging.getLogger("meldingen.notifications")
 FIRST_RETRY = 0.5
+#: Mails claimed in one commit and recorded as sent in one: a backlog (a clock check
+#: after an outage decides thousands) then costs two commits per batch, not per mail.
+#: A crash after some went and before the record sends those again (same Message-ID).
+BATCH = 50
 
 
 class Postman:
@@ -65,41 +71,59 @@ class Postman:
     async def _deliver(self) -> None:
         delay = FIRST_RETRY
         while not self._stopping:
-            mail_id = self.notifier.board.next_mail()
-            if mail_id is None:
+            mail_ids = self.notifier.board.next_mails(BATCH)
+            if not mail_ids:
                 await self._pause(5.0)
                 continue
-            try:
-                turn = await asyncio.to_thread(self.notifier.claim, mail_id, self.name)
-                if turn == "send":
-                    mail = await asyncio.to_thread(self.notifier.mail, mail_id)
-                    await self.transport.send(mail)
-            except Exception as exc:  # noqa: BLE001 - server or store away: retry, in order
-                log.warning("mail not sent, retrying", extra={
-                    "mail": str(mail_id), "error": type(exc).__name__, "retry_in": delay})
-                turn = "held"
-            if turn == "sent":  # by another postman
-                self.notifier.board.sent(mail_id)
-                delay = FIRST_RETRY
-                continue
-            if turn == "held":  # by an outage, or by another postman that is sending it
+            went, stopped = await self._send_in_order(mail_ids)
+            if went:
+                await self._mark(went)
+            if stopped:  # held by an outage or another postman: those after it wait
                 await self._sleep(delay)
                 delay = min(delay * 2, self.retry_max)
-                continue
-            delay = FIRST_RETRY
-            await self._mark(mail_id)
+            else:
+                delay = FIRST_RETRY
 
-    async def _mark(self, mail_id: UUID) -> None:
-        """Record that the mail went (retrying while the store is away: sending it
-        again would be the worse outcome)."""
+    async def _send_in_order(self, mail_ids: list[UUID]) -> tuple[list[UUID], bool]:
+        """Claim the mails at once, then send them in order up to the first that cannot
+        go now; the ones that went, and whether one was held."""
+        went: list[UUID] = []
+        # Past half the claim, the rest is claimed again first: never sent on a lapsed one.
+        until = time.monotonic() + self.notifier.claim_for.total_seconds() / 2
+        try:
+            turns = await asyncio.to_thread(self.notifier.claim_all, mail_ids, self.name)
+        except Exception as exc:  # noqa: BLE001 - the store is away: retry, in order
+            log.warning("mails not claimed, retrying", extra={"error": type(exc).__name__})
+            return went, True
+        for mail_id, turn in zip(mail_ids, turns, strict=True):
+            if turn == "sent":  # by another postman
+                self.notifier.board.sent(mail_id)
+                continue
+            if turn == "held":
+                return went, True
+            if time.monotonic() > until:
+                return went, False
+            try:
+                mail = await asyncio.to_thread(self.notifier.mail, mail_id)
+                await self.transport.send(mail)
+            except Exception as exc:  # noqa: BLE001 - server or store away: retry, in order
+                log.warning("mail not sent, retrying", extra={
+                    "mail": str(mail_id), "error": type(exc).__name__})
+                return went, True
+            went.append(mail_id)
+        return went, False
+
+    async def _mark(self, mail_ids: list[UUID]) -> None:
+        """Record that the mails went, in one commit (retrying while the store is away:
+        sending them again would be the worse outcome)."""
         delay = FIRST_RETRY
         while True:
             try:
-                await asyncio.to_thread(self.notifier.mailed, mail_id)
+                await asyncio.to_thread(self.notifier.mailed_all, mail_ids)
                 return
             except Exception as exc:  # noqa: BLE001 - the store is away
-                log.warning("mail sent, not yet recorded", extra={
-                    "mail": str(mail_id), "error": type(exc).__name__})
+                log.warning("mails sent, not yet recorded", extra={
+                    "mails": len(mail_ids), "error": type(exc).__name__})
                 if self._stopping:
                     return
                 await self._sleep(delay)

@@ -235,11 +235,15 @@ class NoticeBoard(TableView):
 
     def next_mail(self) -> UUID | None:
         """The mail decided first of those not yet sent."""
+        first = self.next_mails(1)
+        return first[0] if first else None
+
+    def next_mails(self, limit: int) -> list[UUID]:
+        """The `limit` mails decided first of those not yet sent, in that order."""
         with self._engine.connect() as connection:
-            mail_id = connection.execute(
+            return [UUID(m) for m in connection.execute(
                 select(mails.c.mail_id).where(mails.c.state == "waiting")
-                .order_by(mails.c.seq, mails.c.mail_id).limit(1)).scalar()
-        return None if mail_id is None else UUID(mail_id)
+                .order_by(mails.c.seq, mails.c.mail_id).limit(limit)).scalars()]
 
     def sent(self, mail_id: UUID) -> None:
         """Another postman sent it (this board hears only this process's commits)."""

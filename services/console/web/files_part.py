@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from services.console.adapters.calls import Refusal
 from services.console.adapters.investigation import Case
-from services.console.adapters.triage import Melding
+from services.console.adapters.triage import PageRead
 from services.console.web.access import SignedIn
 from services.console.web.pages import person_for, refused, services
 from shared.authz import MeldingParties
@@ -27,13 +27,16 @@ PASSED_ON = ("content-type", "content-length", "content-encoding", "content-disp
              "content-security-policy", "x-content-type-options", "cache-control")
 
 
-async def files_context(request: Request, person: SignedIn, melding: Melding,
+async def files_context(request: Request, person: SignedIn, read: PageRead,
                         parties: MeldingParties) -> dict[str, Any]:
     acting = person.acting("melding.read_attachments", parties)
     if acting is None:
         return {"attachments": []}
+    if (page := read.for_(acting)) is not None:
+        return {"attachments": page.attachments or []}
     try:
-        return {"attachments": await services(request).triage.attachments(acting, melding.id)}
+        return {"attachments": await services(request).triage.attachments(
+            acting, read.page.melding.id)}
     except Refusal:
         return {"attachments": []}  # the rest of the page still shows
 

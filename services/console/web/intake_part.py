@@ -14,7 +14,7 @@ from fastapi import Request
 
 from services.console.adapters.calls import Refusal
 from services.console.adapters.intake import Record
-from services.console.adapters.triage import FeedbackTemplates, Melding
+from services.console.adapters.triage import FeedbackTemplates, PageRead
 from services.console.web.access import SignedIn
 from services.console.web.pages import services
 from shared.authz import MeldingParties
@@ -43,26 +43,29 @@ async def record_part(request: Request, person: SignedIn, melding_id: str) -> Re
         return None if refusal.status == 404 else RecordPart(None, refusal)
 
 
-async def feedback_templates(request: Request, person: SignedIn, melding: Melding,
+async def feedback_templates(request: Request, person: SignedIn, read: PageRead,
                              parties: MeldingParties) -> FeedbackTemplates | None:
     """Triage's templates in the reporter's language, where the person may write to
     the reporter now."""
+    melding = read.page.melding
     acting = person.acting("melding.message_reporter", parties)
     if acting is None or "message_reporter" not in melding.steps:
         return None
+    if (page := read.for_(acting)) is not None:
+        return page.feedback_templates
     try:
         return await services(request).triage.feedback_templates(acting, melding.id)
     except Refusal:
         return None  # the reply box below still works without a start
 
 
-async def melding_context(request: Request, person: SignedIn, melding: Melding,
+async def melding_context(request: Request, person: SignedIn, read: PageRead,
                           parties: MeldingParties) -> dict[str, Any]:
     """The melding page's intake part (`melding_intake.html`)."""
     # Two services, asked at once.
     templates, record = await asyncio.gather(
-        feedback_templates(request, person, melding, parties),
-        record_part(request, person, melding.id))
+        feedback_templates(request, person, read, parties),
+        record_part(request, person, read.page.melding.id))
     chosen = request.query_params.get("template", FIRST_TEMPLATE)
     return {"intake": record,
             "may_meet": person.acting("meeting.record") is not None,

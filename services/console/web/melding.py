@@ -77,25 +77,19 @@ async def _page(request: Request, person: SignedIn, acting: Acting, melding_id: 
                 status_code: int = 200, form: str | None = None,
                 errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
                 refusal: Refusal | None = None, failure: str | None = None) -> Response:
-    triage = services(request).triage
-    # The melding and its notes at once, and then its parts at once: each is a call
-    # of its own, and waiting for them one by one made the page their sum.
-    read, noted = await asyncio.gather(triage.melding(acting, melding_id),
-                                       triage.notes(acting, melding_id),
-                                       return_exceptions=True)
-    # The melding's own refusal first, whichever came back first: it is the page's.
-    for outcome in (read, noted):
-        if isinstance(outcome, Refusal):
-            return refused(request, person, outcome)
-        if isinstance(outcome, BaseException):
-            raise outcome
-    assert isinstance(read, Melding) and not isinstance(noted, BaseException)
-    melding, notes = read, noted.notes
+    # The melding and what the page shows of triage's in one call; the case and
+    # intake's record beside the parts still to ask, at once.
+    try:
+        read = await services(request).triage.melding_page(acting, melding_id)
+    except Refusal as failed:
+        return refused(request, person, failed)
+    melding, notes = read.page.melding, read.page.notes
     parties = parties_of(melding)
     case, intake_part, protection_part, files_part = await asyncio.gather(
-        _case_of(request, person, melding), melding_context(request, person, melding, parties),
-        protection_context(request, person, melding, parties),
-        files_context(request, person, melding, parties))
+        _case_of(request, person, melding),
+        melding_context(request, person, read, parties),
+        protection_context(request, person, read, parties),
+        files_context(request, person, read, parties))
     # By time only: entries at the same moment keep the order the services gave them.
     history = sorted([(e.at, e.what, e.who) for e in melding.history]
                      + [(e.at, e.what, e.who) for e in (case.history if case else [])],

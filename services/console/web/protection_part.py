@@ -11,19 +11,22 @@ from typing import Any, get_args
 from fastapi import Request
 
 from services.console.adapters.calls import Refusal
-from services.console.adapters.triage import Melding, Protection
+from services.console.adapters.triage import PageRead, Protection
 from services.console.web.access import SignedIn
 from services.console.web.pages import services
 from shared.authz import MeldingParties
 from shared.contracts import ProtectedRole, ReprisalOutcome
 
 
-async def protection_context(request: Request, person: SignedIn, melding: Melding,
+async def protection_context(request: Request, person: SignedIn, read: PageRead,
                              parties: MeldingParties) -> dict[str, Any]:
     """The page's protection part: what triage shows, and which forms to offer."""
+    melding = read.page.melding
     acting = person.acting("melding.read", parties)
     shown: Protection | None = None
-    if acting is not None:
+    if acting is not None and (page := read.for_(acting)) is not None:
+        shown = page.protection
+    elif acting is not None:
         try:
             shown = await services(request).triage.protection(acting, melding.id)
         except Refusal:

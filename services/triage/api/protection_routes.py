@@ -95,7 +95,7 @@ def read_protection(melding_id: UUID, triage: Triage, follow_up: FollowUpView,
                     principal: Annotated[Principal, authorized("melding.read")]
                     ) -> ProtectionOut:
     """Whom the melding protects, the complaints of reprisal and the check-ins."""
-    return _out(protection(triage, melding_id, principal), follow_up)
+    return protection_out(protection(triage, melding_id, principal), follow_up)
 
 
 @router.post("/meldingen/{melding_id}/protected-persons", status_code=201,
@@ -105,8 +105,8 @@ def add_person(melding_id: UUID, body: PersonIn, triage: Triage, follow_up: Foll
                ) -> ProtectionOut:
     """Mark the reporter, a helper or a witness as a person to protect (while the
     melding is handled; 409 once it is closed)."""
-    return _out(protect(triage, melding_id, name=body.name, role=body.role, note=body.note,
-                        principal=principal), follow_up)
+    return protection_out(protect(triage, melding_id, name=body.name, role=body.role,
+                                  note=body.note, principal=principal), follow_up)
 
 
 @router.post("/meldingen/{melding_id}/reprisal-complaints", status_code=201,
@@ -117,9 +117,9 @@ def add_complaint(melding_id: UUID, body: ComplaintIn, triage: Triage,
                   ) -> ProtectionOut:
     """A complaint of reprisal against one of the melding's protected persons, at any
     stage (also after the closing)."""
-    return _out(record_complaint(triage, melding_id, person_id=body.person_id,
-                                 description=body.description, received_on=body.received_on,
-                                 principal=principal), follow_up)
+    return protection_out(record_complaint(
+        triage, melding_id, person_id=body.person_id, description=body.description,
+        received_on=body.received_on, principal=principal), follow_up)
 
 
 @router.post("/meldingen/{melding_id}/reprisal-complaints/{complaint_id}/handling",
@@ -131,9 +131,9 @@ def handle(melding_id: UUID, complaint_id: Annotated[str, Path(max_length=20)],
            ) -> ProtectionOut:
     """The melding's competent authority's handling of a complaint, motivated (409 for
     one handled already)."""
-    return _out(handle_complaint(triage, melding_id, complaint_id,
-                                 Handling(body.outcome, body.motivation, body.measures),
-                                 principal), follow_up)
+    return protection_out(handle_complaint(
+        triage, melding_id, complaint_id, Handling(body.outcome, body.motivation, body.measures),
+        principal), follow_up)
 
 
 @router.post("/meldingen/{melding_id}/protection-check-ins", status_code=201,
@@ -142,8 +142,9 @@ def add_check_in(melding_id: UUID, body: CheckInIn, triage: Triage, follow_up: F
                  principal: Annotated[Principal, authorized("melding.protect")]
                  ) -> ProtectionOut:
     """The meldpunt's check-in with the protected persons after the closing (409 before)."""
-    return _out(check_in(triage, melding_id, notes=body.notes, disadvantage=body.disadvantage,
-                         principal=principal), follow_up)
+    return protection_out(check_in(triage, melding_id, notes=body.notes,
+                                   disadvantage=body.disadvantage, principal=principal),
+                          follow_up)
 
 
 @router.get("/protection-check-ins", response_model=CheckInsDueOut)
@@ -166,7 +167,7 @@ def check_ins_due(triage: Triage, follow_up: FollowUpView,
     return CheckInsDueOut(items=items)
 
 
-def _out(stored: Protection, follow_up: FollowUp) -> ProtectionOut:
+def protection_out(stored: Protection, follow_up: FollowUp) -> ProtectionOut:
     return ProtectionOut(persons=stored.persons, complaints=stored.complaints,
                          check_ins=stored.check_ins,
                          check_in_due_by=follow_up.due_by(stored.melding_id))

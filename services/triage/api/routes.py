@@ -55,7 +55,7 @@ def get_melding(
     meldpunt's opening marks the reporter's replies read."""
     report, identity = triage.read(melding_id, principal)
     opened(triage, report, principal)
-    return _melding(report, principal, triage, identity)
+    return melding_out(report, principal, triage, identity)
 
 
 @router.post("/meldingen/{melding_id}/assessment", response_model=MeldingOut)
@@ -70,7 +70,7 @@ def assess(
     fields = body.model_dump()
     fields["concerned_staff"] = tuple(fields["concerned_staff"])
     report = triage.assess(melding_id, Assessment(**fields), principal)
-    return _melding(report, principal, triage)
+    return melding_out(report, principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/decision", response_model=MeldingOut)
@@ -86,7 +86,7 @@ def decide(
                         referral_to=body.referral_to,
                         police_report_motivation=body.police_report_motivation)
     report = triage.decide(melding_id, decision, principal)
-    return _melding(report, principal, triage)
+    return melding_out(report, principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/police-reports", status_code=201,
@@ -101,7 +101,7 @@ def record_police_report(
     report = triage.record_police_report(
         melding_id, PoliceReport(filed_on=body.filed_on,
                                  registration_number=body.registration_number), principal)
-    return _melding(report, principal, triage)
+    return melding_out(report, principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/reopening", response_model=MeldingOut)
@@ -113,7 +113,7 @@ def reopen(
 ) -> MeldingOut:
     """The assigned competent authority reopens a closed melding, with a motivation: it
     awaits a new decision, and the feedback term runs anew."""
-    return _melding(triage.reopen(melding_id, body.motivation, principal), principal, triage)
+    return melding_out(triage.reopen(melding_id, body.motivation, principal), principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/messages", status_code=201, response_model=MeldingOut)
@@ -126,7 +126,7 @@ def message_reporter(
     """A message to the reporter's mailbox."""
     report = triage.message_reporter(melding_id, body.body, purpose=body.purpose,
                                      principal=principal)
-    return _melding(report, principal, triage)
+    return melding_out(report, principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/closing-feedback", status_code=201,
@@ -140,7 +140,7 @@ def give_closing_feedback(
     """The closing feedback in the meldpunt's words, to the reporter's mailbox: once
     (409 after), only for a closed melding (409 before), never with a gap left (422)."""
     report = triage.give_closing_feedback(melding_id, body.body, principal)
-    return _melding(report, principal, triage)
+    return melding_out(report, principal, triage)
 
 
 @router.get("/meldingen/{melding_id}/feedback-templates", response_model=FeedbackTemplatesOut)
@@ -166,7 +166,7 @@ def reassign(
     melding routing flagged)."""
     report = triage.reassign(melding_id, body.competent_authority, body.motivation,
                              principal)
-    return _melding(report, principal, triage)
+    return melding_out(report, principal, triage)
 
 
 @router.post("/meldingen/{melding_id}/legal-hold", status_code=201, response_model=MeldingOut)
@@ -178,7 +178,7 @@ def place_hold(
 ) -> MeldingOut:
     """A legal hold (a court case, a complaint), with its motivation: the melding is not
     shredded while it lasts, whatever its term. 409 if one is placed already."""
-    return _melding(triage.place_hold(melding_id, body.motivation, principal), principal,
+    return melding_out(triage.place_hold(melding_id, body.motivation, principal), principal,
                     triage)
 
 
@@ -191,7 +191,7 @@ def lift_hold(
 ) -> MeldingOut:
     """Lift the legal hold, with a motivation: from now on its term counts again (a
     melding past it is shredded at the next check). 409 if none is placed."""
-    return _melding(triage.lift_hold(melding_id, body.motivation, principal), principal,
+    return melding_out(triage.lift_hold(melding_id, body.motivation, principal), principal,
                     triage)
 
 
@@ -220,7 +220,7 @@ def recuse(
     triage.recuse(melding_id, body.reason, principal)
 
 
-def _melding(report: Report, principal: Principal, triage: Triage,
+def melding_out(report: Report, principal: Principal, triage: Triage,
              identity: dict[str, Any] | None = None) -> MeldingOut:
     """The melding as JSON; the identity only as `Triage.read` handed it out, and the
     log of identity reads for the meldpunt."""

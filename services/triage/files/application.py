@@ -104,6 +104,11 @@ def listed(triage: TriageApplication, melding_id: UUID, principal: Principal
            ) -> list[dict[str, Any]]:
     require(principal.role, "melding.read_attachments")
     triage.get_report(melding_id, principal)
+    return files_of(triage, melding_id)
+
+
+def files_of(triage: TriageApplication, melding_id: UUID) -> list[dict[str, Any]]:
+    """The files of a melding its reader was already let see (`listed` checks both)."""
     return _files(triage, melding_id).files
 
 

@@ -34,6 +34,11 @@ def protection(triage: TriageApplication, melding_id: UUID, principal: Principal
                ) -> Protection:
     """What the melding protects; 404 alike for no melding and one not theirs."""
     triage.get_report(melding_id, principal)
+    return protection_of(triage, melding_id)
+
+
+def protection_of(triage: TriageApplication, melding_id: UUID) -> Protection:
+    """What a melding its reader was already let see protects."""
     return _stored(triage, melding_id)
 
 
