@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="meldingen in triage for the queue scenario (default 100,000)")
     parser.add_argument("--start-meldingen", type=int, action="append",
                         help="history behind each start (default 100,000 and 1,000,000)")
+    parser.add_argument("--start-services", type=lambda v: tuple(v.split(",")),
+                        help="services the start scenario seeds and starts, comma-"
+                             "separated (default all; the stream is always seeded)")
     parser.add_argument("--queue-fill", action="store_true",
                         help="fill triage's queue table directly, not through the bus "
                              "(SQLite; for 1,000,000: no backlog figure then)")
@@ -65,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = Sizes(**{**sizes.__dict__, "queue_meldingen": args.queue_meldingen})
     if args.start_meldingen:
         sizes = Sizes(**{**sizes.__dict__, "start_meldingen": tuple(args.start_meldingen)})
+    if args.start_services:
+        sizes = Sizes(**{**sizes.__dict__, "start_services": args.start_services})
     if args.queue_fill:
         sizes = Sizes(**{**sizes.__dict__, "queue_fill": True})
     databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])

@@ -73,37 +73,49 @@ def numbered(meldingen: int) -> Iterator[tuple[int, str, int, IntegrationEvent]]
         yield sequence, source, positions[source], event
 
 
-def seed_all(settings: Settings, meldingen: int, workers: int = WORKERS) -> dict[str, Any]:
-    """The stream and every store, in `workers` processes at once: the stores are
-    independent of each other and of the stream (each service's keys are its own), so
-    only intake's store, which the stream's sealing writes keys into too, is seeded in
-    the stream's process, after it. Forked, so each worker has the imports already."""
+def seed_all(settings: Settings, meldingen: int, workers: int = WORKERS,
+             services: tuple[str, ...] = CONSUMERS) -> dict[str, Any]:
+    """The stream and the stores of `services` (default every one), in `workers`
+    processes at once: the stores are independent of each other and of the stream
+    (each service's keys are its own), so only intake's store, which the stream's
+    sealing writes keys into too, is seeded in the stream's process, after it. Forked,
+    so each worker has the imports already."""
+    unknown = set(services) - set(CONSUMERS)
+    if unknown:
+        raise ValueError(f"no such service to seed: {', '.join(sorted(unknown))}")
     began = time.perf_counter()
-    seeding: dict[str, Any] = {"workers": workers}
+    seeding: dict[str, Any] = {"workers": workers, "services": list(services)}
     context = multiprocessing.get_context("fork")
+    names = [name for name in JOBS if name == "stream" or name in services]
+    with_intake = "intake" in services
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        jobs = [pool.submit(_seed_job, settings, name, meldingen) for name in JOBS]
+        jobs = [pool.submit(_seed_job, settings, name, meldingen, with_intake)
+                for name in names]
         for job in jobs:
             seeding.update(job.result())
     seeding["total_s"] = round(time.perf_counter() - began, 1)
     return seeding
 
 
-def _seed_job(settings: Settings, name: str, meldingen: int) -> dict[str, Any]:
+def _seed_job(settings: Settings, name: str, meldingen: int,
+              with_intake: bool) -> dict[str, Any]:
     """One job in its worker, with the worker's CPU seconds for it (`cpu_s`)."""
     cpu = time.process_time()
-    done = _seed_one(settings, name, meldingen)
+    done = _seed_one(settings, name, meldingen, with_intake)
     done[f"{name}_cpu_s"] = round(time.process_time() - cpu, 1)
     return done
 
 
-def _seed_one(settings: Settings, name: str, meldingen: int) -> dict[str, Any]:
+def _seed_one(settings: Settings, name: str, meldingen: int,
+              with_intake: bool) -> dict[str, Any]:
     if name != "stream":
         return {name: seed_consumer(settings, name, meldingen)}
     began, cpu = time.perf_counter(), time.process_time()
     done: dict[str, Any] = {"stream_events": seed_stream(settings, meldingen),
                             "stream_s": round(time.perf_counter() - began, 1),
                             "stream_only_cpu_s": round(time.process_time() - cpu, 1)}
+    if not with_intake:
+        return done
     cpu = time.process_time()
     done["intake"] = seed_intake(settings, meldingen)
     done["intake"]["cpu_s"] = round(time.process_time() - cpu, 1)
@@ -131,8 +143,8 @@ def seed_consumer(settings: Settings, service: str, meldingen: int) -> dict[str,
     started, cpu = time.perf_counter(), time.process_time()
     parts, sources = _parts(settings, service)
     app = parts.application
-    companion = getattr(parts, "companion", None)
-    if companion is not None:  # reporting's figures, rebuilt from a stream yet empty
+    if service == "reporting":  # its figures' tables, from a stream yet empty; each
+        # batch then writes them in its transaction, as the inbox does
         from services.reporting.domain.figures import AnnualFigures
         app.live.rebuilt(AnnualFigures(), 0)
     keyring = getattr(app, "keyring", None)
@@ -163,8 +175,6 @@ def seed_consumer(settings: Settings, service: str, meldingen: int) -> dict[str,
     flusher = getattr(parts, "flusher", None)
     if flusher is not None:
         flusher.views.flush()
-    if companion is not None:  # reporting keeps its figures as they grow, and at the end
-        companion.stored.keep(*app.live.kept())
     chained = asyncio.run(_chain_outbox(app))
     app.close()
     return {"events": applied, "chained": chained,

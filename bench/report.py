@@ -226,7 +226,7 @@ def render_start(start: dict[str, Any]) -> str:
     """Each service's start on each history size, and what the seeding took."""
     rows, notes = [], []
     for size, run in start.items():
-        for service in ("intake", "triage", "investigation", "reporting", "console"):
+        for service in run.get("services", ()):
             r = run[service]
             rows.append([f"{int(size):,}", service, r["ready_s"], r["cpu_start_s"],
                          r["rss_ready_mib"], r["peak_rss_start_mib"], r["peak_rss_mib"],

@@ -24,6 +24,9 @@ class Sizes:
     mailbox_requests: int = 8000  # half at concurrency 1, half at 16
     start_meldingen: tuple[int, ...] = (100_000, 1_000_000)  # history behind each start
     start_settle_seconds: float = 20.0  # after ready: the sweep and the first flushes
+    #: The services seeded and started (the stream is always seeded).
+    start_services: tuple[str, ...] = ("intake", "triage", "investigation", "reporting",
+                                       "console")
 
 
 FULL = Sizes()

@@ -18,7 +18,7 @@ from bench import history
 from bench.procs import Process, Stack
 from bench.sizes import Sizes
 
-SERVICES = ("intake", "triage", "investigation", "reporting", "console")
+SERVICES = Sizes.start_services
 #: Long enough for a start that grows with history to be measured, not failed.
 READY_WITHIN = 900.0
 
@@ -27,6 +27,7 @@ def start(root: Path, database_url: str | None, sizes: Sizes) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for count in sizes.start_meldingen:
         result[str(count)] = start_with(root / str(count), database_url, count, sizes)
+        result[str(count)]["services"] = list(sizes.start_services)
     return result
 
 
@@ -35,11 +36,11 @@ def start_with(root: Path, database_url: str | None, count: int,
     stack = Stack(root, database_url, ready_within=READY_WITHIN)
     try:
         stack.start_nats()
-        seeding = history.seed_all(stack.settings, count)
+        seeding = history.seed_all(stack.settings, count, services=sizes.start_services)
         seeding["disk_mib"] = disk_mib(stack.root)
         result: dict[str, Any] = {"meldingen": count, "seeding": seeding,
                                   "loadavg_start": round(os.getloadavg()[0], 1)}
-        for service in SERVICES:
+        for service in sizes.start_services:
             result[service] = start_one(stack, service, sizes.start_settle_seconds)
         result["loadavg_end"] = round(os.getloadavg()[0], 1)
         # Nothing new to send either: a relay that found unsent events would add them.

@@ -6,6 +6,8 @@ inbox is at the stream's end, and a service started on it sends nothing new."""
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from bench import history
+from bench.__main__ import main
 from bench.procs import Stack
 from services.reporting.adapters.signing import CheckpointVerifier
 from services.reporting.adapters.verification import verify
@@ -61,3 +64,24 @@ def test_seeded_history_is_whole_verified_and_leaves_nothing_to_send(tmp_path: P
         assert history.stream_messages(stack.settings) == events
     finally:
         stack.stop()
+
+
+@pytest.mark.timeout(300)
+def test_start_seeds_and_starts_only_the_chosen_services(tmp_path: Path) -> None:
+    out = tmp_path / "start.json"
+    assert main(["start", "--quick", "--db", "sqlite", "--start-meldingen", "30",
+                 "--start-services", "reporting", "--out", str(out)]) == 0
+    [run] = json.loads(out.read_text())["databases"]["sqlite"]["start"].values()
+
+    # Only reporting's store was seeded beside the stream, and only it was started.
+    events = sum(1 for _ in history.history(30))
+    assert run["seeding"]["stream_events"] == events == run["stream_after_starts"]
+    assert run["seeding"]["reporting"]["events"] == events
+    assert run["services"] == ["reporting"] and run["reporting"]["ready_s"] > 0
+    skipped = ("intake", "intake_inbox", "triage", "investigation", "console")
+    assert not any(name in run or name in run["seeding"] for name in skipped)
+    table = out.with_suffix(".md").read_text()
+    assert re.search(r"\|\s+reporting\s+\|", table) and "console" not in table
+
+    with pytest.raises(ValueError, match="no such service"):
+        history.seed_all(Settings(), 1, services=("nosuch",))
