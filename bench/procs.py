@@ -108,14 +108,15 @@ class Stack:
             env["MELDINGEN_DATABASE_URL"] = self.database_url
         return env
 
-    def start_service(self, service: str, **extra: str) -> Process:
-        """`extra`: more settings; the console is told its own address too."""
+    def start_service(self, service: str, code: Path = REPO, **extra: str) -> Process:
+        """`extra`: more settings; the console is told its own address too. `code`:
+        another checkout's code to run (a before-and-after in one run)."""
         port = natsserver.free_port()
         if service == "console":
             extra.setdefault("MELDINGEN_CONSOLE_URL", f"http://127.0.0.1:{port}")
         env = self.env(**{f"MELDINGEN_{service.upper()}_PORT": str(port)}, **extra)
         return self._start(service, [sys.executable, "-m", "shared.cli", "serve", service],
-                           env, port, ready="/readyz")
+                           env, port, ready="/readyz", code=code)
 
     def start_module(self, name: str, module: str, **extra: str) -> Process:
         """A benchmark's own server (bench.bare_app), with the same uvicorn setup."""
@@ -124,9 +125,9 @@ class Stack:
                            self.env(BENCH_PORT=str(port), **extra), port, ready="/healthz")
 
     def _start(self, name: str, args: list[str], env: dict[str, str], port: int,
-               ready: str) -> Process:
+               ready: str, code: Path = REPO) -> Process:
         log = open(self.root / "logs" / f"{name}.log", "ab")  # noqa: SIM115
-        popen = subprocess.Popen(args, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        popen = subprocess.Popen(args, env=env, cwd=code, stdout=log, stderr=subprocess.STDOUT)
         process = Process(name, popen, f"http://127.0.0.1:{port}")
         self.processes[name] = process
         wait_until(process, ready, self.ready_within)

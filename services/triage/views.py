@@ -37,6 +37,9 @@ from shared.viewstore import Row
 
 _COMMANDS = {Report.Assessed: "assess", Report.Decided: "decide",
              Report.Closed: "close", Report.Reopened: "reopen"}
+#: Events that change nothing a queue row shows: a commit of only these (a named
+#: reporter's identity read, on every melding page) reads and writes no row.
+_UNSHOWN = (Report.IdentityRead,)
 
 
 class _Batch:
@@ -65,12 +68,21 @@ class Queue:
         self._words_key = words_key or os.urandom(32)
         queue_table.create(self._engine)
         self._lock = threading.Lock()  # one commit's read-change-write at a time
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """Moves on after each commit that changed a row: a page read at one version is
+        the same answer while it holds (`Page.version`, `Page.until`). Moved only once
+        the transaction is committed, so that no page read before it carries the new
+        one. The rows have no other writer than this view in this process."""
+        return self._version
 
     def apply(self, event: Any) -> None:
         self.apply_all([event])
 
     def apply_all(self, events: Iterable[Any]) -> None:
-        events = list(events)
+        events = [e for e in events if not isinstance(e, _UNSHOWN)]
         ids = {e.originator_id for e in events if not isinstance(e, Desk.RepliesRead)}
         desks = {e.originator_id for e in events if isinstance(e, Desk.RepliesRead)}
         if not events:
@@ -88,6 +100,9 @@ class Queue:
                     deltas.subtract(counted.get(melding_id, []))
                 queue_table.write(connection, {i: batch.entries[i] for i in batch.changed},
                                   stored, batch.words, batch.shredded, deltas, self._words_key)
+        if batch.changed:
+            with self._lock:  # committed: only now may a page carry the next version
+                self._version += 1
 
     def _change(self, batch: _Batch, event: Any) -> None:
         if isinstance(event, Report.Received):
@@ -187,6 +202,7 @@ class Queue:
         paging, in order of receipt only), in place of `offset`."""
         if flagged is not None:
             narrowing = replace(narrowing, flagged=flagged)
+        version = self._version  # before any read: a commit during them moves it on
         with self._engine.connect() as connection:
             where = queue_query.conditions(
                 status=status, theme=theme, overdue=overdue, now=now, reader=reader,
@@ -195,8 +211,10 @@ class Queue:
             counted = queue_query.total(connection, status=status, theme=theme,
                                         overdue=overdue, now=now, reader=reader,
                                         narrowing=narrowing)
-            return queue_query.page(connection, where, offset=offset, limit=limit,
+            read = queue_query.page(connection, where, offset=offset, limit=limit,
                                     sort=sort, after=after, counted=counted)
+            return replace(read, version=version,
+                           until=queue_query.until(connection, now, read.entries))
 
     # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
 

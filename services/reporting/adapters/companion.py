@@ -93,7 +93,7 @@ class ReportingCompanion:
         # Up to the live position, the inbox judged every message: its verdicts hold.
         parked = await asyncio.to_thread(self._parked)
         return await audit.replay(self._js(), self.settings.stream, self._events(),
-                                  self.app.live, parked=parked)
+                                  self.app.live, parked=parked, scratch=self.settings.var_dir)
 
     def _events(self) -> EventVerifier:
         """The inbox's verifier: the rebuild counts what the inbox applies."""

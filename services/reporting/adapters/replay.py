@@ -4,14 +4,17 @@ hash chains is `verification`.)"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import orjson
 from nats.js import JetStreamContext
 
+from services.reporting.adapters.scratch_figures import ScratchFigures
 from services.reporting.adapters.signatures import EverySignature, Message
 from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
 from services.reporting.domain.figures import AnnualFigures
@@ -24,20 +27,36 @@ from shared.messaging.signing import EventVerifier
 COUNTED = ("intake", "triage", "investigation")
 
 
+class Counter(Protocol):
+    """What a replay counts into: `AnnualFigures`, or `ScratchFigures` (its tables)."""
+
+    def apply(self, kind: str, data: dict[str, Any]) -> None: ...
+
+
 async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
                   upto: int | None = None, parked: frozenset[int] | None = None, *,
                   every_signature: bool = False) -> tuple[AnnualFigures, int, int]:
-    """A fresh projection of the stream from its first message; (figures, messages
-    counted, last sequence read). What the inbox would park (forged, unsigned,
-    replayed) changes no figure here either: each message is checked as the inbox
-    checks it, its signature proved along its source's chain a chunk at a time
-    (`shared.messaging.chainproof`), or each message's own with `every_signature`.
-    Unless `parked` holds the inbox's own verdicts (the sequences it parked, for a
-    rebuild no further than it got): then those are skipped and the rest is read as
-    the inbox applied it. The figures are in memory (about 410 B a melding while it
-    runs): the live ones are in reporting's tables (`figure_tables.py`)."""
+    """A fresh projection of the stream in memory, as `count` reads it; (figures,
+    messages counted, last sequence read). About 410 B a melding while it runs: the
+    start's rebuild, whose figures then replace the live tables. The audit's replay
+    counts on scratch tables instead (`replay`)."""
     figures = AnnualFigures()
-    projection = Projection(figures, verifier)
+    counted, last = await count(js, stream, verifier, figures, upto, parked,
+                                every_signature=every_signature)
+    return figures, counted, last
+
+
+async def count(js: JetStreamContext, stream: str, verifier: EventVerifier, into: Counter,
+                upto: int | None = None, parked: frozenset[int] | None = None, *,
+                every_signature: bool = False) -> tuple[int, int]:
+    """The stream from its first message counted `into`; (messages counted, last
+    sequence read). What the inbox would park (forged, unsigned, replayed) changes no
+    figure here either: each message is checked as the inbox checks it, its signature
+    proved along its source's chain a chunk at a time (`shared.messaging.chainproof`),
+    or each message's own with `every_signature`. Unless `parked` holds the inbox's
+    own verdicts (the sequences it parked, for a rebuild no further than it got):
+    then those are skipped and the rest is read as the inbox applied it."""
+    projection = Projection(into, verifier)
     # A message taken off the stream counts as its signed record's redacted envelope,
     # in its place (`shared.messaging.rewrites`): the figures read only what that keeps.
     # In a chain that envelope's `prev` links it to the message before it, and the
@@ -59,7 +78,7 @@ async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
             await read_stream(js, stream, in_place, upto=upto)
             in_place.finish(upto)
             chain.flush()
-    return figures, projection.counted, projection.last
+    return projection.counted, projection.last
 
 
 @contextlib.contextmanager
@@ -81,7 +100,7 @@ def collector_paused() -> Iterator[None]:
 class Projection:
     """The messages read, counted into `figures` as the inbox would apply them."""
 
-    def __init__(self, figures: AnnualFigures, verifier: EventVerifier) -> None:
+    def __init__(self, figures: Counter, verifier: EventVerifier) -> None:
         self.figures = figures
         self.verifier = verifier
         self.counted = 0
@@ -168,12 +187,14 @@ class ChainChunks:
 
 
 async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
-                 live: LiveFigures | None, parked: frozenset[int] | None = None
-                 ) -> dict[str, Any]:
+                 live: LiveFigures | None, parked: frozenset[int] | None = None, *,
+                 scratch: Path | None = None) -> dict[str, Any]:
     """Rebuild every figure from the stream and compare with the live projection, at
-    the sequence the live one had reached when the replay began."""
+    the sequence the live one had reached when the replay began. Counted on scratch
+    tables in a file under `scratch` (the service's var dir), deleted after."""
     position, _, live_digest = live.snapshot() if live is not None else (None, 0, None)
-    figures, counted, _ = await rebuild(js, stream, verifier, upto=position, parked=parked)
-    digest = figures.digest()
+    with ScratchFigures(scratch) as figures:
+        counted, _ = await count(js, stream, verifier, figures, upto=position, parked=parked)
+        digest = await asyncio.to_thread(figures.digest)
     return {"events_replayed": counted, "matches_live": digest == live_digest if live else None,
             "digest": digest, "position": position}

@@ -86,3 +86,9 @@ class Page:
     entries: list[QueueEntry]
     total: int
     more: bool | None = None  # keyset paging: whether meldingen follow this page
+    #: The queue's version it was read at (`Queue.version`): the same page, asked
+    #: again while the version is the same, is the same answer until `until`.
+    version: int = 0
+    #: The first moment (a timestamp) at which this page's answer changes with the
+    #: time alone: a term in the queue passes (`overdue`, the items' flags).
+    until: float = math.inf

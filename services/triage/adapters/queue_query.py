@@ -5,6 +5,7 @@ that seeks to the melding after which the page starts, however deep."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ import sqlalchemy
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from services.triage.adapters import queue_table
-from services.triage.adapters.queue_parts import Key, Narrowing, Page
+from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry
 from services.triage.adapters.queue_table import (
     excluded_rows,
     json_entry,
@@ -126,6 +127,27 @@ def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str |
 def _count(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
     return int(connection.execute(select(func.count()).select_from(melding_rows)
                                   .where(*where)).scalar_one())
+
+
+_NEXT_TERM = select(func.min(q.overdue_ts)).where(
+    q.overdue_ts >= sqlalchemy.bindparam("moment"))  # built once: every page read asks
+
+
+def until(connection: sqlalchemy.Connection, now: datetime, entries: list[QueueEntry]
+          ) -> float:
+    """The first moment (timestamp) from `now` on at which a page read at `now` could
+    answer otherwise with no change to the rows: the next term in the whole queue to
+    pass (the `overdue` filter, its total and the items' `overdue`; one seek of
+    `triage_queue_overdue`), or a term of the page's own items that only the item
+    shows (`meeting_overdue`, `closing_feedback_overdue`)."""
+    moment = now.timestamp()
+    nearest = connection.execute(_NEXT_TERM, {"moment": moment}).scalar()
+    moments = [math.inf if nearest is None or nearest >= queue_table.NEVER else nearest]
+    for entry in entries:
+        for term in (entry.meeting_due_by, entry.closing_feedback_due_by):
+            if term is not None and term.timestamp() >= moment:
+                moments.append(term.timestamp())
+    return min(moments)
 
 
 def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,

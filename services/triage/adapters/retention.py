@@ -80,6 +80,10 @@ class RetentionCheck:
                 return None
             triage.save(unread)
             return gone
+        finally:
+            # Whatever came of it (its key may be gone), what the aggregate cache held
+            # of the content goes: a read after it reads the store.
+            triage.forget()
         return done[0] if done else None
 
     def _purged_after(self, melding_id: UUID) -> Shredding | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends
 
 from services.triage.adapters.retention import RetentionCheck
+from services.triage.api.page_cache import PageCache
 from services.triage.application import TriageApplication
 from services.triage.files.backfill import Backfill
 from services.triage.protection.views import FollowUp
@@ -30,6 +31,7 @@ class TriageParts:
     files: FileStore
     uploads: Uploads
     backfill: Backfill
+    pages: PageCache = field(default_factory=PageCache)  # the queue's pages as sent
 
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]

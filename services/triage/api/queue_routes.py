@@ -4,17 +4,21 @@ their descriptions, both of the meldingen the caller may see."""
 from __future__ import annotations
 
 from base64 import urlsafe_b64decode, urlsafe_b64encode
+from collections.abc import Hashable
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from services.triage.adapters.queue_parts import Key, Narrowing, words_of
-from services.triage.api.deps import QueueView, Triage
+from services.triage.api.deps import Parts, QueueView, Triage
+from services.triage.api.page_cache import PageCache
 from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
 from services.triage.api.search_schemas import QueueFilters, SearchIn
 from shared.auth import Principal
+from shared.authz import visibility
 from shared.deps import authorized
 from shared.errors import InvalidInput
 from shared.terms import local_date
@@ -23,9 +27,8 @@ router = APIRouter(prefix="/api", tags=["meldingen"])
 
 
 @router.get("/meldingen", response_model=QueuePage)
-def list_meldingen(
-    queue: QueueView,
-    triage: Triage,
+async def list_meldingen(
+    parts: Parts,
     principal: Annotated[Principal, authorized("melding.list")],
     filters: Annotated[QueueFilters, Query()],
 ) -> Response:
@@ -33,7 +36,23 @@ def list_meldingen(
     theme, channel, severity, missed terms, unread replies and a closing feedback due:
     every melding for the meldpunt, the assigned ones for a competent authority, never
     one the caller is concerned in or recused from."""
-    return _json(_page(queue, triage, principal, filters, Narrowing()))
+    # A page asked again while nothing changed is sent as it was, here on the event
+    # loop; only one to read goes to the threadpool (`page_cache`). The parts as one
+    # dependency: each one more is resolved on every request.
+    queue, pages, now = parts.queue, parts.pages, parts.application.clock.now()
+    key = (visibility(principal.role, principal.sub), tuple(vars(filters).values()))
+    body = pages.get(key, queue.version, now.timestamp())
+    if body is None:
+        body = await run_in_threadpool(_kept, queue, pages, key, principal, filters, now)
+    return Response(body, media_type="application/json")
+
+
+def _kept(queue: QueueView, pages: PageCache, key: Hashable, principal: Principal,
+          filters: QueueFilters, now: datetime) -> bytes:
+    page, version, until = _page(queue, now, principal, filters, Narrowing())
+    body = page.model_dump_json().encode()
+    pages.put(key, version, until, body)
+    return body
 
 
 @router.post("/meldingen/search", response_model=QueuePage)
@@ -46,8 +65,9 @@ def search_meldingen(
     """The queue's meldingen whose description holds every word of `text` (any case),
     with the same filters, order and need-to-know rule as the queue. A POST, so that
     the words never land in an address or an access log."""
-    return _json(_page(queue, triage, principal, body,
-                       Narrowing(words=words_of(body.text))))
+    page, _, _ = _page(queue, triage.clock.now(), principal, body,
+                       Narrowing(words=words_of(body.text)))
+    return _json(page)
 
 
 def _json(page: QueuePage) -> Response:
@@ -57,9 +77,10 @@ def _json(page: QueuePage) -> Response:
     return Response(page.model_dump_json(), media_type="application/json")
 
 
-def _page(queue: QueueView, triage: Triage, principal: Principal, filters: QueueFilters,
-          narrowing: Narrowing) -> QueuePage:
-    now = triage.clock.now()
+def _page(queue: QueueView, now: datetime, principal: Principal, filters: QueueFilters,
+          narrowing: Narrowing) -> tuple[QueuePage, int, float]:
+    """The page, the queue's version it was read at and the moment until which it
+    holds (`Page.version`, `Page.until`)."""
     after = None if filters.cursor is None else _key(filters)
     page = queue.page(
         status=filters.status, theme=filters.theme, overdue=filters.overdue, now=now,
@@ -89,7 +110,8 @@ def _page(queue: QueueView, triage: Triage, principal: Principal, filters: Queue
         filters.offset + len(page.entries) < page.total)
     last = page.entries[-1] if page.entries and more and filters.sort == "received" else None
     return QueuePage(items=items, total=page.total, offset=filters.offset,
-                     limit=filters.limit, next_cursor=_cursor(last.key) if last else None)
+                     limit=filters.limit, next_cursor=_cursor(last.key) if last else None
+                     ), page.version, page.until
 
 
 def _cursor(key: Key) -> str:
