@@ -149,6 +149,13 @@ class ConsoleApplication(ServiceApplication):
         except NotFound:
             return None
 
+    def still_current(self, known: StaffMember) -> StaffMember | None:
+        """`known` while the store holds nothing newer of that member (one indexed
+        read, no event decoded), else the member read again (None if gone). Another
+        process (the CLI) may have changed the record: the store is asked each time."""
+        newer = self.recorder.select_events(known.id, gt=known.version, limit=1)
+        return self.find_staff(known.sub) if newer else known
+
     def find_by_email(self, email: str) -> StaffMember | None:
         wanted = email.strip().casefold()
         return next((m for m in self.staff() if m.email.casefold() == wanted), None)

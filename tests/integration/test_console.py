@@ -270,3 +270,23 @@ async def test_the_staff_directory_pages(console: RunningService, clock: Movable
     assert second.count('<tr class="utrecht-table__row" id="staff-') == 6
     wrong = await console.client.get("/staff", params={"page": "nul"})
     assert wrong.status_code == 422 and 'id="page-error"' in wrong.text
+
+
+async def test_a_change_made_by_another_process_counts_from_the_next_request(
+    console: RunningService, clock: MovableClock, settings: Settings
+) -> None:
+    # The page keeps the person's record with the session; the CLI changes the
+    # directory from its own process, on the same store, which this one must see.
+    from services.console.bootstrap import build_application
+
+    secret = await enrolled(console, clock, "ruud", "meldpunt", "auditor")
+    await sign_in(console.client, "ruud", secret, clock)
+    assert (await console.client.get("/queue")).status_code != 303
+    cli = build_application(settings, clock)
+    cli.change_roles("ruud", ["auditor"], by="beheer")
+    # The queue is the meldpunt's page: no longer his on the very next request.
+    assert (await console.client.get("/queue")).status_code == 403
+    assert (await console.client.get("/account")).status_code == 200
+    cli.disable("ruud", by="beheer")
+    assert (await console.client.get("/account")).status_code == 303
+    assert (await console.client.get("/account")).status_code == 303

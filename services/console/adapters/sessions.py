@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from services.console.domain.staff import StaffMember
 from shared.clock import Clock
 
 #: Sessions kept at most; the longest unused go first (anonymous visitors cannot fill
@@ -38,6 +39,9 @@ class Session:
     oidc: dict[str, str] = field(default_factory=dict)
     #: Enrolment under way: the authenticator secret shown on the page.
     totp_secret: str | None = None
+    #: The signed-in person's directory record as last read, kept with the session
+    #: (so as bounded as the sessions) and checked against the store each request.
+    member: StaffMember | None = None
 
 
 class SessionStore:

@@ -10,7 +10,7 @@ from services.console.adapters.signing import TokenSigner
 from services.console.api.deps import parts
 from services.console.api.schemas import TokenOut
 from services.console.web import browser
-from services.console.web.access import console
+from services.console.web.access import current_member
 from shared.deps import Unauthorized
 from shared.errors import Forbidden
 
@@ -33,9 +33,8 @@ def token(request: Request, role: str) -> TokenOut:
     session = browser.current(request)
     if session is None or session.sub is None:
         raise Unauthorized("Sign in first.")
-    member = console(request).find_staff(session.sub)
-    if member is None or member.disabled:
-        browser.sessions(request).end_all_of(session.sub)
+    member = current_member(request, session, session.sub)
+    if member is None:
         raise Unauthorized("Sign in first.")
     if role not in member.roles:
         raise Forbidden(f"You do not have the role {role!r}.")

@@ -56,8 +56,24 @@ def signed_in(request: Request) -> SignedIn | Response:
     session = browser.current(request)
     if session is None or session.sub is None:
         return RedirectResponse("/signin?ended=1" if request.cookies else "/signin", 303)
-    member = console(request).find_staff(session.sub)
-    if member is None or member.disabled:
-        browser.sessions(request).end_all_of(session.sub)
+    member = current_member(request, session, session.sub)
+    if member is None:
         return browser.forget(RedirectResponse("/signin?ended=1", 303), request)
     return SignedIn(session, member)
+
+
+def current_member(request: Request, session: Session, sub: str) -> StaffMember | None:
+    """The signed-in person's record, or None (and every session of theirs ended) once
+    it is gone or disabled. The record kept with the session is used while the store
+    holds no newer event of it: a change (a disable, other roles), by this process or
+    the CLI, counts from the very next request."""
+    app = console(request)
+    known = session.member
+    member = (app.still_current(known) if known is not None and known.sub == sub
+              else app.find_staff(sub))
+    if member is None or member.disabled:
+        session.member = None
+        browser.sessions(request).end_all_of(sub)
+        return None
+    session.member = member
+    return member

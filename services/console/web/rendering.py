@@ -18,6 +18,9 @@ from shared.terms import LOCAL, local_date
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+# Compiled once and kept: the templates ship with the code, so no file is looked at
+# again for each page (jinja2 would stat each template and the ones it extends).
+templates.env.auto_reload = False
 #: Rows on a page of every list the console pages.
 PAGE_SIZE = 25
 
