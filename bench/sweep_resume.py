@@ -12,26 +12,16 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
-from uuid import uuid4
 
 from eventsourcing.persistence import Tracking
 
+from bench import seed
 from services.triage.bootstrap import build_application
 from shared.config import Settings
-from shared.contracts import MeldingReceived
 from shared.recorders import all_notifications
 
 BATCH = 1000
-
-
-def received() -> MeldingReceived:
-    now = datetime.now(UTC)
-    return MeldingReceived(
-        melding_id=str(uuid4()), kind="wrongdoing", theme="resources", channel="web",
-        description="Dienstauto's worden privé gebruikt.", involved=[], occurred=None,
-        anonymous=True, identity=None, received_at=now, acknowledged_at=now)
 
 
 def cpu(work: object) -> tuple[float, int]:
@@ -48,7 +38,8 @@ def main(count: int, database_url: str | None) -> None:
         app.keep_damage_register()
         try:
             for batch in range(0, count, BATCH):
-                app.process_batch([received() for _ in range(min(BATCH, count - batch))],
+                meldingen = range(batch, min(batch + BATCH, count))
+                app.process_batch([seed.received(n) for n in meldingen],
                                   Tracking(settings.stream, batch + 1))
             ledger = app.damage.ledger
             assert ledger is not None

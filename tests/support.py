@@ -32,6 +32,7 @@ from shared import natsserver
 from shared.auth import issue_token
 from shared.clock import Clock
 from shared.config import Settings
+from shared.contracts import MeldingReceived
 from shared.directory import StaffEntry
 from shared.messaging.credentials import development_authorization
 from shared.messaging.envelope import Envelope
@@ -300,3 +301,12 @@ def make_certificates(directory: Path, hosts: Sequence[str], ca_name: str = "ca"
         (directory / f"{host}.key").write_bytes(key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption()))
+
+
+def fresh_melding() -> MeldingReceived:
+    """An anonymous melding received now, with an id of its own."""
+    now = datetime.datetime.now(datetime.UTC)
+    return MeldingReceived(
+        melding_id=str(uuid.uuid4()), kind="wrongdoing", theme="resources", channel="web",
+        description="Dienstauto's worden privé gebruikt.", involved=[], occurred=None,
+        anonymous=True, identity=None, received_at=now, acknowledged_at=now)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import UTC, datetime
-from uuid import uuid4
 
 from eventsourcing.persistence import Tracking
 
@@ -17,21 +15,13 @@ from services.triage.application import TriageApplication
 from services.triage.bootstrap import build_application
 from shared.application import SWEEP_PAGE
 from shared.config import Settings
-from shared.contracts import MeldingReceived
 from shared.damagestore import DamageStore
 from tests.faults.harness import damage_stored_event
+from tests.support import fresh_melding
 
 
 class Crash(Exception):
     """The process killed in the middle of a page."""
-
-
-def received() -> MeldingReceived:
-    now = datetime.now(UTC)
-    return MeldingReceived(
-        melding_id=str(uuid4()), kind="wrongdoing", theme="resources", channel="web",
-        description="Dienstauto's worden privé gebruikt.", involved=[], occurred=None,
-        anonymous=True, identity=None, received_at=now, acknowledged_at=now)
 
 
 def counting(crash_at: int | None = None) -> tuple[list[int], Callable[[], bool]]:
@@ -64,7 +54,7 @@ def test_a_restart_resumes_the_damage_sweep(settings: Settings) -> None:
     app = build_application(settings)
     app.keep_damage_register()
     try:
-        app.process_batch([received() for _ in range(2 * SWEEP_PAGE + 1)],
+        app.process_batch([fresh_melding() for _ in range(2 * SWEEP_PAGE + 1)],
                           Tracking(settings.stream, 1))
         notifications = app.recorder.select_notifications(None, 10 * SWEEP_PAGE)
         store = app.damage.ledger
@@ -109,7 +99,7 @@ def test_a_clean_stop_reads_nothing_twice(settings: Settings) -> None:
     app = build_application(settings)
     app.keep_damage_register()
     try:
-        app.process_batch([received() for _ in range(SWEEP_PAGE)],
+        app.process_batch([fresh_melding() for _ in range(SWEEP_PAGE)],
                           Tracking(settings.stream, 1))
         stored = len(app.recorder.select_notifications(None, 10 * SWEEP_PAGE))
         stops = iter([False] * 10 + [True])

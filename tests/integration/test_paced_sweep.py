@@ -5,29 +5,19 @@ took, and unpaced (share 1) it does not wait."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
-from uuid import uuid4
 
 from eventsourcing.persistence import Tracking
 
 from services.triage.bootstrap import build_application
 from shared.application import SWEEP_PAGE
 from shared.config import Settings
-from shared.contracts import MeldingReceived
-
-
-def received() -> MeldingReceived:
-    now = datetime.now(UTC)
-    return MeldingReceived(
-        melding_id=str(uuid4()), kind="wrongdoing", theme="resources", channel="web",
-        description="Dienstauto's worden privé gebruikt.", involved=[], occurred=None,
-        anonymous=True, identity=None, received_at=now, acknowledged_at=now)
+from tests.support import fresh_melding
 
 
 def test_the_sweep_waits_for_its_share_of_a_core(sqlite_settings: Settings) -> None:
     app = build_application(sqlite_settings)
     try:
-        app.process_batch([received() for _ in range(2 * SWEEP_PAGE + 1)],
+        app.process_batch([fresh_melding() for _ in range(2 * SWEEP_PAGE + 1)],
                           Tracking(sqlite_settings.stream, 1))
         stored = len(app.recorder.select_notifications(None, 10 * SWEEP_PAGE))
         assert stored > SWEEP_PAGE * 2  # two full pages to pace, and part of one
