@@ -1,5 +1,5 @@
 """Triage's route for a staff member's melding page: the melding and its parts in one
-answer, each part as its own endpoint gives it (`services.triage.melding_page`)."""
+answer, each part as its own endpoint gives it (`services.triage.api.melding_page`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.triage.api.deps import Triage
+from services.triage.api.melding_page import melding_page
 from services.triage.api.notes_routes import NoteOut
 from services.triage.api.protection_routes import FollowUpView, ProtectionOut, protection_out
 from services.triage.api.routes import melding_out
 from services.triage.api.schemas import FeedbackTemplatesOut, MeldingOut
-from services.triage.melding_page import melding_page
 from shared.auth import Principal
 from shared.deps import authorized
 from shared.files.schemas import AttachmentOut
