@@ -108,7 +108,7 @@ def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str |
         late: list[ColumnElement[bool]] = []
     else:
         moment = now.timestamp()
-        pending = _count(connection, [*combination, q.overdue_ts >= moment,
+        pending = count_rows(connection, [*combination, q.overdue_ts >= moment,
                                       q.overdue_ts < queue_table.NEVER])
         n = (queue_table.count(connection, scope, status_key, theme_key, False) - pending
              if overdue else
@@ -119,12 +119,13 @@ def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str |
         excluding = connection.execute(select(excluded_rows.c.melding_id).where(
             excluded_rows.c.sub == unless)).scalars().all()
         for start in range(0, len(excluding), 500):
-            n -= _count(connection, [*combination, *late,
+            n -= count_rows(connection, [*combination, *late,
                                      q.id.in_(excluding[start:start + 500])])
     return n
 
 
-def _count(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
+def count_rows(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
+    """How many rows match, counted: what the counts do not hold."""
     return int(connection.execute(select(func.count()).select_from(melding_rows)
                                   .where(*where)).scalar_one())
 
@@ -133,16 +134,20 @@ _NEXT_TERM = select(func.min(q.overdue_ts)).where(
     q.overdue_ts >= sqlalchemy.bindparam("moment"))  # built once: every page read asks
 
 
-def until(connection: sqlalchemy.Connection, now: datetime, entries: list[QueueEntry]
-          ) -> float:
-    """The first moment (timestamp) from `now` on at which a page read at `now` could
-    answer otherwise with no change to the rows: the next term in the whole queue to
-    pass (the `overdue` filter, its total and the items' `overdue`; one seek of
-    `triage_queue_overdue`), or a term of the page's own items that only the item
-    shows (`meeting_overdue`, `closing_feedback_overdue`)."""
-    moment = now.timestamp()
+def next_term(connection: sqlalchemy.Connection, moment: float) -> float:
+    """The first moment (timestamp) from `moment` on at which a term in the whole
+    queue passes (the `overdue` filter, its total and the items' `overdue` change
+    then; one seek of `triage_queue_overdue`)."""
     nearest = connection.execute(_NEXT_TERM, {"moment": moment}).scalar()
-    moments = [math.inf if nearest is None or nearest >= queue_table.NEVER else nearest]
+    return math.inf if nearest is None or nearest >= queue_table.NEVER else float(nearest)
+
+
+def until(next_term: float, moment: float, entries: list[QueueEntry]) -> float:
+    """The first moment from `moment` on at which a page read then could answer
+    otherwise with no change to the rows: the queue's `next_term`, or a term of the
+    page's own items that only the item shows (`meeting_overdue`,
+    `closing_feedback_overdue`)."""
+    moments = [next_term]
     for entry in entries:
         for term in (entry.meeting_due_by, entry.closing_feedback_due_by):
             if term is not None and term.timestamp() >= moment:
@@ -151,9 +156,7 @@ def until(connection: sqlalchemy.Connection, now: datetime, entries: list[QueueE
 
 
 def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
-         offset: int, limit: int, sort: QueueSort, after: Key | None,
-         counted: int | None = None) -> Page:
-    total = _count(connection, where) if counted is None else counted
+         offset: int, limit: int, sort: QueueSort, after: Key | None, total: int) -> Page:
     order: list[Any] = [q.received_us, q.id]
     if sort == "deadline":
         order.insert(0, q.overdue_ts)
