@@ -230,7 +230,7 @@ class Queue:
             read = queue_query.page(connection, where, offset=offset, limit=limit,
                                     sort=sort, after=after, total=n)
         return replace(read, version=version,
-                       until=queue_query.until(memo.until, moment, read.entries))
+                       until=queue_query.until(memo.until, moment, read.rows))
 
     # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
 

@@ -12,6 +12,7 @@ from uuid import UUID
 import orjson
 
 from services.triage.adapters.queue_parts import QueueEntry
+from services.triage.adapters.queue_table import entry_json
 from services.triage.api.queue_json import page_json
 from services.triage.api.schemas import QueuePage
 from shared.terms import Deadlines
@@ -36,23 +37,35 @@ def _full() -> QueueEntry:
         acknowledged_at=NOW - timedelta(days=60),
         deadlines=Deadlines(acknowledge_by=NOW - timedelta(days=59, microseconds=7),
                             feedback_by=NOW + timedelta(days=20)),
-        overdue_ts=(NOW - timedelta(hours=1)).timestamp(), authority="ca-1", flagged=True,
+        overdue_from=NOW - timedelta(hours=1), authority="ca-1", flagged=True,
         record_status="corrections_sent", meeting_due_by=NOW - timedelta(minutes=1),
         severity="high", reply_unread=True,
         closing_feedback_due_by=NOW + timedelta(days=1),
         shredded_at=datetime(2026, 3, 9, 23, 30, tzinfo=UTC))
 
 
+def _rows(*entries: QueueEntry) -> list[dict[str, object]]:
+    return [orjson.loads(entry_json(entry)) for entry in entries]
+
+
 def test_the_page_is_what_the_contract_writes() -> None:
-    body = page_json([_bare(), _full()], NOW, total=7, offset=5, limit=2,
+    body = page_json(_rows(_bare(), _full()), NOW, total=7, offset=5, limit=2,
                      next_cursor="abc")
-    assert QueuePage.model_validate_json(body).model_dump_json().encode() == body
+    page = QueuePage.model_validate_json(body)
+    assert page.model_dump_json().encode() == body
+    for item, entry in zip(page.items, [_bare(), _full()], strict=True):
+        assert (item.id, item.received_at, item.deadlines.acknowledge_by,
+                item.deadlines.feedback_by, item.meeting_due_by) == (
+            str(entry.id), entry.received_at, entry.deadlines.acknowledge_by,
+            entry.deadlines.feedback_by, entry.meeting_due_by)
+        assert (item.competent_authority, item.severity, item.record_status) == (
+            entry.authority, entry.severity, entry.record_status)
     last = page_json([], NOW, total=0, offset=0, limit=50, next_cursor=None)
     assert QueuePage.model_validate_json(last).model_dump_json().encode() == last
 
 
 def test_the_flags_follow_the_terms_at_the_moment_asked() -> None:
-    bare, full = orjson.loads(page_json([_bare(), _full()], NOW, total=2, offset=0,
+    bare, full = orjson.loads(page_json(_rows(_bare(), _full()), NOW, total=2, offset=0,
                                         limit=50, next_cursor=None))["items"]
     assert bare["overdue"] is False and math.isinf(_bare().overdue_ts)
     assert (bare["meeting_overdue"], bare["closing_feedback_overdue"]) == (False, False)

@@ -9,14 +9,14 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from services.triage.adapters import queue_table
-from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry
+from services.triage.adapters.queue_parts import Key, Narrowing, Page
 from services.triage.adapters.queue_table import (
     excluded_rows,
-    json_entry,
     melding_rows,
     micros,
     word_digest,
@@ -142,16 +142,16 @@ def next_term(connection: sqlalchemy.Connection, moment: float) -> float:
     return math.inf if nearest is None or nearest >= queue_table.NEVER else float(nearest)
 
 
-def until(next_term: float, moment: float, entries: list[QueueEntry]) -> float:
+def until(next_term: float, moment: float, rows: list[dict[str, Any]]) -> float:
     """The first moment from `moment` on at which a page read then could answer
     otherwise with no change to the rows: the queue's `next_term`, or a term of the
     page's own items that only the item shows (`meeting_overdue`,
     `closing_feedback_overdue`)."""
     moments = [next_term]
-    for entry in entries:
-        for term in (entry.meeting_due_by, entry.closing_feedback_due_by):
-            if term is not None and term.timestamp() >= moment:
-                moments.append(term.timestamp())
+    for row in rows:
+        for term in (row["meeting_due_by"], row["closing_feedback_due_by"]):
+            if term is not None and (at := datetime.fromisoformat(term).timestamp()) >= moment:
+                moments.append(at)
     return min(moments)
 
 
@@ -169,10 +169,10 @@ def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
             walked = select(q.id).where(*where).order_by(*order).offset(offset).limit(limit)
             chosen = select(q.entry).where(q.id.in_(walked.scalar_subquery())).order_by(*order)
         texts = connection.execute(chosen.limit(limit)).scalars().all()
-        return Page([json_entry(text) for text in texts], total)
+        return Page([orjson.loads(text) for text in texts], total)
     received_us, melding_id = micros(after[0].astimezone(UTC)), str(after[1])
     chosen = chosen.where(or_(q.received_us > received_us, and_(
         q.received_us == received_us, q.id > melding_id)))
     texts = connection.execute(chosen.limit(limit + 1)).scalars().all()
-    return Page([json_entry(text) for text in texts[:limit]], total,
+    return Page([orjson.loads(text) for text in texts[:limit]], total,
                 more=len(texts) > limit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Hashable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
@@ -83,16 +83,16 @@ def _page(queue: QueueView, now: datetime, principal: Principal, filters: QueueF
                             closing_feedback_due=filters.closing_feedback_due,
                             words=narrowing.words), after=after)
     more = page.more if page.more is not None else (
-        filters.offset + len(page.entries) < page.total)
-    last = page.entries[-1] if page.entries and more and filters.sort == "received" else None
-    body = page_json(page.entries, now, total=page.total, offset=filters.offset,
-                     limit=filters.limit, next_cursor=_cursor(last.key) if last else None)
+        filters.offset + len(page.rows) < page.total)
+    last = page.rows[-1] if page.rows and more and filters.sort == "received" else None
+    body = page_json(page.rows, now, total=page.total, offset=filters.offset,
+                     limit=filters.limit, next_cursor=_cursor(last) if last else None)
     return body, page.version, page.until
 
 
-def _cursor(key: Key) -> str:
-    received_at, melding_id = key
-    return urlsafe_b64encode(f"{received_at.isoformat()} {melding_id}".encode()).decode()
+def _cursor(row: dict[str, Any]) -> str:
+    """The cursor after this row: its key (`Key`), its time as stored (isoformat)."""
+    return urlsafe_b64encode(f"{row['received_at']} {row['id']}".encode()).decode()
 
 
 def _key(filters: QueueFilters) -> Key:
