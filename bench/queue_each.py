@@ -23,12 +23,15 @@ import httpx
 
 from bench.drive import load
 from bench.intake import wait_for_queue
-from bench.procs import Process, Stack
+from bench.procs import REPO, Process, Stack
 from bench.queue import QUERIES
 from bench.wrk import wrk
 
+MODES = {"kept": "256", "not-kept": "0"}
 
-def run(filled: Path, count: int, seconds: int) -> dict[str, Any]:
+
+def run(filled: Path, count: int, seconds: int, modes: list[str],
+        code: Path = REPO) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="meldingen-queue-each-"))
     stack = Stack(root)
     result: dict[str, Any] = {"loadavg_before": os.getloadavg(), "pages": {}}
@@ -38,8 +41,9 @@ def run(filled: Path, count: int, seconds: int) -> dict[str, Any]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(filled, target)
         headers = stack.token("meldpunt")
-        for mode, kept in (("kept", "256"), ("not kept", "0")):
-            triage = stack.start_service("triage", MELDINGEN_QUEUE_PAGES_KEPT=kept)
+        for mode in modes:
+            triage = stack.start_service("triage", code,
+                                         MELDINGEN_QUEUE_PAGES_KEPT=MODES[mode])
             wait_for_queue(triage.url, headers, count, timeout=120)
             paths = {name: path.format(middle=count // 2) for name, path in QUERIES.items()}
             paths["cursor at the middle"] = _cursor_path(triage.url, headers, count)
@@ -91,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filled", type=Path, required=True)
     parser.add_argument("--meldingen", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--modes", type=lambda v: v.split(","), default=list(MODES),
+                        help="kept, not-kept or both (comma-separated)")
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="another checkout's code for triage (a before in one run)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    result = run(args.filled, args.meldingen, args.seconds)
+    result = run(args.filled, args.meldingen, args.seconds, args.modes, args.code)
     print(table(result))
     print(f"load average before {result['loadavg_before']}, after {result['loadavg_after']}")
     if args.out:

@@ -171,8 +171,10 @@ def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
         texts = connection.execute(chosen.limit(limit)).scalars().all()
         return Page([orjson.loads(text) for text in texts], total)
     received_us, melding_id = micros(after[0].astimezone(UTC)), str(after[1])
-    chosen = chosen.where(or_(q.received_us > received_us, and_(
-        q.received_us == received_us, q.id > melding_id)))
+    # The bound alone is what the index seeks on: with only the OR, SQLite scanned
+    # the index from its start (34 ms at the middle of 1,000,000, 0.05 ms with it).
+    chosen = chosen.where(q.received_us >= received_us, or_(
+        q.received_us > received_us, and_(q.received_us == received_us, q.id > melding_id)))
     texts = connection.execute(chosen.limit(limit + 1)).scalars().all()
     return Page([orjson.loads(text) for text in texts[:limit]], total,
                 more=len(texts) > limit)
