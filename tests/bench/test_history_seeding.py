@@ -85,3 +85,44 @@ def test_start_seeds_and_starts_only_the_chosen_services(tmp_path: Path) -> None
 
     with pytest.raises(ValueError, match="no such service"):
         history.seed_all(Settings(), 1, services=("nosuch",))
+
+
+@pytest.mark.timeout(300)
+def test_stores_seeded_without_the_stream_start_at_its_end_and_send_nothing(
+        tmp_path: Path) -> None:
+    stack = Stack(tmp_path, None, ready_within=120.0)
+    try:
+        stack.start_nats()
+        seeding = history.seed_all(stack.settings, MELDINGEN, services=("intake", "triage"),
+                                   stream=False)
+
+        # The stores as with the stream (intake's meldingen and inbox, triage's inbox),
+        # the stream left empty.
+        events = sum(1 for _ in history.history(MELDINGEN))
+        assert seeding["intake"]["meldingen"] == MELDINGEN
+        assert seeding["intake_inbox"]["events"] > 0 and seeding["triage"]["events"] > 0
+        assert "stream_events" not in seeding and history.stream_messages(stack.settings) == 0
+        for service in ("intake", "triage"):
+            with sqlite3.connect(stack.settings.var_dir / f"{service}.sqlite") as db:
+                [(at,)] = db.execute(f"SELECT notification_id FROM {service}_tracking "
+                                     "WHERE application_name = ?", (stack.settings.stream,))
+            assert at == events, service
+
+        # Each starts on it and finds nothing to send: its outbox was chained to its end.
+        for service in ("intake", "triage"):
+            stack.start_service(service)
+            stack.stop(service)
+        assert history.stream_messages(stack.settings) == 0
+    finally:
+        stack.stop()
+
+
+@pytest.mark.timeout(300)
+def test_start_under_its_own_lock_without_the_stream(tmp_path: Path) -> None:
+    out, lock = tmp_path / "start.json", tmp_path / "bench.lock"
+    assert main(["start", "--quick", "--db", "sqlite", "--start-meldingen", "30",
+                 "--start-services", "triage", "--start-without-stream",
+                 "--start-lock", str(lock), "--out", str(out)]) == 0
+    [run] = json.loads(out.read_text())["databases"]["sqlite"]["start"].values()
+    assert run["triage"]["ready_s"] > 0 and run["stream_after_starts"] == 0
+    assert lock.exists() and "the stores only" in out.with_suffix(".md").read_text()
