@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
                              "the start scenario without an outer flock")
     parser.add_argument("--start-without-stream", action="store_true",
                         help="seed the services' stores only, not the stream")
+    parser.add_argument("--start-copied", action="store_true",
+                        help="copy the console's store from a period of its meldingen")
     parser.add_argument("--queue-fill", action="store_true",
                         help="fill triage's queue table directly, not through the bus "
                              "(SQLite; for 1,000,000: no backlog figure then)")
@@ -79,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = Sizes(**{**sizes.__dict__, "start_lock": args.start_lock})
     if args.start_without_stream:
         sizes = Sizes(**{**sizes.__dict__, "start_stream": False})
+    if args.start_copied:
+        sizes = Sizes(**{**sizes.__dict__, "start_copied": True})
     if args.queue_fill:
         sizes = Sizes(**{**sizes.__dict__, "queue_fill": True})
     databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])

@@ -34,6 +34,8 @@ class Sizes:
     #: the history's end): the stream's seeding is a third of the CPU at 1,000,000, and a
     #: start reads nothing of the stream before its inbox's position.
     start_stream: bool = True
+    #: Copy the console's store from a period of its meldingen (`bench.copies`).
+    start_copied: bool = False
 
 
 FULL = Sizes()

@@ -40,7 +40,7 @@ def start_with(root: Path, database_url: str | None, count: int,
     try:
         stack.start_nats()
         seeding = history.seed_all(stack.settings, count, services=sizes.start_services,
-                                   stream=sizes.start_stream)
+                                   stream=sizes.start_stream, copied=sizes.start_copied)
         seeding["disk_mib"] = disk_mib(stack.root)
         result: dict[str, Any] = {"meldingen": count, "seeding": seeding}
         with held(sizes.start_lock):
