@@ -1,10 +1,10 @@
-"""`python -m bench.postman [--mails N] [--database-url URL]`: the console's postman
+"""`python -m bench.postman [--mails N] [--db sqlite|postgresql]`: the console's postman
 meeting a backlog of N reminder mails (a clock check after an outage), against a
 real SMTP server in a process of its own (aiosmtpd's sink), beside the raw limit of
 the same run: the same N mails handed to the same SMTP transport in a row, with no
 store. Prints mails/s and this process's CPU per mail for both (the postman's
-claims, its reads of each mail and its records of each sent one, on SQLite or the
-PostgreSQL database given).
+claims, its reads of each mail and its records of each sent one, on SQLite or a
+scratch PostgreSQL database).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
+from bench.databases import scratch_database
 from services.console.application import NewStaffMember
 from services.console.bootstrap import build_parts
 from services.console.notifications.domain.notices import FeedbackTerm
@@ -92,19 +93,18 @@ async def _measure(mails: int, database_url: str | None, var_dir: Path, port: in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.postman", description=__doc__)
     parser.add_argument("--mails", type=int, default=1000)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
     port = _free_port()
     server = _smtp_sink(port)
     try:
-        with tempfile.TemporaryDirectory() as scratch:
-            figures = asyncio.run(_measure(args.mails, args.database_url,
-                                           Path(scratch) / "var", port))
+        with tempfile.TemporaryDirectory() as scratch, scratch_database(args.db) as url:
+            figures = asyncio.run(_measure(args.mails, url, Path(scratch) / "var", port))
     finally:
         server.terminate()
         server.wait(timeout=10)
     print(f"postman, {args.mails} mails, batch {BATCH}, "
-          f"{'PostgreSQL' if args.database_url else 'SQLite'}, load {os.getloadavg()[0]:.2f}")
+          f"{args.db}, load {os.getloadavg()[0]:.2f}")
     for name, (wall, cpu) in figures.items():
         print(f"  {name:34} {args.mails / wall:8.1f} mails/s  "
               f"{1000 * cpu / args.mails:6.2f} ms CPU/mail")
