@@ -35,6 +35,11 @@ class Collector:
         self.lock = threading.Lock()
         self.mails: list[Received] = []
         self.delay = 0.0  # seconds before a mail is taken: a slow server
+        #: Mails answered before one is taken and never answered: its sender dies
+        #: waiting (a crash with that mail in flight). Once; `stalled` is set then.
+        self.stall_after: int | None = None
+        self.stalled = threading.Event()
+        self._never = asyncio.Event()
 
 
     # aiosmtpd calls its handlers by these names.
@@ -43,6 +48,12 @@ class Collector:
         with self.lock:
             self.mails.append(Received(list(envelope.rcpt_tos),
                                        message_from_bytes(envelope.original_content)))
+            stall = self.stall_after is not None and len(self.mails) > self.stall_after
+            if stall:
+                self.stall_after = None
+        if stall:
+            self.stalled.set()
+            await self._never.wait()
         return "250 OK"
 
 

@@ -237,6 +237,35 @@ MELDING: dict[str, Any] = {
 }
 
 
+@dataclass
+class FiledInTriage:
+    """One melding filed at intake and arrived in triage, and the staff around it."""
+    intake: RunningService
+    triage: RunningService
+    filed: dict[str, Any]  # intake's answer: the id and the receipt
+    path: str  # the melding in triage's API
+    meldpunt: dict[str, str]  # mia
+    authority: dict[str, str]  # the competent authority routing gives it
+    other: dict[str, str]  # carla, another competent authority
+
+
+@asynccontextmanager
+async def filed_in_triage(settings: Settings) -> AsyncIterator[FiledInTriage]:
+    """Intake and triage running, `MELDING` filed, and triage's answering it."""
+    meldpunt = token(settings, "meldpunt", "mia")
+    async with running("intake", settings) as intake, running("triage", settings) as triage:
+        filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
+        path = f"/api/meldingen/{filed['id']}"
+
+        async def arrived() -> bool:
+            return (await triage.client.get(path, headers=meldpunt)).status_code == 200
+
+        await eventually(arrived)
+        yield FiledInTriage(intake, triage, filed, path, meldpunt,
+                            token(settings, "competent_authority", DEFAULT_AUTHORITY),
+                            token(settings, "competent_authority", "carla"))
+
+
 def in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to its end from sync code, even under a running event loop."""
     result: list[T] = []

@@ -5,24 +5,17 @@ reporter's mailbox never shows one."""
 from __future__ import annotations
 
 from shared.config import Settings
-from tests.support import DEFAULT_AUTHORITY, MELDING, assessment, eventually, ok, running, token
+from tests.support import DEFAULT_AUTHORITY, assessment, filed_in_triage, ok, token
 
 
 async def test_notes_are_for_the_staff_who_may_see_the_melding(
     sqlite_settings: Settings,
 ) -> None:
     settings = sqlite_settings
-    meldpunt = token(settings, "meldpunt", "mia")
-    authority = token(settings, "competent_authority", DEFAULT_AUTHORITY)
-    other = token(settings, "competent_authority", "carla")
-    async with running("intake", settings) as intake, running("triage", settings) as triage:
-        filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
-        notes = f"/api/meldingen/{filed['id']}/notes"
-
-        async def arrived() -> bool:
-            return (await triage.client.get(notes, headers=meldpunt)).status_code == 200
-
-        await eventually(arrived)
+    async with filed_in_triage(settings) as s:
+        intake, triage, filed = s.intake, s.triage, s.filed
+        meldpunt, authority, other = s.meldpunt, s.authority, s.other
+        notes = f"{s.path}/notes"
         assert (await ok(triage.client.get(notes, headers=meldpunt)))["notes"] == []
         written = await ok(triage.client.post(notes, headers=meldpunt,
                                               json={"body": "Eerst de leverancier bellen."}),
@@ -31,7 +24,7 @@ async def test_notes_are_for_the_staff_who_may_see_the_melding(
             ("Eerst de leverancier bellen.", "mia")]
         # Before it is routed to them, the competent authority does not see the melding.
         assert (await triage.client.get(notes, headers=authority)).status_code == 404
-        await ok(triage.client.post(f"/api/meldingen/{filed['id']}/assessment",
+        await ok(triage.client.post(f"{s.path}/assessment",
                                     headers=meldpunt, json=assessment()))
         await ok(triage.client.post(notes, headers=authority,
                                     json={"body": "Gesprek gepland."}), 201)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.config import Settings
-from tests.support import DEFAULT_AUTHORITY, MELDING, assessment, eventually, ok, running, token
+from tests.support import assessment, filed_in_triage, ok, token
 
 #: The page's part -> its own endpoint under the melding.
 PARTS = {"notes": "/notes", "protection": "/protection",
@@ -38,17 +38,9 @@ async def _same_as_separate(client: Any, path: str, headers: dict[str, str]) -> 
 
 async def test_the_page_is_the_separate_endpoints_in_one(sqlite_settings: Settings) -> None:
     settings = sqlite_settings
-    meldpunt = token(settings, "meldpunt", "mia")
-    authority = token(settings, "competent_authority", DEFAULT_AUTHORITY)
-    other = token(settings, "competent_authority", "carla")
-    async with running("intake", settings) as intake, running("triage", settings) as triage:
-        filed = await ok(intake.client.post("/api/meldingen", json=MELDING), 201)
-        path = f"/api/meldingen/{filed['id']}"
-
-        async def arrived() -> bool:
-            return (await triage.client.get(path, headers=meldpunt)).status_code == 200
-
-        await eventually(arrived)
+    async with filed_in_triage(settings) as s:
+        triage, path = s.triage, s.path
+        meldpunt, authority, other = s.meldpunt, s.authority, s.other
         await ok(triage.client.post(f"{path}/notes", headers=meldpunt,
                                     json={"body": "Eerst de leverancier bellen."}), 201)
         await ok(triage.client.post(f"{path}/protected-persons", headers=meldpunt,

@@ -1,10 +1,13 @@
 """The clock check meeting a backlog: a console that first starts beside a year of
 meldingen, every one past its feedback term, decides their reminders a batch per
-transaction (one commit each kept its pages waiting), still once each."""
+transaction (one commit each kept its pages waiting), still once each; the postman
+sends that backlog in order, and after a crash sends again only the mail in flight."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -66,12 +69,12 @@ def test_a_backlog_of_reminders_is_decided_once_each_in_batches(
     assert len(notices) == count - 1 == len(set(notices))
 
 
-async def test_a_backlog_of_mails_goes_in_order_two_commits_a_batch(
+async def test_a_backlog_of_mails_goes_in_order_a_claim_a_batch(
     settings: Settings, smtp: SmtpServer,
 ) -> None:
     """The postman meeting that backlog: every mail once, in the order decided, each
-    batch claimed in one commit and recorded as sent in one (two commits a mail made
-    the storm's cost)."""
+    batch claimed in one commit (two commits a mail made the storm's cost) and each
+    mail recorded as sent in one of its own as it went."""
     now = datetime.now(UTC)
     # A claim as long as production's: no batch outlasts half of it here.
     settings = settings.model_copy(update={"notify_claim_seconds": 120.0})
@@ -104,6 +107,46 @@ async def test_a_backlog_of_mails_goes_in_order_two_commits_a_batch(
     finally:
         parts.application.close()
     assert [m.message["Message-ID"] for m in smtp.mails] == [ids[m] for m in order]
-    # Three batches: a claim and a record each (the clock check's own commits aside).
-    postman = [n for n in commits if n > 1]
-    assert postman == [BATCH, BATCH, BATCH, BATCH, 5, 5], commits
+    # Three batches: a claim each, and a record of each mail as it went.
+    assert commits == [BATCH, *[1] * BATCH, BATCH, *[1] * BATCH, 5, *[1] * 5], commits
+
+
+async def test_a_crash_mid_batch_sends_only_the_mail_in_flight_again(
+    settings: Settings, smtp: SmtpServer,
+) -> None:
+    """The postman dies while the server takes a batch's eleventh mail (it never
+    answers): the ten before it were recorded as sent, each as it went, so the console
+    started again sends the rest of the backlog and only that eleventh once more."""
+    now = datetime.now(UTC)
+    clock = MovableClock(now)
+    settings = settings.model_copy(update={"notify_claim_seconds": 120.0})
+    first = build_parts(settings, clock)
+    add_staff(first.application, [("mia", "meldpunt")])
+    count, answered = BATCH + 5, 10
+    first.application.save(*[
+        FeedbackTerm(melding_id=str(uuid4()), feedback_by=now - timedelta(days=30))
+        for _ in range(count)])
+    first.notifier.check()
+    order = first.notifier.board.next_mails(count + 1)
+    ids = [first.notifier.mail(m).message_id for m in order]
+    smtp.collector.stall_after = answered
+    run = asyncio.create_task(first.postman.run())
+    await eventually(smtp.collector.stalled.is_set, timeout=30)
+    run.cancel()  # the crash: nothing after this line of the postman runs
+    with contextlib.suppress(asyncio.CancelledError):
+        await run
+
+    # Started again once the dead postman's claims lapsed.
+    clock.advance(timedelta(seconds=121))
+    again = build_parts(settings, clock)
+    run = asyncio.create_task(again.postman.run())
+    try:
+        await eventually(lambda: again.notifier.board.waiting() == 0, timeout=60)
+    finally:
+        again.postman.stop()
+        await run
+        again.application.close()
+        first.application.close()
+    sent = Counter(m.message["Message-ID"] for m in smtp.mails)
+    assert set(sent) == set(ids)
+    assert [i for i, times in sent.items() if times > 1] == [ids[answered]]

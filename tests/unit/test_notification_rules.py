@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from services.console.notifications.adapters.transports import (
     FileTransport,
@@ -21,7 +22,7 @@ from services.console.notifications.domain.rules import (
     reminders_due,
     sending_turn,
 )
-from services.console.notifications.views import NoticeBoard
+from services.console.notifications.views import NoticeBoard, counter, mails
 from shared.config import ConfigurationError, Settings
 from shared.terms import LOCAL
 
@@ -114,6 +115,32 @@ def test_a_restarted_term_is_open_again_however_often_the_feed_hands_its_events(
     [open_term] = board.open_terms().values()
     assert (open_term.feedback_by, open_term.reminded) == (start + timedelta(days=150), [])
     assert board.reminders_for("mia") == []  # not the first round's last day
+
+
+def test_a_sent_mail_takes_no_place_in_the_order_unless_it_has_no_row() -> None:
+    now = datetime(2026, 6, 2, 10, tzinfo=UTC)
+    first, second, unseen = (
+        Notice(key=f"k/{n}", sub="mia", email="mia@example.org", occasion="melding_received",
+               melding_id=n, due=None, delivery="immediate", at=now) for n in "abc")
+    board = NoticeBoard()
+    for decided in (first, second):
+        board.apply_all(decided.collect_events())
+
+    def places() -> dict[str, int]:
+        with board._engine.connect() as connection:
+            taken = connection.execute(sqlalchemy.select(counter.c.value)).scalar_one()
+            rows = connection.execute(sqlalchemy.select(mails.c.mail_id, mails.c.seq))
+            return {"counter": taken, **{str(row.mail_id): row.seq for row in rows}}
+
+    before = places()
+    first.mark_mailed(at=now)
+    board.apply_all(first.collect_events())  # the postman's record, one commit a mail
+    assert places() == before and board.next_mails(5) == [second.id]
+    unseen.collect_events()
+    unseen.mark_mailed(at=now)
+    board.apply_all(unseen.collect_events())  # its decision not (yet) in the board
+    assert places()[str(unseen.id)] == before["counter"] + 1
+    assert board.next_mails(5) == [second.id]
 
 
 def test_the_day_is_the_organisations() -> None:

@@ -27,6 +27,17 @@ def test_a_page_is_given_only_at_its_version_and_before_its_moment() -> None:
     assert len(pages) == 2 and pages.get("b", 3, 0.0) is None  # the least recent went
 
 
+def test_a_clear_drops_every_page_and_refuses_one_read_before_it() -> None:
+    pages = PageCache()
+    pages.put("a", version=3, until=100.0, body=b"A")
+    pages.clear(version=4)  # a shredding committed at 4
+    assert len(pages) == 0
+    pages.put("b", 3, 100.0, b"B")  # read while it committed, put after the clear
+    assert len(pages) == 0
+    pages.put("b", 4, 100.0, b"B")
+    assert pages.get("b", 4, 0.0) == b"B"
+
+
 def test_the_version_moves_with_each_commit_that_changes_a_row() -> None:
     queue = Queue()
     report = Report(melding_id=UUID(int=1), kind="wrongdoing", theme="gifts",

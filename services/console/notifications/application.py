@@ -288,18 +288,6 @@ class Notifier:
             return ["held"] * len(mail_ids)  # another postman's claim came first
         return turns
 
-    def mailed_all(self, mail_ids: list[UUID]) -> None:
-        """`mailed` for several, in one commit (one by one if one changed meanwhile)."""
-        now = self.clock.now()
-        sent: list[Notice | Digest] = [self.console.repository.get(m) for m in mail_ids]
-        for mail in sent:
-            mail.mark_mailed(at=now)
-        try:
-            self.console.save(*sent)
-        except IntegrityError:
-            for mail_id in mail_ids:
-                self.mailed(mail_id)
-
     def mailed(self, mail_id: UUID) -> None:
         now = self.clock.now()
         self.console.update(lambda: self.console.repository.get(mail_id),

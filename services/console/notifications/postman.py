@@ -1,15 +1,16 @@
 """Sends what the notifier decided, and runs its clock check.
 
-Mails go strictly in the order they were decided, up to `BATCH` claimed and recorded
-at once. Before each try the postman claims the mail for a while
+Mails go strictly in the order they were decided, up to `BATCH` claimed at once.
+Before each try the postman claims the mail for a while
 (`MELDINGEN_NOTIFY_CLAIM_SECONDS`; a batch's rest is claimed again once half of it has
 passed), so that a second replica of the console, whose postman sees the same store,
 leaves it alone and only moves on once it was sent. One that cannot be handed over
 (the SMTP server is away) is tried again with growing pauses, and those after it
 wait: they arrive after it returns, in order. Only this mail queue waits: the inbox,
-the pages and the API go on. A mail is marked sent only after the server took it,
-so a crash in between sends it once more after the restart (with the same
-Message-ID); a crash before it was sent loses nothing."""
+the pages and the API go on. A mail is marked sent in a commit of its own as soon as
+the server took it, before the next is handed over, so a crash sends at most the one
+in flight once more after the restart (with the same Message-ID); a crash before it
+was sent loses nothing."""
 
 from __future__ import annotations
 
@@ -24,9 +25,8 @@ from services.console.notifications.application import Notifier
 
 log = logging.getLogger("meldingen.notifications")
 FIRST_RETRY = 0.5
-#: Mails claimed in one commit and recorded as sent in one: a backlog (a clock check
-#: after an outage decides thousands) then costs two commits per batch, not per mail.
-#: A crash after some went and before the record sends those again (same Message-ID).
+#: Mails claimed in one commit: a backlog (a clock check after an outage decides
+#: thousands) then costs one claim per batch, and one record per mail sent.
 BATCH = 50
 
 
@@ -75,55 +75,52 @@ class Postman:
             if not mail_ids:
                 await self._pause(5.0)
                 continue
-            went, stopped = await self._send_in_order(mail_ids)
-            if went:
-                await self._mark(went)
-            if stopped:  # held by an outage or another postman: those after it wait
+            if await self._send_in_order(mail_ids):
+                # Held by an outage or another postman: those after it wait.
                 await self._sleep(delay)
                 delay = min(delay * 2, self.retry_max)
             else:
                 delay = FIRST_RETRY
 
-    async def _send_in_order(self, mail_ids: list[UUID]) -> tuple[list[UUID], bool]:
+    async def _send_in_order(self, mail_ids: list[UUID]) -> bool:
         """Claim the mails at once, then send them in order up to the first that cannot
-        go now; the ones that went, and whether one was held."""
-        went: list[UUID] = []
+        go now, each recorded as sent before the next goes; whether one was held."""
         # Past half the claim, the rest is claimed again first: never sent on a lapsed one.
         until = time.monotonic() + self.notifier.claim_for.total_seconds() / 2
         try:
             turns = await asyncio.to_thread(self.notifier.claim_all, mail_ids, self.name)
         except Exception as exc:  # noqa: BLE001 - the store is away: retry, in order
             log.warning("mails not claimed, retrying", extra={"error": type(exc).__name__})
-            return went, True
+            return True
         for mail_id, turn in zip(mail_ids, turns, strict=True):
             if turn == "sent":  # by another postman
                 self.notifier.board.sent(mail_id)
                 continue
             if turn == "held":
-                return went, True
-            if time.monotonic() > until:
-                return went, False
+                return True
+            if time.monotonic() > until or self._stopping:
+                return False
             try:
                 mail = await asyncio.to_thread(self.notifier.mail, mail_id)
                 await self.transport.send(mail)
             except Exception as exc:  # noqa: BLE001 - server or store away: retry, in order
                 log.warning("mail not sent, retrying", extra={
                     "mail": str(mail_id), "error": type(exc).__name__})
-                return went, True
-            went.append(mail_id)
-        return went, False
+                return True
+            await self._mark(mail_id)
+        return False
 
-    async def _mark(self, mail_ids: list[UUID]) -> None:
-        """Record that the mails went, in one commit (retrying while the store is away:
-        sending them again would be the worse outcome)."""
+    async def _mark(self, mail_id: UUID) -> None:
+        """Record that the mail went (retrying while the store is away: sending it
+        again would be the worse outcome)."""
         delay = FIRST_RETRY
         while True:
             try:
-                await asyncio.to_thread(self.notifier.mailed_all, mail_ids)
+                await asyncio.to_thread(self.notifier.mailed, mail_id)
                 return
             except Exception as exc:  # noqa: BLE001 - the store is away
-                log.warning("mails sent, not yet recorded", extra={
-                    "mails": len(mail_ids), "error": type(exc).__name__})
+                log.warning("mail sent, not yet recorded", extra={
+                    "mail": str(mail_id), "error": type(exc).__name__})
                 if self._stopping:
                     return
                 await self._sleep(delay)

@@ -151,11 +151,13 @@ class NoticeBoard(TableView):
         if not events:
             return
         woken = False
+        # The places a decision may take (its mail's row, a lapse's); a mail sent or
+        # gathered mostly has its row already, and takes one only if not (`_next`), so
+        # that the postman's record of each sent mail leaves the counter alone.
         places = sum(2 if isinstance(e, Notice.Decided) else 1
-                     for e in events if isinstance(e, MAIL_EVENTS))
+                     for e in events if isinstance(e, Notice.Decided | Digest.Gathered))
         with self._lock, self._engine.begin() as connection:
-            if places:
-                self._seqs = reserve(connection, places)
+            self._seqs = reserve(connection, places) if places else iter(())
             for event in events:
                 if isinstance(event, TERM_EVENTS):
                     self._term(connection, event)
@@ -164,8 +166,9 @@ class NoticeBoard(TableView):
         if woken:
             self.on_waiting()
 
-    def _next(self) -> int:
-        return next(self._seqs)
+    def _next(self, connection: sqlalchemy.Connection) -> int:
+        seq = next(self._seqs, None)
+        return seq if seq is not None else next(reserve(connection, 1))
 
     def _mail(self, connection: sqlalchemy.Connection, event: Any) -> bool:
         """Change the mail's rows; whether a mail now waits to be sent."""
@@ -175,7 +178,8 @@ class NoticeBoard(TableView):
         if isinstance(event, Notice.Mailed | Digest.Mailed | Notice.Gathered):
             done = "gathered" if isinstance(event, Notice.Gathered) else "sent"
             if state is None:
-                insert_new(connection, mails, mail_id=mail_id, seq=self._next(), state=done)
+                insert_new(connection, mails, mail_id=mail_id, seq=self._next(connection),
+                           state=done)
             elif state != done:
                 connection.execute(mails.update().where(mails.c.mail_id == mail_id)
                                    .values(state=done))
@@ -187,7 +191,7 @@ class NoticeBoard(TableView):
             waits = True
         if state is not None:  # handed again, or sent or gathered since
             return False
-        made = insert_new(connection, mails, mail_id=mail_id, seq=self._next(),
+        made = insert_new(connection, mails, mail_id=mail_id, seq=self._next(connection),
                           sub=event.sub, state="waiting" if waits else "gather")
         return made and bool(waits)
 
@@ -201,7 +205,7 @@ class NoticeBoard(TableView):
                 select(lapsed.c.seq).where(lapsed.c.sub == event.sub,
                                            lapsed.c.melding_id == event.melding_id)
         ).first() is None:
-            insert_new(connection, lapsed, **key, seq=self._next())
+            insert_new(connection, lapsed, **key, seq=self._next(connection))
 
     def _term(self, connection: sqlalchemy.Connection, event: Any) -> None:
         term_id = str(event.originator_id)

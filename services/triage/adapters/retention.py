@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from uuid import UUID
 
 from services.triage.adapters.closed_table import ClosedMeldingen
@@ -42,6 +43,13 @@ class RetentionCheck:
         # The loop the files store's connection runs on: a purge from a worker thread
         # is handed to it.
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._after_shred: list[Callable[[], object]] = []
+
+    def on_shred(self, callback: Callable[[], object]) -> None:
+        """Call `callback` after each shred, whatever came of it, once its commit is
+        in the views: what is kept beside the store of a melding (the queue's pages as
+        sent) goes with it."""
+        self._after_shred.append(callback)
 
     def run(self) -> list[Shredding]:
         """Shred every melding due today; what was shredded (ids, dates, terms)."""
@@ -84,6 +92,8 @@ class RetentionCheck:
             # Whatever came of it (its key may be gone), what the aggregate cache held
             # of the content goes: a read after it reads the store.
             triage.forget()
+            for callback in self._after_shred:
+                callback()
         return done[0] if done else None
 
     def _purged_after(self, melding_id: UUID) -> Shredding | None:

@@ -33,6 +33,10 @@ class TriageParts:
     backfill: Backfill
     pages: PageCache = field(default_factory=PageCache)  # the queue's pages as sent
 
+    def __post_init__(self) -> None:
+        # A page kept from before a shredding may hold the melding: none outlives it.
+        self.retention.on_shred(lambda: self.pages.clear(self.queue.version))
+
 
 Parts = Annotated[TriageParts, Depends(parts_dependency(TriageParts))]
 

@@ -6,7 +6,9 @@ A page is kept under what alone decides its answer: the reader's need-to-know as
 share one) and the filters asked. It is given again only while the queue's version
 is the one it was read at (`Queue.version`: every commit that changes a row moves it
 on) and before the first moment at which the time alone changes it (`Page.until`: a
-term passing). Held in memory only, as the rows it was read from are.
+term passing). Held in memory only, as the rows it was read from are; a shredding
+empties it (`clear`), so that no page kept from before it, served or not, holds
+anything of the melding.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class PageCache:
         self._size = size
         self._pages: OrderedDict[Hashable, tuple[int, float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self._oldest = 0  # the oldest version a page may be kept at (`clear`)
 
     def get(self, key: Hashable, version: int, now: float) -> bytes | None:
         """The page kept under `key`, if it was read at `version` and holds at `now`
@@ -39,10 +42,19 @@ class PageCache:
 
     def put(self, key: Hashable, version: int, until: float, body: bytes) -> None:
         with self._lock:
+            if version < self._oldest:
+                return
             self._pages[key] = (version, until, body)
             self._pages.move_to_end(key)
             while len(self._pages) > self._size:
                 self._pages.popitem(last=False)
+
+    def clear(self, version: int) -> None:
+        """Drop every page, and keep none read before `version` from now on: a page
+        read while a shredding committed, put after this, holds the melding too."""
+        with self._lock:
+            self._pages.clear()
+            self._oldest = max(self._oldest, version)
 
     def __len__(self) -> int:
         return len(self._pages)
