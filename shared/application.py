@@ -34,7 +34,7 @@ from shared.keystore import MissingKey
 from shared.parking import ParkedMessage, Parking
 from shared.processing import commit
 from shared.recorders import CoreEvents, all_notifications, stored_originators
-from shared.viewstore import StoredViews
+from shared.viewstore import Commits, StoredViews
 
 log = logging.getLogger("meldingen.application")
 #: Notifications a sweep reads per page of the store, and between its pauses.
@@ -84,6 +84,7 @@ class ServiceApplication(ProcessApplication[UUID]):
         super().__init__(env)
         self._on_recorded: list[Callable[[list[Recording[UUID]]], None]] = []
         self.swept = False
+        self.commits = Commits()
 
     def keep_damage_register(self) -> None:
         """Keep the damage register in the store (`shared.damagestore`), for the sweep
@@ -143,7 +144,18 @@ class ServiceApplication(ProcessApplication[UUID]):
                 for view, _ in topical:
                     view(recording.domain_event)
 
+        def read_ids(ids: list[int]) -> list[Any]:
+            events: list[Any] = []
+            for notification_id in ids:
+                for notification in self.recorder.select_notifications(notification_id, 1):
+                    self._read(notification, events.append, shredded_too=True)
+            for event in events:
+                for view, _ in topical:
+                    view(event)
+            return events
+
         self.on_recorded(apply_all)
+        stored.commits, stored.read_ids = self.commits, read_ids
         for view, topics in topical:
             for notification in all_notifications(self.recorder, topics=topics):
                 self._read(notification, view)
@@ -239,11 +251,22 @@ class ServiceApplication(ProcessApplication[UUID]):
                 return
         apply(event)
 
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        self.commits.begin()  # until `_notify` has run the callbacks
+        try:
+            return super()._record(processing_event)
+        except BaseException:
+            self.commits.end()
+            raise
+
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        super()._notify(recordings)
-        if recordings:
-            for callback in self._on_recorded:
-                callback(recordings)
+        try:
+            super()._notify(recordings)
+            if recordings:
+                for callback in self._on_recorded:
+                    callback(recordings)
+        finally:
+            self.commits.end()
 
     #: Whether its policies `find` meldingen: a batch then asks the store once which of
     #: the meldingen it names have stored events. Off for a service whose policies

@@ -36,6 +36,10 @@ def configure_logging(level: str = "INFO", service: str | None = None) -> None:
     root.setLevel(level)
     # uvicorn's own access log would print query strings; ours prints the path only.
     logging.getLogger("uvicorn.access").disabled = True
+    # Nor httpx's line for each call to another service, with its whole address (the
+    # queue's filters, a melding's id): that service logs its path, and the line cost
+    # the console a JSON record for each of a page's calls.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -134,6 +134,27 @@ class ViewStore:
                                                                       position=position))
 
 
+class Commits:
+    """A process's commits under way: each counted from before it is stored until its
+    callbacks have run (`ServiceApplication._record` and `_notify`)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    @property
+    def under_way(self) -> int:
+        return self._count
+
+    def begin(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._count = max(0, self._count - 1)
+
+
 class StoredViews:
     """Views restored from the store, kept current by each commit, flushed now and then.
 
@@ -150,6 +171,11 @@ class StoredViews:
         self._saved = 0  # the position stored
         self._applied: set[int] = set()  # ids applied above the position
         self.read_at_start = 0  # events read after the stored position at start
+        #: This process's commits, and the events of the ids given read from the
+        #: store: both from the application feeding the views (`feed_stored`). Without
+        #: them, a stored id that no callback brought is always waited for.
+        self.commits: Commits | None = None
+        self.read_ids: Callable[[list[int]], list[Any]] = lambda ids: []
 
     def restore(self) -> int:
         """Load each view's rows; the position to read the events after. Views with
@@ -190,7 +216,19 @@ class StoredViews:
         with self._lock:
             top = max(self._applied, default=self.position)
             position = self.position
-            for stored in self._stored_ids(self.position, top):
+            ids = self._stored_ids(self.position, top)
+            # An id no callback brought is another process's event (the CLI's staff
+            # commands write to the console's store) when none of this process's
+            # commits is under way: each holds its count from before its commit until
+            # its callback has run, which needs this lock. Such an event is applied
+            # here; waited for, it held the position there for good, and every flush
+            # after read every id stored since.
+            if self.commits is not None and self.commits.under_way == 0:
+                foreign = [i for i in ids if i not in self._applied]
+                if foreign:
+                    self.apply_all(self.read_ids(foreign))
+                    self._applied.update(foreign)
+            for stored in ids:
                 if stored not in self._applied:
                     break  # committed, its callback not run yet: the next flush
                 position = stored

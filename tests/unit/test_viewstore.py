@@ -12,7 +12,7 @@ from uuid import uuid4
 import sqlalchemy
 from eventsourcing.persistence import Notification, Recording
 
-from shared.viewstore import Row, StoredViews, ViewStore
+from shared.viewstore import Commits, Row, StoredViews, ViewStore
 
 
 class Seen:
@@ -110,3 +110,27 @@ def test_rows_of_another_shape_rebuild_the_view_from_every_event(tmp_path: Path)
     strict = Strict()
     assert StoredViews(ViewStore(engine, "test"), [strict], ids).restore() == 0
     assert strict.rows == {}
+
+
+def test_an_id_no_callback_brought_is_read_once_no_commit_is_under_way(
+        tmp_path: Path) -> None:
+    # 2 is another process's event (the CLI's), or this process's whose callback is
+    # still to come: which, the process's commits under way tell.
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'views.db'}")
+    view = Seen()
+    views = StoredViews(ViewStore(engine, "test"), [view],
+                        lambda after, up_to: [i for i in (1, 2, 3) if after < i <= up_to])
+    views.commits, views.read_ids = Commits(), lambda ids: [f"event {i}" for i in ids]
+    views.restore()
+    views.recorded([recording(1)])
+    views.recorded([recording(3)])
+    views.commits.begin()  # a commit of this process's under way: 2 may be it
+    views.flush()
+    assert views.position == 1 and "event 2" not in view.rows
+    views.commits.end()
+    views.flush()
+    assert views.position == 3 and "event 2" in view.rows
+    again = Seen()
+    assert StoredViews(ViewStore(engine, "test"), [again], lambda after, up_to: []
+                       ).restore() == 3
+    assert "event 2" in again.rows
