@@ -253,21 +253,6 @@ class Notifier:
             return digest_mail(aggregate, self.console_url)
         return notice_mail(aggregate, self.console_url)
 
-    def claim(self, mail_id: UUID, by: str) -> Literal["send", "sent", "held"]:
-        """Claim the mail for postman `by` for the next try ("send"), or say why not.
-        Of two postmen claiming at once, the store lets one win."""
-        mail: Notice | Digest = self.console.repository.get(mail_id)
-        now = self.clock.now()
-        turn = sending_turn(mail, by, now)
-        if turn != "send":
-            return turn
-        mail.claim(by, until=now + self.claim_for)
-        try:
-            self.console.save(mail)
-        except IntegrityError:
-            return "held"
-        return "send"
-
     def claim_all(self, mail_ids: list[UUID], by: str) -> list[Literal["send", "sent", "held"]]:
         """`claim` for mails in the order decided, in one commit: each turn up to the
         first one held (those after it wait, so they are not claimed), then "held"."""
