@@ -47,7 +47,6 @@ from services.reporting.domain.figures import (
     OPEN_AGES,
     RECEIVED,
     REOPENED,
-    AnnualFigures,
     age_bounds,
     year_end,
 )
@@ -223,18 +222,11 @@ class FigureTables:
             self._write_counts(connection, counts)
         return write
 
-    def replace(self, figures: AnnualFigures, position: int) -> None:
-        """Every table as `figures` (in memory, rebuilt from the stream) hold them."""
-        counts = Counts(position, figures.events, figures.cells)
-        rows = [row_of(melding_id, state) for melding_id, state in figures.meldingen.items()]
+    def clear(self) -> None:
+        """Every table emptied, for a count from the stream's first message."""
         with self.engine.begin() as connection:
-            connection.execute(self.meldingen.delete())
-            connection.execute(self.seen.delete())
-            for start in range(0, len(rows), 10_000):
-                insert_many(connection, self.meldingen, COLUMNS, rows[start:start + 10_000])
-            insert_many(connection, self.seen, ("kind", "melding_id", "at"),
-                        list(figures.seen))
-            self._write_counts(connection, counts)
+            for table in (self.meldingen, self.seen, self.counts):
+                connection.execute(table.delete())
 
     def _write_counts(self, connection: sqlalchemy.Connection, counts: Counts) -> None:
         row = {"position": counts.position, "layout": LAYOUT, "events": counts.events,
