@@ -50,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start-services", type=lambda v: tuple(v.split(",")),
                         help="services the start scenario seeds and starts, comma-"
                              "separated (default all; the stream is always seeded)")
+    parser.add_argument("--start-lock", metavar="PATH",
+                        help="a lock file (flock) the starts hold, not the seeding: run "
+                             "the start scenario without an outer flock")
+    parser.add_argument("--start-without-stream", action="store_true",
+                        help="seed the services' stores only, not the stream")
+    parser.add_argument("--start-copied", action="store_true",
+                        help="copy the console's store from a period of its meldingen")
     parser.add_argument("--queue-fill", action="store_true",
                         help="fill triage's queue table directly, not through the bus "
                              "(SQLite; for 1,000,000: no backlog figure then)")
@@ -70,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         sizes = Sizes(**{**sizes.__dict__, "start_meldingen": tuple(args.start_meldingen)})
     if args.start_services:
         sizes = Sizes(**{**sizes.__dict__, "start_services": args.start_services})
+    if args.start_lock:
+        sizes = Sizes(**{**sizes.__dict__, "start_lock": args.start_lock})
+    if args.start_without_stream:
+        sizes = Sizes(**{**sizes.__dict__, "start_stream": False})
+    if args.start_copied:
+        sizes = Sizes(**{**sizes.__dict__, "start_copied": True})
     if args.queue_fill:
         sizes = Sizes(**{**sizes.__dict__, "queue_fill": True})
     databases = args.db or (["sqlite", "postgres"] if postgres_reachable() else ["sqlite"])

@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
+import os
 import time
+import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -64,32 +67,58 @@ def history(meldingen: int) -> Iterator[tuple[str, IntegrationEvent]]:
     return itertools.chain.from_iterable(melding_history(n) for n in range(meldingen))
 
 
-def numbered(meldingen: int) -> Iterator[tuple[int, str, int, IntegrationEvent]]:
+def periodic(meldingen: int, period: int) -> Iterator[tuple[str, IntegrationEvent]]:
+    """A history whose n-th melding goes as the (n % period)-th of `history`, with
+    its own id: what `bench.copies` copies a period of."""
+    for n in range(meldingen):
+        melding_id = str(uuid.UUID(int=n + 1))
+        for source, event in melding_history(n % period):
+            yield source, (event.model_copy(update={"melding_id": melding_id})
+                           if hasattr(event, "melding_id") else event)
+
+
+def counted(meldingen: int) -> tuple[int, dict[str, int]]:
+    """The stream's length after `history(meldingen)` and each source's last position,
+    from one cycle of `STOPS` (each has the same events) and the rest."""
+    cycles, rest = divmod(meldingen, len(STOPS))
+    per_cycle = Counter(source for source, _ in history(len(STOPS)))
+    tail = Counter(source for source, _ in history(rest))
+    positions = {source: cycles * per_cycle[source] + tail[source] for source in per_cycle}
+    return sum(positions.values()), {s: p for s, p in positions.items() if p}
+
+
+def numbered(meldingen: int, made: Iterator[tuple[str, IntegrationEvent]] | None = None
+             ) -> Iterator[tuple[int, str, int, IntegrationEvent]]:
     """(stream sequence, source, source position, event), as `seed.publish` numbers
-    them on a fresh stream."""
+    them on a fresh stream (`made`: another history than `history(meldingen)`)."""
     positions: dict[str, int] = {}
-    for sequence, (source, event) in enumerate(history(meldingen), start=1):
+    for sequence, (source, event) in enumerate(made or history(meldingen), start=1):
         positions[source] = positions.get(source, 0) + 1
         yield sequence, source, positions[source], event
 
 
 def seed_all(settings: Settings, meldingen: int, workers: int = WORKERS,
-             services: tuple[str, ...] = CONSUMERS) -> dict[str, Any]:
+             services: tuple[str, ...] = CONSUMERS, *, stream: bool = True,
+             copied: bool = False) -> dict[str, Any]:
     """The stream and the stores of `services` (default every one), in `workers`
     processes at once: the stores are independent of each other and of the stream
     (each service's keys are its own), so only intake's store, which the stream's
     sealing writes keys into too, is seeded in the stream's process, after it. Forked,
-    so each worker has the imports already."""
+    so each worker has the imports already. Without `stream`, intake's store is a job
+    of its own and the stream stays empty. `copied`: the console's store copied from
+    a period of its meldingen (`bench.copies`), of the `periodic` history."""
     unknown = set(services) - set(CONSUMERS)
     if unknown:
         raise ValueError(f"no such service to seed: {', '.join(sorted(unknown))}")
     began = time.perf_counter()
     seeding: dict[str, Any] = {"workers": workers, "services": list(services)}
     context = multiprocessing.get_context("fork")
-    names = [name for name in JOBS if name == "stream" or name in services]
     with_intake = "intake" in services
+    names = [name for name in JOBS if name in services or (name == "stream" and stream)]
+    if with_intake and not stream:
+        names.insert(0, "intake")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        jobs = [pool.submit(_seed_job, settings, name, meldingen, with_intake)
+        jobs = [pool.submit(_seed_job, settings, name, meldingen, with_intake, copied)
                 for name in names]
         for job in jobs:
             seeding.update(job.result())
@@ -97,27 +126,44 @@ def seed_all(settings: Settings, meldingen: int, workers: int = WORKERS,
     return seeding
 
 
-def _seed_job(settings: Settings, name: str, meldingen: int,
-              with_intake: bool) -> dict[str, Any]:
-    """One job in its worker, with the worker's CPU seconds for it (`cpu_s`)."""
+def _seed_job(settings: Settings, name: str, meldingen: int, with_intake: bool,
+              copied: bool) -> dict[str, Any]:
+    """One job in its worker, with the worker's CPU seconds for it (`cpu_s`). Niced,
+    so that a bench measuring beside it is not slowed; and with eventsourcing's
+    aggregate cache, as the worker is its store's only writer: the console's policies
+    read back each term and routing they just wrote (a quarter of its CPU)."""
+    os.nice(19)
+    os.environ.update({"AGGREGATE_CACHE_MAXSIZE": "100000",
+                       "AGGREGATE_CACHE_FASTFORWARD": "n",
+                       "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"})
     cpu = time.process_time()
-    done = _seed_one(settings, name, meldingen, with_intake)
+    if name == "console" and copied:
+        from bench import copies
+        done: dict[str, Any] = {name: copies.seed_console(settings, meldingen)}
+    else:
+        done = _seed_one(settings, name, meldingen, with_intake)
     done[f"{name}_cpu_s"] = round(time.process_time() - cpu, 1)
     return done
 
 
 def _seed_one(settings: Settings, name: str, meldingen: int,
               with_intake: bool) -> dict[str, Any]:
+    if name == "intake":
+        return _seed_intake_store(settings, meldingen)
     if name != "stream":
         return {name: seed_consumer(settings, name, meldingen)}
     began, cpu = time.perf_counter(), time.process_time()
     done: dict[str, Any] = {"stream_events": seed_stream(settings, meldingen),
                             "stream_s": round(time.perf_counter() - began, 1),
                             "stream_only_cpu_s": round(time.process_time() - cpu, 1)}
-    if not with_intake:
-        return done
+    if with_intake:
+        done.update(_seed_intake_store(settings, meldingen))
+    return done
+
+
+def _seed_intake_store(settings: Settings, meldingen: int) -> dict[str, Any]:
     cpu = time.process_time()
-    done["intake"] = seed_intake(settings, meldingen)
+    done: dict[str, Any] = {"intake": seed_intake(settings, meldingen)}
     done["intake"]["cpu_s"] = round(time.process_time() - cpu, 1)
     done["intake_inbox"] = seed_consumer(settings, "intake", meldingen)
     return done
@@ -138,8 +184,10 @@ def stream_messages(settings: Settings) -> int:
     return asyncio.run(count())
 
 
-def seed_consumer(settings: Settings, service: str, meldingen: int) -> dict[str, Any]:
-    """`service`'s store as its inbox leaves it after taking in the stream."""
+def seed_consumer(settings: Settings, service: str, meldingen: int, *,
+                  period: int | None = None) -> dict[str, Any]:
+    """`service`'s store as its inbox leaves it after taking in the stream (`period`:
+    the `periodic` history's, not `history`)."""
     started, cpu = time.perf_counter(), time.process_time()
     parts, sources = _parts(settings, service)
     app = parts.application
@@ -151,7 +199,7 @@ def seed_consumer(settings: Settings, service: str, meldingen: int) -> dict[str,
     keyed: set[str] = set()
     at: dict[str, int] = {}
     applied = 0
-    stream = numbered(meldingen)
+    stream = numbered(meldingen, None if period is None else periodic(meldingen, period))
     while batch := list(itertools.islice(stream, BATCH)):
         events = []
         for _, source, position, event in batch:

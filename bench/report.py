@@ -232,9 +232,11 @@ def render_start(start: dict[str, Any]) -> str:
                          r["rss_ready_mib"], r["peak_rss_start_mib"], r["peak_rss_mib"],
                          r["cpu_settle_s"]])
         seeding = run["seeding"]
+        stream = (f"{seeding['stream_events']:,} events on the stream in "
+                  f"{seeding['stream_s']} s" if "stream_events" in seeding
+                  else "the stores only, no stream")
         notes.append(f"{int(size):,}: seeded in {seeding['total_s']} s "
-                     f"({seeding['stream_events']:,} events on the stream in "
-                     f"{seeding['stream_s']} s), {seeding['disk_mib']} MiB on disk; load "
+                     f"({stream}), {seeding['disk_mib']} MiB on disk; load "
                      f"average {run['loadavg_start']} to {run['loadavg_end']}")
     return "\n\n".join([table(["history", "service", "ready s", "CPU to ready s",
                                 "RSS at ready MiB", "peak RSS to ready MiB",

@@ -27,6 +27,15 @@ class Sizes:
     #: The services seeded and started (the stream is always seeded).
     start_services: tuple[str, ...] = ("intake", "triage", "investigation", "reporting",
                                        "console")
+    #: A lock file the starts hold, one service at a time, while the seeding (niced, in
+    #: its workers) runs without it: other benches measure while this one seeds.
+    start_lock: str | None = None
+    #: Seed the stream too. Without it only the stores are seeded (each inbox still at
+    #: the history's end): the stream's seeding is a third of the CPU at 1,000,000, and a
+    #: start reads nothing of the stream before its inbox's position.
+    start_stream: bool = True
+    #: Copy the console's store from a period of its meldingen (`bench.copies`).
+    start_copied: bool = False
 
 
 FULL = Sizes()

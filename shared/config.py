@@ -149,6 +149,8 @@ class Settings(BaseSettings):
     # retention's changed rows; also at shutdown): a start reads only the events after
     # it, not the whole history.
     view_flush_seconds: float = Field(default=5.0, gt=0)
+    # Queue pages triage keeps as sent (services/triage/api/page_cache.py); 0: none.
+    queue_pages_kept: int = Field(default=256, ge=0)
 
     max_body_bytes: int = 64 * 1024
     # Attachments (shared/files/): per file, per melding, how many per melding, and the

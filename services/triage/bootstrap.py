@@ -17,6 +17,7 @@ from services.triage.api import (
     queue_routes,
 )
 from services.triage.api.deps import TriageParts
+from services.triage.api.page_cache import PageCache
 from services.triage.api.routes import router
 from services.triage.application import TriageApplication
 from services.triage.domain.content import CONTENT_FIELDS
@@ -87,7 +88,8 @@ def build_parts(settings: Settings, clock: Clock | None = None) -> TriageParts:
     return TriageParts(application, runtime, queue, retention, follow_up,
                        Flusher(stored, settings.view_flush_seconds), files,
                        Uploads.from_settings(settings),
-                       Backfill(application, unshared, settings.retention_check_seconds))
+                       Backfill(application, unshared, settings.retention_check_seconds),
+                       PageCache(settings.queue_pages_kept))
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -24,11 +24,13 @@ from uuid import UUID
 import sqlalchemy
 
 from services.triage.adapters import queue_query, queue_table
+from services.triage.adapters.queue_memo import Memo
 from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry, words_of
 from services.triage.desk.domain.desk import Desk
 from services.triage.domain.procedure import TRANSITIONS, Status
 from services.triage.domain.report import Report
 from services.triage.domain.retention import Retained
+from shared.authz import visibility
 from shared.contracts import QueueSort
 from shared.names import normalised
 from shared.tableview import in_memory
@@ -69,6 +71,7 @@ class Queue:
         queue_table.create(self._engine)
         self._lock = threading.Lock()  # one commit's read-change-write at a time
         self._version = 0
+        self._memo = Memo(-1, 0.0, 0.0)  # what pages read besides their rows: none yet
 
     @property
     def version(self) -> int:
@@ -202,19 +205,32 @@ class Queue:
         paging, in order of receipt only), in place of `offset`."""
         if flagged is not None:
             narrowing = replace(narrowing, flagged=flagged)
-        version = self._version  # before any read: a commit during them moves it on
-        with self._engine.connect() as connection:
+        version, moment = self._version, now.timestamp()  # before any read: a commit
+        with self._engine.connect() as connection:          # during them moves it on
+            memo = self._memo
+            if not memo.holds(version, moment):
+                memo = Memo(version, moment, queue_query.next_term(connection, moment))
+                self._memo = memo
+            excluded = reader is not None and memo.excluded(
+                normalised(reader[1]),
+                lambda: queue_query.excluded_anywhere(connection, reader[1]))
             where = queue_query.conditions(
                 status=status, theme=theme, overdue=overdue, now=now, reader=reader,
-                narrowing=narrowing, words_key=self._words_key, excluded=reader is not None
-                and queue_query.excluded_anywhere(connection, reader[1]))
-            counted = queue_query.total(connection, status=status, theme=theme,
-                                        overdue=overdue, now=now, reader=reader,
-                                        narrowing=narrowing)
+                narrowing=narrowing, words_key=self._words_key, excluded=excluded)
+
+            def total() -> int:
+                counted = queue_query.total(connection, status=status, theme=theme,
+                                            overdue=overdue, now=now, reader=reader,
+                                            narrowing=narrowing)
+                return queue_query.count_rows(connection, where) if counted is None else counted
+
+            # A search's words are not kept, not even as a key (`docs/queue.md`).
+            n = total() if narrowing.words else memo.total(
+                (status, theme, overdue, narrowing, reader and visibility(*reader)), total)
             read = queue_query.page(connection, where, offset=offset, limit=limit,
-                                    sort=sort, after=after, counted=counted)
-            return replace(read, version=version,
-                           until=queue_query.until(connection, now, read.entries))
+                                    sort=sort, after=after, total=n)
+        return replace(read, version=version,
+                       until=queue_query.until(memo.until, moment, read.rows))
 
     # -- as a stored view (`shared.viewstore`): the rows are written as they change ----
 

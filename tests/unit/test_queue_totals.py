@@ -54,6 +54,6 @@ def test_the_counted_totals_are_the_rows_that_match() -> None:
             counted = queue_query.total(connection, status=status, theme=theme,
                                         overdue=overdue, now=now, reader=reader,
                                         narrowing=Narrowing())
-            rows = queue_query._count(connection, where)
+            rows = queue_query.count_rows(connection, where)
             assert counted == rows, (status, theme, overdue, reader, now)
     assert queue.page(now=START).total == 6

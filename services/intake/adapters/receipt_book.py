@@ -18,8 +18,6 @@ from uuid import UUID
 
 import sqlalchemy
 from sqlalchemy import Column, MetaData, String, Table
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.keyring import Keyring
 from shared.keystore import KeyStore
@@ -62,12 +60,9 @@ class ReceiptBook:
         again (a batch retried one by one) keeps the first."""
         if not receipts:
             return
-        engine = self.keys.engine
-        insert = (sqlite_insert(self.table) if engine.dialect.name == "sqlite"
-                  else postgresql_insert(self.table))
-        with engine.connect() as connection:
+        with self.keys.engine.connect() as connection:
             self.keys.lazy(connection)
-            connection.execute(insert.on_conflict_do_nothing(), [
+            connection.execute(self.keys.insert_ignoring(self.table), [
                 {"digest": digest, "melding_id": melding_id}
                 for digest, melding_id in receipts.items()])
             connection.commit()

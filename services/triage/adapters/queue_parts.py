@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
+from typing import Any
 from uuid import UUID
 
 from services.triage.domain.procedure import Status
@@ -15,6 +17,11 @@ from shared.contracts import RecordStatus, Severity
 from shared.terms import Deadlines, overdue_from
 
 Key = tuple[datetime, UUID]  # (received_at, id): oldest first, ties broken by id
+
+#: An entry's times, as its row's summary holds them (ISO 8601 text).
+TIMES = ("received_at", "acknowledged_at", "feedback_at", "overdue_from",
+         "meeting_due_by", "last_reply_at", "read_up_to", "shredded_at",
+         "closing_feedback_due_by")
 
 
 @dataclass(slots=True)
@@ -57,6 +64,26 @@ class QueueEntry:
     def overdue(self, now: datetime) -> bool:
         return self.overdue_ts < now.timestamp()
 
+    @classmethod
+    def of_row(cls, stored: dict[str, Any]) -> QueueEntry:
+        """The entry a row's summary holds (`queue_table.entry_json`, decoded). It does
+        no more than it must: `overdue_ts` follows from the stored `overdue_from`
+        (written after `refresh`), not from the terms again."""
+        row = dict(stored)
+        row["id"] = UUID(row["id"])
+        fromisoformat = datetime.fromisoformat
+        for name in TIMES:
+            value = row[name]
+            if value is not None:
+                row[name] = fromisoformat(value)
+        row["excluded"] = tuple(row["excluded"])
+        acknowledge_by, feedback_by = row["deadlines"]
+        row["deadlines"] = Deadlines(
+            acknowledge_by=fromisoformat(acknowledge_by),
+            feedback_by=None if feedback_by is None else fromisoformat(feedback_by))
+        overdue = row["overdue_from"]
+        return cls(**row, overdue_ts=math.inf if overdue is None else overdue.timestamp())
+
     def refresh(self) -> None:
         self.overdue_from = overdue_from(self.deadlines, self.acknowledged_at, self.feedback_at)
         self.overdue_ts = self.overdue_from.timestamp() if self.overdue_from else math.inf
@@ -83,7 +110,9 @@ class Narrowing:
 
 @dataclass(frozen=True)
 class Page:
-    entries: list[QueueEntry]
+    #: The page's rows as stored (`queue_table.entry_json`, decoded): what the page's
+    #: JSON is written from (`services.triage.api.queue_json`) without making entries.
+    rows: list[dict[str, Any]]
     total: int
     more: bool | None = None  # keyset paging: whether meldingen follow this page
     #: The queue's version it was read at (`Queue.version`): the same page, asked
@@ -92,3 +121,8 @@ class Page:
     #: The first moment (a timestamp) at which this page's answer changes with the
     #: time alone: a term in the queue passes (`overdue`, the items' flags).
     until: float = math.inf
+
+    @cached_property
+    def entries(self) -> list[QueueEntry]:
+        """The rows as entries, made when asked: a page sent as JSON needs none."""
+        return [QueueEntry.of_row(row) for row in self.rows]

@@ -9,14 +9,14 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from services.triage.adapters import queue_table
-from services.triage.adapters.queue_parts import Key, Narrowing, Page, QueueEntry
+from services.triage.adapters.queue_parts import Key, Narrowing, Page
 from services.triage.adapters.queue_table import (
     excluded_rows,
-    json_entry,
     melding_rows,
     micros,
     word_digest,
@@ -108,7 +108,7 @@ def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str |
         late: list[ColumnElement[bool]] = []
     else:
         moment = now.timestamp()
-        pending = _count(connection, [*combination, q.overdue_ts >= moment,
+        pending = count_rows(connection, [*combination, q.overdue_ts >= moment,
                                       q.overdue_ts < queue_table.NEVER])
         n = (queue_table.count(connection, scope, status_key, theme_key, False) - pending
              if overdue else
@@ -119,12 +119,13 @@ def total(connection: sqlalchemy.Connection, *, status: str | None, theme: str |
         excluding = connection.execute(select(excluded_rows.c.melding_id).where(
             excluded_rows.c.sub == unless)).scalars().all()
         for start in range(0, len(excluding), 500):
-            n -= _count(connection, [*combination, *late,
+            n -= count_rows(connection, [*combination, *late,
                                      q.id.in_(excluding[start:start + 500])])
     return n
 
 
-def _count(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
+def count_rows(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]]) -> int:
+    """How many rows match, counted: what the counts do not hold."""
     return int(connection.execute(select(func.count()).select_from(melding_rows)
                                   .where(*where)).scalar_one())
 
@@ -133,27 +134,29 @@ _NEXT_TERM = select(func.min(q.overdue_ts)).where(
     q.overdue_ts >= sqlalchemy.bindparam("moment"))  # built once: every page read asks
 
 
-def until(connection: sqlalchemy.Connection, now: datetime, entries: list[QueueEntry]
-          ) -> float:
-    """The first moment (timestamp) from `now` on at which a page read at `now` could
-    answer otherwise with no change to the rows: the next term in the whole queue to
-    pass (the `overdue` filter, its total and the items' `overdue`; one seek of
-    `triage_queue_overdue`), or a term of the page's own items that only the item
-    shows (`meeting_overdue`, `closing_feedback_overdue`)."""
-    moment = now.timestamp()
+def next_term(connection: sqlalchemy.Connection, moment: float) -> float:
+    """The first moment (timestamp) from `moment` on at which a term in the whole
+    queue passes (the `overdue` filter, its total and the items' `overdue` change
+    then; one seek of `triage_queue_overdue`)."""
     nearest = connection.execute(_NEXT_TERM, {"moment": moment}).scalar()
-    moments = [math.inf if nearest is None or nearest >= queue_table.NEVER else nearest]
-    for entry in entries:
-        for term in (entry.meeting_due_by, entry.closing_feedback_due_by):
-            if term is not None and term.timestamp() >= moment:
-                moments.append(term.timestamp())
+    return math.inf if nearest is None or nearest >= queue_table.NEVER else float(nearest)
+
+
+def until(next_term: float, moment: float, rows: list[dict[str, Any]]) -> float:
+    """The first moment from `moment` on at which a page read then could answer
+    otherwise with no change to the rows: the queue's `next_term`, or a term of the
+    page's own items that only the item shows (`meeting_overdue`,
+    `closing_feedback_overdue`)."""
+    moments = [next_term]
+    for row in rows:
+        for term in (row["meeting_due_by"], row["closing_feedback_due_by"]):
+            if term is not None and (at := datetime.fromisoformat(term).timestamp()) >= moment:
+                moments.append(at)
     return min(moments)
 
 
 def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
-         offset: int, limit: int, sort: QueueSort, after: Key | None,
-         counted: int | None = None) -> Page:
-    total = _count(connection, where) if counted is None else counted
+         offset: int, limit: int, sort: QueueSort, after: Key | None, total: int) -> Page:
     order: list[Any] = [q.received_us, q.id]
     if sort == "deadline":
         order.insert(0, q.overdue_ts)
@@ -166,10 +169,12 @@ def page(connection: sqlalchemy.Connection, where: list[ColumnElement[bool]], *,
             walked = select(q.id).where(*where).order_by(*order).offset(offset).limit(limit)
             chosen = select(q.entry).where(q.id.in_(walked.scalar_subquery())).order_by(*order)
         texts = connection.execute(chosen.limit(limit)).scalars().all()
-        return Page([json_entry(text) for text in texts], total)
+        return Page([orjson.loads(text) for text in texts], total)
     received_us, melding_id = micros(after[0].astimezone(UTC)), str(after[1])
-    chosen = chosen.where(or_(q.received_us > received_us, and_(
-        q.received_us == received_us, q.id > melding_id)))
+    # The bound alone is what the index seeks on: with only the OR, SQLite scanned
+    # the index from its start (34 ms at the middle of 1,000,000, 0.05 ms with it).
+    chosen = chosen.where(q.received_us >= received_us, or_(
+        q.received_us > received_us, and_(q.received_us == received_us, q.id > melding_id)))
     texts = connection.execute(chosen.limit(limit + 1)).scalars().all()
-    return Page([json_entry(text) for text in texts[:limit]], total,
+    return Page([orjson.loads(text) for text in texts[:limit]], total,
                 more=len(texts) > limit)

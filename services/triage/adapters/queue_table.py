@@ -35,19 +35,14 @@ from sqlalchemy import (
     select,
 )
 
-from services.triage.adapters.queue_parts import QueueEntry
+from services.triage.adapters.queue_parts import TIMES, QueueEntry
 from services.triage.desk.domain.desk import Desk
 from shared.names import normalised
-from shared.terms import Deadlines
 from shared.viewstore import insert_many
 
 #: `overdue_ts` of a melding with every term met (a float column holds no infinity
 #: in every database): later than any moment.
 NEVER = 1e18
-
-_TIMES = ("received_at", "acknowledged_at", "feedback_at", "overdue_from",
-          "meeting_due_by", "last_reply_at", "read_up_to", "shredded_at",
-          "closing_feedback_due_by")
 
 metadata = MetaData()
 melding_rows = Table(
@@ -174,7 +169,7 @@ def entry_json(entry: QueueEntry) -> str:
     row: dict[str, Any] = {name: getattr(entry, name) for name in QueueEntry.__slots__
                            if name not in ("words", "deadlines", "overdue_ts")}
     row["id"] = str(entry.id)
-    for name in _TIMES:
+    for name in TIMES:
         row[name] = None if row[name] is None else row[name].isoformat()
     row["excluded"] = list(entry.excluded)
     row["deadlines"] = [entry.deadlines.acknowledge_by.isoformat(),
@@ -183,27 +178,9 @@ def entry_json(entry: QueueEntry) -> str:
     return orjson.dumps(row).decode()
 
 
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 def json_entry(text: str) -> QueueEntry:
-    """The entry a row's summary holds. Every page decodes its rows with this, so it
-    does no more than it must: `overdue_ts` follows from the stored `overdue_from`
-    (written after `refresh`), not from the terms again."""
-    row: dict[str, Any] = orjson.loads(text)
-    row["id"] = UUID(row["id"])
-    fromisoformat = datetime.fromisoformat
-    for name in _TIMES:
-        value = row[name]
-        if value is not None:
-            row[name] = fromisoformat(value)
-    row["excluded"] = tuple(row["excluded"])
-    acknowledge_by, feedback_by = row["deadlines"]
-    row["deadlines"] = Deadlines(acknowledge_by=fromisoformat(acknowledge_by),
-                                 feedback_by=_time(feedback_by))
-    overdue = row["overdue_from"]
-    return QueueEntry(**row, overdue_ts=math.inf if overdue is None else overdue.timestamp())
+    """The entry a row's summary holds."""
+    return QueueEntry.of_row(orjson.loads(text))
 
 
 #: A row's columns, in the order `_columns` gives their values.

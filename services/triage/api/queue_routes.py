@@ -6,7 +6,7 @@ from __future__ import annotations
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Hashable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
@@ -15,13 +15,13 @@ from starlette.concurrency import run_in_threadpool
 from services.triage.adapters.queue_parts import Key, Narrowing, words_of
 from services.triage.api.deps import Parts, QueueView, Triage
 from services.triage.api.page_cache import PageCache
-from services.triage.api.schemas import DeadlinesOut, QueueItem, QueuePage
+from services.triage.api.queue_json import page_json
+from services.triage.api.schemas import QueuePage
 from services.triage.api.search_schemas import QueueFilters, SearchIn
 from shared.auth import Principal
 from shared.authz import visibility
 from shared.deps import authorized
 from shared.errors import InvalidInput
-from shared.terms import local_date
 
 router = APIRouter(prefix="/api", tags=["meldingen"])
 
@@ -49,8 +49,7 @@ async def list_meldingen(
 
 def _kept(queue: QueueView, pages: PageCache, key: Hashable, principal: Principal,
           filters: QueueFilters, now: datetime) -> bytes:
-    page, version, until = _page(queue, now, principal, filters, Narrowing())
-    body = page.model_dump_json().encode()
+    body, version, until = _page(queue, now, principal, filters, Narrowing())
     pages.put(key, version, until, body)
     return body
 
@@ -67,20 +66,13 @@ def search_meldingen(
     the words never land in an address or an access log."""
     page, _, _ = _page(queue, triage.clock.now(), principal, body,
                        Narrowing(words=words_of(body.text)))
-    return _json(page)
-
-
-def _json(page: QueuePage) -> Response:
-    """The page as its model writes it: built and checked once as a `QueuePage`, not
-    dumped, validated again and serialised by FastAPI's `response_model` (about as
-    much work as the page's query). The body is the same JSON."""
-    return Response(page.model_dump_json(), media_type="application/json")
+    return Response(page, media_type="application/json")
 
 
 def _page(queue: QueueView, now: datetime, principal: Principal, filters: QueueFilters,
-          narrowing: Narrowing) -> tuple[QueuePage, int, float]:
-    """The page, the queue's version it was read at and the moment until which it
-    holds (`Page.version`, `Page.until`)."""
+          narrowing: Narrowing) -> tuple[bytes, int, float]:
+    """The page's body, the queue's version it was read at and the moment until which
+    it holds (`Page.version`, `Page.until`)."""
     after = None if filters.cursor is None else _key(filters)
     page = queue.page(
         status=filters.status, theme=filters.theme, overdue=filters.overdue, now=now,
@@ -90,33 +82,17 @@ def _page(queue: QueueView, now: datetime, principal: Principal, filters: QueueF
                             severity=filters.severity, reply_unread=filters.reply_unread,
                             closing_feedback_due=filters.closing_feedback_due,
                             words=narrowing.words), after=after)
-    items = [
-        QueueItem(id=str(e.id), kind=e.kind, theme=e.theme, channel=e.channel,
-                  anonymous=e.anonymous, status=e.status, received_at=e.received_at,
-                  deadlines=DeadlinesOut(acknowledge_by=e.deadlines.acknowledge_by,
-                                         feedback_by=e.deadlines.feedback_by),
-                  overdue=e.overdue(now), competent_authority=e.authority,
-                  flagged=e.flagged, record_status=e.record_status,
-                  meeting_due_by=e.meeting_due_by,
-                  meeting_overdue=e.meeting_due_by is not None and e.meeting_due_by < now,
-                  severity=e.severity, reply_unread=e.reply_unread,
-                  closing_feedback_due_by=e.closing_feedback_due_by,
-                  closing_feedback_overdue=(e.closing_feedback_due_by is not None
-                                            and e.closing_feedback_due_by < now),
-                  shredded_on=local_date(e.shredded_at) if e.shredded_at else None)
-        for e in page.entries
-    ]
     more = page.more if page.more is not None else (
-        filters.offset + len(page.entries) < page.total)
-    last = page.entries[-1] if page.entries and more and filters.sort == "received" else None
-    return QueuePage(items=items, total=page.total, offset=filters.offset,
-                     limit=filters.limit, next_cursor=_cursor(last.key) if last else None
-                     ), page.version, page.until
+        filters.offset + len(page.rows) < page.total)
+    last = page.rows[-1] if page.rows and more and filters.sort == "received" else None
+    body = page_json(page.rows, now, total=page.total, offset=filters.offset,
+                     limit=filters.limit, next_cursor=_cursor(last) if last else None)
+    return body, page.version, page.until
 
 
-def _cursor(key: Key) -> str:
-    received_at, melding_id = key
-    return urlsafe_b64encode(f"{received_at.isoformat()} {melding_id}".encode()).decode()
+def _cursor(row: dict[str, Any]) -> str:
+    """The cursor after this row: its key (`Key`), its time as stored (isoformat)."""
+    return urlsafe_b64encode(f"{row['received_at']} {row['id']}".encode()).decode()
 
 
 def _key(filters: QueueFilters) -> Key:

@@ -1,0 +1,49 @@
+"""What a queue page reads besides its own rows, kept between pages: each filter's
+total, whether a sub is excluded anywhere, and the queue's next term to pass (issue
+23: a page not kept, such as a cursor's, asked once, read them all again).
+
+Each holds only while the queue's version is the one it was read at (every commit
+that changes a row moves it on) and the moment asked lies between the moment it was
+read at and the queue's next term: a total with `overdue` changes with the time alone
+only when a term passes. So a cursor's pages of one filter read their rows and
+nothing else. Held in memory only, as the rows' other pages are.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+
+#: Totals kept at most before they are all dropped: a few filters per reader.
+SIZE = 4096
+
+
+class Memo:
+    def __init__(self, version: int, since: float, until: float) -> None:
+        self.version, self.since, self.until = version, since, until
+        self._totals: dict[Hashable, int] = {}
+        self._excluded: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def holds(self, version: int, moment: float) -> bool:
+        return version == self.version and self.since <= moment < self.until
+
+    def total(self, key: Hashable, read: Callable[[], int]) -> int:
+        kept = self._totals.get(key)
+        if kept is None:
+            kept = read()
+            with self._lock:
+                if len(self._totals) >= SIZE:
+                    self._totals.clear()
+                self._totals[key] = kept
+        return kept
+
+    def excluded(self, sub: str, read: Callable[[], bool]) -> bool:
+        kept = self._excluded.get(sub)
+        if kept is None:
+            kept = read()
+            with self._lock:
+                if len(self._excluded) >= SIZE:
+                    self._excluded.clear()
+                self._excluded[sub] = kept
+        return kept
