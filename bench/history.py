@@ -193,8 +193,8 @@ def seed_consumer(settings: Settings, service: str, meldingen: int, *,
     app = parts.application
     if service == "reporting":  # its figures' tables, from a stream yet empty; each
         # batch then writes them in its transaction, as the inbox does
-        from services.reporting.domain.figures import AnnualFigures
-        app.live.rebuilt(AnnualFigures(), 0)
+        from services.reporting.adapters.scratch_figures import TableCount
+        TableCount(app.live).finish(0)
     keyring = getattr(app, "keyring", None)
     keyed: set[str] = set()
     at: dict[str, int] = {}

@@ -1,6 +1,7 @@
 """One replay in a process of its own, so that its time and peak memory are its own:
-reporting's `adapters/replay.rebuild` (what `POST /api/audit/replay` runs) over the
-whole stream.
+reporting's `adapters/replay.on_scratch` (what `POST /api/audit/replay` and
+`meldingen audit replay` run: the figures counted on scratch tables) over the whole
+stream.
 
     MELDINGEN_NATS_URL=... python -m bench.replay_worker [--every-signature]
 
@@ -29,15 +30,15 @@ async def replay(every_signature: bool) -> dict[str, Any]:
     nc = await connect(settings, name="bench-replay", user=AUDITOR)
     try:
         started, cpu = time.perf_counter(), time.process_time()
-        figures, counted, last = await audit.rebuild(nc.jetstream(), settings.stream,
-                                                     verifier_for(settings),
-                                                     every_signature=every_signature)
+        digest, counted, last = await audit.on_scratch(
+            nc.jetstream(), settings.stream, verifier_for(settings),
+            every_signature=every_signature, scratch=settings.var_dir)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         await nc.close()
     return {"replayed": counted, "last_sequence": last, "elapsed_s": round(elapsed, 2),
             "rate_per_s": round(counted / elapsed, 1),
-            "cpu_us_per_event": round(cpu / max(counted, 1) * 1e6, 2), "digest": figures.digest(),
+            "cpu_us_per_event": round(cpu / max(counted, 1) * 1e6, 2), "digest": digest,
             "peak_rss_mib": _peak_rss_mib()}
 
 

@@ -339,3 +339,32 @@ def fresh_melding() -> MeldingReceived:
         melding_id=str(uuid.uuid4()), kind="wrongdoing", theme="resources", channel="web",
         description="Dienstauto's worden privé gebruikt.", involved=[], occurred=None,
         anonymous=True, identity=None, received_at=now, acknowledged_at=now)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """An auditor's replay, read before its scratch tables went: every year's figures."""
+
+    digest: str
+    counted: int
+    last: int
+    events: int
+    years: dict[int, dict[str, Any]]
+
+
+async def replayed(js: JetStreamContext, settings: Settings, *, upto: int | None = None,
+                   every_signature: bool = False, years: Sequence[int] = ()) -> Replayed:
+    """The stream replayed as `meldingen audit replay` does (scratch tables, the
+    signatures proved with `settings`' keys); the figures of `years`, or of every
+    year counted."""
+    from services.reporting.adapters.replay import count
+    from services.reporting.adapters.scratch_figures import ScratchFigures
+    from shared.messaging.signing import verifier_for
+
+    with ScratchFigures(settings.var_dir) as scratch:
+        counted, last = await count(js, settings.stream, verifier_for(settings), scratch,
+                                    upto, every_signature=every_signature)
+        counts = scratch.finish(0)
+        read = years or sorted({year for year, _, _ in counts.cells})
+        return Replayed(scratch.figures.snapshot()[2], counted, last, counts.events,
+                        {year: scratch.figures.figures(year) for year in read})

@@ -64,19 +64,17 @@ async def _verify(settings: Settings) -> dict[str, Any]:
 
 async def _replay(settings: Settings, live: dict[str, Any] | None, *,
                   every_signature: bool = False) -> dict[str, Any]:
-    from services.reporting.adapters.replay import count
-    from services.reporting.adapters.scratch_figures import ScratchFigures
+    from services.reporting.adapters.replay import on_scratch
     from shared.messaging.nats import connect
     from shared.messaging.permissions import AUDITOR
     from shared.messaging.signing import verifier_for
 
     nc = await connect(settings, name="meldingen-audit", user=AUDITOR)
     try:
-        with ScratchFigures(settings.var_dir) as figures:
-            counted, last = await count(
-                nc.jetstream(), settings.stream, verifier_for(settings), figures,
-                upto=live["position"] if live else None, every_signature=every_signature)
-            digest = figures.digest()
+        digest, counted, last = await on_scratch(
+            nc.jetstream(), settings.stream, verifier_for(settings),
+            upto=live["position"] if live else None, every_signature=every_signature,
+            scratch=settings.var_dir)
     finally:
         await nc.close()
     return {"events_replayed": counted, "digest": digest, "position": last,

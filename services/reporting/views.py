@@ -34,14 +34,6 @@ class LiveFigures:
             self._counts = counts
         self.ready.set()
 
-    def rebuilt(self, figures: AnnualFigures, position: int) -> None:
-        """From figures rebuilt in memory from the stream (tables of another layout, or
-        none): the tables are replaced by them, and counted on from there."""
-        with self._lock:
-            self.tables.replace(figures, position)
-            self._counts = Counts(position, figures.events, dict(figures.cells))
-        self.ready.set()
-
     @contextlib.contextmanager
     def batch(self, position: int, events: Sequence[Counted]) -> Iterator[Writer]:
         """Count a batch's events (None: a message of which only the place counts) on

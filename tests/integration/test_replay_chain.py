@@ -23,9 +23,9 @@ from services.reporting.domain.figures import AnnualFigures
 from shared.chain import GENESIS, envelope_hash
 from shared.config import Settings
 from shared.messaging.envelope import Envelope
-from shared.messaging.signing import HEADER, EventSigner, signer_for, verifier_for
+from shared.messaging.signing import HEADER, EventSigner, signer_for
 from tests.integration.test_reporting_year import caught_up
-from tests.support import jetstream, running, signed
+from tests.support import jetstream, replayed, running, signed
 from tests.unit.test_annual_report import SOURCE, scripted_year
 
 #: A key no source has.
@@ -127,12 +127,11 @@ async def test_the_chain_catches_what_every_signature_catches(
                                      headers=message.headers)).seq
         await caught_up(reporting, last)
         _, _, live = reporting.application.live.snapshot()
-        chained, counted, _ = await replay.rebuild(js, settings.stream, verifier_for(settings))
-        every, _, _ = await replay.rebuild(js, settings.stream, verifier_for(settings),
-                                           every_signature=True)
+        chained = await replayed(js, settings)
+        every = await replayed(js, settings, every_signature=True)
 
-    assert counted == len(messages)
-    assert chained.digest() == every.digest() == live == figures_of(messages)
+    assert chained.counted == len(messages)
+    assert chained.digest == every.digest == live == figures_of(messages)
 
 
 async def test_a_signature_header_alone_altered_is_counted_by_the_chain_only(
@@ -148,15 +147,14 @@ async def test_a_signature_header_alone_altered_is_counted_by_the_chain_only(
     async with jetstream(settings) as js:
         for message in messages:
             await js.publish(message.subject, message.payload, headers=message.headers)
-        chained, _, _ = await replay.rebuild(js, settings.stream, verifier_for(settings))
-        every, _, _ = await replay.rebuild(js, settings.stream, verifier_for(settings),
-                                           every_signature=True)
+        chained = await replayed(js, settings)
+        every = await replayed(js, settings, every_signature=True)
 
-    assert chained.digest() == figures_of(messages)
-    assert every.digest() == figures_of([replace(messages[index], genuine=False)
+    assert chained.digest == figures_of(messages)
+    assert every.digest == figures_of([replace(messages[index], genuine=False)
                                          if i == index else m
                                          for i, m in enumerate(messages)])
-    assert every.digest() != chained.digest()
+    assert every.digest != chained.digest
 
 
 async def test_the_replay_reads_to_the_stream_end_past_what_it_does_not_count(
@@ -170,9 +168,8 @@ async def test_the_replay_reads_to_the_stream_end_past_what_it_does_not_count(
         for message in messages:
             await js.publish(message.subject, message.payload, headers=message.headers)
         last = (await js.publish("meldingen.reporting.checkpoint_signed", b"{}")).seq
-        figures, counted, read_to = await replay.rebuild(js, settings.stream,
-                                                         verifier_for(settings))
+        rebuilt = await replayed(js, settings)
 
-    assert read_to == last
-    assert counted == len(messages)
-    assert figures.digest() == figures_of(messages)
+    assert rebuilt.last == last
+    assert rebuilt.counted == len(messages)
+    assert rebuilt.digest == figures_of(messages)

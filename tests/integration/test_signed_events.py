@@ -14,12 +14,11 @@ import pytest
 from nacl.signing import SigningKey
 from nats.js import JetStreamContext
 
-from services.reporting.adapters.replay import rebuild
 from shared.application import ServiceApplication
 from shared.config import Settings
 from shared.contracts import ReporterMessaged
 from shared.messaging.envelope import Envelope
-from shared.messaging.signing import HEADER, EventSigner, verifier_for
+from shared.messaging.signing import HEADER, EventSigner
 from shared.parking import PARKED_TOPIC
 from tests.integration.test_inbox import melding_received, received_ids
 from tests.support import (
@@ -27,6 +26,7 @@ from tests.support import (
     RunningService,
     eventually,
     jetstream,
+    replayed,
     running,
     signed,
     token,
@@ -179,6 +179,5 @@ async def test_a_forged_event_counts_neither_live_nor_in_the_rebuilt_figures(
             await eventually(lambda: reporting.application.live.ready.is_set())
             assert reporting.application.live.snapshot() == live
         # ... and so are an auditor's, who checks every signature without the store.
-        figures, counted, _ = await rebuild(js, sqlite_settings.stream,
-                                            verifier_for(sqlite_settings))
-        assert (counted, figures.events, figures.digest()) == (2, 1, live[2])
+        rebuilt = await replayed(js, sqlite_settings)
+        assert (rebuilt.counted, rebuilt.events, rebuilt.digest) == (2, 1, live[2])

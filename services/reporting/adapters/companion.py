@@ -20,6 +20,7 @@ from nats.js import JetStreamContext
 
 from services.reporting.adapters import replay as audit
 from services.reporting.adapters.checkpoint_log import CheckpointLog
+from services.reporting.adapters.scratch_figures import TableCount
 from services.reporting.adapters.signing import CheckpointSigner, CheckpointVerifier
 from services.reporting.adapters.verification import verify, walk
 from services.reporting.application import ReportingApplication
@@ -59,13 +60,16 @@ class ReportingCompanion:
         parked = await asyncio.to_thread(self._parked)
         while True:
             try:
-                figures, counted, _ = await audit.rebuild(self._js(), stream, self._events(),
-                                                          upto=tracked, parked=parked)
+                # Counted into the live tables themselves, emptied first, as the
+                # auditor's replay counts into its scratch ones.
+                tables = await asyncio.to_thread(TableCount, self.app.live)
+                counted, _ = await audit.count(self._js(), stream, self._events(), tables,
+                                               upto=tracked, parked=parked)
                 break
             except Exception as exc:  # noqa: BLE001 - NATS away: try again
                 log.warning("rebuild failed, retrying", extra={"error": type(exc).__name__})
                 await asyncio.sleep(1.0)
-        await asyncio.to_thread(self.app.live.rebuilt, figures, tracked)
+        await asyncio.to_thread(tables.finish, tracked)
         log.info("figures rebuilt", extra={"events": counted, "position": tracked})
 
     async def run(self) -> None:

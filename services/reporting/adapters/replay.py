@@ -1,6 +1,6 @@
-"""The audit's replay: the figures rebuilt from the whole stream, compared with the
-live ones. Used by the API, the CLI and the start of the service. (Verifying the
-hash chains is `verification`.)"""
+"""The audit's replay: the figures counted from the whole stream on figure tables
+(`scratch_figures`), compared with the live ones. Used by the API, the CLI, the
+bench and the start of the service. (Verifying the hash chains is `verification`.)"""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import orjson
 from nats.js import JetStreamContext
 
-from services.reporting.adapters.scratch_figures import ScratchFigures
+from services.reporting.adapters.scratch_figures import ScratchFigures, TableCount
 from services.reporting.adapters.signatures import EverySignature, Message
 from services.reporting.adapters.stream import InPlace, read_stream, rewrites_on
-from services.reporting.domain.figures import AnnualFigures
 from services.reporting.views import LiveFigures
 from shared.messaging.admission import UNPARSED, Refused, check, parse
 from shared.messaging.chainproof import Parsed, chain_verdicts
@@ -27,26 +26,7 @@ from shared.messaging.signing import EventVerifier
 COUNTED = ("intake", "triage", "investigation")
 
 
-class Counter(Protocol):
-    """What a replay counts into: `AnnualFigures`, or `ScratchFigures` (its tables)."""
-
-    def apply(self, kind: str, data: dict[str, Any]) -> None: ...
-
-
-async def rebuild(js: JetStreamContext, stream: str, verifier: EventVerifier,
-                  upto: int | None = None, parked: frozenset[int] | None = None, *,
-                  every_signature: bool = False) -> tuple[AnnualFigures, int, int]:
-    """A fresh projection of the stream in memory, as `count` reads it; (figures,
-    messages counted, last sequence read). About 410 B a melding while it runs: the
-    start's rebuild, whose figures then replace the live tables. The audit's replay
-    counts on scratch tables instead (`replay`)."""
-    figures = AnnualFigures()
-    counted, last = await count(js, stream, verifier, figures, upto, parked,
-                                every_signature=every_signature)
-    return figures, counted, last
-
-
-async def count(js: JetStreamContext, stream: str, verifier: EventVerifier, into: Counter,
+async def count(js: JetStreamContext, stream: str, verifier: EventVerifier, into: TableCount,
                 upto: int | None = None, parked: frozenset[int] | None = None, *,
                 every_signature: bool = False) -> tuple[int, int]:
     """The stream from its first message counted `into`; (messages counted, last
@@ -85,9 +65,9 @@ async def count(js: JetStreamContext, stream: str, verifier: EventVerifier, into
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off during a full replay (the auditor's, in a
     process of its own): every message leaves container objects behind (its parsed
-    envelope, nats-py's message) and the figures grow with every melding, so the
-    collector's passes over them took more than half of the replay's own time. A
-    replay makes no cycles of its own; what others make waits for the end."""
+    envelope, nats-py's message, a batch's rows), so the collector's passes over
+    them took more than half of the replay's own time. A replay makes no cycles of
+    its own; what others make waits for the end."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -100,7 +80,7 @@ def collector_paused() -> Iterator[None]:
 class Projection:
     """The messages read, counted into `figures` as the inbox would apply them."""
 
-    def __init__(self, figures: Counter, verifier: EventVerifier) -> None:
+    def __init__(self, figures: TableCount, verifier: EventVerifier) -> None:
         self.figures = figures
         self.verifier = verifier
         self.counted = 0
@@ -190,11 +170,23 @@ async def replay(js: JetStreamContext, stream: str, verifier: EventVerifier,
                  live: LiveFigures | None, parked: frozenset[int] | None = None, *,
                  scratch: Path | None = None) -> dict[str, Any]:
     """Rebuild every figure from the stream and compare with the live projection, at
-    the sequence the live one had reached when the replay began. Counted on scratch
-    tables in a file under `scratch` (the service's var dir), deleted after."""
+    the sequence the live one had reached when the replay began."""
     position, _, live_digest = live.snapshot() if live is not None else (None, 0, None)
-    with ScratchFigures(scratch) as figures:
-        counted, _ = await count(js, stream, verifier, figures, upto=position, parked=parked)
-        digest = await asyncio.to_thread(figures.digest)
+    digest, counted, _ = await on_scratch(js, stream, verifier, upto=position, parked=parked,
+                                          scratch=scratch)
     return {"events_replayed": counted, "matches_live": digest == live_digest if live else None,
             "digest": digest, "position": position}
+
+
+async def on_scratch(js: JetStreamContext, stream: str, verifier: EventVerifier, *,
+                     upto: int | None = None, parked: frozenset[int] | None = None,
+                     every_signature: bool = False, scratch: Path | None = None
+                     ) -> tuple[str, int, int]:
+    """The auditor's replay (the API's, the CLI's, the bench's): the stream counted on
+    scratch tables in a file under `scratch` (the service's var dir), deleted after;
+    (digest, messages counted, last sequence read)."""
+    with ScratchFigures(scratch) as figures:
+        counted, last = await count(js, stream, verifier, figures, upto, parked,
+                                    every_signature=every_signature)
+        digest = await asyncio.to_thread(figures.digest)
+    return digest, counted, last

@@ -1,9 +1,12 @@
-"""The auditor's replay counted on figure tables of its own (issue 23): the live
-figures' code (`views.LiveFigures` on `figure_tables.FigureTables`) on a scratch
-SQLite file, a batch at a time, so the replay holds a batch and the counts, not a
-state per melding (about 410 B a melding in `AnnualFigures`' dicts). The file is
-made in the directory given (the service's var dir), never in the live tables, and
-deleted when the replay ends."""
+"""A replay's events counted on figure tables (issue 23), the one way the figures are
+counted from the stream: the live figures' code (`views.LiveFigures` on
+`figure_tables.FigureTables`) a batch at a time, so a replay holds a batch and the
+counts, not a state per melding (about 410 B a melding in `AnnualFigures`' dicts).
+
+`TableCount` counts into given tables: the service's own at a start whose tables do
+not fit. `ScratchFigures` counts into tables of their own, for the auditor's replay:
+a scratch SQLite file in the directory given (the service's var dir), never the
+live tables, deleted when the replay ends."""
 
 from __future__ import annotations
 
@@ -18,24 +21,22 @@ import sqlalchemy
 from services.reporting.adapters.figure_tables import Counts, FigureTables
 from services.reporting.views import Counted, LiveFigures
 
+#: The counts row's sequence while a count is under way: no tracked sequence is, so
+#: a start that finds it (a rebuild cut off) passes the tables over and rebuilds.
+UNFINISHED = -1
 
-class ScratchFigures:
-    """`apply` as `AnnualFigures.apply`, counted a batch at a time on scratch tables;
-    `digest` as the live figures' (the same code makes both)."""
+
+class TableCount:
+    """`apply` as `AnnualFigures.apply`, counted a batch at a time on `figures`' tables,
+    which start empty; `finish` puts them at the sequence the count read to."""
 
     BATCH = 2048
 
-    def __init__(self, directory: Path | None = None) -> None:
-        if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True)
-        self._directory = tempfile.TemporaryDirectory(prefix="replay-", dir=directory)
-        self.path = Path(self._directory.name) / "figures.sqlite"
-        self.engine = sqlalchemy.create_engine(f"sqlite:///{self.path}")
-        sqlalchemy.event.listen(self.engine, "connect", _scratch)
-        self.figures = LiveFigures(FigureTables(self.engine))
-        self.figures.started(Counts(0, 0, {}))
+    def __init__(self, figures: LiveFigures) -> None:
+        self.figures = figures
+        self.engine = figures.tables.engine
+        figures.tables.clear()
         self.pending: list[Counted] = []
-        self.position = 0
 
     def apply(self, kind: str, data: dict[str, Any]) -> None:
         self.pending.append((kind, data))
@@ -50,20 +51,41 @@ class ScratchFigures:
         if not pending:
             return
         try:
-            self._count(pending)
+            self._count(pending, UNFINISHED)
         except (ValueError, KeyError, TypeError):
             for event in pending:
                 with contextlib.suppress(ValueError, KeyError, TypeError):
-                    self._count([event])
+                    self._count([event], UNFINISHED)
 
-    def _count(self, events: list[Counted]) -> None:
-        position = self.position + len(events)
+    def finish(self, position: int) -> Counts:
+        """The rest counted, and the counts row at `position`; the figures answer."""
+        self.flush()
+        self._count([], position)
+        counts = self.figures.tables.load(position)
+        assert counts is not None  # just written, in this layout
+        self.figures.started(counts)
+        return counts
+
+    def _count(self, events: list[Counted], position: int) -> None:
         with self.figures.batch(position, events) as write, self.engine.begin() as connection:
             write(connection)
-        self.position = position
+
+
+class ScratchFigures(TableCount):
+    """A `TableCount` on tables of its own in a scratch file; `digest` as the live
+    figures' (the same code makes both)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        self._directory = tempfile.TemporaryDirectory(prefix="replay-", dir=directory)
+        self.path = Path(self._directory.name) / "figures.sqlite"
+        engine = sqlalchemy.create_engine(f"sqlite:///{self.path}")
+        sqlalchemy.event.listen(engine, "connect", _scratch)
+        super().__init__(LiveFigures(FigureTables(engine)))
 
     def digest(self) -> str:
-        self.flush()
+        self.finish(0)
         return self.figures.snapshot()[2]
 
     def close(self) -> None:
