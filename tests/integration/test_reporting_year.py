@@ -137,7 +137,7 @@ async def test_replay_matches_live_twice_the_same_and_a_restart_rebuilds(
             assert (await reporting.client.post("/api/audit/replay",
                                                 headers=board)).status_code == 403
 
-        # A restart rebuilds the figures from the stream up to the tracked sequence.
+        # A restart takes the figures up again from its tables at the tracked sequence.
         async with running("reporting", settings) as restarted:
             await eventually(lambda: restarted.application.live.ready.is_set())
             again = await restarted.client.get("/api/reports/annual?year=2025",
