@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Totals kept at most before they are all dropped: a few filters per reader.
 SIZE = 4096
@@ -22,28 +25,24 @@ class Memo:
     def __init__(self, version: int, since: float, until: float) -> None:
         self.version, self.since, self.until = version, since, until
         self._totals: dict[Hashable, int] = {}
-        self._excluded: dict[str, bool] = {}
+        self._excluded: dict[Hashable, bool] = {}
         self._lock = threading.Lock()
 
     def holds(self, version: int, moment: float) -> bool:
         return version == self.version and self.since <= moment < self.until
 
     def total(self, key: Hashable, read: Callable[[], int]) -> int:
-        kept = self._totals.get(key)
-        if kept is None:
-            kept = read()
-            with self._lock:
-                if len(self._totals) >= SIZE:
-                    self._totals.clear()
-                self._totals[key] = kept
-        return kept
+        return self._kept(self._totals, key, read)
 
     def excluded(self, sub: str, read: Callable[[], bool]) -> bool:
-        kept = self._excluded.get(sub)
-        if kept is None:
-            kept = read()
+        return self._kept(self._excluded, sub, read)
+
+    def _kept(self, kept: dict[Hashable, T], key: Hashable, read: Callable[[], T]) -> T:
+        value = kept.get(key)
+        if value is None:
+            value = read()
             with self._lock:
-                if len(self._excluded) >= SIZE:
-                    self._excluded.clear()
-                self._excluded[sub] = kept
-        return kept
+                if len(kept) >= SIZE:
+                    kept.clear()
+                kept[key] = value
+        return value
